@@ -1,0 +1,10 @@
+import { runCli } from './program.js';
+
+const lang = process.env.LIENTHONG_LANG === 'en' ? 'en' : process.env.LIENTHONG_LANG === 'vi' ? 'vi' : 'both';
+void runCli(process.argv.slice(2), {
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  lang,
+}).then((code) => {
+  process.exitCode = code;
+});

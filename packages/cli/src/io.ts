@@ -1,0 +1,36 @@
+import { isLienThongError, isTransportError, type LienThongError, toLienThongError } from '@lienthong/core';
+
+/** Where the CLI writes: stdout for results, stderr for progress, warnings and errors. */
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** Language of human messages (`LIENTHONG_LANG=en`, default Vietnamese + English). */
+  lang: 'vi' | 'en' | 'both';
+}
+
+/** Exit codes shared by every command (CONVENTIONS.md). */
+export const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
+
+/** Writes a command's result: one JSON document with `--json`, else the human text. */
+export function printResult(io: CliIo, json: boolean, data: unknown, human: () => string): void {
+  io.stdout(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
+}
+
+/** Exit code of an error: remote unavailable → 3, anything else the user can fix → 1. */
+export function exitCodeOf(error: LienThongError): number {
+  if (isTransportError(error) && (error.retryable || error.status === undefined)) return EXIT.unavailable;
+  return EXIT.invalid;
+}
+
+/** Reports an error (its code first) on stderr, or as JSON on stdout with `--json`, and returns the exit code. */
+export function reportError(io: CliIo, json: boolean, thrown: unknown): number {
+  const error = isLienThongError(thrown) ? thrown : toLienThongError(thrown);
+  if (json) {
+    io.stdout(`${JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)}\n`);
+  } else {
+    const text =
+      io.lang === 'en' ? error.message : io.lang === 'vi' ? error.messageVi : `${error.messageVi}\n  ${error.message}`;
+    io.stderr(`lienthong: ${error.code}${error.path ? ` (${error.path})` : ''}: ${text}\n`);
+  }
+  return exitCodeOf(error);
+}

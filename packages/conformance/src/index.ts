@@ -1,0 +1,15 @@
+/**
+ * `@lienthong/conformance` — the suites every provider of a Liên Thông contract must pass.
+ * Each contract adds `describe<Contract>Conformance(name, factory, options)` here.
+ * @packageDocumentation
+ */
+export {
+  type CaseContext,
+  type ConformanceCase,
+  type ContractProvider,
+  type ContractSuite,
+  defineContractSuite,
+  type RunOptions,
+  runContractSuite,
+  type TestApi,
+} from './contract-suite.js';

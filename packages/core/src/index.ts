@@ -1,0 +1,97 @@
+/**
+ * `@lienthong/core` — what every Liên Thông package shares: the error family, the HTTP transport,
+ * FHIR R4 helpers, identifier-system URIs, Vietnamese text folding and national date formats.
+ * @packageDocumentation
+ */
+export {
+  formatNationalDate,
+  formatNationalDateTime,
+  parseNationalDate,
+  parseNationalDateTime,
+  VIETNAM_UTC_OFFSET,
+} from './dates/national.js';
+export {
+  AuthError,
+  ConflictError,
+  isAuthError,
+  isConflictError,
+  isLienThongError,
+  isNotFoundError,
+  isTransportError,
+  isValidationError,
+  LienThongError,
+  type LienThongErrorInit,
+  type LienThongErrorKind,
+  NotFoundError,
+  type SerializedLienThongError,
+  TransportError,
+  type TransportErrorInit,
+  toLienThongError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors/lienthong-error.js';
+export {
+  ERROR_CODE_SYSTEM,
+  type FromOperationOutcomeOptions,
+  fromOperationOutcome,
+  toOperationOutcome,
+} from './errors/operation-outcome.js';
+export {
+  type FromZodOptions,
+  formatPath,
+  issuesFromZod,
+  validationErrorFromZod,
+} from './errors/zod-issues.js';
+export {
+  codeableConcept,
+  coding,
+  type DatePrefix,
+  dateParam,
+  identifier,
+  identifierReference,
+  reference,
+  searchParams,
+  tokenParam,
+} from './fhir/builders.js';
+export { type SearchPagesOptions, searchPages, searchResources } from './fhir/search-pages.js';
+export type * from './fhir/types.js';
+export {
+  createIdentifierSystems,
+  DEFAULT_IDENTIFIER_SYSTEMS,
+  facilityRecordSystem,
+  type IdentifierSystemName,
+  type IdentifierSystems,
+  identifierSystemName,
+  VN_CORE_BASE,
+} from './identifier-systems.js';
+export { maskIdentifier, redactText, redactUrl } from './privacy/mask.js';
+export { fail, ok, type Result, unwrap } from './result.js';
+export { parseWith, safeParseWith } from './schema/parse.js';
+export {
+  code,
+  httpUrl,
+  type IdentifierValue,
+  identifierSchema,
+  isoDate,
+  isoDateTime,
+  nonEmptyText,
+  partialDate,
+  uri,
+} from './schema/primitives.js';
+export { foldedWords, foldVietnamese } from './text/fold.js';
+export {
+  type AuthProvider,
+  bearerAuth,
+  type ClientCredentialsOptions,
+  clientCredentialsAuth,
+} from './transport/auth.js';
+export {
+  createTransport,
+  type RequestOptions,
+  type RetryOptions,
+  type Transport,
+  type TransportEvent,
+  type TransportOptions,
+} from './transport/create-transport.js';
+export { errorFromHttpResponse } from './transport/http-errors.js';
+export { resolveUrl, type SearchParamsInit } from './transport/url.js';
