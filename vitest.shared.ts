@@ -1,4 +1,4 @@
-import { readdirSync, existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TestProjectInlineConfiguration } from 'vitest/config';
 
@@ -26,7 +26,10 @@ export function workspaceProjects(kind: 'unit' | 'service'): TestProjectInlineCo
       name: dir.split('/')[1]!,
       root: `${root}${dir}`,
       include: kind === 'unit' ? unit : service,
-      exclude: kind === 'unit' ? ['**/node_modules/**', '**/*.service.test.ts', '**/*.browser.test.ts'] : ['**/node_modules/**'],
+      exclude:
+        kind === 'unit'
+          ? ['**/node_modules/**', '**/*.service.test.ts', '**/*.browser.test.ts']
+          : ['**/node_modules/**'],
     },
   }));
 }

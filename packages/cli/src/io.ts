@@ -29,7 +29,11 @@ export function reportError(io: CliIo, json: boolean, thrown: unknown): number {
     io.stdout(`${JSON.stringify({ ok: false, error: error.toJSON() }, null, 2)}\n`);
   } else {
     const text =
-      io.lang === 'en' ? error.message : io.lang === 'vi' ? error.messageVi : `${error.messageVi}\n  ${error.message}`;
+      io.lang === 'en'
+        ? error.message
+        : io.lang === 'vi'
+          ? error.messageVi
+          : `${error.messageVi}\n  ${error.message}`;
     io.stderr(`lienthong: ${error.code}${error.path ? ` (${error.path})` : ''}: ${text}\n`);
   }
   return exitCodeOf(error);

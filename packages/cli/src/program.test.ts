@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { TransportError } from '@lienthong/core';
+import { describe, expect, it } from 'vitest';
 import { type CliIo, exitCodeOf } from './io.js';
 import { runCli } from './program.js';
 import { VERSION } from './version.js';
@@ -16,7 +16,9 @@ describe('lienthong CLI', () => {
   it('prints its version, equal to package.json', async () => {
     const c = capture();
     expect(await runCli(['--version'], c.io)).toBe(0);
-    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(c.out().trim()).toBe(pkg.version);
     expect(VERSION).toBe(pkg.version);
   });
@@ -45,7 +47,11 @@ describe('lienthong CLI', () => {
   it('converts dates both ways, with --json', async () => {
     const c = capture();
     expect(await runCli(['date', '202501311430', '--json'], c.io)).toBe(0);
-    expect(JSON.parse(c.out())).toEqual({ input: '202501311430', format: 'yyyymmddHHMM → ISO 8601', output: '2025-01-31T14:30:00+07:00' });
+    expect(JSON.parse(c.out())).toEqual({
+      input: '202501311430',
+      format: 'yyyymmddHHMM → ISO 8601',
+      output: '2025-01-31T14:30:00+07:00',
+    });
     const d = capture();
     await runCli(['date', '2025-01-31T07:30:00Z'], d.io);
     expect(d.out()).toBe('202501311430\n');
@@ -60,10 +66,14 @@ describe('lienthong CLI', () => {
   it('reports invalid input with its code, exit 1, in both languages', async () => {
     const c = capture();
     expect(await runCli(['date', '20250231'], c.io)).toBe(1);
-    expect(c.err()).toMatch(/^lienthong: DATE_OUT_OF_RANGE: .*không phải ngày.*\n {2}.*not a real calendar date/s);
+    expect(c.err()).toMatch(
+      /^lienthong: DATE_OUT_OF_RANGE: .*không phải ngày.*\n {2}.*not a real calendar date/s,
+    );
     const en = capture('en');
     await runCli(['date', 'garbage'], en.io);
-    expect(en.err()).toBe('lienthong: DATE_FORMAT_INVALID: "garbage" is not a date in the ISO 8601 date-time with offset format.\n');
+    expect(en.err()).toBe(
+      'lienthong: DATE_FORMAT_INVALID: "garbage" is not a date in the ISO 8601 date-time with offset format.\n',
+    );
     const json = capture();
     expect(await runCli(['date', 'garbage', '--json'], json.io)).toBe(1);
     expect(JSON.parse(json.out())).toMatchObject({ ok: false, error: { code: 'DATE_FORMAT_INVALID' } });
@@ -76,9 +86,24 @@ describe('lienthong CLI', () => {
   });
 
   it('maps an unreachable remote to exit 3', () => {
-    const down = new TransportError({ code: 'TRANSPORT_NETWORK', message: 'x', messageVi: 'y', method: 'GET', url: 'u', retryable: true });
+    const down = new TransportError({
+      code: 'TRANSPORT_NETWORK',
+      message: 'x',
+      messageVi: 'y',
+      method: 'GET',
+      url: 'u',
+      retryable: true,
+    });
     expect(exitCodeOf(down)).toBe(3);
-    const refused = new TransportError({ code: 'HTTP_418', message: 'x', messageVi: 'y', status: 418, method: 'GET', url: 'u', retryable: false });
+    const refused = new TransportError({
+      code: 'HTTP_418',
+      message: 'x',
+      messageVi: 'y',
+      status: 418,
+      method: 'GET',
+      url: 'u',
+      retryable: false,
+    });
     expect(exitCodeOf(refused)).toBe(1);
   });
 });

@@ -11,7 +11,9 @@ const COMMAND_GROUPS = [registerTextCommands, registerDateCommands, registerSyst
 /** Builds the `lienthong` program writing to `io` (tests pass their own). */
 export function createProgram(io: CliIo): Command {
   const program = new Command('lienthong')
-    .description('Liên Thông — Vietnamese health-data interoperability (danh mục, định danh, kết quả, hình ảnh)')
+    .description(
+      'Liên Thông — Vietnamese health-data interoperability (danh mục, định danh, kết quả, hình ảnh)',
+    )
     .version(VERSION, '-v, --version')
     .showHelpAfterError()
     .exitOverride()

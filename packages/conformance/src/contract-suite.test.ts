@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { type ContractProvider, defineContractSuite, runContractSuite, type TestApi } from './contract-suite.js';
+import {
+  type ContractProvider,
+  defineContractSuite,
+  runContractSuite,
+  type TestApi,
+} from './contract-suite.js';
 
 // A toy contract, only to test the runner itself.
 interface Counter extends ContractProvider {
@@ -61,7 +66,9 @@ function recorder() {
       });
       return { status: 'passed' };
     } catch (error) {
-      return error instanceof Skip ? { status: 'skipped', note: error.message } : { status: 'failed', note: String(error) };
+      return error instanceof Skip
+        ? { status: 'skipped', note: error.message }
+        : { status: 'failed', note: String(error) };
     }
   }
   return { api, tests, suites, run };
@@ -72,13 +79,20 @@ describe('runContractSuite', () => {
     const r = recorder();
     runContractSuite(suite, 'memory', () => makeCounter(true), { test: r.api });
     expect(r.suites).toEqual(['counter/v1 conformance — memory']);
-    expect(r.tests.map((t) => t.name)).toEqual(['declares contract counter/v1', 'increments from 1', 'resets']);
+    expect(r.tests.map((t) => t.name)).toEqual([
+      'declares contract counter/v1',
+      'increments from 1',
+      'resets',
+    ]);
   });
 
   it('passes a correct provider, with a fresh provider per case and cleanup after each', async () => {
     const r = recorder();
     let cleaned = 0;
-    runContractSuite(suite, 'memory', () => makeCounter(true), { test: r.api, cleanup: () => void cleaned++ });
+    runContractSuite(suite, 'memory', () => makeCounter(true), {
+      test: r.api,
+      cleanup: () => void cleaned++,
+    });
     for (const t of r.tests) expect(await r.run(t.name)).toEqual({ status: 'passed' });
     expect(cleaned).toBe(3);
   });
@@ -91,14 +105,22 @@ describe('runContractSuite', () => {
 
   it('fails a provider that declares another contract', async () => {
     const r = recorder();
-    runContractSuite(suite, 'wrong', () => ({ ...makeCounter(true), contract: 'counter/v2' }) as unknown as Counter, { test: r.api });
+    runContractSuite(
+      suite,
+      'wrong',
+      () => ({ ...makeCounter(true), contract: 'counter/v2' }) as unknown as Counter,
+      { test: r.api },
+    );
     expect(await r.run('declares contract counter/v1')).toMatchObject({ status: 'failed' });
   });
 
   it('marks cases needing an undeclared capability as not applicable', async () => {
     const r = recorder();
     runContractSuite(suite, 'read-only', () => makeCounter(false), { test: r.api });
-    expect(await r.run('resets')).toEqual({ status: 'skipped', note: 'not applicable: the provider does not declare capabilities.reset' });
+    expect(await r.run('resets')).toEqual({
+      status: 'skipped',
+      note: 'not applicable: the provider does not declare capabilities.reset',
+    });
   });
 });
 

@@ -46,8 +46,7 @@ export interface TestApi {
 
 const vitestApi: TestApi = {
   describe: (name, body) => vitestDescribe(name, body),
-  it: (name, body, timeout) =>
-    vitestIt(name, (ctx) => body((note) => ctx.skip(note) as never), timeout),
+  it: (name, body, timeout) => vitestIt(name, (ctx) => body((note) => ctx.skip(note) as never), timeout),
 };
 
 /** Options of {@link runContractSuite}. */
@@ -90,7 +89,9 @@ export function runContractSuite<P extends ContractProvider>(
       () =>
         withProvider((provider) => {
           if (provider.contract !== suite.contract) {
-            throw new Error(`Provider declares contract ${String(provider.contract)}, expected ${suite.contract}`);
+            throw new Error(
+              `Provider declares contract ${String(provider.contract)}, expected ${suite.contract}`,
+            );
           }
         }),
       options.timeoutMs ?? 20_000,
@@ -103,7 +104,9 @@ export function runContractSuite<P extends ContractProvider>(
             // Capabilities are the provider's own declaration, known once it exists.
             const missing = (testCase.requires ?? []).filter((c) => provider.capabilities?.[c] !== true);
             if (missing.length > 0) {
-              skip(`not applicable: the provider does not declare ${missing.map((c) => `capabilities.${c}`).join(', ')}`);
+              skip(
+                `not applicable: the provider does not declare ${missing.map((c) => `capabilities.${c}`).join(', ')}`,
+              );
             }
             await testCase.run(provider, context);
           }),

@@ -10,8 +10,8 @@ import {
   isValidationError,
   LienThongError,
   NotFoundError,
-  toLienThongError,
   TransportError,
+  toLienThongError,
   ValidationError,
 } from './lienthong-error.js';
 
@@ -23,7 +23,12 @@ describe('error family', () => {
     [new NotFoundError(base), 'not-found', 'NOT_FOUND', isNotFoundError],
     [new ConflictError(base), 'conflict', 'CONFLICT', isConflictError],
     [new AuthError({ ...base, status: 403 }), 'auth', 'AUTH_FAILED', isAuthError],
-    [new TransportError({ ...base, method: 'GET', url: 'http://h/x', retryable: true }), 'transport', 'TRANSPORT_FAILED', isTransportError],
+    [
+      new TransportError({ ...base, method: 'GET', url: 'http://h/x', retryable: true }),
+      'transport',
+      'TRANSPORT_FAILED',
+      isTransportError,
+    ],
   ] as const;
 
   it.each(cases)('%s has its kind, default code and guard', (error, kind, code, guard) => {
@@ -37,24 +42,51 @@ describe('error family', () => {
   });
 
   it('guards reject non-errors and foreign errors', () => {
-    for (const value of [null, undefined, 'x', 42, {}, new Error('x'), new TypeError('t'), { kind: 'validation' }]) {
+    for (const value of [
+      null,
+      undefined,
+      'x',
+      42,
+      {},
+      new Error('x'),
+      new TypeError('t'),
+      { kind: 'validation' },
+    ]) {
       expect(isLienThongError(value)).toBe(false);
       expect(isValidationError(value)).toBe(false);
     }
   });
 
   it('guards recognise an error from another copy of the package (brand, not instanceof)', () => {
-    const foreign = Object.assign(Object.create(null), { [Symbol.for('lienthong.error')]: true, kind: 'not-found' });
+    const foreign = Object.assign(Object.create(null), {
+      [Symbol.for('lienthong.error')]: true,
+      kind: 'not-found',
+    });
     expect(isNotFoundError(foreign)).toBe(true);
   });
 
   it('keeps code, messages, path, details and cause', () => {
     const cause = new Error('root');
-    const e = new LienThongError({ code: 'X_Y', message: 'en', messageVi: 'vi', path: 'a.b', details: { n: 1 }, cause });
+    const e = new LienThongError({
+      code: 'X_Y',
+      message: 'en',
+      messageVi: 'vi',
+      path: 'a.b',
+      details: { n: 1 },
+      cause,
+    });
     expect(e.cause).toBe(cause);
     expect(e.localizedMessage('vi')).toBe('vi');
     expect(e.localizedMessage('en')).toBe('en');
-    expect(e.toJSON()).toEqual({ name: 'LienThongError', kind: 'generic', code: 'X_Y', message: 'en', messageVi: 'vi', path: 'a.b', details: { n: 1 } });
+    expect(e.toJSON()).toEqual({
+      name: 'LienThongError',
+      kind: 'generic',
+      code: 'X_Y',
+      message: 'en',
+      messageVi: 'vi',
+      path: 'a.b',
+      details: { n: 1 },
+    });
     expect(JSON.stringify(e)).not.toContain('root');
   });
 
@@ -67,7 +99,9 @@ describe('error family', () => {
   it('transport errors serialise their HTTP facts', () => {
     const e = new TransportError({ ...base, status: 503, method: 'GET', url: 'http://h/x', retryable: true });
     expect(e.toJSON()).toMatchObject({ status: 503, method: 'GET', url: 'http://h/x', retryable: true });
-    expect(new TransportError({ ...base, method: 'GET', url: 'u', retryable: false }).toJSON()).not.toHaveProperty('status');
+    expect(
+      new TransportError({ ...base, method: 'GET', url: 'u', retryable: false }).toJSON(),
+    ).not.toHaveProperty('status');
   });
 
   it('toLienThongError wraps foreign throwables and passes family errors through', () => {
@@ -76,7 +110,13 @@ describe('error family', () => {
     const wrapped = toLienThongError(new TypeError('boom'));
     expect(wrapped.code).toBe('INTERNAL_ERROR');
     expect(wrapped.cause).toBeInstanceOf(TypeError);
-    const custom = toLienThongError('str', { code: 'CSV_READ_FAILED', message: 'a', messageVi: 'b', path: 'row 3', details: { row: 3 } });
+    const custom = toLienThongError('str', {
+      code: 'CSV_READ_FAILED',
+      message: 'a',
+      messageVi: 'b',
+      path: 'row 3',
+      details: { row: 3 },
+    });
     expect(custom).toMatchObject({ code: 'CSV_READ_FAILED', path: 'row 3', details: { row: 3 } });
   });
 });

@@ -21,8 +21,18 @@ describe('OperationOutcome conversion', () => {
       code: 'XML4_FIELD_TOO_LONG',
       path: 'CHI_TIET_CLS[3].MA_CHI_SO',
       issues: [
-        { path: 'CHI_TIET_CLS[3].MA_CHI_SO', code: 'XML4_FIELD_TOO_LONG', message: 'too long', messageVi: 'quá dài' },
-        { path: 'CHI_TIET_CLS[4].NGAY_KQ', code: 'DATE_FORMAT_INVALID', message: 'bad date', messageVi: 'sai ngày' },
+        {
+          path: 'CHI_TIET_CLS[3].MA_CHI_SO',
+          code: 'XML4_FIELD_TOO_LONG',
+          message: 'too long',
+          messageVi: 'quá dài',
+        },
+        {
+          path: 'CHI_TIET_CLS[4].NGAY_KQ',
+          code: 'DATE_FORMAT_INVALID',
+          message: 'bad date',
+          messageVi: 'sai ngày',
+        },
       ],
     }),
     new NotFoundError({ ...base, code: 'PATIENT_NOT_FOUND' }),
@@ -39,7 +49,9 @@ describe('OperationOutcome conversion', () => {
     expect(back.kind).toBe(error.kind);
     expect(back.code).toBe(error.code);
     expect(back.message).toBe(error instanceof ValidationError ? error.issues[0]!.message : error.message);
-    expect(back.messageVi).toBe(error instanceof ValidationError ? error.issues[0]!.messageVi : error.messageVi);
+    expect(back.messageVi).toBe(
+      error instanceof ValidationError ? error.issues[0]!.messageVi : error.messageVi,
+    );
     expect(back.path).toBe(error.path);
     if (error instanceof ValidationError) expect((back as ValidationError).issues).toEqual(error.issues);
   });
@@ -52,7 +64,9 @@ describe('OperationOutcome conversion', () => {
   });
 
   it('reads a real server outcome (FHIR spec example) without our extensions', () => {
-    const bundle = JSON.parse(readFileSync(new URL('Bundle-bundle-search-warning.json', FIXTURES), 'utf8')) as Bundle;
+    const bundle = JSON.parse(
+      readFileSync(new URL('Bundle-bundle-search-warning.json', FIXTURES), 'utf8'),
+    ) as Bundle;
     const outcome = bundle.entry![0]!.resource as OperationOutcome;
     const error = fromOperationOutcome(outcome);
     expect(error).toBeInstanceOf(NotFoundError);
@@ -69,7 +83,13 @@ describe('OperationOutcome conversion', () => {
     [503, TransportError],
     [418, LienThongError],
   ] as const)('falls back to the HTTP status %i when the issue type says nothing', (status, cls) => {
-    const error = fromOperationOutcome({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'processing', diagnostics: 'd' }] }, { status });
+    const error = fromOperationOutcome(
+      {
+        resourceType: 'OperationOutcome',
+        issue: [{ severity: 'error', code: 'processing', diagnostics: 'd' }],
+      },
+      { status },
+    );
     expect(error).toBeInstanceOf(cls);
     expect(error.message).toBe('d');
   });
@@ -84,7 +104,12 @@ describe('OperationOutcome conversion', () => {
       resourceType: 'OperationOutcome',
       issue: [
         { severity: 'warning', code: 'informational', diagnostics: 'just a warning' },
-        { severity: 'error', code: 'required', diagnostics: 'missing status', location: ['Observation.status'] },
+        {
+          severity: 'error',
+          code: 'required',
+          diagnostics: 'missing status',
+          location: ['Observation.status'],
+        },
       ],
     });
     expect(error).toBeInstanceOf(ValidationError);

@@ -18,15 +18,30 @@ describe('zod issues', () => {
     list: z.array(z.number()),
     either: z.union([z.string(), z.number()]),
     rec: z.record(z.string().regex(/^k/), z.number()),
-    domain: z.string().refine((v) => v === 'ok', { params: { code: 'DOMAIN_RULE', messageVi: 'Sai quy tắc.' } }),
+    domain: z
+      .string()
+      .refine((v) => v === 'ok', { params: { code: 'DOMAIN_RULE', messageVi: 'Sai quy tắc.' } }),
   });
 
   it('gives every zod issue a Vietnamese message and a stable code', () => {
-    const result = schema.safeParse({ name: 'x', count: 9, kind: 'c', email: 'no', list: ['s'], either: true, rec: { z: 1 }, domain: 'no', extra: 1 });
+    const result = schema.safeParse({
+      name: 'x',
+      count: 9,
+      kind: 'c',
+      email: 'no',
+      list: ['s'],
+      either: true,
+      rec: { z: 1 },
+      domain: 'no',
+      extra: 1,
+    });
     expect(result.success).toBe(false);
     const issues = issuesFromZod(result.error!.issues);
     const byPath = Object.fromEntries(issues.map((i) => [i.path || '(root)', i]));
-    expect(byPath.name).toMatchObject({ code: 'SCHEMA_TOO_SMALL', messageVi: 'Quá ngắn: tối thiểu 2 ký tự.' });
+    expect(byPath.name).toMatchObject({
+      code: 'SCHEMA_TOO_SMALL',
+      messageVi: 'Quá ngắn: tối thiểu 2 ký tự.',
+    });
     expect(byPath.count).toMatchObject({ code: 'SCHEMA_TOO_BIG', messageVi: 'Giá trị quá lớn: tối đa 3.' });
     expect(byPath.kind?.messageVi).toContain('a, b');
     expect(byPath.email?.messageVi).toContain('email');
@@ -45,13 +60,23 @@ describe('zod issues', () => {
     expect(issuesFromZod(long.error!.issues)[0]?.messageVi).toBe('Quá dài: tối đa 1 ký tự.');
     const multiple = z.number().multipleOf(5).safeParse(3);
     expect(issuesFromZod(multiple.error!.issues)[0]?.messageVi).toContain('bội số');
-    const custom = z.string().refine(() => false).safeParse('a');
-    expect(issuesFromZod(custom.error!.issues)[0]).toMatchObject({ code: 'SCHEMA_CUSTOM', messageVi: 'Giá trị không hợp lệ.' });
+    const custom = z
+      .string()
+      .refine(() => false)
+      .safeParse('a');
+    expect(issuesFromZod(custom.error!.issues)[0]).toMatchObject({
+      code: 'SCHEMA_CUSTOM',
+      messageVi: 'Giá trị không hợp lệ.',
+    });
   });
 
   it('builds a ValidationError summarising the first issue and counting the rest', () => {
     const result = schema.safeParse({});
-    const error = validationErrorFromZod(result.error!, { code: 'LAB_REPORT_INVALID', subject: { en: 'lab report', vi: 'phiếu kết quả' }, pathPrefix: 'body' });
+    const error = validationErrorFromZod(result.error!, {
+      code: 'LAB_REPORT_INVALID',
+      subject: { en: 'lab report', vi: 'phiếu kết quả' },
+      pathPrefix: 'body',
+    });
     expect(error.code).toBe('LAB_REPORT_INVALID');
     expect(error.path).toBe('body.name');
     expect(error.message).toMatch(/^Invalid lab report at body\.name: .+ \(\+7\)$/);
