@@ -41,8 +41,17 @@ function makeCounter(reset: boolean, step = 1): Counter {
   return {
     contract: 'counter/v1',
     capabilities: { reset },
-    increment: () => (n += step),
-    ...(reset ? { reset: () => void (n = 0) } : {}),
+    increment: () => {
+      n += step;
+      return n;
+    },
+    ...(reset
+      ? {
+          reset: () => {
+            n = 0;
+          },
+        }
+      : {}),
   };
 }
 
