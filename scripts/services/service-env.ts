@@ -13,8 +13,12 @@ export function serviceUrl(variable: 'LIENTHONG_PG_URL' | 'LIENTHONG_ORTHANC_URL
   const value = process.env[variable];
   if (value) return value;
   if (process.env.CI === 'true') {
-    throw new Error(`${variable} is not set: the service this test needs was not started (run through npm run test:services).`);
+    throw new Error(
+      `${variable} is not set: the service this test needs was not started (run through npm run test:services).`,
+    );
   }
-  console.warn(`[services] ${variable} not set — skipping; run \`npm run test:services\` to start the service.`);
+  console.warn(
+    `[services] ${variable} not set — skipping; run \`npm run test:services\` to start the service.`,
+  );
   return undefined;
 }

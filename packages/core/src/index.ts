@@ -94,4 +94,4 @@ export {
   type TransportOptions,
 } from './transport/create-transport.js';
 export { errorFromHttpResponse } from './transport/http-errors.js';
-export { resolveUrl, type SearchParamsInit } from './transport/url.js';
+export type { SearchParamsInit } from './transport/url.js';

@@ -9,7 +9,7 @@ export interface SeenRequest {
   body: string;
 }
 
-export type Handler = (req: SeenRequest, res: ServerResponse) => void | Promise<void>;
+export type Handler = (req: SeenRequest, res: ServerResponse) => unknown;
 
 /** A real node:http server on 127.0.0.1 and a random free port; tests close it in afterAll/afterEach. */
 export async function startLoopbackServer(handler: Handler) {

@@ -1,4 +1,5 @@
 import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes';
+import { redactText } from '../privacy/mask.js';
 import {
   AuthError,
   ConflictError,
@@ -67,25 +68,40 @@ export function toOperationOutcome(error: LienThongError): OperationOutcome {
   };
 }
 
+interface Extension {
+  url?: unknown;
+  valueCode?: unknown;
+  valueString?: unknown;
+  extension?: unknown;
+}
+
+function extensions(value: unknown): Extension[] {
+  return Array.isArray(value) ? value.filter((e): e is Extension => typeof e === 'object' && e !== null) : [];
+}
+
+/** The Vietnamese text of an issue, from the standard `translation` extension on `details.text`. */
 function vietnameseText(issue: OperationOutcomeIssue): string | undefined {
-  const ext = (
-    issue.details as {
-      _text?: {
-        extension?: {
-          url?: string;
-          extension?: { url?: string; valueCode?: string; valueString?: string }[];
-        }[];
-      };
-    }
-  )?._text?.extension?.find((e) => e.url === TRANSLATION_EXTENSION);
-  const lang = ext?.extension?.find((e) => e.url === 'lang')?.valueCode;
-  return lang === 'vi' ? ext?.extension?.find((e) => e.url === 'content')?.valueString : undefined;
+  const textElement = (issue.details as { _text?: { extension?: unknown } } | undefined)?._text;
+  for (const translation of extensions(textElement?.extension)) {
+    if (translation.url !== TRANSLATION_EXTENSION) continue;
+    const parts = extensions(translation.extension);
+    const lang = parts.find((e) => e.url === 'lang')?.valueCode;
+    const content = parts.find((e) => e.url === 'content')?.valueString;
+    if (lang === 'vi' && typeof content === 'string') return content;
+  }
+  return undefined;
+}
+
+function firstString(value: unknown): string | undefined {
+  return Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
 }
 
 function issueCodeOf(issue: OperationOutcomeIssue): string {
-  const ours = issue.details?.coding?.find((c) => c.system === ERROR_CODE_SYSTEM)?.code;
-  if (ours) return ours;
-  return `FHIR_${(issue.code ?? 'exception').toUpperCase().replace(/-/g, '_')}`;
+  const codings = Array.isArray(issue.details?.coding) ? issue.details.coding : [];
+  const ours = codings.find((c) => c?.system === ERROR_CODE_SYSTEM)?.code;
+  if (typeof ours === 'string' && /^[A-Z][A-Z0-9_]*$/.test(ours)) return ours;
+  const type = typeof issue.code === 'string' && /^[a-z-]+$/.test(issue.code) ? issue.code : 'exception';
+  return `FHIR_${type.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** Options for {@link fromOperationOutcome}. */
@@ -104,16 +120,21 @@ export function fromOperationOutcome(
   outcome: OperationOutcome,
   options: FromOperationOutcomeOptions = {},
 ): LienThongError {
-  const all = outcome.issue ?? [];
+  // Outcomes come from remote servers: read them defensively, ignoring malformed issues.
+  const all = (Array.isArray(outcome?.issue) ? outcome.issue : []).filter(
+    (i): i is OperationOutcomeIssue => typeof i === 'object' && i !== null,
+  );
   const errors = all.filter((i) => i.severity === 'error' || i.severity === 'fatal');
   const relevant = errors.length > 0 ? errors : all;
   const issues: ValidationIssue[] = relevant.map((issue) => {
-    const message = issue.details?.text ?? issue.diagnostics ?? `FHIR issue: ${issue.code ?? 'exception'}`;
+    const text = typeof issue.details?.text === 'string' ? issue.details.text : undefined;
+    const diagnostics = typeof issue.diagnostics === 'string' ? issue.diagnostics : undefined;
+    const message = redactText(text ?? diagnostics ?? `FHIR issue: ${String(issue.code ?? 'exception')}`);
     return {
       code: issueCodeOf(issue),
       message,
-      messageVi: vietnameseText(issue) ?? `Máy chủ FHIR báo lỗi: ${message}`,
-      path: issue.expression?.[0] ?? issue.location?.[0] ?? '',
+      messageVi: redactText(vietnameseText(issue) ?? `Máy chủ FHIR báo lỗi: ${message}`),
+      path: firstString(issue.expression) ?? firstString(issue.location) ?? '',
     };
   });
   const first = issues[0] ?? {
