@@ -23,7 +23,7 @@ export default defineBench({
       group: 'yyyymmddHHMM → ISO',
       library: '@lienthong/core parseNationalDateTime',
       ours: true,
-      fn: () => values.map(parseNationalDateTime),
+      fn: () => values.map((v) => parseNationalDateTime(v)),
     },
     {
       group: 'yyyymmddHHMM → ISO',
