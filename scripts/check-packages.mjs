@@ -1,0 +1,50 @@
+// Packaging checks for every publishable package: required fields (CONVENTIONS.md), publint, and
+// @arethetypeswrong/cli (types resolve for import and require under node16 and bundlers).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { publishablePackages, root } from './workspaces.mjs';
+
+let failures = 0;
+const fail = (where, message) => {
+  failures++;
+  console.error(`✗ ${where}: ${message}`);
+};
+
+for (const { dir, pkg } of publishablePackages()) {
+  const where = relative(root, dir);
+  if (pkg.license !== 'Apache-2.0') fail(where, 'license must be Apache-2.0');
+  if (!existsSync(join(dir, 'LICENSE'))) fail(where, 'LICENSE file missing');
+  if (pkg.type !== 'module') fail(where, 'type must be "module"');
+  if (pkg.sideEffects !== false) fail(where, 'sideEffects must be false');
+  if (pkg.engines?.node !== '>=20.19') fail(where, 'engines.node must be ">=20.19"');
+  if (!pkg.files?.includes('dist')) fail(where, 'files must include "dist"');
+  for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
+    if (subpath === './package.json') continue;
+    const first = Object.keys(target);
+    if (first[0] !== 'import' || first[1] !== 'require')
+      fail(where, `exports["${subpath}"] must have import then require conditions`);
+    for (const cond of ['import', 'require'])
+      if (Object.keys(target[cond] ?? {})[0] !== 'types')
+        fail(where, `exports["${subpath}"].${cond} must list types first`);
+  }
+
+  const { messages } = await publint({ pkgDir: dir, level: 'warning', strict: true });
+  for (const m of messages) fail(where, `publint: ${formatMessage(m, pkg)}`);
+
+  try {
+    execFileSync(join(root, 'node_modules/.bin/attw'), ['--pack', dir, '--format', 'ascii', '--quiet'], {
+      stdio: 'pipe',
+      cwd: root,
+    });
+  } catch (error) {
+    fail(where, `attw:\n${String(error.stdout ?? '')}${String(error.stderr ?? '')}`);
+  }
+  console.log(`✓ ${where} (${pkg.name})`);
+}
+if (failures > 0) {
+  console.error(`\n${failures} packaging problem(s).`);
+  process.exit(1);
+}
