@@ -12,12 +12,15 @@ export const DicomUidSchema = z.string().refine(isDicomUid, {
   message: 'Expected a DICOM UID: ≤ 64 characters, digit components separated by dots, no leading zeros',
   params: {
     code: 'DICOM_UID_INVALID',
-    messageVi: 'Cần một UID DICOM: tối đa 64 ký tự, các thành phần là chữ số ngăn bởi dấu chấm, không có số 0 đứng đầu',
+    messageVi:
+      'Cần một UID DICOM: tối đa 64 ký tự, các thành phần là chữ số ngăn bởi dấu chấm, không có số 0 đứng đầu',
   },
 });
 
 /** A DICOM modality code (`CT`, `MR`, `US`, `CR`, `DX`, `RTPLAN`, …; PS3.3 C.7.3.1.1.1). */
-export const ModalitySchema = z.string().regex(/^[A-Z0-9_]{1,16}$/, 'Expected a DICOM modality code such as CT');
+export const ModalitySchema = z
+  .string()
+  .regex(/^[A-Z0-9_]{1,16}$/, 'Expected a DICOM modality code such as CT');
 
 /** Time of day as `HH:MM`, `HH:MM:SS` or `HH:MM:SS.ffffff` (local time of the performing facility). */
 export const StudyTimeSchema = z

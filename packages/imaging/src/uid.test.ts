@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { assertDicomUid, dicomUidFromUrn, dicomUidToUrn, generateDicomUid, isDicomUid, parseDicomUid } from './uid.js';
+import {
+  assertDicomUid,
+  dicomUidFromUrn,
+  dicomUidToUrn,
+  generateDicomUid,
+  isDicomUid,
+  parseDicomUid,
+} from './uid.js';
 
 describe('DICOM UIDs (PS3.5 §9.1)', () => {
   it('accepts real UIDs', () => {

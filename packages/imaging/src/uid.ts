@@ -24,7 +24,9 @@ function uidError(code: string, message: string, messageVi: string, path?: strin
  */
 export function parseDicomUid(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string') {
-    return fail(uidError('DICOM_UID_NOT_TEXT', 'A DICOM UID must be text.', 'UID DICOM phải là chuỗi ký tự.', path));
+    return fail(
+      uidError('DICOM_UID_NOT_TEXT', 'A DICOM UID must be text.', 'UID DICOM phải là chuỗi ký tự.', path),
+    );
   }
   const uid = value.replace(/[\0 ]+$/, '');
   if (uid === '') {
@@ -51,7 +53,7 @@ export function parseDicomUid(value: unknown, path?: string): Result<string, Val
     );
   }
   const components = uid.split('.');
-  const empty = components.findIndex((c) => c === '');
+  const empty = components.indexOf('');
   if (empty >= 0) {
     return fail(
       uidError(

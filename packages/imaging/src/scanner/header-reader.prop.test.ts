@@ -6,7 +6,9 @@ import { readDicomHeader } from './header-reader.js';
 import { nodeInflateRaw } from './scan.js';
 
 const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)));
+  new Uint8Array(
+    readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)),
+  );
 
 function outcome(bytes: Uint8Array, complete: boolean): 'ok' | 'typed' {
   try {
@@ -43,9 +45,13 @@ describe('header reader: any bytes → a header or a typed error, never another 
   });
 
   it('real files with mutated bytes and random truncation (incl. deflated and big endian)', () => {
-    const files = ['CT_small.dcm', 'MR_small_bigendian.dcm', 'MR_small_implicit.dcm', 'image_dfl.dcm', 'rtplan.dcm'].map(
-      fixture,
-    );
+    const files = [
+      'CT_small.dcm',
+      'MR_small_bigendian.dcm',
+      'MR_small_implicit.dcm',
+      'image_dfl.dcm',
+      'rtplan.dcm',
+    ].map(fixture);
     fc.assert(
       fc.property(
         fc.integer({ min: 0, max: files.length - 1 }),
@@ -55,7 +61,8 @@ describe('header reader: any bytes → a header or a typed error, never another 
         (which, edits, cut, complete) => {
           const original = files[which]!;
           const bytes = original.slice(0, 132 + (cut % Math.max(1, original.length - 131)));
-          for (const [at, value] of edits) if (bytes.length > 132) bytes[132 + (at % (bytes.length - 132))] = value;
+          for (const [at, value] of edits)
+            if (bytes.length > 132) bytes[132 + (at % (bytes.length - 132))] = value;
           expect(['ok', 'typed']).toContain(outcome(bytes, complete));
         },
       ),

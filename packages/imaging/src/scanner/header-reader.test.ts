@@ -5,7 +5,9 @@ import { isDicomPart10, parseDicomHeader, readDicomHeader } from './header-reade
 import { nodeInflateRaw } from './scan.js';
 
 const fixture = (name: string) =>
-  new Uint8Array(readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)));
+  new Uint8Array(
+    readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)),
+  );
 
 function code(fn: () => unknown): string {
   try {
@@ -43,7 +45,9 @@ describe('DICOM header reader', () => {
     expect(r.ok ? '' : `${r.error.code} ${r.error.path}`).toBe('DICOM_NOT_PART10 no_meta.dcm');
     const ct = fixture('CT_small.dcm');
     expect(code(() => readDicomHeader(ct.subarray(0, 700)))).toBe('DICOM_TRUNCATED');
-    expect(code(() => readDicomHeader(ct.subarray(0, 700), { complete: false }))).toBe('DICOM_NEED_MORE_BYTES');
+    expect(code(() => readDicomHeader(ct.subarray(0, 700), { complete: false }))).toBe(
+      'DICOM_NEED_MORE_BYTES',
+    );
     expect(code(() => readDicomHeader(new Uint8Array(0)))).toBe('DICOM_NOT_PART10');
     const bad = ct.slice(0, 400);
     bad.fill(0x41, 300);

@@ -95,7 +95,11 @@ function dicomError(code: string, message: string, messageVi: string, path?: str
 /** True when the bytes start with a Part-10 preamble and the `DICM` prefix. */
 export function isDicomPart10(bytes: Uint8Array): boolean {
   return (
-    bytes.length >= 132 && bytes[128] === 0x44 && bytes[129] === 0x49 && bytes[130] === 0x43 && bytes[131] === 0x4d
+    bytes.length >= 132 &&
+    bytes[128] === 0x44 &&
+    bytes[129] === 0x49 &&
+    bytes[130] === 0x43 &&
+    bytes[131] === 0x4d
   );
 }
 

@@ -1,15 +1,9 @@
 import { open, opendir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { constants as zlibConstants, inflateRawSync } from 'node:zlib';
-import {
-  DEFAULT_IDENTIFIER_SYSTEMS,
-  facilityRecordSystem,
-  isLienThongError,
-  type LienThongError,
-  toLienThongError,
-} from '@lienthong/core';
-import type { ImagingReference, ImagingSeries } from '../model.js';
-import { dicomDateToIso, dicomOffsetToIso, dicomTimeToIso } from '../reference.js';
+import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
+import { isLienThongError, type LienThongError, toLienThongError } from '@lienthong/core';
+import { type GroupOptions, type InstanceFacts, ReferenceGrouper } from '../grouping.js';
+import type { ImagingReference } from '../model.js';
 import { isDicomUid } from '../uid.js';
 import { type DicomHeader, NEED_MORE_BYTES, readDicomHeader } from './header-reader.js';
 
@@ -19,28 +13,10 @@ export function nodeInflateRaw(bytes: Uint8Array, complete: boolean): Uint8Array
 }
 
 /** The identifying facts of one Part-10 file. */
-export interface ScannedInstance {
+export interface ScannedInstance extends InstanceFacts {
   /** File path relative to the scanned folder (`/` separators). */
   file: string;
   transferSyntaxUid: string;
-  sopClassUid?: string;
-  sopInstanceUid: string;
-  studyInstanceUid: string;
-  seriesInstanceUid: string;
-  modality?: string;
-  /** DICOM DA as stored (`YYYYMMDD`); '' when the attribute is present but empty. */
-  studyDate?: string;
-  studyTime?: string;
-  accessionNumber?: string;
-  seriesNumber?: number;
-  instanceNumber?: number;
-  patientId?: string;
-  issuerOfPatientId?: string;
-  institutionName?: string;
-  bodyPartExamined?: string;
-  studyDescription?: string;
-  seriesDescription?: string;
-  timezoneOffsetFromUtc?: string;
   /** Bytes read from the file to find the header (not the whole file when Pixel Data comes early). */
   bytesRead: number;
 }
@@ -211,129 +187,6 @@ export function scanDicomFolder(root: string, options: ScanOptions = {}): AsyncG
   return scanDicomFiles(walkFiles(root, options.signal), root, options);
 }
 
-/** Options of {@link groupIntoReferences} and {@link scanFolderToReferences}. */
-export interface GroupOptions {
-  /** Facility code of the performing facility (mã cơ sở KCB); also scopes PatientID as a record number. */
-  facility?: string;
-  /** Facility name; defaults to the DICOM Institution Name. */
-  facilityName?: string;
-  /** WADO-RS base URL where the studies will be retrievable (sets `endpoints.wadoRs`). */
-  wadoRsBase?: string;
-  /** QIDO-RS base URL (sets `endpoints.qidoRs`). */
-  qidoRsBase?: string;
-}
-
-interface SeriesAcc {
-  uid: string;
-  modality?: string;
-  number?: number;
-  description?: string;
-  bodyPart?: string;
-  sops: Set<string>;
-}
-
-interface StudyAcc {
-  first: ScannedInstance;
-  series: Map<string, SeriesAcc>;
-}
-
-/**
- * Groups scanned instances into studies and series and builds one {@link ImagingReference} per
- * study. Instances are counted once per SOP Instance UID (the same image stored twice, e.g. in two
- * transfer syntaxes, counts once). Completeness is `unknown`: a folder cannot prove it holds every
- * instance.
- */
-export class ReferenceGrouper {
-  private readonly studies = new Map<string, StudyAcc>();
-  constructor(private readonly options: GroupOptions = {}) {}
-
-  add(instance: ScannedInstance): void {
-    let study = this.studies.get(instance.studyInstanceUid);
-    if (!study) {
-      study = { first: instance, series: new Map() };
-      this.studies.set(instance.studyInstanceUid, study);
-    }
-    let series = study.series.get(instance.seriesInstanceUid);
-    if (!series) {
-      series = { uid: instance.seriesInstanceUid, sops: new Set() };
-      study.series.set(instance.seriesInstanceUid, series);
-    }
-    series.modality ??= instance.modality || undefined;
-    series.number ??= instance.seriesNumber;
-    series.description ??= instance.seriesDescription || undefined;
-    series.bodyPart ??= instance.bodyPartExamined || undefined;
-    series.sops.add(instance.sopInstanceUid);
-  }
-
-  get studyCount(): number {
-    return this.studies.size;
-  }
-
-  references(): ImagingReference[] {
-    return [...this.studies.values()].map((study) => this.build(study));
-  }
-
-  private build(study: StudyAcc): ImagingReference {
-    const { first } = study;
-    const o = this.options;
-    const series: ImagingSeries[] = [...study.series.values()]
-      .sort((a, b) => (a.number ?? 0) - (b.number ?? 0) || (a.uid < b.uid ? -1 : 1))
-      .map((s) => ({
-        uid: s.uid,
-        modality: normaliseModality(s.modality),
-        ...(s.number === undefined || s.number < 0 ? {} : { number: s.number }),
-        ...(s.description ? { description: s.description } : {}),
-        instanceCount: s.sops.size,
-        ...(s.bodyPart ? { bodyPart: { code: s.bodyPart } } : {}),
-      }));
-    const patientSystem =
-      o.facility !== undefined
-        ? facilityRecordSystem(o.facility)
-        : first.issuerOfPatientId
-          ? facilityRecordSystem(first.issuerOfPatientId.replace(/\s+/g, '_'))
-          : facilityRecordSystem('unknown');
-    const studyDate = dicomDateToIso(first.studyDate);
-    const studyTime = studyDate ? dicomTimeToIso(first.studyTime) : undefined;
-    const utcOffset = studyTime ? dicomOffsetToIso(first.timezoneOffsetFromUtc) : undefined;
-    const facilityName = o.facilityName ?? (first.institutionName || undefined);
-    const bodyParts = [...new Set(series.map((s) => s.bodyPart?.code).filter(Boolean))];
-    return {
-      studyInstanceUid: first.studyInstanceUid,
-      ...(first.accessionNumber ? { accessionNumber: first.accessionNumber } : {}),
-      patient: {
-        identifiers: first.patientId ? [{ system: patientSystem, value: first.patientId }] : [],
-      },
-      ...(o.facility !== undefined
-        ? {
-            performingFacility: {
-              code: o.facility,
-              system: DEFAULT_IDENTIFIER_SYSTEMS.facility,
-              ...(facilityName ? { name: facilityName } : {}),
-            },
-          }
-        : {}),
-      ...(studyDate ? { studyDate } : {}),
-      ...(studyTime ? { studyTime } : {}),
-      ...(utcOffset ? { utcOffset } : {}),
-      modalities: [...new Set(series.map((s) => s.modality))],
-      ...(bodyParts.length === 1 ? { bodyPart: { code: bodyParts[0]! } } : {}),
-      ...(first.studyDescription ? { description: first.studyDescription } : {}),
-      series,
-      instanceCount: series.reduce((n, s) => n + s.instanceCount, 0),
-      endpoints: {
-        ...(o.qidoRsBase ? { qidoRs: o.qidoRsBase } : {}),
-        ...(o.wadoRsBase ? { wadoRs: o.wadoRsBase } : {}),
-      },
-      completeness: 'unknown',
-    };
-  }
-}
-
-function normaliseModality(value: string | undefined): string {
-  const m = value?.trim().toUpperCase();
-  return m && /^[A-Z0-9_]{1,16}$/.test(m) ? m : 'OT';
-}
-
 /** The result of {@link scanFolderToReferences}. */
 export interface FolderScan {
   references: ImagingReference[];
@@ -348,6 +201,8 @@ export interface FolderScan {
  * Scans a folder and returns one reference per study plus the skipped files. Only per-series sets
  * of SOP Instance UIDs are kept in memory, never file contents.
  */
+export { type GroupOptions, ReferenceGrouper };
+
 export async function scanFolderToReferences(
   root: string,
   options: ScanOptions & GroupOptions = {},

@@ -13,7 +13,11 @@ const truth = JSON.parse(
 
 describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
   it('covers every fixture file', () => {
-    expect(Object.keys(truth.files).sort()).toEqual(readdirSync(FIXTURES).filter((f) => f.endsWith('.dcm')).sort());
+    expect(Object.keys(truth.files).sort()).toEqual(
+      readdirSync(FIXTURES)
+        .filter((f) => f.endsWith('.dcm'))
+        .sort(),
+    );
   });
 
   it('reads per file the UIDs, modality and study date dcmdump reports; no_meta.dcm is reported, not fatal', async () => {
@@ -56,7 +60,9 @@ describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
         accessionNumber: expected.accessionNumber ?? '',
         patientId: expected.patientId ?? '',
       });
-      expect(i.seriesNumber === undefined ? '' : String(i.seriesNumber), file).toBe(expected.seriesNumber ?? '');
+      expect(i.seriesNumber === undefined ? '' : String(i.seriesNumber), file).toBe(
+        expected.seriesNumber ?? '',
+      );
     }
     expect(seen.size).toBe(15);
   });
@@ -89,9 +95,15 @@ describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
     expect(scan.files).toBe(15);
     expect(scan.instances).toBe(14);
     expect(scan.skipped.map((s) => [s.file, s.code])).toEqual([['no_meta.dcm', 'DICOM_NOT_PART10']]);
-    const studyUids = new Set(Object.values(truth.files).map((f) => f.studyInstanceUid).filter(Boolean));
+    const studyUids = new Set(
+      Object.values(truth.files)
+        .map((f) => f.studyInstanceUid)
+        .filter(Boolean),
+    );
     expect(scan.references.map((r) => r.studyInstanceUid).sort()).toEqual([...studyUids].sort());
-    const mr = scan.references.find((r) => r.studyInstanceUid === '1.3.6.1.4.1.5962.1.2.4.20040826185059.5457')!;
+    const mr = scan.references.find(
+      (r) => r.studyInstanceUid === '1.3.6.1.4.1.5962.1.2.4.20040826185059.5457',
+    )!;
     expect(mr.series).toHaveLength(1);
     expect(mr.instanceCount).toBe(1);
     expect(mr.modalities).toEqual(['MR']);
@@ -99,7 +111,9 @@ describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
     expect(mr.endpoints.wadoRs).toBe('https://pacs.example.vn/dicom-web');
     expect(mr.performingFacility?.code).toBe('79001');
     expect(mr.patient.identifiers).toEqual([{ system: 'urn:lienthong:sid:mrn:79001', value: '4MR1' }]);
-    const ct = scan.references.find((r) => r.studyInstanceUid === '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322')!;
+    const ct = scan.references.find(
+      (r) => r.studyInstanceUid === '1.3.6.1.4.1.5962.1.2.1.20040119072730.12322',
+    )!;
     expect(ct.utcOffset).toBe('-05:00');
     expect(ct.studyTime).toBe('07:27:30');
   });
