@@ -1,0 +1,74 @@
+/**
+ * The releases bundled with the package, generated at build time from `../shared/data/tt23/` by
+ * `npm run gen -w @lienthong/catalogue` (never hand-copied). Each loads lazily through a dynamic
+ * import, so a bundle that never asks for the techniques never carries them.
+ */
+import { NotFoundError } from '@lienthong/core';
+import type { ImportReport } from './import/engine.js';
+import { issueMessage } from './import/engine.js';
+import type { ImportIssue, Release } from './model.js';
+import { type CompactRelease, decodeRelease } from './release.js';
+
+/** Ids of the bundled releases. */
+export const BUNDLED_RELEASE_IDS = ['tt23-pl01', 'tt23-pl02'] as const;
+export type BundledReleaseId = (typeof BUNDLED_RELEASE_IDS)[number];
+
+const loaders: Record<BundledReleaseId, () => Promise<{ default: string }>> = {
+  'tt23-pl01': () => import('./generated/tt23-pl01.js'),
+  'tt23-pl02': () => import('./generated/tt23-pl02.js'),
+};
+const reportLoaders: Record<BundledReleaseId, () => Promise<{ default: string }>> = {
+  'tt23-pl01': () => import('./generated/tt23-pl01.report.js'),
+  'tt23-pl02': () => import('./generated/tt23-pl02.report.js'),
+};
+
+/** Whether `id` names a bundled release. */
+export function isBundledReleaseId(id: string): id is BundledReleaseId {
+  return (BUNDLED_RELEASE_IDS as readonly string[]).includes(id);
+}
+
+function unknownId(id: string): NotFoundError {
+  return new NotFoundError({
+    code: 'CATALOGUE_RELEASE_NOT_BUNDLED',
+    message: `No bundled release "${id}" (bundled: ${BUNDLED_RELEASE_IDS.join(', ')})`,
+    messageVi: `Không có bản phát hành kèm theo "${id}" (có: ${BUNDLED_RELEASE_IDS.join(', ')})`,
+    path: 'id',
+    details: { id },
+  });
+}
+
+const cache = new Map<string, Promise<Release>>();
+
+/**
+ * Loads a bundled release (decoded once, then cached).
+ * @example const pl01 = await loadBundledRelease('tt23-pl01'); // 19,438 techniques
+ */
+export function loadBundledRelease(id: BundledReleaseId): Promise<Release> {
+  if (!isBundledReleaseId(id)) return Promise.reject(unknownId(id));
+  let pending = cache.get(id);
+  if (pending === undefined) {
+    pending = loaders[id]().then((m) =>
+      decodeRelease(JSON.parse(m.default) as CompactRelease, { validate: false }),
+    );
+    cache.set(id, pending);
+  }
+  return pending;
+}
+
+/**
+ * The import report of a bundled release: every source defect with its row and column.
+ * @example (await loadBundledReport('tt23-pl01')).issues.find((i) => i.value === '19165')?.row // 15893
+ */
+export async function loadBundledReport(id: BundledReleaseId): Promise<ImportReport> {
+  if (!isBundledReleaseId(id)) throw unknownId(id);
+  const compact = JSON.parse((await reportLoaders[id]()).default) as Omit<ImportReport, 'issues'> & {
+    issues: Omit<ImportIssue, 'message' | 'messageVi' | 'file'>[];
+  };
+  return {
+    ...compact,
+    issues: compact.issues.map((issue) => {
+      const [message, messageVi] = issueMessage(issue.code);
+      return { ...issue, file: compact.file, message, messageVi };
+    }),
+  };
+}

@@ -1,0 +1,64 @@
+/**
+ * `@lienthong/catalogue` — the national catalogues as versioned, searchable code systems: the
+ * model, the known systems and their code patterns, the runtime (`lookup`, `search`, `translate`),
+ * release diffs, local code maps and the bundled TT 23/2024 releases (loaded lazily).
+ * Importers live in `@lienthong/catalogue/import`, FHIR terminology in `/fhir`, UCUM units in
+ * `/units`, spreadsheets in `/xlsx`.
+ * @packageDocumentation
+ */
+export {
+  BUNDLED_RELEASE_IDS,
+  type BundledReleaseId,
+  isBundledReleaseId,
+  loadBundledRelease,
+  loadBundledReport,
+} from './bundled.js';
+export {
+  type Catalogue,
+  createCatalogue,
+  type LookupOptions,
+  type SearchHit,
+  type SearchOptions,
+  type TranslateMatch,
+} from './catalogue.js';
+export { diffReleases, type ReleaseDiff } from './diff.js';
+export {
+  buildLocalMap,
+  type LocalMapOptions,
+  type LocalMapResult,
+  suggestNational,
+} from './local-map.js';
+export {
+  type CodeSystemMeta,
+  CodeSystemMetaSchema,
+  type Concept,
+  type ConceptMap,
+  type ConceptMapElement,
+  ConceptMapElementSchema,
+  ConceptMapSchema,
+  type ConceptProperties,
+  ConceptPropertiesSchema,
+  ConceptSchema,
+  type Equivalence,
+  EquivalenceSchema,
+  type ImportIssue,
+  ImportIssueSchema,
+  type LoincAxes,
+  LoincAxesSchema,
+  parseRelease,
+  type Release,
+  ReleaseSchema,
+} from './model.js';
+export { type CompactRelease, decodeRelease, encodeRelease, RELEASE_FORMAT } from './release.js';
+export {
+  isLoincCode,
+  KNOWN_SYSTEMS,
+  type KnownSystem,
+  type KnownSystemId,
+  knownSystem,
+  LOINC_NOTICE,
+  loincCheckDigit,
+  matchesSystemPattern,
+  parseServiceCode,
+  type ServiceCodeParts,
+} from './systems.js';

@@ -1,0 +1,232 @@
+/**
+ * The search index of one release: a folded-token inverted index (Int32Array postings), a sorted
+ * vocabulary for prefix expansion, and a symmetric-deletion table (built on first need) for one-typo
+ * matches. Scores: idf-weighted best match per query word (exact 1, prefix 0.7, one typo 0.6),
+ * boosted by how much of the query and of the name are covered; the best candidates are then
+ * re-ranked with a name-prefix bonus. Exact and prefix code matches are handled by the caller.
+ */
+import { foldVietnamese } from '@lienthong/core';
+
+/** Splits folded text into words: ASCII letters and digits, and any non-ASCII non-space character. */
+export function splitFolded(folded: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i <= folded.length; i++) {
+    const c = i < folded.length ? folded.charCodeAt(i) : 32;
+    const word =
+      (c >= 97 && c <= 122) ||
+      (c >= 48 && c <= 57) ||
+      (c > 127 && c !== 0xa0 && c !== 0x2026 && (c < 0x2010 || c > 0x2027));
+    if (word) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      words.push(folded.slice(start, i));
+      start = -1;
+    }
+  }
+  return words;
+}
+
+/** One scored candidate. */
+export interface IndexHit {
+  doc: number;
+  score: number;
+  namePrefix: boolean;
+}
+
+const EXACT = 1;
+const PREFIX = 0.7;
+const TYPO = 0.6;
+const MAX_PREFIX_TERMS = 32;
+
+export class SearchIndex {
+  readonly size: number;
+  private readonly terms: string[] = [];
+  private readonly termIds = new Map<string, number>();
+  private readonly postings: Int32Array[];
+  private readonly idf: Float64Array;
+  private readonly sortedTerms: string[];
+  private readonly docLength: Uint16Array;
+  private readonly folded: string[];
+  private deletes: Map<string, number[]> | undefined;
+  // Scratch space reused across queries (no allocation per candidate).
+  private readonly epochOf: Uint32Array;
+  private readonly tokenOf: Uint32Array;
+  private readonly best: Float64Array;
+  private readonly score: Float64Array;
+  private readonly matched: Uint16Array;
+  private epoch = 0;
+  private tokenStamp = 0;
+
+  constructor(names: readonly string[]) {
+    const n = names.length;
+    this.size = n;
+    this.folded = new Array<string>(n);
+    this.docLength = new Uint16Array(n);
+    const lists: number[][] = [];
+    for (let doc = 0; doc < n; doc++) {
+      const folded = foldVietnamese(names[doc]!);
+      this.folded[doc] = folded;
+      const words = splitFolded(folded);
+      this.docLength[doc] = Math.min(words.length, 65535);
+      for (const w of words) {
+        let id = this.termIds.get(w);
+        if (id === undefined) {
+          id = this.terms.push(w) - 1;
+          this.termIds.set(w, id);
+          lists.push([]);
+        }
+        const list = lists[id]!;
+        if (list[list.length - 1] !== doc) list.push(doc);
+      }
+    }
+    this.postings = lists.map((l) => Int32Array.from(l));
+    this.idf = Float64Array.from(lists, (l) => Math.log(1 + n / l.length));
+    this.sortedTerms = [...this.terms].sort();
+    this.epochOf = new Uint32Array(n);
+    this.tokenOf = new Uint32Array(n);
+    this.best = new Float64Array(n);
+    this.score = new Float64Array(n);
+    this.matched = new Uint16Array(n);
+  }
+
+  /** The folded name of a document. */
+  foldedName(doc: number): string {
+    return this.folded[doc]!;
+  }
+
+  private prefixTerms(token: string, out: number[]): void {
+    let lo = 0;
+    let hi = this.sortedTerms.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.sortedTerms[mid]! < token) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo, taken = 0; i < this.sortedTerms.length && taken < MAX_PREFIX_TERMS; i++) {
+      const term = this.sortedTerms[i]!;
+      if (!term.startsWith(token)) break;
+      if (term.length > token.length) {
+        out.push(this.termIds.get(term)!);
+        taken++;
+      }
+    }
+  }
+
+  private typoTerms(token: string, out: number[]): void {
+    if (this.deletes === undefined) {
+      const deletes = new Map<string, number[]>();
+      this.terms.forEach((term, id) => {
+        if (term.length < 3) return;
+        for (let i = 0; i < term.length; i++) {
+          const d = term.slice(0, i) + term.slice(i + 1);
+          const list = deletes.get(d);
+          if (list === undefined) deletes.set(d, [id]);
+          else if (list[list.length - 1] !== id) list.push(id);
+        }
+      });
+      this.deletes = deletes;
+    }
+    const seen = new Set<number>();
+    const add = (id: number | undefined) => {
+      if (id !== undefined && !seen.has(id)) {
+        seen.add(id);
+        out.push(id);
+      }
+    };
+    for (const id of this.deletes.get(token) ?? []) add(id); // one letter missing from the query
+    for (let i = 0; i < token.length; i++) {
+      const d = token.slice(0, i) + token.slice(i + 1);
+      add(this.termIds.get(d)); // one letter too many
+      for (const id of this.deletes.get(d) ?? []) add(id); // one letter wrong or swapped
+    }
+  }
+
+  /** Scores documents for a folded query; returns up to `limit` candidates, best first. */
+  query(foldedQuery: string, limit: number): IndexHit[] {
+    const tokens = [...new Set(splitFolded(foldedQuery))];
+    if (tokens.length === 0 || limit <= 0) return [];
+    this.epoch++;
+    if (this.epoch === 0xffffffff) {
+      this.epochOf.fill(0);
+      this.epoch = 1;
+    }
+    const epoch = this.epoch;
+    const touched: number[] = [];
+    const variants: number[] = [];
+    tokens.forEach((token, k) => {
+      const stamp = ++this.tokenStamp;
+      const exact = this.termIds.get(token);
+      variants.length = 0;
+      const weights: number[] = [];
+      if (exact !== undefined) {
+        variants.push(exact);
+        weights.push(EXACT);
+      }
+      const isLast = k === tokens.length - 1;
+      if (token.length >= 2 && (isLast || exact === undefined)) {
+        const start = variants.length;
+        this.prefixTerms(token, variants);
+        for (let i = start; i < variants.length; i++) weights.push(PREFIX);
+      }
+      if (exact === undefined && token.length >= 4) {
+        const start = variants.length;
+        this.typoTerms(token, variants);
+        for (let i = start; i < variants.length; i++) weights.push(TYPO);
+      }
+      for (let v = 0; v < variants.length; v++) {
+        const term = variants[v]!;
+        const w = weights[v]! * this.idf[term]!;
+        const list = this.postings[term]!;
+        for (let i = 0; i < list.length; i++) {
+          const doc = list[i]!;
+          if (this.epochOf[doc] !== epoch) {
+            this.epochOf[doc] = epoch;
+            this.score[doc] = 0;
+            this.matched[doc] = 0;
+            touched.push(doc);
+          }
+          if (this.tokenOf[doc] !== stamp) {
+            this.tokenOf[doc] = stamp;
+            this.best[doc] = w;
+            this.score[doc]! += w;
+            this.matched[doc]!++;
+          } else if (w > this.best[doc]!) {
+            this.score[doc]! += w - this.best[doc]!;
+            this.best[doc] = w;
+          }
+        }
+      }
+    });
+    // Keep the best `pool` candidates by score with a small insertion-sorted buffer.
+    const pool = Math.max(limit * 4, 20);
+    const top: number[] = [];
+    const topScore: number[] = [];
+    const qn = tokens.length;
+    for (const doc of touched) {
+      const matched = this.matched[doc]!;
+      const s =
+        this.score[doc]! * (0.5 + (0.5 * matched) / qn) +
+        (0.6 * matched) / Math.max(this.docLength[doc]!, matched);
+      if (top.length === pool && s <= topScore[pool - 1]!) continue;
+      let i = top.length === pool ? pool - 1 : top.length;
+      while (i > 0 && topScore[i - 1]! < s) {
+        top[i] = top[i - 1]!;
+        topScore[i] = topScore[i - 1]!;
+        i--;
+      }
+      top[i] = doc;
+      topScore[i] = s;
+      if (top.length > pool) {
+        top.length = pool;
+        topScore.length = pool;
+      }
+    }
+    const hits: IndexHit[] = top.map((doc, i) => {
+      const namePrefix = this.folded[doc]!.startsWith(foldedQuery);
+      return { doc, score: topScore[i]! + (namePrefix ? 2 : 0), namePrefix };
+    });
+    hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return hits.slice(0, limit);
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * `@lienthong/catalogue/units` — UCUM unit validation and conversion through `@lhncbc/ucum-lhc`
+ * (the NLM implementation), e.g. glucose mg/dL ↔ mmol/L with the molar mass. A separate entry
+ * point because the UCUM tables weigh ~60 kB: only code that compares units pays for them.
+ * @packageDocumentation
+ */
+
+import * as ucum from '@lhncbc/ucum-lhc';
+import { fail, ok, type Result, ValidationError } from '@lienthong/core';
+
+type Utils = ReturnType<typeof ucum.UcumLhcUtils.getInstance>;
+let utils: Utils | undefined;
+const instance = (): Utils => {
+  utils ??= ucum.UcumLhcUtils.getInstance();
+  return utils;
+};
+
+/** Molar masses (g/mol) of common analytes, for mass ↔ substance conversions. */
+export const MOLAR_MASS = Object.freeze({
+  /** Glucose C6H12O6. */
+  glucose: 180.156,
+  /** Creatinine C4H7N3O. */
+  creatinine: 113.12,
+  /** Urea CH4N2O. */
+  urea: 60.06,
+  /** Cholesterol C27H46O. */
+  cholesterol: 386.65,
+});
+
+/** A validated UCUM unit. */
+export interface UcumUnit {
+  code: string;
+  name?: string;
+}
+
+/**
+ * Validates a UCUM unit code (case-sensitive, as UCUM requires).
+ * @example validateUnit('mmol/L') // { ok: true, value: { code: 'mmol/L', name: 'millimole per liter' } }
+ * @example validateUnit('mg/zz').ok // false
+ */
+export function validateUnit(unit: string): Result<UcumUnit, ValidationError> {
+  try {
+    const r = instance().validateUnitString(unit, false);
+    if (r.status === 'valid') {
+      return ok({ code: r.ucumCode ?? unit, ...(r.unit?.name ? { name: r.unit.name } : {}) });
+    }
+    return fail(
+      new ValidationError({
+        code: 'UNIT_UNKNOWN',
+        message: `"${unit}" is not a valid UCUM unit${r.msg.length ? `: ${r.msg.join('; ')}` : ''}`,
+        messageVi: `"${unit}" không phải đơn vị UCUM hợp lệ`,
+        path: 'unit',
+        details: { unit },
+      }),
+    );
+  } catch (error) {
+    return fail(
+      new ValidationError({
+        code: 'UNIT_UNKNOWN',
+        message: `"${unit}" could not be checked as UCUM`,
+        messageVi: `Không kiểm tra được đơn vị "${unit}" theo UCUM`,
+        path: 'unit',
+        cause: error,
+      }),
+    );
+  }
+}
+
+/**
+ * Whether `unit` is valid UCUM — the checker to pass to importers (`checkUnit: isUcumUnit`).
+ * @example isUcumUnit('mg/dL') // true
+ */
+export function isUcumUnit(unit: string): boolean {
+  return validateUnit(unit).ok;
+}
+
+/**
+ * Converts a value between UCUM units; mass ↔ substance needs `molarMass` (g/mol).
+ * @example convertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }) // ok(5.55…)
+ */
+export function convertUnit(
+  value: number,
+  from: string,
+  to: string,
+  options: { molarMass?: number } = {},
+): Result<number, ValidationError> {
+  try {
+    if (!Number.isFinite(value)) throw new Error('value is not a finite number');
+    const r = instance().convertUnitTo(from, value, to, {
+      suggest: false,
+      molecularWeight: options.molarMass ?? null,
+    });
+    if (r.status === 'succeeded' && r.toVal !== null && Number.isFinite(r.toVal)) return ok(r.toVal);
+    return fail(
+      new ValidationError({
+        code: 'UNIT_CONVERSION_FAILED',
+        message: `Cannot convert ${from} to ${to}${r.msg.length ? `: ${r.msg.join('; ')}` : ''}`,
+        messageVi: `Không đổi được ${from} sang ${to}`,
+        path: 'unit',
+        details: { from, to },
+      }),
+    );
+  } catch (error) {
+    return fail(
+      new ValidationError({
+        code: 'UNIT_CONVERSION_FAILED',
+        message: `Cannot convert ${from} to ${to}`,
+        messageVi: `Không đổi được ${from} sang ${to}`,
+        path: 'unit',
+        cause: error,
+      }),
+    );
+  }
+}
