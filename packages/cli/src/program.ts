@@ -1,12 +1,13 @@
 import { Command, CommanderError } from 'commander';
 import { registerDateCommands } from './commands/date.js';
+import { registerIdCommands } from './commands/id.js';
 import { registerSystemsCommands } from './commands/systems.js';
 import { registerTextCommands } from './commands/text.js';
 import { type CliIo, EXIT, reportError } from './io.js';
 import { VERSION } from './version.js';
 
 /** Each capability package contributes one `register…Commands(program, io)`; add yours here. */
-const COMMAND_GROUPS = [registerTextCommands, registerDateCommands, registerSystemsCommands];
+const COMMAND_GROUPS = [registerTextCommands, registerDateCommands, registerSystemsCommands, registerIdCommands];
 
 /** Builds the `lienthong` program writing to `io` (tests pass their own). */
 export function createProgram(io: CliIo): Command {
