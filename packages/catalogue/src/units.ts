@@ -1,3 +1,4 @@
+/// <reference path="./ucum-lhc.d.ts" />
 /**
  * `@lienthong/catalogue/units` — UCUM unit validation and conversion through `@lhncbc/ucum-lhc`
  * (the NLM implementation), e.g. glucose mg/dL ↔ mmol/L with the molar mass. A separate entry

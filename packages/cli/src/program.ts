@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerCatalogueCommands } from './commands/catalogue.js';
 import { registerDateCommands } from './commands/date.js';
 import { registerIdCommands } from './commands/id.js';
 import { registerSystemsCommands } from './commands/systems.js';
@@ -7,7 +8,13 @@ import { type CliIo, EXIT, reportError } from './io.js';
 import { VERSION } from './version.js';
 
 /** Each capability package contributes one `register…Commands(program, io)`; add yours here. */
-const COMMAND_GROUPS = [registerTextCommands, registerDateCommands, registerSystemsCommands, registerIdCommands];
+const COMMAND_GROUPS = [
+  registerTextCommands,
+  registerDateCommands,
+  registerSystemsCommands,
+  registerCatalogueCommands,
+  registerIdCommands,
+];
 
 /** Builds the `lienthong` program writing to `io` (tests pass their own). */
 export function createProgram(io: CliIo): Command {

@@ -102,13 +102,13 @@ function finish(result: () => ImportResult, file: string): Result<ImportResult, 
  * if (r.ok) console.log(r.value.report.byCode); // { CODE_PATTERN: 3, … }
  */
 export function importTt23Pl01(
-  text: string,
+  text: string | SourceTable,
   options: ImportOptions & { version?: string; meta?: Partial<CodeSystemMeta> } = {},
 ): Result<ImportResult, ValidationError> {
   const file = options.file ?? 'tt23-pl01.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
-    const table = tableFromCsv(text, file, issues);
+    const table = typeof text === 'string' ? tableFromCsv(text, file, issues) : text;
     const spec: LayoutSpec = {
       mapping: TT23_PL01_COLUMNS,
       system: systemMeta('tt23-pl01', { version: options.version ?? 'unversioned', ...options.meta }),
@@ -152,13 +152,13 @@ export function importTt23Pl01(
  * const pl02 = importTt23Pl02(text, { pl01: pl01Release, expectRows: 9128 });
  */
 export function importTt23Pl02(
-  text: string,
+  text: string | SourceTable,
   options: ImportOptions & { pl01?: Release; version?: string; meta?: Partial<CodeSystemMeta> } = {},
 ): Result<ImportResult, ValidationError> {
   const file = options.file ?? 'tt23-pl02.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
-    const table = tableFromCsv(text, file, issues);
+    const table = typeof text === 'string' ? tableFromCsv(text, file, issues) : text;
     const targets = options.pl01
       ? new Map(options.pl01.concepts.map((c) => [c.code, c.display] as const))
       : undefined;
@@ -186,7 +186,7 @@ export function importTt23Pl02(
  * const r = importQd1227(csv, { mapping: { ...QD1227_COLUMNS, code: 'ma_dung_chung' }, appendixBase: 1070000 });
  */
 export function importQd1227(
-  text: string,
+  text: string | SourceTable,
   options: ImportOptions & {
     mapping?: ColumnMapping;
     appendixBase?: number;
@@ -197,7 +197,7 @@ export function importQd1227(
   const file = options.file ?? 'qd1227.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
-    const table = tableFromCsv(text, file, issues);
+    const table = typeof text === 'string' ? tableFromCsv(text, file, issues) : text;
     const mapping = options.mapping ?? QD1227_COLUMNS;
     const spec: LayoutSpec = {
       mapping,

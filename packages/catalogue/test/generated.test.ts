@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { generateBundledFiles } from '../scripts/gen-lib.js';
+
+describe('bundled releases', () => {
+  it('the committed src/generated files are exactly what the importer produces from ../shared/data today', () => {
+    const files = generateBundledFiles();
+    expect(Object.keys(files).sort()).toEqual([
+      'tt23-pl01.report.ts',
+      'tt23-pl01.ts',
+      'tt23-pl02.report.ts',
+      'tt23-pl02.ts',
+    ]);
+    for (const [name, text] of Object.entries(files)) {
+      const committed = readFileSync(new URL(`../src/generated/${name}`, import.meta.url), 'utf8');
+      // A mismatch means: run `npm run gen -w @lienthong/catalogue` and commit src/generated.
+      expect(committed === text, `${name} is stale`).toBe(true);
+    }
+  });
+});
