@@ -13,3 +13,9 @@ export {
   runContractSuite,
   type TestApi,
 } from './contract-suite.js';
+export {
+  describeImagingRegistryConformance,
+  type ImagingRegistryConformanceOptions,
+  imagingRegistrySuite,
+  syntheticImagingReferences,
+} from './imaging-registry.js';

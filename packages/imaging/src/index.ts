@@ -54,6 +54,17 @@ export {
   summariseSeries,
 } from './reference.js';
 export {
+  assertImagingQuery,
+  IMAGING_REGISTRY_CONTRACT,
+  type ImagingQuery,
+  ImagingQuerySchema,
+  type ImagingRegistry,
+  matchesImagingQuery,
+  type PublishReceipt,
+  type RegistryCallOptions,
+} from './registry/contract.js';
+export { createMemoryImagingRegistry, type MemoryImagingRegistryOptions } from './registry/memory.js';
+export {
   assertDicomUid,
   dicomUidFromUrn,
   dicomUidToUrn,

@@ -11,3 +11,8 @@ export {
   type ToFhirImagingOptions,
   toFhirImagingStudy,
 } from './convert.js';
+export {
+  createFhirImagingRegistry,
+  type FhirImagingRegistryOptions,
+  IMAGING_REPORT_IDENTIFIER_SYSTEM,
+} from './registry.js';

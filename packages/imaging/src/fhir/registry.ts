@@ -1,0 +1,187 @@
+import {
+  type Bundle,
+  createTransport,
+  DEFAULT_IDENTIFIER_SYSTEMS,
+  type DiagnosticReport,
+  type ImagingStudy,
+  searchResources,
+  type Transport,
+  type TransportOptions,
+} from '@lienthong/core';
+import type { ImagingReference } from '../model.js';
+import { assertImagingReference } from '../reference.js';
+import {
+  assertImagingQuery,
+  checkAborted,
+  IMAGING_REGISTRY_CONTRACT,
+  type ImagingRegistry,
+  matchesImagingQuery,
+} from '../registry/contract.js';
+import { dicomUidToUrn, isDicomUid } from '../uid.js';
+import { fromFhirImagingStudy, IMAGING_FHIR, toFhirImagingStudy } from './convert.js';
+
+/** Identifier system of the DiagnosticReport that carries a reference's report (value: the study UID). */
+export const IMAGING_REPORT_IDENTIFIER_SYSTEM = 'urn:lienthong:sid:imaging-report';
+
+/** Options of {@link createFhirImagingRegistry}. */
+export type FhirImagingRegistryOptions = (TransportOptions | { transport: Transport }) & {
+  /** UTC offset for `started` when a reference has none (default +07:00). */
+  defaultUtcOffset?: string;
+};
+
+const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
+
+/**
+ * An `ImagingRegistry` on any FHIR R4 server: each reference is one `ImagingStudy` (Endpoints
+ * contained) plus a `DiagnosticReport` for its report. `publish` finds the study by its
+ * `urn:dicom:uid` identifier and updates it in place, so publishing twice never duplicates.
+ * `query` sends modality and date to the server (`modality`, `started`) and checks patient
+ * identifier and facility on the converted references.
+ */
+export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): ImagingRegistry {
+  const fhir = 'transport' in options ? options.transport : createTransport(options);
+  const convertOptions = options.defaultUtcOffset ? { defaultUtcOffset: options.defaultUtcOffset } : {};
+  const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
+
+  async function findStudy(uid: string, signal?: AbortSignal): Promise<ImagingStudy | undefined> {
+    for await (const study of searchResources<ImagingStudy>(
+      fhir,
+      'ImagingStudy',
+      { identifier: `${DEFAULT_IDENTIFIER_SYSTEMS.dicomUid}|${dicomUidToUrn(uid)}` },
+      sig(signal),
+    )) {
+      return study;
+    }
+    return undefined;
+  }
+
+  async function findReport(uid: string, signal?: AbortSignal): Promise<DiagnosticReport | undefined> {
+    for await (const report of searchResources<DiagnosticReport>(
+      fhir,
+      'DiagnosticReport',
+      { identifier: `${IMAGING_REPORT_IDENTIFIER_SYSTEM}|${uid}` },
+      sig(signal),
+    )) {
+      return report;
+    }
+    return undefined;
+  }
+
+  /**
+   * Pages through an ImagingStudy search: follows `next` links, and for servers that give none
+   * (Medplum's MemoryRepository) asks for the next `_offset` while pages come back full.
+   */
+  async function* searchStudies(
+    params: Record<string, string | string[] | number>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ImagingStudy> {
+    const count = Number(params._count);
+    let next: string | undefined;
+    let offset = 0;
+    for (let page = 0; page < 10_000; page++) {
+      checkAborted(signal);
+      const bundle = (await fhir.get(next ?? 'ImagingStudy', {
+        ...(next ? {} : { searchParams: { ...params, ...(offset > 0 ? { _offset: offset } : {}) } }),
+        headers: { accept: 'application/fhir+json' },
+        ...sig(signal),
+      })) as Bundle<ImagingStudy> | undefined;
+      const studies = (bundle?.entry ?? [])
+        .filter((e) => e.search?.mode === undefined || e.search.mode === 'match')
+        .flatMap((e) => (e.resource?.resourceType === 'ImagingStudy' ? [e.resource] : []));
+      yield* studies;
+      const link = bundle?.link?.find((l) => l.relation === 'next')?.url;
+      if (link) {
+        if (link === next) return;
+        next = link;
+      } else if (!next && studies.length === count) {
+        offset += count;
+      } else {
+        return;
+      }
+    }
+  }
+
+  async function read(study: ImagingStudy, signal?: AbortSignal): Promise<ImagingReference> {
+    const uid =
+      study.identifier?.find((i) => i.system === DEFAULT_IDENTIFIER_SYSTEMS.dicomUid)?.value?.slice(8) ?? '';
+    const report = isDicomUid(uid) ? await findReport(uid, signal) : undefined;
+    return fromFhirImagingStudy({ imagingStudy: study, ...(report ? { diagnosticReport: report } : {}) });
+  }
+
+  return {
+    contract: IMAGING_REGISTRY_CONTRACT,
+    capabilities: { write: true },
+    async publish(reference, o = {}) {
+      checkAborted(o.signal);
+      const ref = assertImagingReference(reference);
+      const existing = await findStudy(ref.studyInstanceUid, o.signal);
+      const { imagingStudy, diagnosticReport } = toFhirImagingStudy(ref, {
+        ...convertOptions,
+        ...(existing?.id ? { ids: { imagingStudy: existing.id } } : {}),
+      });
+      let status: 'created' | 'updated' | 'unchanged' = 'created';
+      let studyId: string | undefined;
+      if (existing?.id) {
+        const before = await read(existing, o.signal);
+        status = JSON.stringify(before) === JSON.stringify(ref) ? 'unchanged' : 'updated';
+        studyId = existing.id;
+        if (status === 'updated') {
+          await fhir.put(`ImagingStudy/${existing.id}`, {
+            json: { ...imagingStudy, id: existing.id },
+            headers: FHIR_JSON,
+            ...sig(o.signal),
+          });
+        }
+      } else {
+        const created = (await fhir.post('ImagingStudy', {
+          json: imagingStudy,
+          headers: FHIR_JSON,
+          ...sig(o.signal),
+        })) as ImagingStudy | undefined;
+        studyId = created?.id;
+      }
+      if (status !== 'unchanged') {
+        const oldReport = await findReport(ref.studyInstanceUid, o.signal);
+        if (diagnosticReport) {
+          const report: DiagnosticReport = {
+            ...diagnosticReport,
+            identifier: [{ system: IMAGING_REPORT_IDENTIFIER_SYSTEM, value: ref.studyInstanceUid }],
+            ...(studyId ? { imagingStudy: [{ reference: `ImagingStudy/${studyId}` }] } : {}),
+          };
+          if (oldReport?.id) {
+            await fhir.put(`DiagnosticReport/${oldReport.id}`, {
+              json: { ...report, id: oldReport.id },
+              headers: FHIR_JSON,
+              ...sig(o.signal),
+            });
+          } else {
+            await fhir.post('DiagnosticReport', { json: report, headers: FHIR_JSON, ...sig(o.signal) });
+          }
+        } else if (oldReport?.id) {
+          await fhir.delete(`DiagnosticReport/${oldReport.id}`, { headers: FHIR_JSON, ...sig(o.signal) });
+        }
+      }
+      return { studyInstanceUid: ref.studyInstanceUid, status };
+    },
+    async get(uid, o = {}) {
+      checkAborted(o.signal);
+      if (!isDicomUid(uid)) return undefined;
+      const study = await findStudy(uid, o.signal);
+      return study ? read(study, o.signal) : undefined;
+    },
+    async *query(query, o = {}) {
+      const q = assertImagingQuery(query);
+      const params: Record<string, string | string[] | number> = { _count: Math.max(1, o.pageSize ?? 50) };
+      if (q.modality) params.modality = `${IMAGING_FHIR.dicomModality}|${q.modality}`;
+      const started: string[] = [];
+      if (q.dateFrom) started.push(`ge${q.dateFrom}`);
+      if (q.dateTo) started.push(`le${q.dateTo}`);
+      if (started.length > 0) params.started = started;
+      for await (const study of searchStudies(params, o.signal)) {
+        checkAborted(o.signal);
+        const ref = await read(study, o.signal);
+        if (matchesImagingQuery(ref, q)) yield ref;
+      }
+    },
+  };
+}

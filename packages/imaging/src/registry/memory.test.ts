@@ -1,0 +1,4 @@
+import { describeImagingRegistryConformance } from '@lienthong/conformance';
+import { createMemoryImagingRegistry } from './memory.js';
+
+describeImagingRegistryConformance('memory', () => createMemoryImagingRegistry());
