@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCatalogueCommands } from './commands/catalogue.js';
 import { registerDateCommands } from './commands/date.js';
 import { registerIdCommands } from './commands/id.js';
+import { registerImagingCommands } from './commands/imaging.js';
 import { registerSystemsCommands } from './commands/systems.js';
 import { registerTextCommands } from './commands/text.js';
 import { type CliIo, EXIT, reportError } from './io.js';
@@ -14,6 +15,7 @@ const COMMAND_GROUPS = [
   registerSystemsCommands,
   registerCatalogueCommands,
   registerIdCommands,
+  registerImagingCommands,
 ];
 
 /** Builds the `lienthong` program writing to `io` (tests pass their own). */

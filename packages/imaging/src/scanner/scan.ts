@@ -39,7 +39,17 @@ export interface ScanOptions {
 
 /** Walks a folder recursively, lazily, yielding file paths in a stable (sorted) order per folder. */
 export async function* walkFiles(root: string, signal?: AbortSignal): AsyncGenerator<string> {
-  const dir = await opendir(root);
+  let dir: Awaited<ReturnType<typeof opendir>>;
+  try {
+    dir = await opendir(root);
+  } catch (cause) {
+    throw toLienThongError(cause, {
+      code: 'DICOM_FOLDER_UNREADABLE',
+      message: 'The folder cannot be read (missing, not a folder, or no permission).',
+      messageVi: 'Không đọc được thư mục (không tồn tại, không phải thư mục hoặc không có quyền).',
+      path: root,
+    });
+  }
   const entries: { name: string; dir: boolean; file: boolean }[] = [];
   for await (const entry of dir) {
     entries.push({ name: entry.name, dir: entry.isDirectory(), file: entry.isFile() });

@@ -119,6 +119,8 @@ describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
   });
 
   it('reports a missing folder as a typed error', async () => {
-    await expect(scanFolderToReferences('/nonexistent/folder/xyz')).rejects.toThrow();
+    await expect(scanFolderToReferences('/nonexistent/folder/xyz')).rejects.toMatchObject({
+      code: 'DICOM_FOLDER_UNREADABLE',
+    });
   });
 });
