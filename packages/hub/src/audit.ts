@@ -1,0 +1,112 @@
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { HubDatabase } from './db/schema.js';
+
+/** Who read (or wrote) what, for the audit trail. */
+export interface AuditEntry {
+  facilityCode: string;
+  credentialId: string;
+  userRef?: string | undefined;
+  purpose: string;
+  action: string;
+  resourceType: string;
+  resourceId?: string | undefined;
+  /** The patient identifier concerned (`system|value`); stored only as a keyed hash. */
+  patient?: { system: string; value: string } | undefined;
+}
+
+/** An audit entry as the API shows it (the patient appears only as its keyed hash). */
+export interface AuditEvent {
+  id: string;
+  at: string;
+  facilityCode: string;
+  userRef: string | null;
+  purpose: string;
+  action: string;
+  resourceType: string;
+  resourceId: string | null;
+  patientRef: string | null;
+}
+
+/**
+ * The audit trail. Patient identifiers are stored as HMAC-SHA256 under a key generated once per
+ * deployment (a plain hash of a 12-digit number could be reversed by trying them all).
+ */
+export interface AuditLog {
+  record(entry: AuditEntry, db?: Kysely<HubDatabase>): Promise<void>;
+  patientRef(patient: { system: string; value: string }): string;
+  list(filter: {
+    facilityCode?: string;
+    patient?: { system: string; value: string };
+    limit?: number;
+  }): Promise<AuditEvent[]>;
+}
+
+export async function createAuditLog(db: Kysely<HubDatabase>): Promise<AuditLog> {
+  const key = await auditKey(db);
+  const patientRef = (p: { system: string; value: string }) =>
+    createHmac('sha256', key).update(`${p.system}|${p.value}`).digest('hex');
+  return {
+    patientRef,
+    async record(entry, target = db) {
+      await target
+        .insertInto('audit_events')
+        .values({
+          id: randomUUID(),
+          at: new Date().toISOString(),
+          facility_code: entry.facilityCode,
+          credential_id: entry.credentialId,
+          user_ref: entry.userRef ?? null,
+          purpose: entry.purpose,
+          action: entry.action,
+          resource_type: entry.resourceType,
+          resource_id: entry.resourceId ?? null,
+          patient_ref: entry.patient ? patientRef(entry.patient) : null,
+        })
+        .execute();
+    },
+    async list(filter) {
+      let query = db.selectFrom('audit_events').selectAll();
+      if (filter.facilityCode) query = query.where('facility_code', '=', filter.facilityCode);
+      if (filter.patient) query = query.where('patient_ref', '=', patientRef(filter.patient));
+      const rows = await query
+        .orderBy('at', 'desc')
+        .orderBy('id')
+        .limit(Math.min(filter.limit ?? 100, 1000))
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        at: r.at,
+        facilityCode: r.facility_code,
+        userRef: r.user_ref,
+        purpose: r.purpose,
+        action: r.action,
+        resourceType: r.resource_type,
+        resourceId: r.resource_id,
+        patientRef: r.patient_ref,
+      }));
+    },
+  };
+}
+
+async function auditKey(db: Kysely<HubDatabase>): Promise<Buffer> {
+  const existing = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'audit_key')
+    .executeTakeFirst();
+  if (existing) return Buffer.from(existing.value, 'base64');
+  const value = randomBytes(32).toString('base64');
+  // Two instances starting together: the first insert wins, both then read the same key.
+  await db
+    .insertInto('settings')
+    .values({ key: 'audit_key', value })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
+  const stored = await db
+    .selectFrom('settings')
+    .select('value')
+    .where('key', '=', 'audit_key')
+    .executeTakeFirstOrThrow();
+  return Buffer.from(stored.value, 'base64');
+}

@@ -1,0 +1,52 @@
+import { LienThongError } from '@lienthong/core';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest } from './migrations.js';
+import type { HubDatabase } from './schema.js';
+
+/** Where the hub keeps its data: an embedded SQLite file (default) or a PostgreSQL URL. */
+export type DatabaseConfig = { sqlite: string } | { postgres: string };
+
+/** An open database with its dialect and a way to close it. */
+export interface HubDb {
+  readonly db: Kysely<HubDatabase>;
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (and migrates) the hub database.
+ *
+ * SQLite runs in WAL mode with `synchronous=FULL`: a write the hub has acknowledged survives a
+ * process crash and a power loss (NORMAL would only survive the former), at the cost of one fsync
+ * per transaction. PostgreSQL gets a connection pool; several stateless hub instances can share it.
+ */
+export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
+  let db: Kysely<HubDatabase>;
+  let dialect: HubDb['dialect'];
+  try {
+    if ('sqlite' in config) {
+      const sqlite = new SQLite(config.sqlite);
+      sqlite.pragma('journal_mode = WAL');
+      sqlite.pragma('synchronous = FULL');
+      sqlite.pragma('busy_timeout = 5000');
+      sqlite.pragma('foreign_keys = ON');
+      db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+      dialect = 'sqlite';
+    } else {
+      const pool = new pg.Pool({ connectionString: config.postgres, max: 10 });
+      db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
+      dialect = 'postgres';
+    }
+    await migrateToLatest(db as Kysely<unknown>);
+  } catch (cause) {
+    throw new LienThongError({
+      code: 'HUB_DATABASE_UNAVAILABLE',
+      message: 'The hub database could not be opened or migrated.',
+      messageVi: 'Không mở hoặc không cập nhật được cơ sở dữ liệu của sàn liên thông.',
+      cause,
+    });
+  }
+  return { db, dialect, close: () => db.destroy() };
+}

@@ -1,0 +1,4 @@
+import { sqliteDatabase } from '../test/databases.js';
+import { describeHubBehaviour } from '../test/hub-behaviour.js';
+
+describeHubBehaviour('SQLite (embedded)', sqliteDatabase);

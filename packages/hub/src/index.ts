@@ -1,0 +1,24 @@
+/**
+ * `@lienthong/hub` — the reference exchange hub: an HTTP server implementing the hub API on an
+ * embedded SQLite file (default) or PostgreSQL.
+ * @packageDocumentation
+ */
+export { type AuditEntry, type AuditEvent, type AuditLog, createAuditLog } from './audit.js';
+export { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
+export type { HubDatabase } from './db/schema.js';
+export {
+  addCredential,
+  addFacility,
+  type Facility,
+  type IssuedCredential,
+  listFacilities,
+  revokeCredential,
+  SCOPES,
+  type Scope,
+} from './facilities.js';
+export { type Caller, createHubApp, type HubAppOptions, type HubEnv, requireScope } from './http/app.js';
+export { problemOf, statusOf } from './http/problem.js';
+export { createLogger, type Logger } from './logger.js';
+export { hashApiKey, newApiKey } from './security/api-keys.js';
+export { createRateLimiter, type RateLimiter } from './security/rate-limit.js';
+export { type RunningHub, type StartHubOptions, startHub } from './server.js';

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DatabaseConfig } from '../src/db/open-database.js';
+
+/** A throw-away database of one dialect: a SQLite file in a temp dir, or a fresh PostgreSQL database. */
+export interface TestDatabase {
+  config: DatabaseConfig;
+  drop(): Promise<void>;
+}
+
+export function sqliteDatabase(): TestDatabase {
+  const dir = mkdtempSync(join(tmpdir(), 'lienthong-hub-'));
+  return {
+    config: { sqlite: join(dir, 'hub.db') },
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Creates `hub_test_<random>` on the server of `adminUrl` (from LIENTHONG_PG_URL) and drops it afterwards. */
+export async function postgresDatabase(adminUrl: string): Promise<TestDatabase> {
+  const name = `hub_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    config: { postgres: url.href },
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
