@@ -65,6 +65,16 @@ export {
 } from './registry/contract.js';
 export { createMemoryImagingRegistry, type MemoryImagingRegistryOptions } from './registry/memory.js';
 export {
+  defineReusePolicy,
+  evaluateReuse,
+  type ReuseCheck,
+  type ReuseContext,
+  type ReuseDecision,
+  type ReusePolicy,
+  type ReusePolicyInput,
+  ReusePolicySchema,
+} from './reuse-policy.js';
+export {
   assertDicomUid,
   dicomUidFromUrn,
   dicomUidToUrn,
