@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCatalogueCommands } from './commands/catalogue.js';
 import { registerDateCommands } from './commands/date.js';
+import { registerHubCommands } from './commands/hub.js';
 import { registerIdCommands } from './commands/id.js';
 import { registerImagingCommands } from './commands/imaging.js';
 import { registerSystemsCommands } from './commands/systems.js';
@@ -16,6 +17,7 @@ const COMMAND_GROUPS = [
   registerCatalogueCommands,
   registerIdCommands,
   registerImagingCommands,
+  registerHubCommands,
 ];
 
 /** Builds the `lienthong` program writing to `io` (tests pass their own). */

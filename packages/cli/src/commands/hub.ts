@@ -1,0 +1,113 @@
+import { ValidationError } from '@lienthong/core';
+import { addFacility, type DatabaseConfig, openDatabase, startHub } from '@lienthong/hub';
+import type { Command } from 'commander';
+import { type CliIo, printResult } from '../io.js';
+
+interface DbOptions {
+  db?: string;
+  databaseUrl?: string;
+}
+
+/** `--db file` (SQLite, the default `./hub.db`) or `--database-url postgres://…` (or DATABASE_URL). */
+function databaseOf(options: DbOptions): DatabaseConfig {
+  if (options.db && options.databaseUrl) {
+    throw new ValidationError({
+      code: 'CLI_OPTIONS_CONFLICT',
+      message: 'Give either --db or --database-url, not both.',
+      messageVi: 'Chỉ dùng một trong hai: --db hoặc --database-url.',
+      path: '--db',
+    });
+  }
+  const url = options.databaseUrl ?? (options.db ? undefined : process.env.DATABASE_URL);
+  if (url) return { postgres: url };
+  return { sqlite: options.db ?? './hub.db' };
+}
+
+/** Resolves on SIGINT/SIGTERM (the hub then shuts down gracefully). */
+function untilSignal(): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = (signal: string) => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(signal);
+    };
+    const onInt = () => stop('SIGINT');
+    const onTerm = () => stop('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+  });
+}
+
+/** `lienthong hub serve` and `lienthong hub facility add`. */
+export function registerHubCommands(program: Command, io: CliIo): void {
+  const hub = program
+    .command('hub')
+    .description('run and administer a Liên Thông exchange hub (sàn liên thông)');
+
+  hub
+    .command('serve')
+    .description(
+      'start a hub (SQLite file by default, PostgreSQL with --database-url); stops gracefully on SIGINT/SIGTERM',
+    )
+    .option('--port <port>', 'port to listen on', '8080')
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--db <file>', 'SQLite database file (default ./hub.db)')
+    .option('--database-url <url>', 'PostgreSQL URL (or the DATABASE_URL variable)')
+    .option('--json', 'print JSON')
+    .action(async (opts: DbOptions & { port: string; host: string; json?: boolean }) => {
+      const port = Number(opts.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+        throw new ValidationError({
+          code: 'CLI_PORT_INVALID',
+          message: `Invalid port ${JSON.stringify(opts.port)}.`,
+          messageVi: `Cổng không hợp lệ ${JSON.stringify(opts.port)}.`,
+          path: '--port',
+        });
+      }
+      const running = await startHub({
+        database: databaseOf(opts),
+        port,
+        host: opts.host,
+        ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
+      });
+      printResult(
+        io,
+        opts.json === true,
+        { url: running.url, database: running.store.dialect },
+        () => `Hub listening on ${running.url} (${running.store.dialect})`,
+      );
+      const signal = await untilSignal();
+      io.stderr(`lienthong: ${signal} received, shutting down…\n`);
+      await running.close();
+    });
+
+  const facility = hub.command('facility').description('manage the facilities registered on a hub');
+  facility
+    .command('add')
+    .description('register a facility and print its new API key (shown once)')
+    .argument('<code>', 'facility code, e.g. the 5-digit mã cơ sở KCB')
+    .requiredOption('--name <name>', 'facility name')
+    .option('--scopes <scopes>', 'comma-separated scopes (read,write,admin)', 'read,write')
+    .option('--db <file>', 'SQLite database file (default ./hub.db)')
+    .option('--database-url <url>', 'PostgreSQL URL (or the DATABASE_URL variable)')
+    .option('--json', 'print JSON')
+    .action(async (code: string, opts: DbOptions & { name: string; scopes: string; json?: boolean }) => {
+      const store = await openDatabase(databaseOf(opts));
+      try {
+        const created = await addFacility(store.db, {
+          code,
+          name: opts.name,
+          scopes: opts.scopes.split(',').map((s) => s.trim()),
+        });
+        printResult(io, opts.json === true, created, () =>
+          [
+            `Facility ${created.facility.code} — ${created.facility.name}`,
+            `API key (shown once, store it securely): ${created.credential.apiKey}`,
+            `Scopes: ${created.credential.scopes.join(' ')}`,
+          ].join('\n'),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+}
