@@ -2,17 +2,11 @@
  * `@lienthong/catalogue` — the national catalogues as versioned, searchable code systems: the
  * model, the known systems and their code patterns, the runtime (`lookup`, `search`, `translate`),
  * release diffs, local code maps and the bundled TT 23/2024 releases (loaded lazily).
- * Importers live in `@lienthong/catalogue/import`, FHIR terminology in `/fhir`, UCUM units in
- * `/units`, spreadsheets in `/xlsx`.
+ * The bundled releases load through `@lienthong/catalogue/bundled`, importers live in `/import`,
+ * FHIR terminology in `/fhir`, UCUM units in `/units`, spreadsheets in `/xlsx` — each subpath keeps
+ * its weight out of bundles that do not use it.
  * @packageDocumentation
  */
-export {
-  BUNDLED_RELEASE_IDS,
-  type BundledReleaseId,
-  isBundledReleaseId,
-  loadBundledRelease,
-  loadBundledReport,
-} from './bundled.js';
 export {
   type Catalogue,
   createCatalogue,

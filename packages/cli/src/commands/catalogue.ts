@@ -1,18 +1,16 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import {
-  BUNDLED_RELEASE_IDS,
   type Catalogue,
   createCatalogue,
   decodeRelease,
   diffReleases,
   encodeRelease,
-  isBundledReleaseId,
   KNOWN_SYSTEMS,
   type KnownSystemId,
-  loadBundledRelease,
   type Release,
 } from '@lienthong/catalogue';
+import { BUNDLED_RELEASE_IDS, isBundledReleaseId, loadBundledRelease } from '@lienthong/catalogue/bundled';
 import { toFhirCodeSystem, toFhirConceptMap, toFhirValueSet } from '@lienthong/catalogue/fhir';
 import {
   type ColumnMapping,
