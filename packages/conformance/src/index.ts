@@ -19,3 +19,4 @@ export {
   imagingRegistrySuite,
   syntheticImagingReferences,
 } from './imaging-registry.js';
+export { describePatientDirectoryConformance, patientDirectoryFixtures, patientDirectorySuite } from './patient-directory.js';

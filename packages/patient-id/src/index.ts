@@ -11,6 +11,21 @@ export {
   type IdentifierCheck,
   type IdentifierType,
 } from './detect.js';
+export type {
+  CrossReferenceOptions,
+  DirectoryCallOptions,
+  IdentifierRef,
+  LookupOptions,
+  MatchCandidate,
+  MatchOptions,
+  PatientDirectory,
+  PatientDirectoryCapabilities,
+  PatientQuery,
+  SearchOptions,
+  UpsertResult,
+} from './directory/contract.js';
+export { createMemoryPatientDirectory, type MemoryPatientDirectoryOptions } from './directory/memory.js';
+export { matchesQuery } from './directory/query.js';
 export {
   formatInsuranceCards,
   hospitalRecordIdentifier,
@@ -20,6 +35,43 @@ export {
   maskPassport,
   parseInsuranceCards,
 } from './identifiers.js';
+export {
+  gradeOf,
+  MATCH_THRESHOLDS,
+  MATCH_WEIGHTS,
+  type MatchGrade,
+  type MatchInput,
+  type MatchResult,
+  rankCandidates,
+  scoreMatch,
+} from './matching/match.js';
+export { jaroWinkler, NAME_VARIANTS, nameWords, normaliseNameWord } from './matching/names.js';
+export {
+  type FhirPatientOptions,
+  fromFhirPatient,
+  identifierKind,
+  PATIENT_EXTENSIONS,
+  toFhirPatient,
+} from './model/fhir-patient.js';
+export {
+  type Address,
+  AddressSchema,
+  birthDatePrecision,
+  type ContactPoint,
+  ContactPointSchema,
+  fullName,
+  type InsuranceCoverage,
+  InsuranceCoverageSchema,
+  type PatientIdentifier,
+  PatientIdentifierSchema,
+  type PatientRecord,
+  type PatientRecordInput,
+  PatientRecordSchema,
+  type PersonName,
+  PersonNameSchema,
+  parsePatientRecord,
+  splitVietnameseName,
+} from './model/patient-record.js';
 export {
   type CurrentProvince,
   currentProvince,

@@ -1,0 +1,99 @@
+import { ConflictError, parseWith } from '@lienthong/core';
+import { rankCandidates } from '../matching/match.js';
+import { type PatientRecord, PatientRecordSchema } from '../model/patient-record.js';
+import type { IdentifierRef, PatientDirectory } from './contract.js';
+import { matchesQuery, throwIfAborted } from './query.js';
+
+/** Options of {@link createMemoryPatientDirectory}. */
+export interface MemoryPatientDirectoryOptions {
+  /** Records to start with (validated). */
+  records?: readonly PatientRecord[];
+}
+
+const key = (i: IdentifierRef) => `${i.system}|${i.value}`;
+
+/**
+ * An in-memory `PatientDirectory`: for tests, demos and small offline tools. Writable; `upsert`
+ * is idempotent on identifiers (a record whose identifiers hit two different patients is a conflict).
+ */
+export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOptions = {}): PatientDirectory {
+  const byId = new Map<string, PatientRecord>();
+  const byIdentifier = new Map<string, string>();
+  let next = 1;
+
+  function store(record: PatientRecord): { record: PatientRecord; created: boolean } {
+    const parsed = parseWith(PatientRecordSchema, record);
+    const hits = new Set(
+      parsed.identifiers.map((i) => byIdentifier.get(key(i))).filter((x): x is string => !!x),
+    );
+    if (hits.size > 1) {
+      throw new ConflictError({
+        code: 'PATIENT_IDENTIFIERS_CONFLICT',
+        message: 'The record’s identifiers belong to different patients.',
+        messageVi: 'Các mã định danh của hồ sơ thuộc về những bệnh nhân khác nhau.',
+      });
+    }
+    const existing = [...hits][0] ?? parsed.id;
+    if (parsed.id && existing && parsed.id !== existing) {
+      throw new ConflictError({
+        code: 'PATIENT_IDENTIFIERS_CONFLICT',
+        message: 'The record’s identifiers belong to another patient.',
+        messageVi: 'Mã định danh của hồ sơ thuộc về bệnh nhân khác.',
+      });
+    }
+    const id = existing ?? `mem-${next++}`;
+    const created = !byId.has(id);
+    const previous = byId.get(id);
+    if (previous) for (const i of previous.identifiers) byIdentifier.delete(key(i));
+    const saved = structuredClone({ ...parsed, id });
+    byId.set(id, saved);
+    for (const i of saved.identifiers) byIdentifier.set(key(i), id);
+    return { record: structuredClone(saved), created };
+  }
+  for (const r of options.records ?? []) store(r);
+
+  const find = (identifier: IdentifierRef) => {
+    const id = byIdentifier.get(key(identifier));
+    return id === undefined ? undefined : byId.get(id);
+  };
+
+  return {
+    contract: 'patient-directory/v1',
+    capabilities: { write: true, demographicSearch: true, anyIdentifier: true },
+    async findByIdentifier(identifier, opts) {
+      throwIfAborted(opts?.signal);
+      const r = find(identifier);
+      return r && structuredClone(r);
+    },
+    async *search(query, opts) {
+      const pageSize = opts?.pageSize ?? 50;
+      const all = [...byId.values()].filter((r) => matchesQuery(r, query));
+      for (let i = 0; i < all.length; i += pageSize) {
+        throwIfAborted(opts?.signal);
+        await Promise.resolve();
+        for (const r of all.slice(i, i + pageSize)) yield structuredClone(r);
+      }
+      throwIfAborted(opts?.signal);
+    },
+    async match(input, opts) {
+      throwIfAborted(opts?.signal);
+      return rankCandidates(input, [...byId.values()], {
+        limit: opts?.limit ?? 10,
+        ...(opts?.minGrade ? { minGrade: opts.minGrade } : {}),
+      }).map((c) => ({ ...c, record: structuredClone(c.record) }));
+    },
+    async crossReference(identifier, opts) {
+      throwIfAborted(opts?.signal);
+      const r = find(identifier);
+      if (!r) return undefined;
+      return r.identifiers
+        .filter((i) => !(i.system === identifier.system && i.value === identifier.value))
+        .filter((i) => !opts?.targetSystems || opts.targetSystems.includes(i.system))
+        .map((i) => ({ ...i }));
+    },
+    async upsert(record, opts) {
+      throwIfAborted(opts?.signal);
+      return store(record);
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { foldVietnamese, LienThongError } from '@lienthong/core';
+import type { PatientRecord } from '../model/patient-record.js';
+import type { PatientQuery } from './contract.js';
+
+/** True when `record` satisfies every parameter of a PDQm query (the semantics every provider shares). */
+export function matchesQuery(record: PatientRecord, query: PatientQuery): boolean {
+  const starts = (value: string | undefined, prefix: string) =>
+    value !== undefined && foldVietnamese(value).startsWith(foldVietnamese(prefix));
+  if (query.family !== undefined && !starts(record.name.family, query.family)) return false;
+  if (query.given !== undefined) {
+    const words = [record.name.middle, record.name.given].filter(Boolean).join(' ').split(/\s+/);
+    const whole = [record.name.middle, record.name.given].filter(Boolean).join(' ');
+    if (!words.some((w) => starts(w, query.given!)) && !starts(whole, query.given)) return false;
+  }
+  if (query.birthDate !== undefined) {
+    // FHIR date equality: the record's date must fall entirely within the queried period.
+    if (!record.birthDate || record.birthDate.length < query.birthDate.length) return false;
+    if (!record.birthDate.startsWith(query.birthDate)) return false;
+  }
+  if (query.sex !== undefined && record.sex !== query.sex) return false;
+  if (query.identifier !== undefined) {
+    const { system, value } = query.identifier;
+    if (!record.identifiers.some((i) => i.value === value && (system === undefined || i.system === system)))
+      return false;
+  }
+  return true;
+}
+
+/** Rejects with `PATIENT_DIRECTORY_ABORTED` when the signal is aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) {
+    throw new LienThongError({
+      code: 'PATIENT_DIRECTORY_ABORTED',
+      message: 'The patient-directory call was aborted.',
+      messageVi: 'Lời gọi danh bạ bệnh nhân đã bị huỷ.',
+      cause: signal.reason,
+    });
+  }
+}
