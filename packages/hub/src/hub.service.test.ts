@@ -2,9 +2,11 @@ import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
 import { postgresDatabase } from '../test/databases.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
+import { describeIdempotency } from '../test/idempotency-behaviour.js';
 
 const pgUrl = serviceUrl('LIENTHONG_PG_URL');
 
 describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubBehaviour('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeIdempotency('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

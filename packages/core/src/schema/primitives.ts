@@ -20,7 +20,7 @@ export const partialDate = z
   .regex(/^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$/, 'Expected YYYY, YYYY-MM or YYYY-MM-DD');
 
 /** An absolute URI (code systems, identifier systems). */
-export const uri = z.string().regex(/^[a-z][a-z0-9+.-]*:\S+$/i, 'Expected an absolute URI');
+export const uri = z.string().regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/, 'Expected an absolute URI');
 
 /** An http(s) URL (endpoints). */
 export const httpUrl = z.url({ protocol: /^https?$/ });

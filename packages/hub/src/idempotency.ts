@@ -1,0 +1,78 @@
+import { createHash } from 'node:crypto';
+import { ConflictError } from '@lienthong/core';
+import type { Kysely, Transaction } from 'kysely';
+import type { HubDatabase } from './db/schema.js';
+
+/** A stored answer to replay. */
+export interface IdempotentAnswer {
+  status: number;
+  body: unknown;
+  /** True when this answer is a replay of an earlier request with the same key. */
+  replayed: boolean;
+}
+
+/** SHA-256 over what makes two requests "the same": method, path and body. */
+export function requestFingerprint(method: string, path: string, body: string): string {
+  return createHash('sha256').update(`${method}\n${path}\n${body}`).digest('hex');
+}
+
+const reused = (key: string) =>
+  new ConflictError({
+    code: 'HUB_IDEMPOTENCY_KEY_REUSED',
+    message: `Idempotency key ${JSON.stringify(key)} was already used for a different request.`,
+    messageVi: `Khóa idempotency ${JSON.stringify(key)} đã được dùng cho một yêu cầu khác.`,
+    path: 'Idempotency-Key',
+  });
+
+/**
+ * Runs a write exactly once per (facility, key): the write and the stored answer commit in one
+ * transaction, so an acknowledged publish is never lost and a retried one is never duplicated.
+ * The same key with a different request is a conflict. Without a key, the write simply runs.
+ */
+export async function idempotent(
+  db: Kysely<HubDatabase>,
+  scope: { facilityCode: string; key: string | undefined; fingerprint: string },
+  write: (trx: Transaction<HubDatabase>) => Promise<{ status: number; body: unknown }>,
+): Promise<IdempotentAnswer> {
+  const { facilityCode, key, fingerprint } = scope;
+  if (!key) {
+    const answer = await db.transaction().execute(write);
+    return { ...answer, replayed: false };
+  }
+  const replay = async (): Promise<IdempotentAnswer | undefined> => {
+    const row = await db
+      .selectFrom('idempotency_keys')
+      .selectAll()
+      .where('facility_code', '=', facilityCode)
+      .where('key', '=', key)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (row.request_hash !== fingerprint) throw reused(key);
+    return { status: row.status, body: JSON.parse(row.response) as unknown, replayed: true };
+  };
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    const answer = await db.transaction().execute(async (trx) => {
+      const result = await write(trx);
+      await trx
+        .insertInto('idempotency_keys')
+        .values({
+          facility_code: facilityCode,
+          key,
+          request_hash: fingerprint,
+          status: result.status,
+          response: JSON.stringify(result.body),
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      return result;
+    });
+    return { ...answer, replayed: false };
+  } catch (error) {
+    // A concurrent request with the same key committed first (unique violation): replay its answer.
+    const winner = await replay();
+    if (winner) return winner;
+    throw error;
+  }
+}
