@@ -1,0 +1,574 @@
+import { fail, ok, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
+import type {
+  Bundle,
+  BundleEntry,
+  CodeableConcept,
+  Coding,
+  DiagnosticReport,
+  Extension,
+  Observation,
+  ObservationReferenceRange,
+  Patient,
+  Quantity,
+  Reference,
+  Resource,
+  Specimen as FhirSpecimen,
+} from '@medplum/fhirtypes';
+import { guard, invalid, issue } from '../errors.js';
+import {
+  type LabCoding,
+  type LabObservation,
+  type LabQuantity,
+  type LabReport,
+  type LabValue,
+  labReportSchema,
+  type ObservationStatus,
+  type ReportStatus,
+} from '../model.js';
+import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
+import { normaliseUnit, type UnitNormaliser } from '../units.js';
+
+/** Extension URLs for facts FHIR R4 has no element for (this SDK's own, configurable). */
+export interface LabExtensionUrls {
+  labQualityLevel: string;
+  labAccreditation: string;
+  lab: string;
+  orderingFacility: string;
+  reportNote: string;
+  supersedes: string;
+}
+
+export const DEFAULT_EXTENSION_URLS: Readonly<LabExtensionUrls> = Object.freeze({
+  labQualityLevel: 'urn:lienthong:fhir:ext:lab-quality-level',
+  labAccreditation: 'urn:lienthong:fhir:ext:lab-accreditation',
+  lab: 'urn:lienthong:fhir:ext:laboratory',
+  orderingFacility: 'urn:lienthong:fhir:ext:ordering-facility',
+  reportNote: 'urn:lienthong:fhir:ext:report-note',
+  supersedes: 'urn:lienthong:fhir:ext:supersedes',
+});
+
+/** Options of the FHIR codec. */
+export interface FhirCodecOptions {
+  systems?: Partial<LabSystems>;
+  extensions?: Partial<LabExtensionUrls>;
+  /** System of order (ServiceRequest) identifiers. */
+  orderIdSystem?: string;
+  /** System of encounter identifiers (MA_LK). */
+  encounterIdSystem?: string;
+  normaliseUnit?: UnitNormaliser;
+}
+
+const V2_0074 = 'http://terminology.hl7.org/CodeSystem/v2-0074';
+const OBS_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
+const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
+const DEFAULT_ORDER_SYSTEM = 'urn:lienthong:sid:lab-order';
+const DEFAULT_ENCOUNTER_SYSTEM = 'urn:lienthong:sid:ma-lk';
+
+interface Cfg {
+  systems: LabSystems;
+  ext: LabExtensionUrls;
+  orderSystem: string;
+  encounterSystem: string;
+  unit: UnitNormaliser;
+}
+
+function cfg(o: FhirCodecOptions): Cfg {
+  return {
+    systems: { ...DEFAULT_LAB_SYSTEMS, ...o.systems },
+    ext: { ...DEFAULT_EXTENSION_URLS, ...o.extensions },
+    orderSystem: o.orderIdSystem ?? DEFAULT_ORDER_SYSTEM,
+    encounterSystem: o.encounterIdSystem ?? DEFAULT_ENCOUNTER_SYSTEM,
+    unit: o.normaliseUnit ?? normaliseUnit,
+  };
+}
+
+const toCoding = (c: LabCoding): Coding => ({
+  system: c.system,
+  code: c.code,
+  ...(c.display ? { display: c.display } : {}),
+  ...(c.version ? { version: c.version } : {}),
+});
+
+const concept = (codes: readonly LabCoding[], text: string | undefined): CodeableConcept => ({
+  ...(codes.length ? { coding: codes.map(toCoding) } : {}),
+  ...(text ? { text } : {}),
+});
+
+/** FHIR `instant` needs a time and offset; a date-only value is taken at 00:00 Vietnam time. */
+const instant = (v: string) => (v.length === 10 ? `${v}T00:00:00+07:00` : v);
+
+function quantity(q: LabQuantity, c: Cfg, comparator?: Quantity['comparator']): Quantity {
+  return {
+    value: q.value,
+    ...(comparator ? { comparator } : {}),
+    ...(q.originalUnit ?? q.unit ? { unit: (q.originalUnit ?? q.unit)! } : {}),
+    ...(q.unit ? { system: c.systems.ucum, code: q.unit } : {}),
+  };
+}
+
+function observationToFhir(o: LabObservation, report: LabReport, subject: Reference<Patient>, specimen: Reference<FhirSpecimen> | undefined, c: Cfg): Observation {
+  const v = o.value;
+  const value: Partial<Observation> = !v
+    ? {}
+    : v.kind === 'quantity'
+      ? { valueQuantity: quantity(v, c, v.comparator) }
+      : v.kind === 'coded'
+        ? { valueCodeableConcept: concept(v.codings, v.text) }
+        : v.kind === 'text'
+          ? { valueString: v.text }
+          : v.kind === 'ratio'
+            ? { valueRatio: { numerator: quantity(v.numerator, c), denominator: quantity(v.denominator, c) } }
+            : { valueRange: { ...(v.low ? { low: quantity(v.low, c) } : {}), ...(v.high ? { high: quantity(v.high, c) } : {}) } };
+  const unitOf = v?.kind === 'quantity' ? v : undefined;
+  return {
+    resourceType: 'Observation',
+    status: o.status,
+    category: [{ coding: [{ system: OBS_CATEGORY, code: 'laboratory' }] }],
+    code: concept(o.codes, o.name ?? (o.codes.length ? undefined : 'Laboratory result')),
+    subject,
+    ...(o.performedAt ? { effectiveDateTime: o.performedAt } : {}),
+    ...(report.issuedAt ? { issued: instant(report.issuedAt) } : {}),
+    ...value,
+    ...(o.interpretation?.length ? { interpretation: o.interpretation.map((code) => ({ coding: [{ system: INTERPRETATION, code }] })) } : {}),
+    ...(o.note ? { note: [{ text: o.note }] } : {}),
+    ...(o.method ? { method: { text: o.method } } : {}),
+    ...(specimen ? { specimen } : {}),
+    ...(o.referenceRange?.length
+      ? {
+          referenceRange: o.referenceRange.map((r): ObservationReferenceRange => {
+            const unit = r.unit ?? unitOf?.unit;
+            const q = (value: number): Quantity => ({ value, ...(unit ? { unit: unitOf?.originalUnit ?? unit, system: c.systems.ucum, code: unit } : {}) });
+            return {
+              ...(r.low !== undefined ? { low: q(r.low) } : {}),
+              ...(r.high !== undefined ? { high: q(r.high) } : {}),
+              ...(r.text ? { text: r.text } : {}),
+            };
+          }),
+        }
+      : {}),
+  };
+}
+
+let counter = 0;
+/** A fresh `urn:uuid:` (crypto.randomUUID where available). */
+function uuid(): string {
+  const g = globalThis as { crypto?: { randomUUID?: () => string } };
+  if (g.crypto?.randomUUID) return `urn:uuid:${g.crypto.randomUUID()}`;
+  counter++;
+  const hex = (Date.now().toString(16) + counter.toString(16).padStart(8, '0') + Math.random().toString(16).slice(2)).padEnd(32, '0');
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
+/** Options of {@link toFhirBundle}. */
+export interface ToFhirBundleOptions extends FhirCodecOptions {
+  /** `transaction` (default: conditional creates, ready to POST) or `collection`. */
+  type?: 'transaction' | 'collection';
+  /** Include a Patient resource carrying the identifiers (default true; conditional create in a transaction). */
+  includePatient?: boolean;
+}
+
+/** The resources of one report: DiagnosticReport, its Observations, its Specimen and Patient. */
+export interface FhirReportResources {
+  diagnosticReport: DiagnosticReport;
+  observations: Observation[];
+  specimen?: FhirSpecimen;
+  patient?: Patient;
+  /** fullUrl of each resource, same order: patient?, specimen?, observations…, report. */
+  entries: BundleEntry[];
+}
+
+/** Converts one report into FHIR resources linked by `urn:uuid:` fullUrls. */
+export function toFhirResources(report: LabReport, options: ToFhirBundleOptions = {}): FhirReportResources {
+  const c = cfg(options);
+  const tx = (options.type ?? 'transaction') === 'transaction';
+  const entries: BundleEntry[] = [];
+  const first = report.patient.identifiers[0];
+  let subject: Reference<Patient>;
+  let patient: Patient | undefined;
+  if (options.includePatient !== false && first) {
+    patient = { resourceType: 'Patient', identifier: report.patient.identifiers.map((i) => ({ system: i.system, value: i.value })) };
+    const fullUrl = uuid();
+    subject = { reference: fullUrl };
+    entries.push({
+      fullUrl,
+      resource: patient,
+      ...(tx ? { request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${encodeURIComponent(first.system)}|${encodeURIComponent(first.value)}` } } : {}),
+    });
+  } else {
+    subject = first ? { type: 'Patient', identifier: { system: first.system, value: first.value } } : { display: 'unknown patient' };
+  }
+  let specimen: FhirSpecimen | undefined;
+  let specimenRef: Reference<FhirSpecimen> | undefined;
+  const s = report.specimen;
+  if (s && (s.id || s.type || s.typeText || s.collectedAt || s.receivedAt)) {
+    specimen = {
+      resourceType: 'Specimen',
+      ...(s.id ? { identifier: [{ system: `${report.idSystem ?? c.systems.reportId}:specimen`, value: s.id }] } : {}),
+      ...(s.type || s.typeText ? { type: concept(s.type ? [s.type] : [], s.typeText) } : {}),
+      subject,
+      ...(s.receivedAt && s.receivedAt.length > 10 ? { receivedTime: s.receivedAt } : {}),
+      ...(s.collectedAt ? { collection: { collectedDateTime: s.collectedAt } } : {}),
+    };
+    const fullUrl = uuid();
+    specimenRef = { reference: fullUrl };
+    entries.push({ fullUrl, resource: specimen, ...(tx ? { request: { method: 'POST', url: 'Specimen' } } : {}) });
+  }
+  const observations = report.observations.map((o) => observationToFhir(o, report, subject, specimenRef, c));
+  const results: Reference<Observation>[] = [];
+  for (const o of observations) {
+    const fullUrl = uuid();
+    results.push({ reference: fullUrl });
+    entries.push({ fullUrl, resource: o, ...(tx ? { request: { method: 'POST', url: 'Observation' } } : {}) });
+  }
+  const idSystem = report.idSystem ?? c.systems.reportId;
+  const extension: Extension[] = [];
+  if (report.lab) {
+    const lab: Extension[] = [];
+    if (report.lab.code) lab.push({ url: 'code', valueString: report.lab.code });
+    if (report.lab.name) lab.push({ url: 'name', valueString: report.lab.name });
+    if (report.lab.qualityLevel !== undefined) lab.push({ url: c.ext.labQualityLevel, valueInteger: report.lab.qualityLevel });
+    for (const a of report.lab.accreditation ?? []) lab.push({ url: c.ext.labAccreditation, valueString: a });
+    if (lab.length) extension.push({ url: c.ext.lab, extension: lab });
+  }
+  if (report.orderingFacility && (report.orderingFacility.code || report.orderingFacility.name)) {
+    extension.push({
+      url: c.ext.orderingFacility,
+      valueReference: {
+        type: 'Organization',
+        ...(report.orderingFacility.code ? { identifier: { system: c.systems.facility, value: report.orderingFacility.code } } : {}),
+        ...(report.orderingFacility.name ? { display: report.orderingFacility.name } : {}),
+      },
+    });
+  }
+  if (report.note) extension.push({ url: c.ext.reportNote, valueString: report.note });
+  if (report.supersedes) extension.push({ url: c.ext.supersedes, valueIdentifier: { system: idSystem, value: report.supersedes } });
+  const pf = report.performingFacility;
+  const diagnosticReport: DiagnosticReport = {
+    resourceType: 'DiagnosticReport',
+    ...(extension.length ? { extension } : {}),
+    identifier: [{ system: idSystem, value: report.id }],
+    ...(report.orderId ? { basedOn: [{ type: 'ServiceRequest', identifier: { system: c.orderSystem, value: report.orderId } }] } : {}),
+    status: report.status,
+    category: [{ coding: [{ system: V2_0074, code: 'LAB' }] }],
+    code: concept(report.codes, report.name ?? (report.codes.length ? undefined : 'Laboratory report')),
+    subject,
+    ...(report.encounterId ? { encounter: { type: 'Encounter', identifier: { system: c.encounterSystem, value: report.encounterId } } } : {}),
+    ...(report.effectiveAt ? { effectiveDateTime: report.effectiveAt } : {}),
+    ...(report.issuedAt ? { issued: instant(report.issuedAt) } : {}),
+    ...(pf && (pf.code || pf.name)
+      ? {
+          performer: [
+            {
+              type: 'Organization',
+              ...(pf.code ? { identifier: { system: c.systems.facility, value: pf.code } } : {}),
+              ...(pf.name ? { display: pf.name } : {}),
+            },
+          ],
+        }
+      : {}),
+    ...(report.signer && (report.signer.id || report.signer.name)
+      ? {
+          resultsInterpreter: [
+            {
+              type: 'Practitioner',
+              ...(report.signer.id ? { identifier: { value: report.signer.id } } : {}),
+              ...(report.signer.name ? { display: report.signer.name } : {}),
+            },
+          ],
+        }
+      : {}),
+    ...(specimenRef ? { specimen: [specimenRef] } : {}),
+    ...(results.length ? { result: results } : {}),
+    ...(report.conclusion ? { conclusion: report.conclusion } : {}),
+  };
+  entries.push({
+    fullUrl: uuid(),
+    resource: diagnosticReport,
+    ...(tx
+      ? {
+          request: {
+            method: 'POST',
+            url: 'DiagnosticReport',
+            ifNoneExist: `identifier=${encodeURIComponent(idSystem)}|${encodeURIComponent(report.id)}`,
+          },
+        }
+      : {}),
+  });
+  return { diagnosticReport, observations, ...(specimen ? { specimen } : {}), ...(patient ? { patient } : {}), entries };
+}
+
+/**
+ * Converts reports into a FHIR R4 Bundle: `transaction` (default; DiagnosticReport created only if
+ * none has the same business identifier, Patient only if none has the same identifier) or
+ * `collection`. National and LOINC codings stand side by side in each `code.coding`.
+ */
+export function toFhirBundle(reports: LabReport | readonly LabReport[], options: ToFhirBundleOptions = {}): Bundle {
+  return guard('FHIR_ENCODE_FAILED', { en: 'lab report', vi: 'phiếu kết quả' }, () => {
+    const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
+    return {
+      resourceType: 'Bundle',
+      type: options.type ?? 'transaction',
+      entry: list.flatMap((r) => toFhirResources(r, options).entries),
+    };
+  });
+}
+
+// ---------------------------------------------------------------- decoding
+
+const DR_STATUS: Record<string, ReportStatus> = {
+  registered: 'registered',
+  partial: 'preliminary',
+  preliminary: 'preliminary',
+  final: 'final',
+  amended: 'amended',
+  corrected: 'corrected',
+  appended: 'amended',
+  cancelled: 'cancelled',
+  'entered-in-error': 'cancelled',
+};
+const OBS_STATUS: Record<string, ObservationStatus> = {
+  registered: 'registered',
+  preliminary: 'preliminary',
+  final: 'final',
+  amended: 'amended',
+  corrected: 'corrected',
+  cancelled: 'cancelled',
+  'entered-in-error': 'entered-in-error',
+};
+
+type Index = Map<string, Resource>;
+
+function indexBundle(bundle: Bundle): Index {
+  const index: Index = new Map();
+  for (const e of bundle.entry ?? []) {
+    const r = e?.resource;
+    if (!r || typeof r !== 'object') continue;
+    if (e.fullUrl) index.set(e.fullUrl, r);
+    if (r.id) index.set(`${r.resourceType}/${r.id}`, r);
+  }
+  return index;
+}
+
+function resolve(ref: Reference | undefined, index: Index, contained: readonly Resource[] = []): Resource | undefined {
+  const target = ref?.reference;
+  if (!target) return undefined;
+  if (target.startsWith('#')) return contained.find((r) => r.id === target.slice(1));
+  if (index.has(target)) return index.get(target);
+  const m = /([A-Za-z]+\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(target);
+  return m ? index.get(m[1]!) : undefined;
+}
+
+function codings(cc: CodeableConcept | undefined, c: Cfg): LabCoding[] {
+  const out: LabCoding[] = [];
+  for (const x of cc?.coding ?? []) {
+    if (!x?.code) continue;
+    const system = x.system || 'urn:lienthong:fhir-cs:none';
+    out.push({
+      system,
+      code: x.code,
+      ...(x.display ? { display: x.display } : {}),
+      ...(x.version ? { version: x.version } : {}),
+      ...(isRecognisedCode(system, x.code, c.systems) ? {} : { unrecognised: true as const }),
+    });
+  }
+  return out;
+}
+
+function readQuantity(q: Quantity | undefined, c: Cfg): LabQuantity | undefined {
+  if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
+  const ucum = q.system === c.systems.ucum && q.code ? q.code : q.unit ? c.unit(q.unit) : q.code ? c.unit(q.code) : undefined;
+  const original = q.unit ?? q.code;
+  return { value: q.value, ...(ucum ? { unit: ucum } : {}), ...(original ? { originalUnit: original } : {}) };
+}
+
+const dateTimeOf = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) ? v : undefined);
+
+/** Converts one FHIR Observation to the model (warnings collect what is not carried). */
+export function fromFhirObservation(o: Observation, options: FhirCodecOptions = {}, warnings: ValidationIssue[] = [], path = 'Observation'): LabObservation {
+  const c = cfg(options);
+  const codes = codings(o.code, c);
+  let value: LabValue | undefined;
+  if (o.valueQuantity) {
+    const q = readQuantity(o.valueQuantity, c);
+    if (q) value = { kind: 'quantity', ...q, ...(o.valueQuantity.comparator ? { comparator: o.valueQuantity.comparator } : {}) };
+  } else if (o.valueCodeableConcept) {
+    const list = codings(o.valueCodeableConcept, c);
+    if (list.length) value = { kind: 'coded', codings: list, ...(o.valueCodeableConcept.text ? { text: o.valueCodeableConcept.text } : {}) };
+    else if (o.valueCodeableConcept.text) value = { kind: 'text', text: o.valueCodeableConcept.text };
+  } else if (typeof o.valueString === 'string' && o.valueString !== '') value = { kind: 'text', text: o.valueString };
+  else if (o.valueRatio) {
+    const n = readQuantity(o.valueRatio.numerator, c);
+    const d = readQuantity(o.valueRatio.denominator, c);
+    if (n && d) value = { kind: 'ratio', numerator: n, denominator: d };
+  } else if (o.valueRange) {
+    const low = readQuantity(o.valueRange.low, c);
+    const high = readQuantity(o.valueRange.high, c);
+    if (low || high) value = { kind: 'range', ...(low ? { low } : {}), ...(high ? { high } : {}) };
+  } else if (typeof o.valueBoolean === 'boolean') value = { kind: 'text', text: String(o.valueBoolean) };
+  else if (typeof o.valueInteger === 'number') value = { kind: 'quantity', value: o.valueInteger };
+  else if (o.component?.length) {
+    warnings.push(issue('FHIR_COMPONENTS_NOT_CARRIED', `${path}.component`, 'Observation components are not part of the lab model', 'Thành phần (component) của Observation không thuộc mô hình xét nghiệm'));
+  }
+  const unit = value?.kind === 'quantity' ? value.unit : undefined;
+  const status = OBS_STATUS[o.status];
+  if (!status) warnings.push(issue('FHIR_STATUS_UNKNOWN', `${path}.status`, `Status ${String(o.status)} read as preliminary`, `Trạng thái ${String(o.status)} được đọc là sơ bộ`));
+  const performedAt = dateTimeOf(o.effectiveDateTime) ?? dateTimeOf(o.effectivePeriod?.start) ?? dateTimeOf(o.effectiveInstant);
+  const ranges = (o.referenceRange ?? []).map((r) => {
+    const low = r.low?.value;
+    const high = r.high?.value;
+    const rUnit = r.low?.code ?? r.high?.code;
+    return {
+      ...(typeof low === 'number' ? { low } : {}),
+      ...(typeof high === 'number' ? { high } : {}),
+      ...(rUnit && rUnit !== unit ? { unit: rUnit } : {}),
+      ...(r.text ? { text: r.text } : {}),
+    };
+  }).filter((r) => Object.keys(r).length > 0);
+  const interpretation = (o.interpretation ?? []).flatMap((i) => i.coding?.map((x) => x.code).filter((x): x is string => !!x) ?? []);
+  const note = (o.note ?? []).map((n) => n.text).filter(Boolean).join('\n');
+  const name = o.code?.text;
+  return {
+    codes,
+    ...(name && name !== 'Laboratory result' ? { name } : !name && codes[0]?.display ? { name: codes[0].display } : {}),
+    status: status ?? 'preliminary',
+    ...(value ? { value } : {}),
+    ...(ranges.length ? { referenceRange: ranges } : {}),
+    ...(interpretation.length ? { interpretation } : {}),
+    ...(o.method?.text || o.method?.coding?.[0]?.display ? { method: (o.method.text || o.method.coding?.[0]?.display)! } : {}),
+    ...(performedAt ? { performedAt } : {}),
+    ...(note ? { note } : {}),
+  };
+}
+
+function ext(list: Extension[] | undefined, url: string): Extension | undefined {
+  return list?.find((e) => e.url === url);
+}
+
+/** Converts a DiagnosticReport (resolving references in `bundle`) to the model. */
+export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCodecOptions & { bundle?: Bundle } = {}, warnings: ValidationIssue[] = [], path = 'DiagnosticReport'): LabReport {
+  const c = cfg(options);
+  const index = options.bundle ? indexBundle(options.bundle) : new Map<string, Resource>();
+  const contained = dr.contained ?? [];
+  const idf = dr.identifier?.find((i) => i.value);
+  const id = idf?.value ?? dr.id;
+  if (!id) throw invalid('FHIR_REPORT_ID_MISSING', `${path}.identifier`, 'The DiagnosticReport has neither an identifier nor an id', 'DiagnosticReport không có identifier cũng không có id');
+  const subject = resolve(dr.subject, index, contained) as Patient | undefined;
+  const identifiers =
+    subject?.resourceType === 'Patient'
+      ? (subject.identifier ?? []).filter((i) => i.system && i.value).map((i) => ({ system: i.system!, value: i.value! }))
+      : dr.subject?.identifier?.system && dr.subject.identifier.value
+        ? [{ system: dr.subject.identifier.system, value: dr.subject.identifier.value }]
+        : [];
+  if (identifiers.length === 0) warnings.push(issue('FHIR_PATIENT_UNRESOLVED', `${path}.subject`, 'No patient identifier could be read from the subject', 'Không đọc được mã định danh người bệnh từ subject'));
+  const observations: LabObservation[] = [];
+  let specimenResource: FhirSpecimen | undefined;
+  (dr.result ?? []).forEach((ref, i) => {
+    const o = resolve(ref, index, contained);
+    if (!o || o.resourceType !== 'Observation') {
+      warnings.push(issue('FHIR_REFERENCE_UNRESOLVED', `${path}.result[${i}]`, 'Result reference not found in the bundle', 'Không tìm thấy tham chiếu kết quả trong bundle'));
+      return;
+    }
+    observations.push(fromFhirObservation(o, options, warnings, `${path}.result[${i}]`));
+    if (!specimenResource && o.specimen) {
+      const s = resolve(o.specimen, index, contained);
+      if (s?.resourceType === 'Specimen') specimenResource = s;
+    }
+  });
+  const sp = dr.specimen?.[0] ? resolve(dr.specimen[0], index, contained) : undefined;
+  if (sp?.resourceType === 'Specimen') specimenResource = sp;
+  const specimenCodes = specimenResource ? codings(specimenResource.type, c) : [];
+  const specimen = specimenResource
+    ? {
+        ...(specimenResource.identifier?.[0]?.value ? { id: specimenResource.identifier[0].value } : specimenResource.accessionIdentifier?.value ? { id: specimenResource.accessionIdentifier.value } : {}),
+        ...(specimenCodes[0] ? { type: (({ unrecognised: _u, ...rest }) => rest)(specimenCodes[0]) } : {}),
+        ...(specimenResource.type?.text ? { typeText: specimenResource.type.text } : {}),
+        ...(dateTimeOf(specimenResource.collection?.collectedDateTime) ? { collectedAt: specimenResource.collection!.collectedDateTime! } : {}),
+        ...(dateTimeOf(specimenResource.receivedTime) ? { receivedAt: specimenResource.receivedTime! } : {}),
+      }
+    : undefined;
+  const labExt = ext(dr.extension, c.ext.lab)?.extension;
+  const lab = labExt
+    ? {
+        ...(ext(labExt, 'code')?.valueString ? { code: ext(labExt, 'code')!.valueString! } : {}),
+        ...(ext(labExt, 'name')?.valueString ? { name: ext(labExt, 'name')!.valueString! } : {}),
+        ...(typeof ext(labExt, c.ext.labQualityLevel)?.valueInteger === 'number' ? { qualityLevel: ext(labExt, c.ext.labQualityLevel)!.valueInteger! } : {}),
+        ...(labExt.some((e) => e.url === c.ext.labAccreditation) ? { accreditation: labExt.filter((e) => e.url === c.ext.labAccreditation).map((e) => e.valueString ?? '').filter(Boolean) } : {}),
+      }
+    : undefined;
+  const ordering = ext(dr.extension, c.ext.orderingFacility)?.valueReference;
+  const performer = dr.performer?.[0];
+  const interpreter = dr.resultsInterpreter?.[0];
+  const status = DR_STATUS[dr.status];
+  if (!status) warnings.push(issue('FHIR_STATUS_UNKNOWN', `${path}.status`, `Status ${String(dr.status)} read as preliminary`, `Trạng thái ${String(dr.status)} được đọc là sơ bộ`));
+  const name = dr.code?.text;
+  const codes = codings(dr.code, c);
+  const note = ext(dr.extension, c.ext.reportNote)?.valueString;
+  const supersedes = ext(dr.extension, c.ext.supersedes)?.valueIdentifier?.value;
+  const effectiveAt = dateTimeOf(dr.effectiveDateTime) ?? dateTimeOf(dr.effectivePeriod?.start);
+  const issuedAt = dateTimeOf(dr.issued);
+  const orderId = dr.basedOn?.[0]?.identifier?.value;
+  const encounterId = dr.encounter?.identifier?.value;
+  const report = {
+    id,
+    ...(idf?.system ? { idSystem: idf.system } : {}),
+    ...(supersedes ? { supersedes } : {}),
+    patient: { identifiers },
+    ...(encounterId ? { encounterId } : {}),
+    ...(orderId ? { orderId } : {}),
+    codes,
+    ...(name && name !== 'Laboratory report' ? { name } : !name && codes[0]?.display ? { name: codes[0].display } : {}),
+    status: status ?? 'preliminary',
+    ...(ordering && (ordering.identifier?.value || ordering.display) ? { orderingFacility: { ...(ordering.identifier?.value ? { code: ordering.identifier.value } : {}), ...(ordering.display ? { name: ordering.display } : {}) } } : {}),
+    ...(performer && (performer.identifier?.value || performer.display) ? { performingFacility: { ...(performer.identifier?.value ? { code: performer.identifier.value } : {}), ...(performer.display ? { name: performer.display } : {}) } } : {}),
+    ...(lab && Object.keys(lab).length ? { lab } : {}),
+    ...(specimen && Object.keys(specimen).length ? { specimen } : {}),
+    ...(effectiveAt ? { effectiveAt } : {}),
+    ...(issuedAt ? { issuedAt } : {}),
+    ...(interpreter && (interpreter.identifier?.value || interpreter.display) ? { signer: { ...(interpreter.identifier?.value ? { id: interpreter.identifier.value } : {}), ...(interpreter.display ? { name: interpreter.display } : {}) } } : {}),
+    ...(dr.conclusion ? { conclusion: dr.conclusion } : {}),
+    ...(note ? { note } : {}),
+    observations,
+  };
+  const parsed = labReportSchema.safeParse(report);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0]!;
+    throw invalid('FHIR_REPORT_INVALID', `${path}.${first.path.join('.')}`, first.message, 'Phiếu kết quả không hợp lệ');
+  }
+  return parsed.data;
+}
+
+/** What {@link fromFhirBundle} returns. */
+export interface FhirDecodeResult {
+  reports: LabReport[];
+  warnings: ValidationIssue[];
+}
+
+/**
+ * Reads every DiagnosticReport of a Bundle (any type) — or a lone DiagnosticReport — into reports,
+ * resolving Observation, Specimen and Patient references inside the bundle.
+ */
+export function fromFhirBundle(input: Bundle | DiagnosticReport, options: FhirCodecOptions = {}): FhirDecodeResult {
+  return guard('FHIR_UNREADABLE', { en: 'FHIR bundle', vi: 'FHIR bundle' }, () => {
+    if (!input || typeof input !== 'object') throw invalid('FHIR_UNREADABLE', 'resourceType', 'Expected a FHIR resource', 'Cần một tài nguyên FHIR');
+    const warnings: ValidationIssue[] = [];
+    if (input.resourceType === 'DiagnosticReport') return { reports: [fromFhirDiagnosticReport(input, options, warnings)], warnings };
+    if (input.resourceType !== 'Bundle') throw invalid('FHIR_RESOURCE_TYPE_UNSUPPORTED', 'resourceType', `Expected a Bundle or DiagnosticReport, got ${String((input as { resourceType?: unknown }).resourceType)}`, 'Cần Bundle hoặc DiagnosticReport');
+    if (input.entry !== undefined && !Array.isArray(input.entry)) throw invalid('FHIR_BUNDLE_INVALID', 'Bundle.entry', 'Bundle.entry must be an array', 'Bundle.entry phải là mảng');
+    const reports: LabReport[] = [];
+    (input.entry ?? []).forEach((e, i) => {
+      if (e?.resource?.resourceType === 'DiagnosticReport') {
+        reports.push(fromFhirDiagnosticReport(e.resource, { ...options, bundle: input }, warnings, `Bundle.entry[${i}].resource`));
+      }
+    });
+    return { reports, warnings };
+  });
+}
+
+/** Non-throwing twin of {@link fromFhirBundle}. */
+export function parseFhirBundle(input: unknown, options: FhirCodecOptions = {}): Result<FhirDecodeResult, ValidationError> {
+  try {
+    return ok(fromFhirBundle(input as Bundle, options));
+  } catch (error) {
+    return fail(error as ValidationError);
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * `@lienthong/result-exchange/fhir` — FHIR R4 DiagnosticReport + Observation + Specimen codec and
+ * the `fhir` provider of the ResultExchange contract (any FHIR R4 server).
+ * @packageDocumentation
+ */
+export {
+  DEFAULT_EXTENSION_URLS,
+  type FhirCodecOptions,
+  type FhirDecodeResult,
+  type FhirReportResources,
+  fromFhirBundle,
+  fromFhirDiagnosticReport,
+  fromFhirObservation,
+  type LabExtensionUrls,
+  parseFhirBundle,
+  type ToFhirBundleOptions,
+  toFhirBundle,
+  toFhirResources,
+} from './codec.js';

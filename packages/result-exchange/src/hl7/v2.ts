@@ -1,0 +1,159 @@
+/**
+ * HL7 v2 encoding rules: segment/field/component splitting with the message's own delimiters,
+ * escape sequences (`\F\ \S\ \T\ \R\ \E\ \Xhh…\`, `\.br\`, `\H\ \N\`) and TS timestamps.
+ */
+
+/** The delimiters of one message (MSH-1 and MSH-2). */
+export interface Delimiters {
+  field: string;
+  component: string;
+  repetition: string;
+  escape: string;
+  subcomponent: string;
+}
+
+export const DEFAULT_DELIMITERS: Delimiters = {
+  field: '|',
+  component: '^',
+  repetition: '~',
+  escape: '\\',
+  subcomponent: '&',
+};
+
+const HEX = /^[0-9A-Fa-f]+$/;
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Decodes escape sequences of a leaf value. Unknown or unterminated escapes are kept literally. */
+export function unescapeHl7(value: string, d: Delimiters): string {
+  if (!value.includes(d.escape)) return value;
+  let out = '';
+  let i = 0;
+  while (i < value.length) {
+    const ch = value[i]!;
+    if (ch !== d.escape) {
+      out += ch;
+      i++;
+      continue;
+    }
+    const end = value.indexOf(d.escape, i + 1);
+    if (end < 0) {
+      out += value.slice(i);
+      break;
+    }
+    const seq = value.slice(i + 1, end);
+    let replaced: string | undefined;
+    if (seq === 'F') replaced = d.field;
+    else if (seq === 'S') replaced = d.component;
+    else if (seq === 'T') replaced = d.subcomponent;
+    else if (seq === 'R') replaced = d.repetition;
+    else if (seq === 'E') replaced = d.escape;
+    else if (seq === 'H' || seq === 'N') replaced = '';
+    else if (seq === '.br') replaced = '\n';
+    else if (seq.length > 1 && seq[0] === 'X' && HEX.test(seq.slice(1)) && seq.length % 2 === 1) {
+      const bytes = new Uint8Array((seq.length - 1) / 2);
+      for (let b = 0; b < bytes.length; b++) bytes[b] = Number.parseInt(seq.slice(1 + b * 2, 3 + b * 2), 16);
+      replaced = utf8.decode(bytes);
+    }
+    if (replaced === undefined) {
+      out += value.slice(i, end + 1);
+    } else {
+      out += replaced;
+    }
+    i = end + 1;
+  }
+  return out;
+}
+
+/** Escapes a leaf value: delimiters, the escape character, CR and LF. */
+export function escapeHl7(value: string, d: Delimiters = DEFAULT_DELIMITERS): string {
+  let out = '';
+  for (const ch of value) {
+    if (ch === d.escape) out += `${d.escape}E${d.escape}`;
+    else if (ch === d.field) out += `${d.escape}F${d.escape}`;
+    else if (ch === d.component) out += `${d.escape}S${d.escape}`;
+    else if (ch === d.subcomponent) out += `${d.escape}T${d.escape}`;
+    else if (ch === d.repetition) out += `${d.escape}R${d.escape}`;
+    else if (ch === '\r') out += `${d.escape}X0D${d.escape}`;
+    else if (ch === '\n') out += `${d.escape}X0A${d.escape}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** A parsed segment: its name, raw fields (index = HL7 field number) and its occurrence path. */
+export interface Segment {
+  name: string;
+  /** `fields[n]` is field n (for MSH, `fields[1]` is the field separator, `fields[2]` the encoding characters). */
+  fields: string[];
+  /** `OBX[2]`: the second OBX of the message. */
+  path: string;
+  /** 1-based line number in the message. */
+  line: number;
+}
+
+/** Splits message text into segments (BOM stripped; CR, LF or CRLF separators). */
+export function splitSegments(text: string, d: Delimiters): Segment[] {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const counts = new Map<string, number>();
+  const segments: Segment[] = [];
+  const lines = body.split(/\r\n|\n|\r/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    if (line.trim() === '') continue;
+    const raw = line.split(d.field);
+    const name = raw[0]!.trim();
+    const n = (counts.get(name) ?? 0) + 1;
+    counts.set(name, n);
+    const fields = name === 'MSH' ? ['MSH', d.field, ...raw.slice(1)] : raw;
+    segments.push({ name, fields, path: `${name}[${n}]`, line: i + 1 });
+  }
+  return segments;
+}
+
+/** Components of a field (or of one repetition). */
+export const components = (raw: string | undefined, d: Delimiters): string[] => (raw ? raw.split(d.component) : []);
+/** Repetitions of a field. */
+export const repetitions = (raw: string | undefined, d: Delimiters): string[] =>
+  raw ? raw.split(d.repetition) : [];
+/** Subcomponents of a component. */
+export const subcomponents = (raw: string | undefined, d: Delimiters): string[] =>
+  raw ? raw.split(d.subcomponent) : [];
+
+const TS = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d{1,4})?([+-]\d{4})?$/;
+
+/**
+ * Reads an HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) into ISO 8601: a date when only the
+ * day is given, else a date-time with offset (`defaultOffset` when the source has none).
+ * Returns `null` when malformed, `undefined` when too imprecise for the model (year or month only).
+ */
+export function parseTimestamp(raw: string, defaultOffset: string): string | undefined | null {
+  const m = TS.exec(raw.trim());
+  if (!m) return null;
+  const [, y, mo, d, h, mi, s, frac, off] = m;
+  if (mo === undefined || d === undefined) return undefined;
+  const month = Number(mo);
+  const day = Number(d);
+  if (month < 1 || month > 12 || day < 1 || day > 31) return null;
+  const check = new Date(Date.UTC(Number(y), month - 1, day));
+  if (check.getUTCMonth() !== month - 1) return null;
+  if (h === undefined) {
+    if (off !== undefined) return null;
+    return `${y}-${mo}-${d}`;
+  }
+  if (Number(h) > 23 || (mi !== undefined && Number(mi) > 59) || (s !== undefined && Number(s) > 59)) return null;
+  const offset = off === undefined ? defaultOffset : `${off.slice(0, 3)}:${off.slice(3)}`;
+  if (off !== undefined && (Number(off.slice(1, 3)) > 14 || Number(off.slice(3)) > 59)) return null;
+  return `${y}-${mo}-${d}T${h}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}${offset}`;
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+/** Writes an ISO date or date-time as an HL7 TS (`YYYYMMDD` or `YYYYMMDDHHMMSS[.S]±ZZZZ`). */
+export function formatTimestamp(iso: string): string {
+  const m = ISO.exec(iso);
+  if (!m) return '';
+  const [, y, mo, d, h, mi, s, frac, off] = m;
+  if (h === undefined) return `${y}${mo}${d}`;
+  const offset = off === 'Z' || off === undefined ? '+0000' : off.replace(':', '');
+  return `${y}${mo}${d}${h}${mi}${s ?? '00'}${frac ? frac.slice(0, 5) : ''}${offset}`;
+}
