@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { nodeInflateRaw, readDicomHeader, scanFolderToReferences } from '@lienthong/imaging/scanner';
-import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
 import { defineBench } from './harness.ts';
 
@@ -11,8 +11,16 @@ const DIR = new URL('../../shared/fixtures/real-world/dicom/', import.meta.url);
 let files: { name: string; bytes: Uint8Array; buffer: Buffer; arrayBuffer: ArrayBuffer }[] = [];
 
 // dcmjs logs every unusual element at warn level; silence it so the console is not the benchmark.
+// dcmjs ships no type declarations: the slice used here, typed locally.
 type Logger = { setLevel?: (l: string) => void; getLogger?: (name: string) => Logger };
-const dcmjsLog = (dcmjs as unknown as { log?: Logger }).log;
+interface Dcmjs {
+  log?: Logger;
+  data: {
+    DicomMessage: { readFile(buffer: ArrayBuffer, options?: { untilTag?: string }): { dict: unknown } };
+  };
+}
+const dcmjs = createRequire(import.meta.url)('dcmjs') as Dcmjs;
+const dcmjsLog = dcmjs.log;
 dcmjsLog?.setLevel?.('silent');
 dcmjsLog?.getLogger?.('validation.dcmjs').setLevel?.('silent');
 
