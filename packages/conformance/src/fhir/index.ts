@@ -1,0 +1,7 @@
+/**
+ * `@lienthong/conformance/fhir` — a real FHIR R4 server for tests and an independent validator,
+ * so any `fhir` provider (ours or a vendor's) is proved against real FHIR semantics.
+ * @packageDocumentation
+ */
+export { type FhirTestServer, startFhirTestServer } from './test-server.js';
+export { indexFhirR4, validateFhir } from './validate.js';
