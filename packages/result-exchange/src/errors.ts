@@ -7,11 +7,19 @@ export function issue(code: string, path: string, message: string, messageVi: st
 
 /** A `ValidationError` for a single problem. */
 export function invalid(code: string, path: string, message: string, messageVi: string): ValidationError {
-  return new ValidationError({ code, path, message: `${message} (${path})`, messageVi: `${messageVi} (${path})` });
+  return new ValidationError({
+    code,
+    path,
+    message: `${message} (${path})`,
+    messageVi: `${messageVi} (${path})`,
+  });
 }
 
 /** A `ValidationError` carrying several issues; the first gives the code and path. */
-export function invalidMany(issues: readonly ValidationIssue[], subject: { en: string; vi: string }): ValidationError {
+export function invalidMany(
+  issues: readonly ValidationIssue[],
+  subject: { en: string; vi: string },
+): ValidationError {
   const first = issues[0]!;
   const more = issues.length > 1 ? ` (+${issues.length - 1})` : '';
   return new ValidationError({
@@ -24,7 +32,7 @@ export function invalidMany(issues: readonly ValidationIssue[], subject: { en: s
 }
 
 /** Runs `body`; any non-LienThong exception becomes a typed error with `code` (never a raw TypeError). */
-export function guard<T>(code: string, what: { en: string; vi: string }, body: () => T): T {
+export function guard<T>(code: string, what: { en: string; vi: string }, body: () => T, path = ''): T {
   try {
     return body();
   } catch (error) {
@@ -33,6 +41,7 @@ export function guard<T>(code: string, what: { en: string; vi: string }, body: (
       code,
       message: `Could not read the ${what.en}: ${error instanceof Error ? error.message : String(error)}`,
       messageVi: `Không đọc được ${what.vi}`,
+      ...(path ? { path } : {}),
       cause: error,
     });
   }

@@ -1,9 +1,15 @@
 import {
   code,
   identifierSchema,
+  isoDate,
+  isoDateTime,
+  nonEmptyText,
+  parseWith,
   type Result,
+  safeParseWith,
+  uri,
   type ValidationError,
-  isoDate, isoDateTime, nonEmptyText, parseWith, safeParseWith, uri } from '@lienthong/core';
+} from '@lienthong/core';
 import * as z from 'zod';
 
 /**
@@ -15,7 +21,14 @@ import * as z from 'zod';
 export const labDateTime = z.union([isoDateTime, isoDate]);
 
 /** Status of a report (FHIR DiagnosticReport.status subset used for labs). */
-export const REPORT_STATUSES = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled'] as const;
+export const REPORT_STATUSES = [
+  'registered',
+  'preliminary',
+  'final',
+  'amended',
+  'corrected',
+  'cancelled',
+] as const;
 export const reportStatusSchema = z.enum(REPORT_STATUSES);
 export type ReportStatus = z.infer<typeof reportStatusSchema>;
 
@@ -50,10 +63,18 @@ export const labValueSchema = z.discriminatedUnion('kind', [
     kind: z.literal('quantity'),
     comparator: z.enum(['<', '<=', '>=', '>']).optional(),
   }),
-  z.object({ kind: z.literal('coded'), codings: z.array(labCodingSchema).min(1), text: z.string().min(1).optional() }),
+  z.object({
+    kind: z.literal('coded'),
+    codings: z.array(labCodingSchema).min(1),
+    text: z.string().min(1).optional(),
+  }),
   z.object({ kind: z.literal('text'), text: z.string().min(1) }),
   z.object({ kind: z.literal('ratio'), numerator: labQuantitySchema, denominator: labQuantitySchema }),
-  z.object({ kind: z.literal('range'), low: labQuantitySchema.optional(), high: labQuantitySchema.optional() }),
+  z.object({
+    kind: z.literal('range'),
+    low: labQuantitySchema.optional(),
+    high: labQuantitySchema.optional(),
+  }),
 ]);
 export type LabValue = z.infer<typeof labValueSchema>;
 
@@ -156,7 +177,9 @@ export const parseLabReport = (value: unknown): Result<LabReport, ValidationErro
   safeParseWith(labReportSchema, value, REPORT_PARSE);
 
 /** Validates a report and throws a `ValidationError` (code `LAB_REPORT_INVALID`) when it is not one. */
-export const assertLabReport = (value: unknown): LabReport =>
-  parseWith(labReportSchema, value, REPORT_PARSE);
+export const assertLabReport = (value: unknown): LabReport => parseWith(labReportSchema, value, REPORT_PARSE);
 
-const REPORT_PARSE = { code: 'LAB_REPORT_INVALID', subject: { en: 'lab report', vi: 'phiếu kết quả xét nghiệm' } };
+const REPORT_PARSE = {
+  code: 'LAB_REPORT_INVALID',
+  subject: { en: 'lab report', vi: 'phiếu kết quả xét nghiệm' },
+};

@@ -1,5 +1,5 @@
-import { DEFAULT_IDENTIFIER_SYSTEMS, VN_CORE_BASE } from '@lienthong/core';
 import { KNOWN_SYSTEMS } from '@lienthong/catalogue';
+import { DEFAULT_IDENTIFIER_SYSTEMS, VN_CORE_BASE } from '@lienthong/core';
 
 /**
  * The system URIs the codecs write and recognise. Defaults come from `@lienthong/catalogue`
@@ -66,7 +66,11 @@ const SHAPES: Partial<Record<CodeKind, (code: string) => boolean>> = {
  * Whether a code is recognised: its system is one of `systems` and it has that system's shape.
  * Unrecognised codes are kept and flagged (`unrecognised: true`), never dropped.
  */
-export function isRecognisedCode(system: string, code: string, systems: LabSystems = DEFAULT_LAB_SYSTEMS): boolean {
+export function isRecognisedCode(
+  system: string,
+  code: string,
+  systems: LabSystems = DEFAULT_LAB_SYSTEMS,
+): boolean {
   const kind = codeKind(system, systems);
   if (kind === 'other') return false;
   const shape = SHAPES[kind];

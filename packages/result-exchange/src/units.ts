@@ -30,10 +30,10 @@ export const COMMON_UNIT_SYNONYMS: Readonly<Record<string, string>> = Object.fre
   '10^9/L': '10*9/L',
   '10^12/L': '10*12/L',
   '10^3/µL': '10*3/uL',
-  'fl': 'fL',
+  fl: 'fL',
   'pg/cell': 'pg',
-  'sec': 's',
-  'giây': 's',
+  sec: 's',
+  giây: 's',
 });
 
 const cache = new Map<string, string | undefined>();

@@ -6,13 +6,13 @@ import type {
   Coding,
   DiagnosticReport,
   Extension,
+  Specimen as FhirSpecimen,
   Observation,
   ObservationReferenceRange,
   Patient,
   Quantity,
   Reference,
   Resource,
-  Specimen as FhirSpecimen,
 } from '@medplum/fhirtypes';
 import { guard, invalid, issue } from '../errors.js';
 import {
@@ -101,12 +101,18 @@ function quantity(q: LabQuantity, c: Cfg, comparator?: Quantity['comparator']): 
   return {
     value: q.value,
     ...(comparator ? { comparator } : {}),
-    ...(q.originalUnit ?? q.unit ? { unit: (q.originalUnit ?? q.unit)! } : {}),
+    ...((q.originalUnit ?? q.unit) ? { unit: (q.originalUnit ?? q.unit)! } : {}),
     ...(q.unit ? { system: c.systems.ucum, code: q.unit } : {}),
   };
 }
 
-function observationToFhir(o: LabObservation, report: LabReport, subject: Reference<Patient>, specimen: Reference<FhirSpecimen> | undefined, c: Cfg): Observation {
+function observationToFhir(
+  o: LabObservation,
+  report: LabReport,
+  subject: Reference<Patient>,
+  specimen: Reference<FhirSpecimen> | undefined,
+  c: Cfg,
+): Observation {
   const v = o.value;
   const value: Partial<Observation> = !v
     ? {}
@@ -118,7 +124,12 @@ function observationToFhir(o: LabObservation, report: LabReport, subject: Refere
           ? { valueString: v.text }
           : v.kind === 'ratio'
             ? { valueRatio: { numerator: quantity(v.numerator, c), denominator: quantity(v.denominator, c) } }
-            : { valueRange: { ...(v.low ? { low: quantity(v.low, c) } : {}), ...(v.high ? { high: quantity(v.high, c) } : {}) } };
+            : {
+                valueRange: {
+                  ...(v.low ? { low: quantity(v.low, c) } : {}),
+                  ...(v.high ? { high: quantity(v.high, c) } : {}),
+                },
+              };
   const unitOf = v?.kind === 'quantity' ? v : undefined;
   return {
     resourceType: 'Observation',
@@ -129,7 +140,9 @@ function observationToFhir(o: LabObservation, report: LabReport, subject: Refere
     ...(o.performedAt ? { effectiveDateTime: o.performedAt } : {}),
     ...(report.issuedAt ? { issued: instant(report.issuedAt) } : {}),
     ...value,
-    ...(o.interpretation?.length ? { interpretation: o.interpretation.map((code) => ({ coding: [{ system: INTERPRETATION, code }] })) } : {}),
+    ...(o.interpretation?.length
+      ? { interpretation: o.interpretation.map((code) => ({ coding: [{ system: INTERPRETATION, code }] })) }
+      : {}),
     ...(o.note ? { note: [{ text: o.note }] } : {}),
     ...(o.method ? { method: { text: o.method } } : {}),
     ...(specimen ? { specimen } : {}),
@@ -137,7 +150,10 @@ function observationToFhir(o: LabObservation, report: LabReport, subject: Refere
       ? {
           referenceRange: o.referenceRange.map((r): ObservationReferenceRange => {
             const unit = r.unit ?? unitOf?.unit;
-            const q = (value: number): Quantity => ({ value, ...(unit ? { unit: unitOf?.originalUnit ?? unit, system: c.systems.ucum, code: unit } : {}) });
+            const q = (value: number): Quantity => ({
+              value,
+              ...(unit ? { unit: unitOf?.originalUnit ?? unit, system: c.systems.ucum, code: unit } : {}),
+            });
             return {
               ...(r.low !== undefined ? { low: q(r.low) } : {}),
               ...(r.high !== undefined ? { high: q(r.high) } : {}),
@@ -155,7 +171,11 @@ function uuid(): string {
   const g = globalThis as { crypto?: { randomUUID?: () => string } };
   if (g.crypto?.randomUUID) return `urn:uuid:${g.crypto.randomUUID()}`;
   counter++;
-  const hex = (Date.now().toString(16) + counter.toString(16).padStart(8, '0') + Math.random().toString(16).slice(2)).padEnd(32, '0');
+  const hex = (
+    Date.now().toString(16) +
+    counter.toString(16).padStart(8, '0') +
+    Math.random().toString(16).slice(2)
+  ).padEnd(32, '0');
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
@@ -186,16 +206,29 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
   let subject: Reference<Patient>;
   let patient: Patient | undefined;
   if (options.includePatient !== false && first) {
-    patient = { resourceType: 'Patient', identifier: report.patient.identifiers.map((i) => ({ system: i.system, value: i.value })) };
+    patient = {
+      resourceType: 'Patient',
+      identifier: report.patient.identifiers.map((i) => ({ system: i.system, value: i.value })),
+    };
     const fullUrl = uuid();
     subject = { reference: fullUrl };
     entries.push({
       fullUrl,
       resource: patient,
-      ...(tx ? { request: { method: 'POST', url: 'Patient', ifNoneExist: `identifier=${encodeURIComponent(first.system)}|${encodeURIComponent(first.value)}` } } : {}),
+      ...(tx
+        ? {
+            request: {
+              method: 'POST',
+              url: 'Patient',
+              ifNoneExist: `identifier=${encodeURIComponent(first.system)}|${encodeURIComponent(first.value)}`,
+            },
+          }
+        : {}),
     });
   } else {
-    subject = first ? { type: 'Patient', identifier: { system: first.system, value: first.value } } : { display: 'unknown patient' };
+    subject = first
+      ? { type: 'Patient', identifier: { system: first.system, value: first.value } }
+      : { display: 'unknown patient' };
   }
   let specimen: FhirSpecimen | undefined;
   let specimenRef: Reference<FhirSpecimen> | undefined;
@@ -203,7 +236,9 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
   if (s && (s.id || s.type || s.typeText || s.collectedAt || s.receivedAt)) {
     specimen = {
       resourceType: 'Specimen',
-      ...(s.id ? { identifier: [{ system: `${report.idSystem ?? c.systems.reportId}:specimen`, value: s.id }] } : {}),
+      ...(s.id
+        ? { identifier: [{ system: `${report.idSystem ?? c.systems.reportId}:specimen`, value: s.id }] }
+        : {}),
       ...(s.type || s.typeText ? { type: concept(s.type ? [s.type] : [], s.typeText) } : {}),
       subject,
       ...(s.receivedAt && s.receivedAt.length > 10 ? { receivedTime: s.receivedAt } : {}),
@@ -211,14 +246,22 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
     };
     const fullUrl = uuid();
     specimenRef = { reference: fullUrl };
-    entries.push({ fullUrl, resource: specimen, ...(tx ? { request: { method: 'POST', url: 'Specimen' } } : {}) });
+    entries.push({
+      fullUrl,
+      resource: specimen,
+      ...(tx ? { request: { method: 'POST', url: 'Specimen' } } : {}),
+    });
   }
   const observations = report.observations.map((o) => observationToFhir(o, report, subject, specimenRef, c));
   const results: Reference<Observation>[] = [];
   for (const o of observations) {
     const fullUrl = uuid();
     results.push({ reference: fullUrl });
-    entries.push({ fullUrl, resource: o, ...(tx ? { request: { method: 'POST', url: 'Observation' } } : {}) });
+    entries.push({
+      fullUrl,
+      resource: o,
+      ...(tx ? { request: { method: 'POST', url: 'Observation' } } : {}),
+    });
   }
   const idSystem = report.idSystem ?? c.systems.reportId;
   const extension: Extension[] = [];
@@ -226,7 +269,8 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
     const lab: Extension[] = [];
     if (report.lab.code) lab.push({ url: 'code', valueString: report.lab.code });
     if (report.lab.name) lab.push({ url: 'name', valueString: report.lab.name });
-    if (report.lab.qualityLevel !== undefined) lab.push({ url: c.ext.labQualityLevel, valueInteger: report.lab.qualityLevel });
+    if (report.lab.qualityLevel !== undefined)
+      lab.push({ url: c.ext.labQualityLevel, valueInteger: report.lab.qualityLevel });
     for (const a of report.lab.accreditation ?? []) lab.push({ url: c.ext.labAccreditation, valueString: a });
     if (lab.length) extension.push({ url: c.ext.lab, extension: lab });
   }
@@ -235,24 +279,41 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
       url: c.ext.orderingFacility,
       valueReference: {
         type: 'Organization',
-        ...(report.orderingFacility.code ? { identifier: { system: c.systems.facility, value: report.orderingFacility.code } } : {}),
+        ...(report.orderingFacility.code
+          ? { identifier: { system: c.systems.facility, value: report.orderingFacility.code } }
+          : {}),
         ...(report.orderingFacility.name ? { display: report.orderingFacility.name } : {}),
       },
     });
   }
   if (report.note) extension.push({ url: c.ext.reportNote, valueString: report.note });
-  if (report.supersedes) extension.push({ url: c.ext.supersedes, valueIdentifier: { system: idSystem, value: report.supersedes } });
+  if (report.supersedes)
+    extension.push({
+      url: c.ext.supersedes,
+      valueIdentifier: { system: idSystem, value: report.supersedes },
+    });
   const pf = report.performingFacility;
   const diagnosticReport: DiagnosticReport = {
     resourceType: 'DiagnosticReport',
     ...(extension.length ? { extension } : {}),
     identifier: [{ system: idSystem, value: report.id }],
-    ...(report.orderId ? { basedOn: [{ type: 'ServiceRequest', identifier: { system: c.orderSystem, value: report.orderId } }] } : {}),
+    ...(report.orderId
+      ? {
+          basedOn: [{ type: 'ServiceRequest', identifier: { system: c.orderSystem, value: report.orderId } }],
+        }
+      : {}),
     status: report.status,
     category: [{ coding: [{ system: V2_0074, code: 'LAB' }] }],
     code: concept(report.codes, report.name ?? (report.codes.length ? undefined : 'Laboratory report')),
     subject,
-    ...(report.encounterId ? { encounter: { type: 'Encounter', identifier: { system: c.encounterSystem, value: report.encounterId } } } : {}),
+    ...(report.encounterId
+      ? {
+          encounter: {
+            type: 'Encounter',
+            identifier: { system: c.encounterSystem, value: report.encounterId },
+          },
+        }
+      : {}),
     ...(report.effectiveAt ? { effectiveDateTime: report.effectiveAt } : {}),
     ...(report.issuedAt ? { issued: instant(report.issuedAt) } : {}),
     ...(pf && (pf.code || pf.name)
@@ -294,7 +355,13 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
         }
       : {}),
   });
-  return { diagnosticReport, observations, ...(specimen ? { specimen } : {}), ...(patient ? { patient } : {}), entries };
+  return {
+    diagnosticReport,
+    observations,
+    ...(specimen ? { specimen } : {}),
+    ...(patient ? { patient } : {}),
+    entries,
+  };
 }
 
 /**
@@ -302,15 +369,23 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
  * none has the same business identifier, Patient only if none has the same identifier) or
  * `collection`. National and LOINC codings stand side by side in each `code.coding`.
  */
-export function toFhirBundle(reports: LabReport | readonly LabReport[], options: ToFhirBundleOptions = {}): Bundle {
-  return guard('FHIR_ENCODE_FAILED', { en: 'lab report', vi: 'phiếu kết quả' }, () => {
-    const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
-    return {
-      resourceType: 'Bundle',
-      type: options.type ?? 'transaction',
-      entry: list.flatMap((r) => toFhirResources(r, options).entries),
-    };
-  });
+export function toFhirBundle(
+  reports: LabReport | readonly LabReport[],
+  options: ToFhirBundleOptions = {},
+): Bundle {
+  return guard(
+    'FHIR_ENCODE_FAILED',
+    { en: 'lab report', vi: 'phiếu kết quả' },
+    () => {
+      const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
+      return {
+        resourceType: 'Bundle',
+        type: options.type ?? 'transaction',
+        entry: list.flatMap((r) => toFhirResources(r, options).entries),
+      };
+    },
+    'reports',
+  );
 }
 
 // ---------------------------------------------------------------- decoding
@@ -349,7 +424,11 @@ function indexBundle(bundle: Bundle): Index {
   return index;
 }
 
-function resolve(ref: Reference | undefined, index: Index, contained: readonly Resource[] = []): Resource | undefined {
+function resolve(
+  ref: Reference | undefined,
+  index: Index,
+  contained: readonly Resource[] = [],
+): Resource | undefined {
   const target = ref?.reference;
   if (!target) return undefined;
   if (target.startsWith('#')) return contained.find((r) => r.id === target.slice(1));
@@ -376,26 +455,50 @@ function codings(cc: CodeableConcept | undefined, c: Cfg): LabCoding[] {
 
 function readQuantity(q: Quantity | undefined, c: Cfg): LabQuantity | undefined {
   if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
-  const ucum = q.system === c.systems.ucum && q.code ? q.code : q.unit ? c.unit(q.unit) : q.code ? c.unit(q.code) : undefined;
+  const ucum =
+    q.system === c.systems.ucum && q.code
+      ? q.code
+      : q.unit
+        ? c.unit(q.unit)
+        : q.code
+          ? c.unit(q.code)
+          : undefined;
   const original = q.unit ?? q.code;
   return { value: q.value, ...(ucum ? { unit: ucum } : {}), ...(original ? { originalUnit: original } : {}) };
 }
 
-const dateTimeOf = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) ? v : undefined);
+const dateTimeOf = (v: string | undefined) =>
+  v && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) ? v : undefined;
 
 /** Converts one FHIR Observation to the model (warnings collect what is not carried). */
-export function fromFhirObservation(o: Observation, options: FhirCodecOptions = {}, warnings: ValidationIssue[] = [], path = 'Observation'): LabObservation {
+export function fromFhirObservation(
+  o: Observation,
+  options: FhirCodecOptions = {},
+  warnings: ValidationIssue[] = [],
+  path = 'Observation',
+): LabObservation {
   const c = cfg(options);
   const codes = codings(o.code, c);
   let value: LabValue | undefined;
   if (o.valueQuantity) {
     const q = readQuantity(o.valueQuantity, c);
-    if (q) value = { kind: 'quantity', ...q, ...(o.valueQuantity.comparator ? { comparator: o.valueQuantity.comparator } : {}) };
+    if (q)
+      value = {
+        kind: 'quantity',
+        ...q,
+        ...(o.valueQuantity.comparator ? { comparator: o.valueQuantity.comparator } : {}),
+      };
   } else if (o.valueCodeableConcept) {
     const list = codings(o.valueCodeableConcept, c);
-    if (list.length) value = { kind: 'coded', codings: list, ...(o.valueCodeableConcept.text ? { text: o.valueCodeableConcept.text } : {}) };
+    if (list.length)
+      value = {
+        kind: 'coded',
+        codings: list,
+        ...(o.valueCodeableConcept.text ? { text: o.valueCodeableConcept.text } : {}),
+      };
     else if (o.valueCodeableConcept.text) value = { kind: 'text', text: o.valueCodeableConcept.text };
-  } else if (typeof o.valueString === 'string' && o.valueString !== '') value = { kind: 'text', text: o.valueString };
+  } else if (typeof o.valueString === 'string' && o.valueString !== '')
+    value = { kind: 'text', text: o.valueString };
   else if (o.valueRatio) {
     const n = readQuantity(o.valueRatio.numerator, c);
     const d = readQuantity(o.valueRatio.denominator, c);
@@ -407,34 +510,63 @@ export function fromFhirObservation(o: Observation, options: FhirCodecOptions = 
   } else if (typeof o.valueBoolean === 'boolean') value = { kind: 'text', text: String(o.valueBoolean) };
   else if (typeof o.valueInteger === 'number') value = { kind: 'quantity', value: o.valueInteger };
   else if (o.component?.length) {
-    warnings.push(issue('FHIR_COMPONENTS_NOT_CARRIED', `${path}.component`, 'Observation components are not part of the lab model', 'Thành phần (component) của Observation không thuộc mô hình xét nghiệm'));
+    warnings.push(
+      issue(
+        'FHIR_COMPONENTS_NOT_CARRIED',
+        `${path}.component`,
+        'Observation components are not part of the lab model',
+        'Thành phần (component) của Observation không thuộc mô hình xét nghiệm',
+      ),
+    );
   }
   const unit = value?.kind === 'quantity' ? value.unit : undefined;
   const status = OBS_STATUS[o.status];
-  if (!status) warnings.push(issue('FHIR_STATUS_UNKNOWN', `${path}.status`, `Status ${String(o.status)} read as preliminary`, `Trạng thái ${String(o.status)} được đọc là sơ bộ`));
-  const performedAt = dateTimeOf(o.effectiveDateTime) ?? dateTimeOf(o.effectivePeriod?.start) ?? dateTimeOf(o.effectiveInstant);
-  const ranges = (o.referenceRange ?? []).map((r) => {
-    const low = r.low?.value;
-    const high = r.high?.value;
-    const rUnit = r.low?.code ?? r.high?.code;
-    return {
-      ...(typeof low === 'number' ? { low } : {}),
-      ...(typeof high === 'number' ? { high } : {}),
-      ...(rUnit && rUnit !== unit ? { unit: rUnit } : {}),
-      ...(r.text ? { text: r.text } : {}),
-    };
-  }).filter((r) => Object.keys(r).length > 0);
-  const interpretation = (o.interpretation ?? []).flatMap((i) => i.coding?.map((x) => x.code).filter((x): x is string => !!x) ?? []);
-  const note = (o.note ?? []).map((n) => n.text).filter(Boolean).join('\n');
+  if (!status)
+    warnings.push(
+      issue(
+        'FHIR_STATUS_UNKNOWN',
+        `${path}.status`,
+        `Status ${String(o.status)} read as preliminary`,
+        `Trạng thái ${String(o.status)} được đọc là sơ bộ`,
+      ),
+    );
+  const performedAt =
+    dateTimeOf(o.effectiveDateTime) ?? dateTimeOf(o.effectivePeriod?.start) ?? dateTimeOf(o.effectiveInstant);
+  const ranges = (o.referenceRange ?? [])
+    .map((r) => {
+      const low = r.low?.value;
+      const high = r.high?.value;
+      const rUnit = r.low?.code ?? r.high?.code;
+      return {
+        ...(typeof low === 'number' ? { low } : {}),
+        ...(typeof high === 'number' ? { high } : {}),
+        ...(rUnit && rUnit !== unit ? { unit: rUnit } : {}),
+        ...(r.text ? { text: r.text } : {}),
+      };
+    })
+    .filter((r) => Object.keys(r).length > 0);
+  const interpretation = (o.interpretation ?? []).flatMap(
+    (i) => i.coding?.map((x) => x.code).filter((x): x is string => !!x) ?? [],
+  );
+  const note = (o.note ?? [])
+    .map((n) => n.text)
+    .filter(Boolean)
+    .join('\n');
   const name = o.code?.text;
   return {
     codes,
-    ...(name && name !== 'Laboratory result' ? { name } : !name && codes[0]?.display ? { name: codes[0].display } : {}),
+    ...(name && name !== 'Laboratory result'
+      ? { name }
+      : !name && codes[0]?.display
+        ? { name: codes[0].display }
+        : {}),
     status: status ?? 'preliminary',
     ...(value ? { value } : {}),
     ...(ranges.length ? { referenceRange: ranges } : {}),
     ...(interpretation.length ? { interpretation } : {}),
-    ...(o.method?.text || o.method?.coding?.[0]?.display ? { method: (o.method.text || o.method.coding?.[0]?.display)! } : {}),
+    ...(o.method?.text || o.method?.coding?.[0]?.display
+      ? { method: (o.method.text || o.method.coding?.[0]?.display)! }
+      : {}),
     ...(performedAt ? { performedAt } : {}),
     ...(note ? { note } : {}),
   };
@@ -445,27 +577,55 @@ function ext(list: Extension[] | undefined, url: string): Extension | undefined 
 }
 
 /** Converts a DiagnosticReport (resolving references in `bundle`) to the model. */
-export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCodecOptions & { bundle?: Bundle } = {}, warnings: ValidationIssue[] = [], path = 'DiagnosticReport'): LabReport {
+export function fromFhirDiagnosticReport(
+  dr: DiagnosticReport,
+  options: FhirCodecOptions & { bundle?: Bundle } = {},
+  warnings: ValidationIssue[] = [],
+  path = 'DiagnosticReport',
+): LabReport {
   const c = cfg(options);
   const index = options.bundle ? indexBundle(options.bundle) : new Map<string, Resource>();
   const contained = dr.contained ?? [];
   const idf = dr.identifier?.find((i) => i.value);
   const id = idf?.value ?? dr.id;
-  if (!id) throw invalid('FHIR_REPORT_ID_MISSING', `${path}.identifier`, 'The DiagnosticReport has neither an identifier nor an id', 'DiagnosticReport không có identifier cũng không có id');
+  if (!id)
+    throw invalid(
+      'FHIR_REPORT_ID_MISSING',
+      `${path}.identifier`,
+      'The DiagnosticReport has neither an identifier nor an id',
+      'DiagnosticReport không có identifier cũng không có id',
+    );
   const subject = resolve(dr.subject, index, contained) as Patient | undefined;
   const identifiers =
     subject?.resourceType === 'Patient'
-      ? (subject.identifier ?? []).filter((i) => i.system && i.value).map((i) => ({ system: i.system!, value: i.value! }))
+      ? (subject.identifier ?? [])
+          .filter((i) => i.system && i.value)
+          .map((i) => ({ system: i.system!, value: i.value! }))
       : dr.subject?.identifier?.system && dr.subject.identifier.value
         ? [{ system: dr.subject.identifier.system, value: dr.subject.identifier.value }]
         : [];
-  if (identifiers.length === 0) warnings.push(issue('FHIR_PATIENT_UNRESOLVED', `${path}.subject`, 'No patient identifier could be read from the subject', 'Không đọc được mã định danh người bệnh từ subject'));
+  if (identifiers.length === 0)
+    warnings.push(
+      issue(
+        'FHIR_PATIENT_UNRESOLVED',
+        `${path}.subject`,
+        'No patient identifier could be read from the subject',
+        'Không đọc được mã định danh người bệnh từ subject',
+      ),
+    );
   const observations: LabObservation[] = [];
   let specimenResource: FhirSpecimen | undefined;
   (dr.result ?? []).forEach((ref, i) => {
     const o = resolve(ref, index, contained);
     if (!o || o.resourceType !== 'Observation') {
-      warnings.push(issue('FHIR_REFERENCE_UNRESOLVED', `${path}.result[${i}]`, 'Result reference not found in the bundle', 'Không tìm thấy tham chiếu kết quả trong bundle'));
+      warnings.push(
+        issue(
+          'FHIR_REFERENCE_UNRESOLVED',
+          `${path}.result[${i}]`,
+          'Result reference not found in the bundle',
+          'Không tìm thấy tham chiếu kết quả trong bundle',
+        ),
+      );
       return;
     }
     observations.push(fromFhirObservation(o, options, warnings, `${path}.result[${i}]`));
@@ -479,10 +639,16 @@ export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCode
   const specimenCodes = specimenResource ? codings(specimenResource.type, c) : [];
   const specimen = specimenResource
     ? {
-        ...(specimenResource.identifier?.[0]?.value ? { id: specimenResource.identifier[0].value } : specimenResource.accessionIdentifier?.value ? { id: specimenResource.accessionIdentifier.value } : {}),
+        ...(specimenResource.identifier?.[0]?.value
+          ? { id: specimenResource.identifier[0].value }
+          : specimenResource.accessionIdentifier?.value
+            ? { id: specimenResource.accessionIdentifier.value }
+            : {}),
         ...(specimenCodes[0] ? { type: (({ unrecognised: _u, ...rest }) => rest)(specimenCodes[0]) } : {}),
         ...(specimenResource.type?.text ? { typeText: specimenResource.type.text } : {}),
-        ...(dateTimeOf(specimenResource.collection?.collectedDateTime) ? { collectedAt: specimenResource.collection!.collectedDateTime! } : {}),
+        ...(dateTimeOf(specimenResource.collection?.collectedDateTime)
+          ? { collectedAt: specimenResource.collection!.collectedDateTime! }
+          : {}),
         ...(dateTimeOf(specimenResource.receivedTime) ? { receivedAt: specimenResource.receivedTime! } : {}),
       }
     : undefined;
@@ -491,15 +657,32 @@ export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCode
     ? {
         ...(ext(labExt, 'code')?.valueString ? { code: ext(labExt, 'code')!.valueString! } : {}),
         ...(ext(labExt, 'name')?.valueString ? { name: ext(labExt, 'name')!.valueString! } : {}),
-        ...(typeof ext(labExt, c.ext.labQualityLevel)?.valueInteger === 'number' ? { qualityLevel: ext(labExt, c.ext.labQualityLevel)!.valueInteger! } : {}),
-        ...(labExt.some((e) => e.url === c.ext.labAccreditation) ? { accreditation: labExt.filter((e) => e.url === c.ext.labAccreditation).map((e) => e.valueString ?? '').filter(Boolean) } : {}),
+        ...(typeof ext(labExt, c.ext.labQualityLevel)?.valueInteger === 'number'
+          ? { qualityLevel: ext(labExt, c.ext.labQualityLevel)!.valueInteger! }
+          : {}),
+        ...(labExt.some((e) => e.url === c.ext.labAccreditation)
+          ? {
+              accreditation: labExt
+                .filter((e) => e.url === c.ext.labAccreditation)
+                .map((e) => e.valueString ?? '')
+                .filter(Boolean),
+            }
+          : {}),
       }
     : undefined;
   const ordering = ext(dr.extension, c.ext.orderingFacility)?.valueReference;
   const performer = dr.performer?.[0];
   const interpreter = dr.resultsInterpreter?.[0];
   const status = DR_STATUS[dr.status];
-  if (!status) warnings.push(issue('FHIR_STATUS_UNKNOWN', `${path}.status`, `Status ${String(dr.status)} read as preliminary`, `Trạng thái ${String(dr.status)} được đọc là sơ bộ`));
+  if (!status)
+    warnings.push(
+      issue(
+        'FHIR_STATUS_UNKNOWN',
+        `${path}.status`,
+        `Status ${String(dr.status)} read as preliminary`,
+        `Trạng thái ${String(dr.status)} được đọc là sơ bộ`,
+      ),
+    );
   const name = dr.code?.text;
   const codes = codings(dr.code, c);
   const note = ext(dr.extension, c.ext.reportNote)?.valueString;
@@ -516,15 +699,40 @@ export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCode
     ...(encounterId ? { encounterId } : {}),
     ...(orderId ? { orderId } : {}),
     codes,
-    ...(name && name !== 'Laboratory report' ? { name } : !name && codes[0]?.display ? { name: codes[0].display } : {}),
+    ...(name && name !== 'Laboratory report'
+      ? { name }
+      : !name && codes[0]?.display
+        ? { name: codes[0].display }
+        : {}),
     status: status ?? 'preliminary',
-    ...(ordering && (ordering.identifier?.value || ordering.display) ? { orderingFacility: { ...(ordering.identifier?.value ? { code: ordering.identifier.value } : {}), ...(ordering.display ? { name: ordering.display } : {}) } } : {}),
-    ...(performer && (performer.identifier?.value || performer.display) ? { performingFacility: { ...(performer.identifier?.value ? { code: performer.identifier.value } : {}), ...(performer.display ? { name: performer.display } : {}) } } : {}),
+    ...(ordering && (ordering.identifier?.value || ordering.display)
+      ? {
+          orderingFacility: {
+            ...(ordering.identifier?.value ? { code: ordering.identifier.value } : {}),
+            ...(ordering.display ? { name: ordering.display } : {}),
+          },
+        }
+      : {}),
+    ...(performer && (performer.identifier?.value || performer.display)
+      ? {
+          performingFacility: {
+            ...(performer.identifier?.value ? { code: performer.identifier.value } : {}),
+            ...(performer.display ? { name: performer.display } : {}),
+          },
+        }
+      : {}),
     ...(lab && Object.keys(lab).length ? { lab } : {}),
     ...(specimen && Object.keys(specimen).length ? { specimen } : {}),
     ...(effectiveAt ? { effectiveAt } : {}),
     ...(issuedAt ? { issuedAt } : {}),
-    ...(interpreter && (interpreter.identifier?.value || interpreter.display) ? { signer: { ...(interpreter.identifier?.value ? { id: interpreter.identifier.value } : {}), ...(interpreter.display ? { name: interpreter.display } : {}) } } : {}),
+    ...(interpreter && (interpreter.identifier?.value || interpreter.display)
+      ? {
+          signer: {
+            ...(interpreter.identifier?.value ? { id: interpreter.identifier.value } : {}),
+            ...(interpreter.display ? { name: interpreter.display } : {}),
+          },
+        }
+      : {}),
     ...(dr.conclusion ? { conclusion: dr.conclusion } : {}),
     ...(note ? { note } : {}),
     observations,
@@ -532,7 +740,12 @@ export function fromFhirDiagnosticReport(dr: DiagnosticReport, options: FhirCode
   const parsed = labReportSchema.safeParse(report);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    throw invalid('FHIR_REPORT_INVALID', `${path}.${first.path.join('.')}`, first.message, 'Phiếu kết quả không hợp lệ');
+    throw invalid(
+      'FHIR_REPORT_INVALID',
+      `${path}.${first.path.join('.')}`,
+      first.message,
+      'Phiếu kết quả không hợp lệ',
+    );
   }
   return parsed.data;
 }
@@ -547,25 +760,64 @@ export interface FhirDecodeResult {
  * Reads every DiagnosticReport of a Bundle (any type) — or a lone DiagnosticReport — into reports,
  * resolving Observation, Specimen and Patient references inside the bundle.
  */
-export function fromFhirBundle(input: Bundle | DiagnosticReport, options: FhirCodecOptions = {}): FhirDecodeResult {
-  return guard('FHIR_UNREADABLE', { en: 'FHIR bundle', vi: 'FHIR bundle' }, () => {
-    if (!input || typeof input !== 'object') throw invalid('FHIR_UNREADABLE', 'resourceType', 'Expected a FHIR resource', 'Cần một tài nguyên FHIR');
-    const warnings: ValidationIssue[] = [];
-    if (input.resourceType === 'DiagnosticReport') return { reports: [fromFhirDiagnosticReport(input, options, warnings)], warnings };
-    if (input.resourceType !== 'Bundle') throw invalid('FHIR_RESOURCE_TYPE_UNSUPPORTED', 'resourceType', `Expected a Bundle or DiagnosticReport, got ${String((input as { resourceType?: unknown }).resourceType)}`, 'Cần Bundle hoặc DiagnosticReport');
-    if (input.entry !== undefined && !Array.isArray(input.entry)) throw invalid('FHIR_BUNDLE_INVALID', 'Bundle.entry', 'Bundle.entry must be an array', 'Bundle.entry phải là mảng');
-    const reports: LabReport[] = [];
-    (input.entry ?? []).forEach((e, i) => {
-      if (e?.resource?.resourceType === 'DiagnosticReport') {
-        reports.push(fromFhirDiagnosticReport(e.resource, { ...options, bundle: input }, warnings, `Bundle.entry[${i}].resource`));
-      }
-    });
-    return { reports, warnings };
-  });
+export function fromFhirBundle(
+  input: Bundle | DiagnosticReport,
+  options: FhirCodecOptions = {},
+): FhirDecodeResult {
+  return guard(
+    'FHIR_UNREADABLE',
+    { en: 'FHIR bundle', vi: 'FHIR bundle' },
+    () => {
+      if (!input || typeof input !== 'object')
+        throw invalid(
+          'FHIR_UNREADABLE',
+          'resourceType',
+          'Expected a FHIR resource',
+          'Cần một tài nguyên FHIR',
+        );
+      const warnings: ValidationIssue[] = [];
+      if (input.resourceType === 'DiagnosticReport')
+        return { reports: [fromFhirDiagnosticReport(input, options, warnings)], warnings };
+      if (input.resourceType !== 'Bundle')
+        throw invalid(
+          'FHIR_RESOURCE_TYPE_UNSUPPORTED',
+          'resourceType',
+          `Expected a Bundle or DiagnosticReport, got ${String((input as { resourceType?: unknown }).resourceType)}`,
+          'Cần Bundle hoặc DiagnosticReport',
+        );
+      if (input.entry !== undefined && !Array.isArray(input.entry))
+        throw invalid(
+          'FHIR_BUNDLE_INVALID',
+          'Bundle.entry',
+          'Bundle.entry must be an array',
+          'Bundle.entry phải là mảng',
+        );
+      const reports: LabReport[] = [];
+      (input.entry ?? []).forEach((e, i) => {
+        if (e?.resource?.resourceType === 'DiagnosticReport') {
+          reports.push(
+            fromFhirDiagnosticReport(
+              e.resource,
+              { ...options, bundle: input },
+              warnings,
+              `Bundle.entry[${i}].resource`,
+            ),
+          );
+        }
+      });
+      return { reports, warnings };
+    },
+    (input as { resourceType?: unknown } | undefined)?.resourceType === 'DiagnosticReport'
+      ? 'DiagnosticReport'
+      : 'Bundle',
+  );
 }
 
 /** Non-throwing twin of {@link fromFhirBundle}. */
-export function parseFhirBundle(input: unknown, options: FhirCodecOptions = {}): Result<FhirDecodeResult, ValidationError> {
+export function parseFhirBundle(
+  input: unknown,
+  options: FhirCodecOptions = {},
+): Result<FhirDecodeResult, ValidationError> {
   try {
     return ok(fromFhirBundle(input as Bundle, options));
   } catch (error) {

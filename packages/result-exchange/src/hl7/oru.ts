@@ -1,4 +1,12 @@
-import { DEFAULT_IDENTIFIER_SYSTEMS, fail, type IdentifierValue, ok, type Result, ValidationError, type ValidationIssue } from '@lienthong/core';
+import {
+  DEFAULT_IDENTIFIER_SYSTEMS,
+  fail,
+  type IdentifierValue,
+  ok,
+  type Result,
+  ValidationError,
+  type ValidationIssue,
+} from '@lienthong/core';
 import { guard, invalid, invalidMany, issue } from '../errors.js';
 import {
   type LabCoding,
@@ -172,7 +180,12 @@ function readCodings(raw: string, ctx: Ctx): { codings: LabCoding[]; text?: stri
   return { codings, ...(text ? { text } : {}) };
 }
 
-function writeCodings(codings: readonly LabCoding[], text: string | undefined, ctx: Ctx, path: string): string {
+function writeCodings(
+  codings: readonly LabCoding[],
+  text: string | undefined,
+  ctx: Ctx,
+  path: string,
+): string {
   const e = (s: string | undefined) => escapeHl7(s ?? '', ctx.d);
   const [a, b] = codings;
   if (codings.length > 2) {
@@ -206,13 +219,23 @@ function time(raw: string | undefined, path: string, ctx: Ctx): string | undefin
   const iso = parseTimestamp(text, ctx.offset);
   if (iso === null) {
     ctx.errors.push(
-      issue('HL7_TIMESTAMP_INVALID', path, 'Not an HL7 timestamp (YYYYMMDDHHMMSS±ZZZZ)', 'Sai định dạng thời gian HL7 (YYYYMMDDHHMMSS±ZZZZ)'),
+      issue(
+        'HL7_TIMESTAMP_INVALID',
+        path,
+        'Not an HL7 timestamp (YYYYMMDDHHMMSS±ZZZZ)',
+        'Sai định dạng thời gian HL7 (YYYYMMDDHHMMSS±ZZZZ)',
+      ),
     );
     return undefined;
   }
   if (iso === undefined) {
     ctx.warnings.push(
-      issue('HL7_TIMESTAMP_IMPRECISE', path, 'Timestamp without a day is not kept', 'Thời gian không có ngày không được giữ lại'),
+      issue(
+        'HL7_TIMESTAMP_IMPRECISE',
+        path,
+        'Timestamp without a day is not kept',
+        'Thời gian không có ngày không được giữ lại',
+      ),
     );
   }
   return iso;
@@ -244,7 +267,8 @@ function readUnits(raw: string | undefined, ctx: Ctx): { unit?: string; original
 function writeUnits(q: { unit?: string | undefined; originalUnit?: string | undefined }, ctx: Ctx): string {
   const e = (s: string) => escapeHl7(s, ctx.d);
   const j = ctx.d.component;
-  if (q.unit && q.originalUnit && q.originalUnit !== q.unit) return [e(q.originalUnit), '', 'L', e(q.unit), '', 'UCUM'].join(j);
+  if (q.unit && q.originalUnit && q.originalUnit !== q.unit)
+    return [e(q.originalUnit), '', 'L', e(q.unit), '', 'UCUM'].join(j);
   if (q.unit) return [e(q.unit), '', 'UCUM'].join(j);
   return q.originalUnit ? e(q.originalUnit) : '';
 }
@@ -279,14 +303,25 @@ function writeRange(r: ReferenceRange): string {
   return r.text ?? '';
 }
 
-function readValue(type: string, raw: string, units: string | undefined, path: string, ctx: Ctx): LabValue | undefined {
+function readValue(
+  type: string,
+  raw: string,
+  units: string | undefined,
+  path: string,
+  ctx: Ctx,
+): LabValue | undefined {
   const reps = repetitions(raw, ctx.d);
   if (reps.every((r) => r === '')) return undefined;
   const unit = readUnits(units, ctx);
   const first = reps[0] ?? '';
   if (reps.length > 1 && !['TX', 'FT', 'ST'].includes(type)) {
     ctx.warnings.push(
-      issue('HL7_VALUE_REPEATED', path, `Only the first of ${reps.length} values of type ${type} is kept`, `Chỉ giữ giá trị đầu trong ${reps.length} giá trị kiểu ${type}`),
+      issue(
+        'HL7_VALUE_REPEATED',
+        path,
+        `Only the first of ${reps.length} values of type ${type} is kept`,
+        `Chỉ giữ giá trị đầu trong ${reps.length} giá trị kiểu ${type}`,
+      ),
     );
   }
   switch (type) {
@@ -297,7 +332,12 @@ function readValue(type: string, raw: string, units: string | undefined, path: s
       const cmp = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(text.trim());
       if (cmp) return { kind: 'quantity', value: Number(cmp[2]), comparator: cmp[1] as '<', ...unit };
       ctx.warnings.push(
-        issue('HL7_NM_NOT_NUMERIC', path, 'NM value is not a number; kept as text', 'Giá trị NM không phải số; giữ dưới dạng văn bản'),
+        issue(
+          'HL7_NM_NOT_NUMERIC',
+          path,
+          'NM value is not a number; kept as text',
+          'Giá trị NM không phải số; giữ dưới dạng văn bản',
+        ),
       );
       return text.trim() ? { kind: 'text', text } : undefined;
     }
@@ -306,7 +346,12 @@ function readValue(type: string, raw: string, units: string | undefined, path: s
       const [comparator = '', n1 = '', sep = '', n2 = ''] = c;
       const a = num(n1);
       const b = num(n2);
-      if (a !== undefined && sep === '' && n2 === '' && ['', '<', '>', '<=', '>=', '='].includes(comparator)) {
+      if (
+        a !== undefined &&
+        sep === '' &&
+        n2 === '' &&
+        ['', '<', '>', '<=', '>=', '='].includes(comparator)
+      ) {
         return {
           kind: 'quantity',
           value: a,
@@ -317,14 +362,22 @@ function readValue(type: string, raw: string, units: string | undefined, path: s
       if (a !== undefined && b !== undefined && comparator === '' && (sep === ':' || sep === '/')) {
         return { kind: 'ratio', numerator: { value: a, ...unit }, denominator: { value: b } };
       }
-      if (comparator === '' && sep === '-' && (a !== undefined || n1 === '') && (b !== undefined || n2 === '') && (a !== undefined || b !== undefined)) {
+      if (
+        comparator === '' &&
+        sep === '-' &&
+        (a !== undefined || n1 === '') &&
+        (b !== undefined || n2 === '') &&
+        (a !== undefined || b !== undefined)
+      ) {
         return {
           kind: 'range',
           ...(a !== undefined ? { low: { value: a, ...unit } } : {}),
           ...(b !== undefined ? { high: { value: b, ...unit } } : {}),
         };
       }
-      ctx.warnings.push(issue('HL7_SN_UNREADABLE', path, 'SN value kept as text', 'Giá trị SN được giữ dưới dạng văn bản'));
+      ctx.warnings.push(
+        issue('HL7_SN_UNREADABLE', path, 'SN value kept as text', 'Giá trị SN được giữ dưới dạng văn bản'),
+      );
       const text = c.join('');
       return text ? { kind: 'text', text } : undefined;
     }
@@ -344,7 +397,12 @@ function readValue(type: string, raw: string, units: string | undefined, path: s
     }
     default: {
       ctx.warnings.push(
-        issue('HL7_VALUE_TYPE_UNSUPPORTED', path, `Value type ${type || '(empty)'} kept as text`, `Kiểu giá trị ${type || '(trống)'} được giữ dưới dạng văn bản`),
+        issue(
+          'HL7_VALUE_TYPE_UNSUPPORTED',
+          path,
+          `Value type ${type || '(empty)'} kept as text`,
+          `Kiểu giá trị ${type || '(trống)'} được giữ dưới dạng văn bản`,
+        ),
       );
       const text = reps.map((r) => u(r, ctx)).join('\n');
       return text ? { kind: 'text', text } : undefined;
@@ -357,25 +415,38 @@ function writeValue(value: LabValue, ctx: Ctx): { type: string; field: string; u
   const j = ctx.d.component;
   switch (value.kind) {
     case 'quantity':
-      if (value.comparator) return { type: 'SN', field: [e(value.comparator), formatDecimal(value.value)].join(j), units: writeUnits(value, ctx) };
+      if (value.comparator)
+        return {
+          type: 'SN',
+          field: [e(value.comparator), formatDecimal(value.value)].join(j),
+          units: writeUnits(value, ctx),
+        };
       return { type: 'NM', field: formatDecimal(value.value), units: writeUnits(value, ctx) };
     case 'ratio':
       return {
         type: 'SN',
-        field: ['', formatDecimal(value.numerator.value), ':', formatDecimal(value.denominator.value)].join(j),
+        field: ['', formatDecimal(value.numerator.value), ':', formatDecimal(value.denominator.value)].join(
+          j,
+        ),
         units: writeUnits(value.numerator, ctx),
       };
     case 'range':
       return {
         type: 'SN',
-        field: ['', value.low ? formatDecimal(value.low.value) : '', '-', value.high ? formatDecimal(value.high.value) : ''].join(j),
+        field: [
+          '',
+          value.low ? formatDecimal(value.low.value) : '',
+          '-',
+          value.high ? formatDecimal(value.high.value) : '',
+        ].join(j),
         units: writeUnits(value.low ?? value.high ?? {}, ctx),
       };
     case 'coded':
       return { type: 'CWE', field: writeCodings(value.codings, value.text, ctx, 'OBX-5'), units: '' };
     case 'text': {
       const lines = value.text.split('\n');
-      if (lines.length === 1 && value.text.length <= 199) return { type: 'ST', field: e(value.text), units: '' };
+      if (lines.length === 1 && value.text.length <= 199)
+        return { type: 'ST', field: e(value.text), units: '' };
       return { type: 'TX', field: lines.map(e).join(ctx.d.repetition), units: '' };
     }
   }
@@ -389,9 +460,23 @@ function readFacility(raw: string | undefined, ctx: Ctx): { code?: string; name?
   return { ...(code ? { code } : {}), ...(name ? { name } : {}) };
 }
 
-function writeFacility(f: { code?: string | undefined; name?: string | undefined } | undefined, ctx: Ctx): string {
+function writeFacility(
+  f: { code?: string | undefined; name?: string | undefined } | undefined,
+  ctx: Ctx,
+): string {
   if (!f) return '';
-  const parts = [escapeHl7(f.name ?? '', ctx.d), '', '', '', '', '', '', '', '', escapeHl7(f.code ?? '', ctx.d)];
+  const parts = [
+    escapeHl7(f.name ?? '', ctx.d),
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    escapeHl7(f.code ?? '', ctx.d),
+  ];
   while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
   return parts.join(ctx.d.component);
 }
@@ -417,19 +502,38 @@ function readDelimiters(text: string): Delimiters | ValidationError {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const start = body.replace(/^[\r\n]+/, '');
   if (!start.startsWith('MSH')) {
-    return invalid('HL7_MSH_MISSING', 'MSH', 'The message does not start with an MSH segment', 'Bản tin không bắt đầu bằng đoạn MSH');
+    return invalid(
+      'HL7_MSH_MISSING',
+      'MSH',
+      'The message does not start with an MSH segment',
+      'Bản tin không bắt đầu bằng đoạn MSH',
+    );
   }
   const field = start[3];
   const enc = start.slice(4, 8);
   const chars = field === undefined ? [] : [field, ...enc];
-  if (field === undefined || /[\r\n\w\s]/.test(field) || enc.length < 4 || new Set(chars).size !== 5 || chars.some((c) => /[\r\n\w\s]/.test(c))) {
-    return invalid('HL7_DELIMITERS_INVALID', 'MSH-2', 'MSH-1/MSH-2 do not define five distinct delimiters', 'MSH-1/MSH-2 không khai báo đủ năm ký tự phân cách khác nhau');
+  if (
+    field === undefined ||
+    /[\r\n\w\s]/.test(field) ||
+    enc.length < 4 ||
+    new Set(chars).size !== 5 ||
+    chars.some((c) => /[\r\n\w\s]/.test(c))
+  ) {
+    return invalid(
+      'HL7_DELIMITERS_INVALID',
+      'MSH-2',
+      'MSH-1/MSH-2 do not define five distinct delimiters',
+      'MSH-1/MSH-2 không khai báo đủ năm ký tự phân cách khác nhau',
+    );
   }
   return { field, component: enc[0]!, repetition: enc[1]!, escape: enc[2]!, subcomponent: enc[3]! };
 }
 
 /** Non-throwing twin of {@link decodeOru}. */
-export function parseOru(text: string, options: DecodeOruOptions = {}): Result<OruDecodeResult, ValidationError> {
+export function parseOru(
+  text: string,
+  options: DecodeOruOptions = {},
+): Result<OruDecodeResult, ValidationError> {
   try {
     return ok(decodeOru(text, options));
   } catch (error) {
@@ -442,11 +546,22 @@ export function parseOru(text: string, options: DecodeOruOptions = {}): Result<O
  * OBR group. Throws a `ValidationError` whose `issues` name each bad segment/field (`OBX[2]-14`).
  */
 export function decodeOru(text: string, options: DecodeOruOptions = {}): OruDecodeResult {
-  return guard('HL7_MESSAGE_UNREADABLE', { en: 'HL7 v2 message', vi: 'bản tin HL7 v2' }, () => decodeOruUnsafe(text, options));
+  return guard(
+    'HL7_MESSAGE_UNREADABLE',
+    { en: 'HL7 v2 message', vi: 'bản tin HL7 v2' },
+    () => decodeOruUnsafe(text, options),
+    'MSH',
+  );
 }
 
 function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResult {
-  if (typeof text !== 'string') throw invalid('HL7_MESSAGE_UNREADABLE', 'MSH', 'Expected message text', 'Cần nội dung bản tin dạng văn bản');
+  if (typeof text !== 'string')
+    throw invalid(
+      'HL7_MESSAGE_UNREADABLE',
+      'MSH',
+      'Expected message text',
+      'Cần nội dung bản tin dạng văn bản',
+    );
   const d = readDelimiters(text);
   if (d instanceof ValidationError) throw d;
   const ctx = makeCtx(options, d);
@@ -454,11 +569,23 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
   const msh = segments[0]!;
   const type = components(msh.fields[9], d);
   if (type[0] !== 'ORU' || type[1] !== 'R01') {
-    throw invalid('HL7_MESSAGE_TYPE_UNSUPPORTED', 'MSH-9', `Message type ${u(type[0], ctx)}^${u(type[1], ctx)} is not ORU^R01`, `Loại bản tin ${u(type[0], ctx)}^${u(type[1], ctx)} không phải ORU^R01`);
+    throw invalid(
+      'HL7_MESSAGE_TYPE_UNSUPPORTED',
+      'MSH-9',
+      `Message type ${u(type[0], ctx)}^${u(type[1], ctx)} is not ORU^R01`,
+      `Loại bản tin ${u(type[0], ctx)}^${u(type[1], ctx)} không phải ORU^R01`,
+    );
   }
   const version = u(components(msh.fields[12], d)[0], ctx).trim();
   if (!SUPPORTED.test(version)) {
-    ctx.warnings.push(issue('HL7_VERSION_UNSUPPORTED', 'MSH-12', `Version ${version || '(empty)'} is outside 2.3–2.6; read as 2.6`, `Phiên bản ${version || '(trống)'} ngoài 2.3–2.6; đọc như 2.6`));
+    ctx.warnings.push(
+      issue(
+        'HL7_VERSION_UNSUPPORTED',
+        'MSH-12',
+        `Version ${version || '(empty)'} is outside 2.3–2.6; read as 2.6`,
+        `Phiên bản ${version || '(trống)'} ngoài 2.3–2.6; đọc như 2.6`,
+      ),
+    );
   }
   const controlId = u(msh.fields[10], ctx).trim();
   const sendingFacility = u(components(msh.fields[4], d)[0], ctx).trim();
@@ -486,7 +613,8 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
         for (const field of [f[3], f[2]]) {
           for (const rep of repetitions(field, d)) {
             const id = readIdentifier(rep, ctx);
-            if (id && !identifiers.some((x) => x.system === id.system && x.value === id.value)) identifiers.push(id);
+            if (id && !identifiers.some((x) => x.system === id.system && x.value === id.value))
+              identifiers.push(id);
           }
         }
         break;
@@ -507,9 +635,18 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
         const statusCode = u(f[25], ctx).trim();
         const status = REPORT_STATUS[statusCode];
         if (statusCode && !status) {
-          ctx.warnings.push(issue('HL7_STATUS_UNKNOWN', `${seg.path}-25`, `Result status ${statusCode} read as preliminary`, `Trạng thái ${statusCode} được đọc là sơ bộ`));
+          ctx.warnings.push(
+            issue(
+              'HL7_STATUS_UNKNOWN',
+              `${seg.path}-25`,
+              `Result status ${statusCode} read as preliminary`,
+              `Trạng thái ${statusCode} được đọc là sơ bộ`,
+            ),
+          );
         }
-        const signerParts = subcomponents(components(repetitions(f[32], d)[0], d)[0], d).map((x) => u(x, ctx).trim());
+        const signerParts = subcomponents(components(repetitions(f[32], d)[0], d)[0], d).map((x) =>
+          u(x, ctx).trim(),
+        );
         const signerName = [signerParts[1], signerParts[2]].filter(Boolean).join(' ');
         const specimenType = readCodings(subcomponents(components(f[15], d)[0], d).join(d.component), ctx);
         const effectiveAt = time(f[7], `${seg.path}-7`, ctx);
@@ -522,7 +659,11 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
           ...(encounterId ? { encounterId } : {}),
           ...(placerHere ? { orderId: placerHere } : {}),
           codes: service.codings,
-          ...(service.text ? { name: service.text } : service.codings[0]?.display ? { name: service.codings[0].display } : {}),
+          ...(service.text
+            ? { name: service.text }
+            : service.codings[0]?.display
+              ? { name: service.codings[0].display }
+              : {}),
           status: status ?? (statusCode ? 'preliminary' : 'final'),
           ...(orderingFacility ? { orderingFacility } : {}),
           ...(sendingFacility ? { performingFacility: { code: sendingFacility } } : {}),
@@ -537,7 +678,12 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
           ...(effectiveAt ? { effectiveAt } : {}),
           ...(issuedAt ? { issuedAt } : {}),
           ...(signerParts[0] || signerName
-            ? { signer: { ...(signerParts[0] ? { id: signerParts[0] } : {}), ...(signerName ? { name: signerName } : {}) } }
+            ? {
+                signer: {
+                  ...(signerParts[0] ? { id: signerParts[0] } : {}),
+                  ...(signerName ? { name: signerName } : {}),
+                },
+              }
             : {}),
           observations: [],
           ...options.defaults,
@@ -549,7 +695,14 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
       }
       case 'OBX': {
         if (!current) {
-          ctx.warnings.push(issue('HL7_OBX_OUTSIDE_ORDER', seg.path, 'OBX before any OBR is not part of a report', 'OBX đứng trước mọi OBR không thuộc phiếu kết quả nào'));
+          ctx.warnings.push(
+            issue(
+              'HL7_OBX_OUTSIDE_ORDER',
+              seg.path,
+              'OBX before any OBR is not part of a report',
+              'OBX đứng trước mọi OBR không thuộc phiếu kết quả nào',
+            ),
+          );
           break;
         }
         const type = u(f[2], ctx).trim().toUpperCase();
@@ -563,7 +716,14 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
         const statusCode = u(f[11], ctx).trim();
         const status = OBS_STATUS[statusCode];
         if (statusCode && !status) {
-          ctx.warnings.push(issue('HL7_STATUS_UNKNOWN', `${seg.path}-11`, `Result status ${statusCode} read as preliminary`, `Trạng thái ${statusCode} được đọc là sơ bộ`));
+          ctx.warnings.push(
+            issue(
+              'HL7_STATUS_UNKNOWN',
+              `${seg.path}-11`,
+              `Result status ${statusCode} read as preliminary`,
+              `Trạng thái ${statusCode} được đọc là sơ bộ`,
+            ),
+          );
         }
         const method = components(repetitions(f[17], d)[0], d).map((x) => u(x, ctx).trim());
         const performedAt = time(f[14], `${seg.path}-14`, ctx);
@@ -571,8 +731,14 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
         if (performer) current.report.performingFacility = performer;
         const observation: LabObservation = {
           codes: code.codings,
-          ...(code.text ? { name: code.text } : code.codings[0]?.display ? { name: code.codings[0].display } : {}),
-          status: status ?? (statusCode ? 'preliminary' : current.report.status === 'cancelled' ? 'cancelled' : 'final'),
+          ...(code.text
+            ? { name: code.text }
+            : code.codings[0]?.display
+              ? { name: code.codings[0].display }
+              : {}),
+          status:
+            status ??
+            (statusCode ? 'preliminary' : current.report.status === 'cancelled' ? 'cancelled' : 'final'),
           ...(value ? { value } : {}),
           ...(range ? { referenceRange: [range] } : {}),
           ...(flags.length ? { interpretation: flags } : {}),
@@ -638,7 +804,12 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
     const parsed = labReportSchema.safeParse(reports[i]);
     if (!parsed.success) {
       const first = parsed.error.issues[0]!;
-      throw invalid('HL7_REPORT_INVALID', `${open[i]!.path} ${first.path.join('.')}`, first.message, 'Phiếu kết quả không hợp lệ');
+      throw invalid(
+        'HL7_REPORT_INVALID',
+        `${open[i]!.path} ${first.path.join('.')}`,
+        first.message,
+        'Phiếu kết quả không hợp lệ',
+      );
     }
     checked.push(parsed.data);
   }
@@ -666,12 +837,23 @@ export interface EncodeOruOptions extends OruOptions {
  * per code: those are reported in `options.warnings` and not written.
  */
 export function encodeOru(reports: LabReport | readonly LabReport[], options: EncodeOruOptions = {}): string {
-  return guard('HL7_ENCODE_FAILED', { en: 'lab report', vi: 'phiếu kết quả' }, () => encodeOruUnsafe(reports, options));
+  return guard(
+    'HL7_ENCODE_FAILED',
+    { en: 'lab report', vi: 'phiếu kết quả' },
+    () => encodeOruUnsafe(reports, options),
+    'reports',
+  );
 }
 
 function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: EncodeOruOptions): string {
   const list = (Array.isArray(input) ? input : [input]) as readonly LabReport[];
-  if (list.length === 0) throw invalid('HL7_NOTHING_TO_ENCODE', 'reports', 'No report to encode', 'Không có phiếu kết quả để mã hóa');
+  if (list.length === 0)
+    throw invalid(
+      'HL7_NOTHING_TO_ENCODE',
+      'reports',
+      'No report to encode',
+      'Không có phiếu kết quả để mã hóa',
+    );
   const d = DEFAULT_DELIMITERS;
   const ctx = makeCtx(options, d);
   const version = options.version ?? '2.5.1';
@@ -679,7 +861,12 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
   const e = (s: string | undefined) => escapeHl7(s ?? '', d);
   const key = (r: LabReport) => JSON.stringify(r.patient.identifiers);
   if (list.some((r) => key(r) !== key(list[0]!))) {
-    throw invalid('HL7_PATIENT_MISMATCH', 'reports', 'One ORU^R01 message carries one patient', 'Một bản tin ORU^R01 chỉ mang một người bệnh');
+    throw invalid(
+      'HL7_PATIENT_MISMATCH',
+      'reports',
+      'One ORU^R01 message carries one patient',
+      'Một bản tin ORU^R01 chỉ mang một người bệnh',
+    );
   }
   const first = list[0]!;
   const seg = (...fields: string[]) => {
@@ -705,20 +892,33 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
   const pid = first.patient.identifiers
     .map((id) => {
       const type = id.system === DEFAULT_IDENTIFIER_SYSTEMS.cccd ? 'NNVNM' : '';
-      return [e(id.value), '', '', ['', e(id.system), 'URI'].join(d.subcomponent), type].join(d.component).replace(/\^+$/, '');
+      return [e(id.value), '', '', ['', e(id.system), 'URI'].join(d.subcomponent), type]
+        .join(d.component)
+        .replace(/\^+$/, '');
     })
     .join(d.repetition);
   lines.push(seg('PID', '1', '', pid));
   if (first.encounterId) lines.push(seg('PV1', '1', 'U', ...Array(16).fill(''), e(first.encounterId)));
   list.forEach((r, index) => {
     if (r.lab?.qualityLevel !== undefined || r.lab?.accreditation?.length) {
-      ctx.warnings.push(issue('HL7_FIELD_NOT_CARRIED', `OBR[${index + 1}]`, 'HL7 v2 has no field for the lab quality level or accreditation', 'HL7 v2 không có trường cho mức chất lượng hoặc công nhận của phòng xét nghiệm'));
+      ctx.warnings.push(
+        issue(
+          'HL7_FIELD_NOT_CARRIED',
+          `OBR[${index + 1}]`,
+          'HL7 v2 has no field for the lab quality level or accreditation',
+          'HL7 v2 không có trường cho mức chất lượng hoặc công nhận của phòng xét nghiệm',
+        ),
+      );
     }
-    lines.push(seg('ORC', 'RE', e(r.orderId), e(r.id), ...Array(17).fill(''), writeFacility(r.orderingFacility, ctx)));
+    lines.push(
+      seg('ORC', 'RE', e(r.orderId), e(r.id), ...Array(17).fill(''), writeFacility(r.orderingFacility, ctx)),
+    );
     const filler = r.idSystem ? [e(r.id), '', e(r.idSystem), 'URI'].join(d.component) : e(r.id);
     const specimenSource =
       !modern && r.specimen?.type
-        ? [e(r.specimen.type.code), e(r.specimen.type.display), e(systemName(r.specimen.type.system, ctx))].join(d.subcomponent).replace(/&+$/, '')
+        ? [e(r.specimen.type.code), e(r.specimen.type.display), e(systemName(r.specimen.type.system, ctx))]
+            .join(d.subcomponent)
+            .replace(/&+$/, '')
         : '';
     const signer = r.signer ? [e(r.signer.id), e(r.signer.name)].join(d.subcomponent).replace(/&+$/, '') : '';
     lines.push(
@@ -727,7 +927,12 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
         String(index + 1),
         e(r.orderId),
         filler,
-        writeCodings(r.codes, r.name !== r.codes[0]?.display ? r.name : undefined, ctx, `OBR[${index + 1}]-4`),
+        writeCodings(
+          r.codes,
+          r.name !== r.codes[0]?.display ? r.name : undefined,
+          ctx,
+          `OBR[${index + 1}]-4`,
+        ),
         '',
         '',
         r.effectiveAt ? formatTimestamp(r.effectiveAt) : '',
@@ -772,7 +977,12 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
           'OBX',
           String(i + 1),
           v.type,
-          writeCodings(o.codes, o.name !== o.codes[0]?.display ? o.name : undefined, ctx, `OBR[${index + 1}].OBX[${i + 1}]-3`),
+          writeCodings(
+            o.codes,
+            o.name !== o.codes[0]?.display ? o.name : undefined,
+            ctx,
+            `OBR[${index + 1}].OBX[${i + 1}]-3`,
+          ),
           '',
           v.field,
           v.units,
@@ -798,9 +1008,21 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
       nte = 0;
       writeNotes(o.note);
     });
-    if (modern && r.specimen && (r.specimen.id || r.specimen.type || r.specimen.collectedAt || r.specimen.receivedAt)) {
+    if (
+      modern &&
+      r.specimen &&
+      (r.specimen.id ||
+        r.specimen.type ||
+        r.specimen.typeText ||
+        r.specimen.collectedAt ||
+        r.specimen.receivedAt)
+    ) {
       const t = r.specimen.type;
-      const typeField = t ? writeCodings([t], r.specimen.typeText, ctx, 'SPM-4') : r.specimen.typeText ? ['', '', '', '', '', '', '', '', e(r.specimen.typeText)].join(d.component) : '';
+      const typeField = t
+        ? writeCodings([t], r.specimen.typeText, ctx, 'SPM-4')
+        : r.specimen.typeText
+          ? ['', '', '', '', '', '', '', '', e(r.specimen.typeText)].join(d.component)
+          : '';
       lines.push(
         seg(
           'SPM',

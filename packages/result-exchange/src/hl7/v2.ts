@@ -111,7 +111,8 @@ export function splitSegments(text: string, d: Delimiters): Segment[] {
 }
 
 /** Components of a field (or of one repetition). */
-export const components = (raw: string | undefined, d: Delimiters): string[] => (raw ? raw.split(d.component) : []);
+export const components = (raw: string | undefined, d: Delimiters): string[] =>
+  raw ? raw.split(d.component) : [];
 /** Repetitions of a field. */
 export const repetitions = (raw: string | undefined, d: Delimiters): string[] =>
   raw ? raw.split(d.repetition) : [];
@@ -140,7 +141,8 @@ export function parseTimestamp(raw: string, defaultOffset: string): string | und
     if (off !== undefined) return null;
     return `${y}-${mo}-${d}`;
   }
-  if (Number(h) > 23 || (mi !== undefined && Number(mi) > 59) || (s !== undefined && Number(s) > 59)) return null;
+  if (Number(h) > 23 || (mi !== undefined && Number(mi) > 59) || (s !== undefined && Number(s) > 59))
+    return null;
   const offset = off === undefined ? defaultOffset : `${off.slice(0, 3)}:${off.slice(3)}`;
   if (off !== undefined && (Number(off.slice(1, 3)) > 14 || Number(off.slice(3)) > 59)) return null;
   return `${y}-${mo}-${d}T${h}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}${offset}`;

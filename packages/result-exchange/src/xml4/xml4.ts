@@ -1,4 +1,12 @@
-import { fail, formatNationalDateTime, ok, parseNationalDateTime, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
+import {
+  fail,
+  formatNationalDateTime,
+  ok,
+  parseNationalDateTime,
+  type Result,
+  type ValidationError,
+  type ValidationIssue,
+} from '@lienthong/core';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { guard, invalid, invalidMany, issue } from '../errors.js';
 import { formatDecimal } from '../hl7/oru.js';
@@ -72,20 +80,49 @@ function checkRow(row: Xml4Row, index: number, issues: ValidationIssue[]): void 
     const max = XML4_MAX_LENGTHS[field];
     if (value !== undefined && max !== undefined && value.length > max) {
       issues.push(
-        issue('XML4_FIELD_TOO_LONG', at(field), `${field} is ${value.length} characters long; at most ${max} allowed`, `${field} dài ${value.length} ký tự; tối đa ${max} ký tự`),
+        issue(
+          'XML4_FIELD_TOO_LONG',
+          at(field),
+          `${field} is ${value.length} characters long; at most ${max} allowed`,
+          `${field} dài ${value.length} ký tự; tối đa ${max} ký tự`,
+        ),
       );
     }
   }
   if (row.NGAY_KQ !== undefined && row.NGAY_KQ !== '' && !parseNationalDateTime(row.NGAY_KQ).ok) {
-    issues.push(issue('XML4_FIELD_FORMAT_INVALID', at('NGAY_KQ'), 'NGAY_KQ must be a real date-time yyyymmddHHMM', 'NGAY_KQ phải là ngày giờ có thật dạng yyyymmddHHMM'));
+    issues.push(
+      issue(
+        'XML4_FIELD_FORMAT_INVALID',
+        at('NGAY_KQ'),
+        'NGAY_KQ must be a real date-time yyyymmddHHMM',
+        'NGAY_KQ phải là ngày giờ có thật dạng yyyymmddHHMM',
+      ),
+    );
   }
   if (row.STT !== undefined && row.STT !== '' && !/^\d+$/.test(row.STT)) {
-    issues.push(issue('XML4_FIELD_FORMAT_INVALID', at('STT'), 'STT must be a whole number', 'STT phải là số nguyên'));
+    issues.push(
+      issue('XML4_FIELD_FORMAT_INVALID', at('STT'), 'STT must be a whole number', 'STT phải là số nguyên'),
+    );
   }
   if (row.GIA_TRI !== undefined && COMMA_DECIMAL.test(row.GIA_TRI.trim())) {
-    issues.push(issue('XML4_DECIMAL_COMMA', at('GIA_TRI'), 'Decimals use "." in XML4, not ","', 'Số thập phân trong XML4 dùng dấu ".", không dùng ","'));
+    issues.push(
+      issue(
+        'XML4_DECIMAL_COMMA',
+        at('GIA_TRI'),
+        'Decimals use "." in XML4, not ","',
+        'Số thập phân trong XML4 dùng dấu ".", không dùng ","',
+      ),
+    );
   }
-  if (!row.MA_LK) issues.push(issue('XML4_FIELD_REQUIRED', at('MA_LK'), 'MA_LK (encounter key) is required', 'Thiếu MA_LK (mã liên kết)'));
+  if (!row.MA_LK)
+    issues.push(
+      issue(
+        'XML4_FIELD_REQUIRED',
+        at('MA_LK'),
+        'MA_LK (encounter key) is required',
+        'Thiếu MA_LK (mã liên kết)',
+      ),
+    );
 }
 
 const parser = new XMLParser({
@@ -108,20 +145,43 @@ function readRows(xml: string): Xml4Row[] {
   }
   const root = (doc as Record<string, unknown> | undefined)?.[ROOT];
   if (root === undefined || typeof root !== 'object' || root === null) {
-    throw invalid('XML4_ROOT_MISSING', ROOT, `Root element ${ROOT} not found`, `Không thấy phần tử gốc ${ROOT}`);
+    throw invalid(
+      'XML4_ROOT_MISSING',
+      ROOT,
+      `Root element ${ROOT} not found`,
+      `Không thấy phần tử gốc ${ROOT}`,
+    );
   }
   const list = (root as Record<string, unknown>)[LIST];
   if (list === undefined || list === '') return [];
-  if (typeof list !== 'object' || list === null) throw invalid('XML4_STRUCTURE_INVALID', `${ROOT}.${LIST}`, `${LIST} must contain ${ROW} rows`, `${LIST} phải chứa các dòng ${ROW}`);
+  if (typeof list !== 'object' || list === null)
+    throw invalid(
+      'XML4_STRUCTURE_INVALID',
+      `${ROOT}.${LIST}`,
+      `${LIST} must contain ${ROW} rows`,
+      `${LIST} phải chứa các dòng ${ROW}`,
+    );
   const raw = (list as Record<string, unknown>)[ROW];
   const rows = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
   return rows.map((r, i) => {
-    if (r === '' ) return {};
-    if (typeof r !== 'object' || r === null) throw invalid('XML4_STRUCTURE_INVALID', `${ROW}[${i + 1}]`, 'A row must contain fields', 'Mỗi dòng phải chứa các trường');
+    if (r === '') return {};
+    if (typeof r !== 'object' || r === null)
+      throw invalid(
+        'XML4_STRUCTURE_INVALID',
+        `${ROW}[${i + 1}]`,
+        'A row must contain fields',
+        'Mỗi dòng phải chứa các trường',
+      );
     const row: Xml4Row = {};
     for (const [k, v] of Object.entries(r as Record<string, unknown>)) {
       if (!(XML4_FIELDS as readonly string[]).includes(k)) continue;
-      if (typeof v !== 'string') throw invalid('XML4_STRUCTURE_INVALID', `${ROW}[${i + 1}].${k}`, `${k} must be text`, `${k} phải là văn bản`);
+      if (typeof v !== 'string')
+        throw invalid(
+          'XML4_STRUCTURE_INVALID',
+          `${ROW}[${i + 1}].${k}`,
+          `${k} must be text`,
+          `${k} phải là văn bản`,
+        );
       row[k as Xml4Field] = v;
     }
     return row;
@@ -143,14 +203,20 @@ export function parseXml4(xml: string, options: Xml4Options = {}): Result<Xml4De
  * problem with its row and field (`CHI_TIET_CLS[3].MA_CHI_SO`).
  */
 export function decodeXml4(xml: string, options: Xml4Options = {}): Xml4DecodeResult {
-  return guard('XML4_UNREADABLE', { en: 'XML4 table', vi: 'bảng XML4' }, () => {
-    if (typeof xml !== 'string') throw invalid('XML4_UNREADABLE', ROOT, 'Expected XML text', 'Cần nội dung XML');
-    const rows = readRows(xml);
-    const issues: ValidationIssue[] = [];
-    rows.forEach((row, i) => checkRow(row, i + 1, issues));
-    if (issues.length) throw invalidMany(issues, SUBJECT);
-    return { ...rowsToReports(rows, options), rows };
-  });
+  return guard(
+    'XML4_UNREADABLE',
+    { en: 'XML4 table', vi: 'bảng XML4' },
+    () => {
+      if (typeof xml !== 'string')
+        throw invalid('XML4_UNREADABLE', ROOT, 'Expected XML text', 'Cần nội dung XML');
+      const rows = readRows(xml);
+      const issues: ValidationIssue[] = [];
+      rows.forEach((row, i) => checkRow(row, i + 1, issues));
+      if (issues.length) throw invalidMany(issues, SUBJECT);
+      return { ...rowsToReports(rows, options), rows };
+    },
+    ROOT,
+  );
 }
 
 function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml4DecodeResult, 'rows'> {
@@ -158,7 +224,9 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
   const unit = options.normaliseUnit ?? normaliseUnit;
   const warnings: ValidationIssue[] = [];
   const groups = new Map<string, { rows: { row: Xml4Row; index: number }[] }>();
-  const ordered = rows.map((row, index) => ({ row, index })).sort((a, b) => Number(a.row.STT ?? a.index) - Number(b.row.STT ?? b.index) || a.index - b.index);
+  const ordered = rows
+    .map((row, index) => ({ row, index }))
+    .sort((a, b) => Number(a.row.STT ?? a.index) - Number(b.row.STT ?? b.index) || a.index - b.index);
   for (const entry of ordered) {
     const r = entry.row;
     const key = JSON.stringify([r.MA_LK, r.MA_DICH_VU ?? '', r.NGAY_KQ ?? '', r.MA_BS_DOC_KQ ?? '']);
@@ -169,11 +237,20 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
   const reports: LabReport[] = [];
   for (const g of groups.values()) {
     const head = g.rows[0]!.row;
-    const issuedAt = head.NGAY_KQ ? (parseNationalDateTime(head.NGAY_KQ) as { value: string }).value : undefined;
+    const issuedAt = head.NGAY_KQ
+      ? (parseNationalDateTime(head.NGAY_KQ) as { value: string }).value
+      : undefined;
     const service = head.MA_DICH_VU?.trim();
     const conclusions = [...new Set(g.rows.map((e) => e.row.KET_LUAN ?? '').filter(Boolean))];
     if (conclusions.length > 1) {
-      warnings.push(issue('XML4_CONCLUSIONS_DIFFER', `${ROW}[${g.rows[0]!.index + 1}].KET_LUAN`, 'Rows of one service carry different KET_LUAN; joined', 'Các dòng cùng dịch vụ có KET_LUAN khác nhau; đã ghép lại'));
+      warnings.push(
+        issue(
+          'XML4_CONCLUSIONS_DIFFER',
+          `${ROW}[${g.rows[0]!.index + 1}].KET_LUAN`,
+          'Rows of one service carry different KET_LUAN; joined',
+          'Các dòng cùng dịch vụ có KET_LUAN khác nhau; đã ghép lại',
+        ),
+      );
     }
     const observations: LabObservation[] = g.rows.map(({ row, index }) => {
       const path = `${ROW}[${index + 1}]`;
@@ -181,15 +258,33 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
       const code = row.MA_CHI_SO?.trim();
       if (code) {
         const recognised = isRecognisedCode(systems.national, code, systems);
-        if (!recognised) warnings.push(issue('XML4_CODE_UNRECOGNISED', `${path}.MA_CHI_SO`, 'MA_CHI_SO is not a 7-digit QĐ 1227 code; kept and flagged', 'MA_CHI_SO không phải mã QĐ 1227 7 chữ số; vẫn giữ và đánh dấu'));
-        codes.push({ system: systems.national, code, ...(row.TEN_CHI_SO ? { display: row.TEN_CHI_SO } : {}), ...(recognised ? {} : { unrecognised: true as const }) });
+        if (!recognised)
+          warnings.push(
+            issue(
+              'XML4_CODE_UNRECOGNISED',
+              `${path}.MA_CHI_SO`,
+              'MA_CHI_SO is not a 7-digit QĐ 1227 code; kept and flagged',
+              'MA_CHI_SO không phải mã QĐ 1227 7 chữ số; vẫn giữ và đánh dấu',
+            ),
+          );
+        codes.push({
+          system: systems.national,
+          code,
+          ...(row.TEN_CHI_SO ? { display: row.TEN_CHI_SO } : {}),
+          ...(recognised ? {} : { unrecognised: true as const }),
+        });
       }
       const text = row.GIA_TRI ?? '';
       const original = row.DON_VI_DO?.trim();
       let value: LabValue | undefined;
       if (DECIMAL.test(text.trim())) {
         const ucum = original ? unit(original) : undefined;
-        value = { kind: 'quantity', value: Number(text.trim()), ...(ucum ? { unit: ucum } : {}), ...(original ? { originalUnit: original } : {}) };
+        value = {
+          kind: 'quantity',
+          value: Number(text.trim()),
+          ...(ucum ? { unit: ucum } : {}),
+          ...(original ? { originalUnit: original } : {}),
+        };
       } else if (text !== '') value = { kind: 'text', text };
       return {
         codes,
@@ -205,7 +300,15 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
       id: `${head.MA_LK}:${service || 'cls'}:${head.NGAY_KQ || stt}`,
       ...(options.patient ? { patient: options.patient } : { patient: { identifiers: [] } }),
       encounterId: head.MA_LK!,
-      codes: service ? [{ system: systems.serviceCode, code: service, ...(serviceRecognised ? {} : { unrecognised: true as const }) }] : [],
+      codes: service
+        ? [
+            {
+              system: systems.serviceCode,
+              code: service,
+              ...(serviceRecognised ? {} : { unrecognised: true as const }),
+            },
+          ]
+        : [],
       status: 'final',
       ...options.defaults,
       ...(issuedAt ? { issuedAt } : {}),
@@ -222,7 +325,10 @@ function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
   if (!v) return {};
   switch (v.kind) {
     case 'quantity':
-      return { value: `${v.comparator ?? ''}${formatDecimal(v.value)}`, ...(v.originalUnit || v.unit ? { unit: (v.originalUnit ?? v.unit)! } : {}) };
+      return {
+        value: `${v.comparator ?? ''}${formatDecimal(v.value)}`,
+        ...(v.originalUnit || v.unit ? { unit: (v.originalUnit ?? v.unit)! } : {}),
+      };
     case 'text':
       return { value: v.text };
     case 'coded':
@@ -230,7 +336,10 @@ function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
     case 'ratio':
       return { value: `${formatDecimal(v.numerator.value)}/${formatDecimal(v.denominator.value)}` };
     case 'range':
-      return { value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}`, ...(v.low?.originalUnit ?? v.low?.unit ? { unit: (v.low?.originalUnit ?? v.low?.unit)! } : {}) };
+      return {
+        value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}`,
+        ...((v.low?.originalUnit ?? v.low?.unit) ? { unit: (v.low?.originalUnit ?? v.low?.unit)! } : {}),
+      };
   }
 }
 
@@ -249,12 +358,18 @@ export function reportsToXml4Rows(reports: readonly LabReport[], options: Xml4Op
         STT: String(rows.length + 1),
         ...(service ? { MA_DICH_VU: service } : {}),
         ...(national ? { MA_CHI_SO: national } : {}),
-        ...(o.name ?? o.codes[0]?.display ? { TEN_CHI_SO: (o.name ?? o.codes[0]?.display)! } : {}),
+        ...((o.name ?? o.codes[0]?.display) ? { TEN_CHI_SO: (o.name ?? o.codes[0]?.display)! } : {}),
         ...(v.value !== undefined ? { GIA_TRI: v.value } : {}),
         ...(v.unit !== undefined ? { DON_VI_DO: v.unit } : {}),
         ...(o.note ? { MO_TA: o.note } : {}),
         ...(r.conclusion ? { KET_LUAN: r.conclusion } : {}),
-        ...(r.issuedAt ? { NGAY_KQ: formatNationalDateTime(r.issuedAt.length === 10 ? `${r.issuedAt}T00:00:00+07:00` : r.issuedAt) } : {}),
+        ...(r.issuedAt
+          ? {
+              NGAY_KQ: formatNationalDateTime(
+                r.issuedAt.length === 10 ? `${r.issuedAt}T00:00:00+07:00` : r.issuedAt,
+              ),
+            }
+          : {}),
         ...(r.signer?.id ? { MA_BS_DOC_KQ: r.signer.id } : {}),
       };
       rows.push(row);
@@ -263,7 +378,12 @@ export function reportsToXml4Rows(reports: readonly LabReport[], options: Xml4Op
   return rows;
 }
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: false, processEntities: true });
+const builder = new XMLBuilder({
+  format: true,
+  indentBy: '  ',
+  suppressEmptyNode: false,
+  processEntities: true,
+});
 
 /**
  * Encodes reports as an XML4 table. Each row is checked against the published lengths and
@@ -271,13 +391,20 @@ const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode
  * `CHI_TIET_CLS[3].MA_CHI_SO`) and nothing is written.
  */
 export function encodeXml4(reports: LabReport | readonly LabReport[], options: Xml4Options = {}): string {
-  return guard('XML4_ENCODE_FAILED', { en: 'lab report', vi: 'phiếu kết quả' }, () => {
-    const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
-    const rows = reportsToXml4Rows(list, options);
-    const issues: ValidationIssue[] = [];
-    rows.forEach((row, i) => checkRow(row, i + 1, issues));
-    if (issues.length) throw invalidMany(issues, SUBJECT);
-    const ordered = rows.map((row) => Object.fromEntries(XML4_FIELDS.filter((f) => row[f] !== undefined).map((f) => [f, row[f]])));
-    return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build({ [ROOT]: { [LIST]: { [ROW]: ordered } } })}`;
-  });
+  return guard(
+    'XML4_ENCODE_FAILED',
+    { en: 'lab report', vi: 'phiếu kết quả' },
+    () => {
+      const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
+      const rows = reportsToXml4Rows(list, options);
+      const issues: ValidationIssue[] = [];
+      rows.forEach((row, i) => checkRow(row, i + 1, issues));
+      if (issues.length) throw invalidMany(issues, SUBJECT);
+      const ordered = rows.map((row) =>
+        Object.fromEntries(XML4_FIELDS.filter((f) => row[f] !== undefined).map((f) => [f, row[f]])),
+      );
+      return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build({ [ROOT]: { [LIST]: { [ROW]: ordered } } })}`;
+    },
+    'reports',
+  );
 }

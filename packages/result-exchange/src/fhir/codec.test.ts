@@ -1,0 +1,223 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { isLienThongError } from '@lienthong/core';
+import type { Bundle, DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
+import * as fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
+import { indexFhirR4, validateFhir } from '../../test/fhir-validate.js';
+import { decodeOru } from '../hl7/oru.js';
+import type { LabQuantity, LabReport, LabValue } from '../model.js';
+import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
+import { fromFhirBundle, fromFhirObservation, parseFhirBundle, toFhirBundle } from './codec.js';
+
+const dir = new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
+const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
+const hl7 = (name: string) => readFileSync(new URL(`../hl7v2/${name}`, dir), 'utf8');
+
+beforeAll(() => indexFhirR4());
+
+describe('real FHIR lab resources decode', () => {
+  it('Bundle-lipids: one report, four observations with LOINC codes, units and ranges', () => {
+    const { reports, warnings } = fromFhirBundle(json<Bundle>('Bundle-lipids.json'));
+    expect(reports).toHaveLength(1);
+    const r = reports[0]!;
+    expect(r.status).toBe('final');
+    expect(r.observations).toHaveLength(4);
+    const chol = r.observations[0]!;
+    expect(chol.codes[0]).toMatchObject({ system: 'http://loinc.org', code: '35200-5' });
+    expect(chol.value).toMatchObject({ kind: 'quantity', unit: 'mmol/L' });
+    expect(chol.referenceRange?.[0]?.high).toBeTypeOf('number');
+    // The patient (Patient/pat2) is not in the bundle: reported, not invented.
+    expect(warnings.map((w) => w.code)).toContain('FHIR_PATIENT_UNRESOLVED');
+  });
+
+  it('every DiagnosticReport and Bundle fixture decodes or fails with a typed error', () => {
+    const files = readdirSync(dir).filter((f) => /^(Bundle|DiagnosticReport)-.*\.json$/.test(f));
+    let decoded = 0;
+    for (const f of files) {
+      const r = parseFhirBundle(json(f));
+      if (r.ok) decoded += r.value.reports.length;
+      else expect(isLienThongError(r.error)).toBe(true);
+    }
+    expect(decoded).toBeGreaterThanOrEqual(6);
+  });
+
+  it('lab Observations with valueQuantity decode with UCUM units (Observation-f001, glucose)', () => {
+    const o = fromFhirObservation(json<Observation>('Observation-f001.json'));
+    expect(o.codes[0]).toMatchObject({ system: 'http://loinc.org', code: '15074-8' });
+    expect(o.value).toEqual({ kind: 'quantity', value: 6.3, unit: 'mmol/L', originalUnit: 'mmol/l' });
+    expect(o.interpretation).toEqual(['H']);
+    expect(o.referenceRange?.[0]).toMatchObject({ low: 3.1, high: 6.2 });
+  });
+
+  it('FHIR → model → FHIR → model keeps every covered field of the fixtures', () => {
+    for (const f of ['Bundle-lipids.json', 'Bundle-101.json', 'Bundle-f001.json']) {
+      const { reports } = fromFhirBundle(json<Bundle>(f));
+      for (const type of ['transaction', 'collection'] as const) {
+        const again = fromFhirBundle(toFhirBundle(reports, { type })).reports;
+        expect(again.map(fhirView)).toEqual(reports.map(fhirView));
+      }
+    }
+  });
+});
+
+describe('independent validation (@medplum/core validateResource)', () => {
+  it('rejects a broken resource, so the checks below can fail', () => {
+    expect(() =>
+      validateFhir({ resourceType: 'Observation', code: { text: 'x' } } as unknown as Resource),
+    ).toThrow();
+    expect(() =>
+      validateFhir({
+        resourceType: 'DiagnosticReport',
+        status: 'final',
+        code: { text: 'x' },
+        issued: '2025-01-01',
+      } as Resource),
+    ).toThrow();
+  });
+
+  it('HL7 v2 → FHIR output is valid R4 and carries the LOINC codes and UCUM units of the source', () => {
+    for (const file of ['LAB-ORU-1.hl7', 'ORU-R01-01.hl7', 'ORU-multiline-short.hl7']) {
+      const { reports } = decodeOru(hl7(file));
+      const bundle = toFhirBundle(reports);
+      validateFhir(bundle);
+      for (const e of bundle.entry ?? []) validateFhir(e.resource!);
+      if (file === 'LAB-ORU-1.hl7') {
+        const obs = bundle
+          .entry!.map((e) => e.resource!)
+          .filter((r): r is Observation => r.resourceType === 'Observation');
+        expect(obs.map((o) => o.code.coding?.[0]?.code)).toContain('11273-0');
+        const rbc = obs.find((o) => o.code.coding?.[0]?.code === '11273-0')!;
+        expect(rbc.code.coding?.[0]?.system).toBe('http://loinc.org');
+        expect(rbc.valueQuantity).toEqual({
+          value: 4.06,
+          unit: 'tera.l-1',
+          system: 'http://unitsofmeasure.org',
+          code: '10*12/L',
+        });
+        const dr = bundle
+          .entry!.map((e) => e.resource!)
+          .find((r): r is DiagnosticReport => r.resourceType === 'DiagnosticReport')!;
+        expect(dr.code.coding?.[0]).toMatchObject({ system: 'http://loinc.org', code: '24317-0' });
+      }
+    }
+  });
+
+  it('generated reports encode to valid R4 with national and LOINC codings side by side', () => {
+    fc.assert(
+      fc.property(arbReport(), (report) => {
+        const bundle = toFhirBundle(report, { type: 'collection' });
+        for (const e of bundle.entry ?? []) validateFhir(e.resource!);
+      }),
+      { numRuns: 60 },
+    );
+    const bundle = toFhirBundle({
+      id: 'SYN-1',
+      patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] },
+      codes: [],
+      status: 'final',
+      observations: [
+        {
+          codes: [
+            { system: DEFAULT_LAB_SYSTEMS.national, code: '1071177' }, // real QĐ 1227 row (imaging)
+            { system: 'http://loinc.org', code: '83039-8' }, // its reference LOINC column
+          ],
+          status: 'final',
+        },
+      ],
+    });
+    const obs = bundle.entry!.find((e) => e.resource?.resourceType === 'Observation')!
+      .resource as Observation;
+    expect(obs.code.coding?.map((c) => c.system)).toEqual([DEFAULT_LAB_SYSTEMS.national, 'http://loinc.org']);
+  });
+});
+
+// What FHIR carries: everything but the provider-assigned version; flags are recomputed, a
+// unit-less quantity's original unit is its UCUM unit, a reference range's unit defaults to the value's.
+const q = (x: LabQuantity | undefined) =>
+  x && { value: x.value, unit: x.unit, originalUnit: x.originalUnit ?? x.unit };
+const value = (v: LabValue | undefined) =>
+  !v
+    ? undefined
+    : v.kind === 'quantity'
+      ? { ...v, ...q(v) }
+      : v.kind === 'ratio'
+        ? { ...v, numerator: q(v.numerator), denominator: q(v.denominator) }
+        : v.kind === 'range'
+          ? { ...v, low: q(v.low), high: q(v.high) }
+          : v;
+function fhirView(r: LabReport) {
+  const { version: _v, ...rest } = r;
+  return clean(
+    stripFlags({
+      ...rest,
+      idSystem: r.idSystem ?? DEFAULT_LAB_SYSTEMS.reportId,
+      name: r.name ?? r.codes[0]?.display,
+      observations: r.observations.map((o) => ({
+        ...o,
+        name: o.name ?? o.codes[0]?.display,
+        value: value(o.value),
+      })),
+    }),
+  );
+}
+
+describe('toFhirBundle ∘ fromFhirBundle round trip', () => {
+  it('every field of the model survives (transaction and collection bundles)', () => {
+    fc.assert(
+      fc.property(
+        arbReport(),
+        fc.constantFrom('transaction', 'collection') as fc.Arbitrary<'collection'>,
+        (report, type) => {
+          const { reports } = fromFhirBundle(JSON.parse(JSON.stringify(toFhirBundle(report, { type }))));
+          expect(reports.map(fhirView)).toEqual([fhirView(report)]);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('any input gives reports or a typed error with a path, never another exception', () => {
+    const anyJson = fc.jsonValue({ maxDepth: 4 });
+    const bundleish = fc.record(
+      {
+        resourceType: fc.constantFrom('Bundle', 'DiagnosticReport', 'Observation'),
+        entry: fc.array(
+          fc.record(
+            {
+              fullUrl: fc.string(),
+              resource: fc.oneof(
+                anyJson,
+                fc.record({
+                  resourceType: fc.constantFrom('DiagnosticReport', 'Observation', 'Patient'),
+                  status: anyJson,
+                  code: anyJson,
+                  result: anyJson,
+                  subject: anyJson,
+                  identifier: anyJson,
+                  valueQuantity: anyJson,
+                }),
+              ),
+            },
+            { requiredKeys: [] },
+          ),
+          { maxLength: 4 },
+        ),
+        status: anyJson,
+        identifier: anyJson,
+        code: anyJson,
+      },
+      { requiredKeys: ['resourceType'] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(anyJson, bundleish), (input) => {
+        const r = parseFhirBundle(input);
+        if (!r.ok) {
+          expect(isLienThongError(r.error)).toBe(true);
+          expect(r.error.path).toBeTruthy();
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
