@@ -15,7 +15,10 @@ const { imagingStudy, diagnosticReport } = toFhirImagingStudy({
   endpoints: { wadoRs: 'https://pacs.example.vn/dicom-web' },
   report: {
     conclusion: 'Bình thường',
-    signers: [{ role: 'performer' }, { role: 'reader' }],
+    signers: [
+      { role: 'performer', name: 'KTV Trần Văn B' },
+      { role: 'reader', name: 'BS Nguyễn Thị A' },
+    ],
     signedAt: '2025-03-14T10:15:00+07:00',
   },
   completeness: 'complete',

@@ -61,11 +61,16 @@ export const DicomwebEndpointsSchema = z.object({
 });
 
 /** Someone who signed the report: the performer (kỹ thuật viên / người thực hiện) or the reader (bác sĩ đọc). */
-export const ReportSignerSchema = z.object({
-  role: z.enum(['performer', 'reader']),
-  name: nonEmptyText.optional(),
-  identifier: identifierSchema.optional(),
-});
+export const ReportSignerSchema = z
+  .object({
+    role: z.enum(['performer', 'reader']),
+    name: nonEmptyText.optional(),
+    identifier: identifierSchema.optional(),
+  })
+  .refine((s) => s.name !== undefined || s.identifier !== undefined, {
+    message: 'A signer needs a name or an identifier',
+    params: { code: 'IMAGING_SIGNER_ANONYMOUS', messageVi: 'Người ký cần có tên hoặc định danh' },
+  });
 
 /** The study's report. */
 export const ImagingReportSchema = z.object({

@@ -14,7 +14,10 @@ const ct: ImagingReference = assertImagingReference({
   instanceCount: 100,
   endpoints: { wadoRs: 'https://pacs.example.vn/dicom-web' },
   report: {
-    signers: [{ role: 'performer' }, { role: 'reader', name: 'BS A' }],
+    signers: [
+      { role: 'performer', name: 'KTV B' },
+      { role: 'reader', name: 'BS A' },
+    ],
     signedAt: '2025-03-01T10:00:00+07:00',
   },
   completeness: 'complete',
@@ -42,7 +45,7 @@ describe('reuse policy', () => {
       completeness: 'partial',
       performingFacility: { code: '99999' },
       endpoints: {},
-      report: { signers: [{ role: 'performer' }], signedAt: '2025-03-01T10:00:00+07:00' },
+      report: { signers: [{ role: 'performer', name: 'KTV B' }], signedAt: '2025-03-01T10:00:00+07:00' },
     };
     const d = evaluateReuse(bad, policy, { onDate: '2025-12-01' });
     expect(d.reusable).toBe(false);

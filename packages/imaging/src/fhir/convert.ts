@@ -4,6 +4,7 @@ import {
   type Endpoint,
   type Identifier,
   type ImagingStudy,
+  isLienThongError,
   type Patient,
   type Reference,
   ValidationError,
@@ -308,6 +309,20 @@ function signersFrom(
  * when the resources do not carry a valid reference.
  */
 export function fromFhirImagingStudy(input: FromFhirImagingInput): ImagingReference {
+  try {
+    return readFhirImagingStudy(input);
+  } catch (error) {
+    if (isLienThongError(error)) throw error;
+    throw new ValidationError({
+      code: 'IMAGING_FHIR_INVALID',
+      message: 'The FHIR resources do not have the shape of an ImagingStudy (+ Endpoint, DiagnosticReport).',
+      messageVi: 'Các tài nguyên FHIR không có cấu trúc của ImagingStudy (+ Endpoint, DiagnosticReport).',
+      cause: error,
+    });
+  }
+}
+
+function readFhirImagingStudy(input: FromFhirImagingInput): ImagingReference {
   const study = input.imagingStudy as ImagingStudy | undefined;
   if (study?.resourceType !== 'ImagingStudy') {
     throw invalid('Expected an ImagingStudy resource.', 'Cần một tài nguyên ImagingStudy.', 'resourceType');
