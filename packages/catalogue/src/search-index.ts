@@ -38,6 +38,8 @@ const EXACT = 1;
 const PREFIX = 0.7;
 const TYPO = 0.6;
 const MAX_PREFIX_TERMS = 32;
+/** Terms in more documents than this get a membership bitmap (built on first need). */
+const COMMON_TERM = 512;
 
 export class SearchIndex {
   readonly size: number;
@@ -55,6 +57,7 @@ export class SearchIndex {
   private readonly best: Float64Array;
   private readonly score: Float64Array;
   private readonly matched: Uint16Array;
+  private readonly touched: Int32Array;
   private epoch = 0;
   private tokenStamp = 0;
 
@@ -88,11 +91,24 @@ export class SearchIndex {
     this.best = new Float64Array(n);
     this.score = new Float64Array(n);
     this.matched = new Uint16Array(n);
+    this.touched = new Int32Array(n);
   }
 
   /** The folded name of a document. */
   foldedName(doc: number): string {
     return this.folded[doc]!;
+  }
+
+  private readonly members = new Map<number, Uint8Array>();
+
+  private membership(term: number): Uint8Array {
+    let member = this.members.get(term);
+    if (member === undefined) {
+      member = new Uint8Array(this.size);
+      for (const doc of this.postings[term]!) member[doc] = 1;
+      this.members.set(term, member);
+    }
+    return member;
   }
 
   private prefixTerms(token: string, out: number[]): void {
@@ -152,12 +168,23 @@ export class SearchIndex {
       this.epoch = 1;
     }
     const epoch = this.epoch;
-    const touched: number[] = [];
-    const variants: number[] = [];
-    tokens.forEach((token, k) => {
-      const stamp = ++this.tokenStamp;
+    const epochOf = this.epochOf;
+    const tokenOf = this.tokenOf;
+    const best = this.best;
+    const score = this.score;
+    const matched = this.matched;
+    const touched = this.touched;
+    let touchedCount = 0;
+    // Expand every token first, then walk the cheapest tokens first: once rarer words have produced
+    // candidates, a very common word (e.g. "phau", "thuat") is checked only against those candidates
+    // through a membership bitmap instead of walking its thousands of postings.
+    const plans: { variants: number[]; weights: number[]; cost: number; exact: boolean }[] = [];
+    // Candidates may be restricted only after a word found verbatim: a misspelt word never narrows them.
+    let restrict = false;
+    for (let k = 0; k < tokens.length; k++) {
+      const token = tokens[k]!;
       const exact = this.termIds.get(token);
-      variants.length = 0;
+      const variants: number[] = [];
       const weights: number[] = [];
       if (exact !== undefined) {
         variants.push(exact);
@@ -174,42 +201,70 @@ export class SearchIndex {
         this.typoTerms(token, variants);
         for (let i = start; i < variants.length; i++) weights.push(TYPO);
       }
+      let cost = 0;
+      for (const v of variants) cost += this.postings[v]!.length;
+      plans.push({ variants, weights, cost, exact: exact !== undefined });
+    }
+    plans.sort((a, b) => a.cost - b.cost);
+    for (const { variants, weights, exact } of plans) {
+      const stamp = ++this.tokenStamp;
       for (let v = 0; v < variants.length; v++) {
         const term = variants[v]!;
         const w = weights[v]! * this.idf[term]!;
         const list = this.postings[term]!;
+        if (restrict && list.length > COMMON_TERM && touchedCount * 2 < list.length) {
+          const member = this.membership(term);
+          for (let t = 0; t < touchedCount; t++) {
+            const doc = touched[t]!;
+            if (member[doc] !== 1) continue;
+            if (tokenOf[doc] !== stamp) {
+              tokenOf[doc] = stamp;
+              best[doc] = w;
+              score[doc]! += w;
+              matched[doc]!++;
+            } else if (w > best[doc]!) {
+              score[doc]! += w - best[doc]!;
+              best[doc] = w;
+            }
+          }
+          continue;
+        }
         for (let i = 0; i < list.length; i++) {
           const doc = list[i]!;
-          if (this.epochOf[doc] !== epoch) {
-            this.epochOf[doc] = epoch;
-            this.score[doc] = 0;
-            this.matched[doc] = 0;
-            touched.push(doc);
+          if (epochOf[doc] !== epoch) {
+            epochOf[doc] = epoch;
+            score[doc] = 0;
+            matched[doc] = 0;
+            touched[touchedCount++] = doc;
           }
-          if (this.tokenOf[doc] !== stamp) {
-            this.tokenOf[doc] = stamp;
-            this.best[doc] = w;
-            this.score[doc]! += w;
-            this.matched[doc]!++;
-          } else if (w > this.best[doc]!) {
-            this.score[doc]! += w - this.best[doc]!;
-            this.best[doc] = w;
+          if (tokenOf[doc] !== stamp) {
+            tokenOf[doc] = stamp;
+            best[doc] = w;
+            score[doc]! += w;
+            matched[doc]!++;
+          } else if (w > best[doc]!) {
+            score[doc]! += w - best[doc]!;
+            best[doc] = w;
           }
         }
       }
-    });
-    // Keep the best `pool` candidates by score with a small insertion-sorted buffer.
+      if (exact && touchedCount > 0) restrict = true;
+    }
+    // Keep the best `pool` candidates by score in a small insertion-sorted buffer.
     const pool = Math.max(limit * 4, 20);
-    const top: number[] = [];
-    const topScore: number[] = [];
+    const top = new Int32Array(pool);
+    const topScore = new Float64Array(pool);
+    let size = 0;
+    let floor = -1;
     const qn = tokens.length;
-    for (const doc of touched) {
-      const matched = this.matched[doc]!;
-      const s =
-        this.score[doc]! * (0.5 + (0.5 * matched) / qn) +
-        (0.6 * matched) / Math.max(this.docLength[doc]!, matched);
-      if (top.length === pool && s <= topScore[pool - 1]!) continue;
-      let i = top.length === pool ? pool - 1 : top.length;
+    const docLength = this.docLength;
+    for (let t = 0; t < touchedCount; t++) {
+      const doc = touched[t]!;
+      const m = matched[doc]!;
+      const length = docLength[doc]!;
+      const s = score[doc]! * (0.5 + (0.5 * m) / qn) + (0.6 * m) / (length > m ? length : m);
+      if (size === pool && s <= floor) continue;
+      let i = size === pool ? pool - 1 : size++;
       while (i > 0 && topScore[i - 1]! < s) {
         top[i] = top[i - 1]!;
         topScore[i] = topScore[i - 1]!;
@@ -217,15 +272,14 @@ export class SearchIndex {
       }
       top[i] = doc;
       topScore[i] = s;
-      if (top.length > pool) {
-        top.length = pool;
-        topScore.length = pool;
-      }
+      floor = topScore[size - 1]!;
     }
-    const hits: IndexHit[] = top.map((doc, i) => {
+    const hits: IndexHit[] = [];
+    for (let i = 0; i < size; i++) {
+      const doc = top[i]!;
       const namePrefix = this.folded[doc]!.startsWith(foldedQuery);
-      return { doc, score: topScore[i]! + (namePrefix ? 2 : 0), namePrefix };
-    });
+      hits.push({ doc, score: topScore[i]! + (namePrefix ? 2 : 0), namePrefix });
+    }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return hits.slice(0, limit);
   }
