@@ -1,0 +1,50 @@
+/**
+ * `@lienthong/result-exchange` — lab results between hospitals: the neutral `LabReport` model,
+ * the `ResultExchange` contract (v1) with its in-memory provider, the reuse advisor and trends.
+ * Codecs live in subpaths so a bundle pays only for the formats it uses:
+ * `/fhir` (FHIR R4, plus the FHIR-server provider), `/xml4` (insurance XML4), `/hl7` (HL7 v2
+ * ORU^R01), `/cv365` (CV 365 `HoSoBenhAn` export).
+ * @packageDocumentation
+ */
+export {
+  checkPublishable,
+  clinicalTime,
+  type LabReportQuery,
+  matchesQuery,
+  type PublishReceipt,
+  type ResultExchange,
+} from './contract.js';
+export { createMemoryResultExchange, type MemoryResultExchangeOptions } from './memory.js';
+export {
+  assertLabReport,
+  type Facility,
+  type LabCoding,
+  type LabObservation,
+  type LabQuantity,
+  type LabReport,
+  type LabReportInput,
+  type LabValue,
+  type Laboratory,
+  labCodingSchema,
+  labDateTime,
+  labObservationSchema,
+  labReportSchema,
+  labValueSchema,
+  OBSERVATION_STATUSES,
+  type ObservationStatus,
+  parseLabReport,
+  REPORT_STATUSES,
+  type ReferenceRange,
+  type ReportStatus,
+  type Signer,
+  type Specimen,
+} from './model.js';
+export {
+  type CodeKind,
+  codeKind,
+  createLabSystems,
+  DEFAULT_LAB_SYSTEMS,
+  isRecognisedCode,
+  type LabSystems,
+} from './systems.js';
+export { COMMON_UNIT_SYNONYMS, createUnitNormaliser, normaliseUnit, type UnitNormaliser } from './units.js';
