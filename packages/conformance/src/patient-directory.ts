@@ -188,8 +188,7 @@ export const patientDirectorySuite = defineContractSuite<PatientDirectory>({
         const found = await collect(
           directory.search({
             identifier: card(an!),
-            family: 'Nguyễn',
-            given: 'An',
+            name: fullName(an!.name),
             birthDate: an!.birthDate!,
           }),
         );
@@ -338,7 +337,7 @@ export const patientDirectorySuite = defineContractSuite<PatientDirectory>({
         await expectAborted(
           collect(
             directory.search(
-              { identifier: card(an!), family: 'Nguyễn', given: 'An', birthDate: an!.birthDate! },
+              { identifier: card(an!), name: fullName(an!.name), birthDate: an!.birthDate! },
               { signal },
             ),
           ),

@@ -58,6 +58,8 @@ export interface CrossReferenceOptions extends LookupOptions {
 
 /** PDQm search parameters. String parameters match the start of the value, ignoring case and diacritics. */
 export interface PatientQuery {
+  /** Full name (FHIR `name`): matches the whole name or any of its words, from the start. */
+  name?: string;
   family?: string;
   given?: string;
   /** `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: patients whose birth date falls within it. */

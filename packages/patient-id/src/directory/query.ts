@@ -1,11 +1,15 @@
 import { foldVietnamese, LienThongError } from '@lienthong/core';
-import type { PatientRecord } from '../model/patient-record.js';
+import { fullName, type PatientRecord } from '../model/patient-record.js';
 import type { PatientQuery } from './contract.js';
 
 /** True when `record` satisfies every parameter of a PDQm query (the semantics every provider shares). */
 export function matchesQuery(record: PatientRecord, query: PatientQuery): boolean {
   const starts = (value: string | undefined, prefix: string) =>
     value !== undefined && foldVietnamese(value).startsWith(foldVietnamese(prefix));
+  if (query.name !== undefined) {
+    const whole = fullName(record.name);
+    if (!starts(whole, query.name) && !whole.split(/\s+/).some((w) => starts(w, query.name!))) return false;
+  }
   if (query.family !== undefined && !starts(record.name.family, query.family)) return false;
   if (query.given !== undefined) {
     const words = [record.name.middle, record.name.given].filter(Boolean).join(' ').split(/\s+/);

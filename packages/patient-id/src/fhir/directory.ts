@@ -114,8 +114,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       let fresh = 0;
       for (const entry of bundle.entry ?? []) {
         const p = entry.resource;
-        if (!p || p.resourceType !== 'Patient' || (entry.search?.mode && entry.search.mode !== 'match'))
-          continue;
+        if (p?.resourceType !== 'Patient' || (entry.search?.mode && entry.search.mode !== 'match')) continue;
         const key = p.id ?? JSON.stringify(p.identifier);
         if (seen.has(key)) continue;
         seen.add(key);
@@ -130,8 +129,11 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
   }
 
   function queryParams(query: PatientQuery): Record<string, string> {
+    const narrowed = query.identifier || query.family || query.given;
     return Object.fromEntries(
       Object.entries({
+        // `name` is left to the local filter when other parameters narrow the search already.
+        name: narrowed ? undefined : query.name,
         family: query.family,
         given: query.given,
         birthdate: query.birthDate,
