@@ -20,3 +20,4 @@ export {
   syntheticImagingReferences,
 } from './imaging-registry.js';
 export { describePatientDirectoryConformance, patientDirectoryFixtures, patientDirectorySuite } from './patient-directory.js';
+export { describeResultExchangeConformance, resultExchangeSuite } from './result-exchange.js';
