@@ -262,7 +262,7 @@ export class SearchIndex {
       const doc = touched[t]!;
       const m = matched[doc]!;
       const length = docLength[doc]!;
-      const s = score[doc]! * (0.5 + (0.5 * m) / qn) + (0.6 * m) / (length > m ? length : m);
+      const s = score[doc]! * (0.5 + (0.5 * m) / qn) + (0.6 * m) / Math.max(length, m);
       if (size === pool && s <= floor) continue;
       let i = size === pool ? pool - 1 : size++;
       while (i > 0 && topScore[i - 1]! < s) {
