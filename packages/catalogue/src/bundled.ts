@@ -24,7 +24,10 @@ const reportLoaders: Record<BundledReleaseId, () => Promise<{ default: string }>
   'tt23-pl02': () => import('./generated/tt23-pl02.report.js'),
 };
 
-/** Whether `id` names a bundled release. */
+/**
+ * Whether `id` names a bundled release.
+ * @example isBundledReleaseId('tt23-pl01') // true
+ */
 export function isBundledReleaseId(id: string): id is BundledReleaseId {
   return (BUNDLED_RELEASE_IDS as readonly string[]).includes(id);
 }

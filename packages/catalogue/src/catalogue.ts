@@ -46,21 +46,24 @@ export interface TranslateMatch {
 
 /** A set of loaded releases with lookup, search and translation. */
 export interface Catalogue {
-  /** Adds a release (a later version of the same system becomes the default). */
+  /** Adds a release (a later version of the same system becomes the default). @example catalogue.add(qd1227Release) */
   add(release: Release): Catalogue;
-  /** Adds a concept map (local → national, PL02 → PL01…). */
+  /** Adds a concept map (local → national, PL02 → PL01…). @example catalogue.addConceptMap(localMap) */
   addConceptMap(map: ConceptMap): Catalogue;
-  /** Metadata of every loaded release. */
+  /** Metadata of every loaded release. @example catalogue.systems().map((s) => s.id) // ['tt23-pl01'] */
   systems(): CodeSystemMeta[];
-  /** The release of a system (id or URI) valid at `asOf`, or the latest. */
+  /** The release of a system (id or URI) valid at `asOf`, or the latest. @example catalogue.release('tt23-pl01')?.concepts.length */
   release(system: string, options?: LookupOptions): Release | undefined;
-  /** The concept with this code, or undefined. O(1). */
+  /** The concept with this code, or undefined. O(1). @example catalogue.lookup('tt23-pl01', '23.75')?.display */
   lookup(system: string, code: string, options?: LookupOptions): Concept | undefined;
-  /** Ranked search: exact code, then code prefix, then name prefix, then words (diacritics, case and one typo ignored). */
+  /**
+   * Ranked search: exact code, then code prefix, then name prefix, then words (diacritics, case and one typo ignored).
+   * @example catalogue.search('dinh luong glucose mau', { systems: ['tt23-pl01'], limit: 5 })[0]?.code // '23.75'
+   */
   search(text: string, options?: SearchOptions): SearchHit[];
-  /** Targets of `code` in `targetSystem` through the loaded concept maps. */
+  /** Targets of `code` in `targetSystem` through the loaded concept maps. @example catalogue.translate('1', 'tt23-pl01', { sourceSystem: 'tt23-pl02' }) */
   translate(code: string, targetSystem: string, options?: { sourceSystem?: string }): TranslateMatch[];
-  /** Every loaded concept map (including those derived from PL02 → PL01 links). */
+  /** Every loaded concept map (including those derived from PL02 → PL01 links). @example catalogue.conceptMaps().length */
   conceptMaps(): ConceptMap[];
 }
 

@@ -186,7 +186,10 @@ export function parseServiceCode(code: string): ServiceCodeParts | undefined {
   };
 }
 
-/** The known system with this id or URI, if any. */
+/**
+ * The known system with this id or URI, if any.
+ * @example knownSystem('http://loinc.org')?.id // 'loinc'
+ */
 export function knownSystem(idOrUri: string): KnownSystem | undefined {
   if (idOrUri in KNOWN_SYSTEMS) return KNOWN_SYSTEMS[idOrUri as KnownSystemId];
   return Object.values(KNOWN_SYSTEMS).find((s) => s.uri === idOrUri);

@@ -141,7 +141,10 @@ const messages: Record<string, [string, string]> = {
   ],
 };
 
-/** English and Vietnamese message of an issue code. */
+/**
+ * English and Vietnamese message of an issue code.
+ * @example issueMessage('LINK_EMPTY') // ['No link code', 'Không có mã liên kết']
+ */
 export function issueMessage(code: string): [string, string] {
   return messages[code] ?? [code, code];
 }

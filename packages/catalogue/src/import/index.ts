@@ -23,7 +23,10 @@ import {
 export type { ColumnMapping, ImportOptions, ImportReport, ImportResult, SourceTable } from './engine.js';
 export { issueMessage } from './engine.js';
 
-/** Metadata of a known system for a release (`version` and dates are the caller's facts). */
+/**
+ * Metadata of a known system for a release (`version` and dates are the caller's facts).
+ * @example systemMeta('qd1227', { version: '2025-04-11', validFrom: '2025-04-11' })
+ */
 export function systemMeta(
   id: KnownSystemId,
   extra: Partial<CodeSystemMeta> & { version: string },
