@@ -1,0 +1,14 @@
+/**
+ * `@lienthong/hub-api` — the hub's OpenAPI contract (`@lienthong/hub-api/openapi.yaml`), types
+ * generated from it, a typed client, and hub providers for the SDK's contracts.
+ * @packageDocumentation
+ */
+export {
+  type CallOptions,
+  createHubClient,
+  type HubClient,
+  type HubClientOptions,
+  type PathsWith,
+  type SuccessBody,
+} from './client.js';
+export type { components, operations, paths } from './generated/openapi.js';

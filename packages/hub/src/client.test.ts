@@ -1,0 +1,55 @@
+import { isAuthError, isConflictError } from '@lienthong/core';
+import { createHubClient } from '@lienthong/hub-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { sqliteDatabase, type TestDatabase } from '../test/databases.js';
+import { type RunningHub, startHub } from './server.js';
+
+// The client generated from openapi.yaml, against a real hub on loopback.
+describe('typed hub client ↔ hub', () => {
+  let database: TestDatabase;
+  let hub: RunningHub;
+  beforeAll(async () => {
+    database = sqliteDatabase();
+    hub = await startHub({
+      database: database.config,
+      port: 0,
+      adminKey: 'admin-key-for-tests',
+      logger: createLogger({ level: 'silent' }),
+    });
+  });
+  afterAll(async () => {
+    await hub.close();
+    await database.drop();
+  });
+
+  it('registers a facility, then acts as it', async () => {
+    const admin = createHubClient({ baseUrl: hub.url, apiKey: 'admin-key-for-tests', retry: false });
+    const { facility, credential } = await admin.POST('/v1/facilities', {
+      body: { code: '01001', name: 'Bệnh viện A (synthetic)' },
+    });
+    expect(facility.code).toBe('01001');
+    const a = createHubClient({
+      baseUrl: hub.url,
+      apiKey: credential.apiKey,
+      user: 'bs.an',
+      purpose: 'TREAT',
+    });
+    expect(await a.GET('/v1/me')).toEqual({ facilityCode: '01001', scopes: ['read', 'write'] });
+    const { items } = await a.GET('/v1/facilities');
+    expect(items.map((f) => f.code)).toEqual(['01001']);
+    const extra = await admin.POST('/v1/facilities/{code}/credentials', {
+      path: { code: '01001' },
+      body: { scopes: ['read'] },
+    });
+    await admin.DELETE('/v1/credentials/{id}', { path: { id: extra.id } });
+    const revoked = await createHubClient({ baseUrl: hub.url, apiKey: extra.apiKey, retry: false })
+      .GET('/v1/me')
+      .catch((e: unknown) => e);
+    expect(isAuthError(revoked)).toBe(true);
+    const dup = await admin
+      .POST('/v1/facilities', { body: { code: '01001', name: 'again' } })
+      .catch((e: unknown) => e);
+    expect(isConflictError(dup) && dup.code).toBe('HUB_FACILITY_EXISTS');
+  });
+});
