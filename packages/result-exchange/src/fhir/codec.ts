@@ -555,11 +555,7 @@ export function fromFhirObservation(
   const name = o.code?.text;
   return {
     codes,
-    ...(name && name !== 'Laboratory result'
-      ? { name }
-      : !name && codes[0]?.display
-        ? { name: codes[0].display }
-        : {}),
+    ...(name && name !== 'Laboratory result' ? { name } : {}),
     status: status ?? 'preliminary',
     ...(value ? { value } : {}),
     ...(ranges.length ? { referenceRange: ranges } : {}),
@@ -699,11 +695,7 @@ export function fromFhirDiagnosticReport(
     ...(encounterId ? { encounterId } : {}),
     ...(orderId ? { orderId } : {}),
     codes,
-    ...(name && name !== 'Laboratory report'
-      ? { name }
-      : !name && codes[0]?.display
-        ? { name: codes[0].display }
-        : {}),
+    ...(name && name !== 'Laboratory report' ? { name } : {}),
     status: status ?? 'preliminary',
     ...(ordering && (ordering.identifier?.value || ordering.display)
       ? {

@@ -17,3 +17,4 @@ export {
   toFhirBundle,
   toFhirResources,
 } from './codec.js';
+export { createFhirResultExchange, type FhirResultExchangeOptions } from './provider.js';

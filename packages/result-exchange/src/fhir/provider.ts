@@ -1,0 +1,281 @@
+import { createTransport, LienThongError, type Transport, type TransportOptions } from '@lienthong/core';
+import type { Bundle, BundleEntry, DiagnosticReport, Meta, Patient, Resource } from '@medplum/fhirtypes';
+import {
+  checkPublishable,
+  contentKey,
+  decidePublish,
+  idempotencyConflict,
+  type LabReportQuery,
+  matchesQuery,
+  type PublishReceipt,
+  type ResultExchange,
+  throwIfAborted,
+} from '../contract.js';
+import type { LabReport } from '../model.js';
+import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
+import { type FhirCodecOptions, fromFhirDiagnosticReport, toFhirResources } from './codec.js';
+
+/** Options of {@link createFhirResultExchange}. */
+export interface FhirResultExchangeOptions extends FhirCodecOptions {
+  /** FHIR base URL (e.g. `https://fhir.benhvien.example.vn/fhir`), when no `transport` is given. */
+  baseUrl?: string;
+  /** A transport made with `createTransport` (auth, retries, events). */
+  transport?: Transport;
+  /** Options for the transport created from `baseUrl`. */
+  transportOptions?: Omit<TransportOptions, 'baseUrl'>;
+  /** Tag system marking the version a given idempotency key created. */
+  idempotencyTagSystem?: string;
+  /** Extension carrying the provider's version number on each DiagnosticReport version. */
+  versionExtension?: string;
+}
+
+const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
+const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'];
+
+/**
+ * A ResultExchange over any FHIR R4 server. A report is a DiagnosticReport (business identifier =
+ * report id) with its Observations, Specimen and Patient, written in one transaction; creation is
+ * conditional on the identifier (`ifNoneExist`) so retries never duplicate. A new version updates
+ * the DiagnosticReport and adds new Observations — the previous DiagnosticReport version, and the
+ * Observations it points to, stay readable through `_history`.
+ *
+ * Searches use only portable parameters (`identifier`, `subject`, `status`, `_sort=-date`,
+ * `_include`, `_count`); codes, facility and the time window are filtered on the client.
+ */
+export function createFhirResultExchange(options: FhirResultExchangeOptions): ResultExchange {
+  const transport =
+    options.transport ??
+    (options.baseUrl
+      ? createTransport({ baseUrl: options.baseUrl, ...options.transportOptions })
+      : (() => {
+          throw new LienThongError({
+            code: 'FHIR_BASE_URL_MISSING',
+            message: 'createFhirResultExchange needs a baseUrl or a transport',
+            messageVi: 'createFhirResultExchange cần baseUrl hoặc transport',
+            path: 'baseUrl',
+          });
+        })());
+  const idSystemDefault = options.systems?.reportId ?? DEFAULT_LAB_SYSTEMS.reportId;
+  const tagSystem = options.idempotencyTagSystem ?? 'urn:lienthong:idempotency-key';
+  const versionUrl = options.versionExtension ?? 'urn:lienthong:fhir:ext:report-version';
+  const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
+
+  async function getBundle(path: string, request: { searchParams: Record<string, string | string[]>; headers: Record<string, string> }, signal?: AbortSignal): Promise<Bundle> {
+    const bundle = (await transport.get(path, { ...request, ...(signal ? { signal } : {}) })) as Bundle;
+    return complete(bundle, signal);
+  }
+
+  /** Adds the resources the reports point to that the server did not `_include` (not every server does). */
+  async function complete(bundle: Bundle, signal?: AbortSignal): Promise<Bundle> {
+    const have = new Set((bundle.entry ?? []).map((e) => e.resource).filter(Boolean).map((r) => `${r!.resourceType}/${r!.id}`));
+    const missing = new Map<string, Set<string>>();
+    for (const e of bundle.entry ?? []) {
+      const r = e.resource;
+      if (r?.resourceType !== 'DiagnosticReport') continue;
+      for (const ref of [...(r.result ?? []), ...(r.specimen ?? []), r.subject]) {
+        const m = ref?.reference ? /^(Observation|Specimen|Patient)\/([^/]+)$/.exec(ref.reference) : null;
+        if (m && !have.has(ref!.reference!)) {
+          const set = missing.get(m[1]!) ?? new Set<string>();
+          set.add(m[2]!);
+          missing.set(m[1]!, set);
+        }
+      }
+    }
+    const extra: BundleEntry[] = [];
+    for (const [type, ids] of missing) {
+      const list = [...ids];
+      for (let i = 0; i < list.length; i += 50) {
+        const found = (await transport.get(type, {
+          searchParams: { _id: list.slice(i, i + 50).join(','), _count: 50 },
+          headers: FHIR_JSON,
+          ...(signal ? { signal } : {}),
+        })) as Bundle;
+        for (const e of found.entry ?? []) if (e.resource) extra.push({ resource: e.resource });
+      }
+    }
+    return extra.length ? { ...bundle, entry: [...(bundle.entry ?? []), ...extra] } : bundle;
+  }
+
+  const versionOf = (dr: DiagnosticReport) => dr.extension?.find((e) => e.url === versionUrl)?.valueInteger ?? 1;
+  const toModel = (dr: DiagnosticReport, bundle: Bundle): LabReport => {
+    const report = fromFhirDiagnosticReport(
+      { ...dr, extension: dr.extension?.filter((e) => e.url !== versionUrl) },
+      { ...options, bundle },
+    );
+    const { idSystem, ...rest } = report;
+    return { ...rest, ...(idSystem && idSystem !== idSystemDefault ? { idSystem } : {}), version: versionOf(dr) };
+  };
+
+  async function find(id: string, idSystem: string, signal?: AbortSignal): Promise<{ dr: DiagnosticReport; report: LabReport } | undefined> {
+    const bundle = await getBundle('DiagnosticReport', {
+      searchParams: { identifier: `${idSystem}|${id}`, _include: INCLUDES },
+      headers: FHIR_JSON,
+    }, signal);
+    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+    return dr ? { dr, report: toModel(dr, bundle) } : undefined;
+  }
+
+  async function write(report: LabReport, version: number, current: DiagnosticReport | undefined, key: string | undefined, signal?: AbortSignal) {
+    const resources = toFhirResources(report, { ...options, type: 'transaction' });
+    const entries: BundleEntry[] = resources.entries;
+    const drEntry = entries.at(-1)!;
+    const dr = drEntry.resource as DiagnosticReport;
+    dr.extension = [...(dr.extension ?? []), { url: versionUrl, valueInteger: version }];
+    if (key) dr.meta = { tag: [{ system: tagSystem, code: key }] } satisfies Meta;
+    if (current?.id) {
+      dr.id = current.id;
+      drEntry.request = { method: 'PUT', url: `DiagnosticReport/${current.id}` };
+    }
+    const answer = (await transport.post('', {
+      json: { resourceType: 'Bundle', type: 'transaction', entry: entries } satisfies Bundle,
+      headers: FHIR_JSON,
+      ...(key ? { idempotencyKey: key } : {}),
+      ...(signal ? { signal } : {}),
+    })) as Bundle | undefined;
+    if (answer?.resourceType !== 'Bundle') {
+      throw new LienThongError({
+        code: 'FHIR_TRANSACTION_FAILED',
+        message: 'The FHIR server did not answer the transaction with a Bundle',
+        messageVi: 'Máy chủ FHIR không trả về Bundle cho giao dịch',
+        path: 'Bundle',
+      });
+    }
+  }
+
+  async function byKey(key: string, signal?: AbortSignal): Promise<LabReport | undefined> {
+    const bundle = await getBundle('DiagnosticReport', {
+      searchParams: { _tag: `${tagSystem}|${key}`, _include: INCLUDES },
+      headers: FHIR_JSON,
+    }, signal);
+    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+    return dr ? toModel(dr, bundle) : undefined;
+  }
+
+  async function logicalId(id: string): Promise<string | undefined> {
+    const bundle = (await transport.get('DiagnosticReport', {
+      searchParams: { identifier: `${idSystemDefault}|${id}`, _elements: 'id' },
+      headers: FHIR_JSON,
+    })) as Bundle;
+    const found = bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport');
+    if (found?.id) return found.id;
+    // A report published with its own idSystem: search by value only.
+    const any = (await transport.get('DiagnosticReport', { searchParams: { identifier: id }, headers: FHIR_JSON })) as Bundle;
+    return any.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport')?.id;
+  }
+
+  return {
+    contract: 'result-exchange/v1',
+    capabilities: { write: true, history: true },
+
+    async publish(input, opts = {}) {
+      throwIfAborted(opts.signal);
+      const report = checkPublishable(input);
+      const { version: _ignored, ...content } = report;
+      const key = opts.idempotencyKey;
+      const contentHash = contentKey(content);
+      if (key !== undefined) {
+        const seen = keys.get(key);
+        if (seen) {
+          if (seen.content !== contentHash) throw idempotencyConflict();
+          return { ...seen.receipt };
+        }
+        const tagged = await byKey(key, opts.signal);
+        if (tagged) {
+          if (contentKey(tagged) !== contentHash) throw idempotencyConflict();
+          return { id: tagged.id, version: tagged.version ?? 1, outcome: 'unchanged' };
+        }
+      }
+      const idSystem = report.idSystem ?? idSystemDefault;
+      const current = await find(report.id, idSystem, opts.signal);
+      const decision = decidePublish(current?.report, content);
+      let receipt: PublishReceipt;
+      if (decision === 'unchanged') {
+        receipt = { id: report.id, version: current!.report.version ?? 1, outcome: 'unchanged' };
+      } else {
+        const version = decision === 'create' ? 1 : (current!.report.version ?? 1) + 1;
+        await write(content, version, current?.dr, key, opts.signal);
+        receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+      }
+      if (key !== undefined) keys.set(key, { content: contentHash, receipt });
+      return receipt;
+    },
+
+    async get(id, opts = {}) {
+      throwIfAborted(opts.signal);
+      const found = (await find(id, idSystemDefault, opts.signal)) ?? (await findAnySystem(id, opts.signal));
+      return found?.report;
+    },
+
+    query(query: LabReportQuery, opts = {}) {
+      const pageSize = Math.max(1, opts.pageSize ?? 50);
+      return {
+        async *[Symbol.asyncIterator]() {
+          throwIfAborted(opts.signal);
+          const params: Record<string, string | string[] | number> = { _include: INCLUDES, _count: pageSize, _sort: '-date' };
+          if (query.patient) {
+            const patients = (await transport.get('Patient', {
+              searchParams: { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
+              headers: FHIR_JSON,
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            })) as Bundle<Patient>;
+            const ids = (patients.entry ?? []).map((e) => e.resource?.id).filter(Boolean);
+            if (ids.length === 0) return;
+            params.subject = ids.map((i) => `Patient/${i}`).join(',');
+          }
+          if (query.status !== undefined) params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
+          // Follow the server's `next` link; servers that give none (e.g. Medplum's in-memory
+          // repository) are paged with `_offset`, which most servers accept.
+          let next: string | undefined;
+          for (let offset = 0, pages = 0; pages < 10_000; pages++) {
+            throwIfAborted(opts.signal);
+            const page = (await transport.get(next ?? 'DiagnosticReport', {
+              ...(next ? {} : { searchParams: { ...params, ...(offset ? { _offset: offset } : {}) } }),
+              headers: FHIR_JSON,
+              ...(opts.signal ? { signal: opts.signal } : {}),
+            })) as Bundle;
+            const full = await complete(page, opts.signal);
+            let matches = 0;
+            for (const e of page.entry ?? []) {
+              const r = e.resource;
+              if (r?.resourceType !== 'DiagnosticReport' || (e.search?.mode && e.search.mode !== 'match')) continue;
+              matches++;
+              const report = toModel(r, full);
+              if (matchesQuery(report, query)) yield report;
+            }
+            next = page.link?.find((l) => l.relation === 'next')?.url;
+            if (!next && matches < pageSize) return;
+            offset += pageSize;
+          }
+        },
+      };
+    },
+
+    async history(id) {
+      const lid = await logicalId(id);
+      if (!lid) return [];
+      const bundle = (await transport.get(`DiagnosticReport/${lid}/_history`, { headers: FHIR_JSON })) as Bundle<DiagnosticReport>;
+      const versions = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+      const refs = new Set<string>();
+      for (const v of versions) {
+        for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject]) if (ref?.reference) refs.add(ref.reference);
+      }
+      const resources: BundleEntry[] = [];
+      for (const ref of refs) {
+        const resource = (await transport.get(ref, { headers: FHIR_JSON })) as Resource | undefined;
+        if (resource) resources.push({ resource });
+      }
+      const lookup: Bundle = { resourceType: 'Bundle', type: 'collection', entry: resources };
+      return versions.map((v) => toModel(v, lookup)).sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
+    },
+  };
+
+  async function findAnySystem(id: string, signal?: AbortSignal) {
+    const bundle = await getBundle('DiagnosticReport', {
+      searchParams: { identifier: id, _include: INCLUDES },
+      headers: FHIR_JSON,
+    }, signal);
+    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+    return dr ? { dr, report: toModel(dr, bundle) } : undefined;
+  }
+}
+
