@@ -67,6 +67,12 @@ describe('lienthong imaging', () => {
     expect(c.err()).toMatch(/TRANSPORT_NETWORK/);
   });
 
+  it('rejects an invalid PACS URL with exit code 1', async () => {
+    const c = capture();
+    expect(await runCli(['imaging', 'query', 'not a url', '--json'], c.io)).toBe(1);
+    expect(JSON.parse(c.out()).error.code).toBe('DICOMWEB_BASE_URL_INVALID');
+  });
+
   it('answers a missing argument with the usage exit code', async () => {
     expect(await runCli(['imaging', 'scan'], capture().io)).toBe(2);
   });

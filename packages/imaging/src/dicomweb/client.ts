@@ -6,6 +6,7 @@ import {
   type Transport,
   TransportError,
   type TransportOptions,
+  ValidationError,
 } from '@lienthong/core';
 import { type DicomJsonDataset, DicomJsonDatasetSchema } from '../dicom-json.js';
 
@@ -217,6 +218,14 @@ export function multipartRelated(
  */
 export function createDicomwebClient(options: DicomwebClientOptions): DicomwebClient {
   const { transport: given, ...rest } = options;
+  if (!given && !URL.canParse(rest.baseUrl)) {
+    throw new ValidationError({
+      code: 'DICOMWEB_BASE_URL_INVALID',
+      message: 'The DICOMweb base URL is not a valid URL.',
+      messageVi: 'Địa chỉ gốc DICOMweb không phải URL hợp lệ.',
+      path: 'baseUrl',
+    });
+  }
   const transport = given ?? createTransport(rest);
 
   async function search(p: string, query: QidoQuery | undefined, o: DicomwebRequestOptions = {}) {
