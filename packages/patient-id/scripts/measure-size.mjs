@@ -12,7 +12,6 @@ for (const entry of process.argv.slice(2)) {
     write: false,
     platform: 'browser',
     treeShaking: true,
-    charset: 'utf8',
     tsconfigRaw: '{}',
     logLevel: 'error',
   });

@@ -107,7 +107,19 @@ export function isCitizenId(value: unknown): boolean {
   if (s.charCodeAt(0) !== 48 || !digits(s)) return false;
   if (currentOfOld((s.charCodeAt(1) - 48) * 10 + s.charCodeAt(2) - 48) === 0) return false;
   const year = CENTURIES[s.charCodeAt(3) - 48]! + (s.charCodeAt(4) - 48) * 10 + s.charCodeAt(5) - 48;
-  return year <= currentYear();
+  return year <= thisYear();
+}
+
+// The current year, re-read at most once a minute (the hot path of isCitizenId).
+let cachedYear = 0;
+let cachedUntil = 0;
+function thisYear(): number {
+  const t = Date.now();
+  if (t > cachedUntil) {
+    cachedYear = currentYear(t);
+    cachedUntil = t + 60_000;
+  }
+  return cachedYear;
 }
 
 /**

@@ -1,0 +1,114 @@
+import { isCitizenId, oldProvinces, parseCitizenId, parseInsuranceCard } from '@lienthong/patient-id';
+import { defineBench } from './harness.ts';
+
+// SYNTHETIC input: 10,000 personal ID numbers built from the 63 real province prefixes
+// (../shared/data/provinces via the generated tables), every century/sex digit and random serials;
+// one in ten is malformed (unknown prefix, letter, wrong length) as in real intake data.
+const N = 10_000;
+let ids: string[] = [];
+let cards: string[] = [];
+
+// What a developer would write without this package: a regex plus a set of province prefixes.
+let prefixes = new Set<string>();
+const regexValidator = (s: string) => /^0\d{11}$/.test(s) && prefixes.has(s.slice(0, 3));
+const formatOnly = (s: string) => /^\d{12}$/.test(s);
+
+export default defineBench({
+  name: 'Personal ID and insurance card validation',
+  description: `validate ${N.toLocaleString('en-US')} synthetic personal ID numbers / insurance cards (ours vs hand-written regex)`,
+  setup() {
+    const codes = oldProvinces().map((p) => `0${p.code}`);
+    prefixes = new Set(codes);
+    let seed = 42;
+    const rnd = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const digits = (n: number) => Array.from({ length: n }, () => rnd(10)).join('');
+    ids = Array.from({ length: N }, (_, i) => {
+      const valid = `${codes[rnd(codes.length)]}${[0, 1, 2, 3, 8, 9][rnd(6)]}${digits(2)}${digits(6)}`;
+      if (i % 10 !== 0)
+        return valid.slice(3, 4) === '2' || valid.slice(3, 4) === '3'
+          ? `${valid.slice(0, 4)}0${valid.slice(5)}`
+          : valid;
+      return [`099${valid.slice(3)}`, `${valid.slice(0, 11)}A`, valid.slice(0, 11)][rnd(3)]!;
+    });
+    cards = Array.from(
+      { length: N },
+      () => `DN${1 + rnd(5)}${codes[rnd(codes.length)]!.slice(1)}${digits(10)}`,
+    );
+  },
+  cases: () => [
+    {
+      group: `validate ${N} personal IDs (boolean)`,
+      library: '@lienthong/patient-id isCitizenId',
+      ours: true,
+      fn: () => {
+        let n = 0;
+        for (const id of ids) if (isCitizenId(id)) n++;
+        return n;
+      },
+    },
+    {
+      group: `validate ${N} personal IDs (boolean)`,
+      library: 'regex + province Set (hand-written)',
+      fn: () => {
+        let n = 0;
+        for (const id of ids) if (regexValidator(id)) n++;
+        return n;
+      },
+    },
+    {
+      group: `validate ${N} personal IDs (boolean)`,
+      library: 'regex /^\\d{12}$/ (format only)',
+      fn: () => {
+        let n = 0;
+        for (const id of ids) if (formatOnly(id)) n++;
+        return n;
+      },
+    },
+    {
+      group: `parse ${N} personal IDs (parts or typed error)`,
+      library: '@lienthong/patient-id parseCitizenId',
+      ours: true,
+      fn: () => {
+        let n = 0;
+        for (const id of ids) if (parseCitizenId(id).ok) n++;
+        return n;
+      },
+    },
+    {
+      group: `parse ${N} insurance cards`,
+      library: '@lienthong/patient-id parseInsuranceCard',
+      ours: true,
+      fn: () => {
+        let n = 0;
+        for (const c of cards) if (parseInsuranceCard(c).ok) n++;
+        return n;
+      },
+    },
+  ],
+  facts() {
+    const agree = ids.filter((id) => isCitizenId(id) === regexValidator(id)).length;
+    const time = (f: () => void, rounds = 200) => {
+      f();
+      const t = performance.now();
+      for (let i = 0; i < rounds; i++) f();
+      return (rounds * N) / ((performance.now() - t) / 1000);
+    };
+    return {
+      'isCitizenId validations/s (target ≥ 5,000,000)': Math.round(
+        time(() => {
+          for (const id of ids) isCitizenId(id);
+        }),
+      ),
+      'parseCitizenId parses/s': Math.round(
+        time(() => {
+          for (const id of ids) parseCitizenId(id);
+        }),
+      ),
+      'valid share of the input': `${ids.filter(isCitizenId).length} / ${N}`,
+      'verdicts equal to regex + province Set': `${agree} / ${N} (differences: birth years in the future)`,
+    };
+  },
+});
