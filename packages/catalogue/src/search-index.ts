@@ -3,7 +3,7 @@
  * vocabulary for prefix expansion, and a symmetric-deletion table (built on first need) for one-typo
  * matches. Scores: idf-weighted best match per query word (exact 1, prefix 0.7, one typo 0.6),
  * boosted by how much of the query and of the name are covered; the best candidates are then
- * re-ranked with a name-prefix bonus. Exact and prefix code matches are handled by the caller.
+ * re-ranked with a name-prefix bonus (or a smaller bonus when the query appears as a phrase). Exact and prefix code matches are handled by the caller.
  */
 import { foldVietnamese } from '@lienthong/core';
 
@@ -201,8 +201,16 @@ export class SearchIndex {
         this.typoTerms(token, variants);
         for (let i = start; i < variants.length; i++) weights.push(TYPO);
       }
+      // Weights become idf-weighted scores; a completion or a typo variant never outweighs the word
+      // itself when the word exists (so "cat" is not beaten by the rarer "cataract").
+      const cap = exact === undefined ? Number.POSITIVE_INFINITY : 0.9 * this.idf[exact]!;
       let cost = 0;
-      for (const v of variants) cost += this.postings[v]!.length;
+      for (let v = 0; v < variants.length; v++) {
+        const term = variants[v]!;
+        const w = weights[v]! * this.idf[term]!;
+        weights[v] = term === exact ? w : Math.min(w, cap);
+        cost += this.postings[term]!.length;
+      }
       plans.push({ variants, weights, cost, exact: exact !== undefined });
     }
     plans.sort((a, b) => a.cost - b.cost);
@@ -210,7 +218,7 @@ export class SearchIndex {
       const stamp = ++this.tokenStamp;
       for (let v = 0; v < variants.length; v++) {
         const term = variants[v]!;
-        const w = weights[v]! * this.idf[term]!;
+        const w = weights[v]!;
         const list = this.postings[term]!;
         if (restrict && list.length > COMMON_TERM && touchedCount * 2 < list.length) {
           const member = this.membership(term);
@@ -251,7 +259,7 @@ export class SearchIndex {
       if (exact && touchedCount > 0) restrict = true;
     }
     // Keep the best `pool` candidates by score in a small insertion-sorted buffer.
-    const pool = Math.max(limit * 4, 20);
+    const pool = Math.max(limit * 8, 40);
     const top = new Int32Array(pool);
     const topScore = new Float64Array(pool);
     let size = 0;
@@ -277,8 +285,11 @@ export class SearchIndex {
     const hits: IndexHit[] = [];
     for (let i = 0; i < size; i++) {
       const doc = top[i]!;
-      const namePrefix = this.folded[doc]!.startsWith(foldedQuery);
-      hits.push({ doc, score: topScore[i]! + (namePrefix ? 2 : 0), namePrefix });
+      const folded = this.folded[doc]!;
+      const namePrefix = folded.startsWith(foldedQuery);
+      // The query's words in the same order, side by side, anywhere in the name.
+      const phrase = !namePrefix && tokens.length > 1 && folded.includes(foldedQuery);
+      hits.push({ doc, score: topScore[i]! + (namePrefix ? 2 : phrase ? 1 : 0), namePrefix });
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return hits.slice(0, limit);
