@@ -9,6 +9,9 @@
 export {
   checkPublishable,
   clinicalTime,
+  contentKey,
+  decidePublish,
+  instantOf,
   type LabReportQuery,
   matchesQuery,
   type PublishReceipt,
@@ -48,3 +51,21 @@ export {
   type LabSystems,
 } from './systems.js';
 export { COMMON_UNIT_SYNONYMS, createUnitNormaliser, normaliseUnit, type UnitNormaliser } from './units.js';
+export {
+  type AdviseOptions,
+  adviseReuse,
+  DRAFT_2026_REUSE_POLICY,
+  type GroupAssignment,
+  type IntendedOrder,
+  type ReuseAdvice,
+  type ReuseCandidate,
+  type ReuseDecision,
+  type ReuseGroup,
+  type ReusePolicy,
+  type ReuseReason,
+  type ReuseReasonCode,
+  recordReuseDecision,
+  reuseDecisionSchema,
+  reuseGroupOf,
+} from './reuse.js';
+export { buildTrend, type Trend, type TrendOptions, type TrendPoint } from './trends.js';
