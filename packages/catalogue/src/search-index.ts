@@ -45,7 +45,7 @@ export class SearchIndex {
   readonly size: number;
   private readonly terms: string[] = [];
   private readonly termIds = new Map<string, number>();
-  private readonly postings: Int32Array[];
+  private readonly postings: number[][];
   private readonly idf: Float64Array;
   private readonly sortedTerms: string[];
   private readonly docLength: Uint16Array;
@@ -83,7 +83,7 @@ export class SearchIndex {
         if (list[list.length - 1] !== doc) list.push(doc);
       }
     }
-    this.postings = lists.map((l) => Int32Array.from(l));
+    this.postings = lists;
     this.idf = Float64Array.from(lists, (l) => Math.log(1 + n / l.length));
     this.sortedTerms = [...this.terms].sort();
     this.epochOf = new Uint32Array(n);
