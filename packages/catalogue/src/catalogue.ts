@@ -70,7 +70,8 @@ export interface Catalogue {
 interface LoadedRelease {
   release: Release;
   byCode: Map<string, Concept>;
-  byFoldedCode: Map<string, number[]>;
+  /** Case-folded code → concept indexes; built on the first code-like search. */
+  byFoldedCode: Map<string, number[]> | undefined;
   sortedCodes: { folded: string; index: number }[] | undefined;
   index: SearchIndex | undefined;
 }
@@ -153,15 +154,14 @@ export function createCatalogue(
         bySystem.set(meta.uri, entry);
       }
       const byCode = new Map<string, Concept>();
-      const byFoldedCode = new Map<string, number[]>();
-      release.concepts.forEach((c, i) => {
-        if (!byCode.has(c.code)) byCode.set(c.code, c);
-        const folded = c.code.toLowerCase();
-        const list = byFoldedCode.get(folded);
-        if (list) list.push(i);
-        else byFoldedCode.set(folded, [i]);
+      for (const c of release.concepts) if (!byCode.has(c.code)) byCode.set(c.code, c);
+      entry.releases.push({
+        release,
+        byCode,
+        byFoldedCode: undefined,
+        sortedCodes: undefined,
+        index: undefined,
       });
-      entry.releases.push({ release, byCode, byFoldedCode, sortedCodes: undefined, index: undefined });
       entry.releases.sort((a, b) =>
         (a.release.system.validFrom ?? '').localeCompare(b.release.system.validFrom ?? ''),
       );
@@ -236,10 +236,21 @@ export function createCatalogue(
         if (loaded === undefined) continue;
         const concepts = loaded.release.concepts;
         if (codeLike) {
-          for (const i of loaded.byFoldedCode.get(query) ?? []) push(entry, concepts[i]!, 1000, 'code');
-          loaded.sortedCodes ??= [...loaded.byFoldedCode.keys()]
+          if (loaded.byFoldedCode === undefined) {
+            const map = new Map<string, number[]>();
+            concepts.forEach((c, i) => {
+              const folded = c.code.toLowerCase();
+              const list = map.get(folded);
+              if (list) list.push(i);
+              else map.set(folded, [i]);
+            });
+            loaded.byFoldedCode = map;
+          }
+          const byFoldedCode = loaded.byFoldedCode;
+          for (const i of byFoldedCode.get(query) ?? []) push(entry, concepts[i]!, 1000, 'code');
+          loaded.sortedCodes ??= [...byFoldedCode.keys()]
             .sort()
-            .map((folded) => ({ folded, index: loaded.byFoldedCode.get(folded)![0]! }));
+            .map((folded) => ({ folded, index: byFoldedCode.get(folded)![0]! }));
           const sorted = loaded.sortedCodes;
           let lo = 0;
           let hi = sorted.length;
