@@ -19,5 +19,9 @@ export {
   imagingRegistrySuite,
   syntheticImagingReferences,
 } from './imaging-registry.js';
-export { describePatientDirectoryConformance, patientDirectoryFixtures, patientDirectorySuite } from './patient-directory.js';
+export {
+  describePatientDirectoryConformance,
+  patientDirectoryFixtures,
+  patientDirectorySuite,
+} from './patient-directory.js';
 export { describeResultExchangeConformance, resultExchangeSuite } from './result-exchange.js';
