@@ -6,4 +6,5 @@ export default packageBuild({
   xml4: 'src/xml4/index.ts',
   hl7: 'src/hl7/index.ts',
   cv365: 'src/cv365/index.ts',
+  outbox: 'src/outbox/index.ts',
 });

@@ -96,6 +96,13 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     return extra.length ? { ...bundle, entry: [...(bundle.entry ?? []), ...extra] } : bundle;
   }
 
+  const roundTrip = (report: LabReport): LabReport => {
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', entry: toFhirResources(report, { ...options, type: 'collection' }).entries };
+    const dr = bundle.entry!.at(-1)!.resource as DiagnosticReport;
+    const { version: _v, ...back } = toModel(dr, bundle);
+    return back;
+  };
+
   const versionOf = (dr: DiagnosticReport) => dr.extension?.find((e) => e.url === versionUrl)?.valueInteger ?? 1;
   const toModel = (dr: DiagnosticReport, bundle: Bundle): LabReport => {
     const report = fromFhirDiagnosticReport(
@@ -171,8 +178,10 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       throwIfAborted(opts.signal);
       const report = checkPublishable(input);
       const { version: _ignored, ...content } = report;
+      // Compare as the server will hold it: the report after a trip through the FHIR codec.
+      const asStored = roundTrip(content);
       const key = opts.idempotencyKey;
-      const contentHash = contentKey(content);
+      const contentHash = contentKey(asStored);
       if (key !== undefined) {
         const seen = keys.get(key);
         if (seen) {
@@ -181,13 +190,13 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         }
         const tagged = await byKey(key, opts.signal);
         if (tagged) {
-          if (contentKey(tagged) !== contentHash) throw idempotencyConflict();
+          if (contentKey({ ...tagged, version: undefined }) !== contentHash) throw idempotencyConflict();
           return { id: tagged.id, version: tagged.version ?? 1, outcome: 'unchanged' };
         }
       }
       const idSystem = report.idSystem ?? idSystemDefault;
       const current = await find(report.id, idSystem, opts.signal);
-      const decision = decidePublish(current?.report, content);
+      const decision = decidePublish(current?.report && { ...current.report, version: undefined }, asStored);
       let receipt: PublishReceipt;
       if (decision === 'unchanged') {
         receipt = { id: report.id, version: current!.report.version ?? 1, outcome: 'unchanged' };
