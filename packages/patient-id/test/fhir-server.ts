@@ -29,6 +29,14 @@ export interface FhirTestServerOptions {
   resourceTypes?: string[];
   /** Extra `rest.resource.operation` entries to declare (only for tests of declared-operation paths). */
   operations?: { name: string; definition: string }[];
+  /**
+   * Extra routes answered before the router (`'GET Patient/$ihe-pix'`), for tests of servers that
+   * implement the operations. They receive the query and body and return [status, body].
+   */
+  handlers?: Record<
+    string,
+    (request: { query: URLSearchParams; body: unknown; repo: MemoryRepository }) => Promise<[number, unknown]>
+  >;
 }
 
 export interface FhirTestServer {
@@ -97,6 +105,11 @@ export async function startFhirTestServer(options: FhirTestServerOptions = {}): 
       const path = url.pathname.slice('/fhir'.length).replace(/^\/+/, '');
       if (req.method === 'GET' && path === 'metadata') return send(200, capability);
       const body = await readBody(req);
+      const extra = options.handlers?.[`${req.method} ${path}`];
+      if (extra) {
+        const [status, answer] = await extra({ query: url.searchParams, body, repo });
+        return send(status, answer);
+      }
       const [outcome, resource] = await router.handleRequest(
         {
           method: (req.method ?? 'GET') as HttpMethod,

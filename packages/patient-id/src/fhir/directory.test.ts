@@ -1,5 +1,5 @@
 import { describePatientDirectoryConformance, patientDirectoryFixtures } from '@lienthong/conformance';
-import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';
+import { DEFAULT_IDENTIFIER_SYSTEMS, type Patient } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FhirTestServer, startFhirTestServer } from '../../test/fhir-server.js';
 import { createFhirPatientDirectory } from './directory.js';
@@ -57,5 +57,75 @@ describe('fhir provider specifics', () => {
     expect((stored as { identifier: { system: string }[] }).identifier.map((i) => i.system)).toContain(
       'http://fhir.hl7.org.vn/core/sid/cccd',
     );
+  });
+});
+
+describe('fhir provider on a server that declares $match and $ihe-pix', () => {
+  let withOps: FhirTestServer;
+  beforeAll(async () => {
+    withOps = await startFhirTestServer({
+      operations: [
+        { name: 'match', definition: 'http://hl7.org/fhir/OperationDefinition/Patient-match' },
+        { name: 'ihe-pix', definition: 'https://profiles.ihe.net/ITI/PIXm/OperationDefinition/IHE.PIXm.pix' },
+      ],
+      handlers: {
+        // Minimal operation implementations for the test (the router has none).
+        'POST Patient/$match': async ({ repo }) => {
+          const all = await repo.search({ resourceType: 'Patient' });
+          return [200, { resourceType: 'Bundle', type: 'searchset', entry: all.entry ?? [] }];
+        },
+        'GET Patient/$ihe-pix': async ({ query, repo }) => {
+          const [system, value] = (query.get('sourceIdentifier') ?? '').split('|');
+          const all = await repo.search({ resourceType: 'Patient' });
+          const patients = (all.entry ?? []).map((e) => e.resource as Patient);
+          const hit = patients.find((p) =>
+            p.identifier?.some((i) => i.system === system && i.value === value),
+          );
+          if (!hit)
+            return [
+              404,
+              { resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-found' }] },
+            ];
+          const targets = query.getAll('targetSystem');
+          return [
+            200,
+            {
+              resourceType: 'Parameters',
+              parameter: hit
+                .identifier!.filter((i) => !(i.system === system && i.value === value))
+                .filter((i) => targets.length === 0 || targets.includes(i.system!))
+                .map((i) => ({ name: 'targetIdentifier', valueIdentifier: i })),
+            },
+          ];
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await withOps.close();
+  });
+
+  it('calls the declared operations instead of searching', async () => {
+    const directory = createFhirPatientDirectory({ baseUrl: withOps.url });
+    const [an] = patientDirectoryFixtures('fhir-ops');
+    await directory.upsert!(an!);
+    const before = withOps.requests.length;
+    const ids = await directory.crossReference(an!.identifiers[0]!, {
+      targetSystems: [DEFAULT_IDENTIFIER_SYSTEMS.bhyt],
+    });
+    expect(ids).toEqual([expect.objectContaining({ system: DEFAULT_IDENTIFIER_SYSTEMS.bhyt, kind: 'bhyt' })]);
+    expect(
+      await directory.crossReference({ system: DEFAULT_IDENTIFIER_SYSTEMS.cccd, value: '079085999999' }),
+    ).toBeUndefined();
+    const candidates = await directory.match({
+      identifiers: [an!.identifiers[1]!],
+      name: an!.name,
+      birthDate: an!.birthDate!,
+    });
+    expect(candidates[0]?.grade).toBe('certain');
+    const seen = withOps.requests.slice(before);
+    expect(seen.some((r) => r.startsWith('GET /fhir/Patient/$ihe-pix'))).toBe(true);
+    expect(seen.some((r) => r.startsWith('POST /fhir/Patient/$match'))).toBe(true);
+    expect(seen.some((r) => r.startsWith('GET /fhir/Patient?'))).toBe(false);
   });
 });

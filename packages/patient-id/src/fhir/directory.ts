@@ -5,6 +5,7 @@ import {
   createTransport,
   DEFAULT_IDENTIFIER_SYSTEMS,
   type IdentifierSystems,
+  isNotFoundError,
   LienThongError,
   type Patient,
   parseWith,
@@ -242,7 +243,8 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
             ...(opts?.signal ? { signal: opts.signal } : {}),
           })
           .catch((error: unknown) => {
-            if ((error as { status?: number }).status === 404) return undefined;
+            // PIXm answers 404 for an unknown source identifier.
+            if (isNotFoundError(error) || (error as { status?: number }).status === 404) return undefined;
             throw error;
           })) as Parameters | undefined;
         if (!result) return undefined;
