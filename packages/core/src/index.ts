@@ -78,6 +78,7 @@ export {
   partialDate,
   uri,
 } from './schema/primitives.js';
+export { stableJson } from './stable-json.js';
 export { foldedWords, foldVietnamese } from './text/fold.js';
 export {
   type AuthProvider,

@@ -1,5 +1,37 @@
+import { ImagingReferenceSchema } from '@lienthong/imaging';
+import { PatientRecordSchema } from '@lienthong/patient-id';
+import { labReportSchema } from '@lienthong/result-exchange';
 import type * as z from 'zod';
 
-/** The domain models the contract uses, with the package they come from. */
-export const domainSchemas: Record<string, { schema: z.ZodType; io: 'input' | 'output'; source: string }> =
-  {};
+/**
+ * The domain models the contract uses, with the package they come from. `input` variants are the
+ * request bodies (defaults optional), `output` variants the answers (defaults filled in).
+ */
+export const domainSchemas: Record<string, { schema: z.ZodType; io: 'input' | 'output'; source: string }> = {
+  PatientRecord: {
+    schema: PatientRecordSchema,
+    io: 'output',
+    source: '@lienthong/patient-id PatientRecordSchema',
+  },
+  PatientRecordInput: {
+    schema: PatientRecordSchema,
+    io: 'input',
+    source: '@lienthong/patient-id PatientRecordSchema',
+  },
+  LabReport: { schema: labReportSchema, io: 'output', source: '@lienthong/result-exchange labReportSchema' },
+  LabReportInput: {
+    schema: labReportSchema,
+    io: 'input',
+    source: '@lienthong/result-exchange labReportSchema',
+  },
+  ImagingReference: {
+    schema: ImagingReferenceSchema,
+    io: 'output',
+    source: '@lienthong/imaging ImagingReferenceSchema',
+  },
+  ImagingReferenceInput: {
+    schema: ImagingReferenceSchema,
+    io: 'input',
+    source: '@lienthong/imaging ImagingReferenceSchema',
+  },
+};

@@ -3,10 +3,12 @@ import { serviceUrl } from '../../../scripts/services/service-env.js';
 import { postgresDatabase } from '../test/databases.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
+import { describeHubProviderConformance } from '../test/provider-conformance.js';
 
 const pgUrl = serviceUrl('LIENTHONG_PG_URL');
 
 describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubBehaviour('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeIdempotency('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeHubProviderConformance('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

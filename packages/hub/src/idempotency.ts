@@ -18,7 +18,7 @@ export function requestFingerprint(method: string, path: string, body: string): 
 
 const reused = (key: string) =>
   new ConflictError({
-    code: 'HUB_IDEMPOTENCY_KEY_REUSED',
+    code: 'IDEMPOTENCY_KEY_REUSED',
     message: `Idempotency key ${JSON.stringify(key)} was already used for a different request.`,
     messageVi: `Khóa idempotency ${JSON.stringify(key)} đã được dùng cho một yêu cầu khác.`,
     path: 'Idempotency-Key',

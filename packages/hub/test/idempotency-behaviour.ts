@@ -55,7 +55,7 @@ export function describeIdempotency(
         { facilityCode: '01001', key: 'k2', fingerprint: requestFingerprint('POST', '/r', '{"x":2}') },
         writeRow('b'),
       ).catch((e: unknown) => e);
-      expect(isConflictError(error) && error.code).toBe('HUB_IDEMPOTENCY_KEY_REUSED');
+      expect(isConflictError(error) && error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     });
 
     it('a failed write stores nothing, so the retry runs', async () => {

@@ -106,6 +106,99 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/imaging-references": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** References matching every given filter, newest study first */
+        get: operations["queryImagingReferences"];
+        put?: never;
+        /** Publish an imaging reference as the caller's facility (idempotent on the study UID) */
+        post: operations["publishImagingReference"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/imaging-references/{uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The reference of a study */
+        get: operations["getImagingReference"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lab-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Current versions of matching reports, newest clinical time first */
+        get: operations["queryLabReports"];
+        put?: never;
+        /**
+         * Publish a lab report as the caller's facility (idempotent)
+         * @description The same content again is `unchanged`; a changed report with status `amended`, `corrected` or `cancelled`
+         *     (or replacing a `registered`/`preliminary` one) becomes a new version and the old one stays in the history;
+         *     another change to a `final` report is a conflict (`REPORT_CONFLICT`). A facility may not publish a report
+         *     naming another performing facility, nor change another facility's report (403).
+         */
+        post: operations["publishLabReport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lab-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current version of a report */
+        get: operations["getLabReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lab-reports/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a report, oldest first */
+        get: operations["getLabReportHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -117,6 +210,79 @@ export interface paths {
         get: operations["whoAmI"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PDQm search — name parameters match the start of any word, ignoring case and diacritics */
+        get: operations["searchPatients"];
+        /**
+         * Create or update the patient holding any of the record's identifiers (idempotent)
+         * @description The facility that registered a patient owns the demographics and may replace the record; another
+         *     facility may only add identifiers (its record number, a new card) — cross-references build up this way.
+         */
+        put: operations["upsertPatient"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/by-identifier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The patient holding an identifier */
+        get: operations["findPatientByIdentifier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/cross-reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** PIXm — the patient's identifiers in other systems */
+        get: operations["crossReferencePatient"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** PDQm $match — scored candidates with a match grade, best first */
+        post: operations["matchPatients"];
         delete?: never;
         options?: never;
         head?: never;
@@ -151,6 +317,159 @@ export interface components {
             createdAt: string;
             name: string;
         };
+        ImagingPage: {
+            items: components["schemas"]["ImagingReference"][];
+            nextCursor: string | null;
+        };
+        ImagingReceipt: {
+            /** @enum {unknown} */
+            status: "created" | "updated" | "unchanged";
+            studyInstanceUid: string;
+        };
+        /** ImagingReference */
+        ImagingReference: {
+            accessionNumber?: string;
+            bodyPart?: {
+                code?: string;
+                display?: string;
+                system?: string;
+            };
+            /**
+             * @default unknown
+             * @enum {string}
+             */
+            completeness: "complete" | "partial" | "unknown";
+            description?: string;
+            /** @default {} */
+            endpoints: {
+                /** Format: uri */
+                qidoRs?: string;
+                /** Format: uri */
+                wadoRs?: string;
+            };
+            instanceCount: number;
+            /** @default [] */
+            modalities: string[];
+            patient: {
+                /** @default [] */
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+                reference?: string;
+            };
+            performingFacility?: {
+                code: string;
+                name?: string;
+                system?: string;
+            };
+            report?: {
+                conclusion?: string;
+                /** Format: date-time */
+                signedAt?: string;
+                /** @default [] */
+                signers: {
+                    identifier?: {
+                        system: string;
+                        value: string;
+                    };
+                    name?: string;
+                    /** @enum {string} */
+                    role: "performer" | "reader";
+                }[];
+                text?: string;
+            };
+            /** @default [] */
+            series: {
+                bodyPart?: {
+                    code?: string;
+                    display?: string;
+                    system?: string;
+                };
+                description?: string;
+                instanceCount: number;
+                modality: string;
+                number?: number;
+                uid: string;
+            }[];
+            /** Format: date */
+            studyDate?: string;
+            studyInstanceUid: string;
+            studyTime?: string;
+            utcOffset?: string;
+        };
+        /** ImagingReferenceInput */
+        ImagingReferenceInput: {
+            accessionNumber?: string;
+            bodyPart?: {
+                code?: string;
+                display?: string;
+                system?: string;
+            };
+            /**
+             * @default unknown
+             * @enum {string}
+             */
+            completeness: "complete" | "partial" | "unknown";
+            description?: string;
+            /** @default {} */
+            endpoints: {
+                /** Format: uri */
+                qidoRs?: string;
+                /** Format: uri */
+                wadoRs?: string;
+            };
+            instanceCount: number;
+            /** @default [] */
+            modalities: string[];
+            patient: {
+                /** @default [] */
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+                reference?: string;
+            };
+            performingFacility?: {
+                code: string;
+                name?: string;
+                system?: string;
+            };
+            report?: {
+                conclusion?: string;
+                /** Format: date-time */
+                signedAt?: string;
+                /** @default [] */
+                signers: {
+                    identifier?: {
+                        system: string;
+                        value: string;
+                    };
+                    name?: string;
+                    /** @enum {string} */
+                    role: "performer" | "reader";
+                }[];
+                text?: string;
+            };
+            /** @default [] */
+            series: {
+                bodyPart?: {
+                    code?: string;
+                    display?: string;
+                    system?: string;
+                };
+                description?: string;
+                instanceCount: number;
+                modality: string;
+                number?: number;
+                uid: string;
+            }[];
+            /** Format: date */
+            studyDate?: string;
+            studyInstanceUid: string;
+            studyTime?: string;
+            utcOffset?: string;
+        };
         IssuedCredential: {
             /** @description Shown once; store it securely */
             apiKey: string;
@@ -158,10 +477,411 @@ export interface components {
             id: string;
             scopes: components["schemas"]["Scope"][];
         };
+        /** LabReport */
+        LabReport: {
+            codes: {
+                code: string;
+                display?: string;
+                system: string;
+                /** @constant */
+                unrecognised?: true;
+                version?: string;
+            }[];
+            conclusion?: string;
+            effectiveAt?: string;
+            encounterId?: string;
+            id: string;
+            idSystem?: string;
+            issuedAt?: string;
+            lab?: {
+                accreditation?: string[];
+                code?: string;
+                name?: string;
+                qualityLevel?: number;
+            };
+            name?: string;
+            note?: string;
+            observations: {
+                codes: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                }[];
+                interpretation?: string[];
+                method?: string;
+                name?: string;
+                note?: string;
+                performedAt?: string;
+                referenceRange?: {
+                    high?: number;
+                    low?: number;
+                    text?: string;
+                    unit?: string;
+                }[];
+                /** @enum {string} */
+                status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled" | "entered-in-error";
+                value?: {
+                    /** @enum {string} */
+                    comparator?: "<" | "<=" | ">=" | ">";
+                    /** @constant */
+                    kind: "quantity";
+                    originalUnit?: string;
+                    unit?: string;
+                    value: number;
+                } | {
+                    codings: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    }[];
+                    /** @constant */
+                    kind: "coded";
+                    text?: string;
+                } | {
+                    /** @constant */
+                    kind: "text";
+                    text: string;
+                } | {
+                    denominator: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                    /** @constant */
+                    kind: "ratio";
+                    numerator: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                } | {
+                    high?: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                    /** @constant */
+                    kind: "range";
+                    low?: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                };
+            }[];
+            orderId?: string;
+            orderingFacility?: {
+                code?: string;
+                name?: string;
+            };
+            patient: {
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+            };
+            performingFacility?: {
+                code?: string;
+                name?: string;
+            };
+            signer?: {
+                id?: string;
+                name?: string;
+            };
+            specimen?: {
+                collectedAt?: string;
+                id?: string;
+                receivedAt?: string;
+                type?: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                };
+                typeText?: string;
+            };
+            /** @enum {string} */
+            status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+            supersedes?: string;
+            version?: number;
+        };
+        /** LabReportInput */
+        LabReportInput: {
+            codes: {
+                code: string;
+                display?: string;
+                system: string;
+                /** @constant */
+                unrecognised?: true;
+                version?: string;
+            }[];
+            conclusion?: string;
+            effectiveAt?: string;
+            encounterId?: string;
+            id: string;
+            idSystem?: string;
+            issuedAt?: string;
+            lab?: {
+                accreditation?: string[];
+                code?: string;
+                name?: string;
+                qualityLevel?: number;
+            };
+            name?: string;
+            note?: string;
+            observations: {
+                codes: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                }[];
+                interpretation?: string[];
+                method?: string;
+                name?: string;
+                note?: string;
+                performedAt?: string;
+                referenceRange?: {
+                    high?: number;
+                    low?: number;
+                    text?: string;
+                    unit?: string;
+                }[];
+                /** @enum {string} */
+                status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled" | "entered-in-error";
+                value?: {
+                    /** @enum {string} */
+                    comparator?: "<" | "<=" | ">=" | ">";
+                    /** @constant */
+                    kind: "quantity";
+                    originalUnit?: string;
+                    unit?: string;
+                    value: number;
+                } | {
+                    codings: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    }[];
+                    /** @constant */
+                    kind: "coded";
+                    text?: string;
+                } | {
+                    /** @constant */
+                    kind: "text";
+                    text: string;
+                } | {
+                    denominator: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                    /** @constant */
+                    kind: "ratio";
+                    numerator: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                } | {
+                    high?: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                    /** @constant */
+                    kind: "range";
+                    low?: {
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    };
+                };
+            }[];
+            orderId?: string;
+            orderingFacility?: {
+                code?: string;
+                name?: string;
+            };
+            patient: {
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+            };
+            performingFacility?: {
+                code?: string;
+                name?: string;
+            };
+            signer?: {
+                id?: string;
+                name?: string;
+            };
+            specimen?: {
+                collectedAt?: string;
+                id?: string;
+                receivedAt?: string;
+                type?: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                };
+                typeText?: string;
+            };
+            /** @enum {string} */
+            status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+            supersedes?: string;
+            version?: number;
+        };
+        LabReportPage: {
+            items: components["schemas"]["LabReport"][];
+            nextCursor: string | null;
+        };
+        LabReportReceipt: {
+            id: string;
+            /** @enum {unknown} */
+            outcome: "created" | "unchanged" | "superseded";
+            version: number;
+        };
+        MatchCandidate: {
+            agreeing: string[];
+            disagreeing: string[];
+            grade: components["schemas"]["MatchGrade"];
+            record: components["schemas"]["PatientRecord"];
+            score: number;
+        };
+        /** @enum {unknown} */
+        MatchGrade: "certain" | "probable" | "possible" | "certainly-not";
         NewFacility: {
             code: string;
             name: string;
             scopes?: components["schemas"]["Scope"][];
+        };
+        PatientIdentifier: {
+            facilityCode?: string;
+            kind?: string;
+            system: string;
+            value: string;
+        };
+        PatientPage: {
+            items: components["schemas"]["PatientRecord"][];
+            nextCursor: string | null;
+        };
+        /** PatientRecord */
+        PatientRecord: {
+            addresses?: {
+                commune?: string;
+                communeCode?: string;
+                district?: string;
+                line?: string[];
+                oldCommuneCode?: string;
+                oldProvinceCode?: string;
+                province?: string;
+                provinceCode?: string;
+                text?: string;
+                /** @enum {string} */
+                use?: "home" | "work" | "temp" | "old";
+            }[];
+            birthDate?: string;
+            contacts?: {
+                /** @enum {string} */
+                system: "phone" | "email" | "other";
+                /** @enum {string} */
+                use?: "home" | "work" | "mobile";
+                value: string;
+            }[];
+            deceased?: boolean;
+            id?: string;
+            identifiers: {
+                facilityCode?: string;
+                /** @enum {string} */
+                kind?: "cccd" | "cmnd" | "passport" | "bhyt" | "socialInsurance" | "mrn" | "other";
+                system: string;
+                value: string;
+            }[];
+            insurance?: {
+                cardNumber: string;
+                registeredFacility?: string;
+                replacedBy?: string;
+                /** Format: date */
+                validFrom?: string;
+                /** Format: date */
+                validTo?: string;
+            }[];
+            name: {
+                family?: string;
+                given?: string;
+                middle?: string;
+                text?: string;
+            };
+            /** @enum {string} */
+            sex?: "male" | "female" | "other" | "unknown";
+        };
+        /** PatientRecordInput */
+        PatientRecordInput: {
+            addresses?: {
+                commune?: string;
+                communeCode?: string;
+                district?: string;
+                line?: string[];
+                oldCommuneCode?: string;
+                oldProvinceCode?: string;
+                province?: string;
+                provinceCode?: string;
+                text?: string;
+                /** @enum {string} */
+                use?: "home" | "work" | "temp" | "old";
+            }[];
+            birthDate?: string;
+            contacts?: {
+                /** @enum {string} */
+                system: "phone" | "email" | "other";
+                /** @enum {string} */
+                use?: "home" | "work" | "mobile";
+                value: string;
+            }[];
+            deceased?: boolean;
+            id?: string;
+            identifiers: {
+                facilityCode?: string;
+                /** @enum {string} */
+                kind?: "cccd" | "cmnd" | "passport" | "bhyt" | "socialInsurance" | "mrn" | "other";
+                system: string;
+                value: string;
+            }[];
+            insurance?: {
+                cardNumber: string;
+                registeredFacility?: string;
+                replacedBy?: string;
+                /** Format: date */
+                validFrom?: string;
+                /** Format: date */
+                validTo?: string;
+            }[];
+            name: {
+                family?: string;
+                given?: string;
+                middle?: string;
+                text?: string;
+            };
+            /** @enum {string} */
+            sex?: "male" | "female" | "other" | "unknown";
         };
         /** @description RFC 9457 problem document with the SDK's error fields. */
         Problem: {
@@ -185,7 +905,13 @@ export interface components {
             type: string;
         };
         /** @enum {unknown} */
+        ReportStatus: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+        /** @enum {unknown} */
         Scope: "read" | "write" | "admin";
+        UpsertResult: {
+            created: boolean;
+            record: components["schemas"]["PatientRecord"];
+        };
     };
     responses: {
         /** @description Conflicts with stored state (duplicate, idempotency key reused for another request) */
@@ -456,6 +1182,228 @@ export interface operations {
             404: components["responses"]["NotFound"];
         };
     };
+    queryImagingReferences: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                dateFrom?: string;
+                dateTo?: string;
+                facility?: string;
+                limit?: components["parameters"]["Limit"];
+                modality?: string;
+                /** @description `system|value`, or `value` for any system */
+                patient?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagingPage"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    publishImagingReference: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImagingReferenceInput"];
+            };
+        };
+        responses: {
+            /** @description Updated or unchanged */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagingReceipt"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagingReceipt"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+        };
+    };
+    getImagingReference: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImagingReference"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    queryLabReports: {
+        parameters: {
+            query?: {
+                /** @description `system|code`; a report matches when it or one of its observations carries one */
+                code?: string[];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description Performing facility or lab code */
+                facility?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description `system|value` */
+                patient?: string;
+                /** @description Inclusive lower bound of the clinical time (ISO date or date-time) */
+                since?: string;
+                status?: components["schemas"]["ReportStatus"][];
+                /** @description Inclusive upper bound */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabReportPage"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    publishLabReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabReportInput"];
+            };
+        };
+        responses: {
+            /** @description Unchanged or superseded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabReportReceipt"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabReportReceipt"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    getLabReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The report */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LabReport"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getLabReportHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["LabReport"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
     whoAmI: {
         parameters: {
             query?: never;
@@ -476,6 +1424,171 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    searchPatients: {
+        parameters: {
+            query?: {
+                /** @description `YYYY`, `YYYY-MM` or `YYYY-MM-DD` */
+                birthDate?: string;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                family?: string;
+                given?: string;
+                /** @description `system|value`, or `value` for any system */
+                identifier?: string;
+                limit?: components["parameters"]["Limit"];
+                name?: string;
+                sex?: "male" | "female" | "other" | "unknown";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientPage"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    upsertPatient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatientRecordInput"];
+            };
+        };
+        responses: {
+            /** @description Updated (or unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertResult"];
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpsertResult"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    findPatientByIdentifier: {
+        parameters: {
+            query: {
+                /** @description `system|value` */
+                identifier: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The patient */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientRecord"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    crossReferencePatient: {
+        parameters: {
+            query: {
+                /** @description `system|value` */
+                identifier: string;
+                /** @description Only identifiers of these systems */
+                targetSystem?: string[];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The other identifiers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        identifiers: components["schemas"]["PatientIdentifier"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    matchPatients: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Any part of a patient record */
+                    input: {
+                        [key: string]: unknown;
+                    };
+                    limit?: number;
+                    minGrade?: components["schemas"]["MatchGrade"];
+                };
+            };
+        };
+        responses: {
+            /** @description Candidates */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        candidates: components["schemas"]["MatchCandidate"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
         };
     };
 }

@@ -63,6 +63,105 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-25-002-records': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('patients')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('name_words', 'text', (c) => c.notNull())
+        .addColumn('family_folded', 'text', (c) => c.notNull())
+        .addColumn('given_words', 'text', (c) => c.notNull())
+        .addColumn('birth_date', 'text')
+        .addColumn('sex', 'text')
+        .addColumn('owner_facility', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('patients_family')
+        .on('patients')
+        .columns(['family_folded', 'birth_date'])
+        .execute();
+      await db.schema
+        .createTable('patient_identifiers')
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addColumn('patient_id', 'text', (c) => c.notNull().references('patients.id'))
+        .addPrimaryKeyConstraint('patient_identifiers_pk', ['system', 'value'])
+        .execute();
+      await db.schema
+        .createIndex('patient_identifiers_patient')
+        .on('patient_identifiers')
+        .column('patient_id')
+        .execute();
+
+      await db.schema
+        .createTable('lab_reports')
+        .addColumn('row_id', 'text', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('current', 'integer', (c) => c.notNull())
+        .addColumn('facility_code', 'text', (c) => c.notNull())
+        .addColumn('performing_code', 'text')
+        .addColumn('lab_code', 'text')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('clinical_at', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('lab_reports_id_version', ['id', 'version'])
+        .execute();
+      await db.schema
+        .createIndex('lab_reports_current')
+        .on('lab_reports')
+        .columns(['id', 'current'])
+        .execute();
+      await db.schema
+        .createTable('lab_report_patients')
+        .addColumn('record_id', 'text', (c) => c.notNull().references('lab_reports.row_id'))
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      // The hot path: one patient's reports, newest first.
+      await db.schema
+        .createIndex('lab_report_patients_key')
+        .on('lab_report_patients')
+        .columns(['system', 'value', 'record_id'])
+        .execute();
+      await db.schema
+        .createTable('lab_report_codes')
+        .addColumn('record_id', 'text', (c) => c.notNull().references('lab_reports.row_id'))
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('code', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('lab_report_codes_record')
+        .on('lab_report_codes')
+        .columns(['record_id', 'system', 'code'])
+        .execute();
+
+      await db.schema
+        .createTable('imaging_references')
+        .addColumn('study_uid', 'text', (c) => c.primaryKey())
+        .addColumn('facility_code', 'text', (c) => c.notNull())
+        .addColumn('study_date', 'text')
+        .addColumn('modalities', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('imaging_patients')
+        .addColumn('record_id', 'text', (c) => c.notNull().references('imaging_references.study_uid'))
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('imaging_patients_key')
+        .on('imaging_patients')
+        .columns(['system', 'value', 'record_id'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -8,6 +8,75 @@ export interface HubDatabase {
   audit_events: AuditEventTable;
   idempotency_keys: IdempotencyKeyTable;
   settings: SettingTable;
+  patients: PatientTable;
+  patient_identifiers: PatientIdentifierTable;
+  lab_reports: LabReportTable;
+  lab_report_patients: RecordPatientTable;
+  lab_report_codes: LabReportCodeTable;
+  imaging_references: ImagingReferenceTable;
+  imaging_patients: RecordPatientTable;
+}
+
+/** A patient (the document is a `PatientRecord`; search columns are folded copies). */
+export interface PatientTable {
+  id: string;
+  document: string;
+  /** Folded words of the whole name between spaces (` nguyen van an `), for word-prefix search. */
+  name_words: string;
+  family_folded: string;
+  /** Folded middle and given words between spaces. */
+  given_words: string;
+  birth_date: string | null;
+  sex: string | null;
+  /** The facility that registered the patient; only it may change the demographics. */
+  owner_facility: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PatientIdentifierTable {
+  system: string;
+  value: string;
+  patient_id: string;
+}
+
+/** One version of a lab report; `current = 1` marks the version `get` and `query` return. */
+export interface LabReportTable {
+  row_id: string;
+  id: string;
+  version: number;
+  current: number;
+  /** The facility that published it; only it may publish new versions. */
+  facility_code: string;
+  performing_code: string | null;
+  lab_code: string | null;
+  status: string;
+  /** Clinical time as a UTC instant (ISO), '' when unknown — sorts last in descending order. */
+  clinical_at: string;
+  document: string;
+  created_at: string;
+}
+
+export interface RecordPatientTable {
+  record_id: string;
+  system: string;
+  value: string;
+}
+
+export interface LabReportCodeTable {
+  record_id: string;
+  system: string;
+  code: string;
+}
+
+export interface ImagingReferenceTable {
+  study_uid: string;
+  facility_code: string;
+  study_date: string | null;
+  /** Space-separated modalities of the study and its series (` CT SR `). */
+  modalities: string;
+  document: string;
+  updated_at: string;
 }
 
 /** Deployment settings the hub generates once (e.g. the audit key). */

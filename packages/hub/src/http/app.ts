@@ -12,6 +12,9 @@ import type { Logger } from '../logger.js';
 import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
 import { problemOf } from './problem.js';
+import { imagingRoutes } from './routes/imaging.js';
+import { labReportRoutes } from './routes/lab-reports.js';
+import { patientRoutes } from './routes/patients.js';
 
 /** The authenticated caller of a request. */
 export interface Caller {
@@ -59,6 +62,11 @@ const forbidden = (scope: string) =>
 /** Throws 403 unless the caller holds `scope`. */
 export function requireScope(caller: Caller, scope: Scope): void {
   if (!caller.scopes.has(scope) && !caller.scopes.has('admin')) throw forbidden(scope);
+}
+
+/** The publisher a caller acts as (administrators may publish on behalf of the facility a record names). */
+export function publisherOf(caller: Caller): { facilityCode: string; admin: boolean } {
+  return { facilityCode: caller.facilityCode, admin: caller.scopes.has('admin') };
 }
 
 /**
@@ -277,6 +285,11 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     });
     return c.json({ items });
   });
+
+  const deps = { db, audit };
+  patientRoutes(v1, deps);
+  labReportRoutes(v1, deps);
+  imagingRoutes(v1, deps);
 
   app.route('/v1', v1);
   return app;

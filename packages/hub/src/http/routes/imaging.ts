@@ -1,0 +1,69 @@
+import { NotFoundError } from '@lienthong/core';
+import type { Hono } from 'hono';
+import { idempotent, requestFingerprint } from '../../idempotency.js';
+import { getImaging, publishImaging, queryImaging } from '../../records/imaging.js';
+import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { auditRead, type RouteDeps } from './deps.js';
+import { jsonBody, pageParams, tokenParam } from './params.js';
+
+/** Imaging references: publish (idempotent on the study UID), get, query. Reads are audited. */
+export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
+  app.post('/imaging-references', async (c) => {
+    const caller = c.get('caller');
+    requireScope(caller, 'write');
+    const body = await jsonBody(c);
+    const answer = await idempotent(
+      db,
+      {
+        facilityCode: caller.facilityCode,
+        key: c.req.header('idempotency-key'),
+        fingerprint: requestFingerprint('POST', '/v1/imaging-references', JSON.stringify(body)),
+      },
+      async (trx) => {
+        const receipt = await publishImaging(trx, publisherOf(caller), body);
+        return { status: receipt.status === 'created' ? 201 : 200, body: receipt };
+      },
+    );
+    return c.json(answer.body as object, answer.status as 200 | 201);
+  });
+
+  app.get('/imaging-references/:uid', async (c) => {
+    const caller = c.get('caller');
+    requireScope(caller, 'read');
+    const uid = c.req.param('uid');
+    const reference = await getImaging(db, uid);
+    await auditRead(audit, caller, {
+      action: 'read',
+      resourceType: 'ImagingStudy',
+      resourceId: uid,
+      patient: reference?.patient.identifiers[0],
+    });
+    if (!reference)
+      throw new NotFoundError({
+        code: 'IMAGING_STUDY_NOT_FOUND',
+        message: `No imaging study ${uid}.`,
+        messageVi: `Không có ca chụp ${uid}.`,
+      });
+    return c.json(reference);
+  });
+
+  app.get('/imaging-references', async (c) => {
+    const caller = c.get('caller');
+    requireScope(caller, 'read');
+    const q = c.req.query();
+    const patient = tokenParam(q.patient, 'patient', { systemOptional: true });
+    const page = await queryImaging(
+      db,
+      {
+        ...(patient ? { patientIdentifier: patient } : {}),
+        ...(q.modality ? { modality: q.modality } : {}),
+        ...(q.dateFrom ? { dateFrom: q.dateFrom } : {}),
+        ...(q.dateTo ? { dateTo: q.dateTo } : {}),
+        ...(q.facility ? { facility: q.facility } : {}),
+      },
+      pageParams(c),
+    );
+    await auditRead(audit, caller, { action: 'search', resourceType: 'ImagingStudy', patient });
+    return c.json(page);
+  });
+}

@@ -1,0 +1,94 @@
+import { NotFoundError, parseWith } from '@lienthong/core';
+import { REPORT_STATUSES } from '@lienthong/result-exchange';
+import type { Hono } from 'hono';
+import * as z from 'zod';
+import { idempotent, requestFingerprint } from '../../idempotency.js';
+import { getReport, publishReport, queryReports, reportHistory } from '../../records/lab-reports.js';
+import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { auditRead, type RouteDeps } from './deps.js';
+import { jsonBody, pageParams, requiredToken } from './params.js';
+
+const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
+
+const notFound = (id: string) =>
+  new NotFoundError({
+    code: 'LAB_REPORT_NOT_FOUND',
+    message: `No lab report ${id}.`,
+    messageVi: `Không có phiếu kết quả ${id}.`,
+  });
+
+/** Lab reports: idempotent publish (as the caller's facility only), get, history, query. Reads are audited. */
+export function labReportRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
+  app.post('/lab-reports', async (c) => {
+    const caller = c.get('caller');
+    requireScope(caller, 'write');
+    const body = await jsonBody(c);
+    const answer = await idempotent(
+      db,
+      {
+        facilityCode: caller.facilityCode,
+        key: c.req.header('idempotency-key'),
+        fingerprint: requestFingerprint('POST', '/v1/lab-reports', JSON.stringify(body)),
+      },
+      async (trx) => {
+        const receipt = await publishReport(trx, publisherOf(caller), body);
+        return { status: receipt.outcome === 'created' ? 201 : 200, body: receipt };
+      },
+    );
+    return c.json(answer.body as object, answer.status as 200 | 201);
+  });
+
+  app.get('/lab-reports/:id/history', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const id = c.req.param('id');
+    const versions = await reportHistory(db, id);
+    await auditRead(audit, c.get('caller'), {
+      action: 'history',
+      resourceType: 'LabReport',
+      resourceId: id,
+      patient: versions[0]?.patient.identifiers[0],
+    });
+    if (versions.length === 0) throw notFound(id);
+    return c.json({ items: versions });
+  });
+
+  app.get('/lab-reports/:id', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const id = c.req.param('id');
+    const report = await getReport(db, id);
+    await auditRead(audit, c.get('caller'), {
+      action: 'read',
+      resourceType: 'LabReport',
+      resourceId: id,
+      patient: report?.patient.identifiers[0],
+    });
+    if (!report) throw notFound(id);
+    return c.json(report);
+  });
+
+  app.get('/lab-reports', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const q = c.req.query();
+    const patient = q.patient === undefined ? undefined : requiredToken(q.patient, 'patient');
+    const codes = (c.req.queries('code') ?? [])
+      .map((raw) => requiredToken(raw, 'code'))
+      .map((t) => ({ system: t.system, code: t.value }));
+    const filters = parseWith(
+      z.object({
+        since: dateOrDateTime.optional(),
+        until: dateOrDateTime.optional(),
+        facility: z.string().min(1).optional(),
+        status: z.array(z.enum(REPORT_STATUSES)).optional(),
+      }),
+      { since: q.since, until: q.until, facility: q.facility, status: c.req.queries('status') },
+      { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
+    );
+    const page = await queryReports(
+      db,
+      { ...filters, ...(patient ? { patient } : {}), ...(codes.length ? { codes } : {}) },
+      pageParams(c),
+    );
+    await auditRead(audit, c.get('caller'), { action: 'search', resourceType: 'LabReport', patient });
+    return c.json(page);
+  });
+}

@@ -1,0 +1,70 @@
+import { ValidationError } from '@lienthong/core';
+import type { Context } from 'hono';
+
+/** Reads a `system|value` token (`value` alone means any system when `systemOptional`). */
+export function tokenParam(
+  raw: string | undefined,
+  name: string,
+  options: { systemOptional?: boolean } = {},
+): { system?: string; value: string } | undefined {
+  if (raw === undefined) return undefined;
+  const bar = raw.indexOf('|');
+  if (bar < 0) {
+    if (options.systemOptional && raw !== '') return { value: raw };
+  } else if (bar > 0 && bar < raw.length - 1) {
+    return { system: raw.slice(0, bar), value: raw.slice(bar + 1) };
+  } else if (bar === 0 && options.systemOptional && raw.length > 1) {
+    return { value: raw.slice(1) };
+  }
+  throw new ValidationError({
+    code: 'HUB_PARAMETER_INVALID',
+    message: `Query parameter ${name} must be "system|value".`,
+    messageVi: `Tham số ${name} phải có dạng "system|value".`,
+    path: `query.${name}`,
+  });
+}
+
+/** Like {@link tokenParam} but the system is required. */
+export function requiredToken(raw: string | undefined, name: string): { system: string; value: string } {
+  const token = tokenParam(raw, name);
+  if (!token?.system) {
+    throw new ValidationError({
+      code: 'HUB_PARAMETER_MISSING',
+      message: `Query parameter ${name} ("system|value") is required.`,
+      messageVi: `Thiếu tham số ${name} ("system|value").`,
+      path: `query.${name}`,
+    });
+  }
+  return token as { system: string; value: string };
+}
+
+/** `limit` (1–500, default 50) and `cursor` of a paged list. */
+export function pageParams(c: Context): { limit: number; cursor?: string } {
+  const rawLimit = c.req.query('limit');
+  const limit = rawLimit === undefined ? 50 : Number(rawLimit);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+    throw new ValidationError({
+      code: 'HUB_PARAMETER_INVALID',
+      message: 'limit must be an integer from 1 to 500.',
+      messageVi: 'limit phải là số nguyên từ 1 đến 500.',
+      path: 'query.limit',
+    });
+  }
+  const cursor = c.req.query('cursor');
+  return cursor ? { limit, cursor } : { limit };
+}
+
+/** The JSON body, or a typed error when it is not JSON. */
+export async function jsonBody(c: Context): Promise<unknown> {
+  try {
+    return await c.req.json();
+  } catch (cause) {
+    throw new ValidationError({
+      code: 'HUB_BODY_NOT_JSON',
+      message: 'The request body is not valid JSON.',
+      messageVi: 'Nội dung yêu cầu không phải JSON hợp lệ.',
+      path: 'body',
+      cause,
+    });
+  }
+}

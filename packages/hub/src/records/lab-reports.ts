@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { ValidationError } from '@lienthong/core';
+import {
+  checkPublishable,
+  clinicalTime,
+  decidePublish,
+  instantOf,
+  type LabReport,
+  type LabReportQuery,
+  type PublishReceipt,
+} from '@lienthong/result-exchange';
+import { type Kysely, sql } from 'kysely';
+import type { HubDatabase } from '../db/schema.js';
+import {
+  checkOwner,
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  type Publisher,
+  publishingFacility,
+} from './access.js';
+
+const asUtc = (iso: string) => new Date(instantOf(iso)).toISOString();
+
+function badCursor(): ValidationError {
+  return new ValidationError({
+    code: 'HUB_CURSOR_INVALID',
+    message: 'The paging cursor is not valid.',
+    messageVi: 'Con trỏ phân trang không hợp lệ.',
+    path: 'query.cursor',
+  });
+}
+
+/**
+ * Publishes a lab report as `facility` in one transaction: a new report, a retry (unchanged), or a
+ * new version superseding the current one (the old version stays in the history). The decision
+ * rule is the contract's (`decidePublish`), shared with every other provider.
+ */
+export async function publishReport(
+  trx: Kysely<HubDatabase>,
+  publisher: Publisher,
+  input: unknown,
+): Promise<PublishReceipt> {
+  const report = checkPublishable(input);
+  const facility = publishingFacility(publisher, report.performingFacility?.code, 'performingFacility.code');
+  const current = await trx
+    .selectFrom('lab_reports')
+    .select(['row_id', 'version', 'facility_code', 'document'])
+    .where('id', '=', report.id)
+    .where('current', '=', 1)
+    .executeTakeFirst();
+  if (current) checkOwner(publisher, current.facility_code, 'Lab report', report.id);
+  const previous = current ? (JSON.parse(current.document) as LabReport) : undefined;
+  const decision = decidePublish(previous, {
+    ...report,
+    ...(previous?.version ? { version: previous.version } : {}),
+  });
+  if (decision === 'unchanged') return { id: report.id, version: current!.version, outcome: 'unchanged' };
+  const version = (current?.version ?? 0) + 1;
+  if (current)
+    await trx.updateTable('lab_reports').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
+  const rowId = randomUUID();
+  const stored: LabReport = { ...report, version };
+  const time = clinicalTime(stored);
+  await trx
+    .insertInto('lab_reports')
+    .values({
+      row_id: rowId,
+      id: report.id,
+      version,
+      current: 1,
+      facility_code: current?.facility_code ?? facility,
+      performing_code: report.performingFacility?.code ?? null,
+      lab_code: report.lab?.code ?? null,
+      status: report.status,
+      clinical_at: time ? asUtc(time) : '',
+      document: JSON.stringify(stored),
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  const patients = report.patient.identifiers.map((i) => ({
+    record_id: rowId,
+    system: i.system,
+    value: i.value,
+  }));
+  if (patients.length > 0) await trx.insertInto('lab_report_patients').values(patients).execute();
+  const codes = new Map<string, { record_id: string; system: string; code: string }>();
+  for (const c of [...report.codes, ...report.observations.flatMap((o) => o.codes)]) {
+    if (c.system && c.code)
+      codes.set(`${c.system}|${c.code}`, { record_id: rowId, system: c.system, code: c.code });
+  }
+  if (codes.size > 0)
+    await trx
+      .insertInto('lab_report_codes')
+      .values([...codes.values()])
+      .execute();
+  return { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+}
+
+/** The current version of a report. */
+export async function getReport(db: Kysely<HubDatabase>, id: string): Promise<LabReport | undefined> {
+  const row = await db
+    .selectFrom('lab_reports')
+    .select('document')
+    .where('id', '=', id)
+    .where('current', '=', 1)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.document) as LabReport) : undefined;
+}
+
+/** Every version, oldest first. */
+export async function reportHistory(db: Kysely<HubDatabase>, id: string): Promise<LabReport[]> {
+  const rows = await db
+    .selectFrom('lab_reports')
+    .select('document')
+    .where('id', '=', id)
+    .orderBy('version')
+    .execute();
+  return rows.map((r) => JSON.parse(r.document) as LabReport);
+}
+
+/**
+ * Current versions matching the query, newest clinical time first (then by id), one page at a
+ * time with a keyset cursor. A patient query is driven by the (system, value, record) index, so
+ * it stays fast with millions of stored reports.
+ */
+export async function queryReports(
+  db: Kysely<HubDatabase>,
+  query: LabReportQuery,
+  page: { limit: number; cursor?: string },
+): Promise<Page<LabReport>> {
+  const after =
+    page.cursor === undefined
+      ? undefined
+      : (decodeCursor(page.cursor, 2) ??
+        (() => {
+          throw badCursor();
+        })());
+  let q = db
+    .selectFrom('lab_reports as r')
+    .select(['r.id', 'r.clinical_at', 'r.document'])
+    .where('r.current', '=', 1);
+  if (query.patient) {
+    const { system, value } = query.patient;
+    q = q.where(
+      'r.row_id',
+      'in',
+      db
+        .selectFrom('lab_report_patients')
+        .select('record_id')
+        .where('system', '=', system)
+        .where('value', '=', value),
+    );
+  }
+  if (query.codes?.length) {
+    const codes = query.codes;
+    q = q.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('lab_report_codes as c')
+          .select('c.record_id')
+          .whereRef('c.record_id', '=', 'r.row_id')
+          .where((inner) =>
+            inner.or(
+              codes.map((c) => inner.and([inner('c.system', '=', c.system), inner('c.code', '=', c.code)])),
+            ),
+          ),
+      ),
+    );
+  }
+  if (query.status !== undefined) {
+    const statuses = typeof query.status === 'string' ? [query.status] : [...query.status];
+    q = q.where('r.status', 'in', statuses);
+  }
+  if (query.facility) {
+    const f = query.facility;
+    q = q.where((eb) => eb.or([eb('r.performing_code', '=', f), eb('r.lab_code', '=', f)]));
+  }
+  if (query.since) q = q.where('r.clinical_at', '>=', asUtc(query.since));
+  if (query.until) q = q.where('r.clinical_at', '<=', asUtc(query.until)).where('r.clinical_at', '!=', '');
+  if (after) {
+    const [at, id] = after as [string, string];
+    q = q.where((eb) =>
+      eb.or([eb('r.clinical_at', '<', at), eb.and([eb('r.clinical_at', '=', at), eb('r.id', '>', id)])]),
+    );
+  }
+  const rows = await q
+    .orderBy('r.clinical_at', 'desc')
+    .orderBy('r.id')
+    .limit(page.limit + 1)
+    .execute();
+  const items = rows.slice(0, page.limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map((r) => JSON.parse(r.document) as LabReport),
+    nextCursor: rows.length > page.limit && last ? encodeCursor([last.clinical_at, last.id]) : null,
+  };
+}
+
+export { sql };
