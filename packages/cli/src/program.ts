@@ -4,6 +4,7 @@ import { registerDateCommands } from './commands/date.js';
 import { registerHubCommands } from './commands/hub.js';
 import { registerIdCommands } from './commands/id.js';
 import { registerImagingCommands } from './commands/imaging.js';
+import { registerResultsCommands } from './commands/results.js';
 import { registerSystemsCommands } from './commands/systems.js';
 import { registerTextCommands } from './commands/text.js';
 import { type CliIo, EXIT, reportError } from './io.js';
@@ -17,6 +18,7 @@ const COMMAND_GROUPS = [
   registerCatalogueCommands,
   registerIdCommands,
   registerImagingCommands,
+  registerResultsCommands,
   registerHubCommands,
 ];
 

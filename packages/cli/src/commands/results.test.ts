@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CliIo } from '../io.js';
+import { runCli } from '../program.js';
+
+const HL7 = decodeURIComponent(new URL('../../../../../shared/fixtures/real-world/hl7v2/', import.meta.url).pathname);
+const FHIR = decodeURIComponent(new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url).pathname);
+const dir = mkdtempSync(join(tmpdir(), 'lienthong-results-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function capture() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang: 'en' };
+  return { io, out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('lienthong results', () => {
+  it('converts a real HL7 v2 ORU^R01 to a FHIR transaction bundle', async () => {
+    const c = capture();
+    expect(await runCli(['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'fhir'], c.io)).toBe(0);
+    const bundle = JSON.parse(c.out());
+    expect(bundle.type).toBe('transaction');
+    expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'DiagnosticReport')).toHaveLength(2);
+  });
+
+  it('converts FHIR → XML4 (to a file) and the XML4 back to HL7 v2, with --json summaries', async () => {
+    const c = capture();
+    const out = join(dir, 'lipids.xml');
+    // The lipid panel has no MA_LK: XML4 requires one, so the conversion fails with the row and field.
+    expect(await runCli(['results', 'convert', `${FHIR}Bundle-lipids.json`, '--from', 'fhir', '--to', 'xml4', '--out', out], c.io)).toBe(1);
+    expect(c.err()).toContain('XML4_FIELD_REQUIRED (CHI_TIET_CLS[1].MA_LK)');
+    expect(c.err()).toContain('CHI_TIET_CLS[4].MA_LK'); // every row is listed
+
+    const json = join(dir, 'reports.json');
+    const c2 = capture();
+    expect(await runCli(['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'json', '--out', json], c2.io)).toBe(0);
+    const reports = JSON.parse(readFileSync(json, 'utf8'));
+    reports[0].encounterId = 'SYN-LK-1'; // synthetic encounter key so XML4 can be written
+    reports[1].encounterId = 'SYN-LK-1';
+    writeFileSync(json, JSON.stringify(reports));
+    const c3 = capture();
+    expect(await runCli(['results', 'convert', json, '--from', 'json', '--to', 'xml4', '--out', out, '--json'], c3.io)).toBe(0);
+    expect(JSON.parse(c3.out())).toMatchObject({ ok: true, reports: 2, out });
+    const c4 = capture();
+    expect(await runCli(['results', 'convert', out, '--from', 'xml4', '--to', 'hl7', '--patient', 'urn:lienthong:sid:mrn:SYN01|SYN1'], c4.io)).toBe(0);
+    expect(c4.out()).toMatch(/^MSH\|/);
+    expect(c4.out()).toContain('OBX|');
+  });
+
+  it('validate: exit 1 with the exact code and path on bad input', async () => {
+    const bad = join(dir, 'bad.xml');
+    writeFileSync(bad, `<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS><CHI_TIET_CLS><MA_LK>SYN1</MA_LK><MA_CHI_SO>${'1'.repeat(51)}</MA_CHI_SO></CHI_TIET_CLS></DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>`);
+    const c = capture();
+    expect(await runCli(['results', 'validate', bad, '--format', 'xml4'], c.io)).toBe(1);
+    expect(c.err()).toContain('XML4_FIELD_TOO_LONG (CHI_TIET_CLS[1].MA_CHI_SO)');
+    const j = capture();
+    expect(await runCli(['results', 'validate', bad, '--format', 'xml4', '--json'], j.io)).toBe(1);
+    expect(JSON.parse(j.out()).error).toMatchObject({ code: 'XML4_FIELD_TOO_LONG', path: 'CHI_TIET_CLS[1].MA_CHI_SO' });
+    const h = capture();
+    expect(await runCli(['results', 'validate', `${HL7}ORU-R01-01.hl7`, '--format', 'hl7'], h.io)).toBe(0);
+    expect(h.out()).toContain('valid hl7: 1 report(s), 3 observation(s)');
+    expect(h.out()).toContain('HL7_OBX_OUTSIDE_ORDER (OBX[1])');
+  });
+
+  it('reuse: advises on an intended order from a folder of reports', async () => {
+    const folder = mkdtempSync(join(dir, 'reports-'));
+    // SYNTHETIC report: glucose by its published insurance service code, collected 2 days before the order.
+    writeFileSync(
+      join(folder, 'glucose.json'),
+      JSON.stringify({
+        id: 'SYN-R1',
+        patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] },
+        codes: [{ system: 'urn:lienthong:cs:service-code', code: '23.0075.1494' }],
+        status: 'final',
+        lab: { qualityLevel: 4 },
+        specimen: { collectedAt: '2026-06-01T08:00:00+07:00' },
+        observations: [{ codes: [], status: 'final', value: { kind: 'quantity', value: 5.6, unit: 'mmol/L' } }],
+      }),
+    );
+    const c = capture();
+    expect(await runCli(['results', 'reuse', '--order', '23.0075.1494', '--reports', folder, '--at', '2026-06-03T08:00:00+07:00', '--level', '3', '--json'], c.io)).toBe(0);
+    expect(JSON.parse(c.out())).toMatchObject({ reusable: [{ reportId: 'SYN-R1', group: 'biochemistry', ageHours: 48 }], rejected: [] });
+    const late = capture();
+    expect(await runCli(['results', 'reuse', '--order', '23.0075.1494', '--reports', folder, '--at', '2026-09-03T08:00:00+07:00'], late.io)).toBe(0);
+    expect(late.out()).toContain('✗ SYN-R1');
+    expect(late.out()).toContain('Expired for Biochemistry');
+  });
+
+  it('rejects an unknown format as a usage problem', async () => {
+    const c = capture();
+    expect(await runCli(['results', 'validate', `${HL7}LAB-ORU-1.hl7`, '--format', 'pdf'], c.io)).toBe(1);
+    expect(c.err()).toContain('CLI_ARGUMENT_INVALID (--format)');
+  });
+});

@@ -1,0 +1,229 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join } from 'node:path';
+import { isValidationError, ValidationError, type ValidationIssue } from '@lienthong/core';
+import { adviseReuse, DEFAULT_LAB_SYSTEMS, type LabReport, parseLabReport } from '@lienthong/result-exchange';
+import { decodeCv365, encodeCv365 } from '@lienthong/result-exchange/cv365';
+import { fromFhirBundle, toFhirBundle } from '@lienthong/result-exchange/fhir';
+import { decodeOru, encodeOru } from '@lienthong/result-exchange/hl7';
+import { decodeXml4, encodeXml4 } from '@lienthong/result-exchange/xml4';
+import type { Command } from 'commander';
+import { type CliIo, printResult } from '../io.js';
+
+/** Formats the `results` commands read and write. */
+export const RESULT_FORMATS = ['hl7', 'hl7v2', 'xml4', 'fhir', 'cv365', 'json'] as const;
+export type ResultFormat = (typeof RESULT_FORMATS)[number];
+
+function usage(message: string, messageVi: string, path: string): ValidationError {
+  return new ValidationError({ code: 'CLI_ARGUMENT_INVALID', path, message, messageVi });
+}
+
+function checkFormat(value: string, option: string): ResultFormat {
+  if (!(RESULT_FORMATS as readonly string[]).includes(value)) {
+    throw usage(`${option} must be one of ${RESULT_FORMATS.join(', ')}`, `${option} phải là một trong ${RESULT_FORMATS.join(', ')}`, option);
+  }
+  return value as ResultFormat;
+}
+
+function readInput(file: string): string {
+  return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+}
+
+/** Parses `system|value` (a patient identifier given on the command line). */
+function parsePatient(text: string | undefined): LabReport['patient'] | undefined {
+  if (!text) return undefined;
+  const at = text.lastIndexOf('|');
+  if (at <= 0) throw usage('--patient must be system|value', '--patient phải có dạng system|value', '--patient');
+  return { identifiers: [{ system: text.slice(0, at), value: text.slice(at + 1) }] };
+}
+
+/** Decodes a document of any supported format into reports and warnings. */
+export function decodeResults(text: string, format: ResultFormat, options: { patient?: LabReport['patient'] } = {}): { reports: LabReport[]; warnings: ValidationIssue[] } {
+  switch (format) {
+    case 'hl7':
+    case 'hl7v2': {
+      const r = decodeOru(text);
+      return { reports: r.reports, warnings: r.warnings };
+    }
+    case 'xml4':
+      return decodeXml4(text, options.patient ? { patient: options.patient } : {});
+    case 'cv365':
+      return decodeCv365(text, options.patient ? { patient: options.patient } : {});
+    case 'fhir': {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new ValidationError({ code: 'FHIR_NOT_JSON', path: 'Bundle', message: 'The file is not JSON', messageVi: 'Tệp không phải JSON', cause: error });
+      }
+      return fromFhirBundle(json as Parameters<typeof fromFhirBundle>[0]);
+    }
+    case 'json': {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch (error) {
+        throw new ValidationError({ code: 'REPORTS_NOT_JSON', path: '$', message: 'The file is not JSON', messageVi: 'Tệp không phải JSON', cause: error });
+      }
+      const list = Array.isArray(json) ? json : [json];
+      const reports = list.map((item, i) => {
+        const r = parseLabReport(item);
+        if (!r.ok) {
+          throw new ValidationError({
+            code: r.error.code,
+            path: `[${i}].${r.error.path ?? ''}`,
+            message: r.error.message,
+            messageVi: r.error.messageVi,
+            issues: r.error.issues.map((x) => ({ ...x, path: `[${i}].${x.path}` })),
+          });
+        }
+        return r.value;
+      });
+      return { reports, warnings: [] };
+    }
+  }
+}
+
+/** Encodes reports into a format. */
+export function encodeResults(reports: readonly LabReport[], format: ResultFormat): string {
+  switch (format) {
+    case 'hl7':
+    case 'hl7v2':
+      return encodeOru(reports).replace(/\r/g, '\r\n');
+    case 'xml4':
+      return encodeXml4(reports);
+    case 'cv365':
+      return encodeCv365(reports).document;
+    case 'fhir':
+      return JSON.stringify(toFhirBundle(reports), null, 2);
+    case 'json':
+      return JSON.stringify(reports, null, 2);
+  }
+}
+
+/** Guesses the format of a file from its extension and first bytes. */
+export function detectFormat(file: string, text: string): ResultFormat {
+  const head = text.replace(/^\uFEFF/, '').trimStart();
+  if (head.startsWith('MSH')) return 'hl7';
+  if (head.startsWith('<')) return head.includes('<HoSoBenhAn') ? 'cv365' : 'xml4';
+  if (head.includes('"HoSoBenhAn"')) return 'cv365';
+  if (head.includes('"resourceType"')) return 'fhir';
+  if (extname(file) === '.hl7') return 'hl7';
+  return 'json';
+}
+
+function printIssues(io: CliIo, error: unknown): void {
+  if (isValidationError(error)) {
+    for (const issue of error.issues.slice(1)) io.stderr(`lienthong: ${issue.code} (${issue.path}): ${io.lang === 'vi' ? issue.messageVi : issue.message}\n`);
+  }
+}
+
+/** Parses an order code: `system|code`, or a bare code recognised by its shape. */
+export function parseOrderCode(text: string): { system: string; code: string } {
+  const at = text.lastIndexOf('|');
+  if (at > 0) return { system: text.slice(0, at), code: text.slice(at + 1) };
+  if (/^\d{7}$/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.national, code: text };
+  if (/^\d{2}\.\d{4}\.\d{4}/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: text };
+  if (/^\d{1,7}-\d$/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.loinc, code: text };
+  if (/^(?:BS_)?\d{1,2}\.\d{1,4}$/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.technique, code: text };
+  return { system: DEFAULT_LAB_SYSTEMS.local, code: text };
+}
+
+/** `lienthong results convert|validate|reuse`. */
+export function registerResultsCommands(program: Command, io: CliIo): void {
+  const results = program.command('results').description('lab results (kết quả xét nghiệm): convert HL7 v2, XML4, FHIR, CV 365; validate; reuse advice');
+
+  results
+    .command('convert')
+    .description('convert a lab result document between formats')
+    .argument('<file>', 'input file, or - for stdin')
+    .requiredOption('--from <format>', `input format: ${RESULT_FORMATS.join(', ')}`)
+    .requiredOption('--to <format>', `output format: ${RESULT_FORMATS.join(', ')}`)
+    .option('--out <file>', 'write the output to a file instead of stdout')
+    .option('--patient <system|value>', 'patient identifier for formats that carry none (XML4, CV 365)')
+    .option('--json', 'print one JSON document (reports count, warnings, output)')
+    .action((file: string, opts: { from: string; to: string; out?: string; patient?: string; json?: boolean }) => {
+      const from = checkFormat(opts.from, '--from');
+      const to = checkFormat(opts.to, '--to');
+      try {
+        const patient = parsePatient(opts.patient);
+        const decoded = decodeResults(readInput(file), from, patient ? { patient } : {});
+        const output = encodeResults(decoded.reports, to);
+        if (opts.out) writeFileSync(opts.out, output);
+        for (const w of decoded.warnings) io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
+        printResult(io, opts.json === true, { ok: true, from, to, reports: decoded.reports.length, warnings: decoded.warnings, ...(opts.out ? { out: opts.out } : { output }) }, () =>
+          opts.out ? `${decoded.reports.length} report(s) written to ${opts.out}` : output.replace(/\n$/, ''),
+        );
+      } catch (error) {
+        if (opts.json !== true) printIssues(io, error);
+        throw error;
+      }
+    });
+
+  results
+    .command('validate')
+    .description('check a lab result document; exit 1 with the code and path of every problem')
+    .argument('<file>', 'input file, or - for stdin')
+    .requiredOption('--format <format>', `format: ${RESULT_FORMATS.join(', ')}`)
+    .option('--json', 'print JSON')
+    .action((file: string, opts: { format: string; json?: boolean }) => {
+      const format = checkFormat(opts.format, '--format');
+      try {
+        const decoded = decodeResults(readInput(file), format);
+        printResult(io, opts.json === true, { ok: true, format, reports: decoded.reports.length, observations: decoded.reports.reduce((n, r) => n + r.observations.length, 0), warnings: decoded.warnings }, () =>
+          [
+            `valid ${format}: ${decoded.reports.length} report(s), ${decoded.reports.reduce((n, r) => n + r.observations.length, 0)} observation(s)`,
+            ...decoded.warnings.map((w) => `  warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}`),
+          ].join('\n'),
+        );
+      } catch (error) {
+        if (opts.json !== true) printIssues(io, error);
+        throw error;
+      }
+    });
+
+  results
+    .command('reuse')
+    .description('advise whether an intended test can reuse a recent result (draft circular 08/2026 policy)')
+    .requiredOption('--order <code>', 'ordered test: national (7 digits), service code (23.0075.1494), LOINC, or system|code')
+    .requiredOption('--reports <file-or-dir>', 'the patient’s reports (any supported format; a folder is read file by file)')
+    .option('--at <iso>', 'order time (default now)')
+    .option('--patient <system|value>', 'patient identifier (default: the identifiers in the reports)')
+    .option('--level <n>', "requesting lab's quality level 1-5")
+    .option('--specimen <code>', 'required specimen type code')
+    .option('--json', 'print JSON')
+    .action((opts: { order: string; reports: string; at?: string; patient?: string; level?: string; specimen?: string; json?: boolean }) => {
+      const files = statSync(opts.reports).isDirectory()
+        ? readdirSync(opts.reports)
+            .sort()
+            .map((f) => join(opts.reports, f))
+            .filter((f) => statSync(f).isFile())
+        : [opts.reports];
+      const patientOpt = parsePatient(opts.patient);
+      const reports: LabReport[] = [];
+      for (const f of files) {
+        const text = readFileSync(f, 'utf8');
+        reports.push(...decodeResults(text, detectFormat(f, text), patientOpt ? { patient: patientOpt } : {}).reports);
+      }
+      const level = opts.level === undefined ? undefined : Number(opts.level);
+      if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 5)) throw usage('--level must be 1-5', '--level phải từ 1 đến 5', '--level');
+      const patient = patientOpt?.identifiers ?? reports.flatMap((r) => r.patient.identifiers);
+      const advice = adviseReuse(
+        {
+          code: parseOrderCode(opts.order),
+          patient,
+          at: opts.at ?? new Date().toISOString(),
+          ...(level !== undefined ? { requesterLabLevel: level } : {}),
+          ...(opts.specimen ? { specimenType: opts.specimen } : {}),
+        },
+        reports,
+      );
+      const msg = (r: { message: string; messageVi: string }) => (io.lang === 'vi' ? r.messageVi : io.lang === 'en' ? r.message : `${r.messageVi} / ${r.message}`);
+      printResult(io, opts.json === true, advice, () =>
+        [
+          `${advice.reusable.length} reusable, ${advice.rejected.length} rejected (policy ${advice.policyId})`,
+          ...advice.reusable.map((c) => `  ✓ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`),
+          ...advice.rejected.map((c) => `  ✗ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`),
+        ].join('\n'),
+      );
+    });
+}
