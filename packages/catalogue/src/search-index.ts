@@ -38,6 +38,8 @@ const EXACT = 1;
 const PREFIX = 0.7;
 const TYPO = 0.6;
 const MAX_PREFIX_TERMS = 32;
+/** Completions considered when the typed word is itself a word (they weigh less than it anyway). */
+const MAX_COMPLETIONS_OF_WORD = 8;
 /** Terms in more documents than this get a membership bitmap (built on first need). */
 const COMMON_TERM = 512;
 
@@ -111,7 +113,7 @@ export class SearchIndex {
     return member;
   }
 
-  private prefixTerms(token: string, out: number[]): void {
+  private prefixTerms(token: string, out: number[], max: number): void {
     let lo = 0;
     let hi = this.sortedTerms.length;
     while (lo < hi) {
@@ -119,7 +121,7 @@ export class SearchIndex {
       if (this.sortedTerms[mid]! < token) lo = mid + 1;
       else hi = mid;
     }
-    for (let i = lo, taken = 0; i < this.sortedTerms.length && taken < MAX_PREFIX_TERMS; i++) {
+    for (let i = lo, taken = 0; i < this.sortedTerms.length && taken < max; i++) {
       const term = this.sortedTerms[i]!;
       if (!term.startsWith(token)) break;
       if (term.length > token.length) {
@@ -178,7 +180,13 @@ export class SearchIndex {
     // Expand every token first, then walk the cheapest tokens first: once rarer words have produced
     // candidates, a very common word (e.g. "phau", "thuat") is checked only against those candidates
     // through a membership bitmap instead of walking its thousands of postings.
-    const plans: { variants: number[]; weights: number[]; cost: number; exact: boolean }[] = [];
+    const plans: {
+      variants: number[];
+      weights: number[];
+      cost: number;
+      exact: boolean;
+      exactTerm: number;
+    }[] = [];
     // Candidates may be restricted only after a word found verbatim: a misspelt word never narrows them.
     let restrict = false;
     for (let k = 0; k < tokens.length; k++) {
@@ -191,9 +199,10 @@ export class SearchIndex {
         weights.push(EXACT);
       }
       const isLast = k === tokens.length - 1;
-      if (token.length >= 2 && (isLast || exact === undefined)) {
+      // Complete the last word while typing (a known two-letter word is not expanded: too many completions).
+      if (token.length >= 2 && (exact === undefined || (isLast && token.length >= 3))) {
         const start = variants.length;
-        this.prefixTerms(token, variants);
+        this.prefixTerms(token, variants, exact === undefined ? MAX_PREFIX_TERMS : MAX_COMPLETIONS_OF_WORD);
         for (let i = start; i < variants.length; i++) weights.push(PREFIX);
       }
       if (exact === undefined && token.length >= 4) {
@@ -211,16 +220,16 @@ export class SearchIndex {
         weights[v] = term === exact ? w : Math.min(w, cap);
         cost += this.postings[term]!.length;
       }
-      plans.push({ variants, weights, cost, exact: exact !== undefined });
+      plans.push({ variants, weights, cost, exact: exact !== undefined, exactTerm: exact ?? -1 });
     }
     plans.sort((a, b) => a.cost - b.cost);
-    for (const { variants, weights, exact } of plans) {
+    for (const { variants, weights, exact, exactTerm } of plans) {
       const stamp = ++this.tokenStamp;
       for (let v = 0; v < variants.length; v++) {
         const term = variants[v]!;
         const w = weights[v]!;
         const list = this.postings[term]!;
-        if (restrict && list.length > COMMON_TERM && touchedCount * 2 < list.length) {
+        if (restrict && list.length > COMMON_TERM && touchedCount < list.length) {
           const member = this.membership(term);
           for (let t = 0; t < touchedCount; t++) {
             const doc = touched[t]!;
@@ -237,9 +246,12 @@ export class SearchIndex {
           }
           continue;
         }
+        // After a verbatim word, completions and typo variants only score existing candidates.
+        const addNew = !restrict || term === exactTerm;
         for (let i = 0; i < list.length; i++) {
           const doc = list[i]!;
           if (epochOf[doc] !== epoch) {
+            if (!addNew) continue;
             epochOf[doc] = epoch;
             score[doc] = 0;
             matched[doc] = 0;
