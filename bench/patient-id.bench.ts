@@ -90,23 +90,25 @@ export default defineBench({
   ],
   facts() {
     const agree = ids.filter((id) => isCitizenId(id) === regexValidator(id)).length;
-    const time = (f: () => void, rounds = 200) => {
+    // Five timed windows; the best and the median are reported (the machine may be shared).
+    const time = (f: () => void, rounds = 100) => {
       f();
-      const t = performance.now();
-      for (let i = 0; i < rounds; i++) f();
-      return (rounds * N) / ((performance.now() - t) / 1000);
+      const rates: number[] = [];
+      for (let w = 0; w < 5; w++) {
+        const t = performance.now();
+        for (let i = 0; i < rounds; i++) f();
+        rates.push((rounds * N) / ((performance.now() - t) / 1000));
+      }
+      rates.sort((x, y) => x - y);
+      return `best ${Math.round(rates[4]!).toLocaleString('en-US')}, median ${Math.round(rates[2]!).toLocaleString('en-US')}`;
     };
     return {
-      'isCitizenId validations/s (target ≥ 5,000,000)': Math.round(
-        time(() => {
-          for (const id of ids) isCitizenId(id);
-        }),
-      ),
-      'parseCitizenId parses/s': Math.round(
-        time(() => {
-          for (const id of ids) parseCitizenId(id);
-        }),
-      ),
+      'isCitizenId validations/s (target ≥ 5,000,000)': time(() => {
+        for (const id of ids) isCitizenId(id);
+      }),
+      'parseCitizenId parses/s': time(() => {
+        for (const id of ids) parseCitizenId(id);
+      }),
       'valid share of the input': `${ids.filter(isCitizenId).length} / ${N}`,
       'verdicts equal to regex + province Set': `${agree} / ${N} (differences: birth years in the future)`,
     };
