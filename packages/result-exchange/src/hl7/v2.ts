@@ -91,20 +91,34 @@ export interface Segment {
   line: number;
 }
 
+/** Segments whose fields the ORU^R01 decoder reads; others are kept by name only. */
+const READ = new Set(['MSH', 'PID', 'PV1', 'ORC', 'OBR', 'OBX', 'NTE', 'SPM']);
+
 /** Splits message text into segments (BOM stripped; CR, LF or CRLF separators). */
-export function splitSegments(text: string, d: Delimiters): Segment[] {
+export function splitSegments(text: string, d: Delimiters, read: ReadonlySet<string> = READ): Segment[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const counts = new Map<string, number>();
   const segments: Segment[] = [];
-  const lines = body.split(/\r\n|\n|\r/);
+  const lines = body.includes('\n') ? body.split('\n') : body.split('\r');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.trim() === '') continue;
-    const raw = line.split(d.field);
-    const name = raw[0]!.trim();
+    let line = lines[i]!;
+    if (line.includes('\r')) {
+      // CRLF, or CR inside an LF-separated file: both separate segments.
+      const parts = line.split('\r');
+      line = parts[0]!;
+      if (parts.length > 1 && parts.slice(1).some((p) => p !== '')) lines.splice(i + 1, 0, ...parts.slice(1));
+    }
+    if (line.length === 0 || line.trim() === '') continue;
+    const sep = line.indexOf(d.field);
+    const name = (sep < 0 ? line : line.slice(0, sep)).trim();
     const n = (counts.get(name) ?? 0) + 1;
     counts.set(name, n);
-    const fields = name === 'MSH' ? ['MSH', d.field, ...raw.slice(1)] : raw;
+    let fields: string[];
+    if (!read.has(name)) fields = [name];
+    else {
+      const raw = line.split(d.field);
+      fields = name === 'MSH' ? ['MSH', d.field, ...raw.slice(1)] : raw;
+    }
     segments.push({ name, fields, path: `${name}[${n}]`, line: i + 1 });
   }
   return segments;
@@ -135,8 +149,9 @@ export function parseTimestamp(raw: string, defaultOffset: string): string | und
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
-  const check = new Date(Date.UTC(Number(y), month - 1, day));
-  if (check.getUTCMonth() !== month - 1) return null;
+  const year = Number(y);
+  const dim = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  if (day > dim) return null;
   if (h === undefined) {
     if (off !== undefined) return null;
     return `${y}-${mo}-${d}`;
