@@ -1,9 +1,11 @@
 import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
+import { describeCrashDurability } from '../test/crash-behaviour.js';
 import { postgresDatabase } from '../test/databases.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
+import { describeHubSecurity } from '../test/security-behaviour.js';
 
 const pgUrl = serviceUrl('LIENTHONG_PG_URL');
 
@@ -11,4 +13,6 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubBehaviour('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeIdempotency('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubProviderConformance('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeHubSecurity('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

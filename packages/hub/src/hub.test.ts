@@ -2,7 +2,9 @@ import { sqliteDatabase } from '../test/databases.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
+import { describeHubSecurity } from '../test/security-behaviour.js';
 
 describeHubBehaviour('SQLite (embedded)', sqliteDatabase);
 describeIdempotency('SQLite (embedded)', sqliteDatabase);
 describeHubProviderConformance('SQLite (embedded)', sqliteDatabase);
+describeHubSecurity('SQLite (embedded)', sqliteDatabase);
