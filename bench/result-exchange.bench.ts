@@ -32,11 +32,15 @@ let observationJson = '';
 let xml4 = '';
 let xml4Reports: ReturnType<typeof decodeXml4>['reports'] = [];
 let ajvValidate: (v: unknown) => boolean = () => false;
-const WRONG = { ...JSON.parse(readFileSync(new URL('fhir-r4/Observation-f001.json', fixtures), 'utf8')), status: 'bogus' };
+const WRONG = {
+  ...JSON.parse(readFileSync(new URL('fhir-r4/Observation-f001.json', fixtures), 'utf8')),
+  status: 'bogus',
+};
 
 const ours = (text: string) => {
   let n = 0;
-  for (const r of decodeOru(text).reports) for (const o of r.observations) n += (o.codes[0]?.code.length ?? 0) + (o.value ? 1 : 0);
+  for (const r of decodeOru(text).reports)
+    for (const o of r.observations) n += (o.codes[0]?.code.length ?? 0) + (o.value ? 1 : 0);
   return n;
 };
 const plainSplit = (text: string) => {
@@ -52,14 +56,20 @@ const withHl7parser = (text: string) => {
   let n = 0;
   const obx = hl7parser.create(text).get('OBX');
   obx.forEach((seg) => {
-    n += (seg.get(3).get(1).toString() ?? '').length + (seg.get(5).toString() ? 1 : 0) + (seg.get(6).toString() ?? '').length * 0;
+    n +=
+      (seg.get(3).get(1).toString() ?? '').length +
+      (seg.get(5).toString() ? 1 : 0) +
+      (seg.get(6).toString() ?? '').length * 0;
   });
   return n;
 };
 const withMedplum = (text: string) => {
   let n = 0;
   for (const seg of Hl7Message.parse(text).getAllSegments('OBX')) {
-    n += seg.getComponent(3, 1).length + (seg.getField(5)?.toString() ? 1 : 0) + seg.getComponent(6, 1).length * 0;
+    n +=
+      seg.getComponent(3, 1).length +
+      (seg.getField(5)?.toString() ? 1 : 0) +
+      seg.getComponent(6, 1).length * 0;
   }
   return n;
 };
@@ -69,7 +79,10 @@ const withHl7Standard = (text: string) => {
   let n = 0;
   for (const seg of msg.getSegments('OBX')) {
     const code = seg.get('OBX.3.1');
-    n += (typeof code === 'string' ? code.length : 0) + (seg.get('OBX.5') ? 1 : 0) + 0 * String(seg.get('OBX.6.1') ?? '').length;
+    n +=
+      (typeof code === 'string' ? code.length : 0) +
+      (seg.get('OBX.5') ? 1 : 0) +
+      0 * String(seg.get('OBX.6.1') ?? '').length;
   }
   return n;
 };
@@ -103,7 +116,8 @@ export default defineBench({
     messages = ['LAB-ORU-1.hl7', 'ORU-R01-01.hl7', 'ORU-multiline-short.hl7'].map((f) => read(`hl7v2/${f}`));
     normalised = messages.map((m) => m.replace(/^\uFEFF/, '').replace(/\r\n|\n/g, '\r'));
     observationJson = read('fhir-r4/Observation-f001.json');
-    for (const f of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) indexStructureDefinitionBundle(readJson(f) as Bundle);
+    for (const f of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'])
+      indexStructureDefinitionBundle(readJson(f) as Bundle);
     // The official R4 schema (fixtures/real-world/fhir-r4/fhir.schema.json).
     const schema = JSON.parse(read('fhir-r4/fhir.schema.json')) as Record<string, unknown>;
     const ajv = new Ajv({ strict: false, allErrors: false });
@@ -115,21 +129,59 @@ export default defineBench({
     xml4Reports = decodeXml4(xml4).reports;
   },
   cases: () => [
-    { group: 'ORU^R01 ×3, read every OBX', library: '@lienthong/result-exchange decodeOru', ours: true, fn: () => messages.map(ours) },
-    { group: 'ORU^R01 ×3, read every OBX', library: 'plain split on separators (floor)', fn: () => normalised.map(plainSplit) },
-    { group: 'ORU^R01 ×3, read every OBX', library: 'hl7parser 1.0', fn: () => normalised.map(withHl7parser) },
-    { group: 'ORU^R01 ×3, read every OBX', library: '@medplum/core 4.5 Hl7Message', fn: () => normalised.map(withMedplum) },
-    { group: 'ORU^R01 ×3, read every OBX', library: 'hl7-standard 1.0', fn: () => normalised.map(withHl7Standard) },
+    {
+      group: 'ORU^R01 ×3, read every OBX',
+      library: '@lienthong/result-exchange decodeOru',
+      ours: true,
+      fn: () => messages.map(ours),
+    },
+    {
+      group: 'ORU^R01 ×3, read every OBX',
+      library: 'plain split on separators (floor)',
+      fn: () => normalised.map(plainSplit),
+    },
+    {
+      group: 'ORU^R01 ×3, read every OBX',
+      library: 'hl7parser 1.0',
+      fn: () => normalised.map(withHl7parser),
+    },
+    {
+      group: 'ORU^R01 ×3, read every OBX',
+      library: '@medplum/core 4.5 Hl7Message',
+      fn: () => normalised.map(withMedplum),
+    },
+    {
+      group: 'ORU^R01 ×3, read every OBX',
+      library: 'hl7-standard 1.0',
+      fn: () => normalised.map(withHl7Standard),
+    },
     {
       group: 'lab Observation: decode + validate (Observation-f001)',
       library: '@lienthong/result-exchange fromFhirObservation + zod',
       ours: true,
       fn: () => labObservationSchema.parse(fromFhirObservation(JSON.parse(observationJson) as Observation)),
     },
-    { group: 'lab Observation: decode + validate (Observation-f001)', library: 'JSON.parse only (floor)', fn: () => JSON.parse(observationJson) },
-    { group: 'lab Observation: decode + validate (Observation-f001)', library: 'ajv 8 on fhir.schema.json Observation', fn: () => ajvValidate(JSON.parse(observationJson)) },
-    { group: 'lab Observation: decode + validate (Observation-f001)', library: '@medplum/core 4.5 validateResource', fn: () => validateResource(JSON.parse(observationJson)) },
-    { group: 'XML4 100 rows', library: 'decodeXml4 (fast-xml-parser + rules)', ours: true, fn: () => decodeXml4(xml4) },
+    {
+      group: 'lab Observation: decode + validate (Observation-f001)',
+      library: 'JSON.parse only (floor)',
+      fn: () => JSON.parse(observationJson),
+    },
+    {
+      group: 'lab Observation: decode + validate (Observation-f001)',
+      library: 'ajv 8 on fhir.schema.json Observation',
+      fn: () => ajvValidate(JSON.parse(observationJson)),
+    },
+    {
+      group: 'lab Observation: decode + validate (Observation-f001)',
+      library: '@medplum/core 4.5 validateResource',
+      fn: () => validateResource(JSON.parse(observationJson)),
+    },
+    {
+      group: 'XML4 100 rows',
+      library: 'decodeXml4 (fast-xml-parser + rules)',
+      ours: true,
+      fn: () => decodeXml4(xml4),
+    },
     { group: 'XML4 100 rows', library: 'encodeXml4', fn: () => encodeXml4(xml4Reports) },
   ],
   facts() {
@@ -141,8 +193,17 @@ export default defineBench({
       medplumBogus = 'rejected';
     }
     return {
-      'OBX read per message (ours on the raw files)': messages.map((m) => decodeOru(m).reports.reduce((n, r) => n + r.observations.length, 0)).join(', '),
-      'OBX checksum ours/floor/hl7parser/medplum/hl7-standard (hl7parser get("OBX") stops at the first OBR group; ours skips OBX outside an OBR)': [messages.map(ours).join(','), agree(plainSplit), agree(withHl7parser), agree(withMedplum), agree(withHl7Standard)].join(' | '),
+      'OBX read per message (ours on the raw files)': messages
+        .map((m) => decodeOru(m).reports.reduce((n, r) => n + r.observations.length, 0))
+        .join(', '),
+      'OBX checksum ours/floor/hl7parser/medplum/hl7-standard (hl7parser get("OBX") stops at the first OBR group; ours skips OBX outside an OBR)':
+        [
+          messages.map(ours).join(','),
+          agree(plainSplit),
+          agree(withHl7parser),
+          agree(withMedplum),
+          agree(withHl7Standard),
+        ].join(' | '),
       'alternatives on the raw files (BOM, LF)': [
         ['hl7parser', withHl7parser],
         ['medplum', withMedplum],

@@ -6,7 +6,12 @@
  */
 import type { LabReport, ResultExchange } from '@lienthong/result-exchange';
 import { expect } from 'vitest';
-import { type CaseContext, defineContractSuite, type RunOptions, runContractSuite } from './contract-suite.js';
+import {
+  type CaseContext,
+  defineContractSuite,
+  type RunOptions,
+  runContractSuite,
+} from './contract-suite.js';
 
 const SERVICE = 'urn:lienthong:cs:service-code';
 const LOINC = 'http://loinc.org';
@@ -87,8 +92,13 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
         const r = report(ctx);
         const key = `SYN-key-${ctx.runId}-${seq}`;
         const first = await x.publish(r, { idempotencyKey: key });
-        expect(await x.publish(r, { idempotencyKey: key })).toMatchObject({ id: r.id, version: first.version });
-        await expect(x.publish(report(ctx), { idempotencyKey: key })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+        expect(await x.publish(r, { idempotencyKey: key })).toMatchObject({
+          id: r.id,
+          version: first.version,
+        });
+        await expect(x.publish(report(ctx), { idempotencyKey: key })).rejects.toMatchObject({
+          code: 'IDEMPOTENCY_KEY_REUSED',
+        });
       },
     },
     {
@@ -100,7 +110,14 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
         const corrected: LabReport = {
           ...r,
           status: 'corrected',
-          observations: [{ ...r.observations[0]!, status: 'corrected', value: { kind: 'quantity', value: 7.1, unit: 'mmol/L', originalUnit: 'mmol/L' }, interpretation: ['H'] }],
+          observations: [
+            {
+              ...r.observations[0]!,
+              status: 'corrected',
+              value: { kind: 'quantity', value: 7.1, unit: 'mmol/L', originalUnit: 'mmol/L' },
+              interpretation: ['H'],
+            },
+          ],
         };
         expect(await x.publish(corrected)).toEqual({ id: r.id, version: 2, outcome: 'superseded' });
         const now = await x.get(r.id);
@@ -118,7 +135,9 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
       async run(x, ctx) {
         const r = report(ctx);
         await x.publish(r);
-        await expect(x.publish({ ...r, conclusion: 'changed silently' })).rejects.toMatchObject({ code: 'REPORT_CONFLICT' });
+        await expect(x.publish({ ...r, conclusion: 'changed silently' })).rejects.toMatchObject({
+          code: 'REPORT_CONFLICT',
+        });
         expect((await x.get(r.id))?.conclusion).toBeUndefined();
       },
     },
@@ -127,7 +146,10 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
       requires: ['write'],
       async run(x, ctx) {
         const noPatient = report(ctx, { patient: { identifiers: [] } });
-        await expect(x.publish(noPatient)).rejects.toMatchObject({ code: 'REPORT_PATIENT_MISSING', path: 'patient.identifiers' });
+        await expect(x.publish(noPatient)).rejects.toMatchObject({
+          code: 'REPORT_PATIENT_MISSING',
+          path: 'patient.identifiers',
+        });
         const bad = { ...report(ctx), status: 'bogus' } as unknown as LabReport;
         await expect(x.publish(bad)).rejects.toMatchObject({ code: 'LAB_REPORT_INVALID', path: 'status' });
         expect(await x.get(noPatient.id)).toBeUndefined();
@@ -151,10 +173,14 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
         });
         const other = report(ctx); // another patient
         for (const r of [glucose, cbc, other]) await x.publish(r);
-        const ids = async (q: Parameters<ResultExchange['query']>[0]) => (await collect(x.query(q))).map((r) => r.id);
+        const ids = async (q: Parameters<ResultExchange['query']>[0]) =>
+          (await collect(x.query(q))).map((r) => r.id);
         expect(await ids({ patient })).toEqual([glucose.id, cbc.id]); // newest first
         expect(await ids({ patient, codes: [{ system: SERVICE, code: '22.0120.1370' }] })).toEqual([cbc.id]);
-        expect(await ids({ patient, codes: [{ system: LOINC, code: '15074-8' }] })).toEqual([glucose.id, cbc.id]);
+        expect(await ids({ patient, codes: [{ system: LOINC, code: '15074-8' }] })).toEqual([
+          glucose.id,
+          cbc.id,
+        ]);
         expect(await ids({ patient, since: '2026-02-15T00:00:00+07:00' })).toEqual([glucose.id]);
         expect(await ids({ patient, until: '2026-02-15T00:00:00+07:00' })).toEqual([cbc.id]);
         expect(await ids({ patient, facility: 'SYN02' })).toEqual([cbc.id]);
@@ -170,7 +196,11 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
         const published: string[] = [];
         for (let day = 1; day <= 5; day++) {
           const at = `2026-01-0${day}T08:00:00+07:00`;
-          const r = report(ctx, { patient: { identifiers: [patient] }, specimen: { collectedAt: at }, effectiveAt: at });
+          const r = report(ctx, {
+            patient: { identifiers: [patient] },
+            specimen: { collectedAt: at },
+            effectiveAt: at,
+          });
           await x.publish(r);
           published.push(r.id);
         }
@@ -185,8 +215,12 @@ export const resultExchangeSuite = defineContractSuite<ResultExchange>({
         const controller = new AbortController();
         controller.abort();
         const r = report(ctx);
-        await expect(x.publish(r, { signal: controller.signal })).rejects.toMatchObject({ code: expect.any(String) });
-        await expect(x.get(r.id, { signal: controller.signal })).rejects.toMatchObject({ code: expect.any(String) });
+        await expect(x.publish(r, { signal: controller.signal })).rejects.toMatchObject({
+          code: expect.any(String),
+        });
+        await expect(x.get(r.id, { signal: controller.signal })).rejects.toMatchObject({
+          code: expect.any(String),
+        });
       },
     },
   ],

@@ -38,11 +38,17 @@ export interface ResultExchange {
    * `registered`/`preliminary`) becomes a new version and the previous one stays in `history`.
    * A changed `final` report without correction status is refused (`REPORT_CONFLICT`).
    */
-  publish(report: LabReport, options?: { idempotencyKey?: string; signal?: AbortSignal }): Promise<PublishReceipt>;
+  publish(
+    report: LabReport,
+    options?: { idempotencyKey?: string; signal?: AbortSignal },
+  ): Promise<PublishReceipt>;
   /** The current version of a report, or `undefined`. */
   get(id: string, options?: { signal?: AbortSignal }): Promise<LabReport | undefined>;
   /** Current versions of matching reports, newest clinical time first, fetched page by page. */
-  query(query: LabReportQuery, options?: { pageSize?: number; signal?: AbortSignal }): AsyncIterable<LabReport>;
+  query(
+    query: LabReportQuery,
+    options?: { pageSize?: number; signal?: AbortSignal },
+  ): AsyncIterable<LabReport>;
   /** Every version of a report, oldest first (empty when unknown). */
   history(id: string): Promise<LabReport[]>;
 }
@@ -52,7 +58,10 @@ export function checkPublishable(report: unknown): LabReport {
   const parsed = labReportSchema.safeParse(report);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
-    const path = first.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+    const path = first.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+      .join('')
+      .replace(/^\./, '');
     throw new ValidationError({
       code: 'LAB_REPORT_INVALID',
       path,
@@ -90,10 +99,16 @@ function stableJson(value: unknown): string {
 }
 
 /** What to do with a publish, given the current version (shared by every provider). */
-export function decidePublish(current: LabReport | undefined, next: LabReport): 'create' | 'unchanged' | 'supersede' {
+export function decidePublish(
+  current: LabReport | undefined,
+  next: LabReport,
+): 'create' | 'unchanged' | 'supersede' {
   if (!current) return 'create';
   if (contentKey(current) === contentKey(next)) return 'unchanged';
-  if (['amended', 'corrected', 'cancelled'].includes(next.status) || ['registered', 'preliminary'].includes(current.status)) {
+  if (
+    ['amended', 'corrected', 'cancelled'].includes(next.status) ||
+    ['registered', 'preliminary'].includes(current.status)
+  ) {
     return 'supersede';
   }
   throw new ConflictError({
@@ -136,7 +151,13 @@ export function instantOf(iso: string): number {
 
 /** Whether a report matches a query (used by the memory provider and as a client-side filter). */
 export function matchesQuery(report: LabReport, query: LabReportQuery): boolean {
-  if (query.patient && !report.patient.identifiers.some((i) => i.system === query.patient!.system && i.value === query.patient!.value)) return false;
+  if (
+    query.patient &&
+    !report.patient.identifiers.some(
+      (i) => i.system === query.patient!.system && i.value === query.patient!.value,
+    )
+  )
+    return false;
   if (query.codes?.length) {
     const all = [...report.codes, ...report.observations.flatMap((o) => o.codes)];
     if (!query.codes.some((q) => all.some((c) => c.system === q.system && c.code === q.code))) return false;
@@ -145,7 +166,12 @@ export function matchesQuery(report: LabReport, query: LabReportQuery): boolean 
     const list = typeof query.status === 'string' ? [query.status] : query.status;
     if (!list.includes(report.status)) return false;
   }
-  if (query.facility && report.performingFacility?.code !== query.facility && report.lab?.code !== query.facility) return false;
+  if (
+    query.facility &&
+    report.performingFacility?.code !== query.facility &&
+    report.lab?.code !== query.facility
+  )
+    return false;
   if (query.since || query.until) {
     const t = clinicalTime(report);
     if (!t) return false;

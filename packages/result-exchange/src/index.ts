@@ -23,11 +23,11 @@ export {
   type Facility,
   type LabCoding,
   type LabObservation,
+  type Laboratory,
   type LabQuantity,
   type LabReport,
   type LabReportInput,
   type LabValue,
-  type Laboratory,
   labCodingSchema,
   labDateTime,
   labObservationSchema,
@@ -42,15 +42,6 @@ export {
   type Signer,
   type Specimen,
 } from './model.js';
-export {
-  type CodeKind,
-  codeKind,
-  createLabSystems,
-  DEFAULT_LAB_SYSTEMS,
-  isRecognisedCode,
-  type LabSystems,
-} from './systems.js';
-export { COMMON_UNIT_SYNONYMS, createUnitNormaliser, normaliseUnit, type UnitNormaliser } from './units.js';
 export {
   type AdviseOptions,
   adviseReuse,
@@ -68,4 +59,13 @@ export {
   reuseDecisionSchema,
   reuseGroupOf,
 } from './reuse.js';
+export {
+  type CodeKind,
+  codeKind,
+  createLabSystems,
+  DEFAULT_LAB_SYSTEMS,
+  isRecognisedCode,
+  type LabSystems,
+} from './systems.js';
 export { buildTrend, type Trend, type TrendOptions, type TrendPoint } from './trends.js';
+export { COMMON_UNIT_SYNONYMS, createUnitNormaliser, normaliseUnit, type UnitNormaliser } from './units.js';

@@ -43,8 +43,13 @@ export interface ReusePolicy {
   codeValidity?: readonly { system: string; code: string; hours: number }[];
   /** Statuses whose results may be reused. */
   reusableStatuses: readonly ReportStatus[];
-  /** Lab quality levels: `higher-or-same` = a lab accepts results of labs at its level or above (QĐ 2429: 1 lowest … 5 highest). */
+  /** Lab quality levels: `higher-or-same` = a lab accepts results of labs at its level or above. */
   levelRule: 'higher-or-same';
+  /**
+   * Which number is the highest level. We read QĐ 2429/2017 as mức 1 (lowest) … mức 5 (highest):
+   * `ascending`. Use `descending` if your reading of the text differs.
+   */
+  levelOrder: 'ascending' | 'descending';
   /** Interpretation codes that make a microbiology result positive. */
   positiveInterpretations: readonly string[];
 }
@@ -55,9 +60,25 @@ export const DRAFT_2026_REUSE_POLICY: ReusePolicy = Object.freeze<ReusePolicy>({
   source:
     'Draft circular on recognising paraclinical results (08/2026, not yet issued); lab quality levels QĐ 2429/QĐ-BYT (2017). Chapter numbers: TT 23/2024 PL01 and insurance service codes (22 hematology, 23 biochemistry, 24 microbiology).',
   groups: [
-    { id: 'hematology', name: { en: 'Hematology', vi: 'Huyết học' }, range: { minHours: 24, maxHours: 7 * 24 }, validityHours: 7 * 24 },
-    { id: 'biochemistry', name: { en: 'Biochemistry', vi: 'Hóa sinh' }, range: { minHours: 24, maxHours: 60 * 24 }, validityHours: 60 * 24 },
-    { id: 'microbiology', name: { en: 'Microbiology', vi: 'Vi sinh' }, range: { minHours: 48, maxHours: 30 * 24 }, validityHours: 30 * 24, positiveOnly: true },
+    {
+      id: 'hematology',
+      name: { en: 'Hematology', vi: 'Huyết học' },
+      range: { minHours: 24, maxHours: 7 * 24 },
+      validityHours: 7 * 24,
+    },
+    {
+      id: 'biochemistry',
+      name: { en: 'Biochemistry', vi: 'Hóa sinh' },
+      range: { minHours: 24, maxHours: 60 * 24 },
+      validityHours: 60 * 24,
+    },
+    {
+      id: 'microbiology',
+      name: { en: 'Microbiology', vi: 'Vi sinh' },
+      range: { minHours: 48, maxHours: 30 * 24 },
+      validityHours: 30 * 24,
+      positiveOnly: true,
+    },
   ],
   assignments: [
     { group: 'hematology', serviceCodeChapter: '22', techniqueChapter: '22' },
@@ -66,6 +87,7 @@ export const DRAFT_2026_REUSE_POLICY: ReusePolicy = Object.freeze<ReusePolicy>({
   ],
   reusableStatuses: ['final', 'amended', 'corrected'],
   levelRule: 'higher-or-same',
+  levelOrder: 'ascending',
   positiveInterpretations: ['POS', 'DET', 'A', 'AA'],
 });
 
@@ -131,16 +153,28 @@ export interface AdviseOptions {
   sameTest?: (ordered: { system: string; code: string }, carried: LabCoding) => boolean;
 }
 
-const r = (code: ReuseReasonCode, message: string, messageVi: string): ReuseReason => ({ code, message, messageVi });
+const r = (code: ReuseReasonCode, message: string, messageVi: string): ReuseReason => ({
+  code,
+  message,
+  messageVi,
+});
 
-function chapterOf(code: { system: string; code: string }, systems: LabSystems): { service?: string; technique?: string } {
+function chapterOf(
+  code: { system: string; code: string },
+  systems: LabSystems,
+): { service?: string; technique?: string } {
   if (code.system === systems.serviceCode) return { service: /^(\d{2})\./.exec(code.code)?.[1] };
-  if (code.system === systems.technique) return { technique: /^(?:BS_)?(\d{1,2})\./.exec(code.code)?.[1]?.padStart(2, '0') };
+  if (code.system === systems.technique)
+    return { technique: /^(?:BS_)?(\d{1,2})\./.exec(code.code)?.[1]?.padStart(2, '0') };
   return {};
 }
 
 /** The policy group of a code, or undefined. */
-export function reuseGroupOf(code: { system: string; code: string }, policy: ReusePolicy = DRAFT_2026_REUSE_POLICY, systems: LabSystems = DEFAULT_LAB_SYSTEMS): ReuseGroup | undefined {
+export function reuseGroupOf(
+  code: { system: string; code: string },
+  policy: ReusePolicy = DRAFT_2026_REUSE_POLICY,
+  systems: LabSystems = DEFAULT_LAB_SYSTEMS,
+): ReuseGroup | undefined {
   const ch = chapterOf(code, systems);
   const a = policy.assignments.find(
     (x) =>
@@ -157,13 +191,21 @@ const fmtH = (h: number) => (h % 24 === 0 ? `${h / 24} d` : `${Math.round(h * 10
  * Advises on an intended order: every report of the patient that carries the ordered code is a
  * candidate; each is either reusable (with the reasons) or rejected (with every reason).
  */
-export function adviseReuse(order: IntendedOrder, reports: readonly LabReport[], options: AdviseOptions = {}): ReuseAdvice {
+export function adviseReuse(
+  order: IntendedOrder,
+  reports: readonly LabReport[],
+  options: AdviseOptions = {},
+): ReuseAdvice {
   const policy = options.policy ?? DRAFT_2026_REUSE_POLICY;
   const systems = { ...DEFAULT_LAB_SYSTEMS, ...options.systems };
   const same = options.sameTest ?? ((a, b) => a.system === b.system && a.code === b.code);
   const at = instantOf(order.at);
-  const samePatient = (rep: LabReport) => rep.patient.identifiers.some((i) => order.patient.some((p) => p.system === i.system && p.value === i.value));
-  const carries = (rep: LabReport) => [...rep.codes, ...rep.observations.flatMap((o) => o.codes)].some((c) => same(order.code, c));
+  const samePatient = (rep: LabReport) =>
+    rep.patient.identifiers.some((i) =>
+      order.patient.some((p) => p.system === i.system && p.value === i.value),
+    );
+  const carries = (rep: LabReport) =>
+    [...rep.codes, ...rep.observations.flatMap((o) => o.codes)].some((c) => same(order.code, c));
   const candidates = reports.filter((rep) => samePatient(rep) && carries(rep));
   // Latest version per report id: older versions are superseded, never reused.
   const latest = new Map<string, LabReport>();
@@ -183,42 +225,139 @@ export function adviseReuse(order: IntendedOrder, reports: readonly LabReport[],
       reasons: [],
     };
     if (latest.get(rep.id) !== rep) {
-      rejected.push({ ...base, reasons: [r('SUPERSEDED', 'A later version of this report exists', 'Phiếu này đã có phiên bản mới hơn')] });
+      rejected.push({
+        ...base,
+        reasons: [
+          r('SUPERSEDED', 'A later version of this report exists', 'Phiếu này đã có phiên bản mới hơn'),
+        ],
+      });
       continue;
     }
-    const group = reuseGroupOf(order.code, policy, systems) ?? [...rep.codes, ...rep.observations.flatMap((o) => o.codes)].map((c) => reuseGroupOf(c, policy, systems)).find(Boolean);
+    const group =
+      reuseGroupOf(order.code, policy, systems) ??
+      [...rep.codes, ...rep.observations.flatMap((o) => o.codes)]
+        .map((c) => reuseGroupOf(c, policy, systems))
+        .find(Boolean);
     const bad: ReuseReason[] = [];
     const good: ReuseReason[] = [];
     if (group) base.group = group.id;
-    else bad.push(r('NO_POLICY_GROUP', 'The reuse policy assigns no group (window) to this test', 'Chính sách sử dụng lại chưa xếp xét nghiệm này vào nhóm nào'));
+    else
+      bad.push(
+        r(
+          'NO_POLICY_GROUP',
+          'The reuse policy assigns no group (window) to this test',
+          'Chính sách sử dụng lại chưa xếp xét nghiệm này vào nhóm nào',
+        ),
+      );
     if (!policy.reusableStatuses.includes(rep.status)) {
-      bad.push(r('NOT_FINAL', `Report status is ${rep.status}, not final`, `Phiếu ở trạng thái ${rep.status}, chưa phải kết quả cuối cùng`));
+      bad.push(
+        r(
+          'NOT_FINAL',
+          `Report status is ${rep.status}, not final`,
+          `Phiếu ở trạng thái ${rep.status}, chưa phải kết quả cuối cùng`,
+        ),
+      );
     } else if (rep.status !== 'final') {
-      good.push(r('CORRECTED_VERSION', `The current (${rep.status}) version is the one considered`, `Xét trên phiên bản hiện hành (${rep.status})`));
+      good.push(
+        r(
+          'CORRECTED_VERSION',
+          `The current (${rep.status}) version is the one considered`,
+          `Xét trên phiên bản hiện hành (${rep.status})`,
+        ),
+      );
     }
-    if (!collectedAt) bad.push(r('NO_CLINICAL_TIME', 'The report has no collection, effective or issue time', 'Phiếu không có thời điểm lấy mẫu, thực hiện hoặc trả kết quả'));
+    if (!collectedAt)
+      bad.push(
+        r(
+          'NO_CLINICAL_TIME',
+          'The report has no collection, effective or issue time',
+          'Phiếu không có thời điểm lấy mẫu, thực hiện hoặc trả kết quả',
+        ),
+      );
     else if (group) {
       const ageHours = (at - instantOf(collectedAt)) / 3_600_000;
       base.ageHours = Math.round(ageHours * 100) / 100;
-      const limit = policy.codeValidity?.find((c) => c.system === order.code.system && c.code === order.code.code)?.hours ?? group.validityHours;
-      if (ageHours < 0) bad.push(r('NOT_YET_COLLECTED', 'The sample was collected after the order time', 'Mẫu được lấy sau thời điểm chỉ định'));
-      else if (ageHours > limit) bad.push(r('EXPIRED', `Expired for ${group.name.en}: ${fmtH(ageHours)} old, valid ${fmtH(limit)}`, `Hết hạn với nhóm ${group.name.vi}: đã ${fmtH(ageHours)}, hiệu lực ${fmtH(limit)}`));
-      else good.push(r('WITHIN_WINDOW', `${fmtH(ageHours)} old, within ${fmtH(limit)} for ${group.name.en}`, `Đã ${fmtH(ageHours)}, trong thời hạn ${fmtH(limit)} của nhóm ${group.name.vi}`));
+      const limit =
+        policy.codeValidity?.find((c) => c.system === order.code.system && c.code === order.code.code)
+          ?.hours ?? group.validityHours;
+      if (ageHours < 0)
+        bad.push(
+          r(
+            'NOT_YET_COLLECTED',
+            'The sample was collected after the order time',
+            'Mẫu được lấy sau thời điểm chỉ định',
+          ),
+        );
+      else if (ageHours > limit)
+        bad.push(
+          r(
+            'EXPIRED',
+            `Expired for ${group.name.en}: ${fmtH(ageHours)} old, valid ${fmtH(limit)}`,
+            `Hết hạn với nhóm ${group.name.vi}: đã ${fmtH(ageHours)}, hiệu lực ${fmtH(limit)}`,
+          ),
+        );
+      else
+        good.push(
+          r(
+            'WITHIN_WINDOW',
+            `${fmtH(ageHours)} old, within ${fmtH(limit)} for ${group.name.en}`,
+            `Đã ${fmtH(ageHours)}, trong thời hạn ${fmtH(limit)} của nhóm ${group.name.vi}`,
+          ),
+        );
     }
     if (order.requesterLabLevel !== undefined) {
       const level = rep.lab?.qualityLevel;
-      if (level === undefined) bad.push(r('LAB_LEVEL_UNKNOWN', "The performing lab's quality level is unknown", 'Không rõ mức chất lượng của phòng xét nghiệm thực hiện'));
-      else if (level < order.requesterLabLevel) bad.push(r('LAB_LEVEL_BELOW_REQUESTER', `Lab quality level ${level} is below the requester's level ${order.requesterLabLevel}`, `Phòng xét nghiệm mức ${level} thấp hơn mức ${order.requesterLabLevel} của nơi chỉ định`));
-      else good.push(r('LAB_LEVEL_RECOGNISED', `Lab quality level ${level} ≥ requester's level ${order.requesterLabLevel}`, `Phòng xét nghiệm mức ${level} ≥ mức ${order.requesterLabLevel} của nơi chỉ định`));
+      if (level === undefined)
+        bad.push(
+          r(
+            'LAB_LEVEL_UNKNOWN',
+            "The performing lab's quality level is unknown",
+            'Không rõ mức chất lượng của phòng xét nghiệm thực hiện',
+          ),
+        );
+      else if (
+        policy.levelOrder === 'descending' ? level > order.requesterLabLevel : level < order.requesterLabLevel
+      )
+        bad.push(
+          r(
+            'LAB_LEVEL_BELOW_REQUESTER',
+            `Lab quality level ${level} is below the requester's level ${order.requesterLabLevel}`,
+            `Phòng xét nghiệm mức ${level} thấp hơn mức ${order.requesterLabLevel} của nơi chỉ định`,
+          ),
+        );
+      else
+        good.push(
+          r(
+            'LAB_LEVEL_RECOGNISED',
+            `Lab quality level ${level} is at or above the requester's level ${order.requesterLabLevel}`,
+            `Phòng xét nghiệm mức ${level} ngang hoặc cao hơn mức ${order.requesterLabLevel} của nơi chỉ định`,
+          ),
+        );
     }
     if (group?.positiveOnly) {
-      const positive = rep.observations.some((o) => o.interpretation?.some((i) => policy.positiveInterpretations.includes(i)));
-      if (positive) good.push(r('POSITIVE_MICROBIOLOGY', 'Positive microbiology result', 'Kết quả vi sinh dương tính'));
-      else bad.push(r('NEGATIVE_MICROBIOLOGY', `Only positive ${group.name.en.toLowerCase()} results may be reused`, `Chỉ kết quả ${group.name.vi.toLowerCase()} dương tính mới được sử dụng lại`));
+      const positive = rep.observations.some((o) =>
+        o.interpretation?.some((i) => policy.positiveInterpretations.includes(i)),
+      );
+      if (positive)
+        good.push(r('POSITIVE_MICROBIOLOGY', 'Positive microbiology result', 'Kết quả vi sinh dương tính'));
+      else
+        bad.push(
+          r(
+            'NEGATIVE_MICROBIOLOGY',
+            `Only positive ${group.name.en.toLowerCase()} results may be reused`,
+            `Chỉ kết quả ${group.name.vi.toLowerCase()} dương tính mới được sử dụng lại`,
+          ),
+        );
     }
     const sType = rep.specimen?.type?.code;
     if (order.specimenType && sType && sType !== order.specimenType) {
-      bad.push(r('SPECIMEN_MISMATCH', `Specimen ${sType} differs from the required ${order.specimenType}`, `Bệnh phẩm ${sType} khác loại yêu cầu ${order.specimenType}`));
+      bad.push(
+        r(
+          'SPECIMEN_MISMATCH',
+          `Specimen ${sType} differs from the required ${order.specimenType}`,
+          `Bệnh phẩm ${sType} khác loại yêu cầu ${order.specimenType}`,
+        ),
+      );
     }
     if (bad.length) rejected.push({ ...base, reasons: bad });
     else reusable.push({ ...base, reasons: good });
@@ -230,7 +369,11 @@ export function adviseReuse(order: IntendedOrder, reports: readonly LabReport[],
 /** A recorded decision: reuse a result, or order again (with the doctor's reason when a reusable result existed). */
 export const reuseDecisionSchema = z.object({
   policyId: z.string().min(1),
-  order: z.object({ code: z.object({ system: z.string().min(1), code: z.string().min(1) }), patient: z.array(identifierSchema), at: isoDateTime }),
+  order: z.object({
+    code: z.object({ system: z.string().min(1), code: z.string().min(1) }),
+    patient: z.array(identifierSchema),
+    at: isoDateTime,
+  }),
   action: z.enum(['reuse', 'reorder']),
   reportId: z.string().min(1).optional(),
   /** The reusable candidates the doctor was shown. */
@@ -247,7 +390,13 @@ export type ReuseDecision = z.infer<typeof reuseDecisionSchema>;
  */
 export function recordReuseDecision(
   advice: ReuseAdvice,
-  decision: { action: 'reuse' | 'reorder'; reportId?: string; reason?: string; decidedBy?: string; decidedAt: string },
+  decision: {
+    action: 'reuse' | 'reorder';
+    reportId?: string;
+    reason?: string;
+    decidedBy?: string;
+    decidedAt: string;
+  },
 ): ReuseDecision {
   const offered = advice.reusable.map((c) => c.reportId);
   const reason = decision.reason?.trim();
@@ -261,7 +410,12 @@ export function recordReuseDecision(
   }
   if (decision.action === 'reuse') {
     if (!decision.reportId) {
-      throw new ValidationError({ code: 'REUSE_REPORT_REQUIRED', path: 'reportId', message: 'Say which report is reused', messageVi: 'Cần chỉ rõ phiếu kết quả được sử dụng lại' });
+      throw new ValidationError({
+        code: 'REUSE_REPORT_REQUIRED',
+        path: 'reportId',
+        message: 'Say which report is reused',
+        messageVi: 'Cần chỉ rõ phiếu kết quả được sử dụng lại',
+      });
     }
     if (!offered.includes(decision.reportId) && !reason) {
       throw new ValidationError({

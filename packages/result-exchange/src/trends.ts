@@ -51,7 +51,12 @@ export function buildTrend(reports: readonly LabReport[], options: TrendOptions)
   const convert = (v: number, from: string | undefined) => {
     if (!from) return undefined;
     if (from === options.unit) return v;
-    const r = convertUnit(v, from, options.unit, options.molarMass === undefined ? {} : { molarMass: options.molarMass });
+    const r = convertUnit(
+      v,
+      from,
+      options.unit,
+      options.molarMass === undefined ? {} : { molarMass: options.molarMass },
+    );
     return r.ok ? r.value : undefined;
   };
   for (const r of latest.values()) {
@@ -70,7 +75,10 @@ export function buildTrend(reports: readonly LabReport[], options: TrendOptions)
       }
       const value = convert(o.value.value, o.value.unit);
       if (value === undefined) {
-        skipped.push({ reportId: r.id, reason: `cannot convert ${o.value.unit ?? o.value.originalUnit ?? '(no unit)'} to ${options.unit}` });
+        skipped.push({
+          reportId: r.id,
+          reason: `cannot convert ${o.value.unit ?? o.value.originalUnit ?? '(no unit)'} to ${options.unit}`,
+        });
         continue;
       }
       const rr = o.referenceRange?.find((x) => x.low !== undefined || x.high !== undefined);
@@ -82,12 +90,21 @@ export function buildTrend(reports: readonly LabReport[], options: TrendOptions)
         value,
         ...(o.value.comparator ? { comparator: o.value.comparator } : {}),
         sourceValue: o.value.value,
-        ...(o.value.originalUnit ?? o.value.unit ? { sourceUnit: (o.value.originalUnit ?? o.value.unit)! } : {}),
+        ...((o.value.originalUnit ?? o.value.unit)
+          ? { sourceUnit: (o.value.originalUnit ?? o.value.unit)! }
+          : {}),
         reportId: r.id,
         ...(r.version !== undefined ? { version: r.version } : {}),
         status: o.status,
         ...(r.lab ? { lab: r.lab } : r.performingFacility ? { lab: r.performingFacility } : {}),
-        ...(low !== undefined || high !== undefined ? { referenceRange: { ...(low !== undefined ? { low } : {}), ...(high !== undefined ? { high } : {}) } } : {}),
+        ...(low !== undefined || high !== undefined
+          ? {
+              referenceRange: {
+                ...(low !== undefined ? { low } : {}),
+                ...(high !== undefined ? { high } : {}),
+              },
+            }
+          : {}),
         ...(o.interpretation ? { interpretation: o.interpretation } : {}),
       });
     }

@@ -103,13 +103,11 @@ export const arbValue: fc.Arbitrary<LabValue> = fc.oneof(
   ),
   fc.record({ kind: fc.constant('text' as const), text: arbText(60) }),
   fc.tuple(qty, num).map(([n, d]) => ({ kind: 'ratio' as const, numerator: n, denominator: { value: d } })),
-  fc
-    .tuple(num, num, unitPair)
-    .map(([a, b, u]) => ({
-      kind: 'range' as const,
-      low: { value: Math.min(a, b), ...u },
-      high: { value: Math.max(a, b), ...u },
-    })),
+  fc.tuple(num, num, unitPair).map(([a, b, u]) => ({
+    kind: 'range' as const,
+    low: { value: Math.min(a, b), ...u },
+    high: { value: Math.max(a, b), ...u },
+  })),
 );
 
 const statuses = ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled'] as const;

@@ -5,8 +5,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
 import { runCli } from '../program.js';
 
-const HL7 = decodeURIComponent(new URL('../../../../../shared/fixtures/real-world/hl7v2/', import.meta.url).pathname);
-const FHIR = decodeURIComponent(new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url).pathname);
+const HL7 = decodeURIComponent(
+  new URL('../../../../../shared/fixtures/real-world/hl7v2/', import.meta.url).pathname,
+);
+const FHIR = decodeURIComponent(
+  new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url).pathname,
+);
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-results-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -20,45 +24,87 @@ function capture() {
 describe('lienthong results', () => {
   it('converts a real HL7 v2 ORU^R01 to a FHIR transaction bundle', async () => {
     const c = capture();
-    expect(await runCli(['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'fhir'], c.io)).toBe(0);
+    expect(
+      await runCli(['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'fhir'], c.io),
+    ).toBe(0);
     const bundle = JSON.parse(c.out());
     expect(bundle.type).toBe('transaction');
-    expect(bundle.entry.filter((e: { resource: { resourceType: string } }) => e.resource.resourceType === 'DiagnosticReport')).toHaveLength(2);
+    expect(
+      bundle.entry.filter(
+        (e: { resource: { resourceType: string } }) => e.resource.resourceType === 'DiagnosticReport',
+      ),
+    ).toHaveLength(2);
   });
 
   it('converts FHIR → XML4 (to a file) and the XML4 back to HL7 v2, with --json summaries', async () => {
     const c = capture();
     const out = join(dir, 'lipids.xml');
     // The lipid panel has no MA_LK: XML4 requires one, so the conversion fails with the row and field.
-    expect(await runCli(['results', 'convert', `${FHIR}Bundle-lipids.json`, '--from', 'fhir', '--to', 'xml4', '--out', out], c.io)).toBe(1);
+    expect(
+      await runCli(
+        ['results', 'convert', `${FHIR}Bundle-lipids.json`, '--from', 'fhir', '--to', 'xml4', '--out', out],
+        c.io,
+      ),
+    ).toBe(1);
     expect(c.err()).toContain('XML4_FIELD_REQUIRED (CHI_TIET_CLS[1].MA_LK)');
     expect(c.err()).toContain('CHI_TIET_CLS[4].MA_LK'); // every row is listed
 
     const json = join(dir, 'reports.json');
     const c2 = capture();
-    expect(await runCli(['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'json', '--out', json], c2.io)).toBe(0);
+    expect(
+      await runCli(
+        ['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'json', '--out', json],
+        c2.io,
+      ),
+    ).toBe(0);
     const reports = JSON.parse(readFileSync(json, 'utf8'));
     reports[0].encounterId = 'SYN-LK-1'; // synthetic encounter key so XML4 can be written
     reports[1].encounterId = 'SYN-LK-1';
     writeFileSync(json, JSON.stringify(reports));
     const c3 = capture();
-    expect(await runCli(['results', 'convert', json, '--from', 'json', '--to', 'xml4', '--out', out, '--json'], c3.io)).toBe(0);
+    expect(
+      await runCli(
+        ['results', 'convert', json, '--from', 'json', '--to', 'xml4', '--out', out, '--json'],
+        c3.io,
+      ),
+    ).toBe(0);
     expect(JSON.parse(c3.out())).toMatchObject({ ok: true, reports: 2, out });
     const c4 = capture();
-    expect(await runCli(['results', 'convert', out, '--from', 'xml4', '--to', 'hl7', '--patient', 'urn:lienthong:sid:mrn:SYN01|SYN1'], c4.io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'results',
+          'convert',
+          out,
+          '--from',
+          'xml4',
+          '--to',
+          'hl7',
+          '--patient',
+          'urn:lienthong:sid:mrn:SYN01|SYN1',
+        ],
+        c4.io,
+      ),
+    ).toBe(0);
     expect(c4.out()).toMatch(/^MSH\|/);
     expect(c4.out()).toContain('OBX|');
   });
 
   it('validate: exit 1 with the exact code and path on bad input', async () => {
     const bad = join(dir, 'bad.xml');
-    writeFileSync(bad, `<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS><CHI_TIET_CLS><MA_LK>SYN1</MA_LK><MA_CHI_SO>${'1'.repeat(51)}</MA_CHI_SO></CHI_TIET_CLS></DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>`);
+    writeFileSync(
+      bad,
+      `<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS><CHI_TIET_CLS><MA_LK>SYN1</MA_LK><MA_CHI_SO>${'1'.repeat(51)}</MA_CHI_SO></CHI_TIET_CLS></DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>`,
+    );
     const c = capture();
     expect(await runCli(['results', 'validate', bad, '--format', 'xml4'], c.io)).toBe(1);
     expect(c.err()).toContain('XML4_FIELD_TOO_LONG (CHI_TIET_CLS[1].MA_CHI_SO)');
     const j = capture();
     expect(await runCli(['results', 'validate', bad, '--format', 'xml4', '--json'], j.io)).toBe(1);
-    expect(JSON.parse(j.out()).error).toMatchObject({ code: 'XML4_FIELD_TOO_LONG', path: 'CHI_TIET_CLS[1].MA_CHI_SO' });
+    expect(JSON.parse(j.out()).error).toMatchObject({
+      code: 'XML4_FIELD_TOO_LONG',
+      path: 'CHI_TIET_CLS[1].MA_CHI_SO',
+    });
     const h = capture();
     expect(await runCli(['results', 'validate', `${HL7}ORU-R01-01.hl7`, '--format', 'hl7'], h.io)).toBe(0);
     expect(h.out()).toContain('valid hl7: 1 report(s), 3 observation(s)');
@@ -77,14 +123,50 @@ describe('lienthong results', () => {
         status: 'final',
         lab: { qualityLevel: 4 },
         specimen: { collectedAt: '2026-06-01T08:00:00+07:00' },
-        observations: [{ codes: [], status: 'final', value: { kind: 'quantity', value: 5.6, unit: 'mmol/L' } }],
+        observations: [
+          { codes: [], status: 'final', value: { kind: 'quantity', value: 5.6, unit: 'mmol/L' } },
+        ],
       }),
     );
     const c = capture();
-    expect(await runCli(['results', 'reuse', '--order', '23.0075.1494', '--reports', folder, '--at', '2026-06-03T08:00:00+07:00', '--level', '3', '--json'], c.io)).toBe(0);
-    expect(JSON.parse(c.out())).toMatchObject({ reusable: [{ reportId: 'SYN-R1', group: 'biochemistry', ageHours: 48 }], rejected: [] });
+    expect(
+      await runCli(
+        [
+          'results',
+          'reuse',
+          '--order',
+          '23.0075.1494',
+          '--reports',
+          folder,
+          '--at',
+          '2026-06-03T08:00:00+07:00',
+          '--level',
+          '3',
+          '--json',
+        ],
+        c.io,
+      ),
+    ).toBe(0);
+    expect(JSON.parse(c.out())).toMatchObject({
+      reusable: [{ reportId: 'SYN-R1', group: 'biochemistry', ageHours: 48 }],
+      rejected: [],
+    });
     const late = capture();
-    expect(await runCli(['results', 'reuse', '--order', '23.0075.1494', '--reports', folder, '--at', '2026-09-03T08:00:00+07:00'], late.io)).toBe(0);
+    expect(
+      await runCli(
+        [
+          'results',
+          'reuse',
+          '--order',
+          '23.0075.1494',
+          '--reports',
+          folder,
+          '--at',
+          '2026-09-03T08:00:00+07:00',
+        ],
+        late.io,
+      ),
+    ).toBe(0);
     expect(late.out()).toContain('✗ SYN-R1');
     expect(late.out()).toContain('Expired for Biochemistry');
   });

@@ -19,7 +19,11 @@ function usage(message: string, messageVi: string, path: string): ValidationErro
 
 function checkFormat(value: string, option: string): ResultFormat {
   if (!(RESULT_FORMATS as readonly string[]).includes(value)) {
-    throw usage(`${option} must be one of ${RESULT_FORMATS.join(', ')}`, `${option} phải là một trong ${RESULT_FORMATS.join(', ')}`, option);
+    throw usage(
+      `${option} must be one of ${RESULT_FORMATS.join(', ')}`,
+      `${option} phải là một trong ${RESULT_FORMATS.join(', ')}`,
+      option,
+    );
   }
   return value as ResultFormat;
 }
@@ -32,12 +36,17 @@ function readInput(file: string): string {
 function parsePatient(text: string | undefined): LabReport['patient'] | undefined {
   if (!text) return undefined;
   const at = text.lastIndexOf('|');
-  if (at <= 0) throw usage('--patient must be system|value', '--patient phải có dạng system|value', '--patient');
+  if (at <= 0)
+    throw usage('--patient must be system|value', '--patient phải có dạng system|value', '--patient');
   return { identifiers: [{ system: text.slice(0, at), value: text.slice(at + 1) }] };
 }
 
 /** Decodes a document of any supported format into reports and warnings. */
-export function decodeResults(text: string, format: ResultFormat, options: { patient?: LabReport['patient'] } = {}): { reports: LabReport[]; warnings: ValidationIssue[] } {
+export function decodeResults(
+  text: string,
+  format: ResultFormat,
+  options: { patient?: LabReport['patient'] } = {},
+): { reports: LabReport[]; warnings: ValidationIssue[] } {
   switch (format) {
     case 'hl7':
     case 'hl7v2': {
@@ -53,7 +62,13 @@ export function decodeResults(text: string, format: ResultFormat, options: { pat
       try {
         json = JSON.parse(text);
       } catch (error) {
-        throw new ValidationError({ code: 'FHIR_NOT_JSON', path: 'Bundle', message: 'The file is not JSON', messageVi: 'Tệp không phải JSON', cause: error });
+        throw new ValidationError({
+          code: 'FHIR_NOT_JSON',
+          path: 'Bundle',
+          message: 'The file is not JSON',
+          messageVi: 'Tệp không phải JSON',
+          cause: error,
+        });
       }
       return fromFhirBundle(json as Parameters<typeof fromFhirBundle>[0]);
     }
@@ -62,7 +77,13 @@ export function decodeResults(text: string, format: ResultFormat, options: { pat
       try {
         json = JSON.parse(text);
       } catch (error) {
-        throw new ValidationError({ code: 'REPORTS_NOT_JSON', path: '$', message: 'The file is not JSON', messageVi: 'Tệp không phải JSON', cause: error });
+        throw new ValidationError({
+          code: 'REPORTS_NOT_JSON',
+          path: '$',
+          message: 'The file is not JSON',
+          messageVi: 'Tệp không phải JSON',
+          cause: error,
+        });
       }
       const list = Array.isArray(json) ? json : [json];
       const reports = list.map((item, i) => {
@@ -113,7 +134,10 @@ export function detectFormat(file: string, text: string): ResultFormat {
 
 function printIssues(io: CliIo, error: unknown): void {
   if (isValidationError(error)) {
-    for (const issue of error.issues.slice(1)) io.stderr(`lienthong: ${issue.code} (${issue.path}): ${io.lang === 'vi' ? issue.messageVi : issue.message}\n`);
+    for (const issue of error.issues.slice(1))
+      io.stderr(
+        `lienthong: ${issue.code} (${issue.path}): ${io.lang === 'vi' ? issue.messageVi : issue.message}\n`,
+      );
   }
 }
 
@@ -130,7 +154,11 @@ export function parseOrderCode(text: string): { system: string; code: string } {
 
 /** `lienthong results convert|validate|reuse`. */
 export function registerResultsCommands(program: Command, io: CliIo): void {
-  const results = program.command('results').description('lab results (kết quả xét nghiệm): convert HL7 v2, XML4, FHIR, CV 365; validate; reuse advice');
+  const results = program
+    .command('results')
+    .description(
+      'lab results (kết quả xét nghiệm): convert HL7 v2, XML4, FHIR, CV 365; validate; reuse advice',
+    );
 
   results
     .command('convert')
@@ -141,23 +169,39 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--patient <system|value>', 'patient identifier for formats that carry none (XML4, CV 365)')
     .option('--json', 'print one JSON document (reports count, warnings, output)')
-    .action((file: string, opts: { from: string; to: string; out?: string; patient?: string; json?: boolean }) => {
-      const from = checkFormat(opts.from, '--from');
-      const to = checkFormat(opts.to, '--to');
-      try {
-        const patient = parsePatient(opts.patient);
-        const decoded = decodeResults(readInput(file), from, patient ? { patient } : {});
-        const output = encodeResults(decoded.reports, to);
-        if (opts.out) writeFileSync(opts.out, output);
-        for (const w of decoded.warnings) io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
-        printResult(io, opts.json === true, { ok: true, from, to, reports: decoded.reports.length, warnings: decoded.warnings, ...(opts.out ? { out: opts.out } : { output }) }, () =>
-          opts.out ? `${decoded.reports.length} report(s) written to ${opts.out}` : output.replace(/\n$/, ''),
-        );
-      } catch (error) {
-        if (opts.json !== true) printIssues(io, error);
-        throw error;
-      }
-    });
+    .action(
+      (file: string, opts: { from: string; to: string; out?: string; patient?: string; json?: boolean }) => {
+        const from = checkFormat(opts.from, '--from');
+        const to = checkFormat(opts.to, '--to');
+        try {
+          const patient = parsePatient(opts.patient);
+          const decoded = decodeResults(readInput(file), from, patient ? { patient } : {});
+          const output = encodeResults(decoded.reports, to);
+          if (opts.out) writeFileSync(opts.out, output);
+          for (const w of decoded.warnings)
+            io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
+          printResult(
+            io,
+            opts.json === true,
+            {
+              ok: true,
+              from,
+              to,
+              reports: decoded.reports.length,
+              warnings: decoded.warnings,
+              ...(opts.out ? { out: opts.out } : { output }),
+            },
+            () =>
+              opts.out
+                ? `${decoded.reports.length} report(s) written to ${opts.out}`
+                : output.replace(/\n$/, ''),
+          );
+        } catch (error) {
+          if (opts.json !== true) printIssues(io, error);
+          throw error;
+        }
+      },
+    );
 
   results
     .command('validate')
@@ -169,11 +213,23 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
       const format = checkFormat(opts.format, '--format');
       try {
         const decoded = decodeResults(readInput(file), format);
-        printResult(io, opts.json === true, { ok: true, format, reports: decoded.reports.length, observations: decoded.reports.reduce((n, r) => n + r.observations.length, 0), warnings: decoded.warnings }, () =>
-          [
-            `valid ${format}: ${decoded.reports.length} report(s), ${decoded.reports.reduce((n, r) => n + r.observations.length, 0)} observation(s)`,
-            ...decoded.warnings.map((w) => `  warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}`),
-          ].join('\n'),
+        printResult(
+          io,
+          opts.json === true,
+          {
+            ok: true,
+            format,
+            reports: decoded.reports.length,
+            observations: decoded.reports.reduce((n, r) => n + r.observations.length, 0),
+            warnings: decoded.warnings,
+          },
+          () =>
+            [
+              `valid ${format}: ${decoded.reports.length} report(s), ${decoded.reports.reduce((n, r) => n + r.observations.length, 0)} observation(s)`,
+              ...decoded.warnings.map(
+                (w) => `  warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}`,
+              ),
+            ].join('\n'),
         );
       } catch (error) {
         if (opts.json !== true) printIssues(io, error);
@@ -184,46 +240,72 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
   results
     .command('reuse')
     .description('advise whether an intended test can reuse a recent result (draft circular 08/2026 policy)')
-    .requiredOption('--order <code>', 'ordered test: national (7 digits), service code (23.0075.1494), LOINC, or system|code')
-    .requiredOption('--reports <file-or-dir>', 'the patient’s reports (any supported format; a folder is read file by file)')
+    .requiredOption(
+      '--order <code>',
+      'ordered test: national (7 digits), service code (23.0075.1494), LOINC, or system|code',
+    )
+    .requiredOption(
+      '--reports <file-or-dir>',
+      'the patient’s reports (any supported format; a folder is read file by file)',
+    )
     .option('--at <iso>', 'order time (default now)')
     .option('--patient <system|value>', 'patient identifier (default: the identifiers in the reports)')
     .option('--level <n>', "requesting lab's quality level 1-5")
     .option('--specimen <code>', 'required specimen type code')
     .option('--json', 'print JSON')
-    .action((opts: { order: string; reports: string; at?: string; patient?: string; level?: string; specimen?: string; json?: boolean }) => {
-      const files = statSync(opts.reports).isDirectory()
-        ? readdirSync(opts.reports)
-            .sort()
-            .map((f) => join(opts.reports, f))
-            .filter((f) => statSync(f).isFile())
-        : [opts.reports];
-      const patientOpt = parsePatient(opts.patient);
-      const reports: LabReport[] = [];
-      for (const f of files) {
-        const text = readFileSync(f, 'utf8');
-        reports.push(...decodeResults(text, detectFormat(f, text), patientOpt ? { patient: patientOpt } : {}).reports);
-      }
-      const level = opts.level === undefined ? undefined : Number(opts.level);
-      if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 5)) throw usage('--level must be 1-5', '--level phải từ 1 đến 5', '--level');
-      const patient = patientOpt?.identifiers ?? reports.flatMap((r) => r.patient.identifiers);
-      const advice = adviseReuse(
-        {
-          code: parseOrderCode(opts.order),
-          patient,
-          at: opts.at ?? new Date().toISOString(),
-          ...(level !== undefined ? { requesterLabLevel: level } : {}),
-          ...(opts.specimen ? { specimenType: opts.specimen } : {}),
-        },
-        reports,
-      );
-      const msg = (r: { message: string; messageVi: string }) => (io.lang === 'vi' ? r.messageVi : io.lang === 'en' ? r.message : `${r.messageVi} / ${r.message}`);
-      printResult(io, opts.json === true, advice, () =>
-        [
-          `${advice.reusable.length} reusable, ${advice.rejected.length} rejected (policy ${advice.policyId})`,
-          ...advice.reusable.map((c) => `  ✓ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`),
-          ...advice.rejected.map((c) => `  ✗ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`),
-        ].join('\n'),
-      );
-    });
+    .action(
+      (opts: {
+        order: string;
+        reports: string;
+        at?: string;
+        patient?: string;
+        level?: string;
+        specimen?: string;
+        json?: boolean;
+      }) => {
+        const files = statSync(opts.reports).isDirectory()
+          ? readdirSync(opts.reports)
+              .sort()
+              .map((f) => join(opts.reports, f))
+              .filter((f) => statSync(f).isFile())
+          : [opts.reports];
+        const patientOpt = parsePatient(opts.patient);
+        const reports: LabReport[] = [];
+        for (const f of files) {
+          const text = readFileSync(f, 'utf8');
+          reports.push(
+            ...decodeResults(text, detectFormat(f, text), patientOpt ? { patient: patientOpt } : {}).reports,
+          );
+        }
+        const level = opts.level === undefined ? undefined : Number(opts.level);
+        if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 5))
+          throw usage('--level must be 1-5', '--level phải từ 1 đến 5', '--level');
+        const patient = patientOpt?.identifiers ?? reports.flatMap((r) => r.patient.identifiers);
+        const advice = adviseReuse(
+          {
+            code: parseOrderCode(opts.order),
+            patient,
+            at: opts.at ?? new Date().toISOString(),
+            ...(level !== undefined ? { requesterLabLevel: level } : {}),
+            ...(opts.specimen ? { specimenType: opts.specimen } : {}),
+          },
+          reports,
+        );
+        const msg = (r: { message: string; messageVi: string }) =>
+          io.lang === 'vi' ? r.messageVi : io.lang === 'en' ? r.message : `${r.messageVi} / ${r.message}`;
+        printResult(io, opts.json === true, advice, () =>
+          [
+            `${advice.reusable.length} reusable, ${advice.rejected.length} rejected (policy ${advice.policyId})`,
+            ...advice.reusable.map(
+              (c) =>
+                `  ✓ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`,
+            ),
+            ...advice.rejected.map(
+              (c) =>
+                `  ✗ ${c.reportId}${c.collectedAt ? ` ${c.collectedAt}` : ''}: ${c.reasons.map(msg).join('; ')}`,
+            ),
+          ].join('\n'),
+        );
+      },
+    );
 }

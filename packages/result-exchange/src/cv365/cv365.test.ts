@@ -36,8 +36,15 @@ const arbCv365Report: fc.Arbitrary<LabReport> = fc
             code: fc.constantFrom(...REAL_QD1227_CODES),
             name: arbToken(),
             value: fc.oneof(
-              fc.tuple(fc.integer({ min: -9999, max: 9999 }).map((n) => n / 10 + 0), fc.constantFrom('mmol/L', 'mg/dl', 'G/L')).map(([v, u]) => ({ kind: 'quantity' as const, value: v, originalUnit: u })),
-              arbToken().filter((t) => !/^[+-]?(\d+(\.\d+)?|\.\d+)$/.test(t.trim())).map((text) => ({ kind: 'text' as const, text })),
+              fc
+                .tuple(
+                  fc.integer({ min: -9999, max: 9999 }).map((n) => n / 10 + 0),
+                  fc.constantFrom('mmol/L', 'mg/dl', 'G/L'),
+                )
+                .map(([v, u]) => ({ kind: 'quantity' as const, value: v, originalUnit: u })),
+              arbToken()
+                .filter((t) => !/^[+-]?(\d+(\.\d+)?|\.\d+)$/.test(t.trim()))
+                .map((text) => ({ kind: 'text' as const, text })),
             ),
             range: arbToken(),
             flags: fc.uniqueArray(fc.constantFrom('N', 'H', 'L'), { minLength: 1, maxLength: 2 }),
@@ -61,11 +68,30 @@ const arbCv365Report: fc.Arbitrary<LabReport> = fc
         ...(g.issuedAt ? { issuedAt: g.issuedAt } : {}),
         ...(g.conclusion ? { conclusion: g.conclusion } : {}),
         observations: g.rows.map((r) => ({
-          codes: [{ system: S.national, code: r.code, version: codeSystem.version, ...(r.name ? { display: r.name } : {}) }],
+          codes: [
+            {
+              system: S.national,
+              code: r.code,
+              version: codeSystem.version,
+              ...(r.name ? { display: r.name } : {}),
+            },
+          ],
           ...(r.name ? { name: r.name } : {}),
           status: 'final',
           ...(r.value
-            ? { value: r.value.kind === 'quantity' ? { kind: 'quantity', value: r.value.value, ...(normaliseUnit(r.value.originalUnit) ? { unit: normaliseUnit(r.value.originalUnit) } : {}), originalUnit: r.value.originalUnit } : r.value }
+            ? {
+                value:
+                  r.value.kind === 'quantity'
+                    ? {
+                        kind: 'quantity',
+                        value: r.value.value,
+                        ...(normaliseUnit(r.value.originalUnit)
+                          ? { unit: normaliseUnit(r.value.originalUnit) }
+                          : {}),
+                        originalUnit: r.value.originalUnit,
+                      }
+                    : r.value,
+              }
             : {}),
           ...(r.range ? { referenceRange: [{ text: r.range }] } : {}),
           ...(r.flags ? { interpretation: r.flags } : {}),
@@ -76,41 +102,73 @@ const arbCv365Report: fc.Arbitrary<LabReport> = fc
   );
 
 describe('CV 365 KetQuaXetNghiem', () => {
-  it.each(['json', 'xml'] as const)('round trip (%s) keeps every configured field; code system travels alongside', (format) => {
-    fc.assert(
-      fc.property(arbCv365Report, (report) => {
-        const out = encodeCv365(report, { format, fields: SYNTHETIC_FIELDS, codeSystem });
-        expect(out.omitted).toEqual([]);
-        expect(out.codeSystem).toEqual(codeSystem);
-        const back = decodeCv365(out.document, { fields: SYNTHETIC_FIELDS, codeSystem: out.codeSystem, patient });
-        expect(back.reports).toEqual([report]);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it.each(['json', 'xml'] as const)(
+    'round trip (%s) keeps every configured field; code system travels alongside',
+    (format) => {
+      fc.assert(
+        fc.property(arbCv365Report, (report) => {
+          const out = encodeCv365(report, { format, fields: SYNTHETIC_FIELDS, codeSystem });
+          expect(out.omitted).toEqual([]);
+          expect(out.codeSystem).toEqual(codeSystem);
+          const back = decodeCv365(out.document, {
+            fields: SYNTHETIC_FIELDS,
+            codeSystem: out.codeSystem,
+            patient,
+          });
+          expect(back.reports).toEqual([report]);
+        }),
+        { numRuns: 150 },
+      );
+    },
+  );
 
   it('with only the confirmed field, writes machiso and lists every omitted field', () => {
-    const out = encodeCv365({ id: 'SYN', patient, codes: [], status: 'final', observations: [{ codes: [{ system: S.national, code: '1071177' }], name: 'x', status: 'final', value: { kind: 'quantity', value: 1 } }] });
+    const out = encodeCv365({
+      id: 'SYN',
+      patient,
+      codes: [],
+      status: 'final',
+      observations: [
+        {
+          codes: [{ system: S.national, code: '1071177' }],
+          name: 'x',
+          status: 'final',
+          value: { kind: 'quantity', value: 1 },
+        },
+      ],
+    });
     expect(JSON.parse(out.document)).toEqual({ HoSoBenhAn: { KetQuaXetNghiem: [{ machiso: '1071177' }] } });
     expect(out.omitted).toEqual(expect.arrayContaining(['reportId', 'indicatorName', 'value']));
-    expect(decodeCv365(out.document).reports[0]!.observations[0]!.codes).toEqual([{ system: S.national, code: '1071177' }]);
+    expect(decodeCv365(out.document).reports[0]!.observations[0]!.codes).toEqual([
+      { system: S.national, code: '1071177' },
+    ]);
   });
 
   it('an unknown machiso is kept and flagged', () => {
     const { reports, warnings } = decodeCv365('{"HoSoBenhAn":{"KetQuaXetNghiem":[{"machiso":"SYN-9"}]}}');
     expect(reports[0]!.observations[0]!.codes[0]).toMatchObject({ code: 'SYN-9', unrecognised: true });
-    expect(warnings[0]).toMatchObject({ code: 'CV365_CODE_UNRECOGNISED', path: 'HoSoBenhAn.KetQuaXetNghiem[0].machiso' });
+    expect(warnings[0]).toMatchObject({
+      code: 'CV365_CODE_UNRECOGNISED',
+      path: 'HoSoBenhAn.KetQuaXetNghiem[0].machiso',
+    });
   });
 
   it('any input gives reports or a typed error with a path', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify({ HoSoBenhAn: { KetQuaXetNghiem: v } })), fc.jsonValue().map((v) => JSON.stringify(v))), (text) => {
-        const r = parseCv365(text, { fields: SYNTHETIC_FIELDS });
-        if (!r.ok) {
-          expect(isLienThongError(r.error)).toBe(true);
-          expect(r.error.path).toBeTruthy();
-        }
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.jsonValue().map((v) => JSON.stringify({ HoSoBenhAn: { KetQuaXetNghiem: v } })),
+          fc.jsonValue().map((v) => JSON.stringify(v)),
+        ),
+        (text) => {
+          const r = parseCv365(text, { fields: SYNTHETIC_FIELDS });
+          if (!r.ok) {
+            expect(isLienThongError(r.error)).toBe(true);
+            expect(r.error.path).toBeTruthy();
+          }
+        },
+      ),
       { numRuns: 400 },
     );
   });

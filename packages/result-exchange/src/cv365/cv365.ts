@@ -69,7 +69,10 @@ function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
   if (!v) return {};
   switch (v.kind) {
     case 'quantity':
-      return { value: `${v.comparator ?? ''}${formatDecimal(v.value)}`, ...(v.originalUnit ?? v.unit ? { unit: (v.originalUnit ?? v.unit)! } : {}) };
+      return {
+        value: `${v.comparator ?? ''}${formatDecimal(v.value)}`,
+        ...((v.originalUnit ?? v.unit) ? { unit: (v.originalUnit ?? v.unit)! } : {}),
+      };
     case 'text':
       return { value: v.text };
     case 'coded':
@@ -77,12 +80,17 @@ function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
     case 'ratio':
       return { value: `${formatDecimal(v.numerator.value)}/${formatDecimal(v.denominator.value)}` };
     case 'range':
-      return { value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}` };
+      return {
+        value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}`,
+      };
   }
 }
 
 /** Builds the `KetQuaXetNghiem` entries (plain objects) of reports. */
-export function toCv365Entries(reports: readonly LabReport[], options: Cv365Options = {}): { entries: Record<string, string>[]; omitted: string[] } {
+export function toCv365Entries(
+  reports: readonly LabReport[],
+  options: Cv365Options = {},
+): { entries: Record<string, string>[]; omitted: string[] } {
   const f = { ...CV365_CONFIRMED_FIELDS, ...options.fields };
   const systems = { ...DEFAULT_LAB_SYSTEMS, ...options.systems };
   const cs = options.codeSystem ?? { system: systems.national };
@@ -121,10 +129,20 @@ export function toCv365Entries(reports: readonly LabReport[], options: Cv365Opti
 }
 
 const builder = new XMLBuilder({ format: true, indentBy: '  ', processEntities: true });
-const parser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, trimValues: false, processEntities: true, htmlEntities: false, isArray: (n) => n === GROUP });
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false,
+  trimValues: false,
+  processEntities: true,
+  htmlEntities: false,
+  isArray: (n) => n === GROUP,
+});
 
 /** Encodes reports as a CV 365 `HoSoBenhAn` document holding their `KetQuaXetNghiem` entries. */
-export function encodeCv365(reports: LabReport | readonly LabReport[], options: Cv365Options & { format?: 'json' | 'xml' } = {}): Cv365Document {
+export function encodeCv365(
+  reports: LabReport | readonly LabReport[],
+  options: Cv365Options & { format?: 'json' | 'xml' } = {},
+): Cv365Document {
   return guard(
     'CV365_ENCODE_FAILED',
     { en: 'lab report', vi: 'phiếu kết quả' },
@@ -132,9 +150,14 @@ export function encodeCv365(reports: LabReport | readonly LabReport[], options: 
       const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
       const { entries, omitted } = toCv365Entries(list, options);
       const format = options.format ?? 'json';
-      const codeSystem = options.codeSystem ?? { system: { ...DEFAULT_LAB_SYSTEMS, ...options.systems }.national };
+      const codeSystem = options.codeSystem ?? {
+        system: { ...DEFAULT_LAB_SYSTEMS, ...options.systems }.national,
+      };
       const doc = { [ROOT]: { [GROUP]: entries } };
-      const document = format === 'json' ? JSON.stringify(doc, null, 2) : `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(doc)}`;
+      const document =
+        format === 'json'
+          ? JSON.stringify(doc, null, 2)
+          : `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(doc)}`;
       return { document, format, codeSystem, omitted };
     },
     'reports',
@@ -148,7 +171,10 @@ export interface Cv365DecodeResult {
 }
 
 /** Non-throwing twin of {@link decodeCv365}. */
-export function parseCv365(document: string, options: Cv365Options = {}): Result<Cv365DecodeResult, ValidationError> {
+export function parseCv365(
+  document: string,
+  options: Cv365Options = {},
+): Result<Cv365DecodeResult, ValidationError> {
   try {
     return ok(decodeCv365(document, options));
   } catch (error) {
@@ -165,14 +191,20 @@ export function decodeCv365(document: string, options: Cv365Options = {}): Cv365
     'CV365_UNREADABLE',
     { en: 'CV 365 document', vi: 'tài liệu CV 365' },
     () => {
-      if (typeof document !== 'string') throw invalid('CV365_UNREADABLE', ROOT, 'Expected document text', 'Cần nội dung tài liệu');
+      if (typeof document !== 'string')
+        throw invalid('CV365_UNREADABLE', ROOT, 'Expected document text', 'Cần nội dung tài liệu');
       const text = document.replace(/^\uFEFF/, '').trim();
       let doc: unknown;
       if (text.startsWith('{')) {
         try {
           doc = JSON.parse(text);
         } catch (error) {
-          const e = invalid('CV365_NOT_WELL_FORMED', ROOT, 'The JSON is not well formed', 'JSON không đúng cú pháp');
+          const e = invalid(
+            'CV365_NOT_WELL_FORMED',
+            ROOT,
+            'The JSON is not well formed',
+            'JSON không đúng cú pháp',
+          );
           (e as { cause?: unknown }).cause = error;
           throw e;
         }
@@ -180,13 +212,19 @@ export function decodeCv365(document: string, options: Cv365Options = {}): Cv365
         try {
           doc = parser.parse(text, true);
         } catch (error) {
-          const e = invalid('CV365_NOT_WELL_FORMED', ROOT, 'The XML is not well formed', 'XML không đúng cú pháp');
+          const e = invalid(
+            'CV365_NOT_WELL_FORMED',
+            ROOT,
+            'The XML is not well formed',
+            'XML không đúng cú pháp',
+          );
           (e as { cause?: unknown }).cause = error;
           throw e;
         }
       }
       const root = (doc as Record<string, unknown> | null)?.[ROOT];
-      if (!root || typeof root !== 'object') throw invalid('CV365_ROOT_MISSING', ROOT, `Root ${ROOT} not found`, `Không thấy phần tử gốc ${ROOT}`);
+      if (!root || typeof root !== 'object')
+        throw invalid('CV365_ROOT_MISSING', ROOT, `Root ${ROOT} not found`, `Không thấy phần tử gốc ${ROOT}`);
       const raw = (root as Record<string, unknown>)[GROUP];
       const list = raw === undefined || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
       return entriesToReports(list, options);
@@ -204,7 +242,13 @@ function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv36
   const groups = new Map<string, { report: LabReport }>();
   list.forEach((item, i) => {
     const path = `${ROOT}.${GROUP}[${i}]`;
-    if (!item || typeof item !== 'object' || Array.isArray(item)) throw invalid('CV365_ENTRY_INVALID', path, 'An entry must be an object of fields', 'Mỗi mục phải là một đối tượng gồm các trường');
+    if (!item || typeof item !== 'object' || Array.isArray(item))
+      throw invalid(
+        'CV365_ENTRY_INVALID',
+        path,
+        'An entry must be an object of fields',
+        'Mỗi mục phải là một đối tượng gồm các trường',
+      );
     const e = item as Record<string, unknown>;
     const get = (key: keyof Cv365FieldMap): string | undefined => {
       const name = f[key];
@@ -212,7 +256,13 @@ function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv36
       const v = e[name];
       if (v === undefined || v === null || v === '') return undefined;
       if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-      if (typeof v !== 'string') throw invalid('CV365_FIELD_INVALID', `${path}.${name}`, `${name} must be text`, `${name} phải là văn bản`);
+      if (typeof v !== 'string')
+        throw invalid(
+          'CV365_FIELD_INVALID',
+          `${path}.${name}`,
+          `${name} must be text`,
+          `${name} phải là văn bản`,
+        );
       return v;
     };
     const id = get('reportId') ?? options.reportId ?? 'cv365';
@@ -238,20 +288,43 @@ function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv36
     const version = get('codeSystemVersion') ?? cs.version;
     const name = get('indicatorName');
     const recognised = code ? isRecognisedCode(system, code, systems) : true;
-    if (code && !recognised) warnings.push(issue('CV365_CODE_UNRECOGNISED', `${path}.${f.indicatorCode}`, 'machiso is not a QĐ 1227 code; kept and flagged', 'machiso không phải mã QĐ 1227; vẫn giữ và đánh dấu'));
+    if (code && !recognised)
+      warnings.push(
+        issue(
+          'CV365_CODE_UNRECOGNISED',
+          `${path}.${f.indicatorCode}`,
+          'machiso is not a QĐ 1227 code; kept and flagged',
+          'machiso không phải mã QĐ 1227; vẫn giữ và đánh dấu',
+        ),
+      );
     const text = get('value');
     const original = get('unit');
     let value: LabValue | undefined;
     if (text !== undefined && DECIMAL.test(text.trim())) {
       const ucum = original ? unit(original) : undefined;
-      value = { kind: 'quantity', value: Number(text.trim()), ...(ucum ? { unit: ucum } : {}), ...(original ? { originalUnit: original } : {}) };
+      value = {
+        kind: 'quantity',
+        value: Number(text.trim()),
+        ...(ucum ? { unit: ucum } : {}),
+        ...(original ? { originalUnit: original } : {}),
+      };
     } else if (text !== undefined) value = { kind: 'text', text };
     const range = get('referenceRange');
     const interpretation = get('interpretation');
     const performedAt = get('performedAt');
     const note = get('note');
     const obs: LabObservation = {
-      codes: code ? [{ system, code, ...(version ? { version } : {}), ...(name ? { display: name } : {}), ...(recognised ? {} : { unrecognised: true as const }) }] : [],
+      codes: code
+        ? [
+            {
+              system,
+              code,
+              ...(version ? { version } : {}),
+              ...(name ? { display: name } : {}),
+              ...(recognised ? {} : { unrecognised: true as const }),
+            },
+          ]
+        : [],
       ...(name ? { name } : {}),
       status: 'final',
       ...(value ? { value } : {}),

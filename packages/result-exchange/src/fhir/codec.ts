@@ -613,7 +613,7 @@ export function fromFhirDiagnosticReport(
   let specimenResource: FhirSpecimen | undefined;
   (dr.result ?? []).forEach((ref, i) => {
     const o = resolve(ref, index, contained);
-    if (!o || o.resourceType !== 'Observation') {
+    if (o?.resourceType !== 'Observation') {
       warnings.push(
         issue(
           'FHIR_REFERENCE_UNRESOLVED',

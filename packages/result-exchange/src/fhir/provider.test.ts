@@ -18,6 +18,8 @@ describeResultExchangeConformance('fhir (medplum fhir-router over HTTP)', () =>
 
 describe('fhir provider', () => {
   it('needs a base URL or a transport', () => {
-    expect(() => createFhirResultExchange({})).toThrow(expect.objectContaining({ code: 'FHIR_BASE_URL_MISSING' }));
+    expect(() => createFhirResultExchange({})).toThrow(
+      expect.objectContaining({ code: 'FHIR_BASE_URL_MISSING' }),
+    );
   });
 });

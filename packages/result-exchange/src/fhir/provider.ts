@@ -60,14 +60,23 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
   const versionUrl = options.versionExtension ?? 'urn:lienthong:fhir:ext:report-version';
   const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
 
-  async function getBundle(path: string, request: { searchParams: Record<string, string | string[]>; headers: Record<string, string> }, signal?: AbortSignal): Promise<Bundle> {
+  async function getBundle(
+    path: string,
+    request: { searchParams: Record<string, string | string[]>; headers: Record<string, string> },
+    signal?: AbortSignal,
+  ): Promise<Bundle> {
     const bundle = (await transport.get(path, { ...request, ...(signal ? { signal } : {}) })) as Bundle;
     return complete(bundle, signal);
   }
 
   /** Adds the resources the reports point to that the server did not `_include` (not every server does). */
   async function complete(bundle: Bundle, signal?: AbortSignal): Promise<Bundle> {
-    const have = new Set((bundle.entry ?? []).map((e) => e.resource).filter(Boolean).map((r) => `${r!.resourceType}/${r!.id}`));
+    const have = new Set(
+      (bundle.entry ?? [])
+        .map((e) => e.resource)
+        .filter(Boolean)
+        .map((r) => `${r!.resourceType}/${r!.id}`),
+    );
     const missing = new Map<string, Set<string>>();
     for (const e of bundle.entry ?? []) {
       const r = e.resource;
@@ -97,32 +106,57 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
   }
 
   const roundTrip = (report: LabReport): LabReport => {
-    const bundle: Bundle = { resourceType: 'Bundle', type: 'collection', entry: toFhirResources(report, { ...options, type: 'collection' }).entries };
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'collection',
+      entry: toFhirResources(report, { ...options, type: 'collection' }).entries,
+    };
     const dr = bundle.entry!.at(-1)!.resource as DiagnosticReport;
     const { version: _v, ...back } = toModel(dr, bundle);
     return back;
   };
 
-  const versionOf = (dr: DiagnosticReport) => dr.extension?.find((e) => e.url === versionUrl)?.valueInteger ?? 1;
+  const versionOf = (dr: DiagnosticReport) =>
+    dr.extension?.find((e) => e.url === versionUrl)?.valueInteger ?? 1;
   const toModel = (dr: DiagnosticReport, bundle: Bundle): LabReport => {
     const report = fromFhirDiagnosticReport(
       { ...dr, extension: dr.extension?.filter((e) => e.url !== versionUrl) },
       { ...options, bundle },
     );
     const { idSystem, ...rest } = report;
-    return { ...rest, ...(idSystem && idSystem !== idSystemDefault ? { idSystem } : {}), version: versionOf(dr) };
+    return {
+      ...rest,
+      ...(idSystem && idSystem !== idSystemDefault ? { idSystem } : {}),
+      version: versionOf(dr),
+    };
   };
 
-  async function find(id: string, idSystem: string, signal?: AbortSignal): Promise<{ dr: DiagnosticReport; report: LabReport } | undefined> {
-    const bundle = await getBundle('DiagnosticReport', {
-      searchParams: { identifier: `${idSystem}|${id}`, _include: INCLUDES },
-      headers: FHIR_JSON,
-    }, signal);
-    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+  async function find(
+    id: string,
+    idSystem: string,
+    signal?: AbortSignal,
+  ): Promise<{ dr: DiagnosticReport; report: LabReport } | undefined> {
+    const bundle = await getBundle(
+      'DiagnosticReport',
+      {
+        searchParams: { identifier: `${idSystem}|${id}`, _include: INCLUDES },
+        headers: FHIR_JSON,
+      },
+      signal,
+    );
+    const dr = bundle.entry
+      ?.map((e) => e.resource)
+      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
     return dr ? { dr, report: toModel(dr, bundle) } : undefined;
   }
 
-  async function write(report: LabReport, version: number, current: DiagnosticReport | undefined, key: string | undefined, signal?: AbortSignal) {
+  async function write(
+    report: LabReport,
+    version: number,
+    current: DiagnosticReport | undefined,
+    key: string | undefined,
+    signal?: AbortSignal,
+  ) {
     const resources = toFhirResources(report, { ...options, type: 'transaction' });
     const entries: BundleEntry[] = resources.entries;
     const drEntry = entries.at(-1)!;
@@ -150,11 +184,17 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
   }
 
   async function byKey(key: string, signal?: AbortSignal): Promise<LabReport | undefined> {
-    const bundle = await getBundle('DiagnosticReport', {
-      searchParams: { _tag: `${tagSystem}|${key}`, _include: INCLUDES },
-      headers: FHIR_JSON,
-    }, signal);
-    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+    const bundle = await getBundle(
+      'DiagnosticReport',
+      {
+        searchParams: { _tag: `${tagSystem}|${key}`, _include: INCLUDES },
+        headers: FHIR_JSON,
+      },
+      signal,
+    );
+    const dr = bundle.entry
+      ?.map((e) => e.resource)
+      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
     return dr ? toModel(dr, bundle) : undefined;
   }
 
@@ -166,7 +206,10 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     const found = bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport');
     if (found?.id) return found.id;
     // A report published with its own idSystem: search by value only.
-    const any = (await transport.get('DiagnosticReport', { searchParams: { identifier: id }, headers: FHIR_JSON })) as Bundle;
+    const any = (await transport.get('DiagnosticReport', {
+      searchParams: { identifier: id },
+      headers: FHIR_JSON,
+    })) as Bundle;
     return any.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport')?.id;
   }
 
@@ -220,7 +263,11 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       return {
         async *[Symbol.asyncIterator]() {
           throwIfAborted(opts.signal);
-          const params: Record<string, string | string[] | number> = { _include: INCLUDES, _count: pageSize, _sort: '-date' };
+          const params: Record<string, string | string[] | number> = {
+            _include: INCLUDES,
+            _count: pageSize,
+            _sort: '-date',
+          };
           if (query.patient) {
             const patients = (await transport.get('Patient', {
               searchParams: { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
@@ -231,7 +278,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
             if (ids.length === 0) return;
             params.subject = ids.map((i) => `Patient/${i}`).join(',');
           }
-          if (query.status !== undefined) params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
+          if (query.status !== undefined)
+            params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
           // Follow the server's `next` link; servers that give none (e.g. Medplum's in-memory
           // repository) are paged with `_offset`, which most servers accept.
           let next: string | undefined;
@@ -246,7 +294,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
             let matches = 0;
             for (const e of page.entry ?? []) {
               const r = e.resource;
-              if (r?.resourceType !== 'DiagnosticReport' || (e.search?.mode && e.search.mode !== 'match')) continue;
+              if (r?.resourceType !== 'DiagnosticReport' || (e.search?.mode && e.search.mode !== 'match'))
+                continue;
               matches++;
               const report = toModel(r, full);
               if (matchesQuery(report, query)) yield report;
@@ -262,11 +311,16 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     async history(id) {
       const lid = await logicalId(id);
       if (!lid) return [];
-      const bundle = (await transport.get(`DiagnosticReport/${lid}/_history`, { headers: FHIR_JSON })) as Bundle<DiagnosticReport>;
-      const versions = (bundle.entry ?? []).map((e) => e.resource).filter((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+      const bundle = (await transport.get(`DiagnosticReport/${lid}/_history`, {
+        headers: FHIR_JSON,
+      })) as Bundle<DiagnosticReport>;
+      const versions = (bundle.entry ?? [])
+        .map((e) => e.resource)
+        .filter((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
       const refs = new Set<string>();
       for (const v of versions) {
-        for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject]) if (ref?.reference) refs.add(ref.reference);
+        for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject])
+          if (ref?.reference) refs.add(ref.reference);
       }
       const resources: BundleEntry[] = [];
       for (const ref of refs) {
@@ -279,12 +333,17 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
   };
 
   async function findAnySystem(id: string, signal?: AbortSignal) {
-    const bundle = await getBundle('DiagnosticReport', {
-      searchParams: { identifier: id, _include: INCLUDES },
-      headers: FHIR_JSON,
-    }, signal);
-    const dr = bundle.entry?.map((e) => e.resource).find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+    const bundle = await getBundle(
+      'DiagnosticReport',
+      {
+        searchParams: { identifier: id, _include: INCLUDES },
+        headers: FHIR_JSON,
+      },
+      signal,
+    );
+    const dr = bundle.entry
+      ?.map((e) => e.resource)
+      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
     return dr ? { dr, report: toModel(dr, bundle) } : undefined;
   }
 }
-

@@ -8,15 +8,14 @@ import {
   type ValidationIssue,
 } from '@lienthong/core';
 import { guard, invalid, invalidMany, issue } from '../errors.js';
-import {
-  type LabCoding,
-  type LabObservation,
-  type LabQuantity,
-  type LabReport,
-  type LabValue,
-    type ObservationStatus,
-  type ReferenceRange,
-  type ReportStatus,
+import type {
+  LabCoding,
+  LabObservation,
+  LabReport,
+  LabValue,
+  ObservationStatus,
+  ReferenceRange,
+  ReportStatus,
 } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';
@@ -28,7 +27,6 @@ import {
   formatTimestamp,
   parseTimestamp,
   repetitions,
-  type Segment,
   splitSegments,
   subcomponents,
   unescapeHl7,
@@ -133,6 +131,9 @@ interface Ctx {
 }
 
 const UNNAMED = 'urn:lienthong:hl7-cs:none';
+/** C0 control characters (an escaped CR/LF inside a code), replaced by a space. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
+const CONTROL = /[\x00-\x1f]+/g;
 const NAMED_PREFIX = 'urn:lienthong:hl7-cs:';
 
 function systemUri(name: string, ctx: Ctx): string {
@@ -161,7 +162,7 @@ function readCodings(raw: string, ctx: Ctx): { codings: LabCoding[]; text?: stri
     [0, 1, 2, 6],
     [3, 4, 5, 7],
   ] as const) {
-    const code = u(c[ci], ctx).replace(/[\x00-\x1f]+/g, ' ').trim();
+    const code = u(c[ci], ctx).replace(CONTROL, ' ').trim();
     if (!code) continue;
     const system = systemUri(u(c[si], ctx).trim(), ctx);
     const display = u(c[ti], ctx);
@@ -480,7 +481,9 @@ function writeFacility(
   return parts.join(ctx.d.component);
 }
 
-let defaultTables: { systems: LabSystems; names: Record<string, string>; uris: Map<string, string> } | undefined;
+let defaultTables:
+  | { systems: LabSystems; names: Record<string, string>; uris: Map<string, string> }
+  | undefined;
 
 function tables(options: OruOptions) {
   if (!options.systems && !options.codingSystems && defaultTables) return defaultTables;

@@ -150,7 +150,14 @@ export function parseTimestamp(raw: string, defaultOffset: string): string | und
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
   const year = Number(y);
-  const dim = month === 2 ? (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+  const dim =
+    month === 2
+      ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+        ? 29
+        : 28
+      : month === 4 || month === 6 || month === 9 || month === 11
+        ? 30
+        : 31;
   if (day > dim) return null;
   if (h === undefined) {
     if (off !== undefined) return null;

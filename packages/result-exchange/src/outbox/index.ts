@@ -3,4 +3,11 @@
  * (better-sqlite3, Node.js only).
  * @packageDocumentation
  */
-export { createOutbox, type DeliveryReport, type Outbox, type OutboxEntry, type OutboxOptions, type OutboxStatus } from './outbox.js';
+export {
+  createOutbox,
+  type DeliveryReport,
+  type Outbox,
+  type OutboxEntry,
+  type OutboxOptions,
+  type OutboxStatus,
+} from './outbox.js';

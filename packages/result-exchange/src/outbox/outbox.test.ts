@@ -18,7 +18,14 @@ const report = (n: number, extra: Partial<LabReport> = {}): LabReport => ({
   patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] },
   codes: [{ system: 'urn:lienthong:cs:service-code', code: '23.0075.1494' }],
   status: 'final',
-  observations: [{ codes: [], name: 'Glucose (synthetic)', status: 'final', value: { kind: 'quantity', value: n, unit: 'mmol/L' } }],
+  observations: [
+    {
+      codes: [],
+      name: 'Glucose (synthetic)',
+      status: 'final',
+      value: { kind: 'quantity', value: n, unit: 'mmol/L' },
+    },
+  ],
   ...extra,
 });
 
@@ -36,15 +43,32 @@ describe('outbox', () => {
     const flaky: ResultExchange = {
       ...memory,
       async publish(r, o) {
-        if (!up) throw new TransportError({ code: 'TRANSPORT_NETWORK', message: 'down', messageVi: 'mất kết nối', method: 'POST', url: 'http://hub', retryable: true });
+        if (!up)
+          throw new TransportError({
+            code: 'TRANSPORT_NETWORK',
+            message: 'down',
+            messageVi: 'mất kết nối',
+            method: 'POST',
+            url: 'http://hub',
+            retryable: true,
+          });
         return memory.publish(r, o);
       },
     };
-    const outbox = createOutbox({ file: join(dir, 'a.sqlite'), exchange: flaky, now: () => clock, backoff: { initialMs: 1000, factor: 2 } });
+    const outbox = createOutbox({
+      file: join(dir, 'a.sqlite'),
+      exchange: flaky,
+      now: () => clock,
+      backoff: { initialMs: 1000, factor: 2 },
+    });
     const { key } = outbox.enqueue(report(1));
     expect(outbox.enqueue(report(1)).key).toBe(key); // same content: one entry
     expect(await outbox.deliver()).toMatchObject({ delivered: 0, retried: 1, pending: 1 });
-    expect(outbox.list()[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: { code: 'TRANSPORT_NETWORK' } });
+    expect(outbox.list()[0]).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: { code: 'TRANSPORT_NETWORK' },
+    });
     expect(await outbox.deliver()).toMatchObject({ retried: 0 }); // not due before the backoff
     clock += 1000;
     expect(await outbox.deliver()).toMatchObject({ retried: 1 });
@@ -52,7 +76,10 @@ describe('outbox', () => {
     up = true;
     clock += 2000;
     expect(await outbox.deliver()).toMatchObject({ delivered: 1, pending: 0 });
-    expect(outbox.list({ status: 'delivered' })[0]).toMatchObject({ attempts: 3, receipt: { id: 'SYN-OUTBOX-1', version: 1, outcome: 'created' } });
+    expect(outbox.list({ status: 'delivered' })[0]).toMatchObject({
+      attempts: 3,
+      receipt: { id: 'SYN-OUTBOX-1', version: 1, outcome: 'created' },
+    });
     outbox.close();
   });
 
@@ -77,31 +104,48 @@ describe('outbox survives SIGKILL mid-delivery', () => {
   afterAll(async () => server.close());
 
   const runChild = (file: string, mode: string, onLine: (line: string, child: ChildProcess) => void) =>
-    new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: string[] }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../../test/outbox-child.ts', import.meta.url)), file, server.baseUrl, mode], {
-        cwd: fileURLToPath(new URL('../..', import.meta.url)),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      const lines: string[] = [];
-      let err = '';
-      let buffer = '';
-      child.stdout.on('data', (d: Buffer) => {
-        buffer += d.toString();
-        let i = buffer.indexOf('\n');
-        while (i >= 0) {
-          const line = buffer.slice(0, i);
-          buffer = buffer.slice(i + 1);
-          lines.push(line);
-          onLine(line, child);
-          i = buffer.indexOf('\n');
-        }
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString();
-      });
-      child.on('error', reject);
-      child.on('exit', (code, signal) => (code && code !== 0 ? reject(new Error(`child failed (${code}): ${err}`)) : resolve({ code, signal, lines })));
-    });
+    new Promise<{ code: number | null; signal: NodeJS.Signals | null; lines: string[] }>(
+      (resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            fileURLToPath(new URL('../../test/outbox-child.ts', import.meta.url)),
+            file,
+            server.baseUrl,
+            mode,
+          ],
+          {
+            cwd: fileURLToPath(new URL('../..', import.meta.url)),
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
+        const lines: string[] = [];
+        let err = '';
+        let buffer = '';
+        child.stdout.on('data', (d: Buffer) => {
+          buffer += d.toString();
+          let i = buffer.indexOf('\n');
+          while (i >= 0) {
+            const line = buffer.slice(0, i);
+            buffer = buffer.slice(i + 1);
+            lines.push(line);
+            onLine(line, child);
+            i = buffer.indexOf('\n');
+          }
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
+        child.on('error', reject);
+        child.on('exit', (code, signal) =>
+          code && code !== 0
+            ? reject(new Error(`child failed (${code}): ${err}`))
+            : resolve({ code, signal, lines }),
+        );
+      },
+    );
 
   it('every queued report arrives exactly once after a restart', async () => {
     const file = join(dir, 'crash.sqlite');
@@ -122,10 +166,14 @@ describe('outbox survives SIGKILL mid-delivery', () => {
     const done = JSON.parse(second.lines.find((l) => l.startsWith('done '))!.slice(5));
     expect(done.counts).toEqual({ pending: 0, delivered: 12, failed: 0 });
     // The 4th report was re-sent with its key and recognised, not stored again.
-    expect(second.lines.filter((l) => l.startsWith('published')).some((l) => l.endsWith('unchanged'))).toBe(true);
+    expect(second.lines.filter((l) => l.startsWith('published')).some((l) => l.endsWith('unchanged'))).toBe(
+      true,
+    );
 
     for (const r of reports) {
-      const res = await fetch(`${server.baseUrl}/DiagnosticReport?identifier=${encodeURIComponent(`urn:lienthong:sid:lab-report|${r.id}`)}`);
+      const res = await fetch(
+        `${server.baseUrl}/DiagnosticReport?identifier=${encodeURIComponent(`urn:lienthong:sid:lab-report|${r.id}`)}`,
+      );
       expect(((await res.json()) as Bundle).entry ?? []).toHaveLength(1);
     }
     const obs = (await (await fetch(`${server.baseUrl}/Observation?_count=1000`)).json()) as Bundle;

@@ -125,10 +125,18 @@ export function createOutbox(options: OutboxOptions): Outbox {
     `INSERT INTO outbox (key, report_id, payload, status, enqueued_at, next_attempt_at) VALUES (?, ?, ?, 'pending', ?, ?) ON CONFLICT(key) DO NOTHING`,
   );
   const byKey = db.prepare('SELECT * FROM outbox WHERE key = ?');
-  const due = db.prepare(`SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`);
-  const markDelivered = db.prepare(`UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, receipt = ?, error_code = NULL, error_message = NULL WHERE seq = ?`);
-  const markRetry = db.prepare(`UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error_code = ?, error_message = ? WHERE seq = ?`);
-  const markFailed = db.prepare(`UPDATE outbox SET status = 'failed', attempts = attempts + 1, error_code = ?, error_message = ? WHERE seq = ?`);
+  const due = db.prepare(
+    `SELECT * FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY seq LIMIT ?`,
+  );
+  const markDelivered = db.prepare(
+    `UPDATE outbox SET status = 'delivered', delivered_at = ?, attempts = attempts + 1, receipt = ?, error_code = NULL, error_message = NULL WHERE seq = ?`,
+  );
+  const markRetry = db.prepare(
+    `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, error_code = ?, error_message = ? WHERE seq = ?`,
+  );
+  const markFailed = db.prepare(
+    `UPDATE outbox SET status = 'failed', attempts = attempts + 1, error_code = ?, error_message = ? WHERE seq = ?`,
+  );
 
   const toEntry = (r: Row): OutboxEntry => ({
     seq: r.seq,
@@ -152,7 +160,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       if (opts.signal?.aborted) break;
       const report = JSON.parse(row.payload) as LabReport;
       try {
-        const receipt = await options.exchange.publish(report, { idempotencyKey: row.key, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const receipt = await options.exchange.publish(report, {
+          idempotencyKey: row.key,
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
         markDelivered.run(now(), JSON.stringify(receipt), row.seq);
         result.delivered++;
       } catch (error) {
@@ -169,7 +180,9 @@ export function createOutbox(options: OutboxOptions): Outbox {
         }
       }
     }
-    result.pending = (db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }).n;
+    result.pending = (
+      db.prepare(`SELECT COUNT(*) AS n FROM outbox WHERE status = 'pending'`).get() as { n: number }
+    ).n;
     return result;
   }
 
@@ -179,7 +192,10 @@ export function createOutbox(options: OutboxOptions): Outbox {
       const key = opts.idempotencyKey ?? `lt-${report.id}-${hash(contentKey(report))}`;
       insert.run(key, report.id, JSON.stringify(report), now(), now());
       const row = byKey.get(key) as Row;
-      if (row.payload !== JSON.stringify(report) && contentKey(JSON.parse(row.payload)) !== contentKey(report)) {
+      if (
+        row.payload !== JSON.stringify(report) &&
+        contentKey(JSON.parse(row.payload)) !== contentKey(report)
+      ) {
         throw new LienThongError({
           code: 'IDEMPOTENCY_KEY_REUSED',
           path: 'idempotencyKey',
@@ -217,16 +233,26 @@ export function createOutbox(options: OutboxOptions): Outbox {
       };
     },
     list(filter = {}) {
-      const rows = (filter.status ? db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq').all(filter.status) : db.prepare('SELECT * FROM outbox ORDER BY seq').all()) as Row[];
+      const rows = (
+        filter.status
+          ? db.prepare('SELECT * FROM outbox WHERE status = ? ORDER BY seq').all(filter.status)
+          : db.prepare('SELECT * FROM outbox ORDER BY seq').all()
+      ) as Row[];
       return rows.map(toEntry);
     },
     counts() {
       const out: Record<OutboxStatus, number> = { pending: 0, delivered: 0, failed: 0 };
-      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as { status: OutboxStatus; n: number }[]) out[r.status] = r.n;
+      for (const r of db.prepare('SELECT status, COUNT(*) AS n FROM outbox GROUP BY status').all() as {
+        status: OutboxStatus;
+        n: number;
+      }[])
+        out[r.status] = r.n;
       return out;
     },
     retryFailed() {
-      return db.prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'failed'`).run(now()).changes;
+      return db
+        .prepare(`UPDATE outbox SET status = 'pending', next_attempt_at = ? WHERE status = 'failed'`)
+        .run(now()).changes;
     },
     close() {
       db.close();

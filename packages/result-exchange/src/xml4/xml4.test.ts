@@ -8,7 +8,7 @@ import {
   PUBLISHED_SERVICE_CODES,
   REAL_QD1227_CODES,
 } from '../../test/arbitraries.js';
-import type { LabReport } from '../model.js';
+import { type LabReport, labReportSchema } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS as S } from '../systems.js';
 import { normaliseUnit } from '../units.js';
 import { decodeXml4, encodeXml4, parseXml4, XML4_MAX_LENGTHS } from './xml4.js';
@@ -204,7 +204,7 @@ describe('XML4 length and format rules', () => {
     fc.assert(
       fc.property(fc.oneof(node, fc.string()), (xml) => {
         try {
-          expect(Array.isArray(decodeXml4(xml).reports)).toBe(true);
+          for (const report of decodeXml4(xml).reports) labReportSchema.parse(report);
         } catch (error) {
           expect(isLienThongError(error)).toBe(true);
           expect((error as { path?: string }).path).toBeTruthy();

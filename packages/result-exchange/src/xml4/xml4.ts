@@ -211,7 +211,9 @@ export function decodeXml4(xml: string, options: Xml4Options = {}): Xml4DecodeRe
         throw invalid('XML4_UNREADABLE', ROOT, 'Expected XML text', 'Cần nội dung XML');
       const rows = readRows(xml);
       const issues: ValidationIssue[] = [];
-      rows.forEach((row, i) => checkRow(row, i + 1, issues));
+      rows.forEach((row, i) => {
+        checkRow(row, i + 1, issues);
+      });
       if (issues.length) throw invalidMany(issues, SUBJECT);
       return { ...rowsToReports(rows, options), rows };
     },
@@ -398,7 +400,9 @@ export function encodeXml4(reports: LabReport | readonly LabReport[], options: X
       const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
       const rows = reportsToXml4Rows(list, options);
       const issues: ValidationIssue[] = [];
-      rows.forEach((row, i) => checkRow(row, i + 1, issues));
+      rows.forEach((row, i) => {
+        checkRow(row, i + 1, issues);
+      });
       if (issues.length) throw invalidMany(issues, SUBJECT);
       const ordered = rows.map((row) =>
         Object.fromEntries(XML4_FIELDS.filter((f) => row[f] !== undefined).map((f) => [f, row[f]])),
