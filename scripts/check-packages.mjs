@@ -1,5 +1,6 @@
 // Packaging checks for every publishable package: required fields (CONVENTIONS.md), publint, and
-// @arethetypeswrong/cli (types resolve for import and require under node16 and bundlers).
+// @arethetypeswrong/cli (types resolve for import and require under node16 and bundlers; the
+// legacy `node10` resolution, which cannot see subpath exports, is out of scope for Node ≥ 20.19).
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -22,7 +23,7 @@ for (const { dir, pkg } of publishablePackages()) {
   if (pkg.engines?.node !== '>=20.19') fail(where, 'engines.node must be ">=20.19"');
   if (!pkg.files?.includes('dist')) fail(where, 'files must include "dist"');
   for (const [subpath, target] of Object.entries(pkg.exports ?? {})) {
-    if (subpath === './package.json') continue;
+    if (typeof target === 'string') continue; // data files (package.json, openapi.yaml)
     const first = Object.keys(target);
     if (first[0] !== 'import' || first[1] !== 'require')
       fail(where, `exports["${subpath}"] must have import then require conditions`);
@@ -34,11 +35,27 @@ for (const { dir, pkg } of publishablePackages()) {
   const { messages } = await publint({ pkgDir: dir, level: 'warning', strict: true });
   for (const m of messages) fail(where, `publint: ${formatMessage(m, pkg)}`);
 
+  // Data files exported as such (openapi.yaml) are not modules: attw has nothing to resolve there.
+  const dataExports = Object.entries(pkg.exports ?? {})
+    .filter(([, target]) => typeof target === 'string' && !/\.(c|m)?js$|\.json$/.test(target))
+    .map(([subpath]) => subpath);
   try {
-    execFileSync(join(root, 'node_modules/.bin/attw'), ['--pack', dir, '--format', 'ascii', '--quiet'], {
-      stdio: 'pipe',
-      cwd: root,
-    });
+    execFileSync(
+      join(root, 'node_modules/.bin/attw'),
+      [
+        '--pack',
+        dir,
+        '--format',
+        'ascii',
+        '--profile',
+        'node16',
+        ...(dataExports.length ? ['--exclude-entrypoints', ...dataExports] : []),
+      ],
+      {
+        stdio: 'pipe',
+        cwd: root,
+      },
+    );
   } catch (error) {
     fail(where, `attw:\n${String(error.stdout ?? '')}${String(error.stderr ?? '')}`);
   }

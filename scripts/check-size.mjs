@@ -31,6 +31,9 @@ for (const { dir, pkg } of publishablePackages()) {
         format: 'esm',
         platform: pkg.sizePlatform?.[subpath] ?? 'browser',
         logLevel: 'silent',
+        // Measure what users get: resolve workspace packages through their published exports
+        // (dist), never through the tsconfig paths that point development at the sources.
+        tsconfigRaw: '{}',
       });
     } catch (error) {
       failures++;
