@@ -31,3 +31,19 @@ describe('UCUM units (@lhncbc/ucum-lhc)', () => {
     expect(convertUnit(1, 'm', 'g').ok).toBe(false);
   });
 });
+
+describe('ucum-lhc stays quiet', () => {
+  it('writes nothing to stdout for invalid units', () => {
+    const log = console.log;
+    const lines: unknown[] = [];
+    console.log = (...args: unknown[]) => void lines.push(args);
+    try {
+      expect(isUcumUnit('đơn vị lạ')).toBe(false);
+      expect(isUcumUnit('mg//dL')).toBe(false);
+      expect(convertUnit(1, 'mg dL', 'g/L').ok).toBe(false);
+    } finally {
+      console.log = log;
+    }
+    expect(lines).toEqual([]);
+  });
+});

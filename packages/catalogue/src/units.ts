@@ -16,6 +16,20 @@ const instance = (): Utils => {
   return utils;
 };
 
+/**
+ * Runs a ucum-lhc call with `console.log` muted: the library logs parse failures to stdout, which
+ * would corrupt a CLI's `--json` output. The call is synchronous, so the swap cannot leak.
+ */
+function quiet<T>(fn: () => T): T {
+  const log = console.log;
+  console.log = () => {};
+  try {
+    return fn();
+  } finally {
+    console.log = log;
+  }
+}
+
 /** Molar masses (g/mol) of common analytes, for mass ↔ substance conversions. */
 export const MOLAR_MASS = Object.freeze({
   /** Glucose C6H12O6. */
@@ -41,7 +55,9 @@ export interface UcumUnit {
  */
 export function validateUnit(unit: string): Result<UcumUnit, ValidationError> {
   try {
-    const r = instance().validateUnitString(unit, false);
+    const r = /\s/.test(unit)
+      ? { status: 'invalid' as const, ucumCode: null, msg: ['UCUM units contain no spaces'] }
+      : quiet(() => instance().validateUnitString(unit, false));
     if (r.status === 'valid') {
       return ok({ code: r.ucumCode ?? unit, ...(r.unit?.name ? { name: r.unit.name } : {}) });
     }
@@ -87,10 +103,12 @@ export function convertUnit(
 ): Result<number, ValidationError> {
   try {
     if (!Number.isFinite(value)) throw new Error('value is not a finite number');
-    const r = instance().convertUnitTo(from, value, to, {
-      suggest: false,
-      molecularWeight: options.molarMass ?? null,
-    });
+    const r = quiet(() =>
+      instance().convertUnitTo(from, value, to, {
+        suggest: false,
+        molecularWeight: options.molarMass ?? null,
+      }),
+    );
     if (r.status === 'succeeded' && r.toVal !== null && Number.isFinite(r.toVal)) return ok(r.toVal);
     return fail(
       new ValidationError({
