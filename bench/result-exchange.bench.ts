@@ -29,6 +29,7 @@ let messages: string[] = [];
 /** The same messages without BOM and with CR separators: the alternatives need them (BENCHMARKS.md). */
 let normalised: string[] = [];
 let observationJson = '';
+let observationObject = {} as Observation;
 let xml4 = '';
 let xml4Reports: ReturnType<typeof decodeXml4>['reports'] = [];
 let ajvValidate: (v: unknown) => boolean = () => false;
@@ -116,6 +117,7 @@ export default defineBench({
     messages = ['LAB-ORU-1.hl7', 'ORU-R01-01.hl7', 'ORU-multiline-short.hl7'].map((f) => read(`hl7v2/${f}`));
     normalised = messages.map((m) => m.replace(/^\uFEFF/, '').replace(/\r\n|\n/g, '\r'));
     observationJson = read('fhir-r4/Observation-f001.json');
+    observationObject = JSON.parse(observationJson) as Observation;
     for (const f of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json'])
       indexStructureDefinitionBundle(readJson(f) as Bundle);
     // The official R4 schema (fixtures/real-world/fhir-r4/fhir.schema.json).
@@ -181,6 +183,27 @@ export default defineBench({
       library: 'decodeXml4 (fast-xml-parser + rules)',
       ours: true,
       fn: () => decodeXml4(xml4),
+    },
+    {
+      group: 'lab Observation already parsed: decode + validate',
+      library: '@lienthong/result-exchange fromFhirObservation + zod',
+      ours: true,
+      fn: () => labObservationSchema.parse(fromFhirObservation(observationObject)),
+    },
+    {
+      group: 'lab Observation already parsed: decode + validate',
+      library: '@lienthong/result-exchange fromFhirObservation (valid by construction)',
+      fn: () => fromFhirObservation(observationObject),
+    },
+    {
+      group: 'lab Observation already parsed: decode + validate',
+      library: 'ajv 8 on fhir.schema.json Observation',
+      fn: () => ajvValidate(observationObject),
+    },
+    {
+      group: 'lab Observation already parsed: decode + validate',
+      library: '@medplum/core 4.5 validateResource',
+      fn: () => validateResource(observationObject),
     },
     { group: 'XML4 100 rows', library: 'encodeXml4', fn: () => encodeXml4(xml4Reports) },
   ],

@@ -72,14 +72,21 @@ interface Cfg {
   unit: UnitNormaliser;
 }
 
+let defaultCfg: Cfg | undefined;
+
 function cfg(o: FhirCodecOptions): Cfg {
-  return {
+  const isDefault =
+    !o.systems && !o.extensions && !o.orderIdSystem && !o.encounterIdSystem && !o.normaliseUnit;
+  if (isDefault && defaultCfg) return defaultCfg;
+  const c: Cfg = {
     systems: { ...DEFAULT_LAB_SYSTEMS, ...o.systems },
     ext: { ...DEFAULT_EXTENSION_URLS, ...o.extensions },
     orderSystem: o.orderIdSystem ?? DEFAULT_ORDER_SYSTEM,
     encounterSystem: o.encounterIdSystem ?? DEFAULT_ENCOUNTER_SYSTEM,
     unit: o.normaliseUnit ?? normaliseUnit,
   };
+  if (isDefault) defaultCfg = c;
+  return c;
 }
 
 const toCoding = (c: LabCoding): Coding => ({

@@ -97,7 +97,7 @@ const READ = new Set(['MSH', 'PID', 'PV1', 'ORC', 'OBR', 'OBX', 'NTE', 'SPM']);
 /** Splits message text into segments (BOM stripped; CR, LF or CRLF separators). */
 export function splitSegments(text: string, d: Delimiters, read: ReadonlySet<string> = READ): Segment[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const counts = new Map<string, number>();
+  const counts: Record<string, number> = {};
   const segments: Segment[] = [];
   const lines = body.includes('\n') ? body.split('\n') : body.split('\r');
   for (let i = 0; i < lines.length; i++) {
@@ -108,11 +108,14 @@ export function splitSegments(text: string, d: Delimiters, read: ReadonlySet<str
       line = parts[0]!;
       if (parts.length > 1 && parts.slice(1).some((p) => p !== '')) lines.splice(i + 1, 0, ...parts.slice(1));
     }
-    if (line.length === 0 || line.trim() === '') continue;
+    if (line.length === 0) continue;
+    const c0 = line.charCodeAt(0);
+    if ((c0 === 32 || c0 === 9) && line.trim() === '') continue;
     const sep = line.indexOf(d.field);
-    const name = (sep < 0 ? line : line.slice(0, sep)).trim();
-    const n = (counts.get(name) ?? 0) + 1;
-    counts.set(name, n);
+    let name = sep < 0 ? line : line.slice(0, sep);
+    if (c0 === 32 || c0 === 9 || name.length !== 3) name = name.trim();
+    const n = (counts[name] ?? 0) + 1;
+    counts[name] = n;
     let fields: string[];
     if (!read.has(name)) fields = [name];
     else {
@@ -134,18 +137,38 @@ export const repetitions = (raw: string | undefined, d: Delimiters): string[] =>
 export const subcomponents = (raw: string | undefined, d: Delimiters): string[] =>
   raw ? raw.split(d.subcomponent) : [];
 
-const TS = /^(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\.\d{1,4})?([+-]\d{4})?$/;
-
 /**
  * Reads an HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) into ISO 8601: a date when only the
  * day is given, else a date-time with offset (`defaultOffset` when the source has none).
  * Returns `null` when malformed, `undefined` when too imprecise for the model (year or month only).
  */
 export function parseTimestamp(raw: string, defaultOffset: string): string | undefined | null {
-  const m = TS.exec(raw.trim());
-  if (!m) return null;
-  const [, y, mo, d, h, mi, s, frac, off] = m;
-  if (mo === undefined || d === undefined) return undefined;
+  const t =
+    raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32) ? raw.trim() : raw;
+  // Digits first (up to 14), then an optional fraction, then an optional ±ZZZZ offset.
+  let i = 0;
+  while (i < t.length && i < 14 && isDigit(t.charCodeAt(i))) i++;
+  const digits = i;
+  if (digits < 4 || digits % 2 === 1) return null;
+  let frac = '';
+  if (t.charCodeAt(i) === 46 /* . */) {
+    const start = i;
+    i++;
+    while (i < t.length && isDigit(t.charCodeAt(i))) i++;
+    if (i - start < 2 || i - start > 5 || digits < 14) return null;
+    frac = t.slice(start, i);
+  }
+  let off: string | undefined;
+  if (i < t.length) {
+    const sign = t[i];
+    if ((sign !== '+' && sign !== '-') || t.length - i !== 5) return null;
+    for (let k = i + 1; k < t.length; k++) if (!isDigit(t.charCodeAt(k))) return null;
+    off = t.slice(i);
+  }
+  if (digits < 8) return undefined;
+  const y = t.slice(0, 4);
+  const mo = t.slice(4, 6);
+  const d = t.slice(6, 8);
   const month = Number(mo);
   const day = Number(d);
   if (month < 1 || month > 12 || day < 1 || day > 31) return null;
@@ -159,16 +182,17 @@ export function parseTimestamp(raw: string, defaultOffset: string): string | und
         ? 30
         : 31;
   if (day > dim) return null;
-  if (h === undefined) {
-    if (off !== undefined) return null;
-    return `${y}-${mo}-${d}`;
-  }
-  if (Number(h) > 23 || (mi !== undefined && Number(mi) > 59) || (s !== undefined && Number(s) > 59))
-    return null;
-  const offset = off === undefined ? defaultOffset : `${off.slice(0, 3)}:${off.slice(3)}`;
+  if (digits === 8) return off === undefined ? `${y}-${mo}-${d}` : null;
+  const h = t.slice(8, 10);
+  const mi = digits >= 12 ? t.slice(10, 12) : '00';
+  const sec = digits >= 14 ? t.slice(12, 14) : '00';
+  if (Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
   if (off !== undefined && (Number(off.slice(1, 3)) > 14 || Number(off.slice(3)) > 59)) return null;
-  return `${y}-${mo}-${d}T${h}:${mi ?? '00'}:${s ?? '00'}${frac ?? ''}${offset}`;
+  const offset = off === undefined ? defaultOffset : `${off.slice(0, 3)}:${off.slice(3)}`;
+  return `${y}-${mo}-${d}T${h}:${mi}:${sec}${frac}${offset}`;
 }
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
