@@ -6,6 +6,7 @@ export type {
   Bundle,
   BundleEntry,
   BundleLink,
+  CapabilityStatement,
   CodeableConcept,
   Coding,
   DiagnosticReport,

@@ -100,6 +100,7 @@ const migrations: Record<string, Migration> = {
         .createTable('lab_reports')
         .addColumn('row_id', 'text', (c) => c.primaryKey())
         .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('fhir_id', 'text', (c) => c.notNull())
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('current', 'integer', (c) => c.notNull())
         .addColumn('facility_code', 'text', (c) => c.notNull())

@@ -44,6 +44,8 @@ export interface PatientIdentifierTable {
 export interface LabReportTable {
   row_id: string;
   id: string;
+  /** The id of the report's DiagnosticReport in the FHIR facade (see `fhirId`). */
+  fhir_id: string;
   version: number;
   current: number;
   /** The facility that published it; only it may publish new versions. */

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, parseWith, redactUrl } from '@lienthong/core';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sql } from 'kysely';
@@ -11,6 +11,7 @@ import { addCredential, addFacility, listFacilities, revokeCredential, type Scop
 import type { Logger } from '../logger.js';
 import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
+import { fhirFacade } from './fhir-facade.js';
 import { problemOf } from './problem.js';
 import { imagingRoutes } from './routes/imaging.js';
 import { labReportRoutes } from './routes/lab-reports.js';
@@ -156,7 +157,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
         ),
     }),
   );
-  v1.use('*', async (c, next) => {
+  const authenticate: MiddlewareHandler<HubEnv> = async (c, next) => {
     const header = c.req.header('authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.header('x-api-key');
     if (!key) throw auth401();
@@ -208,7 +209,9 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
         : 'TREAT',
     });
     await next();
-  });
+  };
+
+  v1.use('*', authenticate);
 
   v1.get('/me', (c) => {
     const caller = c.get('caller');
@@ -292,5 +295,11 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   imagingRoutes(v1, deps);
 
   app.route('/v1', v1);
+
+  // FHIR R4 read/search facade: the CapabilityStatement is public, every other read is authenticated and audited.
+  const fhir = new Hono<HubEnv>();
+  fhir.use('*', async (c, next) => (c.req.path.endsWith('/metadata') ? next() : authenticate(c, next)));
+  fhirFacade(fhir, deps);
+  app.route('/fhir', fhir);
   return app;
 }

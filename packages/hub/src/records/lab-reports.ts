@@ -11,6 +11,7 @@ import {
 } from '@lienthong/result-exchange';
 import { type Kysely, sql } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
+import { fhirId } from '../fhir-id.js';
 import {
   checkOwner,
   decodeCursor,
@@ -67,6 +68,7 @@ export async function publishReport(
     .values({
       row_id: rowId,
       id: report.id,
+      fhir_id: fhirId(report.id),
       version,
       current: 1,
       facility_code: current?.facility_code ?? facility,
