@@ -42,7 +42,7 @@ describe('hub FHIR R4 facade', () => {
       .credential.apiKey;
     const opts = { baseUrl: hub.url, apiKey: 'facade-admin' };
     // A SYNTHETIC patient; real HL7 v2 reports and a real DICOMweb study re-keyed to that patient.
-    await createHubPatientDirectory(opts).upsert({
+    await createHubPatientDirectory(opts).upsert?.({
       identifiers: [{ system: CCCD, value: '001203012345', kind: 'cccd' }],
       name: { family: 'Nguyễn', middle: 'Văn', given: 'An' },
       birthDate: '2003-04-05',
