@@ -12,6 +12,7 @@ export {
   type SuccessBody,
 } from './client.js';
 export type { components, operations, paths } from './generated/openapi.js';
+export { createHubCatalogueReleases, type HubCatalogueReleases } from './providers/catalogue.js';
 export { createHubImagingRegistry } from './providers/imaging-registry.js';
 export type { HubProviderOptions } from './providers/options.js';
 export { createHubPatientDirectory } from './providers/patient-directory.js';

@@ -51,6 +51,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/catalogue/releases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The catalogue releases the hub serves (TT 23/2024 PL01 and PL02, …) */
+        get: operations["listCatalogueReleases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/catalogue/releases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One release in the compact format of `@lienthong/catalogue` (`decodeRelease` reads it); cacheable by ETag */
+        get: operations["getCatalogueRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credentials/{id}": {
         parameters: {
             query?: never;
@@ -289,6 +323,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/reuse-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * An intended order and the patient → shared results that can be reused, and why the others cannot
+         * @description Windows, lab quality levels and group rules follow the draft circular (08/2026) as default policy data.
+         */
+        post: operations["checkReuse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -469,6 +523,20 @@ export interface components {
             studyInstanceUid: string;
             studyTime?: string;
             utcOffset?: string;
+        };
+        IntendedOrder: {
+            /**
+             * Format: date-time
+             * @description When the order would be placed (with offset)
+             */
+            at: string;
+            code: {
+                code: string;
+                system: string;
+            };
+            patient: components["schemas"]["PatientIdentifier"][];
+            requesterLabLevel?: number;
+            specimenType?: string;
         };
         IssuedCredential: {
             /** @description Shown once; store it securely */
@@ -904,8 +972,46 @@ export interface components {
             /** @description `urn:lienthong:error:<CODE>` */
             type: string;
         };
+        ReleaseSummary: {
+            conceptCount: number;
+            id: string;
+            system: {
+                id: string;
+                name: string;
+                uri: string;
+                /** Format: date */
+                validFrom?: string;
+                /** Format: date */
+                validTo?: string;
+                version: string;
+            } & {
+                [key: string]: unknown;
+            };
+        };
         /** @enum {unknown} */
         ReportStatus: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+        ReuseAdvice: {
+            order: components["schemas"]["IntendedOrder"];
+            policyId: string;
+            rejected: components["schemas"]["ReuseCandidate"][];
+            reusable: components["schemas"]["ReuseCandidate"][];
+        };
+        ReuseCandidate: {
+            /** @description Hours between collection and the order */
+            ageHours?: number;
+            collectedAt?: string;
+            /** @description Reuse group of the policy (hematology, biochemistry, microbiology, …) */
+            group?: string;
+            labLevel?: number;
+            reasons: components["schemas"]["ReuseReason"][];
+            reportId: string;
+            version?: number;
+        };
+        ReuseReason: {
+            code: string;
+            message: string;
+            messageVi: string;
+        };
         /** @enum {unknown} */
         Scope: "read" | "write" | "admin";
         UpsertResult: {
@@ -1070,6 +1176,63 @@ export interface operations {
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+        };
+    };
+    listCatalogueReleases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Releases */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ReleaseSummary"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    getCatalogueRelease: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The compact release */
+            200: {
+                headers: {
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Not modified (If-None-Match) */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
     revokeCredential: {
@@ -1585,6 +1748,32 @@ export interface operations {
                     "application/json": {
                         candidates: components["schemas"]["MatchCandidate"][];
                     };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    checkReuse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IntendedOrder"];
+            };
+        };
+        responses: {
+            /** @description The advice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReuseAdvice"];
                 };
             };
             400: components["responses"]["Invalid"];

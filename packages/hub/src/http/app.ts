@@ -13,9 +13,11 @@ import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
 import { fhirFacade } from './fhir-facade.js';
 import { problemOf } from './problem.js';
+import { catalogueRoutes } from './routes/catalogue.js';
 import { imagingRoutes } from './routes/imaging.js';
 import { labReportRoutes } from './routes/lab-reports.js';
 import { patientRoutes } from './routes/patients.js';
+import { reuseRoutes } from './routes/reuse.js';
 
 /** The authenticated caller of a request. */
 export interface Caller {
@@ -293,6 +295,8 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   patientRoutes(v1, deps);
   labReportRoutes(v1, deps);
   imagingRoutes(v1, deps);
+  catalogueRoutes(v1);
+  reuseRoutes(v1, deps);
 
   app.route('/v1', v1);
 
