@@ -158,26 +158,24 @@ const u = (raw: string | undefined, ctx: Ctx) => unescapeHl7(raw ?? '', ctx.d);
 function readCodings(raw: string, ctx: Ctx): { codings: LabCoding[]; text?: string } {
   const c = components(raw, ctx.d);
   const codings: LabCoding[] = [];
-  for (const [ci, ti, si, vi] of [
-    [0, 1, 2, 6],
-    [3, 4, 5, 7],
-  ] as const) {
-    const code = u(c[ci], ctx).replace(CONTROL, ' ').trim();
+  for (let k = 0; k < 2; k++) {
+    const ci = k * 3;
+    const raw = c[ci];
+    if (!raw) continue;
+    const code = u(raw, ctx).replace(CONTROL, ' ').trim();
     if (!code) continue;
-    const system = systemUri(u(c[si], ctx).trim(), ctx);
-    const display = u(c[ti], ctx);
-    const version = u(c[vi], ctx);
-    codings.push({
-      system,
-      code,
-      ...(display ? { display } : {}),
-      ...(version ? { version } : {}),
-      ...(isRecognisedCode(system, code, ctx.systems) ? {} : { unrecognised: true as const }),
-    });
+    const system = systemUri(u(c[ci + 2], ctx).trim(), ctx);
+    const coding: LabCoding = { system, code };
+    const display = u(c[ci + 1], ctx);
+    if (display) coding.display = display;
+    const version = u(c[6 + k], ctx);
+    if (version) coding.version = version;
+    if (!isRecognisedCode(system, code, ctx.systems)) coding.unrecognised = true;
+    codings.push(coding);
   }
   const original = u(c[8], ctx);
   const text = original || (codings.length === 0 ? u(c[1], ctx) : '');
-  return { codings, ...(text ? { text } : {}) };
+  return text ? { codings, text } : { codings };
 }
 
 function writeCodings(
@@ -255,13 +253,17 @@ function readIdentifier(raw: string, ctx: Ctx): IdentifierValue | undefined {
 }
 
 function readUnits(raw: string | undefined, ctx: Ctx): { unit?: string; originalUnit?: string } {
-  const c = components(raw, ctx.d).map((x) => u(x, ctx));
-  const original = (c[0] || c[1] || '').trim();
+  const out: { unit?: string; originalUnit?: string } = {};
+  if (!raw) return out;
+  const c = components(raw, ctx.d);
+  const original = (u(c[0], ctx) || u(c[1], ctx)).trim();
   let unit: string | undefined;
-  if (c[5] === 'UCUM' && c[3]) unit = c[3];
-  else if (c[2] === 'UCUM' && c[0]) unit = c[0];
+  if (c[5] === 'UCUM' && c[3]) unit = u(c[3], ctx);
+  else if (c[2] === 'UCUM' && c[0]) unit = u(c[0], ctx);
   else if (original) unit = ctx.unit(original);
-  return { ...(unit ? { unit } : {}), ...(original ? { originalUnit: original } : {}) };
+  if (unit) out.unit = unit;
+  if (original) out.originalUnit = original;
+  return out;
 }
 
 function writeUnits(q: { unit?: string | undefined; originalUnit?: string | undefined }, ctx: Ctx): string {
@@ -312,7 +314,11 @@ function readValue(
 ): LabValue | undefined {
   const reps = repetitions(raw, ctx.d);
   if (reps.every((r) => r === '')) return undefined;
-  const unit = readUnits(units, ctx);
+  let unitCache: { unit?: string; originalUnit?: string } | undefined;
+  const unit = () => {
+    unitCache ??= readUnits(units, ctx);
+    return unitCache;
+  };
   const first = reps[0] ?? '';
   if (reps.length > 1 && !['TX', 'FT', 'ST'].includes(type)) {
     ctx.warnings.push(
@@ -328,9 +334,9 @@ function readValue(
     case 'NM': {
       const text = u(first, ctx);
       const n = num(text);
-      if (n !== undefined) return { kind: 'quantity', value: n, ...unit };
+      if (n !== undefined) return { kind: 'quantity', value: n, ...unit() };
       const cmp = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(text.trim());
-      if (cmp) return { kind: 'quantity', value: Number(cmp[2]), comparator: cmp[1] as '<', ...unit };
+      if (cmp) return { kind: 'quantity', value: Number(cmp[2]), comparator: cmp[1] as '<', ...unit() };
       ctx.warnings.push(
         issue(
           'HL7_NM_NOT_NUMERIC',
@@ -356,11 +362,11 @@ function readValue(
           kind: 'quantity',
           value: a,
           ...(comparator && comparator !== '=' ? { comparator: comparator as '<' } : {}),
-          ...unit,
+          ...unit(),
         };
       }
       if (a !== undefined && b !== undefined && comparator === '' && (sep === ':' || sep === '/')) {
-        return { kind: 'ratio', numerator: { value: a, ...unit }, denominator: { value: b } };
+        return { kind: 'ratio', numerator: { value: a, ...unit() }, denominator: { value: b } };
       }
       if (
         comparator === '' &&
@@ -371,8 +377,8 @@ function readValue(
       ) {
         return {
           kind: 'range',
-          ...(a !== undefined ? { low: { value: a, ...unit } } : {}),
-          ...(b !== undefined ? { high: { value: b, ...unit } } : {}),
+          ...(a !== undefined ? { low: { value: a, ...unit() } } : {}),
+          ...(b !== undefined ? { high: { value: b, ...unit() } } : {}),
         };
       }
       ctx.warnings.push(
@@ -743,20 +749,17 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
         if (performer) current.report.performingFacility = performer;
         const observation: LabObservation = {
           codes: code.codings,
-          ...(code.text
-            ? { name: code.text }
-            : code.codings[0]?.display
-              ? { name: code.codings[0].display }
-              : {}),
           status:
             status ??
             (statusCode ? 'preliminary' : current.report.status === 'cancelled' ? 'cancelled' : 'final'),
-          ...(value ? { value } : {}),
-          ...(range ? { referenceRange: [range] } : {}),
-          ...(flags.length ? { interpretation: flags } : {}),
-          ...(method[1] || method[0] ? { method: method[1] || method[0] } : {}),
-          ...(performedAt ? { performedAt } : {}),
         };
+        const obsName = code.text || code.codings[0]?.display;
+        if (obsName) observation.name = obsName;
+        if (value) observation.value = value;
+        if (range) observation.referenceRange = [range];
+        if (flags.length) observation.interpretation = flags;
+        if (method[1] || method[0]) observation.method = (method[1] || method[0])!;
+        if (performedAt) observation.performedAt = performedAt;
         current.report.observations.push(observation);
         current.lastObs = observation;
         break;
