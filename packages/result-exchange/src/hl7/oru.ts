@@ -128,6 +128,8 @@ interface Ctx {
   unit: UnitNormaliser;
   warnings: ValidationIssue[];
   errors: ValidationIssue[];
+  /** Timestamps repeat within a message (OBX-14 of a panel): parse each distinct one once. */
+  times: Map<string, string | undefined | null>;
 }
 
 const UNNAMED = 'urn:lienthong:hl7-cs:none';
@@ -212,9 +214,15 @@ function writeCodings(
 }
 
 function time(raw: string | undefined, path: string, ctx: Ctx): string | undefined {
-  const text = u(components(raw, ctx.d)[0], ctx).trim();
+  if (!raw) return undefined;
+  const first = raw.indexOf(ctx.d.component) < 0 ? raw : raw.slice(0, raw.indexOf(ctx.d.component));
+  const text = u(first, ctx).trim();
   if (!text) return undefined;
-  const iso = parseTimestamp(text, ctx.offset);
+  let iso = ctx.times.get(text);
+  if (iso === undefined && !ctx.times.has(text)) {
+    iso = parseTimestamp(text, ctx.offset);
+    ctx.times.set(text, iso);
+  }
   if (iso === null) {
     ctx.errors.push(
       issue(
@@ -513,6 +521,7 @@ function makeCtx(options: DecodeOruOptions, d: Delimiters): Ctx {
     unit: options.normaliseUnit ?? normaliseUnit,
     warnings: [],
     errors: [],
+    times: new Map(),
   };
 }
 
