@@ -1,92 +1,268 @@
 /**
- * The two-hospitals demo (what `npm run demo` runs). Today it walks through what the foundation
- * provides; later issues extend the story to a hub, two vendors and a duplicate test avoided.
+ * The two-hospitals demo — what `npm run demo` runs.
+ *
+ * A district hospital (vendor A's software) and a provincial hospital (vendor B's) share one
+ * patient's history through a Liên Thông hub; a duplicate test is avoided; then B swaps its
+ * result-exchange provider from the hub to a FHIR server and the same query gives the same answer.
+ * All people and facility codes are SYNTHETIC. `--keep` leaves the hub running.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startFhirTestServer } from '@lienthong/conformance/fhir';
+import { maskIdentifier } from '@lienthong/core';
+import { createLogger, startHub } from '@lienthong/hub';
 import {
-  createTransport,
-  foldVietnamese,
-  formatNationalDateTime,
-  isTransportError,
-  maskIdentifier,
-  parseNationalDateTime,
-  toOperationOutcome,
-  ValidationError,
-} from '@lienthong/core';
+  createHubClient,
+  createHubImagingRegistry,
+  createHubPatientDirectory,
+  createHubResultExchange,
+} from '@lienthong/hub-api';
+import { evaluateReuse } from '@lienthong/imaging';
+import { scanFolderToReferences } from '@lienthong/imaging/scanner';
+import { currentProvince, oldProvince, parseCitizenId, parseInsuranceCard } from '@lienthong/patient-id';
+import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lienthong/result-exchange';
+import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
+import { decodeOru } from '@lienthong/result-exchange/hl7';
+import { chapter, say } from './story.js';
+import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT, SYSTEMS } from './synthetic-data.js';
 
-const step = (n: number, vi: string, en: string) => console.log(`\n${n}. ${vi}\n   ${en}`);
-const show = (label: string, value: unknown) =>
-  console.log(`   ${label.padEnd(28)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+const keep = process.argv.includes('--keep');
+const DICOM_FOLDER = fileURLToPath(new URL('../../../../shared/fixtures/real-world/dicom/', import.meta.url));
+const service = (code: string) => ({ system: DEFAULT_LAB_SYSTEMS.serviceCode, code });
+const cccd = PATIENT.identifiers[0]!;
+const card = PATIENT.identifiers[1]!;
 
-console.log('Liên Thông — bản trình diễn hai bệnh viện / the two-hospitals demo');
-
-step(
-  1,
-  'Tìm kiếm không dấu: mọi danh mục so khớp trên chữ đã bỏ dấu',
-  'Diacritic-free search: every catalogue matches on folded text',
+console.log(
+  '\x1b[1mLiên Thông — hai bệnh viện, một lịch sử khám chung / two hospitals, one shared history\x1b[0m',
 );
-show('"ĐỊNH LƯỢNG Glucose [Máu]" →', foldVietnamese('ĐỊNH LƯỢNG Glucose [Máu]'));
-
-step(
-  2,
-  'Ngày giờ theo định dạng quốc gia (XML4 NGAY_KQ) ↔ ISO 8601',
-  'National date-times (XML4 NGAY_KQ) ↔ ISO 8601',
+console.log(
+  '\x1b[2m(người bệnh và mã cơ sở là dữ liệu giả lập — synthetic patient and facility codes)\x1b[0m',
 );
-const resultTime = parseNationalDateTime('202511250830');
-show('202511250830 →', resultTime.ok ? resultTime.value : resultTime.error.code);
-show('2025-11-25T01:30:00Z →', formatNationalDateTime('2025-11-25T01:30:00Z'));
 
-step(3, 'Số định danh luôn được che trong nhật ký', 'Identifiers are always masked in logs');
-show('CCCD (synthetic) →', maskIdentifier('001203012345'));
-
-step(
-  4,
-  'Lỗi có mã ổn định, hai thứ tiếng, và chuyển thành FHIR OperationOutcome',
-  'Errors: stable code, two languages, FHIR OperationOutcome',
-);
-const error = new ValidationError({
-  code: 'XML4_FIELD_TOO_LONG',
-  message: 'MA_CHI_SO is longer than 50 characters.',
-  messageVi: 'MA_CHI_SO dài quá 50 ký tự.',
-  path: 'CHI_TIET_CLS[3].MA_CHI_SO',
+const dir = mkdtempSync(join(tmpdir(), 'lienthong-demo-'));
+const adminKey = randomBytes(24).toString('base64url');
+const hub = await startHub({
+  database: { sqlite: join(dir, 'hub.db') },
+  port: 0,
+  adminKey,
+  logger: createLogger({ level: 'warn' }),
 });
-show('code / path', `${error.code} @ ${error.path}`);
-show('vi', error.messageVi);
-show('OperationOutcome issue', toOperationOutcome(error).issue[0]?.code);
+const cleanups: (() => Promise<void> | void)[] = [
+  () => rmSync(dir, { recursive: true, force: true }),
+  () => hub.close(),
+];
 
-step(
-  5,
-  'Kết nối HTTP bền bỉ: máy chủ bận (503) → tự thử lại theo Retry-After',
-  'Resilient HTTP: a busy server (503) is retried after Retry-After',
-);
-let calls = 0;
-const server = createServer((_req, res) => {
-  calls++;
-  if (calls === 1) {
-    res.writeHead(503, { 'retry-after': '1', 'content-type': 'application/json' });
-    res.end('{}');
-  } else {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify({ status: 'ready' }));
-  }
-});
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const { port } = server.address() as AddressInfo;
 try {
-  const hub = createTransport({
-    baseUrl: `http://127.0.0.1:${port}`,
-    onEvent: (e) =>
-      e.type !== 'request' &&
-      show(`event: ${e.type}`, 'reason' in e ? e.reason : 'status' in e ? e.status : ''),
-  });
-  show('answer', await hub.get('health'));
-  show('requests sent', calls);
-} catch (e) {
-  console.error(isTransportError(e) ? `${e.code}: ${e.messageVi}` : e);
-  process.exitCode = 1;
-} finally {
-  server.close();
-}
+  chapter(
+    'Sàn liên thông khởi động, đăng ký hai bệnh viện',
+    'A hub starts (embedded SQLite); two hospitals are registered',
+  );
+  const admin = createHubClient({ baseUrl: hub.url, apiKey: adminKey });
+  const keyA = (await admin.POST('/v1/facilities', { body: HOSPITAL_A })).credential.apiKey;
+  const keyB = (await admin.POST('/v1/facilities', { body: HOSPITAL_B })).credential.apiKey;
+  say('hub:', hub.url);
+  say(`${HOSPITAL_A.code}:`, `${HOSPITAL_A.name} — phần mềm hãng A / vendor A`);
+  say(`${HOSPITAL_B.code}:`, `${HOSPITAL_B.name} — phần mềm hãng B / vendor B`);
 
-console.log('\nXong. Done — see docs/ for the guides, `npm test` for the tests.');
+  // Vendor A's software talks to the hub through the SDK's hub providers.
+  const a = { baseUrl: hub.url, apiKey: keyA, user: 'ktv.lan', purpose: 'TREAT' };
+
+  chapter(
+    'Bệnh viện A đăng ký người bệnh bằng số định danh cá nhân',
+    'A registers the patient by personal ID number',
+  );
+  const id = parseCitizenId(cccd.value, { birthDate: PATIENT.birthDate!, sex: 'male' });
+  if (!id.ok) throw id.error;
+  const born = oldProvince(id.value.oldProvinceCode);
+  const now2025 = currentProvince(id.value.currentProvinceCode);
+  say(
+    'CCCD:',
+    `${maskIdentifier(cccd.value)} → ${born?.name} (nay / now ${now2025?.name}), ${id.value.birthYear}, ${id.value.sex === 'male' ? 'nam / male' : 'nữ / female'}`,
+  );
+  const cardParts = parseInsuranceCard(card.value);
+  if (!cardParts.ok) throw cardParts.error;
+  if (cardParts.value.form === 'full') {
+    say(
+      'BHYT:',
+      `${maskIdentifier(card.value)} → nhóm / group ${cardParts.value.group}, mức hưởng / benefit level ${cardParts.value.benefitLevel}`,
+    );
+  }
+  const { created } = (await createHubPatientDirectory(a).upsert?.(PATIENT)) ?? { created: false };
+  say('hub:', created ? 'người bệnh mới / new patient registered' : 'đã có / already registered');
+
+  chapter(
+    'Máy xét nghiệm của A gửi kết quả HL7 v2 (công thức máu, glucose), A chia sẻ lên sàn',
+    "A's analyser sends HL7 v2 ORU^R01 (blood count, glucose); A publishes them",
+  );
+  const now = new Date();
+  const decoded = decodeOru(analyserMessage(now, 2), {
+    defaults: {
+      lab: { code: HOSPITAL_A.code, qualityLevel: 3 },
+      performingFacility: { code: HOSPITAL_A.code, name: HOSPITAL_A.name },
+    },
+  });
+  const exchangeA = createHubResultExchange(a);
+  for (const [i, report] of decoded.reports.entries()) {
+    const receipt = await exchangeA.publish(report, { idempotencyKey: `${decoded.controlId}-${i}` });
+    say(
+      `${report.codes[0]?.code} ${report.id}:`,
+      `${receipt.outcome}, ${report.observations.length} chỉ số / results`,
+    );
+  }
+  const retry = await exchangeA.publish(decoded.reports[0]!, { idempotencyKey: `${decoded.controlId}-0` });
+  const versions = await exchangeA.history(decoded.reports[0]!.id);
+  say(
+    'gửi lại cùng khóa / retried with the same key:',
+    `biên nhận cũ (v${retry.version}), ${versions.length} phiên bản — không trùng / same receipt, no duplicate`,
+  );
+
+  chapter(
+    'A chia sẻ tham chiếu phim X-quang ngực dựng từ tệp DICOM (ảnh vẫn ở PACS của A)',
+    'A publishes a chest X-ray reference built from DICOM files (pixels stay in A’s PACS)',
+  );
+  const scan = await scanFolderToReferences(DICOM_FOLDER, {
+    facility: HOSPITAL_A.code,
+    facilityName: HOSPITAL_A.name,
+    wadoRsBase: 'https://pacs.benhvien-a.example/dicom-web',
+  });
+  say(
+    'quét / scanned:',
+    `${scan.files} tệp, ${scan.references.length} ca chụp, ${scan.skipped.length} tệp không phải DICOM Part 10 (${scan.skipped.map((s) => s.code).join(', ')})`,
+  );
+  const xray = scan.references.find((r) => r.modalities.includes('CR'))!;
+  const signedAt = new Date(now.getTime() - 86_400_000).toISOString();
+  const reference = {
+    ...xray,
+    patient: { identifiers: [cccd] },
+    completeness: 'complete' as const,
+    report: {
+      conclusion: 'Chưa thấy tổn thương nhu mô phổi (synthetic report)',
+      signers: [
+        { role: 'performer' as const, name: 'KTV Trần Thị Lan (synthetic)' },
+        { role: 'reader' as const, name: 'BS Lê Văn Minh (synthetic)' },
+      ],
+      signedAt,
+    },
+  };
+  const imagingReceipt = await createHubImagingRegistry(a).publish(reference);
+  say('study:', `${xray.modalities.join('/')} ${xray.studyInstanceUid} — ${imagingReceipt.status}`);
+
+  chapter(
+    'Người bệnh được chuyển tuyến. Bệnh viện B tìm người bệnh bằng thẻ BHYT',
+    'The patient is referred. B finds them by insurance card',
+  );
+  const b = { baseUrl: hub.url, apiKey: keyB, user: 'bs.hoa', purpose: 'TREAT' };
+  const found = await createHubPatientDirectory(b).findByIdentifier(card);
+  if (!found) throw new Error('patient not found by insurance card');
+  say(
+    'tìm thấy / found:',
+    `${found.name.family} ${found.name.middle} ${found.name.given.charAt(0)}. (${found.birthDate?.slice(0, 4)}), ${found.identifiers.length} mã định danh / identifiers`,
+  );
+
+  chapter('B xem lịch sử dùng chung', 'B sees the shared history');
+  let exchangeB: ResultExchange = createHubResultExchange(b);
+  const historyOf = async (exchange: ResultExchange) => {
+    const list: LabReport[] = [];
+    for await (const r of exchange.query({ patient: { system: cccd.system, value: cccd.value } }))
+      list.push(r);
+    return list;
+  };
+  const shared = await historyOf(exchangeB);
+  for (const r of shared) {
+    const when = (r.specimen?.collectedAt ?? r.effectiveAt ?? '').slice(0, 10);
+    say(
+      `${when} ${r.codes[0]?.code}`,
+      r.observations
+        .map(
+          (o) =>
+            `${o.name ?? o.codes[0]?.code}: ${o.value?.kind === 'quantity' ? `${o.value.value} ${o.value.unit}` : '…'}`,
+        )
+        .join('; '),
+    );
+  }
+  for await (const study of createHubImagingRegistry(b).query({ patientIdentifier: cccd })) {
+    const decision = evaluateReuse(study, { maxAgeDays: { CR: 30 } });
+    say(`${study.studyDate ?? ''} ${study.modalities.join('/')}`, `${study.report?.conclusion}`);
+    // The sample DICOM file is from 2001, so a 30-day policy for CR says: repeat the X-ray.
+    say(
+      '   tái sử dụng ảnh / reuse:',
+      decision.reusable ? 'được / yes' : decision.reasons.map((r) => r.messageVi).join('; '),
+    );
+  }
+
+  chapter(
+    'B định chỉ định lại glucose: sàn báo kết quả gần đây dùng lại được, và vì sao',
+    'B is about to order glucose again: the hub says the recent result can be reused, and why',
+  );
+  const hubB = createHubClient(b);
+  const glucose = await hubB.POST('/v1/reuse-check', {
+    body: { code: service('23.0075.1494'), patient: [cccd], at: now.toISOString(), requesterLabLevel: 3 },
+  });
+  for (const c of glucose.reusable) say(`✔ ${c.reportId}:`, c.reasons.map((r) => r.messageVi).join('; '));
+  say(
+    '→',
+    glucose.reusable.length > 0
+      ? 'không cần làm lại xét nghiệm / no need to repeat the test'
+      : 'cần làm / order it',
+  );
+
+  chapter(
+    'B định chỉ định creatinine: kết quả đã quá hạn, cần làm lại',
+    'B orders creatinine: the shared result has expired, redo it',
+  );
+  const creatinine = await hubB.POST('/v1/reuse-check', {
+    body: { code: service('23.0051.1494'), patient: [cccd], at: now.toISOString(), requesterLabLevel: 3 },
+  });
+  for (const c of creatinine.rejected) say(`✘ ${c.reportId}:`, c.reasons.map((r) => r.messageVi).join('; '));
+  say('→', creatinine.reusable.length === 0 ? 'làm lại xét nghiệm / order the test' : 'dùng lại / reuse');
+
+  chapter(
+    'B đổi nhà cung cấp trao đổi kết quả: từ sàn sang máy chủ FHIR — một dòng mã',
+    'B swaps its result-exchange provider from the hub to a FHIR server — one line',
+  );
+  const fhir = await startFhirTestServer();
+  cleanups.push(() => fhir.close());
+  const fhirExchange = createFhirResultExchange({ baseUrl: fhir.baseUrl });
+  for (const r of shared) await fhirExchange.publish(r); // the FHIR server holds the same data
+  say('FHIR server:', `${fhir.baseUrl} (Medplum FHIR router, in memory)`);
+  say(
+    'code:',
+    'exchangeB = createFhirResultExchange({ baseUrl })  // was createHubResultExchange({ baseUrl, apiKey })',
+  );
+  exchangeB = createFhirResultExchange({ baseUrl: fhir.baseUrl });
+  const viaFhir = await historyOf(exchangeB);
+  const summary = (list: LabReport[]) =>
+    JSON.stringify(
+      list
+        .map((r) => [
+          r.id,
+          r.status,
+          r.observations.map((o) => (o.value?.kind === 'quantity' ? o.value.value : null)),
+        ])
+        .sort(),
+    );
+  const same = summary(viaFhir) === summary(shared);
+  say(
+    'cùng truy vấn / same query:',
+    `${viaFhir.length} phiếu / reports — ${same ? 'cùng kết quả / same answer ✔' : 'KHÁC / DIFFERENT ✘'}`,
+  );
+  if (!same) throw new Error('The FHIR provider answered differently from the hub provider');
+
+  const audit = await admin.GET('/v1/audit', { query: { patient: `${cccd.system}|${cccd.value}` } });
+  chapter('Nhật ký truy cập: ai đã xem gì', 'Audit trail: who read what');
+  for (const e of audit.items.slice(0, 6))
+    say(`${e.at.slice(11, 19)} ${e.facilityCode} ${e.userRef ?? ''}`, `${e.action} ${e.resourceType}`);
+
+  if (keep) {
+    console.log(`\nHub vẫn chạy / the hub keeps running: ${hub.url}  (admin key: ${adminKey})`);
+    console.log('Nhấn Ctrl+C để dừng / press Ctrl+C to stop.');
+    await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  }
+  console.log('\n\x1b[1mXong / done.\x1b[0m');
+} finally {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+}
