@@ -160,7 +160,7 @@ try {
   if (!found) throw new Error('patient not found by insurance card');
   say(
     'tìm thấy / found:',
-    `${found.name.family} ${found.name.middle} ${found.name.given.charAt(0)}. (${found.birthDate?.slice(0, 4)}), ${found.identifiers.length} mã định danh / identifiers`,
+    `${found.name.family} ${found.name.middle} ${found.name.given?.charAt(0) ?? ''}. (${found.birthDate?.slice(0, 4)}), ${found.identifiers.length} mã định danh / identifiers`,
   );
 
   chapter('B xem lịch sử dùng chung', 'B sees the shared history');
