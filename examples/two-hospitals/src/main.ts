@@ -28,7 +28,7 @@ import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lient
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 import { chapter, say } from './story.js';
-import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT, SYSTEMS } from './synthetic-data.js';
+import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT } from './synthetic-data.js';
 
 const keep = process.argv.includes('--keep');
 const DICOM_FOLDER = fileURLToPath(new URL('../../../../shared/fixtures/real-world/dicom/', import.meta.url));

@@ -6,7 +6,7 @@
 import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';
 import type { PatientRecord } from '@lienthong/patient-id';
 
-export const SYSTEMS = DEFAULT_IDENTIFIER_SYSTEMS;
+const SYSTEMS = DEFAULT_IDENTIFIER_SYSTEMS;
 
 /** District hospital on vendor A's software, provincial hospital on vendor B's (synthetic codes). */
 export const HOSPITAL_A = { code: 'SYN-A', name: 'Bệnh viện huyện A (synthetic)' };
