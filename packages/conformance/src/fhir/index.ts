@@ -3,5 +3,5 @@
  * so any `fhir` provider (ours or a vendor's) is proved against real FHIR semantics.
  * @packageDocumentation
  */
-export { type FhirTestServer, startFhirTestServer } from './test-server.js';
+export { type FhirTestServer, type FhirTestServerOptions, startFhirTestServer } from './test-server.js';
 export { indexFhirR4, validateFhir } from './validate.js';

@@ -1,7 +1,7 @@
+import { validateFhir } from '@lienthong/conformance/fhir';
 import { isLienThongError } from '@lienthong/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { validateFhir } from '../../test/fhir-validate.js';
 import { fromDicomJsonInstances, fromDicomJsonStudies } from '../dicom-json.js';
 import type { ImagingReference } from '../model.js';
 import { assertImagingReference } from '../reference.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { validateFhir } from '@lienthong/conformance/fhir';
 import type { Endpoint, ImagingStudy } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
-import { validateFhir } from '../../test/fhir-validate.js';
 import type { ImagingReference } from '../model.js';
 import { assertImagingReference } from '../reference.js';
 import { fromFhirImagingStudy, toFhirImagingStudy } from './convert.js';

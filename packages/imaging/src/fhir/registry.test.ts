@@ -1,12 +1,11 @@
 import { describeImagingRegistryConformance } from '@lienthong/conformance';
+import { type FhirTestServer, startFhirTestServer, validateFhir } from '@lienthong/conformance/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFhirServer, type TestFhirServer } from '../../test/fhir-server.js';
-import { validateFhir } from '../../test/fhir-validate.js';
 import { createFhirImagingRegistry } from './registry.js';
 
-let server: TestFhirServer;
+let server: FhirTestServer;
 beforeAll(async () => {
-  server = await startFhirServer();
+  server = await startFhirTestServer();
 });
 afterAll(async () => {
   await server?.close();

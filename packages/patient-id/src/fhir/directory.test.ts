@@ -1,7 +1,7 @@
 import { describePatientDirectoryConformance, patientDirectoryFixtures } from '@lienthong/conformance';
+import { type FhirTestServer, startFhirTestServer } from '@lienthong/conformance/fhir';
 import { DEFAULT_IDENTIFIER_SYSTEMS, type Patient } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FhirTestServer, startFhirTestServer } from '../../test/fhir-server.js';
 import { createFhirPatientDirectory } from './directory.js';
 
 let server: FhirTestServer;
@@ -14,12 +14,12 @@ afterAll(async () => {
 
 // The same suite as every provider, over HTTP against Medplum's FHIR router (not written here).
 describePatientDirectoryConformance('fhir (Medplum fhir-router over HTTP)', () =>
-  createFhirPatientDirectory({ baseUrl: server.url }),
+  createFhirPatientDirectory({ baseUrl: server.baseUrl }),
 );
 
 describe('fhir provider specifics', () => {
   it('reads the CapabilityStatement once and falls back to searches for $match and $ihe-pix', async () => {
-    const directory = createFhirPatientDirectory({ baseUrl: server.url });
+    const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
     const [an] = patientDirectoryFixtures('fhir-specific');
     await directory.upsert!(an!);
     const before = server.requests.length;
@@ -32,7 +32,7 @@ describe('fhir provider specifics', () => {
   });
 
   it('pages with _count (and _offset when the server gives a total but no next link)', async () => {
-    const directory = createFhirPatientDirectory({ baseUrl: server.url });
+    const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
     for (const r of patientDirectoryFixtures('fhir-paging')) await directory.upsert!(r);
     const before = server.requests.length;
     const found = [];
@@ -44,7 +44,7 @@ describe('fhir provider specifics', () => {
   });
 
   it('stores a FHIR Patient with VN Core identifier systems', async () => {
-    const directory = createFhirPatientDirectory({ baseUrl: server.url });
+    const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
     const [, binh] = patientDirectoryFixtures('fhir-shape');
     const { record } = await directory.upsert!(binh!);
     const stored = await server.repo.readResource('Patient', record.id!);
@@ -106,7 +106,7 @@ describe('fhir provider on a server that declares $match and $ihe-pix', () => {
   });
 
   it('calls the declared operations instead of searching', async () => {
-    const directory = createFhirPatientDirectory({ baseUrl: withOps.url });
+    const directory = createFhirPatientDirectory({ baseUrl: withOps.baseUrl });
     const [an] = patientDirectoryFixtures('fhir-ops');
     await directory.upsert!(an!);
     const before = withOps.requests.length;

@@ -1,10 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { indexFhirR4, validateFhir } from '@lienthong/conformance/fhir';
 import { isLienThongError } from '@lienthong/core';
 import type { Bundle, DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
-import { indexFhirR4, validateFhir } from '../../test/fhir-validate.js';
 import { decodeOru } from '../hl7/oru.js';
 import type { LabQuantity, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';

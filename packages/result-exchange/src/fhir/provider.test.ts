@@ -1,12 +1,12 @@
 import { describeResultExchangeConformance } from '@lienthong/conformance';
+import { type FhirTestServer, startFhirTestServer } from '@lienthong/conformance/fhir';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFhirServer, type TestFhirServer } from '../../test/fhir-server.js';
 import { createFhirResultExchange } from './provider.js';
 
 // A real FHIR R4 server (@medplum/fhir-router over a MemoryRepository) behind node:http.
-let server: TestFhirServer;
+let server: FhirTestServer;
 beforeAll(async () => {
-  server = await startFhirServer();
+  server = await startFhirTestServer();
 });
 afterAll(async () => {
   await server.close();

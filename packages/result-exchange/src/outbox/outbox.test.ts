@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type FhirTestServer, startFhirTestServer } from '@lienthong/conformance/fhir';
 import { TransportError } from '@lienthong/core';
 import type { Bundle } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFhirServer, type TestFhirServer } from '../../test/fhir-server.js';
 import type { ResultExchange } from '../contract.js';
 import { createMemoryResultExchange } from '../memory.js';
 import type { LabReport } from '../model.js';
@@ -97,9 +97,9 @@ describe('outbox', () => {
 });
 
 describe('outbox survives SIGKILL mid-delivery', () => {
-  let server: TestFhirServer;
+  let server: FhirTestServer;
   beforeAll(async () => {
-    server = await startFhirServer();
+    server = await startFhirTestServer();
   });
   afterAll(async () => server.close());
 
