@@ -1,4 +1,11 @@
-import { ConflictError, type IdentifierValue, LienThongError, ValidationError } from '@lienthong/core';
+import {
+  ConflictError,
+  type IdentifierValue,
+  LienThongError,
+  stableJson,
+  ValidationError,
+  validationErrorFromZod,
+} from '@lienthong/core';
 import { type LabReport, labReportSchema, type ReportStatus } from './model.js';
 
 /** What a provider answers to `publish`. */
@@ -57,16 +64,10 @@ export interface ResultExchange {
 export function checkPublishable(report: unknown): LabReport {
   const parsed = labReportSchema.safeParse(report);
   if (!parsed.success) {
-    const first = parsed.error.issues[0]!;
-    const path = first.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
-      .join('')
-      .replace(/^\./, '');
-    throw new ValidationError({
+    // Every issue with its path, in both languages (the family's standard zod conversion).
+    throw validationErrorFromZod(parsed.error, {
       code: 'LAB_REPORT_INVALID',
-      path,
-      message: `Invalid lab report at ${path}: ${first.message}`,
-      messageVi: `Phiếu kết quả xét nghiệm không hợp lệ tại ${path}`,
+      subject: { en: 'lab report', vi: 'phiếu kết quả xét nghiệm' },
     });
   }
   if (parsed.data.patient.identifiers.length === 0) {
@@ -84,18 +85,6 @@ export function checkPublishable(report: unknown): LabReport {
 export function contentKey(report: LabReport): string {
   const { version: _v, ...rest } = report;
   return stableJson(rest);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${stableJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** What to do with a publish, given the current version (shared by every provider). */

@@ -1,3 +1,4 @@
+import { stableJson } from '@lienthong/core';
 import type { ImagingReference, ImagingReferenceInput } from '../model.js';
 import { assertImagingReference } from '../reference.js';
 import {
@@ -14,14 +15,6 @@ export interface MemoryImagingRegistryOptions {
   seed?: readonly ImagingReferenceInput[];
 }
 
-function stable(value: unknown): string {
-  return JSON.stringify(value, (_k, v) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)))
-      : v,
-  );
-}
-
 /** An in-memory `ImagingRegistry` (tests, demos, caches). Stored references are copies. */
 export function createMemoryImagingRegistry(options: MemoryImagingRegistryOptions = {}): ImagingRegistry {
   const store = new Map<string, ImagingReference>();
@@ -36,7 +29,11 @@ export function createMemoryImagingRegistry(options: MemoryImagingRegistryOption
       checkAborted(o.signal);
       const parsed = assertImagingReference(reference);
       const existing = store.get(parsed.studyInstanceUid);
-      const status = !existing ? 'created' : stable(existing) === stable(parsed) ? 'unchanged' : 'updated';
+      const status = !existing
+        ? 'created'
+        : stableJson(existing) === stableJson(parsed)
+          ? 'unchanged'
+          : 'updated';
       store.set(parsed.studyInstanceUid, structuredClone(parsed));
       return { studyInstanceUid: parsed.studyInstanceUid, status };
     },
