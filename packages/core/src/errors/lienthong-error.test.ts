@@ -100,8 +100,8 @@ describe('error family', () => {
     const e = new TransportError({ ...base, status: 503, method: 'GET', url: 'http://h/x', retryable: true });
     expect(e.toJSON()).toMatchObject({ status: 503, method: 'GET', url: 'http://h/x', retryable: true });
     expect(
-      new TransportError({ ...base, method: 'GET', url: 'u', retryable: false }).toJSON(),
-    ).not.toHaveProperty('status');
+      JSON.stringify(new TransportError({ ...base, method: 'GET', url: 'u', retryable: false })),
+    ).not.toContain('status');
   });
 
   it('toLienThongError wraps foreign throwables and passes family errors through', () => {

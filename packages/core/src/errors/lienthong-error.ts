@@ -51,17 +51,10 @@ export class LienThongError extends Error {
     return lang === 'vi' ? this.messageVi : this.message;
   }
 
-  /** A plain object for logs and API answers (no stack, no cause). */
+  /** A plain object for logs and API answers (no stack, no cause; absent fields are undefined). */
   toJSON(): SerializedLienThongError {
-    return {
-      name: this.name,
-      kind: this.kind,
-      code: this.code,
-      message: this.message,
-      messageVi: this.messageVi,
-      ...(this.path === undefined ? {} : { path: this.path }),
-      ...(this.details === undefined ? {} : { details: this.details }),
-    };
+    const { name, kind, code, message, messageVi, path, details } = this;
+    return { name, kind, code, message, messageVi, path, details };
   }
 }
 
@@ -72,8 +65,8 @@ export interface SerializedLienThongError {
   code: string;
   message: string;
   messageVi: string;
-  path?: string;
-  details?: Readonly<Record<string, unknown>>;
+  path?: string | undefined;
+  details?: Readonly<Record<string, unknown>> | undefined;
 }
 
 /** One problem found while validating input. */
@@ -169,13 +162,8 @@ export class TransportError extends LienThongError {
     url: string;
     retryable: boolean;
   } {
-    return {
-      ...super.toJSON(),
-      ...(this.status === undefined ? {} : { status: this.status }),
-      method: this.method,
-      url: this.url,
-      retryable: this.retryable,
-    };
+    const { status, method, url, retryable } = this;
+    return { ...super.toJSON(), status, method, url, retryable };
   }
 }
 
