@@ -9,7 +9,9 @@
  * const orthanc = serviceUrl('LIENTHONG_ORTHANC_URL');
  * describe.skipIf(!orthanc)('Orthanc DICOMweb', () => { … });
  */
-export function serviceUrl(variable: 'LIENTHONG_PG_URL' | 'LIENTHONG_ORTHANC_URL'): string | undefined {
+export function serviceUrl(
+  variable: 'LIENTHONG_PG_URL' | 'LIENTHONG_ORTHANC_URL' | 'LIENTHONG_CHROMIUM',
+): string | undefined {
   const value = process.env[variable];
   if (value) return value;
   if (process.env.CI === 'true') {

@@ -2,7 +2,7 @@
 # Starts every real service the *.service.test.ts files need, exports their URLs, runs the given
 # command, and stops the services whatever happens. Usage: with-services.sh <command…>
 source "$(dirname "$0")/lib.sh"
-SERVICES=(postgres orthanc)
+SERVICES=(postgres orthanc chromium)
 cleanup() {
   for s in "${SERVICES[@]}"; do bash "$ROOT/scripts/services/$s.sh" stop || true; done
 }

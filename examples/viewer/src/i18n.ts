@@ -62,11 +62,14 @@ const vi = {
   imaging: 'Chẩn đoán hình ảnh',
   noImaging: 'Chưa có ca chụp nào được chia sẻ.',
   thumbnailAlt: (what: string) => `Ảnh thu nhỏ: ${what}`,
-  noThumbnail: 'Không có ảnh xem trước (máy chủ PACS không trả lời qua DICOMweb)',
+  noThumbnail: 'Không có ảnh xem trước',
+  thumbNone: 'Ca chụp không kèm địa chỉ DICOMweb nên không có ảnh xem trước.',
+  thumbFailed: 'Máy chủ PACS không trả lời qua DICOMweb nên không có ảnh xem trước.',
   series: (n: number) => `${n} loạt ảnh`,
   instances: (n: number) => `${n} ảnh`,
   studyUid: 'UID ca chụp',
-  footer: 'Liên Thông — SDK mã nguồn mở cho liên thông dữ liệu y tế. Mọi người bệnh ở đây là dữ liệu tổng hợp.',
+  footer:
+    'Liên Thông — SDK mã nguồn mở cho liên thông dữ liệu y tế. Mọi người bệnh ở đây là dữ liệu tổng hợp.',
 };
 
 type Messages = typeof vi;
@@ -132,7 +135,9 @@ const en: Messages = {
   imaging: 'Imaging',
   noImaging: 'No imaging study has been shared yet.',
   thumbnailAlt: (what) => `Thumbnail: ${what}`,
-  noThumbnail: 'No preview (the PACS did not answer over DICOMweb)',
+  noThumbnail: 'No preview',
+  thumbNone: 'The study names no DICOMweb endpoint, so there is no preview.',
+  thumbFailed: 'The PACS did not answer over DICOMweb, so there is no preview.',
   series: (n) => `${n} series`,
   instances: (n) => `${n} ${n === 1 ? 'image' : 'images'}`,
   studyUid: 'Study UID',
