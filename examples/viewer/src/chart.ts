@@ -5,6 +5,7 @@
 import type { Trend, TrendPoint } from '@lienthong/result-exchange';
 import { html, type Raw } from './html.js';
 import { formatDate, formatNumber, type Lang } from './i18n.js';
+import { unitLabel } from './model.js';
 
 /** Colours of the labs (dark enough for text contrast on white, distinct for colour-blind readers). */
 export const LAB_COLOURS = ['#1f5fa8', '#b3541e', '#2e7d4f', '#7a3fa0', '#8a6d00'] as const;
@@ -118,7 +119,7 @@ export function renderTrendChart(trend: Trend, o: ChartOptions): Raw {
     const bad = outOfRange(p);
     const colour = LAB_COLOURS[labIndex(p) % LAB_COLOURS.length]!;
     const label = `${p.comparator ?? ''}${fmt(p.value)}`;
-    const tip = `${formatDate(p.at, o.lang)} — ${label} ${trend.unit} (${p.lab?.name ?? p.lab?.code ?? ''}; ${fmt(p.sourceValue)} ${p.sourceUnit ?? ''})`;
+    const tip = `${formatDate(p.at, o.lang)} — ${label} ${unitLabel(trend.unit)} (${p.lab?.name ?? p.lab?.code ?? ''}; ${fmt(p.sourceValue)} ${p.sourceUnit ?? ''})`;
     return html`<g class="point${bad ? ' out' : ''}"><title>${tip}</title><circle cx="${px}" cy="${py}" r="${bad ? 7 : 6}" fill="${colour}"/><text class="value" x="${px}" y="${below[i] ? r1(py + 24) : r1(py - 12)}" text-anchor="middle">${label}</text></g>`;
   });
 
@@ -127,7 +128,7 @@ export function renderTrendChart(trend: Trend, o: ChartOptions): Raw {
 ${band}
 ${ticks.map((t) => html`<line class="grid" x1="${M.left}" x2="${M.left + plotW}" y1="${r1(y(t))}" y2="${r1(y(t))}"/><text class="tick" x="${M.left - 8}" y="${r1(y(t)) + 4}" text-anchor="end">${fmt(t)}</text>`)}
 <line class="axis" x1="${M.left}" x2="${M.left + plotW}" y1="${M.top + plotH}" y2="${M.top + plotH}"/>
-<text class="unit" x="${M.left - 8}" y="${M.top - 12}" text-anchor="end">${trend.unit}</text>
+<text class="unit" x="6" y="${M.top - 12}">${unitLabel(trend.unit)}</text>
 ${dateLabels}
 <polyline class="line" points="${line}"/>
 ${dots}

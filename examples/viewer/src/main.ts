@@ -19,6 +19,7 @@ import {
   searchTarget,
   timelineByFacility,
   trendOf,
+  unitLabel,
   valueText,
 } from './model.js';
 import './style.css';
@@ -88,13 +89,13 @@ function trendsHtml(view: PatientView): Raw {
   const cards = charted.map(({ a, trend }, i) => {
     const labs = labsOf(trend);
     const id = `chart-${i}`;
-    const desc = m.chartSummary(a.name, trend.points.length, trend.unit, labs.length);
+    const desc = m.chartSummary(a.name, trend.points.length, unitLabel(trend.unit), labs.length);
     return html`<article class="card trend" data-analyte="${a.key}">
   <header class="trend-head">
     <h3>${a.name}</h3>
     <label class="unit-pick">${m.unit}
       <select data-unit-for="${a.key}" id="unit-${i}">
-        ${a.unitChoices.map((u) => html`<option value="${u}"${u === trend.unit ? html` selected` : ''}>${u}</option>`)}
+        ${a.unitChoices.map((u) => html`<option value="${u}"${u === trend.unit ? html` selected` : ''}>${unitLabel(u)}</option>`)}
       </select>
     </label>
   </header>
@@ -105,7 +106,7 @@ function trendsHtml(view: PatientView): Raw {
   </ul>
   ${trend.skipped.length ? html`<p class="note">${m.skipped(trend.skipped.length)}</p>` : ''}
   <details><summary>${m.chartTable}</summary>
-    <table><thead><tr><th scope="col">${state.lang === 'vi' ? 'Ngày' : 'Date'}</th><th scope="col">${m.columns.value} (${trend.unit})</th><th scope="col">${m.referenceRange}</th><th scope="col">${state.lang === 'vi' ? 'Phòng xét nghiệm' : 'Lab'}</th></tr></thead>
+    <table><thead><tr><th scope="col">${state.lang === 'vi' ? 'Ngày' : 'Date'}</th><th scope="col">${m.columns.value} (${unitLabel(trend.unit)})</th><th scope="col">${m.referenceRange}</th><th scope="col">${state.lang === 'vi' ? 'Phòng xét nghiệm' : 'Lab'}</th></tr></thead>
     <tbody>${trend.points.map(
       (p) =>
         html`<tr><td>${formatDate(p.at, state.lang)}</td><td>${p.comparator ?? ''}${num(p.value)}${p.sourceUnit && p.sourceUnit !== trend.unit ? html` <span class="muted">(${m.converted} ${num(p.sourceValue)} ${p.sourceUnit})</span>` : ''}</td><td>${p.referenceRange ? `${p.referenceRange.low !== undefined ? num(p.referenceRange.low) : ''}–${p.referenceRange.high !== undefined ? num(p.referenceRange.high) : ''}` : ''}</td><td>${p.lab?.name ?? p.lab?.code ?? ''}</td></tr>`,

@@ -283,3 +283,12 @@ export function flagOf(o: LabObservation): string | undefined {
   if (r.low !== undefined && v.value < r.low) return 'L';
   return undefined;
 }
+
+const SUPERSCRIPT = '⁰¹²³⁴⁵⁶⁷⁸⁹';
+
+/** A UCUM unit as people read it: `10*9/L` → `10⁹/L`, `umol/L` → `µmol/L` (the code itself is unchanged). */
+export function unitLabel(ucum: string): string {
+  return ucum
+    .replace(/10\*(\d+)/g, (_, exp: string) => `10${[...exp].map((d) => SUPERSCRIPT[Number(d)]).join('')}`)
+    .replace(/(^|[^a-z])u(mol|g|L|l|IU|\/)/g, '$1µ$2');
+}

@@ -90,6 +90,7 @@ describe.skipIf(!browserPath)('viewer in Chromium', () => {
     const svg = card.locator('svg.chart');
     expect(await svg.getAttribute('data-points')).toBe('5');
     expect(await svg.getAttribute('role')).toBe('img');
+    expect(await page.locator('svg.chart title').first().textContent()).toBe('Glucose');
     expect(await card.locator('svg .band').count()).toBe(1);
     expect(await card.locator('svg text.unit').textContent()).toBe('mmol/L');
     // 101 mg/dL (provincial hospital B) is 5.61 mmol/L with glucose's molar mass.
