@@ -187,6 +187,9 @@ describe('values, ranges and flags', () => {
     expect(
       valueText({ ...obs, value: { kind: 'quantity', value: 5, unit: '10*9/L', originalUnit: 'G/L' } }, fmt),
     ).toBe('5 G/L');
+    expect(valueText({ ...obs, value: { kind: 'quantity', value: 71, unit: 'umol/L' } }, fmt)).toBe(
+      '71 µmol/L',
+    );
     expect(valueText({ ...obs, value: { kind: 'text', text: 'Âm tính' } }, fmt)).toBe('Âm tính');
     expect(rangeText(obs, fmt)).toBe('70–110');
     expect(rangeText({ ...obs, referenceRange: [{ high: 5 }] }, fmt)).toBe('≤ 5');

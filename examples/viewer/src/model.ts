@@ -246,7 +246,7 @@ export function badgeOf(report: LabReport, advice: readonly ReuseAdvice[], now: 
 export function valueText(o: LabObservation, format: (n: number) => string): string | undefined {
   const v = o.value;
   if (!v) return undefined;
-  const unit = (u?: string, orig?: string) => orig ?? u ?? '';
+  const unit = (u?: string, orig?: string) => orig ?? (u ? unitLabel(u) : '');
   switch (v.kind) {
     case 'quantity':
       return `${v.comparator ?? ''}${format(v.value)} ${unit(v.unit, v.originalUnit)}`.trim();
