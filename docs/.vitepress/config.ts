@@ -24,7 +24,10 @@ function sidebar(lang: 'en' | 'vi'): DefaultTheme.Sidebar {
   return [
     { text: t.guide, items: pages(lang, 'guide') },
     { text: t.packages, items: pages(lang, 'packages') },
-    { text: t.api, items: [{ text: 'TypeDoc', link: '/api/index.html', target: '_blank' }] },
+    {
+      text: t.api,
+      items: [...pages(lang, 'reference'), { text: 'TypeDoc', link: '/api/index.html', target: '_blank' }],
+    },
   ];
 }
 
@@ -32,6 +35,8 @@ export default defineConfig({
   title: 'Liên Thông',
   description: 'Open-source TypeScript SDK for Vietnamese health-data interoperability',
   cleanUrls: true,
+  // TypeDoc's HTML lives in public/api and may carry copies of Markdown files: not pages.
+  srcExclude: ['public/**'],
   lastUpdated: false,
   // The TypeDoc reference is generated into public/api (static HTML) by scripts/docs-api.mjs.
   ignoreDeadLinks: [/^\/api\//],

@@ -7,15 +7,18 @@
  * @packageDocumentation
  */
 export {
+  byClinicalTimeDesc,
   checkPublishable,
   clinicalTime,
   contentKey,
   decidePublish,
+  idempotencyConflict,
   instantOf,
   type LabReportQuery,
   matchesQuery,
   type PublishReceipt,
   type ResultExchange,
+  throwIfAborted,
 } from './contract.js';
 export { createMemoryResultExchange, type MemoryResultExchangeOptions } from './memory.js';
 export {
