@@ -30,6 +30,14 @@ function invalid(
   });
 }
 
+/** Text of any input for messages, without calling a possibly hostile `toString`. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === null || ['number', 'boolean', 'bigint', 'undefined'].includes(typeof value))
+    return String(value);
+  return Array.isArray(value) ? '[array]' : `[${typeof value}]`;
+}
+
 function daysInMonth(year: number, month: number): number {
   return month === 2
     ? year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
@@ -64,7 +72,7 @@ function checkParts(y: number, mo: number, d: number, h = 0, mi = 0): boolean {
  */
 export function parseNationalDate(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string' || !/^\d{8}$/.test(value))
-    return fail(invalid('DATE_FORMAT_INVALID', String(value), 'yyyymmdd', path));
+    return fail(invalid('DATE_FORMAT_INVALID', shown(value), 'yyyymmdd', path));
   const y = Number(value.slice(0, 4));
   const mo = Number(value.slice(4, 6));
   const d = Number(value.slice(6, 8));
@@ -78,7 +86,7 @@ export function parseNationalDate(value: unknown, path?: string): Result<string,
  */
 export function parseNationalDateTime(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string' || !/^\d{12}$/.test(value))
-    return fail(invalid('DATE_FORMAT_INVALID', String(value), 'yyyymmddHHMM', path));
+    return fail(invalid('DATE_FORMAT_INVALID', shown(value), 'yyyymmddHHMM', path));
   const [y, mo, d, h, mi] = [
     value.slice(0, 4),
     value.slice(4, 6),
@@ -135,7 +143,7 @@ export function formatNationalDateTime(value: string | Date, path?: string): str
     instant = value;
   } else {
     const m = typeof value === 'string' ? ISO_DATE_TIME.exec(value) : null;
-    if (!m) throw invalid('DATE_FORMAT_INVALID', String(value), 'ISO 8601 date-time with offset', path);
+    if (!m) throw invalid('DATE_FORMAT_INVALID', shown(value), 'ISO 8601 date-time with offset', path);
     const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6] ?? '0'].map(Number) as [
       number,
       number,
@@ -154,8 +162,8 @@ export function formatNationalDateTime(value: string | Date, path?: string): str
     }
     instant = new Date(value);
   }
-  if (Number.isNaN(instant.getTime())) throw invalid('DATE_OUT_OF_RANGE', String(value), 'date-time', path);
+  if (Number.isNaN(instant.getTime())) throw invalid('DATE_OUT_OF_RANGE', shown(value), 'date-time', path);
   const [y, mo, d, h, mi] = vietnamParts(instant);
-  if (y < 1 || y > 9999) throw invalid('DATE_OUT_OF_RANGE', String(value), 'yyyymmddHHMM', path);
+  if (y < 1 || y > 9999) throw invalid('DATE_OUT_OF_RANGE', shown(value), 'yyyymmddHHMM', path);
   return `${pad(y, 4)}${pad(mo)}${pad(d)}${pad(h)}${pad(mi)}`;
 }
