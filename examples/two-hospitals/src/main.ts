@@ -8,7 +8,8 @@
  */
 
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +28,7 @@ import { currentProvince, oldProvince, parseCitizenId, parseInsuranceCard } from
 import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lienthong/result-exchange';
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
+import { DEFAULT_DIST, serveViewer } from '../../viewer/src/server/serve.js';
 import { chapter, say } from './story.js';
 import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT } from './synthetic-data.js';
 
@@ -258,7 +260,12 @@ try {
     say(`${e.at.slice(11, 19)} ${e.facilityCode} ${e.userRef ?? ''}`, `${e.action} ${e.resourceType}`);
 
   if (keep) {
-    console.log(`\nHub vẫn chạy / the hub keeps running: ${hub.url}  (admin key: ${adminKey})`);
+    // The results viewer (examples/viewer), served beside the hub and reading as hospital B.
+    if (!existsSync(join(DEFAULT_DIST, 'index.html'))) execFileSync('npm', ['run', 'build', '-w', 'viewer', '--silent'], { stdio: 'inherit' });
+    const viewer = await serveViewer({ hubUrl: hub.url, apiKey: keyB });
+    cleanups.push(() => viewer.close());
+    console.log(`\nHub: ${hub.url}   Viewer (as ${HOSPITAL_B.code}): ${viewer.url}`);
+    console.log(`Tìm theo thẻ BHYT / search by insurance card: ${card.value} (synthetic)`);
     console.log('Nhấn Ctrl+C để dừng / press Ctrl+C to stop.');
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
