@@ -9,8 +9,8 @@ import {
   type LabReportQuery,
   type PublishReceipt,
 } from '@lienthong/result-exchange';
-import { type Kysely, sql } from 'kysely';
-import type { HubDatabase } from '../db/schema.js';
+import { type Insertable, type Kysely, sql } from 'kysely';
+import type { HubDatabase, LabReportCodeTable, LabReportTable, RecordPatientTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
 import {
   checkOwner,
@@ -30,6 +30,49 @@ function badCursor(): ValidationError {
     messageVi: 'Con trỏ phân trang không hợp lệ.',
     path: 'query.cursor',
   });
+}
+
+/** The rows one stored version of a report occupies (the report, its patient keys, its codes). */
+export interface LabReportRows {
+  report: Insertable<LabReportTable>;
+  patients: Insertable<RecordPatientTable>[];
+  codes: Insertable<LabReportCodeTable>[];
+}
+
+/**
+ * The rows of `report` stored as `version` under `facilityCode`: the single definition of the row
+ * shapes, shared by {@link publishReport} and the bulk loader.
+ */
+export function labReportRows(
+  report: LabReport,
+  at: { rowId: string; version: number; facilityCode: string; createdAt: string },
+): LabReportRows {
+  const { rowId, version } = at;
+  const stored: LabReport = { ...report, version };
+  const time = clinicalTime(stored);
+  const codes = new Map<string, { record_id: string; system: string; code: string }>();
+  for (const c of [...report.codes, ...report.observations.flatMap((o) => o.codes)]) {
+    if (c.system && c.code)
+      codes.set(`${c.system}|${c.code}`, { record_id: rowId, system: c.system, code: c.code });
+  }
+  return {
+    report: {
+      row_id: rowId,
+      id: report.id,
+      fhir_id: fhirId(report.id),
+      version,
+      current: 1,
+      facility_code: at.facilityCode,
+      performing_code: report.performingFacility?.code ?? null,
+      lab_code: report.lab?.code ?? null,
+      status: report.status,
+      clinical_at: time ? asUtc(time) : '',
+      document: JSON.stringify(stored),
+      created_at: at.createdAt,
+    },
+    patients: report.patient.identifiers.map((i) => ({ record_id: rowId, system: i.system, value: i.value })),
+    codes: [...codes.values()],
+  };
 }
 
 /**
@@ -60,42 +103,15 @@ export async function publishReport(
   const version = (current?.version ?? 0) + 1;
   if (current)
     await trx.updateTable('lab_reports').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
-  const rowId = randomUUID();
-  const stored: LabReport = { ...report, version };
-  const time = clinicalTime(stored);
-  await trx
-    .insertInto('lab_reports')
-    .values({
-      row_id: rowId,
-      id: report.id,
-      fhir_id: fhirId(report.id),
-      version,
-      current: 1,
-      facility_code: current?.facility_code ?? facility,
-      performing_code: report.performingFacility?.code ?? null,
-      lab_code: report.lab?.code ?? null,
-      status: report.status,
-      clinical_at: time ? asUtc(time) : '',
-      document: JSON.stringify(stored),
-      created_at: new Date().toISOString(),
-    })
-    .execute();
-  const patients = report.patient.identifiers.map((i) => ({
-    record_id: rowId,
-    system: i.system,
-    value: i.value,
-  }));
-  if (patients.length > 0) await trx.insertInto('lab_report_patients').values(patients).execute();
-  const codes = new Map<string, { record_id: string; system: string; code: string }>();
-  for (const c of [...report.codes, ...report.observations.flatMap((o) => o.codes)]) {
-    if (c.system && c.code)
-      codes.set(`${c.system}|${c.code}`, { record_id: rowId, system: c.system, code: c.code });
-  }
-  if (codes.size > 0)
-    await trx
-      .insertInto('lab_report_codes')
-      .values([...codes.values()])
-      .execute();
+  const rows = labReportRows(report, {
+    rowId: randomUUID(),
+    version,
+    facilityCode: current?.facility_code ?? facility,
+    createdAt: new Date().toISOString(),
+  });
+  await trx.insertInto('lab_reports').values(rows.report).execute();
+  if (rows.patients.length > 0) await trx.insertInto('lab_report_patients').values(rows.patients).execute();
+  if (rows.codes.length > 0) await trx.insertInto('lab_report_codes').values(rows.codes).execute();
   return { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
 }
 

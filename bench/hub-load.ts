@@ -1,0 +1,461 @@
+/**
+ * Load benchmark of the exchange hub (`npm run bench:hub -- [options]`).
+ *
+ * Publish (POST /v1/lab-reports with an Idempotency-Key) and patient query
+ * (GET /v1/lab-reports?patient=…&limit=50) measured with autocannon at 1, 10 and 50 connections,
+ * on SQLite and PostgreSQL, with N stored SYNTHETIC reports (default 1,000,000, ~10 per patient),
+ * beside the ceiling: an empty Hono handler on @hono/node-server, measured the same way on the same
+ * machine. The servers run in a child process (one core), autocannon in this one.
+ *
+ * Bounded: every autocannon run lasts `--duration` seconds (default 5) and at most 250,000
+ * requests; traffic goes to 127.0.0.1 only. The seeded database lives in a temp dir (SQLite) or a
+ * throw-away database (PostgreSQL) and is deleted at the end.
+ *
+ * Options: --reports N  --patients N (default reports/10)  --duration S  --connections 1,10,50
+ *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
+ *          --no-sqlite  --no-ceiling
+ *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
+ * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
+ *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree).
+ */
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { type DatabaseConfig, openDatabase } from '../packages/hub/src/index.ts';
+import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
+import {
+  PATIENT_SYSTEM,
+  patientValue,
+  prng,
+  SYNTHETIC_FACILITY,
+  syntheticReport,
+  syntheticReports,
+} from './hub-load/synthetic.ts';
+
+// ---- options ------------------------------------------------------------------------------
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string, fallback: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+};
+const REPORTS = Number(option('reports', '1000000'));
+const PATIENTS = Number(option('patients', String(Math.max(1, Math.floor(REPORTS / 10)))));
+const DURATION = Number(option('duration', '5'));
+const CONNECTIONS = option('connections', '1,10,50').split(',').map(Number);
+const MAX_REQUESTS = 250_000;
+if (![REPORTS, PATIENTS, DURATION].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
+  throw new Error('--reports, --patients and --duration (≤ 60 s) take positive integers');
+
+const started = performance.now();
+const fmt = (n: number, digits = 0) =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
+const secs = (ms: number) => `${fmt(ms / 1000, 1)} s`;
+const log = (line: string) => console.log(line);
+
+// ---- child servers --------------------------------------------------------------------------
+interface Served {
+  url: string;
+  apiKey?: string;
+  child: ChildProcess;
+}
+
+function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<Served> {
+  const child = fork(new URL('./hub-load/server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
+    // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.HUB_LOAD_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HUB_LOAD_CPU_PROF}`]
+        : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ ...(m as { url: string; apiKey?: string }), child }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited (${code}) before listening`)));
+  });
+}
+
+function stopChild(s: Served): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+    s.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    s.child.send('close');
+  });
+}
+
+// ---- autocannon -----------------------------------------------------------------------------
+interface Measured {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  bad: number;
+}
+
+type Req = { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
+
+async function load(
+  url: string,
+  connections: number,
+  next: () => Req,
+  seconds = DURATION,
+): Promise<Measured> {
+  // autocannon's histogram keeps whole milliseconds; keep every response time (float ms) instead.
+  const times = new Float64Array(MAX_REQUESTS + connections);
+  let n = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url,
+        connections,
+        pipelining: 1,
+        duration: seconds,
+        maxOverallRequests: MAX_REQUESTS,
+        requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      if (n < times.length) times[n++] = ms;
+    });
+  });
+  const sorted = times.subarray(0, n).sort();
+  const pct = (p: number) =>
+    n ? Math.round(sorted[Math.min(n - 1, Math.floor((p / 100) * n))]! * 100) / 100 : Number.NaN;
+  return {
+    rps: result.requests.total / (result.duration || seconds),
+    p50: pct(50),
+    p99: pct(99),
+    requests: result.requests.total,
+    bad: result.non2xx + result.errors + result.timeouts,
+  };
+}
+
+interface Row {
+  db: string;
+  op: 'publish' | 'query';
+  connections: number;
+  m: Measured;
+  ceiling?: Measured;
+}
+const rows: Row[] = [];
+const ceilings = new Map<string, Measured>();
+
+// Requests: a publish is a new synthetic report with its own Idempotency-Key; a query asks for a
+// random seeded patient.
+const runTag = randomBytes(3).toString('hex');
+let published = 0;
+const queryRnd = prng(11);
+const publishRnd = prng(13);
+
+function publishRequest(apiKey: string): () => Req {
+  return () => {
+    const n = published++;
+    const body = JSON.stringify(
+      syntheticReport(n, Math.floor(publishRnd() * PATIENTS), publishRnd, `LOAD-${runTag}-`),
+    );
+    return {
+      method: 'POST',
+      path: '/v1/lab-reports',
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': `load-${runTag}-${n}`,
+      },
+      body,
+    };
+  };
+}
+
+function queryRequest(apiKey: string): () => Req {
+  return () => ({
+    method: 'GET',
+    path: `/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(queryRnd() * PATIENTS))}`)}&limit=50`,
+    headers: { authorization: `Bearer ${apiKey}` },
+  });
+}
+
+// ---- the ceiling ------------------------------------------------------------------------------
+async function measureCeiling(): Promise<void> {
+  const server = await serveChild('ceiling');
+  const sampleBody = JSON.stringify(syntheticReport(0, 0, prng(1), 'CEIL-'));
+  const get = (): Req => ({ method: 'GET', path: '/ceiling' });
+  const post = (): Req => ({
+    method: 'POST',
+    path: '/ceiling',
+    headers: { 'content-type': 'application/json' },
+    body: sampleBody,
+  });
+  await load(server.url, 10, get, 1); // warm-up, not recorded
+  for (const c of CONNECTIONS) {
+    ceilings.set(`GET ${c}`, await load(server.url, c, get));
+    ceilings.set(`POST ${c}`, await load(server.url, c, post));
+  }
+  await stopChild(server);
+}
+
+// ---- databases ----------------------------------------------------------------------------------
+interface Target {
+  name: string;
+  config: DatabaseConfig;
+  describe(): Promise<string>;
+  drop(): Promise<void>;
+}
+
+function sqliteTarget(): Target {
+  const kept = option('sqlite-file', '');
+  const dir = kept ? '' : mkdtempSync(join(tmpdir(), 'lienthong-hub-load-'));
+  const file = kept || join(dir, 'hub.db');
+  return {
+    name: 'SQLite',
+    config: { sqlite: file },
+    async describe() {
+      const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
+      return `file ${fmt(size / 1048576)} MiB, WAL, synchronous=FULL`;
+    },
+    drop: async () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const statSafe = (f: string) => {
+  try {
+    return statSync(f).size;
+  } catch {
+    return undefined;
+  }
+};
+
+let stopPostgres: (() => void) | undefined;
+async function postgresTarget(): Promise<Target> {
+  let adminUrl = process.env.LIENTHONG_PG_URL;
+  if (!adminUrl) {
+    // A private cluster on 127.0.0.1 in its own temp state dir (not the test services' one).
+    const state = mkdtempSync(join(tmpdir(), 'lienthong-bench-pg-'));
+    chmodSync(state, 0o755);
+    const env = { ...process.env, LIENTHONG_SERVICES_DIR: state };
+    const script = new URL('../scripts/services/postgres.sh', import.meta.url).pathname;
+    const out = execFileSync('bash', [script, 'start'], { env, encoding: 'utf8' });
+    adminUrl = /LIENTHONG_PG_URL=(\S+)/.exec(out)?.[1];
+    if (!adminUrl) throw new Error(`postgres.sh start printed no URL: ${out}`);
+    // The service script starts its test cluster with fsync=off; a benchmark beside SQLite's
+    // synchronous=FULL restarts it with fsync on (PostgreSQL's default) so both are durable.
+    const dir = join(state, 'postgres');
+    const port = readFileSync(join(dir, 'port'), 'utf8').trim();
+    const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync('su', [
+      'postgres',
+      '-s',
+      '/bin/sh',
+      '-c',
+      `'${bin}/pg_ctl' -D '${dir}/data' -l '${dir}/log' -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}/sock -c fsync=on" -w restart >/dev/null`,
+    ]);
+    stopPostgres = () => {
+      execFileSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
+      rmSync(state, { recursive: true, force: true });
+    };
+  }
+  const name = `hub_load_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    name: 'PostgreSQL',
+    config: { postgres: url.href },
+    async describe() {
+      const c = new pg.Client({ connectionString: url.href });
+      await c.connect();
+      const v = await c.query(
+        "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
+      );
+      await c.end();
+      const r = v.rows[0] as { v: string; f: string; s: string; b: string };
+      return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
+    },
+    async drop() {
+      const c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+async function seed(target: Target): Promise<{ ms: number; plan: string; reused: number }> {
+  const store = await openDatabase(target.config);
+  const t0 = performance.now();
+  let lastLog = t0;
+  const { n: stored } = await store.db
+    .selectFrom('lab_reports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  // A bigger page cache for the import connection only (memory, not durability: still FULL).
+  if (store.dialect === 'sqlite') await sql`pragma cache_size = -524288`.execute(store.db);
+  if (Number(stored) === 0)
+    await bulkLoadReports(store.db, syntheticReports(REPORTS, PATIENTS), {
+      publisher: { facilityCode: SYNTHETIC_FACILITY.code, admin: false },
+      batchSize: 10_000,
+      onBatch: (n) => {
+        if (performance.now() - lastLog > 10_000) {
+          lastLog = performance.now();
+          log(`    … ${fmt(n)} reports (${secs(lastLog - t0)})`);
+        }
+      },
+    });
+  // An operator refreshes planner statistics after an import; so do we.
+  await sql`analyze`.execute(store.db);
+  const ms = performance.now() - t0;
+  const patient = patientValue(Math.floor(PATIENTS / 2));
+  const query = store.db
+    .selectFrom('lab_reports as r')
+    .select(['r.id', 'r.clinical_at', 'r.document'])
+    .where('r.current', '=', 1)
+    .where(
+      'r.row_id',
+      'in',
+      store.db
+        .selectFrom('lab_report_patients')
+        .select('record_id')
+        .where('system', '=', PATIENT_SYSTEM)
+        .where('value', '=', patient),
+    )
+    .orderBy('r.clinical_at', 'desc')
+    .orderBy('r.id')
+    .limit(51)
+    .compile();
+  const explain = store.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
+  const planRows = await store.db.executeQuery<Record<string, unknown>>({
+    ...query,
+    sql: explain + query.sql,
+  });
+  const plan = planRows.rows
+    .map((r) => String(r.detail ?? r['QUERY PLAN'] ?? JSON.stringify(r)))
+    .join('\n      ');
+  await store.close();
+  return { ms, plan, reused: Number(stored) };
+}
+
+async function measureTarget(target: Target): Promise<void> {
+  log(`\n■ ${target.name}: seeding ${fmt(REPORTS)} synthetic reports over ${fmt(PATIENTS)} patients`);
+  const seeded = await seed(target);
+  if (seeded.reused)
+    log(`  reused ${fmt(seeded.reused)} stored reports (--sqlite-file); ${await target.describe()}`);
+  else
+    log(
+      `  seeded in ${secs(seeded.ms)} (${fmt(REPORTS / (seeded.ms / 1000))} reports/s, incl. ANALYZE); ${await target.describe()}`,
+    );
+  log(`  patient query plan:\n      ${seeded.plan}`);
+  const hub = await serveChild('hub', target.config);
+  const apiKey = hub.apiKey!;
+  const query = queryRequest(apiKey);
+  const publish = publishRequest(apiKey);
+  await load(hub.url, 10, query, 1); // warm-up, not recorded
+  log(
+    `  load average before the runs: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (${cpus().length} cores)`,
+  );
+  for (const c of CONNECTIONS) {
+    const m = await load(hub.url, c, query);
+    rows.push({ db: target.name, op: 'query', connections: c, m, ceiling: ceilings.get(`GET ${c}`) });
+    log(`  query   ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+  }
+  for (const c of CONNECTIONS) {
+    const m = await load(hub.url, c, publish);
+    rows.push({ db: target.name, op: 'publish', connections: c, m, ceiling: ceilings.get(`POST ${c}`) });
+    log(`  publish ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+  }
+  log(
+    `  load average after the runs: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
+  await stopChild(hub);
+}
+
+function printTables(): void {
+  log('\n■ Results (autocannon, pipelining 1, loopback; latency in ms)');
+  const head = `  ${'case'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'non-2xx'.padStart(8)}   ${'ceiling req/s'.padStart(13)} ${'p50'.padStart(5)} ${'p99'.padStart(5)}  ratio`;
+  for (const db of [...new Set(rows.map((r) => r.db))]) {
+    for (const op of ['publish', 'query'] as const) {
+      log(
+        `\n  ${db} — ${op}${op === 'query' ? ` (${fmt(REPORTS)} stored reports)` : ' (new report, Idempotency-Key)'}`,
+      );
+      log(head);
+      for (const r of rows.filter((x) => x.db === db && x.op === op)) {
+        const c = r.ceiling;
+        const ratio = c ? `${fmt((r.m.rps / c.rps) * 100, 1)} % of ceiling` : '';
+        log(
+          `  ${`▶ ${op} · ${r.connections} client${r.connections > 1 ? 's' : ''}`.padEnd(34)} ${fmt(r.m.rps).padStart(9)} ${String(r.m.p50).padStart(6)} ${String(r.m.p99).padStart(6)} ${String(r.m.bad).padStart(8)}   ${fmt(c?.rps ?? Number.NaN).padStart(13)} ${String(c?.p50 ?? '–').padStart(5)} ${String(c?.p99 ?? '–').padStart(5)}  ${ratio}`,
+        );
+      }
+    }
+  }
+  const at10 = (db: string, op: string) =>
+    rows.find((r) => r.db === db && r.op === op && r.connections === 10);
+  const pub = at10('SQLite', 'publish');
+  const qry = at10('SQLite', 'query');
+  if (pub && qry) {
+    log('\n■ Goal on SQLite at 10 clients');
+    log(`  publish ≥ 1,000 req/s: ${fmt(pub.m.rps)} req/s → ${pub.m.rps >= 1000 ? 'MET' : 'MISSED'}`);
+    log(`  query p99 ≤ 25 ms:     ${qry.m.p99} ms → ${qry.m.p99 <= 25 ? 'MET' : 'MISSED'}`);
+  }
+}
+
+// ---- main -----------------------------------------------------------------------------------------
+log(
+  `Liên Thông hub load benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
+);
+log(
+  `  load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (other processes share these cores)`,
+);
+log(
+  `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC.`,
+);
+const targets: (() => Promise<Target>)[] = [];
+if (!flag('no-sqlite')) targets.push(async () => sqliteTarget());
+if (flag('pg')) targets.push(postgresTarget);
+try {
+  if (!flag('no-ceiling')) {
+    log('\n■ Ceiling: empty Hono handler on @hono/node-server (fixed small JSON)');
+    await measureCeiling();
+    for (const c of CONNECTIONS) {
+      const g = ceilings.get(`GET ${c}`)!;
+      const p = ceilings.get(`POST ${c}`)!;
+      log(
+        `  ${String(c).padStart(2)} conn: GET ${fmt(g.rps)} req/s (p50 ${g.p50}, p99 ${g.p99} ms) · POST ${fmt(p.rps)} req/s (p50 ${p.p50}, p99 ${p.p99} ms)`,
+      );
+    }
+  }
+  for (const make of targets) {
+    const target = await make();
+    try {
+      await measureTarget(target);
+    } finally {
+      await target.drop();
+    }
+  }
+  printTables();
+} finally {
+  stopPostgres?.();
+  log(`\nTotal run time ${secs(performance.now() - started)}.`);
+}
