@@ -35,6 +35,7 @@ export interface LabReportQuery {
   status?: ReportStatus | readonly ReportStatus[];
 }
 
+// #region contract
 /** The result-exchange contract, version 1 (CONVENTIONS.md). */
 export interface ResultExchange {
   readonly contract: 'result-exchange/v1';
@@ -59,6 +60,7 @@ export interface ResultExchange {
   /** Every version of a report, oldest first (empty when unknown). */
   history(id: string): Promise<LabReport[]>;
 }
+// #endregion contract
 
 /** Validates a report for publishing: the schema, and at least one patient identifier. */
 export function checkPublishable(report: unknown): LabReport {

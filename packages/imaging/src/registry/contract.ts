@@ -45,6 +45,7 @@ export interface RegistryCallOptions {
   signal?: AbortSignal;
 }
 
+// #region contract
 /**
  * Contract `imaging-registry/v1`: where imaging references are published and found.
  * Providers: `createMemoryImagingRegistry` (here), `createFhirImagingRegistry`
@@ -65,6 +66,7 @@ export interface ImagingRegistry {
     options?: RegistryCallOptions & { pageSize?: number },
   ): AsyncIterable<ImagingReference>;
 }
+// #endregion contract
 
 /** True when `ref` satisfies `query` (the shared matching rule; providers that filter locally use it). */
 export function matchesImagingQuery(
