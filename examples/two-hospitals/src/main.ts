@@ -7,8 +7,8 @@
  * All people and facility codes are SYNTHETIC. `--keep` leaves the hub running.
  */
 
-import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -261,7 +261,8 @@ try {
 
   if (keep) {
     // The results viewer (examples/viewer), served beside the hub and reading as hospital B.
-    if (!existsSync(join(DEFAULT_DIST, 'index.html'))) execFileSync('npm', ['run', 'build', '-w', 'viewer', '--silent'], { stdio: 'inherit' });
+    if (!existsSync(join(DEFAULT_DIST, 'index.html')))
+      execFileSync('npm', ['run', 'build', '-w', 'viewer', '--silent'], { stdio: 'inherit' });
     const viewer = await serveViewer({ hubUrl: hub.url, apiKey: keyB });
     cleanups.push(() => viewer.close());
     console.log(`\nHub: ${hub.url}   Viewer (as ${HOSPITAL_B.code}): ${viewer.url}`);
