@@ -83,6 +83,27 @@ function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<S
   });
 }
 
+/** CPU time (user + system, µs) the server process has used so far. */
+function cpuOf(s: Served): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      if (m && typeof m === 'object' && 'cpuMicros' in m) {
+        s.child.off('message', on);
+        resolve((m as { cpuMicros: number }).cpuMicros);
+      }
+    };
+    s.child.on('message', on);
+    s.child.send('cpu');
+  });
+}
+
+/** A run, with the server's CPU time per answered request (µs). */
+async function measured(s: Served, connections: number, next: () => Req): Promise<Measured> {
+  const before = await cpuOf(s);
+  const m = await load(s.url, connections, next);
+  return { ...m, cpuPerRequest: ((await cpuOf(s)) - before) / Math.max(1, m.requests) };
+}
+
 function stopChild(s: Served): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
@@ -101,6 +122,8 @@ interface Measured {
   p99: number;
   requests: number;
   bad: number;
+  /** Server CPU µs per request (user + system). */
+  cpuPerRequest?: number;
 }
 
 type Req = { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
@@ -199,8 +222,8 @@ async function measureCeiling(): Promise<void> {
   });
   await load(server.url, 10, get, 1); // warm-up, not recorded
   for (const c of CONNECTIONS) {
-    ceilings.set(`GET ${c}`, await load(server.url, c, get));
-    ceilings.set(`POST ${c}`, await load(server.url, c, post));
+    ceilings.set(`GET ${c}`, await measured(server, c, get));
+    ceilings.set(`POST ${c}`, await measured(server, c, post));
   }
   await stopChild(server);
 }
@@ -373,14 +396,18 @@ async function measureTarget(target: Target): Promise<void> {
       .join(' ')} (${cpus().length} cores)`,
   );
   for (const c of CONNECTIONS) {
-    const m = await load(hub.url, c, query);
+    const m = await measured(hub, c, query);
     rows.push({ db: target.name, op: 'query', connections: c, m, ceiling: ceilings.get(`GET ${c}`) });
-    log(`  query   ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+    log(
+      `  query   ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${fmt(m.cpuPerRequest ?? Number.NaN)} µs CPU/req`,
+    );
   }
   for (const c of CONNECTIONS) {
-    const m = await load(hub.url, c, publish);
+    const m = await measured(hub, c, publish);
     rows.push({ db: target.name, op: 'publish', connections: c, m, ceiling: ceilings.get(`POST ${c}`) });
-    log(`  publish ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+    log(
+      `  publish ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${fmt(m.cpuPerRequest ?? Number.NaN)} µs CPU/req`,
+    );
   }
   log(
     `  load average after the runs: ${loadavg()
@@ -392,7 +419,7 @@ async function measureTarget(target: Target): Promise<void> {
 
 function printTables(): void {
   log('\n■ Results (autocannon, pipelining 1, loopback; latency in ms)');
-  const head = `  ${'case'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'non-2xx'.padStart(8)}   ${'ceiling req/s'.padStart(13)} ${'p50'.padStart(5)} ${'p99'.padStart(5)}  ratio`;
+  const head = `  ${'case'.padEnd(34)} ${'req/s'.padStart(9)} ${'p50'.padStart(6)} ${'p99'.padStart(6)} ${'non-2xx'.padStart(8)} ${'CPU µs/req'.padStart(10)}   ${'ceiling req/s'.padStart(13)} ${'p50'.padStart(5)} ${'p99'.padStart(5)}  ratio`;
   for (const db of [...new Set(rows.map((r) => r.db))]) {
     for (const op of ['publish', 'query'] as const) {
       log(
@@ -403,7 +430,7 @@ function printTables(): void {
         const c = r.ceiling;
         const ratio = c ? `${fmt((r.m.rps / c.rps) * 100, 1)} % of ceiling` : '';
         log(
-          `  ${`▶ ${op} · ${r.connections} client${r.connections > 1 ? 's' : ''}`.padEnd(34)} ${fmt(r.m.rps).padStart(9)} ${String(r.m.p50).padStart(6)} ${String(r.m.p99).padStart(6)} ${String(r.m.bad).padStart(8)}   ${fmt(c?.rps ?? Number.NaN).padStart(13)} ${String(c?.p50 ?? '–').padStart(5)} ${String(c?.p99 ?? '–').padStart(5)}  ${ratio}`,
+          `  ${`▶ ${op} · ${r.connections} client${r.connections > 1 ? 's' : ''}`.padEnd(34)} ${fmt(r.m.rps).padStart(9)} ${String(r.m.p50).padStart(6)} ${String(r.m.p99).padStart(6)} ${String(r.m.bad).padStart(8)} ${fmt(r.m.cpuPerRequest ?? Number.NaN).padStart(10)}   ${fmt(c?.rps ?? Number.NaN).padStart(13)} ${String(c?.p50 ?? '–').padStart(5)} ${String(c?.p99 ?? '–').padStart(5)}  ${ratio}`,
         );
       }
     }
@@ -442,7 +469,7 @@ try {
       const g = ceilings.get(`GET ${c}`)!;
       const p = ceilings.get(`POST ${c}`)!;
       log(
-        `  ${String(c).padStart(2)} conn: GET ${fmt(g.rps)} req/s (p50 ${g.p50}, p99 ${g.p99} ms) · POST ${fmt(p.rps)} req/s (p50 ${p.p50}, p99 ${p.p99} ms)`,
+        `  ${String(c).padStart(2)} conn: GET ${fmt(g.rps)} req/s (p50 ${g.p50}, p99 ${g.p99} ms, ${fmt(g.cpuPerRequest ?? Number.NaN)} µs CPU/req) · POST ${fmt(p.rps)} req/s (p50 ${p.p50}, p99 ${p.p99} ms, ${fmt(p.cpuPerRequest ?? Number.NaN)} µs CPU/req)`,
       );
     }
   }
