@@ -1,7 +1,10 @@
+import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit.js';
 import type { HubDatabase } from '../../db/schema.js';
-import type { Caller } from '../app.js';
+import { idempotent, requestFingerprint } from '../../idempotency.js';
+import { type Caller, type HubEnv, requireScope } from '../app.js';
+import { jsonBody } from './params.js';
 
 /** What every route group needs. */
 export interface RouteDeps {
@@ -32,5 +35,40 @@ export function auditRead(
     resourceType: what.resourceType,
     resourceId: what.resourceId,
     patient,
+  });
+}
+
+/**
+ * The one shape of every write route: `write` scope, JSON body, exactly-once under the caller's
+ * `Idempotency-Key`, and 201 when something was created (200 otherwise).
+ */
+export function idempotentWrite<T>(
+  app: Hono<HubEnv>,
+  method: 'post' | 'put',
+  path: string,
+  db: Kysely<HubDatabase>,
+  write: (
+    trx: Kysely<HubDatabase>,
+    caller: Caller,
+    body: unknown,
+  ) => Promise<{ created: boolean; answer: T }>,
+): void {
+  app[method](path, async (c) => {
+    const caller = c.get('caller');
+    requireScope(caller, 'write');
+    const body = await jsonBody(c);
+    const result = await idempotent(
+      db,
+      {
+        facilityCode: caller.facilityCode,
+        key: c.req.header('idempotency-key'),
+        fingerprint: requestFingerprint(method.toUpperCase(), `/v1${path}`, JSON.stringify(body)),
+      },
+      async (trx) => {
+        const { created, answer } = await write(trx, caller, body);
+        return { status: created ? 201 : 200, body: answer };
+      },
+    );
+    return c.json(result.body as object, result.status as 200 | 201);
   });
 }

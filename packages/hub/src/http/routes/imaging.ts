@@ -1,30 +1,15 @@
 import { NotFoundError } from '@lienthong/core';
 import type { Hono } from 'hono';
-import { idempotent, requestFingerprint } from '../../idempotency.js';
 import { getImaging, publishImaging, queryImaging } from '../../records/imaging.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
-import { auditRead, type RouteDeps } from './deps.js';
-import { jsonBody, pageParams, tokenParam } from './params.js';
+import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
+import { pageParams, tokenParam } from './params.js';
 
 /** Imaging references: publish (idempotent on the study UID), get, query. Reads are audited. */
 export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.post('/imaging-references', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'write');
-    const body = await jsonBody(c);
-    const answer = await idempotent(
-      db,
-      {
-        facilityCode: caller.facilityCode,
-        key: c.req.header('idempotency-key'),
-        fingerprint: requestFingerprint('POST', '/v1/imaging-references', JSON.stringify(body)),
-      },
-      async (trx) => {
-        const receipt = await publishImaging(trx, publisherOf(caller), body);
-        return { status: receipt.status === 'created' ? 201 : 200, body: receipt };
-      },
-    );
-    return c.json(answer.body as object, answer.status as 200 | 201);
+  idempotentWrite(app, 'post', '/imaging-references', db, async (trx, caller, body) => {
+    const receipt = await publishImaging(trx, publisherOf(caller), body);
+    return { created: receipt.status === 'created', answer: receipt };
   });
 
   app.get('/imaging-references/:uid', async (c) => {

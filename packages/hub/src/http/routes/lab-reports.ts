@@ -2,11 +2,10 @@ import { NotFoundError, parseWith } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { idempotent, requestFingerprint } from '../../idempotency.js';
 import { getReport, publishReport, queryReports, reportHistory } from '../../records/lab-reports.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
-import { auditRead, type RouteDeps } from './deps.js';
-import { jsonBody, pageParams, requiredToken } from './params.js';
+import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
+import { pageParams, requiredToken } from './params.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
@@ -19,23 +18,9 @@ const notFound = (id: string) =>
 
 /** Lab reports: idempotent publish (as the caller's facility only), get, history, query. Reads are audited. */
 export function labReportRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.post('/lab-reports', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'write');
-    const body = await jsonBody(c);
-    const answer = await idempotent(
-      db,
-      {
-        facilityCode: caller.facilityCode,
-        key: c.req.header('idempotency-key'),
-        fingerprint: requestFingerprint('POST', '/v1/lab-reports', JSON.stringify(body)),
-      },
-      async (trx) => {
-        const receipt = await publishReport(trx, publisherOf(caller), body);
-        return { status: receipt.outcome === 'created' ? 201 : 200, body: receipt };
-      },
-    );
-    return c.json(answer.body as object, answer.status as 200 | 201);
+  idempotentWrite(app, 'post', '/lab-reports', db, async (trx, caller, body) => {
+    const receipt = await publishReport(trx, publisherOf(caller), body);
+    return { created: receipt.outcome === 'created', answer: receipt };
   });
 
   app.get('/lab-reports/:id/history', async (c) => {

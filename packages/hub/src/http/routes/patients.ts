@@ -2,7 +2,6 @@ import { NotFoundError, parseWith } from '@lienthong/core';
 import { PatientRecordSchema } from '@lienthong/patient-id';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { idempotent, requestFingerprint } from '../../idempotency.js';
 import {
   crossReference,
   findPatient,
@@ -11,7 +10,7 @@ import {
   upsertPatient,
 } from '../../records/patients.js';
 import { type HubEnv, requireScope } from '../app.js';
-import { auditRead, type RouteDeps } from './deps.js';
+import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
 import { jsonBody, pageParams, requiredToken, tokenParam } from './params.js';
 
 const MatchRequest = z.object({
@@ -22,23 +21,9 @@ const MatchRequest = z.object({
 
 /** Patients: upsert, identifier lookup, PDQm search and $match, PIXm cross-reference. Reads are audited. */
 export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.put('/patients', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'write');
-    const body = await jsonBody(c);
-    const answer = await idempotent(
-      db,
-      {
-        facilityCode: caller.facilityCode,
-        key: c.req.header('idempotency-key'),
-        fingerprint: requestFingerprint('PUT', '/v1/patients', JSON.stringify(body)),
-      },
-      async (trx) => {
-        const result = await upsertPatient(trx, caller.facilityCode, body);
-        return { status: result.created ? 201 : 200, body: result };
-      },
-    );
-    return c.json(answer.body as object, answer.status as 200 | 201);
+  idempotentWrite(app, 'put', '/patients', db, async (trx, caller, body) => {
+    const result = await upsertPatient(trx, caller.facilityCode, body);
+    return { created: result.created, answer: result };
   });
 
   app.get('/patients/by-identifier', async (c) => {
