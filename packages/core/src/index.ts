@@ -65,7 +65,7 @@ export {
   VN_CORE_BASE,
 } from './identifier-systems.js';
 export { maskIdentifier, redactText, redactUrl } from './privacy/mask.js';
-export { fail, ok, type Result, unwrap } from './result.js';
+export { attempt, fail, ok, type Result, unwrap } from './result.js';
 export { parseWith, safeParseWith } from './schema/parse.js';
 export {
   code,

@@ -1,4 +1,4 @@
-import type { LienThongError } from './errors/lienthong-error.js';
+import { type LienThongError, toLienThongError } from './errors/lienthong-error.js';
 
 /**
  * The non-throwing answer of every `parseX` function, shaped like zod's `safeParse`.
@@ -20,4 +20,17 @@ export const fail = <E extends LienThongError>(error: E): { ok: false; error: E 
 export function unwrap<T>(result: Result<T>): T {
   if (result.ok) return result.value;
   throw result.error;
+}
+
+/**
+ * Runs a throwing function (a `decodeX` / `assertX`) and returns its {@link Result} twin — how every
+ * `parseX` is built. Anything thrown that is not in the error family is wrapped first.
+ * @example export const parseOru = (text: string) => attempt<OruDecodeResult, ValidationError>(() => decodeOru(text));
+ */
+export function attempt<T, E extends LienThongError = LienThongError>(run: () => T): Result<T, E> {
+  try {
+    return ok(run());
+  } catch (error) {
+    return fail(toLienThongError(error) as E);
+  }
 }

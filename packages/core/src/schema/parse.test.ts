@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { ValidationError } from '../errors/lienthong-error.js';
-import { unwrap } from '../result.js';
+import { attempt, unwrap } from '../result.js';
 import { parseWith, safeParseWith } from './parse.js';
 import {
   code,
@@ -29,6 +29,16 @@ describe('parseWith / safeParseWith', () => {
     }
     expect(parseWith(schema, { system: 'urn:x', value: 'v' }).value).toBe('v');
     expect(() => parseWith(schema, null)).toThrow(ValidationError);
+  });
+
+  it('attempt turns a throwing function into a Result, wrapping foreign throwables', () => {
+    expect(attempt(() => 42)).toEqual({ ok: true, value: 42 });
+    const typed = attempt(() => parseWith(schema, null));
+    expect(!typed.ok && typed.error).toBeInstanceOf(ValidationError);
+    const foreign = attempt(() => {
+      throw new TypeError('boom');
+    });
+    expect(!foreign.ok && foreign.error.code).toBe('INTERNAL_ERROR');
   });
 
   it('unwrap returns values and throws errors', () => {

@@ -1,4 +1,4 @@
-import { fail, ok, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
+import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { guard, invalid, issue } from '../errors.js';
 import { formatDecimal } from '../hl7/oru.js';
@@ -175,11 +175,7 @@ export function parseCv365(
   document: string,
   options: Cv365Options = {},
 ): Result<Cv365DecodeResult, ValidationError> {
-  try {
-    return ok(decodeCv365(document, options));
-  } catch (error) {
-    return fail(error as ValidationError);
-  }
+  return attempt<Cv365DecodeResult, ValidationError>(() => decodeCv365(document, options));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { fail, ok, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
+import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
 import type {
   Bundle,
   BundleEntry,
@@ -817,9 +817,5 @@ export function parseFhirBundle(
   input: unknown,
   options: FhirCodecOptions = {},
 ): Result<FhirDecodeResult, ValidationError> {
-  try {
-    return ok(fromFhirBundle(input as Bundle, options));
-  } catch (error) {
-    return fail(error as ValidationError);
-  }
+  return attempt<FhirDecodeResult, ValidationError>(() => fromFhirBundle(input as Bundle, options));
 }

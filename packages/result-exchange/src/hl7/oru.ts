@@ -1,8 +1,7 @@
 import {
+  attempt,
   DEFAULT_IDENTIFIER_SYSTEMS,
-  fail,
   type IdentifierValue,
-  ok,
   type Result,
   ValidationError,
   type ValidationIssue,
@@ -561,11 +560,7 @@ export function parseOru(
   text: string,
   options: DecodeOruOptions = {},
 ): Result<OruDecodeResult, ValidationError> {
-  try {
-    return ok(decodeOru(text, options));
-  } catch (error) {
-    return fail(error as ValidationError);
-  }
+  return attempt<OruDecodeResult, ValidationError>(() => decodeOru(text, options));
 }
 
 /**

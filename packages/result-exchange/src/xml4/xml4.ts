@@ -1,7 +1,6 @@
 import {
-  fail,
+  attempt,
   formatNationalDateTime,
-  ok,
   parseNationalDateTime,
   type Result,
   type ValidationError,
@@ -190,11 +189,7 @@ function readRows(xml: string): Xml4Row[] {
 
 /** Non-throwing twin of {@link decodeXml4}. */
 export function parseXml4(xml: string, options: Xml4Options = {}): Result<Xml4DecodeResult, ValidationError> {
-  try {
-    return ok(decodeXml4(xml, options));
-  } catch (error) {
-    return fail(error as ValidationError);
-  }
+  return attempt<Xml4DecodeResult, ValidationError>(() => decodeXml4(xml, options));
 }
 
 /**
