@@ -6,13 +6,7 @@
 import { foldVietnamese, ValidationError } from '@lienthong/core';
 import type { Catalogue, SearchHit } from './catalogue.js';
 import { parseCsv } from './csv.js';
-import {
-  type ConceptMap,
-  type ConceptMapElement,
-  type Equivalence,
-  EquivalenceSchema,
-  type ImportIssue,
-} from './model.js';
+import type { ConceptMap, ConceptMapElement, Equivalence, ImportIssue } from './model.js';
 
 /** Options of {@link buildLocalMap}. */
 export interface LocalMapOptions {
@@ -40,7 +34,18 @@ export interface LocalMapResult {
   issues: ImportIssue[];
 }
 
-const EQUIVALENCES = new Set<Equivalence>(EquivalenceSchema.options);
+const EQUIVALENCES = new Set<Equivalence>([
+  'relatedto',
+  'equivalent',
+  'equal',
+  'wider',
+  'subsumes',
+  'narrower',
+  'specializes',
+  'inexact',
+  'unmatched',
+  'disjoint',
+]);
 
 /**
  * Suggests national concepts for a local name (search in the target system).
