@@ -34,6 +34,8 @@ export interface LocalMapResult {
   issues: ImportIssue[];
 }
 
+// The FHIR equivalences as plain data, not `EquivalenceSchema.options`: importing the schema value
+// would pull every catalogue zod schema into bundles that only use local maps (measured: +26 kB).
 const EQUIVALENCES = new Set<Equivalence>([
   'relatedto',
   'equivalent',
