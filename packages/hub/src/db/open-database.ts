@@ -36,6 +36,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       dialect = 'sqlite';
     } else {
       const pool = new pg.Pool({ connectionString: config.postgres, max: 10 });
+      // An idle pooled connection can die (server restart, an administrator terminating it). pg then
+      // emits 'error' on the pool, which would crash the process if unheard; the pool replaces the
+      // connection on the next checkout, and a query on a dead one fails to its caller as usual.
+      pool.on('error', () => {});
       db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
       dialect = 'postgres';
     }
