@@ -1,6 +1,7 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { HubDatabase } from './db/schema.js';
+import type { Insertable, Kysely } from 'kysely';
+import type { HubDb } from './db/open-database.js';
+import type { AuditEventTable, HubDatabase } from './db/schema.js';
 
 /** Who read (or wrote) what, for the audit trail. */
 export interface AuditEntry {
@@ -33,7 +34,11 @@ export interface AuditEvent {
  * deployment (a plain hash of a 12-digit number could be reversed by trying them all).
  */
 export interface AuditLog {
-  record(entry: AuditEntry, db?: Kysely<HubDatabase>): Promise<void>;
+  /**
+   * Records an entry, durably before the promise resolves. The entries of one turn of the event
+   * loop share one INSERT and one commit.
+   */
+  record(entry: AuditEntry): Promise<void>;
   patientRef(patient: { system: string; value: string }): string;
   list(filter: {
     facilityCode?: string;
@@ -42,28 +47,51 @@ export interface AuditLog {
   }): Promise<AuditEvent[]>;
 }
 
-export async function createAuditLog(db: Kysely<HubDatabase>): Promise<AuditLog> {
+/** Most entries one INSERT carries (10 columns each: well under every dialect's parameter limit). */
+const MAX_ROWS_PER_INSERT = 500;
+
+export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Promise<AuditLog> {
+  const { db } = store;
   const key = await auditKey(db);
   const patientRef = (p: { system: string; value: string }) =>
     createHmac('sha256', key).update(`${p.system}|${p.value}`).digest('hex');
+  type Pending = { row: Insertable<AuditEventTable>; resolve: () => void; reject: (error: unknown) => void };
+  let pending: Pending[] = [];
+  const flush = async () => {
+    const batch = pending;
+    pending = [];
+    try {
+      await store.transact(async (trx) => {
+        for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT)
+          await trx
+            .insertInto('audit_events')
+            .values(batch.slice(i, i + MAX_ROWS_PER_INSERT).map((p) => p.row))
+            .execute();
+      });
+      for (const p of batch) p.resolve();
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+    }
+  };
   return {
     patientRef,
-    async record(entry, target = db) {
-      await target
-        .insertInto('audit_events')
-        .values({
-          id: randomUUID(),
-          at: new Date().toISOString(),
-          facility_code: entry.facilityCode,
-          credential_id: entry.credentialId,
-          user_ref: entry.userRef ?? null,
-          purpose: entry.purpose,
-          action: entry.action,
-          resource_type: entry.resourceType,
-          resource_id: entry.resourceId ?? null,
-          patient_ref: entry.patient ? patientRef(entry.patient) : null,
-        })
-        .execute();
+    record(entry) {
+      const row = {
+        id: randomUUID(),
+        at: new Date().toISOString(),
+        facility_code: entry.facilityCode,
+        credential_id: entry.credentialId,
+        user_ref: entry.userRef ?? null,
+        purpose: entry.purpose,
+        action: entry.action,
+        resource_type: entry.resourceType,
+        resource_id: entry.resourceId ?? null,
+        patient_ref: entry.patient ? patientRef(entry.patient) : null,
+      };
+      return new Promise<void>((resolve, reject) => {
+        if (pending.length === 0) setImmediate(() => void flush());
+        pending.push({ row, resolve, reject });
+      });
     },
     async list(filter) {
       let query = db.selectFrom('audit_events').selectAll();

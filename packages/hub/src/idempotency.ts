@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '@lienthong/core';
 import type { Kysely, Transaction } from 'kysely';
+import type { HubDb } from './db/open-database.js';
 import type { HubDatabase } from './db/schema.js';
 
 /** A stored answer to replay. */
@@ -24,55 +25,81 @@ const reused = (key: string) =>
     path: 'Idempotency-Key',
   });
 
+/** What makes a write idempotent: who, under which key, and the request it stands for. */
+export interface IdempotencyScope {
+  facilityCode: string;
+  key: string | undefined;
+  fingerprint: string;
+}
+
+type Write = (trx: Transaction<HubDatabase>) => Promise<{ status: number; body: unknown }>;
+
 /**
  * Runs a write exactly once per (facility, key): the write and the stored answer commit in one
  * transaction, so an acknowledged publish is never lost and a retried one is never duplicated.
  * The same key with a different request is a conflict. Without a key, the write simply runs.
  */
 export async function idempotent(
-  db: Kysely<HubDatabase>,
-  scope: { facilityCode: string; key: string | undefined; fingerprint: string },
-  write: (trx: Transaction<HubDatabase>) => Promise<{ status: number; body: unknown }>,
+  store: Pick<HubDb, 'db' | 'transact'>,
+  scope: IdempotencyScope,
+  write: Write,
 ): Promise<IdempotentAnswer> {
   const { facilityCode, key, fingerprint } = scope;
-  if (!key) {
-    const answer = await db.transaction().execute(write);
-    return { ...answer, replayed: false };
+  if (key) {
+    const earlier = await replayOf(store.db, facilityCode, key, fingerprint);
+    if (earlier) return earlier;
   }
-  const replay = async (): Promise<IdempotentAnswer | undefined> => {
-    const row = await db
-      .selectFrom('idempotency_keys')
-      .selectAll()
-      .where('facility_code', '=', facilityCode)
-      .where('key', '=', key)
-      .executeTakeFirst();
-    if (!row) return undefined;
-    if (row.request_hash !== fingerprint) throw reused(key);
-    return { status: row.status, body: JSON.parse(row.response) as unknown, replayed: true };
-  };
-  const earlier = await replay();
-  if (earlier) return earlier;
   try {
-    const answer = await db.transaction().execute(async (trx) => {
-      const result = await write(trx);
-      await trx
-        .insertInto('idempotency_keys')
-        .values({
-          facility_code: facilityCode,
-          key,
-          request_hash: fingerprint,
-          status: result.status,
-          response: JSON.stringify(result.body),
-          created_at: new Date().toISOString(),
-        })
-        .execute();
-      return result;
-    });
-    return { ...answer, replayed: false };
+    return await store.transact((trx) => writeOnce(trx, scope, write));
   } catch (error) {
     // A concurrent request with the same key committed first (unique violation): replay its answer.
-    const winner = await replay();
+    const winner = key ? await replayOf(store.db, facilityCode, key, fingerprint) : undefined;
     if (winner) return winner;
     throw error;
   }
+}
+
+async function replayOf(
+  db: Kysely<HubDatabase>,
+  facilityCode: string,
+  key: string,
+  fingerprint: string,
+): Promise<IdempotentAnswer | undefined> {
+  const row = await db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('facility_code', '=', facilityCode)
+    .where('key', '=', key)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.request_hash !== fingerprint) throw reused(key);
+  return { status: row.status, body: JSON.parse(row.response) as unknown, replayed: true };
+}
+
+/**
+ * The write and its stored answer in one transaction. The key is looked up again inside it: with
+ * group commit, two requests with the same key can share a transaction, and the second must
+ * replay the first.
+ */
+async function writeOnce(
+  trx: Transaction<HubDatabase>,
+  { facilityCode, key, fingerprint }: IdempotencyScope,
+  write: Write,
+): Promise<IdempotentAnswer> {
+  if (!key) return { ...(await write(trx)), replayed: false };
+  const earlier = await replayOf(trx, facilityCode, key, fingerprint);
+  if (earlier) return earlier;
+  const result = await write(trx);
+  await trx
+    .insertInto('idempotency_keys')
+    .values({
+      facility_code: facilityCode,
+      key,
+      request_hash: fingerprint,
+      status: result.status,
+      response: JSON.stringify(result.body),
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  return { ...result, replayed: false };
 }

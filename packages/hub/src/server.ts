@@ -32,7 +32,7 @@ export interface RunningHub {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const logger = options.logger ?? createLogger();
   const store = await openDatabase(options.database);
-  const audit = await createAuditLog(store.db);
+  const audit = await createAuditLog(store);
   let shuttingDown = false;
   const app = createHubApp({
     store,

@@ -2,6 +2,7 @@ import { LienThongError } from '@lienthong/core';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { groupCommit, type Transact, transactionPerUnit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
 import type { HubDatabase } from './schema.js';
 
@@ -12,6 +13,11 @@ export type DatabaseConfig = { sqlite: string } | { postgres: string };
 export interface HubDb {
   readonly db: Kysely<HubDatabase>;
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * Runs a unit of work in a transaction and resolves once it is durable. On SQLite the units of
+   * one event-loop turn share one commit (see {@link groupCommit}); use it for every write.
+   */
+  readonly transact: Transact;
   close(): Promise<void>;
 }
 
@@ -20,7 +26,8 @@ export interface HubDb {
  *
  * SQLite runs in WAL mode with `synchronous=FULL`: a write the hub has acknowledged survives a
  * process crash and a power loss (NORMAL would only survive the former), at the cost of one fsync
- * per transaction. PostgreSQL gets a connection pool; several stateless hub instances can share it.
+ * per commit, which {@link HubDb.transact} shares between the writes of one moment. PostgreSQL gets
+ * a connection pool; several stateless hub instances can share it.
  */
 export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
   let db: Kysely<HubDatabase>;
@@ -32,7 +39,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('foreign_keys = ON');
-      db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+      db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
     } else {
       const pool = new pg.Pool({ connectionString: config.postgres, max: 10 });
@@ -52,5 +59,31 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       cause,
     });
   }
-  return { db, dialect, close: () => db.destroy() };
+  const transact = dialect === 'sqlite' ? groupCommit(db) : transactionPerUnit(db);
+  return { db, dialect, transact, close: () => db.destroy() };
+}
+
+/** Most prepared statements kept per SQLite connection. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/**
+ * better-sqlite3 behind Kysely, preparing each distinct SQL text once. Kysely prepares every query
+ * anew, which costs more than running it for the hub's short indexed queries; the hub repeats a few
+ * dozen texts. Reuse is safe because Kysely runs one statement at a time on the connection.
+ */
+function withStatementCache(sqlite: SQLite.Database) {
+  const statements = new Map<string, SQLite.Statement>();
+  return {
+    prepare(source: string) {
+      let statement = statements.get(source);
+      if (!statement) {
+        statement = sqlite.prepare(source);
+        if (statements.size >= STATEMENT_CACHE_SIZE)
+          statements.delete(statements.keys().next().value as string);
+        statements.set(source, statement);
+      }
+      return statement;
+    },
+    close: () => sqlite.close(),
+  };
 }

@@ -291,7 +291,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     return c.json({ items });
   });
 
-  const deps = { db, audit };
+  const deps = { db, store, audit };
   patientRoutes(v1, deps);
   labReportRoutes(v1, deps);
   imagingRoutes(v1, deps);

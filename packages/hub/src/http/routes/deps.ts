@@ -1,6 +1,7 @@
 import type { Hono } from 'hono';
 import type { Kysely } from 'kysely';
 import type { AuditLog } from '../../audit.js';
+import type { HubDb } from '../../db/open-database.js';
 import type { HubDatabase } from '../../db/schema.js';
 import { idempotent, requestFingerprint } from '../../idempotency.js';
 import { type Caller, type HubEnv, requireScope } from '../app.js';
@@ -8,7 +9,9 @@ import { jsonBody } from './params.js';
 
 /** What every route group needs. */
 export interface RouteDeps {
+  /** For reads; writes go through `store.transact`. */
   db: Kysely<HubDatabase>;
+  store: HubDb;
   audit: AuditLog;
 }
 
@@ -46,7 +49,7 @@ export function idempotentWrite<T>(
   app: Hono<HubEnv>,
   method: 'post' | 'put',
   path: string,
-  db: Kysely<HubDatabase>,
+  store: HubDb,
   write: (
     trx: Kysely<HubDatabase>,
     caller: Caller,
@@ -58,7 +61,7 @@ export function idempotentWrite<T>(
     requireScope(caller, 'write');
     const body = await jsonBody(c);
     const result = await idempotent(
-      db,
+      store,
       {
         facilityCode: caller.facilityCode,
         key: c.req.header('idempotency-key'),

@@ -6,8 +6,8 @@ import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
 import { pageParams, tokenParam } from './params.js';
 
 /** Imaging references: publish (idempotent on the study UID), get, query. Reads are audited. */
-export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  idempotentWrite(app, 'post', '/imaging-references', db, async (trx, caller, body) => {
+export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
+  idempotentWrite(app, 'post', '/imaging-references', store, async (trx, caller, body) => {
     const receipt = await publishImaging(trx, publisherOf(caller), body);
     return { created: receipt.status === 'created', answer: receipt };
   });

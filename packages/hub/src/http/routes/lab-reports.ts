@@ -17,8 +17,8 @@ const notFound = (id: string) =>
   });
 
 /** Lab reports: idempotent publish (as the caller's facility only), get, history, query. Reads are audited. */
-export function labReportRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  idempotentWrite(app, 'post', '/lab-reports', db, async (trx, caller, body) => {
+export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
+  idempotentWrite(app, 'post', '/lab-reports', store, async (trx, caller, body) => {
     const receipt = await publishReport(trx, publisherOf(caller), body);
     return { created: receipt.outcome === 'created', answer: receipt };
   });

@@ -20,8 +20,8 @@ const MatchRequest = z.object({
 });
 
 /** Patients: upsert, identifier lookup, PDQm search and $match, PIXm cross-reference. Reads are audited. */
-export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  idempotentWrite(app, 'put', '/patients', db, async (trx, caller, body) => {
+export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
+  idempotentWrite(app, 'put', '/patients', store, async (trx, caller, body) => {
     const result = await upsertPatient(trx, caller.facilityCode, body);
     return { created: result.created, answer: result };
   });

@@ -1,0 +1,65 @@
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { groupCommit } from './group-commit.js';
+import type { HubDatabase } from './schema.js';
+
+describe('groupCommit (SQLite)', () => {
+  let db: Kysely<HubDatabase> | undefined;
+  afterEach(async () => db?.destroy());
+
+  const open = () => {
+    const commits: string[] = [];
+    const sqlite = new SQLite(':memory:');
+    sqlite.exec('create table settings (key text primary key, value text not null)');
+    db = new Kysely<HubDatabase>({
+      dialect: new SqliteDialect({ database: sqlite }),
+      log: (event) => {
+        if (/^commit/i.test(event.query.sql)) commits.push(event.query.sql);
+      },
+    });
+    return { db, transact: groupCommit(db), commits };
+  };
+  const insert = (key: string) => (trx: Kysely<HubDatabase>) =>
+    trx.insertInto('settings').values({ key, value: 'x' }).execute();
+
+  it('commits the units of one event-loop turn once, and the next turn separately', async () => {
+    const { db, transact, commits } = open();
+    await Promise.all(Array.from({ length: 20 }, (_, i) => transact(insert(`a${i}`))));
+    expect(commits).toHaveLength(1);
+    await transact(insert('b'));
+    expect(commits).toHaveLength(2);
+    expect(await db.selectFrom('settings').select('key').execute()).toHaveLength(21);
+  });
+
+  it('gives each unit its own result, and a failing unit its own error without undoing the others', async () => {
+    const { db, transact } = open();
+    const results = await Promise.allSettled([
+      transact(async (trx) => {
+        await insert('x1')(trx);
+        return 'one';
+      }),
+      transact(async (trx) => {
+        await insert('x2')(trx);
+        await insert('x1')(trx); // duplicate key: this unit fails after writing x2
+        return 'two';
+      }),
+      transact(async (trx) => {
+        await insert('x3')(trx);
+        return 'three';
+      }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: 'one' });
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
+    const keys = (await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
+    expect(keys).toEqual(['x1', 'x3']);
+  });
+
+  it('splits a large burst into bounded groups, all committed', async () => {
+    const { db, transact, commits } = open();
+    await Promise.all(Array.from({ length: 600 }, (_, i) => transact(insert(`k${i}`))));
+    expect(commits).toHaveLength(3);
+    expect(await db.selectFrom('settings').select('key').execute()).toHaveLength(600);
+  });
+});
