@@ -133,5 +133,43 @@ describe('runContractSuite', () => {
   });
 });
 
+describe('runContractSuite with a case for providers lacking a capability', () => {
+  const withoutReset = defineContractSuite<Counter>({
+    contract: 'counter/v1',
+    cases: [
+      {
+        name: 'has no reset',
+        requires: ['!reset'],
+        run(counter) {
+          expect(counter.reset).toBeUndefined();
+        },
+      },
+    ],
+  });
+
+  it('runs a "!capability" case only when the provider declares the capability false', async () => {
+    const r = recorder();
+    runContractSuite(withoutReset, 'read-only', () => makeCounter(false), { test: r.api });
+    expect(await r.run('has no reset')).toEqual({ status: 'passed' });
+    const w = recorder();
+    runContractSuite(withoutReset, 'writable', () => makeCounter(true), { test: w.api });
+    expect(await w.run('has no reset')).toEqual({
+      status: 'skipped',
+      note: 'not applicable: the provider does not declare capabilities.reset: false',
+    });
+  });
+
+  it('treats an undeclared capability as not declared false', async () => {
+    const r = recorder();
+    runContractSuite(
+      withoutReset,
+      'silent',
+      () => ({ contract: 'counter/v1', increment: () => 1 }) as unknown as Counter,
+      { test: r.api },
+    );
+    expect((await r.run('has no reset')).status).toBe('skipped');
+  });
+});
+
 // The runner on the real vitest API: the N/A case shows as skipped in this file's report.
 runContractSuite(suite, 'vitest adapter', () => makeCounter(false));

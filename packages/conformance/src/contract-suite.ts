@@ -21,7 +21,10 @@ export interface CaseContext {
 /** One behaviour the contract promises. */
 export interface ConformanceCase<P extends ContractProvider> {
   name: string;
-  /** Capabilities that must be declared `true`; otherwise the case is reported "not applicable". */
+  /**
+   * Capabilities that must be declared `true` (`'write'`), or declared `false` (`'!write'`, for
+   * cases about read-only providers); otherwise the case is reported "not applicable".
+   */
   requires?: readonly string[];
   run(provider: P, context: CaseContext): Promise<void> | void;
 }
@@ -102,11 +105,16 @@ export function runContractSuite<P extends ContractProvider>(
         (skip) =>
           withProvider(async (provider) => {
             // Capabilities are the provider's own declaration, known once it exists.
-            const missing = (testCase.requires ?? []).filter((c) => provider.capabilities?.[c] !== true);
+            const missing = (testCase.requires ?? []).filter((c) =>
+              c.startsWith('!')
+                ? provider.capabilities?.[c.slice(1)] !== false
+                : provider.capabilities?.[c] !== true,
+            );
             if (missing.length > 0) {
-              skip(
-                `not applicable: the provider does not declare ${missing.map((c) => `capabilities.${c}`).join(', ')}`,
+              const declared = missing.map((c) =>
+                c.startsWith('!') ? `capabilities.${c.slice(1)}: false` : `capabilities.${c}`,
               );
+              skip(`not applicable: the provider does not declare ${declared.join(', ')}`);
             }
             await testCase.run(provider, context);
           }),

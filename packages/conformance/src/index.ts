@@ -24,4 +24,10 @@ export {
   patientDirectoryFixtures,
   patientDirectorySuite,
 } from './patient-directory.js';
-export { describeResultExchangeConformance, resultExchangeSuite } from './result-exchange.js';
+export {
+  describeResultExchangeConformance,
+  type ResultExchangeConformanceOptions,
+  type ResultExchangeFixtures,
+  resultExchangeFixtures,
+  resultExchangeSuite,
+} from './result-exchange.js';

@@ -64,6 +64,7 @@ export {
   type RegistryCallOptions,
 } from './registry/contract.js';
 export { createMemoryImagingRegistry, type MemoryImagingRegistryOptions } from './registry/memory.js';
+export { readOnlyImagingRegistry } from './registry/read-only.js';
 export {
   defineReusePolicy,
   evaluateReuse,

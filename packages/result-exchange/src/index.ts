@@ -45,6 +45,7 @@ export {
   type Signer,
   type Specimen,
 } from './model.js';
+export { readOnlyResultExchange, resultExchangeReadOnly } from './read-only.js';
 export {
   type AdviseOptions,
   adviseReuse,
