@@ -264,14 +264,15 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   });
 
   const PatientToken = z.string().regex(/^[^|]+\|.+$/, 'Expected system|value');
+  const AuditQuery = z.object({
+    facility: z.string().optional(),
+    patient: PatientToken.optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  });
   v1.get('/audit', async (c) => {
     const caller = c.get('caller');
     const query = parseWith(
-      z.object({
-        facility: z.string().optional(),
-        patient: PatientToken.optional(),
-        limit: z.coerce.number().int().min(1).max(1000).optional(),
-      }),
+      AuditQuery,
       c.req.query(),
       { code: 'HUB_REQUEST_INVALID', pathPrefix: 'query' },
     );

@@ -13,6 +13,17 @@ import { type HubEnv, requireScope } from '../app.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
 import { jsonBody, pageParams, requiredToken, tokenParam } from './params.js';
 
+// Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
+const PatientFilters = z.object({
+  family: z.string().min(1).optional(),
+  given: z.string().min(1).optional(),
+  name: z.string().min(1).optional(),
+  birthDate: z
+    .string()
+    .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
+    .optional(),
+  sex: z.enum(['male', 'female', 'other', 'unknown']).optional(),
+});
 const MatchRequest = z.object({
   input: PatientRecordSchema.partial(),
   limit: z.number().int().min(1).max(100).optional(),
@@ -73,16 +84,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     const q = c.req.query();
     const identifier = tokenParam(q.identifier, 'identifier', { systemOptional: true });
     const query = parseWith(
-      z.object({
-        family: z.string().min(1).optional(),
-        given: z.string().min(1).optional(),
-        name: z.string().min(1).optional(),
-        birthDate: z
-          .string()
-          .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/)
-          .optional(),
-        sex: z.enum(['male', 'female', 'other', 'unknown']).optional(),
-      }),
+      PatientFilters,
       { family: q.family, given: q.given, name: q.name, birthDate: q.birthDate, sex: q.sex },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
