@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,5 +64,54 @@ describe('groupCommit (SQLite)', () => {
     await Promise.all(Array.from({ length: 600 }, (_, i) => transact(insert(`k${i}`))));
     expect(commits).toHaveLength(3);
     expect(await db.selectFrom('settings').select('key').execute()).toHaveLength(600);
+  });
+});
+
+describe('groupCommit with an asynchronous flush (SQLite, WAL)', () => {
+  it('answers only after the flush, which runs once the group is committed', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lienthong-gc-'));
+    const file = join(dir, 'hub.db');
+    const sqlite = new SQLite(file);
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = FULL');
+    sqlite.exec('create table settings (key text primary key, value text not null)');
+    const db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+    const other = new SQLite(file, { readonly: true });
+    try {
+      let release: () => void = () => {};
+      const seenAtFlush: number[] = [];
+      const transact = groupCommit(db, {
+        flush: () => {
+          // Committed (visible to another connection) before the flush starts.
+          seenAtFlush.push((other.prepare('select count(*) as n from settings').get() as { n: number }).n);
+          return new Promise<void>((resolve) => {
+            release = resolve;
+          });
+        },
+      });
+      let answered = 0;
+      const writes = [1, 2, 3].map((i) =>
+        transact((trx) =>
+          trx
+            .insertInto('settings')
+            .values({ key: `k${i}`, value: 'x' })
+            .execute(),
+        ).then(() => {
+          answered++;
+        }),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(seenAtFlush).toEqual([3]);
+      expect(answered).toBe(0);
+      release();
+      await Promise.all(writes);
+      expect(answered).toBe(3);
+      // Only the group commit skipped SQLite's own fsync: the connection is back to FULL (2).
+      expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      other.close();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { HubDatabase } from './schema.js';
+import type { WalSync } from './wal-sync.js';
 
 /** Runs a unit of work in a transaction and resolves once it is durable. */
 export type Transact = <T>(work: (trx: Transaction<HubDatabase>) => Promise<T>) => Promise<T>;
@@ -14,25 +15,26 @@ interface Job {
 }
 
 /**
- * Group commit for SQLite. SQLite has one writer and, under `synchronous=FULL`, one fsync per
- * commit — which blocks the event loop, since better-sqlite3 is synchronous. Committing each
- * request alone caps the hub at a few hundred writes per second whatever the CPU.
+ * Group commit for SQLite. SQLite has one writer, and better-sqlite3 runs each statement — COMMIT
+ * included — synchronously on the event loop; committing each request alone caps the hub at a few
+ * hundred writes per second whatever the CPU.
  *
  * Here the units of work that arrive in the same turn of the event loop run in ONE transaction,
  * each inside its own savepoint: a unit that throws rolls back alone and its caller gets the
- * error; the others commit together with a single fsync. Nobody is answered before that commit,
- * so an acknowledged write is as durable as with one transaction per request.
+ * error; the others commit together. With `flush` (the WAL flush of {@link openWalSync}), the
+ * commit skips SQLite's own fsync, the callers are answered once that flush has put the commit
+ * on disk, and the event loop serves other requests while the disk works.
  *
  * PostgreSQL does not need this (a pool of connections commits in parallel); there `transact`
  * is a plain transaction.
  */
-export function groupCommit(db: Kysely<HubDatabase>): Transact {
+export function groupCommit(db: Kysely<HubDatabase>, options: { flush?: WalSync } = {}): Transact {
   let queue: Job[] = [];
   const runQueue = async () => {
     const jobs = queue;
     queue = [];
     for (let start = 0; start < jobs.length; start += MAX_GROUP)
-      await runGroup(db, jobs.slice(start, start + MAX_GROUP));
+      await runGroup(db, jobs.slice(start, start + MAX_GROUP), options.flush);
   };
   return <T>(work: (trx: Transaction<HubDatabase>) => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
@@ -44,23 +46,38 @@ export function groupCommit(db: Kysely<HubDatabase>): Transact {
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
-async function runGroup(db: Kysely<HubDatabase>, jobs: Job[]): Promise<void> {
+async function runGroup(db: Kysely<HubDatabase>, jobs: Job[], flush: WalSync | undefined): Promise<void> {
   const outcomes: Outcome[] = [];
-  try {
-    await db.transaction().execute(async (trx) => {
-      for (const job of jobs) {
-        await sql`savepoint unit`.execute(trx);
-        try {
-          outcomes.push({ ok: true, value: await job.work(trx) });
-        } catch (error) {
-          await sql`rollback to savepoint unit`.execute(trx);
-          outcomes.push({ ok: false, error });
-        }
-        await sql`release savepoint unit`.execute(trx);
+  const units = async (trx: Transaction<HubDatabase>) => {
+    for (const job of jobs) {
+      await sql`savepoint unit`.execute(trx);
+      try {
+        outcomes.push({ ok: true, value: await job.work(trx) });
+      } catch (error) {
+        await sql`rollback to savepoint unit`.execute(trx);
+        outcomes.push({ ok: false, error });
       }
-    });
+      await sql`release savepoint unit`.execute(trx);
+    }
+  };
+  try {
+    if (flush) {
+      // Only this commit skips SQLite's own fsync, and on this connection hold only: every other
+      // write (administration, migrations) keeps synchronous=FULL.
+      await db.connection().execute(async (conn) => {
+        await sql`pragma synchronous = NORMAL`.execute(conn);
+        try {
+          await conn.transaction().execute(units);
+        } finally {
+          await sql`pragma synchronous = FULL`.execute(conn);
+        }
+      });
+      await flush();
+    } else {
+      await db.transaction().execute(units);
+    }
   } catch (error) {
-    // The commit itself failed (disk full, I/O error): nothing of the group is durable.
+    // The commit or the flush failed (disk full, I/O error): nothing of the group is known durable.
     for (const job of jobs) job.reject(error);
     return;
   }

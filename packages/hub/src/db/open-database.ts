@@ -5,6 +5,7 @@ import pg from 'pg';
 import { groupCommit, type Transact, transactionPerUnit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
 import type { HubDatabase } from './schema.js';
+import { openWalSync } from './wal-sync.js';
 
 /** Where the hub keeps its data: an embedded SQLite file (default) or a PostgreSQL URL. */
 export type DatabaseConfig = { sqlite: string } | { postgres: string };
@@ -24,23 +25,28 @@ export interface HubDb {
 /**
  * Opens (and migrates) the hub database.
  *
- * SQLite runs in WAL mode with `synchronous=FULL`: a write the hub has acknowledged survives a
- * process crash and a power loss (NORMAL would only survive the former), at the cost of one fsync
- * per commit, which {@link HubDb.transact} shares between the writes of one moment. PostgreSQL gets
+ * SQLite runs in WAL mode, and a write the hub has acknowledged survives a process crash and a
+ * power loss: {@link HubDb.transact} answers only after the log is flushed to disk. The flush runs
+ * off the event loop and is shared by the writes of one moment (group commit). PostgreSQL gets
  * a connection pool; several stateless hub instances can share it.
  */
 export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
   let db: Kysely<HubDatabase>;
   let dialect: HubDb['dialect'];
+  let walSync: Awaited<ReturnType<typeof openWalSync>> | undefined;
   try {
     if ('sqlite' in config) {
       const sqlite = new SQLite(config.sqlite);
-      sqlite.pragma('journal_mode = WAL');
+      const wal = sqlite.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+      // FULL: SQLite flushes the log inside each commit. Group commits do better in WAL mode: they
+      // flush it off the event loop before answering (groupCommit, openWalSync).
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('foreign_keys = ON');
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
+      await migrateToLatest(db as Kysely<unknown>);
+      if (wal) walSync = await openWalSync(`${sqlite.name}-wal`);
     } else {
       const pool = new pg.Pool({ connectionString: config.postgres, max: 10 });
       // An idle pooled connection can die (server restart, an administrator terminating it). pg then
@@ -49,8 +55,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       pool.on('error', () => {});
       db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
       dialect = 'postgres';
+      await migrateToLatest(db as Kysely<unknown>);
     }
-    await migrateToLatest(db as Kysely<unknown>);
   } catch (cause) {
     throw new LienThongError({
       code: 'HUB_DATABASE_UNAVAILABLE',
@@ -59,8 +65,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       cause,
     });
   }
-  const transact = dialect === 'sqlite' ? groupCommit(db) : transactionPerUnit(db);
-  return { db, dialect, transact, close: () => db.destroy() };
+  const transact =
+    dialect === 'sqlite' ? groupCommit(db, walSync ? { flush: walSync.sync } : {}) : transactionPerUnit(db);
+  return {
+    db,
+    dialect,
+    transact,
+    async close() {
+      await walSync?.close();
+      await db.destroy();
+    },
+  };
 }
 
 /** Most prepared statements kept per SQLite connection. */
