@@ -163,6 +163,17 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-26-003-lab-report-fhir-id': {
+    // The FHIR facade reads reports by their FHIR id (read, vread, _history): without this index
+    // each of those reads scanned every stored version.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('lab_reports_fhir_id')
+        .on('lab_reports')
+        .columns(['fhir_id', 'version'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

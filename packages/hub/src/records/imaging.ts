@@ -1,4 +1,4 @@
-import { stableJson, ValidationError } from '@lienthong/core';
+import { type IdentifierValue, stableJson, ValidationError } from '@lienthong/core';
 import {
   assertImagingQuery,
   assertImagingReference,
@@ -76,11 +76,20 @@ export async function getImaging(
   return row ? (JSON.parse(row.document) as ImagingReference) : undefined;
 }
 
-/** References matching the query, newest study first (then by UID), keyset-paged. */
+/** Narrowing beyond the contract's query (what FHIR searches need); an empty list matches nothing. */
+export interface ImagingNarrowing {
+  /** References carrying any of these identifiers (the identifiers of one patient). */
+  anyPatient?: readonly IdentifierValue[];
+  /** Study instance UIDs. */
+  studyUids?: readonly string[];
+}
+
+/** References matching the query, newest study first (then by UID), keyset-paged (`offset` skips more). */
 export async function queryImaging(
   db: Kysely<HubDatabase>,
   input: ImagingQuery,
-  page: { limit: number; cursor?: string },
+  page: { limit: number; cursor?: string; offset?: number },
+  narrow: ImagingNarrowing = {},
 ): Promise<Page<ImagingReference>> {
   const query = assertImagingQuery(input);
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 2);
@@ -92,7 +101,23 @@ export async function queryImaging(
       path: 'query.cursor',
     });
   }
+  if (narrow.anyPatient?.length === 0 || narrow.studyUids?.length === 0)
+    return { items: [], nextCursor: null };
   let q = db.selectFrom('imaging_references as i').select(['i.study_uid', 'i.study_date', 'i.document']);
+  if (narrow.studyUids) q = q.where('i.study_uid', 'in', [...narrow.studyUids]);
+  if (narrow.anyPatient) {
+    const any = narrow.anyPatient;
+    q = q.where(
+      'i.study_uid',
+      'in',
+      db
+        .selectFrom('imaging_patients')
+        .select('record_id')
+        .where((eb) =>
+          eb.or(any.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
+        ),
+    );
+  }
   const pid = query.patientIdentifier;
   if (pid) {
     let sub = db.selectFrom('imaging_patients').select('record_id').where('value', '=', pid.value);
@@ -114,11 +139,12 @@ export async function queryImaging(
       ]),
     );
   }
-  const rows = await q
+  q = q
     .orderBy((eb) => eb.fn.coalesce('i.study_date', eb.val('')), 'desc')
     .orderBy('i.study_uid')
-    .limit(page.limit + 1)
-    .execute();
+    .limit(page.limit + 1);
+  if (page.offset) q = q.offset(page.offset);
+  const rows = await q.execute();
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return {

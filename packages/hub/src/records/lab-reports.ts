@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ValidationError } from '@lienthong/core';
+import { type IdentifierValue, ValidationError } from '@lienthong/core';
 import {
   checkPublishable,
   clinicalTime,
@@ -137,6 +137,35 @@ export async function reportHistory(db: Kysely<HubDatabase>, id: string): Promis
   return rows.map((r) => JSON.parse(r.document) as LabReport);
 }
 
+/** One stored version of a report: its row (the version's own key), the report, when it was stored. */
+export interface StoredReport {
+  rowId: string;
+  report: LabReport;
+  storedAt: string;
+}
+
+/** Filters of {@link queryReportRecords}: the contract's query, plus what FHIR searches need. */
+export interface ReportFilter extends LabReportQuery {
+  /** Reports carrying any of these identifiers (the identifiers of one patient); empty matches nothing. */
+  anyPatient?: readonly IdentifierValue[];
+  /** Report ids (business identifiers); empty matches nothing. */
+  ids?: readonly string[];
+}
+
+/** A page to read: at most `limit` records after the keyset `cursor`, skipping `offset` more. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  offset?: number;
+}
+
+const STORED_COLUMNS = ['r.row_id', 'r.id', 'r.clinical_at', 'r.document', 'r.created_at'] as const;
+const stored = (row: { row_id: string; document: string; created_at: string }): StoredReport => ({
+  rowId: row.row_id,
+  report: JSON.parse(row.document) as LabReport,
+  storedAt: row.created_at,
+});
+
 /**
  * Current versions matching the query, newest clinical time first (then by id), one page at a
  * time with a keyset cursor. A patient query is driven by the (system, value, record) index, so
@@ -145,8 +174,18 @@ export async function reportHistory(db: Kysely<HubDatabase>, id: string): Promis
 export async function queryReports(
   db: Kysely<HubDatabase>,
   query: LabReportQuery,
-  page: { limit: number; cursor?: string },
+  page: PageRequest,
 ): Promise<Page<LabReport>> {
+  const result = await queryReportRecords(db, query, page);
+  return { items: result.items.map((r) => r.report), nextCursor: result.nextCursor };
+}
+
+/** {@link queryReports} with each version's row and storage time (what the FHIR facade serves). */
+export async function queryReportRecords(
+  db: Kysely<HubDatabase>,
+  query: ReportFilter,
+  page: PageRequest,
+): Promise<Page<StoredReport>> {
   const after =
     page.cursor === undefined
       ? undefined
@@ -154,10 +193,9 @@ export async function queryReports(
         (() => {
           throw badCursor();
         })());
-  let q = db
-    .selectFrom('lab_reports as r')
-    .select(['r.id', 'r.clinical_at', 'r.document'])
-    .where('r.current', '=', 1);
+  if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { items: [], nextCursor: null };
+  let q = db.selectFrom('lab_reports as r').select(STORED_COLUMNS).where('r.current', '=', 1);
+  if (query.ids) q = q.where('r.id', 'in', [...query.ids]);
   if (query.patient) {
     const { system, value } = query.patient;
     q = q.where(
@@ -168,6 +206,19 @@ export async function queryReports(
         .select('record_id')
         .where('system', '=', system)
         .where('value', '=', value),
+    );
+  }
+  if (query.anyPatient) {
+    const any = query.anyPatient;
+    q = q.where(
+      'r.row_id',
+      'in',
+      db
+        .selectFrom('lab_report_patients')
+        .select('record_id')
+        .where((eb) =>
+          eb.or(any.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
+        ),
     );
   }
   if (query.codes?.length) {
@@ -201,17 +252,59 @@ export async function queryReports(
       eb.or([eb('r.clinical_at', '<', at), eb.and([eb('r.clinical_at', '=', at), eb('r.id', '>', id)])]),
     );
   }
-  const rows = await q
+  q = q
     .orderBy('r.clinical_at', 'desc')
     .orderBy('r.id')
-    .limit(page.limit + 1)
-    .execute();
+    .limit(page.limit + 1);
+  if (page.offset) q = q.offset(page.offset);
+  const rows = await q.execute();
   const items = rows.slice(0, page.limit);
   const last = items[items.length - 1];
   return {
-    items: items.map((r) => JSON.parse(r.document) as LabReport),
+    items: items.map(stored),
     nextCursor: rows.length > page.limit && last ? encodeCursor([last.clinical_at, last.id]) : null,
   };
+}
+
+/** The current version of the report whose FHIR id is `fhirId` (the report id, or its hash). */
+export async function getReportByFhirId(
+  db: Kysely<HubDatabase>,
+  fhirId: string,
+): Promise<StoredReport | undefined> {
+  const row = await db
+    .selectFrom('lab_reports as r')
+    .select(STORED_COLUMNS)
+    .where('r.fhir_id', '=', fhirId)
+    .where('r.current', '=', 1)
+    .executeTakeFirst();
+  return row && stored(row);
+}
+
+/** Every version of the report whose FHIR id is `fhirId`, oldest first (empty when unknown). */
+export async function reportVersionsByFhirId(
+  db: Kysely<HubDatabase>,
+  fhirId: string,
+): Promise<StoredReport[]> {
+  const rows = await db
+    .selectFrom('lab_reports as r')
+    .select(STORED_COLUMNS)
+    .where('r.fhir_id', '=', fhirId)
+    .orderBy('r.version')
+    .execute();
+  return rows.map(stored);
+}
+
+/** One stored version by its row id (current or not). */
+export async function getReportVersion(
+  db: Kysely<HubDatabase>,
+  rowId: string,
+): Promise<StoredReport | undefined> {
+  const row = await db
+    .selectFrom('lab_reports as r')
+    .select(STORED_COLUMNS)
+    .where('r.row_id', '=', rowId)
+    .executeTakeFirst();
+  return row && stored(row);
 }
 
 export { sql };

@@ -139,6 +139,12 @@ export async function findPatient(
   return row ? rowToRecord(row) : undefined;
 }
 
+/** The patient with directory id `id`. */
+export async function getPatient(db: Kysely<HubDatabase>, id: string): Promise<PatientRecord | undefined> {
+  const row = await db.selectFrom('patients').select('document').where('id', '=', id).executeTakeFirst();
+  return row ? rowToRecord(row) : undefined;
+}
+
 /** The patient's other identifiers (PIXm), optionally only of some systems; undefined when unknown. */
 export async function crossReference(
   db: Kysely<HubDatabase>,
