@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
 import { describeCrashDurability } from '../test/crash-behaviour.js';
 import { postgresDatabase } from '../test/databases.js';
+import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
@@ -15,4 +16,5 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubProviderConformance('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubSecurity('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

@@ -18,3 +18,4 @@ export {
   toFhirResources,
 } from './codec.js';
 export { createFhirResultExchange, type FhirResultExchangeOptions } from './provider.js';
+export { FHIR_IDEMPOTENCY_TAG_SYSTEM, FHIR_REPORT_VERSION_EXTENSION } from './server-conventions.js';

@@ -1,0 +1,243 @@
+import type { CapabilityStatement } from '@lienthong/core';
+
+/** A search parameter the facade honours, as declared in its CapabilityStatement. */
+export interface ParamSpec {
+  name: string;
+  type: 'token' | 'reference' | 'date' | 'string' | 'number' | 'special';
+  /** Modifiers (`identifier`) and chains (`.identifier`) accepted after the name. */
+  suffixes?: readonly string[];
+  documentation: string;
+}
+
+/** What the facade serves of one resource type; the single source of the CapabilityStatement and of parameter checks. */
+export interface ResourceSpec {
+  type: 'Patient' | 'DiagnosticReport' | 'Observation' | 'Specimen' | 'ImagingStudy';
+  interactions: readonly ('read' | 'vread' | 'history-instance' | 'search-type')[];
+  versioning: 'no-version' | 'versioned';
+  searchParams: readonly ParamSpec[];
+  searchInclude?: readonly string[];
+  documentation: string;
+}
+
+/** Largest `_count` served (larger values are capped) and largest `_offset` accepted. */
+export const MAX_COUNT = 500;
+export const MAX_OFFSET = 10_000;
+
+const count: ParamSpec = {
+  name: '_count',
+  type: 'number',
+  documentation: `Page size, 1–${MAX_COUNT} (default 50; larger values are capped at ${MAX_COUNT}).`,
+};
+const cursor: ParamSpec = {
+  name: '_cursor',
+  type: 'string',
+  documentation: 'Opaque position of the next page, as written in the Bundle `next` link.',
+};
+const offset: ParamSpec = {
+  name: '_offset',
+  type: 'number',
+  documentation: `Skips this many matches (0–${MAX_OFFSET}); \`next\` links page with \`_cursor\` instead.`,
+};
+const elements: ParamSpec = {
+  name: '_elements',
+  type: 'special',
+  documentation:
+    'Top-level elements to return in the matches (mandatory ones are always kept); subsetted resources carry the SUBSETTED tag.',
+};
+const sort = (key: string): ParamSpec => ({
+  name: '_sort',
+  type: 'special',
+  documentation: `Only \`-${key}\` (newest first), which is also the order without \`_sort\`.`,
+});
+const patientRef = (name: 'patient' | 'subject'): ParamSpec => ({
+  name,
+  type: 'reference',
+  suffixes: [':identifier', '.identifier'],
+  documentation: `\`Patient/<id>\` (the patient's records under any of its identifiers), or \`${name}:identifier=system|value\`. One patient per search: each read of patient data is audited against that patient.`,
+});
+const patientRefSystemRequired = (name: 'patient' | 'subject'): ParamSpec => ({
+  ...patientRef(name),
+  documentation: `${patientRef(name).documentation} The identifier system is required.`,
+});
+const clinicalDate: ParamSpec = {
+  name: 'date',
+  type: 'date',
+  documentation:
+    'Clinical time of the report (specimen collection, else effective, else issued); prefixes eq, ge, gt, le, lt; dates count in Vietnam time (+07:00).',
+};
+
+/** Every resource type the facade serves, and how. It is read-only: no create, update, delete or transaction. */
+export const FACADE_RESOURCES: readonly ResourceSpec[] = [
+  {
+    type: 'Patient',
+    interactions: ['read', 'search-type'],
+    versioning: 'no-version',
+    documentation: 'The hub patient directory.',
+    searchParams: [
+      {
+        name: 'identifier',
+        type: 'token',
+        documentation: '`system|value`, or `value` in any system. One value per search.',
+      },
+      {
+        name: 'family',
+        type: 'string',
+        documentation: 'Start of the family name (diacritics and case ignored).',
+      },
+      { name: 'given', type: 'string', documentation: 'Start of a middle or given name word.' },
+      { name: 'name', type: 'string', documentation: 'Start of any name word.' },
+      { name: 'birthdate', type: 'date', documentation: '`YYYY`, `YYYY-MM` or `YYYY-MM-DD` (no prefixes).' },
+      { name: 'gender', type: 'token', documentation: '`male`, `female`, `other` or `unknown`.' },
+      count,
+      cursor,
+      elements,
+    ],
+  },
+  {
+    type: 'DiagnosticReport',
+    interactions: ['read', 'vread', 'history-instance', 'search-type'],
+    versioning: 'versioned',
+    documentation:
+      'Lab reports, every version kept (`meta.versionId` is the report version). Imaging reports are found by `identifier=urn:lienthong:sid:imaging-report|<study UID>` and read by id; they are updated in place, so their history is the current version only. Subjects are logical references (the patient identifier), so `DiagnosticReport:subject` includes nothing.',
+    searchInclude: ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'],
+    searchParams: [
+      {
+        name: 'identifier',
+        type: 'token',
+        documentation:
+          'Report id: `system|value` or `value` (comma-separated values: any of them). `urn:lienthong:sid:imaging-report|<study UID>` finds the report of an imaging study (with `_count` and `_elements` only).',
+      },
+      patientRefSystemRequired('patient'),
+      patientRefSystemRequired('subject'),
+      {
+        name: 'code',
+        type: 'token',
+        documentation:
+          '`system|code` of the report or one of its results (comma: any of them); the system is required.',
+      },
+      clinicalDate,
+      { name: 'status', type: 'token', documentation: 'Report status (comma: any of them).' },
+      sort('date'),
+      count,
+      cursor,
+      offset,
+      elements,
+    ],
+  },
+  {
+    type: 'Observation',
+    interactions: ['read', 'search-type'],
+    versioning: 'no-version',
+    documentation:
+      'Lab results. Each version of a report has its own Observations: a superseded version keeps pointing at the results it had.',
+    searchParams: [
+      patientRefSystemRequired('patient'),
+      patientRefSystemRequired('subject'),
+      {
+        name: 'code',
+        type: 'token',
+        documentation: '`system|code` of the result (comma: any of them); the system is required.',
+      },
+      {
+        ...clinicalDate,
+        documentation: `${clinicalDate.documentation} Pages hold the results of whole reports.`,
+      },
+      sort('date'),
+      count,
+      cursor,
+      offset,
+      elements,
+    ],
+  },
+  {
+    type: 'Specimen',
+    interactions: ['read'],
+    versioning: 'no-version',
+    documentation: 'The specimen of a lab report version (referenced from the report and its results).',
+    searchParams: [],
+  },
+  {
+    type: 'ImagingStudy',
+    interactions: ['read', 'search-type'],
+    versioning: 'no-version',
+    documentation: 'Imaging references; DICOMweb Endpoints are contained in the study.',
+    searchParams: [
+      {
+        name: 'identifier',
+        type: 'token',
+        documentation: 'Study Instance UID: `urn:dicom:uid|urn:oid:<uid>` (comma: any of them).',
+      },
+      {
+        ...patientRef('patient'),
+        documentation: `${patientRef('patient').documentation} The system may be left out.`,
+      },
+      {
+        ...patientRef('subject'),
+        documentation: `${patientRef('subject').documentation} The system may be left out.`,
+      },
+      {
+        name: 'modality',
+        type: 'token',
+        documentation: 'DICOM modality code (`http://dicom.nema.org/resources/ontology/DCM|CT` or `CT`).',
+      },
+      {
+        name: 'started',
+        type: 'date',
+        documentation:
+          'Study date, day precision: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with eq, ge, gt, le, lt.',
+      },
+      sort('started'),
+      count,
+      cursor,
+      offset,
+      elements,
+    ],
+  },
+];
+
+/** The spec of a resource type the facade serves. */
+export function resourceSpec(type: ResourceSpec['type']): ResourceSpec {
+  return FACADE_RESOURCES.find((r) => r.type === type)!;
+}
+
+/** The facade's CapabilityStatement: exactly the types, interactions and parameters it serves. */
+export function capabilityStatement(base: string): CapabilityStatement {
+  return {
+    resourceType: 'CapabilityStatement',
+    status: 'active',
+    date: '2026-11-26',
+    kind: 'instance',
+    fhirVersion: '4.0.1',
+    format: ['json'],
+    software: { name: 'Liên Thông hub FHIR facade' },
+    implementation: { description: 'Liên Thông exchange hub (read and search only)', url: base },
+    rest: [
+      {
+        mode: 'server',
+        documentation:
+          'Read-only: records are written through the hub API (/v1). Unknown or unsupported search parameters are refused with 400 unless the request says `Prefer: handling=lenient`, in which case they are left out of the search and of its `self` link.',
+        security: {
+          description:
+            'Every request but /metadata needs a facility API key (`Authorization: Bearer …`) with the `read` scope; every read of patient data is audited.',
+        },
+        resource: FACADE_RESOURCES.map((r) => ({
+          type: r.type,
+          documentation: r.documentation,
+          versioning: r.versioning,
+          readHistory: r.interactions.includes('vread'),
+          interaction: r.interactions.map((code) => ({ code })),
+          ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
+          ...(r.searchParams.length
+            ? {
+                searchParam: r.searchParams.map((p) => ({
+                  name: p.name,
+                  type: p.type,
+                  documentation: p.documentation,
+                })),
+              }
+            : {}),
+        })),
+      },
+    ],
+  };
+}

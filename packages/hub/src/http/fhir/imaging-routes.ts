@@ -1,0 +1,100 @@
+import { DEFAULT_IDENTIFIER_SYSTEMS, ValidationError } from '@lienthong/core';
+import { dicomUidFromUrn, type ImagingQuery } from '@lienthong/imaging';
+import { IMAGING_FHIR } from '@lienthong/imaging/fhir';
+import type { Hono } from 'hono';
+import { getImaging, type ImagingNarrowing, queryImaging } from '../../records/imaging.js';
+import { type HubEnv, requireScope } from '../app.js';
+import type { RouteDeps } from '../routes/deps.js';
+import { resourceSpec } from './capability.js';
+import { patientScope } from './patient-scope.js';
+import { imagingStudyResource, searchset, subset } from './resources.js';
+import { auditedPatient, auditFhir, fhirJson, notFound, selfOf } from './respond.js';
+import {
+  checkSort,
+  dayRange,
+  elementsOf,
+  oneValue,
+  pageOf,
+  readSearch,
+  type SearchRequest,
+  tokens,
+} from './search-params.js';
+
+const STUDY = resourceSpec('ImagingStudy');
+
+/** Study UIDs of `identifier` tokens (`urn:dicom:uid|urn:oid:<uid>`); other systems match nothing. */
+function studyUidsOf(search: SearchRequest): string[] | undefined {
+  if (!search.has('identifier')) return undefined;
+  return tokens(search.all('identifier'), 'identifier').flatMap((t) => {
+    if (t.system !== undefined && t.system !== DEFAULT_IDENTIFIER_SYSTEMS.dicomUid) return [];
+    const uid = t.value.startsWith('urn:oid:') ? dicomUidFromUrn(t.value) : undefined;
+    if (!uid)
+      throw new ValidationError({
+        code: 'FHIR_PARAMETER_INVALID',
+        message: 'ImagingStudy identifier searches take a study UID: "urn:dicom:uid|urn:oid:<uid>".',
+        messageVi: 'Tìm ImagingStudy theo identifier cần UID ca chụp: "urn:dicom:uid|urn:oid:<uid>".',
+        path: 'query.identifier',
+      });
+    return [uid];
+  });
+}
+
+/** The modality token: a DICOM code (system DCM or none); another system matches nothing (`null`). */
+function modalityOf(search: SearchRequest): string | null | undefined {
+  const raw = oneValue(search, 'modality');
+  if (raw === undefined) return undefined;
+  const [token] = tokens([raw], 'modality');
+  return token!.system === undefined || token!.system === IMAGING_FHIR.dicomModality ? token!.value : null;
+}
+
+/** ImagingStudy: search and read (DICOMweb Endpoints contained). */
+export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
+  app.get('/ImagingStudy', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const search = readSearch(c, STUDY.searchParams);
+    checkSort(search, 'started');
+    const elements = elementsOf(search);
+    const page = pageOf(search);
+    const scope = await patientScope(db, search, { systemRequired: false });
+    const modality = modalityOf(search);
+    const { dateFrom, dateTo } = dayRange(search.all('started'), 'started');
+    const studyUids = studyUidsOf(search);
+    const query: ImagingQuery = {
+      ...(scope?.anySystemValue ? { patientIdentifier: { value: scope.anySystemValue } } : {}),
+      ...(modality ? { modality } : {}),
+      ...(dateFrom ? { dateFrom } : {}),
+      ...(dateTo ? { dateTo } : {}),
+    };
+    const narrow: ImagingNarrowing = {
+      ...(scope && !scope.anySystemValue ? { anyPatient: scope.identifiers } : {}),
+      ...(studyUids ? { studyUids } : {}),
+    };
+    const empty = modality === null || (dateFrom && dateTo && dateFrom > dateTo);
+    const result = empty ? { items: [], nextCursor: null } : await queryImaging(db, query, page, narrow);
+    await auditFhir(audit, c, {
+      action: 'fhir-search',
+      resourceType: 'ImagingStudy',
+      patient: auditedPatient(
+        scope?.audited,
+        result.items.map((r) => r.patient.identifiers),
+      ),
+    });
+    const matches = result.items.map((r) => subset(imagingStudyResource(r), elements));
+    return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
+  });
+
+  app.get('/ImagingStudy/:id', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    readSearch(c, []);
+    const id = c.req.param('id');
+    const reference = await getImaging(db, id);
+    await auditFhir(audit, c, {
+      action: 'fhir-read',
+      resourceType: 'ImagingStudy',
+      resourceId: id,
+      patient: reference?.patient.identifiers[0],
+    });
+    if (!reference) throw notFound('ImagingStudy', 'ca chụp');
+    return fhirJson(c, imagingStudyResource(reference));
+  });
+}

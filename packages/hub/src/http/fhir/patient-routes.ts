@@ -1,0 +1,90 @@
+import { ValidationError } from '@lienthong/core';
+import { type PatientQuery, toFhirPatient } from '@lienthong/patient-id';
+import type { Hono } from 'hono';
+import { getPatient, searchPatients } from '../../records/patients.js';
+import { type HubEnv, requireScope } from '../app.js';
+import type { RouteDeps } from '../routes/deps.js';
+import { resourceSpec } from './capability.js';
+import { searchset, subset } from './resources.js';
+import { auditedPatient, auditFhir, fhirJson, notFound, selfOf } from './respond.js';
+import { elementsOf, oneValue, pageOf, readSearch, tokens } from './search-params.js';
+
+const PATIENT = resourceSpec('Patient');
+const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
+
+const invalid = (name: string, message: string, messageVi: string) =>
+  new ValidationError({ code: 'FHIR_PARAMETER_INVALID', message, messageVi, path: `query.${name}` });
+
+/** Patient: search (the directory's PDQm search) and read. */
+export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
+  app.get('/Patient', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const search = readSearch(c, PATIENT.searchParams);
+    const rawIdentifier = oneValue(search, 'identifier');
+    const identifier = rawIdentifier === undefined ? undefined : tokens([rawIdentifier], 'identifier')[0]!;
+    const gender = oneValue(search, 'gender');
+    if (gender !== undefined && !(GENDERS as readonly string[]).includes(gender))
+      throw invalid(
+        'gender',
+        `gender must be one of ${GENDERS.join(', ')}.`,
+        `gender phải là một trong ${GENDERS.join(', ')}.`,
+      );
+    const birthDate = oneValue(search, 'birthdate');
+    if (birthDate !== undefined && !/^\d{4}(-\d{2}(-\d{2})?)?$/.test(birthDate))
+      throw invalid(
+        'birthdate',
+        'birthdate must be YYYY, YYYY-MM or YYYY-MM-DD (no prefix).',
+        'birthdate phải có dạng YYYY, YYYY-MM hoặc YYYY-MM-DD (không tiền tố).',
+      );
+    const text = (name: 'family' | 'given' | 'name') => {
+      const v = oneValue(search, name);
+      return v === undefined ? {} : { [name]: v };
+    };
+    const elements = elementsOf(search);
+    const query = {
+      ...(identifier && identifier.system !== ''
+        ? {
+            identifier: {
+              ...(identifier.system ? { system: identifier.system } : {}),
+              value: identifier.value,
+            },
+          }
+        : {}),
+      ...text('family'),
+      ...text('given'),
+      ...text('name'),
+      ...(birthDate ? { birthDate } : {}),
+      ...(gender ? { sex: gender as (typeof GENDERS)[number] } : {}),
+    } as PatientQuery;
+    // "|value" asks for an identifier without a system: the directory holds none.
+    const result =
+      identifier?.system === ''
+        ? { items: [], nextCursor: null }
+        : await searchPatients(db, query, pageOf(search));
+    await auditFhir(audit, c, {
+      action: 'fhir-search',
+      resourceType: 'Patient',
+      patient: auditedPatient(
+        identifier?.system ? { system: identifier.system, value: identifier.value } : undefined,
+        result.items.map((r) => r.identifiers),
+      ),
+    });
+    const matches = result.items.map((r) => subset({ ...toFhirPatient(r), id: r.id! }, elements));
+    return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
+  });
+
+  app.get('/Patient/:id', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    readSearch(c, []);
+    const id = c.req.param('id');
+    const record = await getPatient(db, id);
+    await auditFhir(audit, c, {
+      action: 'fhir-read',
+      resourceType: 'Patient',
+      resourceId: id,
+      patient: record?.identifiers[0],
+    });
+    if (!record) throw notFound('Patient', 'người bệnh');
+    return fhirJson(c, { ...toFhirPatient(record), id: record.id });
+  });
+}

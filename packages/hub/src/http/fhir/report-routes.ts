@@ -1,0 +1,291 @@
+import {
+  type DiagnosticReport,
+  type IdentifierValue,
+  type Observation,
+  type Resource,
+  ValidationError,
+} from '@lienthong/core';
+import type { ImagingReference } from '@lienthong/imaging';
+import { IMAGING_REPORT_IDENTIFIER_SYSTEM } from '@lienthong/imaging/fhir';
+import { REPORT_STATUSES, type ReportStatus } from '@lienthong/result-exchange';
+import type { Context, Hono } from 'hono';
+import { getImaging, queryImaging } from '../../records/imaging.js';
+import {
+  getReportByFhirId,
+  getReportVersion,
+  queryReportRecords,
+  type ReportFilter,
+  reportVersionsByFhirId,
+} from '../../records/lab-reports.js';
+import { type HubEnv, requireScope } from '../app.js';
+import type { RouteDeps } from '../routes/deps.js';
+import { resourceSpec } from './capability.js';
+import { patientScope } from './patient-scope.js';
+import {
+  historyBundle,
+  imagingReportResource,
+  parseObservationId,
+  reportResources,
+  searchset,
+  subset,
+} from './resources.js';
+import { auditedPatient, auditFhir, baseOf, fhirJson, notFound, selfOf } from './respond.js';
+import {
+  checkSort,
+  elementsOf,
+  includesOf,
+  instantRange,
+  pageOf,
+  readSearch,
+  type SearchRequest,
+  type Token,
+  tokens,
+} from './search-params.js';
+
+const REPORT = resourceSpec('DiagnosticReport');
+const OBSERVATION = resourceSpec('Observation');
+const FHIR_REPORT_STATUS = 'http://hl7.org/fhir/diagnostic-report-status';
+
+const systemRequired = (name: string) =>
+  new ValidationError({
+    code: 'FHIR_PARAMETER_INVALID',
+    message: `Parameter ${name} needs "system|code".`,
+    messageVi: `Tham số ${name} cần dạng "system|code".`,
+    path: `query.${name}`,
+  });
+
+/** `code` tokens (system required) as the records' code filter. */
+function codesOf(search: SearchRequest): { system: string; code: string }[] | undefined {
+  if (!search.has('code')) return undefined;
+  return tokens(search.all('code'), 'code').map((t) => {
+    if (!t.system) throw systemRequired('code');
+    return { system: t.system, code: t.value };
+  });
+}
+
+function statusesOf(search: SearchRequest): ReportStatus[] | undefined {
+  if (!search.has('status')) return undefined;
+  return tokens(search.all('status'), 'status').map((t) => {
+    if (
+      (t.system !== undefined && t.system !== FHIR_REPORT_STATUS) ||
+      !REPORT_STATUSES.includes(t.value as ReportStatus)
+    )
+      throw new ValidationError({
+        code: 'FHIR_PARAMETER_INVALID',
+        message: `Unknown report status ${JSON.stringify(t.value)} (known: ${REPORT_STATUSES.join(', ')}).`,
+        messageVi: `Trạng thái phiếu không hợp lệ ${JSON.stringify(t.value)} (hợp lệ: ${REPORT_STATUSES.join(', ')}).`,
+        path: 'query.status',
+      });
+    return t.value as ReportStatus;
+  });
+}
+
+/** Whether a resource's identifiers hold one of the tokens. */
+const holdsIdentifier = (resource: DiagnosticReport, wanted: readonly Token[]) =>
+  (resource.identifier ?? []).some((i) =>
+    wanted.some((t) => t.value === i.value && (t.system === undefined || t.system === (i.system ?? ''))),
+  );
+
+/** Whether an Observation carries one of the codes. */
+const hasCode = (o: Observation, codes: readonly { system: string; code: string }[]) =>
+  (o.code.coding ?? []).some((k) => codes.some((c) => c.system === k.system && c.code === k.code));
+
+/** The filter and page shared by DiagnosticReport and Observation searches. */
+async function reportQuery(deps: RouteDeps, search: SearchRequest, identifiers: Token[] | undefined) {
+  checkSort(search, 'date');
+  const scope = await patientScope(deps.db, search, { systemRequired: true });
+  const codes = codesOf(search);
+  const status = statusesOf(search);
+  const filter: ReportFilter = {
+    ...(scope ? { anyPatient: scope.identifiers } : {}),
+    ...(identifiers
+      ? { ids: [...new Set(identifiers.filter((t) => t.system !== '').map((t) => t.value))] }
+      : {}),
+    ...(codes ? { codes } : {}),
+    ...(status ? { status } : {}),
+    ...instantRange(search.all('date'), 'date'),
+  };
+  const page = await queryReportRecords(deps.db, filter, pageOf(search));
+  return { scope, codes, page };
+}
+
+/** `DiagnosticReport?identifier=urn:lienthong:sid:imaging-report|<uid>`: the reports of imaging studies. */
+async function imagingReportSearch(
+  c: Context<HubEnv>,
+  deps: RouteDeps,
+  search: SearchRequest,
+  identifiers: Token[],
+) {
+  const other = [...new Set(search.used.keys())].filter(
+    (k) => !['identifier', '_count', '_cursor', '_offset', '_elements', '_format'].includes(k),
+  );
+  if (other.length > 0 || identifiers.some((t) => t.system !== IMAGING_REPORT_IDENTIFIER_SYSTEM))
+    throw new ValidationError({
+      code: 'FHIR_PARAMETER_UNSUPPORTED',
+      message: `Imaging report identifiers are searched alone (with _count and _elements); not with ${other.join(', ') || 'other identifiers'}.`,
+      messageVi: `Mã phiếu kết quả chẩn đoán hình ảnh chỉ tìm riêng (kèm _count, _elements); không kèm ${other.join(', ') || 'mã khác'}.`,
+      path: `query.${other[0] ?? 'identifier'}`,
+    });
+  const elements = elementsOf(search);
+  const page = await queryImaging(deps.db, {}, pageOf(search), {
+    studyUids: [...new Set(identifiers.map((t) => t.value))],
+  });
+  const withReport = page.items.filter((r) => r.report);
+  await auditFhir(deps.audit, c, {
+    action: 'fhir-search',
+    resourceType: 'DiagnosticReport',
+    patient: auditedPatient(
+      undefined,
+      withReport.map((r) => r.patient.identifiers),
+    ),
+  });
+  const matches = withReport.map((r) => subset(imagingReportResource(r)!, elements));
+  return fhirJson(c, searchset(selfOf(c, search), matches, [], page.nextCursor));
+}
+
+/** DiagnosticReport (lab reports, and imaging reports by identifier), Observation and Specimen. */
+export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
+  const { db, audit } = deps;
+
+  app.get('/DiagnosticReport', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const search = readSearch(c, REPORT.searchParams, { include: true });
+    const identifiers = search.has('identifier') ? tokens(search.all('identifier'), 'identifier') : undefined;
+    if (identifiers?.some((t) => t.system === IMAGING_REPORT_IDENTIFIER_SYSTEM))
+      return imagingReportSearch(c, deps, search, identifiers);
+    const include = includesOf(search, REPORT.searchInclude ?? []);
+    const elements = elementsOf(search);
+    const { scope, page } = await reportQuery(deps, search, identifiers);
+    const found = page.items
+      .map((stored) => ({ stored, resources: reportResources(stored) }))
+      .filter(({ resources }) => !identifiers || holdsIdentifier(resources.report, identifiers));
+    await auditFhir(audit, c, {
+      action: 'fhir-search',
+      resourceType: 'DiagnosticReport',
+      patient: auditedPatient(
+        scope?.audited,
+        found.map((f) => f.stored.report.patient.identifiers),
+      ),
+    });
+    const matches = found.map((f) => subset(f.resources.report, elements));
+    const included: Resource[] = found.flatMap(({ resources }) => [
+      ...(include.has('DiagnosticReport:specimen') && resources.specimen ? [resources.specimen] : []),
+      ...(include.has('DiagnosticReport:result') ? resources.observations : []),
+    ]);
+    return fhirJson(c, searchset(selfOf(c, search), matches, included, page.nextCursor));
+  });
+
+  app.get('/DiagnosticReport/:id', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    readSearch(c, []);
+    const id = c.req.param('id');
+    const stored = await getReportByFhirId(db, id);
+    // Not a lab report: the report of an imaging study (same id as its ImagingStudy)?
+    const imaging = stored ? undefined : await getImaging(db, id);
+    const resource = stored ? reportResources(stored).report : imaging && imagingReportResource(imaging);
+    await auditFhir(audit, c, {
+      action: 'fhir-read',
+      resourceType: 'DiagnosticReport',
+      resourceId: id,
+      patient: (stored?.report ?? imaging)?.patient.identifiers[0],
+    });
+    if (!resource) throw notFound('DiagnosticReport', 'phiếu kết quả');
+    return fhirJson(c, resource);
+  });
+
+  /** Every version of a report (an imaging report: its current state only; it is updated in place). */
+  async function versionsOf(id: string) {
+    const versions = await reportVersionsByFhirId(db, id);
+    if (versions.length > 0)
+      return {
+        patient: versions[0]!.report.patient.identifiers[0],
+        resources: versions.map((v, i) => ({ resource: reportResources(v).report, created: i === 0 })),
+      };
+    const imaging: ImagingReference | undefined = await getImaging(db, id);
+    const dr = imaging && imagingReportResource(imaging);
+    return {
+      patient: imaging?.patient.identifiers[0],
+      resources: dr ? [{ resource: dr as Resource, created: false }] : [],
+    };
+  }
+
+  app.get('/DiagnosticReport/:id/_history', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    readSearch(c, []);
+    const id = c.req.param('id');
+    const { patient, resources } = await versionsOf(id);
+    await auditFhir(audit, c, {
+      action: 'fhir-history',
+      resourceType: 'DiagnosticReport',
+      resourceId: id,
+      patient,
+    });
+    if (resources.length === 0) throw notFound('DiagnosticReport', 'phiếu kết quả');
+    return fhirJson(c, historyBundle(c.req.url, baseOf(c), resources));
+  });
+
+  app.get('/DiagnosticReport/:id/_history/:vid', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    readSearch(c, []);
+    const id = c.req.param('id');
+    const { patient, resources } = await versionsOf(id);
+    const version = resources.find((r) => r.resource.meta?.versionId === c.req.param('vid'));
+    await auditFhir(audit, c, {
+      action: 'fhir-vread',
+      resourceType: 'DiagnosticReport',
+      resourceId: id,
+      patient,
+    });
+    if (!version) throw notFound('DiagnosticReport version', 'phiên bản phiếu kết quả');
+    return fhirJson(c, version.resource);
+  });
+
+  app.get('/Observation', async (c) => {
+    requireScope(c.get('caller'), 'read');
+    const search = readSearch(c, OBSERVATION.searchParams);
+    const elements = elementsOf(search);
+    const { scope, codes, page } = await reportQuery(deps, search, undefined);
+    const found = page.items.map((stored) => ({
+      stored,
+      observations: reportResources(stored).observations.filter(
+        (o) => !codes || hasCode(o as Observation, codes),
+      ),
+    }));
+    await auditFhir(audit, c, {
+      action: 'fhir-search',
+      resourceType: 'Observation',
+      patient: auditedPatient(
+        scope?.audited,
+        found.filter((f) => f.observations.length > 0).map((f) => f.stored.report.patient.identifiers),
+      ),
+    });
+    const matches = found.flatMap((f) => f.observations).map((o) => subset(o, elements));
+    return fhirJson(c, searchset(selfOf(c, search), matches, [], page.nextCursor));
+  });
+
+  /** Reads a resource of a stored report version (current or superseded). */
+  const versionPart = (
+    type: 'Observation' | 'Specimen',
+    vi: string,
+    pick: (id: string) => { rowId: string; index: number } | undefined,
+  ) =>
+    app.get(`/${type}/:id`, async (c) => {
+      requireScope(c.get('caller'), 'read');
+      readSearch(c, []);
+      const id = c.req.param('id');
+      const at = pick(id);
+      const stored = at ? await getReportVersion(db, at.rowId) : undefined;
+      const resources = stored && reportResources(stored);
+      const resource = type === 'Specimen' ? resources?.specimen : resources?.observations[at?.index ?? -1];
+      await auditFhir(audit, c, {
+        action: 'fhir-read',
+        resourceType: type,
+        resourceId: id,
+        patient: stored?.report.patient.identifiers[0] as IdentifierValue | undefined,
+      });
+      if (!resource) throw notFound(type, vi);
+      return fhirJson(c, resource);
+    });
+  versionPart('Observation', 'kết quả xét nghiệm', parseObservationId);
+  versionPart('Specimen', 'mẫu bệnh phẩm', (id) => ({ rowId: id, index: 0 }));
+}

@@ -1,0 +1,545 @@
+import { readFileSync } from 'node:fs';
+import {
+  describeImagingRegistryConformance,
+  describeResultExchangeConformance,
+  resultExchangeFixtures,
+  syntheticImagingReferences,
+} from '@lienthong/conformance';
+import { validateFhir } from '@lienthong/conformance/fhir';
+import { bearerAuth } from '@lienthong/core';
+import {
+  createHubClient,
+  createHubImagingRegistry,
+  createHubPatientDirectory,
+  createHubResultExchange,
+} from '@lienthong/hub-api';
+import { fromDicomJsonStudies, type ImagingReference, readOnlyImagingRegistry } from '@lienthong/imaging';
+import { createFhirImagingRegistry } from '@lienthong/imaging/fhir';
+import { createFhirPatientDirectory } from '@lienthong/patient-id/fhir';
+import { type LabReport, readOnlyResultExchange } from '@lienthong/result-exchange';
+import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
+import { decodeOru } from '@lienthong/result-exchange/hl7';
+import { MedplumClient } from '@medplum/core';
+import type {
+  Bundle,
+  CapabilityStatement,
+  DiagnosticReport,
+  ImagingStudy,
+  Observation,
+  OperationOutcome,
+  Patient,
+  Resource,
+} from '@medplum/fhirtypes';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../src/logger.js';
+import { type RunningHub, startHub } from '../src/server.js';
+import type { TestDatabase } from './databases.js';
+
+const REAL = new URL('../../../../shared/fixtures/real-world/', import.meta.url);
+const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
+const ADMIN = 'facade-admin';
+
+const strip = ({ version: _v, ...r }: LabReport) => r;
+
+/**
+ * The FHIR facade, run once per storage dialect against a real hub on loopback: read by a FHIR
+ * client nobody here wrote (Medplum's MedplumClient) and by the SDK's own `fhir` providers —
+ * PatientDirectory, and the ResultExchange and ImagingRegistry conformance suites in their
+ * read-only mode over data published through the hub API. Everything it returns passes an
+ * independent validator; every request that reads patient data writes exactly one audit entry.
+ */
+export function describeFhirFacade(
+  dialect: string,
+  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
+): void {
+  describe(`hub FHIR R4 facade on ${dialect}`, () => {
+    const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+    // SYNTHETIC data of the conformance suites, stored through the hub API before the suites read it.
+    const fixtures = resultExchangeFixtures(`facade-${run}`);
+    const known = syntheticImagingReferences(`facade-${run}`);
+    let database: TestDatabase;
+    let hub: RunningHub;
+    let key: string;
+    let fhirBase: string;
+    let medplum: MedplumClient;
+    let studyUid: string;
+
+    const get = async (path: string, headers: Record<string, string> = {}) => {
+      const r = await fetch(`${fhirBase}/${path}`, {
+        headers: { authorization: `Bearer ${key}`, ...headers },
+      });
+      return { status: r.status, type: r.headers.get('content-type'), body: (await r.json()) as Resource };
+    };
+    const bundle = async (path: string, headers: Record<string, string> = {}) => {
+      const r = await get(path, headers);
+      expect(r.status, JSON.stringify(r.body)).toBe(200);
+      return r.body as Bundle;
+    };
+    const matches = <T extends Resource>(b: Bundle) =>
+      (b.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource as T);
+    const exchange = (extra: { headers?: Record<string, string>; fetch?: typeof fetch } = {}) =>
+      readOnlyResultExchange(
+        createFhirResultExchange({
+          baseUrl: fhirBase,
+          transportOptions: { auth: bearerAuth(key), retry: 0, ...extra },
+        }),
+        'hub FHIR facade',
+      );
+    const registry = () =>
+      readOnlyImagingRegistry(
+        createFhirImagingRegistry({ baseUrl: fhirBase, auth: bearerAuth(key), retry: false }),
+        'hub FHIR facade',
+      );
+
+    beforeAll(async () => {
+      database = await makeDatabase();
+      hub = await startHub({
+        database: database.config,
+        port: 0,
+        adminKey: ADMIN,
+        logger: createLogger({ level: 'silent' }),
+        rateLimit: false,
+      });
+      fhirBase = `${hub.url}/fhir`;
+      const admin = createHubClient({ baseUrl: hub.url, apiKey: ADMIN });
+      key = (await admin.POST('/v1/facilities', { body: { code: '01001', name: 'Facade (synthetic)' } }))
+        .credential.apiKey;
+      const opts = { baseUrl: hub.url, apiKey: ADMIN };
+      const directory = createHubPatientDirectory(opts);
+      const reports = createHubResultExchange(opts);
+      // A SYNTHETIC patient; real HL7 v2 reports and a real DICOMweb study re-keyed to that patient.
+      await directory.upsert?.({
+        identifiers: [{ system: CCCD, value: '001203012345', kind: 'cccd' }],
+        name: { family: 'Nguyễn', middle: 'Văn', given: 'An' },
+        birthDate: '2003-04-05',
+        sex: 'male',
+      });
+      const decoded = decodeOru(readFileSync(new URL('hl7v2/ORU-R01-01.hl7', REAL), 'utf8')) as {
+        reports: { patient: unknown }[];
+      };
+      for (const r of decoded.reports)
+        await reports.publish({
+          ...r,
+          patient: { identifiers: [{ system: CCCD, value: '001203012345' }] },
+        } as never);
+      const [study] = fromDicomJsonStudies(
+        JSON.parse(readFileSync(new URL('dicomweb/search_for_studies.json', REAL), 'utf8')),
+      );
+      studyUid = study!.studyInstanceUid;
+      await createHubImagingRegistry(opts).publish({
+        ...study!,
+        patient: { identifiers: [{ system: CCCD, value: '001203012345' }] },
+      });
+      // The suites' reports (every version, in order) and their patients' directory records: a
+      // FHIR client finds a patient's reports through its Patient resource.
+      const patients = new Map(
+        fixtures.publish.flatMap((r) => r.patient.identifiers).map((i) => [`${i.system}|${i.value}`, i]),
+      );
+      for (const identifier of patients.values())
+        await directory.upsert?.({ identifiers: [identifier], name: { family: 'Thử', given: 'Nghiệm' } });
+      for (const r of fixtures.publish) await reports.publish(r);
+      const images = createHubImagingRegistry(opts);
+      for (const r of known) await images.publish(r);
+      medplum = new MedplumClient({
+        baseUrl: `${hub.url}/`,
+        fhirUrlPath: 'fhir',
+        fetch: globalThis.fetch.bind(globalThis),
+      });
+      medplum.setAccessToken(key);
+    });
+    afterAll(async () => {
+      await hub?.close();
+      await database?.drop();
+    });
+
+    describe('CapabilityStatement', () => {
+      it('is public, valid, read-only and lists exactly the served types', async () => {
+        const r = await fetch(`${fhirBase}/metadata`);
+        expect(r.headers.get('content-type')).toContain('application/fhir+json');
+        const cs = (await r.json()) as CapabilityStatement;
+        validateFhir(cs);
+        const resources = cs.rest![0]!.resource!;
+        expect(resources.map((x) => x.type)).toEqual([
+          'Patient',
+          'DiagnosticReport',
+          'Observation',
+          'Specimen',
+          'ImagingStudy',
+        ]);
+        const interactions = new Set(resources.flatMap((x) => x.interaction!.map((i) => i.code)));
+        expect([...interactions].sort()).toEqual(['history-instance', 'read', 'search-type', 'vread']);
+        expect(cs.rest![0]!.interaction).toBeUndefined(); // no transaction, batch or system history
+      });
+
+      it('honours every declared search parameter and refuses undeclared ones with an OperationOutcome', async () => {
+        const cs = (await (await fetch(`${fhirBase}/metadata`)).json()) as CapabilityStatement;
+        const paging = fixtures.paging.patient;
+        // A value for every parameter the statement declares: a new declaration without a test here fails.
+        const samples: Record<string, Record<string, string>> = {
+          Patient: {
+            identifier: `${CCCD}|001203012345`,
+            family: 'nguyen',
+            given: 'an',
+            name: 'van',
+            birthdate: '2003',
+            gender: 'male',
+            _count: '1',
+            _cursor: '',
+            _elements: 'id,name',
+          },
+          DiagnosticReport: {
+            identifier: fixtures.single.id,
+            patient: `${paging.system}|${paging.value}`,
+            subject: `${paging.system}|${paging.value}`,
+            code: 'urn:lienthong:cs:service-code|23.0075.1494',
+            date: 'ge2026-01-01',
+            status: 'final,corrected',
+            _sort: '-date',
+            _count: '2',
+            _cursor: '',
+            _offset: '1',
+            _elements: 'id,status',
+          },
+          Observation: {
+            patient: `${paging.system}|${paging.value}`,
+            subject: `${paging.system}|${paging.value}`,
+            code: 'http://loinc.org|15074-8',
+            date: 'lt2027',
+            _sort: '-date',
+            _count: '2',
+            _cursor: '',
+            _offset: '1',
+            _elements: 'id,valueQuantity',
+          },
+          ImagingStudy: {
+            identifier: `urn:dicom:uid|urn:oid:${studyUid}`,
+            patient: `${CCCD}|001203012345`,
+            subject: `${CCCD}|001203012345`,
+            modality: 'http://dicom.nema.org/resources/ontology/DCM|CT',
+            started: 'ge2000-01-01',
+            _sort: '-started',
+            _count: '1',
+            _cursor: '',
+            _offset: '0',
+            _elements: 'id,started',
+          },
+        };
+        for (const resource of cs.rest![0]!.resource!) {
+          for (const p of resource.searchParam ?? []) {
+            const value = samples[resource.type!]?.[p.name!];
+            expect(value, `a sample for ${resource.type}.${p.name}`).toBeDefined();
+            if (p.name === '_cursor') continue; // proved by following next links below
+            // Reference parameters are sent in their :identifier form (Patient/<id> is proved below).
+            const name = p.type === 'reference' ? `${p.name}:identifier` : p.name;
+            const b = await bundle(`${resource.type}?${name}=${encodeURIComponent(value!)}`);
+            expect(b.type).toBe('searchset');
+            expect(new URL(b.link![0]!.url!).searchParams.get(name!)).toBe(value);
+          }
+          if (!resource.interaction!.some((i) => i.code === 'search-type')) continue;
+          const refused = await get(`${resource.type}?_has=Observation:patient:code=1`);
+          expect(refused.status).toBe(400);
+          expect(refused.body.resourceType).toBe('OperationOutcome');
+          expect(JSON.stringify(refused.body)).toContain('FHIR_PARAMETER_UNSUPPORTED');
+        }
+        // Unsupported modifiers and _include values are refused too.
+        for (const path of [
+          'DiagnosticReport?code:text=glucose',
+          'DiagnosticReport?_include=DiagnosticReport:performer',
+          'DiagnosticReport?_include:iterate=DiagnosticReport:result',
+          'DiagnosticReport?_sort=date',
+          'DiagnosticReport?date=ne2026-01-01',
+          'DiagnosticReport?code=15074-8',
+          'DiagnosticReport?subject:identifier=SYN-value-without-system',
+          'ImagingStudy?started=2025-01-10T08:00:00%2B07:00',
+          'Patient?_offset=1',
+          'Patient?gender=man',
+        ]) {
+          const r = await get(path);
+          expect(r.status, path).toBe(400);
+          expect(r.body.resourceType, path).toBe('OperationOutcome');
+          validateFhir(r.body);
+        }
+      });
+
+      it('ignores unsupported parameters only when asked to (Prefer: handling=lenient), leaving them out of self', async () => {
+        const b = await bundle(`Patient?identifier=${CCCD}|001203012345&_summary=true`, {
+          prefer: 'handling=lenient',
+        });
+        expect(matches(b)).toHaveLength(1);
+        expect(b.link![0]!.url).not.toContain('_summary');
+      });
+
+      it('refuses every write with 405 and an OperationOutcome', async () => {
+        for (const [method, path] of [
+          ['POST', ''],
+          ['POST', 'DiagnosticReport'],
+          ['PUT', `Patient/some-id`],
+          ['DELETE', `ImagingStudy/${studyUid}`],
+          ['PATCH', 'Observation/x'],
+        ] as const) {
+          const r = await fetch(`${fhirBase}/${path}`, {
+            method,
+            headers: { authorization: `Bearer ${key}`, 'content-type': 'application/fhir+json' },
+            body: method === 'DELETE' ? null : '{"resourceType":"Bundle"}',
+          });
+          expect(r.status, `${method} ${path}`).toBe(405);
+          expect(r.headers.get('allow')).toBe('GET');
+          const body = (await r.json()) as OperationOutcome;
+          expect(body.resourceType).toBe('OperationOutcome');
+          expect(JSON.stringify(body)).toContain('FHIR_READ_ONLY');
+        }
+        expect((await get('Encounter')).status).toBe(404);
+      });
+    });
+
+    describe('MedplumClient', () => {
+      it('searches and reads Patient', async () => {
+        const b = await medplum.search('Patient', `identifier=${CCCD}|001203012345`);
+        expect(b.entry).toHaveLength(1);
+        const patient = b.entry![0]!.resource as Patient;
+        validateFhir(patient);
+        expect(patient.name?.[0]?.family).toBe('Nguyễn');
+        const read = await medplum.readResource('Patient', patient.id!);
+        expect(read.identifier?.[0]?.value).toBe('001203012345');
+      });
+
+      it('searches DiagnosticReport with its Observations included, all valid FHIR', async () => {
+        const b = (await medplum.search('DiagnosticReport', {
+          'subject:identifier': `${CCCD}|001203012345`,
+          _include: 'DiagnosticReport:result',
+        })) as Bundle;
+        const reports = matches<DiagnosticReport>(b);
+        const included = b
+          .entry!.filter((e) => e.search?.mode === 'include' && e.resource?.resourceType === 'Observation')
+          .map((e) => e.resource as Observation);
+        expect(reports.length).toBeGreaterThan(0);
+        expect(included.length).toBeGreaterThan(0);
+        for (const e of b.entry!) validateFhir(e.resource!);
+        // Every result reference resolves inside the bundle.
+        const ids = new Set(included.map((o) => `Observation/${o.id}`));
+        for (const ref of reports.flatMap((r) => r.result ?? [])) expect(ids.has(ref.reference!)).toBe(true);
+        const read = await medplum.readResource('DiagnosticReport', reports[0]!.id!);
+        expect(read.status).toBe(reports[0]!.status);
+        const observations = await medplum.searchResources('Observation', {
+          'patient:identifier': `${CCCD}|001203012345`,
+        });
+        expect(observations.length).toBe(included.length);
+        const one = await medplum.readResource('Observation', included[0]!.id!);
+        expect(one).toEqual(included[0]);
+      });
+
+      it('reads and searches ImagingStudy with its DICOMweb endpoints', async () => {
+        const study = await medplum.readResource('ImagingStudy', studyUid);
+        validateFhir(study);
+        expect(study.identifier?.some((i) => i.value === `urn:oid:${studyUid}`)).toBe(true);
+        const found = (await medplum.searchResources('ImagingStudy', {
+          'patient:identifier': `${CCCD}|001203012345`,
+        })) as ImagingStudy[];
+        expect(found.map((s) => s.id)).toEqual([studyUid]);
+      });
+    });
+
+    describe('searches', () => {
+      it('finds a patient’s reports through Patient/<id> and pages with next links and _offset', async () => {
+        const { patient, reports } = fixtures.paging;
+        const [p] = matches<Patient>(await bundle(`Patient?identifier=${patient.system}|${patient.value}`));
+        const newestFirst = reports.map((r) => r.id).reverse();
+        const seen: string[] = [];
+        let next: string | undefined = `DiagnosticReport?subject=Patient/${p!.id}&_count=2`;
+        let pages = 0;
+        while (next) {
+          const b = await bundle(next.replace(`${fhirBase}/`, ''));
+          for (const dr of matches<DiagnosticReport>(b)) {
+            validateFhir(dr);
+            seen.push(dr.identifier![0]!.value!);
+          }
+          next = b.link!.find((l) => l.relation === 'next')?.url;
+          pages++;
+        }
+        expect(seen).toEqual(newestFirst);
+        expect(pages).toBe(3);
+        const offset = await bundle(`DiagnosticReport?patient=${p!.id}&_count=2&_offset=2`);
+        expect(matches<DiagnosticReport>(offset).map((d) => d.identifier![0]!.value)).toEqual(
+          newestFirst.slice(2, 4),
+        );
+        const bad = await get(`DiagnosticReport?patient=${p!.id}&_cursor=not-a-cursor`);
+        expect(bad.status).toBe(400);
+        expect(matches(await bundle('DiagnosticReport?subject=Patient/unknown-patient'))).toEqual([]);
+        const two = await get(`DiagnosticReport?subject=Patient/${p!.id},Patient/other`);
+        expect(two.status).toBe(400);
+      });
+
+      it('filters reports by date prefixes, code and status on the server', async () => {
+        const { patient, glucose, cbc } = fixtures.query;
+        const ids = async (params: string) =>
+          matches<DiagnosticReport>(
+            await bundle(`DiagnosticReport?subject:identifier=${patient.system}|${patient.value}&${params}`),
+          ).map((d) => d.identifier![0]!.value);
+        expect(await ids('date=ge2026-02-15')).toEqual([glucose.id]);
+        expect(await ids('date=lt2026-02-15')).toEqual([cbc.id]);
+        expect(await ids('date=2026-02-01')).toEqual([cbc.id]);
+        expect(await ids('date=2026-02')).toEqual([cbc.id]);
+        expect(await ids('date=gt2026-02-01')).toEqual([glucose.id]);
+        expect(await ids('date=le2026-02-01T08:00:00%2B07:00')).toEqual([cbc.id]);
+        expect(await ids('date=lt2026-02-01T08:00:00%2B07:00')).toEqual([]);
+        expect(await ids('date=ge2026-01-01&date=le2026-12-31')).toEqual([glucose.id, cbc.id]);
+        expect(await ids('code=urn:lienthong:cs:service-code|22.0120.1370')).toEqual([cbc.id]);
+        expect(await ids('code=http://loinc.org|15074-8')).toEqual([glucose.id, cbc.id]);
+        expect(await ids('status=preliminary')).toEqual([cbc.id]);
+        expect(await ids(`identifier=${glucose.id},${cbc.id}`)).toEqual([glucose.id, cbc.id]);
+        expect(await ids(`identifier=urn:other-system|${glucose.id}`)).toEqual([]);
+        const obs = matches<Observation>(
+          await bundle(
+            `Observation?patient:identifier=${patient.system}|${patient.value}&code=http://loinc.org|15074-8&date=ge2026-02-15`,
+          ),
+        );
+        expect(obs).toHaveLength(1);
+        expect(obs[0]!.valueQuantity?.value).toBe(5.6);
+      });
+
+      it('returns subsetted resources for _elements, tagged SUBSETTED', async () => {
+        const b = await bundle(`DiagnosticReport?identifier=${fixtures.single.id}&_elements=id`);
+        const [dr] = matches<DiagnosticReport>(b);
+        expect(Object.keys(dr!).sort()).toEqual(['code', 'id', 'meta', 'resourceType', 'status']);
+        expect(dr!.meta?.tag?.map((t) => t.code)).toContain('SUBSETTED');
+      });
+
+      it('finds imaging studies by identifier, patient reference, modality and study date', async () => {
+        const [ct, mr] = known;
+        const uids = async (params: string) =>
+          matches<ImagingStudy>(await bundle(`ImagingStudy?${params}`)).map((s) => s.id);
+        const pid = ct!.patient.identifiers[0]!;
+        expect(await uids(`identifier=urn:dicom:uid|urn:oid:${ct!.studyInstanceUid}`)).toEqual([
+          ct!.studyInstanceUid,
+        ]);
+        expect(await uids(`patient:identifier=${pid.value}`)).toEqual([
+          mr!.studyInstanceUid,
+          ct!.studyInstanceUid,
+        ]);
+        expect(await uids(`patient:identifier=${pid.value}&modality=CT`)).toEqual([ct!.studyInstanceUid]);
+        expect(await uids(`patient:identifier=${pid.value}&modality=urn:other|CT`)).toEqual([]);
+        expect(await uids(`patient:identifier=${pid.value}&started=2025-02`)).toEqual([mr!.studyInstanceUid]);
+        expect(
+          await uids(`patient:identifier=${pid.value}&started=gt2025-01-10&started=lt2025-02-20`),
+        ).toEqual([]);
+        expect(
+          await uids(`patient:identifier=${pid.value}&started=ge2025-01-10&started=le2025-01-10`),
+        ).toEqual([ct!.studyInstanceUid]);
+        const report = matches<DiagnosticReport>(
+          await bundle(
+            `DiagnosticReport?identifier=urn:lienthong:sid:imaging-report|${ct!.studyInstanceUid}`,
+          ),
+        );
+        expect(report).toHaveLength(1);
+        validateFhir(report[0]!);
+        expect(await medplum.readResource('DiagnosticReport', report[0]!.id!)).toEqual(report[0]);
+      });
+    });
+
+    describe('versions', () => {
+      it('serves every version of a corrected report: _history, vread, and the results each version had', async () => {
+        const { original, correction } = fixtures.corrected;
+        const [current] = matches<DiagnosticReport>(
+          await bundle(`DiagnosticReport?identifier=${original.id}`),
+        );
+        expect(current!.meta?.versionId).toBe('2');
+        const history = await bundle(`DiagnosticReport/${current!.id}/_history`);
+        expect(history.type).toBe('history');
+        validateFhir(history);
+        const versions = history.entry!.map((e) => e.resource as DiagnosticReport);
+        expect(versions.map((v) => v.meta?.versionId)).toEqual(['2', '1']);
+        expect(versions.map((v) => v.status)).toEqual([correction.status, original.status]);
+        const v1 = (await get(`DiagnosticReport/${current!.id}/_history/1`)).body as DiagnosticReport;
+        expect(v1).toEqual(versions[1]);
+        expect((await get(`DiagnosticReport/${current!.id}/_history/3`)).status).toBe(404);
+        // The superseded version still points at the value it had.
+        const oldResult = (await get(v1.result![0]!.reference!)).body as Observation;
+        const newResult = (await get(current!.result![0]!.reference!)).body as Observation;
+        validateFhir(oldResult);
+        expect(oldResult.valueQuantity?.value).toBe(5.6);
+        expect(newResult.valueQuantity?.value).toBe(7.1);
+        const specimen = await get(v1.specimen![0]!.reference!);
+        expect(specimen.status).toBe(200);
+        validateFhir(specimen.body);
+        expect((await get('Observation/unknown.0')).status).toBe(404);
+      });
+    });
+
+    describe('the SDK fhir providers', () => {
+      it('PatientDirectory reads the facade', async () => {
+        const directory = createFhirPatientDirectory({ baseUrl: fhirBase, auth: bearerAuth(key) });
+        const found = await directory.findByIdentifier({ system: CCCD, value: '001203012345' });
+        expect(found?.name.given).toBe('An');
+        const byName: unknown[] = [];
+        for await (const p of directory.search({ family: 'nguyen' })) byName.push(p);
+        expect(byName).toHaveLength(1);
+      });
+
+      it('ResultExchange reads back every published report unchanged (shape kept)', async () => {
+        const x = exchange();
+        const latest = new Map(fixtures.publish.map((r) => [r.id, r]));
+        for (const r of latest.values()) {
+          const back = await x.get(r.id);
+          expect(back && strip(back), r.id).toEqual(r);
+        }
+      });
+
+      it('ImagingRegistry reads back every published reference unchanged (shape kept)', async () => {
+        const r = registry();
+        for (const ref of known) expect(await r.get(ref.studyInstanceUid)).toEqual(ref);
+        const found: ImagingReference[] = [];
+        for await (const ref of r.query(
+          { patientIdentifier: known[0]!.patient.identifiers[0]! },
+          { pageSize: 1 },
+        ))
+          found.push(ref);
+        expect(found).toEqual([known[1], known[0]]); // newest study first
+      });
+
+      it('writes exactly one audit entry per facade request that reads patient data', async () => {
+        const probe = `audit-probe-${run}`;
+        let requests = 0;
+        const counting: typeof fetch = (input, init) => {
+          const url = input instanceof Request ? input.url : String(input);
+          if (!url.endsWith('/metadata')) requests++;
+          return fetch(input, init);
+        };
+        const x = exchange({ headers: { 'x-user': probe }, fetch: counting });
+        const { original } = fixtures.corrected;
+        await x.get(original.id);
+        await x.history(original.id);
+        for await (const _ of x.query({ patient: fixtures.paging.patient }, { pageSize: 2 })) {
+          // read every page
+        }
+        await x.get(`SYN-unknown-${run}`);
+        const audit = await createHubClient({ baseUrl: hub.url, apiKey: ADMIN }).GET('/v1/audit', {
+          query: { facility: '01001', limit: 1000 },
+        });
+        const entries = audit.items.filter((e) => e.userRef === probe);
+        expect(requests).toBeGreaterThan(5);
+        expect(entries).toHaveLength(requests);
+        expect(entries.every((e) => e.action.startsWith('fhir-'))).toBe(true);
+        // Reads of one patient's data name that patient.
+        expect(entries.filter((e) => e.patientRef !== null).length).toBeGreaterThan(0);
+      });
+
+      it('refuses unauthenticated reads with an OperationOutcome', async () => {
+        const r = await fetch(`${fhirBase}/Patient?identifier=${CCCD}|001203012345`);
+        expect(r.status).toBe(401);
+        expect(((await r.json()) as Resource).resourceType).toBe('OperationOutcome');
+        const audit = await createHubClient({ baseUrl: hub.url, apiKey: ADMIN }).GET('/v1/audit', {
+          query: { patient: `${CCCD}|001203012345`, limit: 1000 },
+        });
+        expect(audit.items.filter((e) => e.action.startsWith('fhir-')).length).toBeGreaterThanOrEqual(5);
+      });
+    });
+
+    // The contract suites, read-only: the data was published through the hub API in beforeAll.
+    describeResultExchangeConformance(`fhir provider on the hub facade (${dialect})`, () => exchange(), {
+      options: { seed: fixtures },
+    });
+    describeImagingRegistryConformance(`fhir provider on the hub facade (${dialect})`, () => registry(), {
+      options: { known },
+    });
+  });
+}
