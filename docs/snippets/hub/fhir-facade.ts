@@ -1,0 +1,30 @@
+import { bearerAuth } from '@lienthong/core';
+import { readOnlyImagingRegistry } from '@lienthong/imaging';
+import { createFhirImagingRegistry } from '@lienthong/imaging/fhir';
+import { readOnlyResultExchange } from '@lienthong/result-exchange';
+import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
+
+// The hub's FHIR facade is a FHIR R4 server like any other, only read-only: the SDK's own `fhir`
+// providers read it, wrapped in read-only views (capabilities.write false; publish is refused with
+// RESULT_EXCHANGE_READ_ONLY / IMAGING_REGISTRY_READ_ONLY before anything is sent).
+const fhirBase = 'https://hub.so-y-te.example.vn/fhir';
+const auth = bearerAuth(process.env.HUB_KEY ?? '');
+
+export const results = readOnlyResultExchange(
+  createFhirResultExchange({ baseUrl: fhirBase, transportOptions: { auth } }),
+  'hub FHIR facade',
+);
+export const imaging = readOnlyImagingRegistry(
+  createFhirImagingRegistry({ baseUrl: fhirBase, auth }),
+  'hub FHIR facade',
+);
+
+export async function patientSummary(cccd: string) {
+  const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: cccd };
+  const reports = [];
+  for await (const report of results.query({ patient }, { pageSize: 20 })) reports.push(report);
+  const versions = reports[0] ? await results.history(reports[0].id) : [];
+  const studies = [];
+  for await (const study of imaging.query({ patientIdentifier: patient })) studies.push(study);
+  return { reports, versions, studies };
+}
