@@ -3,7 +3,13 @@ import { isLienThongError } from '@lienthong/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
-import type { LabCoding, LabQuantity, LabReport, LabValue } from '../model.js';
+import {
+  type LabCoding,
+  type LabQuantity,
+  type LabReport,
+  type LabValue,
+  labReportSchema,
+} from '../model.js';
 import { normaliseUnit } from '../units.js';
 import { decodeOru, encodeOru, parseOru } from './oru.js';
 import { escapeHl7, unescapeHl7 } from './v2.js';
@@ -129,6 +135,144 @@ describe('typed errors', () => {
       ),
       { numRuns: 400 },
     );
+  });
+});
+
+describe('decoded reports are valid LabReports (no schema pass in decodeOru relies on this)', () => {
+  // Field values built from the pieces the decoder branches on: delimiters, escapes, blanks,
+  // value types, statuses, units, timestamps (valid, imprecise, impossible), CONCL, URI, names of
+  // Object.prototype members.
+  const d = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
+  const token = fc.constantFrom(
+    ...'^~&\\ \t.-+<>=:/'.split(''),
+    '\\F\\',
+    '\\X0D\\',
+    '\\.br\\',
+    '\\H\\',
+    'a',
+    'á',
+    '5',
+    '4.06',
+    '1e3',
+    'NM',
+    'SN',
+    'CWE',
+    'TX',
+    'ST',
+    'XX',
+    'LN',
+    'UCUM',
+    'URI',
+    'urn:x:y',
+    'NNVNM',
+    '11156-7',
+    'mg/dl',
+    'tera.l-1',
+    '%',
+    'F',
+    'P',
+    'X',
+    'W',
+    'CONCL',
+    '20141006092900+0700',
+    '2014',
+    '20140230',
+    'toString',
+    'constructor',
+    '__proto__',
+    '\u2028',
+    'x'.repeat(256),
+    '9'.repeat(400),
+  );
+  const value = fc.oneof(
+    { weight: 3, arbitrary: fc.constant('') },
+    { weight: 3, arbitrary: token },
+    { weight: 2, arbitrary: fc.array(token, { maxLength: 6 }).map((t) => t.join('')) },
+  );
+  // Each segment up to the last field the decoder reads (NTE-4, OBX-23, OBR-32, …); time fields
+  // mostly hold times, else nearly every message would be refused for an impossible timestamp.
+  const LAST_READ = { PID: 3, PV1: 19, ORC: 21, OBR: 32, OBX: 23, NTE: 4, SPM: 18, ZZZ: 3 };
+  const TIMES: Partial<Record<keyof typeof LAST_READ, number[]>> = {
+    OBR: [7, 14, 22],
+    OBX: [14],
+    SPM: [17, 18],
+  };
+  const time = fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom('', '20141006', '201410060929', '20141006092900.12-0230') },
+    { weight: 1, arbitrary: fc.constantFrom('2014', '201410', '2014^x', ' 20141006 ') },
+  );
+  const segment = fc.constantFrom(...(Object.keys(LAST_READ) as (keyof typeof LAST_READ)[])).chain((name) =>
+    fc
+      .array(value, { maxLength: LAST_READ[name] })
+      .chain((fields) =>
+        fc.tuple(...fields.map((f, i) => (TIMES[name]?.includes(i + 1) ? time : fc.constant(f)))),
+      )
+      .map((fields) => [name, ...fields].join(d.field)),
+  );
+
+  it('for any message the decoder accepts', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('2.3', '2.5.1', '2.6'),
+        fc.array(segment, { maxLength: 10 }),
+        fc.constantFrom('\r', '\n', '\r\n'),
+        (version, segments, sep) => {
+          const text = [`MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|${version}`, ...segments].join(sep);
+          const r = parseOru(text);
+          if (!r.ok) return; // a typed error (HL7_CODE_TOO_LONG; see the malformed-input property)
+          for (const report of r.value.reports) {
+            const checked = labReportSchema.safeParse(report);
+            expect(checked.success ? [] : checked.error.issues).toEqual([]);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('values the model cannot hold: a typed error, text or a warning, never an invalid report', () => {
+    const msh = 'MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|2.5.1';
+    const huge = '9'.repeat(400); // Number() gives Infinity
+    const { reports, warnings } = decodeOru(
+      [msh, 'OBR|1||R1^^not a uri^URI|x', `OBX|1|NM|a||${huge}`, `OBX|2|NM|b||5||<${huge}`].join('\r'),
+    );
+    const [r] = reports as [LabReport];
+    expect(labReportSchema.safeParse(r).success).toBe(true);
+    expect(r).not.toHaveProperty('idSystem');
+    expect(r.observations[0]!.value).toEqual({ kind: 'text', text: huge });
+    expect(r.observations[1]!.referenceRange).toEqual([{ text: `<${huge}` }]);
+    expect(warnings.map((w) => `${w.code} ${w.path}`)).toEqual([
+      'HL7_ID_SYSTEM_INVALID OBR[1]-3',
+      'HL7_NM_NOT_NUMERIC OBX[1]-5',
+    ]);
+    expect(() => decodeOru([msh, 'OBR|1||R1|x', `OBX|1|NM|${'x'.repeat(256)}||5`].join('\r'))).toThrow(
+      expect.objectContaining({ code: 'HL7_CODE_TOO_LONG', path: 'OBX[1]-3' }),
+    );
+  });
+
+  it('a blank conclusion line, and statuses or coding systems named like Object members', () => {
+    const msh = 'MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|2.5.1';
+    const { reports, warnings } = decodeOru(
+      [
+        msh,
+        'OBR|1||R1|x^y^constructor|||||||||||||||||||||toString',
+        'NTE|1||||CONCL',
+        'OBX|1|NM|a^b^toString||5||||||constructor',
+      ].join('\r'),
+    );
+    const [r] = reports as [LabReport];
+    expect(labReportSchema.safeParse(r).success).toBe(true);
+    expect(r).not.toHaveProperty('conclusion');
+    expect(r.status).toBe('preliminary');
+    expect(r.codes[0]!.system).toBe('urn:lienthong:hl7-cs:constructor');
+    expect(r.observations[0]).toMatchObject({
+      status: 'preliminary',
+      codes: [{ system: 'urn:lienthong:hl7-cs:toString', code: 'a' }],
+    });
+    expect(warnings.map((w) => `${w.code} ${w.path}`)).toEqual([
+      'HL7_STATUS_UNKNOWN OBR[1]-25',
+      'HL7_STATUS_UNKNOWN OBX[1]-11',
+    ]);
   });
 });
 

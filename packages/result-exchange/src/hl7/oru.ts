@@ -19,15 +19,17 @@ import type {
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';
 import {
-  components,
   DEFAULT_DELIMITERS,
   type Delimiters,
   escapeHl7,
+  field,
   formatTimestamp,
   parseTimestamp,
-  repetitions,
+  piece,
+  pieces,
+  type Segment,
+  segmentPath,
   splitSegments,
-  subcomponents,
   unescapeHl7,
 } from './v2.js';
 
@@ -81,7 +83,8 @@ export interface OruDecodeResult {
 const SUBJECT = { en: 'HL7 v2 message', vi: 'Bản tin HL7 v2' };
 const SUPPORTED = /^2\.(3|3\.1|4|5|5\.1|6)$/;
 
-const REPORT_STATUS: Record<string, ReportStatus> = {
+/** HL7 table 0123 (OBR-25) → report status. Null prototype: `toString` is not a status. */
+const REPORT_STATUS: Record<string, ReportStatus> = Object.assign(Object.create(null), {
   O: 'registered',
   I: 'registered',
   S: 'registered',
@@ -91,8 +94,9 @@ const REPORT_STATUS: Record<string, ReportStatus> = {
   F: 'final',
   C: 'corrected',
   X: 'cancelled',
-};
-const OBS_STATUS: Record<string, ObservationStatus> = {
+});
+/** HL7 table 0085 (OBX-11) → observation status. */
+const OBS_STATUS: Record<string, ObservationStatus> = Object.assign(Object.create(null), {
   I: 'registered',
   P: 'preliminary',
   R: 'preliminary',
@@ -104,7 +108,7 @@ const OBS_STATUS: Record<string, ObservationStatus> = {
   N: 'cancelled',
   D: 'entered-in-error',
   W: 'entered-in-error',
-};
+});
 const REPORT_STATUS_OUT: Record<ReportStatus, string> = {
   registered: 'I',
   preliminary: 'P',
@@ -129,12 +133,22 @@ interface Ctx {
   errors: ValidationIssue[];
   /** Timestamps repeat within a message (OBX-14 of a panel): parse each distinct one once. */
   times: Map<string, string | undefined | null>;
+  /** Units repeat too (OBX-6 of a panel): read each distinct field once. */
+  units: Map<string, UnitsRead>;
+}
+
+/** What OBX-6 gives: the UCUM unit when known, and the unit as written. */
+interface UnitsRead {
+  unit?: string;
+  originalUnit?: string;
 }
 
 const UNNAMED = 'urn:lienthong:hl7-cs:none';
-/** C0 control characters (an escaped CR/LF inside a code), replaced by a space. */
+/** C0 controls and line/paragraph separators (an escaped CR/LF inside a code), replaced by a space. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
-const CONTROL = /[\x00-\x1f]+/g;
+const CONTROL = /[\x00-\x1f\u2028\u2029]+/g;
+/** The longest code the model takes (`code` of @lienthong/core). */
+const MAX_CODE = 255;
 const NAMED_PREFIX = 'urn:lienthong:hl7-cs:';
 
 function systemUri(name: string, ctx: Ctx): string {
@@ -153,29 +167,58 @@ function systemName(uri: string, ctx: Ctx): string {
   return uri;
 }
 
-const u = (raw: string | undefined, ctx: Ctx) => unescapeHl7(raw ?? '', ctx.d);
+const u = (raw: string, ctx: Ctx) => unescapeHl7(raw, ctx.d);
 
-/** CE/CWE → codings (primary and alternate). */
-function readCodings(raw: string, ctx: Ctx): { codings: LabCoding[]; text?: string } {
-  const c = components(raw, ctx.d);
+/** Whether a code holds a character {@link CONTROL} replaces (rare: an escaped CR/LF inside a code). */
+function hasControl(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 32 || c === 0x2028 || c === 0x2029) return true;
+  }
+  return false;
+}
+
+/** What {@link readCodings} returns. */
+interface CodingsRead {
+  codings: LabCoding[];
+  text?: string;
+}
+
+/** CE/CWE → codings (primary and alternate); field `n` of `seg` names the field in issue paths. */
+function readCodings(raw: string, seg: Segment, n: number, ctx: Ctx): CodingsRead {
   const codings: LabCoding[] = [];
+  if (raw === '') return { codings };
+  const c = pieces(raw, ctx.d.component, 9);
   for (let k = 0; k < 2; k++) {
     const ci = k * 3;
-    const raw = c[ci];
-    if (!raw) continue;
-    const code = u(raw, ctx).replace(CONTROL, ' ').trim();
+    const rawCode = c[ci];
+    if (!rawCode) continue;
+    let code = u(rawCode, ctx);
+    if (hasControl(code)) code = code.replace(CONTROL, ' ');
+    code = code.trim();
     if (!code) continue;
-    const system = systemUri(u(c[ci + 2], ctx).trim(), ctx);
+    if (code.length > MAX_CODE) {
+      ctx.errors.push(
+        issue(
+          'HL7_CODE_TOO_LONG',
+          `${segmentPath(seg)}-${n}`,
+          `A code is ${code.length} characters long; at most ${MAX_CODE} are allowed`,
+          `Mã dài ${code.length} ký tự; tối đa ${MAX_CODE} ký tự`,
+        ),
+      );
+      continue;
+    }
+    const system = systemUri(u(c[ci + 2] ?? '', ctx).trim(), ctx);
     const coding: LabCoding = { system, code };
-    const display = u(c[ci + 1], ctx);
+    const display = u(c[ci + 1] ?? '', ctx);
     if (display) coding.display = display;
-    const version = u(c[6 + k], ctx);
+    const version = u(c[6 + k] ?? '', ctx);
     if (version) coding.version = version;
     if (!isRecognisedCode(system, code, ctx.systems)) coding.unrecognised = true;
     codings.push(coding);
   }
-  const original = u(c[8], ctx);
-  const text = original || (codings.length === 0 ? u(c[1], ctx) : '');
+  const original = u(c[8] ?? '', ctx);
+  const text = original || (codings.length === 0 ? u(c[1] ?? '', ctx) : '');
   return text ? { codings, text } : { codings };
 }
 
@@ -212,10 +255,10 @@ function writeCodings(
   return parts.join(ctx.d.component);
 }
 
-function time(raw: string | undefined, path: string, ctx: Ctx): string | undefined {
-  if (!raw) return undefined;
-  const first = raw.indexOf(ctx.d.component) < 0 ? raw : raw.slice(0, raw.indexOf(ctx.d.component));
-  const text = u(first, ctx).trim();
+/** Reads a TS/DTM field (its first component) of `seg`; `n` names the field in issue paths. */
+function time(raw: string, seg: Segment, n: number, ctx: Ctx): string | undefined {
+  if (raw === '') return undefined;
+  const text = u(piece(raw, 0, ctx.d.component), ctx).trim();
   if (!text) return undefined;
   let iso = ctx.times.get(text);
   if (iso === undefined && !ctx.times.has(text)) {
@@ -226,7 +269,7 @@ function time(raw: string | undefined, path: string, ctx: Ctx): string | undefin
     ctx.errors.push(
       issue(
         'HL7_TIMESTAMP_INVALID',
-        path,
+        `${segmentPath(seg)}-${n}`,
         'Not an HL7 timestamp (YYYYMMDDHHMMSS±ZZZZ)',
         'Sai định dạng thời gian HL7 (YYYYMMDDHHMMSS±ZZZZ)',
       ),
@@ -237,7 +280,7 @@ function time(raw: string | undefined, path: string, ctx: Ctx): string | undefin
     ctx.warnings.push(
       issue(
         'HL7_TIMESTAMP_IMPRECISE',
-        path,
+        `${segmentPath(seg)}-${n}`,
         'Timestamp without a day is not kept',
         'Thời gian không có ngày không được giữ lại',
       ),
@@ -246,30 +289,51 @@ function time(raw: string | undefined, path: string, ctx: Ctx): string | undefin
   return iso;
 }
 
+const URI = /^[a-z][a-z0-9+.-]*:\S+$/i;
+
 function readIdentifier(raw: string, ctx: Ctx): IdentifierValue | undefined {
-  const c = components(raw, ctx.d);
-  const value = u(c[0], ctx).trim();
+  const d = ctx.d;
+  const value = u(piece(raw, 0, d.component), ctx).trim();
   if (!value) return undefined;
-  const hd = subcomponents(c[3], ctx.d).map((s) => u(s, ctx));
-  const type = u(c[4], ctx);
+  const hdRaw = piece(raw, 3, d.component);
+  const hd0 = u(piece(hdRaw, 0, d.subcomponent), ctx);
+  const hd1 = u(piece(hdRaw, 1, d.subcomponent), ctx);
+  const hd2 = u(piece(hdRaw, 2, d.subcomponent), ctx);
+  const type = u(piece(raw, 4, d.component), ctx);
   let system: string;
-  if (hd[2] === 'URI' && hd[1] && /^[a-z][a-z0-9+.-]*:\S+$/i.test(hd[1])) system = hd[1];
+  if (hd2 === 'URI' && hd1 && URI.test(hd1)) system = hd1;
   else if (type === 'NNVNM' || type === 'NN') system = DEFAULT_IDENTIFIER_SYSTEMS.cccd;
-  else system = `urn:lienthong:hl7-sid:${(hd[0] || hd[1] || type || 'unknown').replace(/\s+/g, '_')}`;
+  else system = `urn:lienthong:hl7-sid:${(hd0 || hd1 || type || 'unknown').replace(/\s+/g, '_')}`;
   return { system, value };
 }
 
-function readUnits(raw: string | undefined, ctx: Ctx): { unit?: string; originalUnit?: string } {
-  const out: { unit?: string; originalUnit?: string } = {};
-  if (!raw) return out;
-  const c = components(raw, ctx.d);
-  const original = (u(c[0], ctx) || u(c[1], ctx)).trim();
+const NO_UNITS: UnitsRead = Object.freeze({});
+
+/** OBX-6: the UCUM unit (given as UCUM, or normalised from the text) and the unit as written. */
+function readUnits(raw: string, ctx: Ctx): UnitsRead {
+  if (raw === '') return NO_UNITS;
+  const cached = ctx.units.get(raw);
+  if (cached) return cached;
+  const j = ctx.d.component;
+  const c0 = piece(raw, 0, j);
+  const original = (u(c0, ctx) || u(piece(raw, 1, j), ctx)).trim();
   let unit: string | undefined;
-  if (c[5] === 'UCUM' && c[3]) unit = u(c[3], ctx);
-  else if (c[2] === 'UCUM' && c[0]) unit = u(c[0], ctx);
+  const c3 = piece(raw, 3, j);
+  if (c3 && piece(raw, 5, j) === 'UCUM') unit = u(c3, ctx);
+  else if (c0 && piece(raw, 2, j) === 'UCUM') unit = u(c0, ctx);
   else if (original) unit = ctx.unit(original);
+  const out: UnitsRead = {};
   if (unit) out.unit = unit;
   if (original) out.originalUnit = original;
+  ctx.units.set(raw, out);
+  return out;
+}
+
+/** A quantity with the units of OBX-6 (copied: the units object is shared within a message). */
+function withUnits<const T extends object>(target: T, units: UnitsRead): T & UnitsRead {
+  const out = target as T & UnitsRead;
+  if (units.unit !== undefined) out.unit = units.unit;
+  if (units.originalUnit !== undefined) out.originalUnit = units.originalUnit;
   return out;
 }
 
@@ -282,9 +346,12 @@ function writeUnits(q: { unit?: string | undefined; originalUnit?: string | unde
   return q.originalUnit ? e(q.originalUnit) : '';
 }
 
+/** A decimal (`undefined` when not one, or too large for a finite number). */
 function num(text: string): number | undefined {
   const t = text.trim();
-  return NUMBER.test(t) ? Number(t) : undefined;
+  if (t === '' || !NUMBER.test(t)) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 export function formatDecimal(n: number): string {
@@ -293,15 +360,24 @@ export function formatDecimal(n: number): string {
   return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }
 
+const BETWEEN = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*-\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
+const BELOW = /^<=?\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
+const ABOVE = /^>=?\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
+
+/** OBX-7: `low-high`, `<high`, `>low` as numbers; anything else (or out of range) as text. */
 function parseRange(text: string): ReferenceRange | undefined {
   const t = text.trim();
   if (!t) return undefined;
-  const between = /^([+-]?(?:\d+\.?\d*|\.\d+))\s*-\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(t);
-  if (between) return { low: Number(between[1]), high: Number(between[2]) };
-  const below = /^<=?\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(t);
-  if (below) return { high: Number(below[1]) };
-  const above = /^>=?\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(t);
-  if (above) return { low: Number(above[1]) };
+  const between = BETWEEN.exec(t);
+  if (between) {
+    const low = Number(between[1]);
+    const high = Number(between[2]);
+    if (Number.isFinite(low) && Number.isFinite(high)) return { low, high };
+  }
+  const below = BELOW.exec(t);
+  if (below && Number.isFinite(Number(below[1]))) return { high: Number(below[1]) };
+  const above = ABOVE.exec(t);
+  if (above && Number.isFinite(Number(above[1]))) return { low: Number(above[1]) };
   return { text: t };
 }
 
@@ -312,28 +388,50 @@ function writeRange(r: ReferenceRange): string {
   return r.text ?? '';
 }
 
+/** Whether `raw` holds nothing but repetition separators (no value at all). */
+function onlySeparators(raw: string, rep: string): boolean {
+  for (let i = 0; i < raw.length; i++) if (raw[i] !== rep) return false;
+  return true;
+}
+
+/** The repetitions of a text value, unescaped, one per line. */
+function textLines(raw: string, ctx: Ctx): string {
+  const rep = ctx.d.repetition;
+  if (raw.indexOf(rep) < 0) return u(raw, ctx);
+  let out = '';
+  let from = 0;
+  for (;;) {
+    const to = raw.indexOf(rep, from);
+    out += u(to < 0 ? raw.slice(from) : raw.slice(from, to), ctx);
+    if (to < 0) return out;
+    out += '\n';
+    from = to + 1;
+  }
+}
+
+const COMPARATOR = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/;
+const SN_COMPARATORS = new Set(['', '<', '>', '<=', '>=', '=']);
+
 function readValue(
   type: string,
   raw: string,
-  units: string | undefined,
-  path: string,
+  unitsRaw: string,
+  seg: Segment,
   ctx: Ctx,
 ): LabValue | undefined {
-  const reps = repetitions(raw, ctx.d);
-  if (reps.every((r) => r === '')) return undefined;
-  let unitCache: { unit?: string; originalUnit?: string } | undefined;
-  const unit = () => {
-    unitCache ??= readUnits(units, ctx);
-    return unitCache;
-  };
-  const first = reps[0] ?? '';
-  if (reps.length > 1 && !['TX', 'FT', 'ST'].includes(type)) {
+  const rep = ctx.d.repetition;
+  if (onlySeparators(raw, rep)) return undefined;
+  const cut = raw.indexOf(rep);
+  const first = cut < 0 ? raw : raw.slice(0, cut);
+  if (cut >= 0 && type !== 'TX' && type !== 'FT' && type !== 'ST') {
+    let count = 1;
+    for (let p = cut; p >= 0; p = raw.indexOf(rep, p + 1)) count++;
     ctx.warnings.push(
       issue(
         'HL7_VALUE_REPEATED',
-        path,
-        `Only the first of ${reps.length} values of type ${type} is kept`,
-        `Chỉ giữ giá trị đầu trong ${reps.length} giá trị kiểu ${type}`,
+        `${segmentPath(seg)}-5`,
+        `Only the first of ${count} values of type ${type} is kept`,
+        `Chỉ giữ giá trị đầu trong ${count} giá trị kiểu ${type}`,
       ),
     );
   }
@@ -341,13 +439,17 @@ function readValue(
     case 'NM': {
       const text = u(first, ctx);
       const n = num(text);
-      if (n !== undefined) return { kind: 'quantity', value: n, ...unit() };
-      const cmp = /^(<=|>=|<|>)\s*([+-]?(?:\d+\.?\d*|\.\d+))$/.exec(text.trim());
-      if (cmp) return { kind: 'quantity', value: Number(cmp[2]), comparator: cmp[1] as '<', ...unit() };
+      if (n !== undefined) return withUnits({ kind: 'quantity', value: n }, readUnits(unitsRaw, ctx));
+      const cmp = COMPARATOR.exec(text.trim());
+      if (cmp && Number.isFinite(Number(cmp[2])))
+        return withUnits(
+          { kind: 'quantity', value: Number(cmp[2]), comparator: cmp[1] as '<' },
+          readUnits(unitsRaw, ctx),
+        );
       ctx.warnings.push(
         issue(
           'HL7_NM_NOT_NUMERIC',
-          path,
+          `${segmentPath(seg)}-5`,
           'NM value is not a number; kept as text',
           'Giá trị NM không phải số; giữ dưới dạng văn bản',
         ),
@@ -355,25 +457,24 @@ function readValue(
       return text.trim() ? { kind: 'text', text } : undefined;
     }
     case 'SN': {
-      const c = components(first, ctx.d).map((x) => u(x, ctx).trim());
-      const [comparator = '', n1 = '', sep = '', n2 = ''] = c;
+      const c = first.split(ctx.d.component).map((x) => u(x, ctx).trim());
+      const comparator = c[0] ?? '';
+      const n1 = c[1] ?? '';
+      const sep = c[2] ?? '';
+      const n2 = c[3] ?? '';
       const a = num(n1);
       const b = num(n2);
-      if (
-        a !== undefined &&
-        sep === '' &&
-        n2 === '' &&
-        ['', '<', '>', '<=', '>=', '='].includes(comparator)
-      ) {
-        return {
-          kind: 'quantity',
-          value: a,
-          ...(comparator && comparator !== '=' ? { comparator: comparator as '<' } : {}),
-          ...unit(),
-        };
+      if (a !== undefined && sep === '' && n2 === '' && SN_COMPARATORS.has(comparator)) {
+        const q: LabValue = { kind: 'quantity', value: a };
+        if (comparator && comparator !== '=') q.comparator = comparator as '<';
+        return withUnits(q, readUnits(unitsRaw, ctx));
       }
       if (a !== undefined && b !== undefined && comparator === '' && (sep === ':' || sep === '/')) {
-        return { kind: 'ratio', numerator: { value: a, ...unit() }, denominator: { value: b } };
+        return {
+          kind: 'ratio',
+          numerator: withUnits({ value: a }, readUnits(unitsRaw, ctx)),
+          denominator: { value: b },
+        };
       }
       if (
         comparator === '' &&
@@ -382,14 +483,18 @@ function readValue(
         (b !== undefined || n2 === '') &&
         (a !== undefined || b !== undefined)
       ) {
-        return {
-          kind: 'range',
-          ...(a !== undefined ? { low: { value: a, ...unit() } } : {}),
-          ...(b !== undefined ? { high: { value: b, ...unit() } } : {}),
-        };
+        const range: LabValue = { kind: 'range' };
+        if (a !== undefined) range.low = withUnits({ value: a }, readUnits(unitsRaw, ctx));
+        if (b !== undefined) range.high = withUnits({ value: b }, readUnits(unitsRaw, ctx));
+        return range;
       }
       ctx.warnings.push(
-        issue('HL7_SN_UNREADABLE', path, 'SN value kept as text', 'Giá trị SN được giữ dưới dạng văn bản'),
+        issue(
+          'HL7_SN_UNREADABLE',
+          `${segmentPath(seg)}-5`,
+          'SN value kept as text',
+          'Giá trị SN được giữ dưới dạng văn bản',
+        ),
       );
       const text = c.join('');
       return text ? { kind: 'text', text } : undefined;
@@ -398,26 +503,26 @@ function readValue(
     case 'CWE':
     case 'CNE':
     case 'CF': {
-      const { codings, text } = readCodings(first, ctx);
-      if (codings.length > 0) return { kind: 'coded', codings, ...(text ? { text } : {}) };
+      const { codings, text } = readCodings(first, seg, 5, ctx);
+      if (codings.length > 0) return text ? { kind: 'coded', codings, text } : { kind: 'coded', codings };
       return text ? { kind: 'text', text } : undefined;
     }
     case 'ST':
     case 'TX':
     case 'FT': {
-      const text = reps.map((r) => u(r, ctx)).join('\n');
+      const text = textLines(raw, ctx);
       return text ? { kind: 'text', text } : undefined;
     }
     default: {
       ctx.warnings.push(
         issue(
           'HL7_VALUE_TYPE_UNSUPPORTED',
-          path,
+          `${segmentPath(seg)}-5`,
           `Value type ${type || '(empty)'} kept as text`,
           `Kiểu giá trị ${type || '(trống)'} được giữ dưới dạng văn bản`,
         ),
       );
-      const text = reps.map((r) => u(r, ctx)).join('\n');
+      const text = textLines(raw, ctx);
       return text ? { kind: 'text', text } : undefined;
     }
   }
@@ -465,12 +570,16 @@ function writeValue(value: LabValue, ctx: Ctx): { type: string; field: string; u
   }
 }
 
-function readFacility(raw: string | undefined, ctx: Ctx): { code?: string; name?: string } | undefined {
-  const c = components(raw, ctx.d).map((x) => u(x, ctx).trim());
-  const name = c[0];
-  const code = c[9];
+/** XON (ORC-21, OBX-23): organisation name (component 1) and identifier (component 10). */
+function readFacility(raw: string, ctx: Ctx): { code?: string; name?: string } | undefined {
+  if (raw === '') return undefined;
+  const name = u(piece(raw, 0, ctx.d.component), ctx).trim();
+  const code = u(piece(raw, 9, ctx.d.component), ctx).trim();
   if (!name && !code) return undefined;
-  return { ...(code ? { code } : {}), ...(name ? { name } : {}) };
+  const out: { code?: string; name?: string } = {};
+  if (code) out.code = code;
+  if (name) out.name = name;
+  return out;
 }
 
 function writeFacility(
@@ -501,7 +610,12 @@ let defaultTables:
 function tables(options: OruOptions) {
   if (!options.systems && !options.codingSystems && defaultTables) return defaultTables;
   const systems = { ...DEFAULT_LAB_SYSTEMS, ...options.systems };
-  const names = { ...defaultHl7CodingSystems(systems), ...options.codingSystems };
+  // Null prototype: a CWE-3 of `constructor` is an unknown name, not Object's constructor.
+  const names: Record<string, string> = Object.assign(
+    Object.create(null),
+    defaultHl7CodingSystems(systems),
+    options.codingSystems,
+  );
   const uris = new Map<string, string>();
   for (const [name, uri] of Object.entries(names)) if (!uris.has(uri)) uris.set(uri, name);
   const t = { systems, names, uris };
@@ -521,13 +635,17 @@ function makeCtx(options: DecodeOruOptions, d: Delimiters): Ctx {
     warnings: [],
     errors: [],
     times: new Map(),
+    units: new Map(),
   };
 }
 
+/** A delimiter must not be a letter, digit, underscore, whitespace, CR, LF or half a surrogate pair. */
+const BAD_DELIMITER = /[\r\n\w\s\ud800-\udfff]/;
+
 function readDelimiters(text: string): Delimiters | ValidationError {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const start = body.replace(/^[\r\n]+/, '');
-  if (!start.startsWith('MSH')) {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let c = text.charCodeAt(at); c === 13 || c === 10; c = text.charCodeAt(at)) at++;
+  if (!text.startsWith('MSH', at)) {
     return invalid(
       'HL7_MSH_MISSING',
       'MSH',
@@ -535,15 +653,19 @@ function readDelimiters(text: string): Delimiters | ValidationError {
       'Bản tin không bắt đầu bằng đoạn MSH',
     );
   }
-  const field = start[3];
-  const enc = start.slice(4, 8);
-  const chars = field === undefined ? [] : [field, ...enc];
+  const fieldSep = text[at + 3];
+  const component = text[at + 4];
+  const repetition = text[at + 5];
+  const escapeChar = text[at + 6];
+  const subcomponent = text[at + 7];
   if (
-    field === undefined ||
-    /[\r\n\w\s]/.test(field) ||
-    enc.length < 4 ||
-    new Set(chars).size !== 5 ||
-    chars.some((c) => /[\r\n\w\s]/.test(c))
+    fieldSep === undefined ||
+    component === undefined ||
+    repetition === undefined ||
+    escapeChar === undefined ||
+    subcomponent === undefined ||
+    new Set([fieldSep, component, repetition, escapeChar, subcomponent]).size !== 5 ||
+    BAD_DELIMITER.test(fieldSep + component + repetition + escapeChar + subcomponent)
   ) {
     return invalid(
       'HL7_DELIMITERS_INVALID',
@@ -552,7 +674,7 @@ function readDelimiters(text: string): Delimiters | ValidationError {
       'MSH-1/MSH-2 không khai báo đủ năm ký tự phân cách khác nhau',
     );
   }
-  return { field, component: enc[0]!, repetition: enc[1]!, escape: enc[2]!, subcomponent: enc[3]! };
+  return { field: fieldSep, component, repetition, escape: escapeChar, subcomponent };
 }
 
 /** Non-throwing twin of {@link decodeOru}. */
@@ -576,6 +698,25 @@ export function decodeOru(text: string, options: DecodeOruOptions = {}): OruDeco
   );
 }
 
+/** One OBR group being read: its report, and the notes that follow its segments. */
+interface OpenReport {
+  report: LabReport;
+  lastObs?: LabObservation;
+  notes: string[];
+  conclusion: string[];
+  obsNotes: Map<LabObservation, string[]>;
+}
+
+/** What the segments before the first OBR say about every report of the message. */
+interface MessageFacts {
+  controlId: string;
+  sendingFacility: string;
+  identifiers: IdentifierValue[];
+  encounterId?: string;
+  orderingFacility?: { code?: string; name?: string };
+  placer?: string;
+}
+
 function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResult {
   if (typeof text !== 'string')
     throw invalid(
@@ -589,16 +730,18 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
   const ctx = makeCtx(options, d);
   const segments = splitSegments(text, d);
   const msh = segments[0]!;
-  const type = components(msh.fields[9], d);
-  if (type[0] !== 'ORU' || type[1] !== 'R01') {
+  const type = field(msh, 9, d);
+  const event = piece(type, 0, d.component);
+  const trigger = piece(type, 1, d.component);
+  if (event !== 'ORU' || trigger !== 'R01') {
     throw invalid(
       'HL7_MESSAGE_TYPE_UNSUPPORTED',
       'MSH-9',
-      `Message type ${u(type[0], ctx)}^${u(type[1], ctx)} is not ORU^R01`,
-      `Loại bản tin ${u(type[0], ctx)}^${u(type[1], ctx)} không phải ORU^R01`,
+      `Message type ${u(event, ctx)}^${u(trigger, ctx)} is not ORU^R01`,
+      `Loại bản tin ${u(event, ctx)}^${u(trigger, ctx)} không phải ORU^R01`,
     );
   }
-  const version = u(components(msh.fields[12], d)[0], ctx).trim();
+  const version = u(piece(field(msh, 12, d), 0, d.component), ctx).trim();
   if (!SUPPORTED.test(version)) {
     ctx.warnings.push(
       issue(
@@ -609,108 +752,33 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
       ),
     );
   }
-  const controlId = u(msh.fields[10], ctx).trim();
-  const sendingFacility = u(components(msh.fields[4], d)[0], ctx).trim();
-
-  const identifiers: IdentifierValue[] = [];
-  let encounterId: string | undefined;
-  let orderingFacility: { code?: string; name?: string } | undefined;
-  let placer: string | undefined;
+  const facts: MessageFacts = {
+    controlId: u(field(msh, 10, d), ctx).trim(),
+    sendingFacility: u(piece(field(msh, 4, d), 0, d.component), ctx).trim(),
+    identifiers: [],
+  };
   const reports: LabReport[] = [];
-  interface Open {
-    report: LabReport;
-    lastObs?: LabObservation;
-    notes: string[];
-    conclusion: string[];
-    obsNotes: Map<LabObservation, string[]>;
-    path: string;
-  }
-  const open: Open[] = [];
-  let current: Open | undefined;
+  const open: OpenReport[] = [];
+  let current: OpenReport | undefined;
 
-  for (const seg of segments) {
-    const f = seg.fields;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i]!;
     switch (seg.name) {
       case 'PID':
-        for (const field of [f[3], f[2]]) {
-          for (const rep of repetitions(field, d)) {
-            const id = readIdentifier(rep, ctx);
-            if (id && !identifiers.some((x) => x.system === id.system && x.value === id.value))
-              identifiers.push(id);
-          }
-        }
+        readPatient(seg, facts, ctx);
         break;
       case 'PV1': {
-        const visit = u(components(f[19], d)[0], ctx).trim();
-        if (visit) encounterId = visit;
+        const visit = u(piece(field(seg, 19, d), 0, d.component), ctx).trim();
+        if (visit) facts.encounterId = visit;
         break;
       }
       case 'ORC':
-        placer = u(components(f[2], d)[0], ctx).trim() || undefined;
-        orderingFacility = readFacility(f[21], ctx);
+        facts.placer = u(piece(field(seg, 2, d), 0, d.component), ctx).trim() || undefined;
+        facts.orderingFacility = readFacility(field(seg, 21, d), ctx);
         break;
       case 'OBR': {
-        const filler = components(f[3], d).map((x) => u(x, ctx).trim());
-        const placerHere = u(components(f[2], d)[0], ctx).trim() || placer;
-        const id = filler[0] || placerHere || `${controlId || 'message'}-${reports.length + 1}`;
-        const service = readCodings(f[4] ?? '', ctx);
-        const statusCode = u(f[25], ctx).trim();
-        const status = REPORT_STATUS[statusCode];
-        if (statusCode && !status) {
-          ctx.warnings.push(
-            issue(
-              'HL7_STATUS_UNKNOWN',
-              `${seg.path}-25`,
-              `Result status ${statusCode} read as preliminary`,
-              `Trạng thái ${statusCode} được đọc là sơ bộ`,
-            ),
-          );
-        }
-        const signerParts = subcomponents(components(repetitions(f[32], d)[0], d)[0], d).map((x) =>
-          u(x, ctx).trim(),
-        );
-        const signerName = [signerParts[1], signerParts[2]].filter(Boolean).join(' ');
-        const specimenType = readCodings(subcomponents(components(f[15], d)[0], d).join(d.component), ctx);
-        const effectiveAt = time(f[7], `${seg.path}-7`, ctx);
-        const issuedAt = time(f[22], `${seg.path}-22`, ctx);
-        const receivedAt = time(f[14], `${seg.path}-14`, ctx);
-        const report: LabReport = {
-          id,
-          ...(filler[3] === 'URI' && filler[2] ? { idSystem: filler[2] } : {}),
-          patient: { identifiers },
-          ...(encounterId ? { encounterId } : {}),
-          ...(placerHere ? { orderId: placerHere } : {}),
-          codes: service.codings,
-          ...(service.text
-            ? { name: service.text }
-            : service.codings[0]?.display
-              ? { name: service.codings[0].display }
-              : {}),
-          status: status ?? (statusCode ? 'preliminary' : 'final'),
-          ...(orderingFacility ? { orderingFacility } : {}),
-          ...(sendingFacility ? { performingFacility: { code: sendingFacility } } : {}),
-          ...(specimenType.codings[0] || receivedAt
-            ? {
-                specimen: {
-                  ...(specimenType.codings[0] ? { type: specimenType.codings[0] } : {}),
-                  ...(receivedAt ? { receivedAt } : {}),
-                },
-              }
-            : {}),
-          ...(effectiveAt ? { effectiveAt } : {}),
-          ...(issuedAt ? { issuedAt } : {}),
-          ...(signerParts[0] || signerName
-            ? {
-                signer: {
-                  ...(signerParts[0] ? { id: signerParts[0] } : {}),
-                  ...(signerName ? { name: signerName } : {}),
-                },
-              }
-            : {}),
-          observations: [],
-          ...options.defaults,
-        };
-        current = { report, notes: [], conclusion: [], obsNotes: new Map(), path: seg.path };
+        const report = readOrder(seg, facts, reports.length, options, ctx);
+        current = { report, notes: [], conclusion: [], obsNotes: new Map() };
         open.push(current);
         reports.push(report);
         break;
@@ -720,107 +788,247 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
           ctx.warnings.push(
             issue(
               'HL7_OBX_OUTSIDE_ORDER',
-              seg.path,
+              segmentPath(seg),
               'OBX before any OBR is not part of a report',
               'OBX đứng trước mọi OBR không thuộc phiếu kết quả nào',
             ),
           );
           break;
         }
-        const type = u(f[2], ctx).trim().toUpperCase();
-        const code = readCodings(f[3] ?? '', ctx);
-        const value = readValue(type, f[5] ?? '', f[6], `${seg.path}-5`, ctx);
-        const rangeText = u(f[7], ctx);
-        const range = parseRange(rangeText);
-        const flags = repetitions(f[8], d)
-          .map((r) => u(components(r, d)[0], ctx).trim())
-          .filter(Boolean);
-        const statusCode = u(f[11], ctx).trim();
-        const status = OBS_STATUS[statusCode];
-        if (statusCode && !status) {
-          ctx.warnings.push(
-            issue(
-              'HL7_STATUS_UNKNOWN',
-              `${seg.path}-11`,
-              `Result status ${statusCode} read as preliminary`,
-              `Trạng thái ${statusCode} được đọc là sơ bộ`,
-            ),
-          );
-        }
-        const method = components(repetitions(f[17], d)[0], d).map((x) => u(x, ctx).trim());
-        const performedAt = time(f[14], `${seg.path}-14`, ctx);
-        const performer = readFacility(f[23], ctx);
-        if (performer) current.report.performingFacility = performer;
-        const observation: LabObservation = {
-          codes: code.codings,
-          status:
-            status ??
-            (statusCode ? 'preliminary' : current.report.status === 'cancelled' ? 'cancelled' : 'final'),
-        };
-        const obsName = code.text || code.codings[0]?.display;
-        if (obsName) observation.name = obsName;
-        if (value) observation.value = value;
-        if (range) observation.referenceRange = [range];
-        if (flags.length) observation.interpretation = flags;
-        if (method[1] || method[0]) observation.method = (method[1] || method[0])!;
-        if (performedAt) observation.performedAt = performedAt;
+        const observation = readObservation(seg, current.report, ctx);
         current.report.observations.push(observation);
         current.lastObs = observation;
         break;
       }
       case 'NTE': {
         if (!current) break;
-        const textOf = repetitions(f[3], d)
-          .map((r) => u(r, ctx))
-          .join('\n');
+        const textOf = textLines(field(seg, 3, d), ctx);
         if (current.lastObs) {
-          const list = current.obsNotes.get(current.lastObs) ?? [];
-          list.push(textOf);
-          current.obsNotes.set(current.lastObs, list);
-        } else if (u(components(f[4], d)[0], ctx) === CONCLUSION_TYPE) current.conclusion.push(textOf);
+          const list = current.obsNotes.get(current.lastObs);
+          if (list) list.push(textOf);
+          else current.obsNotes.set(current.lastObs, [textOf]);
+        } else if (u(piece(field(seg, 4, d), 0, d.component), ctx) === CONCLUSION_TYPE)
+          current.conclusion.push(textOf);
         else current.notes.push(textOf);
         break;
       }
-      case 'SPM': {
-        if (!current) break;
-        const sid = u(subcomponents(components(f[2], d)[0], d)[0], ctx).trim();
-        const type = readCodings(f[4] ?? '', ctx);
-        const collectedAt = time(components(f[17], d)[0], `${seg.path}-17`, ctx);
-        const receivedAt = time(f[18], `${seg.path}-18`, ctx);
-        const specimenTypeCoding = type.codings[0]
-          ? type.codings[0].system === UNNAMED
-            ? { ...type.codings[0], system: ctx.names.HL70487!, unrecognised: undefined }
-            : type.codings[0]
-          : undefined;
-        if (specimenTypeCoding) delete specimenTypeCoding.unrecognised;
-        current.report.specimen = {
-          ...current.report.specimen,
-          ...(sid ? { id: sid } : {}),
-          ...(specimenTypeCoding ? { type: specimenTypeCoding } : {}),
-          ...(type.text ? { typeText: type.text } : {}),
-          ...(collectedAt ? { collectedAt } : {}),
-          ...(receivedAt ? { receivedAt } : {}),
-        };
+      case 'SPM':
+        if (current) readSpecimen(seg, current.report, ctx);
         break;
-      }
       default:
         break;
     }
   }
   for (const o of open) {
-    if (o.notes.length) o.report.note = o.notes.join('\n');
-    if (o.conclusion.length) o.report.conclusion = o.conclusion.join('\n');
+    // Blank notes are left out (the model has no empty strings), as a blank CONCL line is.
+    const note = o.notes.join('\n');
+    if (note) o.report.note = note;
+    else delete o.report.note;
+    const conclusion = o.conclusion.join('\n');
+    if (conclusion) o.report.conclusion = conclusion;
     for (const [obs, notes] of o.obsNotes) {
-      const note = notes.join('\n');
-      if (note) obs.note = note;
+      const obsNote = notes.join('\n');
+      if (obsNote) obs.note = obsNote;
     }
-    if (!o.report.note) delete o.report.note;
   }
   if (ctx.errors.length > 0) throw invalidMany(ctx.errors, SUBJECT);
-  // Reports are valid LabReports by construction (property-tested against labReportSchema):
-  // no schema pass here, it would cost more than the whole decode.
-  const checked = reports;
-  return { reports: checked, warnings: ctx.warnings, version, ...(controlId ? { controlId } : {}) };
+  // Reports are valid LabReports by construction: every string is checked non-empty before it
+  // is set, numbers come from a decimal pattern, times from parseTimestamp. The property test
+  // "decoded reports satisfy labReportSchema" (oru.test.ts) holds the decoder to it; a schema
+  // pass here would cost more than the whole decode.
+  return {
+    reports,
+    warnings: ctx.warnings,
+    version,
+    ...(facts.controlId ? { controlId: facts.controlId } : {}),
+  };
+}
+
+/** PID-3 (and PID-2, v2.3): every identifier, each once. */
+function readPatient(seg: Segment, facts: MessageFacts, ctx: Ctx): void {
+  const d = ctx.d;
+  for (const n of [3, 2]) {
+    const raw = field(seg, n, d);
+    if (raw === '') continue;
+    for (let from = 0; from <= raw.length; ) {
+      let to = raw.indexOf(d.repetition, from);
+      if (to < 0) to = raw.length;
+      const id = readIdentifier(raw.slice(from, to), ctx);
+      if (id && !facts.identifiers.some((x) => x.system === id.system && x.value === id.value))
+        facts.identifiers.push(id);
+      from = to + 1;
+    }
+  }
+}
+
+/** OBR: one report (observations, notes and specimen are added by the segments that follow). */
+function readOrder(
+  seg: Segment,
+  facts: MessageFacts,
+  index: number,
+  options: DecodeOruOptions,
+  ctx: Ctx,
+): LabReport {
+  const d = ctx.d;
+  const fillerRaw = field(seg, 3, d);
+  const filler0 = u(piece(fillerRaw, 0, d.component), ctx).trim();
+  const placerHere = u(piece(field(seg, 2, d), 0, d.component), ctx).trim() || facts.placer;
+  const id = filler0 || placerHere || `${facts.controlId || 'message'}-${index + 1}`;
+  const service = readCodings(field(seg, 4, d), seg, 4, ctx);
+  const statusCode = u(field(seg, 25, d), ctx).trim();
+  const status = REPORT_STATUS[statusCode];
+  if (statusCode && !status) {
+    ctx.warnings.push(
+      issue(
+        'HL7_STATUS_UNKNOWN',
+        `${segmentPath(seg)}-25`,
+        `Result status ${statusCode} read as preliminary`,
+        `Trạng thái ${statusCode} được đọc là sơ bộ`,
+      ),
+    );
+  }
+  // OBR-32 (NDL): the first repetition's first component, split into subcomponents.
+  const signerRaw = piece(piece(field(seg, 32, d), 0, d.repetition), 0, d.component);
+  const signerId = u(piece(signerRaw, 0, d.subcomponent), ctx).trim();
+  const family = u(piece(signerRaw, 1, d.subcomponent), ctx).trim();
+  const given = u(piece(signerRaw, 2, d.subcomponent), ctx).trim();
+  const signerName = family && given ? `${family} ${given}` : family || given;
+  // OBR-15 (v2.3 SPS): the specimen type is the first component's subcomponents.
+  const sps = piece(field(seg, 15, d), 0, d.component);
+  const specimenType = readCodings(
+    sps.indexOf(d.subcomponent) < 0 ? sps : sps.split(d.subcomponent).join(d.component),
+    seg,
+    15,
+    ctx,
+  );
+  const effectiveAt = time(field(seg, 7, d), seg, 7, ctx);
+  const issuedAt = time(field(seg, 22, d), seg, 22, ctx);
+  const receivedAt = time(field(seg, 14, d), seg, 14, ctx);
+  // Keys in the order the model lists them (JSON output reads the same for every report).
+  const report = { id } as LabReport;
+  if (u(piece(fillerRaw, 3, d.component), ctx).trim() === 'URI') {
+    const idSystem = u(piece(fillerRaw, 2, d.component), ctx).trim();
+    if (URI.test(idSystem)) report.idSystem = idSystem;
+    else if (idSystem)
+      ctx.warnings.push(
+        issue(
+          'HL7_ID_SYSTEM_INVALID',
+          `${segmentPath(seg)}-3`,
+          'The filler order number names a URI system that is not an absolute URI; the id is kept without it',
+          'Hệ thống mã của số phiếu không phải URI tuyệt đối; giữ mã phiếu, bỏ hệ thống mã',
+        ),
+      );
+  }
+  report.patient = { identifiers: facts.identifiers };
+  if (facts.encounterId) report.encounterId = facts.encounterId;
+  if (placerHere) report.orderId = placerHere;
+  report.codes = service.codings;
+  const name = service.text || service.codings[0]?.display;
+  if (name) report.name = name;
+  report.status = status ?? (statusCode ? 'preliminary' : 'final');
+  if (facts.orderingFacility) report.orderingFacility = facts.orderingFacility;
+  if (facts.sendingFacility) report.performingFacility = { code: facts.sendingFacility };
+  const specimenCoding = specimenType.codings[0];
+  if (specimenCoding || receivedAt) {
+    const specimen: NonNullable<LabReport['specimen']> = {};
+    if (specimenCoding) specimen.type = specimenCoding;
+    if (receivedAt) specimen.receivedAt = receivedAt;
+    report.specimen = specimen;
+  }
+  if (effectiveAt) report.effectiveAt = effectiveAt;
+  if (issuedAt) report.issuedAt = issuedAt;
+  if (signerId || signerName) {
+    const signer: NonNullable<LabReport['signer']> = {};
+    if (signerId) signer.id = signerId;
+    if (signerName) signer.name = signerName;
+    report.signer = signer;
+  }
+  report.observations = [];
+  return options.defaults ? { ...report, ...options.defaults } : report;
+}
+
+/** OBX: one observation of the current report (OBX-23 also names the performing facility). */
+function readObservation(seg: Segment, report: LabReport, ctx: Ctx): LabObservation {
+  const d = ctx.d;
+  const type = u(field(seg, 2, d), ctx)
+    .trim()
+    .toUpperCase();
+  const code = readCodings(field(seg, 3, d), seg, 3, ctx);
+  const value = readValue(type, field(seg, 5, d), field(seg, 6, d), seg, ctx);
+  const range = parseRange(u(field(seg, 7, d), ctx));
+  const flags = readFlags(field(seg, 8, d), ctx);
+  const statusCode = u(field(seg, 11, d), ctx).trim();
+  const status = OBS_STATUS[statusCode];
+  if (statusCode && !status) {
+    ctx.warnings.push(
+      issue(
+        'HL7_STATUS_UNKNOWN',
+        `${segmentPath(seg)}-11`,
+        `Result status ${statusCode} read as preliminary`,
+        `Trạng thái ${statusCode} được đọc là sơ bộ`,
+      ),
+    );
+  }
+  // OBX-17 (CWE): the method's text (component 2), else its code.
+  const methodRaw = piece(field(seg, 17, d), 0, d.repetition);
+  const method =
+    u(piece(methodRaw, 1, d.component), ctx).trim() || u(piece(methodRaw, 0, d.component), ctx).trim();
+  const performedAt = time(field(seg, 14, d), seg, 14, ctx);
+  const performer = readFacility(field(seg, 23, d), ctx);
+  if (performer) report.performingFacility = performer;
+  const observation: LabObservation = {
+    codes: code.codings,
+    status: status ?? (statusCode ? 'preliminary' : report.status === 'cancelled' ? 'cancelled' : 'final'),
+  };
+  const obsName = code.text || code.codings[0]?.display;
+  if (obsName) observation.name = obsName;
+  if (value) observation.value = value;
+  if (range) observation.referenceRange = [range];
+  if (flags) observation.interpretation = flags;
+  if (method) observation.method = method;
+  if (performedAt) observation.performedAt = performedAt;
+  return observation;
+}
+
+/** OBX-8: the first component of each repetition, blanks left out; `undefined` when none. */
+function readFlags(raw: string, ctx: Ctx): string[] | undefined {
+  if (raw === '') return undefined;
+  let flags: string[] | undefined;
+  for (let from = 0; from <= raw.length; ) {
+    let to = raw.indexOf(ctx.d.repetition, from);
+    if (to < 0) to = raw.length;
+    const flag = u(piece(raw.slice(from, to), 0, ctx.d.component), ctx).trim();
+    if (flag) {
+      if (flags) flags.push(flag);
+      else flags = [flag];
+    }
+    from = to + 1;
+  }
+  return flags;
+}
+
+/** SPM (v2.5+): specimen id, type, collection and reception times, merged into the report's. */
+function readSpecimen(seg: Segment, report: LabReport, ctx: Ctx): void {
+  const d = ctx.d;
+  const sid = u(piece(piece(field(seg, 2, d), 0, d.component), 0, d.subcomponent), ctx).trim();
+  const type = readCodings(field(seg, 4, d), seg, 4, ctx);
+  const collectedAt = time(piece(field(seg, 17, d), 0, d.component), seg, 17, ctx);
+  const receivedAt = time(field(seg, 18, d), seg, 18, ctx);
+  const read = type.codings[0];
+  let typeCoding: LabCoding | undefined;
+  if (read) {
+    // SPM-4 without a coding system is HL7 table 0487; a specimen type is never flagged.
+    typeCoding = { system: read.system === UNNAMED ? ctx.names.HL70487! : read.system, code: read.code };
+    if (read.display) typeCoding.display = read.display;
+    if (read.version) typeCoding.version = read.version;
+  }
+  const specimen: NonNullable<LabReport['specimen']> = { ...report.specimen };
+  if (sid) specimen.id = sid;
+  if (typeCoding) specimen.type = typeCoding;
+  if (type.text) specimen.typeText = type.text;
+  if (collectedAt) specimen.collectedAt = collectedAt;
+  if (receivedAt) specimen.receivedAt = receivedAt;
+  report.specimen = specimen;
 }
 
 /** Options of {@link encodeOru}. */

@@ -80,62 +80,143 @@ export function escapeHl7(value: string, d: Delimiters = DEFAULT_DELIMITERS): st
   return out;
 }
 
-/** A parsed segment: its name, raw fields (index = HL7 field number) and its occurrence path. */
+/**
+ * One segment of a message. Nothing is split up front: {@link field} finds a field on first use
+ * (one `indexOf` scan of the segment, then a slice per field read), so fields the decoder never
+ * reads cost nothing.
+ */
 export interface Segment {
+  /** Segment id (`OBX`); a shared constant for the segments the ORU^R01 decoder reads. */
   name: string;
-  /** `fields[n]` is field n (for MSH, `fields[1]` is the field separator, `fields[2]` the encoding characters). */
-  fields: string[];
-  /** `OBX[2]`: the second OBX of the message. */
-  path: string;
-  /** 1-based line number in the message. */
-  line: number;
+  /** 1-based occurrence of this name in the message: `OBX` 2 is the second OBX (`OBX[2]`). */
+  occurrence: number;
+  /** The segment text, without its separator. */
+  text: string;
+  /**
+   * Offset in `text` where each field starts (`starts[0]` is the name), found by {@link field} as
+   * far as the fields it was asked for; `undefined` until the first field is read.
+   */
+  starts: number[] | undefined;
+  /** Whether `starts` holds every field (the scan reached the end of `text`). */
+  scanned: boolean;
 }
 
-/** Segments whose fields the ORU^R01 decoder reads; others are kept by name only. */
-const READ = new Set(['MSH', 'PID', 'PV1', 'ORC', 'OBR', 'OBX', 'NTE', 'SPM']);
+/** `OBX[2]`: the segment's name and occurrence, the prefix of every issue path. */
+export const segmentPath = (s: Segment): string => `${s.name}[${s.occurrence}]`;
 
-/** Splits message text into segments (BOM stripped; CR, LF or CRLF separators). */
-export function splitSegments(text: string, d: Delimiters, read: ReadonlySet<string> = READ): Segment[] {
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  const counts: Record<string, number> = {};
+/** The names the decoder switches on, as constants (no string built per segment). */
+function segmentName(text: string, start: number): string | undefined {
+  const a = text.charCodeAt(start);
+  const b = text.charCodeAt(start + 1);
+  const c = text.charCodeAt(start + 2);
+  if (a === 79 /* O */) {
+    if (b === 66 /* B */) return c === 88 /* X */ ? 'OBX' : c === 82 /* R */ ? 'OBR' : undefined;
+    return b === 82 /* R */ && c === 67 /* C */ ? 'ORC' : undefined;
+  }
+  if (a === 77 /* M */) return b === 83 /* S */ && c === 72 /* H */ ? 'MSH' : undefined;
+  if (a === 80 /* P */) {
+    if (b === 73 /* I */) return c === 68 /* D */ ? 'PID' : undefined;
+    return b === 86 /* V */ && c === 49 /* 1 */ ? 'PV1' : undefined;
+  }
+  if (a === 78 /* N */) return b === 84 /* T */ && c === 69 /* E */ ? 'NTE' : undefined;
+  if (a === 83 /* S */) return b === 80 /* P */ && c === 77 /* M */ ? 'SPM' : undefined;
+  return undefined;
+}
+
+/**
+ * Splits message text into segments: a leading BOM is skipped; CR, LF and CRLF all end a segment;
+ * empty and blank lines are skipped. The name is the text before the first field separator
+ * (trimmed when it starts with a space or tab or is not 3 characters long).
+ */
+export function splitSegments(text: string, d: Delimiters): Segment[] {
   const segments: Segment[] = [];
-  const lines = body.includes('\n') ? body.split('\n') : body.split('\r');
-  for (let i = 0; i < lines.length; i++) {
-    let line = lines[i]!;
-    if (line.includes('\r')) {
-      // CRLF, or CR inside an LF-separated file: both separate segments.
-      const parts = line.split('\r');
-      line = parts[0]!;
-      if (parts.length > 1 && parts.slice(1).some((p) => p !== '')) lines.splice(i + 1, 0, ...parts.slice(1));
+  const counts = new Map<string, number>();
+  const end = text.length;
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let cr = text.indexOf('\r', start);
+  let lf = text.indexOf('\n', start);
+  while (start < end) {
+    if (cr >= 0 && cr < start) cr = text.indexOf('\r', start);
+    if (lf >= 0 && lf < start) lf = text.indexOf('\n', start);
+    const stop = cr < 0 ? (lf < 0 ? end : lf) : lf < 0 || cr < lf ? cr : lf;
+    if (stop > start) {
+      const line = text.slice(start, stop);
+      const c0 = line.charCodeAt(0);
+      const indented = c0 === 32 || c0 === 9;
+      if (!indented || line.trim() !== '') {
+        let name =
+          line.charCodeAt(3) === d.field.charCodeAt(0) && !indented ? segmentName(line, 0) : undefined;
+        if (name === undefined) {
+          const sep = line.indexOf(d.field);
+          name = sep < 0 ? line : line.slice(0, sep);
+          if (indented || name.length !== 3) name = name.trim();
+        }
+        const occurrence = (counts.get(name) ?? 0) + 1;
+        counts.set(name, occurrence);
+        segments.push({ name, occurrence, text: line, starts: undefined, scanned: false });
+      }
     }
-    if (line.length === 0) continue;
-    const c0 = line.charCodeAt(0);
-    if ((c0 === 32 || c0 === 9) && line.trim() === '') continue;
-    const sep = line.indexOf(d.field);
-    let name = sep < 0 ? line : line.slice(0, sep);
-    if (c0 === 32 || c0 === 9 || name.length !== 3) name = name.trim();
-    const n = (counts[name] ?? 0) + 1;
-    counts[name] = n;
-    let fields: string[];
-    if (!read.has(name)) fields = [name];
-    else {
-      const raw = line.split(d.field);
-      fields = name === 'MSH' ? ['MSH', d.field, ...raw.slice(1)] : raw;
-    }
-    segments.push({ name, fields, path: `${name}[${n}]`, line: i + 1 });
+    start = stop + 1;
   }
   return segments;
 }
 
-/** Components of a field (or of one repetition). */
-export const components = (raw: string | undefined, d: Delimiters): string[] =>
-  raw ? raw.split(d.component) : [];
-/** Repetitions of a field. */
-export const repetitions = (raw: string | undefined, d: Delimiters): string[] =>
-  raw ? raw.split(d.repetition) : [];
-/** Subcomponents of a component. */
-export const subcomponents = (raw: string | undefined, d: Delimiters): string[] =>
-  raw ? raw.split(d.subcomponent) : [];
+/**
+ * Field `n` of a segment, raw (escapes kept), `''` when absent. As HL7 numbers them: for MSH,
+ * field 1 is the field separator itself and field 2 the encoding characters.
+ */
+export function field(seg: Segment, n: number, d: Delimiters): string {
+  let k = n;
+  if (seg.name === 'MSH' && n >= 1) {
+    if (n === 1) return d.field;
+    k = n - 1;
+  }
+  const text = seg.text;
+  let starts = seg.starts;
+  if (starts === undefined) starts = seg.starts = [0];
+  // Find separators only up to the end of field k: the fields after the last one read cost nothing.
+  while (starts.length <= k + 1 && !seg.scanned) {
+    const p = text.indexOf(d.field, starts[starts.length - 1]!);
+    if (p < 0) seg.scanned = true;
+    else starts.push(p + 1);
+  }
+  if (k >= starts.length) return '';
+  const from = starts[k]!;
+  const to = k + 1 < starts.length ? starts[k + 1]! - 1 : text.length;
+  return to === from ? '' : text.slice(from, to);
+}
+
+/**
+ * Piece `k` (0-based) of `raw` split on `sep` — a component, repetition or subcomponent — or `''`
+ * when absent. No array is built.
+ */
+export function piece(raw: string, k: number, sep: string): string {
+  let from = 0;
+  for (let i = 0; i < k; i++) {
+    const p = raw.indexOf(sep, from);
+    if (p < 0) return '';
+    from = p + 1;
+  }
+  const to = raw.indexOf(sep, from);
+  if (to < 0) return from === 0 ? raw : raw.slice(from);
+  return to === from ? '' : raw.slice(from, to);
+}
+
+/** The first `max` pieces of `raw` split on `sep` (`raw.split(sep)` stopped early, without a runtime call). */
+export function pieces(raw: string, sep: string, max: number): string[] {
+  const out: string[] = [];
+  let from = 0;
+  while (out.length < max) {
+    const to = raw.indexOf(sep, from);
+    if (to < 0) {
+      out.push(from === 0 ? raw : raw.slice(from));
+      break;
+    }
+    out.push(raw.slice(from, to));
+    from = to + 1;
+  }
+  return out;
+}
 
 /**
  * Reads an HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) into ISO 8601: a date when only the
