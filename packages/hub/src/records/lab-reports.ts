@@ -186,6 +186,24 @@ export async function queryReportRecords(
   query: ReportFilter,
   page: PageRequest,
 ): Promise<Page<StoredReport>> {
+  const { rows, nextCursor } = await selectReportRows(db, query, page);
+  return { items: rows.map(stored), nextCursor };
+}
+
+/**
+ * {@link queryReports} as the stored JSON text of each report, for answers that pass them through
+ * unchanged: parsing and re-serialising ten reports costs more than the indexed query itself.
+ */
+export async function queryReportDocuments(
+  db: Kysely<HubDatabase>,
+  query: ReportFilter,
+  page: PageRequest,
+): Promise<Page<string>> {
+  const { rows, nextCursor } = await selectReportRows(db, query, page);
+  return { items: rows.map((r) => r.document), nextCursor };
+}
+
+async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, page: PageRequest) {
   const after =
     page.cursor === undefined
       ? undefined
@@ -193,7 +211,7 @@ export async function queryReportRecords(
         (() => {
           throw badCursor();
         })());
-  if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { items: [], nextCursor: null };
+  if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { rows: [], nextCursor: null };
   let q = db.selectFrom('lab_reports as r').select(STORED_COLUMNS).where('r.current', '=', 1);
   if (query.ids) q = q.where('r.id', 'in', [...query.ids]);
   if (query.patient) {
@@ -257,12 +275,12 @@ export async function queryReportRecords(
     .orderBy('r.id')
     .limit(page.limit + 1);
   if (page.offset) q = q.offset(page.offset);
-  const rows = await q.execute();
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
+  const found = await q.execute();
+  const rows = found.slice(0, page.limit);
+  const last = rows[rows.length - 1];
   return {
-    items: items.map(stored),
-    nextCursor: rows.length > page.limit && last ? encodeCursor([last.clinical_at, last.id]) : null,
+    rows,
+    nextCursor: found.length > page.limit && last ? encodeCursor([last.clinical_at, last.id]) : null,
   };
 }
 

@@ -2,10 +2,10 @@ import { NotFoundError, parseWith } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
 import type { Hono } from 'hono';
 import * as z from 'zod';
-import { getReport, publishReport, queryReports, reportHistory } from '../../records/lab-reports.js';
+import { getReport, publishReport, queryReportDocuments, reportHistory } from '../../records/lab-reports.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, requiredToken } from './params.js';
+import { pageParams, requiredToken, storedJsonPage } from './params.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
@@ -70,12 +70,12 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
       { since: q.since, until: q.until, facility: q.facility, status: c.req.queries('status') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const page = await queryReports(
+    const page = await queryReportDocuments(
       db,
       { ...filters, ...(patient ? { patient } : {}), ...(codes.length ? { codes } : {}) },
       pageParams(c),
     );
     await auditRead(audit, c.get('caller'), { action: 'search', resourceType: 'LabReport', patient });
-    return c.json(page);
+    return storedJsonPage(c, page);
   });
 }

@@ -68,3 +68,16 @@ export async function jsonBody(c: Context): Promise<unknown> {
     });
   }
 }
+
+/**
+ * Answers a page whose items are JSON texts the hub stored itself, spliced in without parsing
+ * (the same body `c.json(page)` would send for the parsed items).
+ */
+export function storedJsonPage(
+  c: Context,
+  page: { items: readonly string[]; nextCursor: string | null },
+): Response {
+  return c.body(`{"items":[${page.items.join(',')}],"nextCursor":${JSON.stringify(page.nextCursor)}}`, 200, {
+    'content-type': 'application/json',
+  });
+}
