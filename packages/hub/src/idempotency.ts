@@ -45,10 +45,8 @@ export async function idempotent(
   write: Write,
 ): Promise<IdempotentAnswer> {
   const { facilityCode, key, fingerprint } = scope;
-  if (key) {
-    const earlier = await replayOf(store.db, facilityCode, key, fingerprint);
-    if (earlier) return earlier;
-  }
+  // A replay too goes through `transact`: the answer it repeats may have been committed by a
+  // group whose flush is still running, and must not be given out before it is on disk.
   try {
     return await store.transact((trx) => writeOnce(trx, scope, write));
   } catch (error) {
@@ -77,9 +75,9 @@ async function replayOf(
 }
 
 /**
- * The write and its stored answer in one transaction. The key is looked up again inside it: with
- * group commit, two requests with the same key can share a transaction, and the second must
- * replay the first.
+ * The write and its stored answer in one transaction, or the stored answer when the key is known
+ * (with group commit, two requests with the same key can share a transaction: the second replays
+ * the first).
  */
 async function writeOnce(
   trx: Transaction<HubDatabase>,
