@@ -53,6 +53,11 @@ export {
   searchParams,
   tokenParam,
 } from './fhir/builders.js';
+export {
+  readServerCapabilities,
+  type ServerCapabilities,
+  serverCapabilities,
+} from './fhir/capabilities.js';
 export { type SearchPagesOptions, searchPages, searchResources } from './fhir/search-pages.js';
 export type * from './fhir/types.js';
 export {

@@ -1,0 +1,73 @@
+import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type { Transport } from '../transport/create-transport.js';
+
+/** What a FHIR server's CapabilityStatement says it can search. */
+export interface ServerCapabilities {
+  /** The statement read (undefined: the server gave none, or `metadata` could not be read). */
+  readonly statement: CapabilityStatement | undefined;
+  /**
+   * True when the statement lists `key` among the search parameters of `resourceType`: a
+   * parameter (`subject`), or a modifier or chain listed as an entry of its own
+   * (`subject:identifier`, `patient.identifier`).
+   */
+  searches(resourceType: string, key: string): boolean;
+}
+
+/**
+ * Reads the search parameters a CapabilityStatement declares, resource type by resource type
+ * (`rest` entries in server mode). FHIR R4 has no field for the modifiers and chains a server
+ * honours, and servers differ — Medplum's in-memory repository answers `subject:identifier` with
+ * an empty Bundle rather than an error — so a modifier or chain counts as supported only when the
+ * server lists it as an entry of its own, as the Liên Thông hub's FHIR facade does. A parameter
+ * declared alone (`subject`) says nothing about its modifiers.
+ */
+export function readServerCapabilities(statement: CapabilityStatement | undefined): ServerCapabilities {
+  const byType = new Map<string, Set<string>>();
+  for (const rest of statement?.rest ?? []) {
+    if (rest.mode !== undefined && rest.mode !== 'server') continue;
+    for (const resource of rest.resource ?? []) {
+      if (!resource.type) continue;
+      const names = byType.get(resource.type) ?? new Set<string>();
+      for (const p of resource.searchParam ?? []) if (p.name) names.add(p.name);
+      byType.set(resource.type, names);
+    }
+  }
+  return {
+    statement,
+    searches: (resourceType, key) => byType.get(resourceType)?.has(key) ?? false,
+  };
+}
+
+/**
+ * The capabilities of the server behind `transport`, asked once (`GET metadata`) and kept. A
+ * statement that cannot be read counts as one that declares nothing — providers then use only
+ * portable searches — and is asked again next time. Concurrent callers share one request (so no
+ * caller's signal cancels it: callers check their own signal).
+ * @example
+ * const capabilities = serverCapabilities(fhir);
+ * if ((await capabilities()).searches('DiagnosticReport', 'subject:identifier')) { … }
+ */
+export function serverCapabilities(transport: Transport): () => Promise<ServerCapabilities> {
+  let known: ServerCapabilities | undefined;
+  let pending: Promise<ServerCapabilities> | undefined;
+  return async () => {
+    if (known) return known;
+    pending ??= (
+      transport.get('metadata', { headers: { accept: 'application/fhir+json' } }) as Promise<unknown>
+    ).then(
+      (answer) => {
+        const statement =
+          (answer as CapabilityStatement | undefined)?.resourceType === 'CapabilityStatement'
+            ? (answer as CapabilityStatement)
+            : undefined;
+        known = readServerCapabilities(statement);
+        return known;
+      },
+      () => {
+        pending = undefined; // ask again next time
+        return readServerCapabilities(undefined);
+      },
+    );
+    return pending;
+  };
+}
