@@ -1,4 +1,10 @@
-import { createTransport, LienThongError, type Transport, type TransportOptions } from '@lienthong/core';
+import {
+  createTransport,
+  LienThongError,
+  serverCapabilities,
+  type Transport,
+  type TransportOptions,
+} from '@lienthong/core';
 import type { Bundle, BundleEntry, DiagnosticReport, Meta, Patient, Resource } from '@medplum/fhirtypes';
 import {
   checkPublishable,
@@ -14,6 +20,7 @@ import {
 import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { type FhirCodecOptions, fromFhirDiagnosticReport, toFhirResources } from './codec.js';
+import { patientSearchParams } from './query-plan.js';
 
 /** Options of {@link createFhirResultExchange}. */
 export interface FhirResultExchangeOptions extends FhirCodecOptions {
@@ -39,8 +46,11 @@ const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'Diagn
  * the DiagnosticReport and adds new Observations — the previous DiagnosticReport version, and the
  * Observations it points to, stay readable through `_history`.
  *
- * Searches use only portable parameters (`identifier`, `subject`, `status`, `_sort=-date`,
- * `_include`, `_count`); codes, facility and the time window are filtered on the client.
+ * Searches use portable parameters (`identifier`, `subject`, `status`, `_sort=-date`, `_include`,
+ * `_count`); codes, facility and the time window are filtered on the client. A patient's reports
+ * are found by `subject:identifier` (or a chain) when the server's CapabilityStatement declares
+ * it — reports whose patient has no Patient resource included — else through the patient's
+ * Patient resources (`Patient?identifier=`, then `subject=Patient/<id>`).
  */
 export function createFhirResultExchange(options: FhirResultExchangeOptions): ResultExchange {
   const transport =
@@ -59,6 +69,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
   const tagSystem = options.idempotencyTagSystem ?? 'urn:lienthong:idempotency-key';
   const versionUrl = options.versionExtension ?? 'urn:lienthong:fhir:ext:report-version';
   const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
+  const capabilities = serverCapabilities(transport);
 
   async function getBundle(
     path: string,
@@ -268,7 +279,11 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
             _count: pageSize,
             _sort: '-date',
           };
-          if (query.patient) {
+          const direct = query.patient && patientSearchParams(await capabilities(), query.patient);
+          throwIfAborted(opts.signal);
+          if (direct) {
+            Object.assign(params, direct);
+          } else if (query.patient) {
             const patients = (await transport.get('Patient', {
               searchParams: { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
               headers: FHIR_JSON,
@@ -320,7 +335,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       const refs = new Set<string>();
       for (const v of versions) {
         for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject])
-          if (ref?.reference) refs.add(ref.reference);
+          if (ref?.reference && !ref.reference.startsWith('#')) refs.add(ref.reference); // '#': contained
       }
       const resources: BundleEntry[] = [];
       for (const ref of refs) {

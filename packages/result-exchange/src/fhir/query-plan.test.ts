@@ -1,0 +1,55 @@
+import { type CapabilityStatement, readServerCapabilities } from '@lienthong/core';
+import { describe, expect, it } from 'vitest';
+import { patientSearchParams } from './query-plan.js';
+
+const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' };
+
+/** A statement declaring these DiagnosticReport search parameters. */
+const declaring = (...names: string[]): CapabilityStatement => ({
+  resourceType: 'CapabilityStatement',
+  status: 'active',
+  date: '2026-01-01',
+  kind: 'instance',
+  fhirVersion: '4.0.1',
+  format: ['json'],
+  rest: [
+    {
+      mode: 'server',
+      resource: [
+        { type: 'DiagnosticReport', searchParam: names.map((name) => ({ name, type: 'token' as const })) },
+      ],
+    },
+  ],
+});
+
+const plan = (...names: string[]) =>
+  patientSearchParams(readServerCapabilities(declaring(...names)), patient);
+
+describe('patientSearchParams', () => {
+  it('searches by the subject’s identifier when the server declares the modifier (finds reports without a Patient resource)', () => {
+    const token = `${patient.system}|${patient.value}`;
+    expect(plan('subject', 'subject:identifier', 'subject.identifier')).toEqual({
+      'subject:identifier': token,
+    });
+    expect(plan('patient', 'patient:identifier')).toEqual({ 'patient:identifier': token });
+  });
+
+  it('uses a declared chain when no modifier is declared (one request instead of two)', () => {
+    expect(plan('subject', 'patient.identifier')).toEqual({
+      'patient.identifier': `${patient.system}|${patient.value}`,
+    });
+  });
+
+  it('leaves the portable way (Patient first) when neither is declared, or nothing is', () => {
+    // `subject` alone says nothing of its modifiers: some servers answer them with an empty Bundle.
+    expect(plan('subject', 'patient', 'identifier')).toBeUndefined();
+    expect(patientSearchParams(readServerCapabilities(undefined), patient)).toBeUndefined();
+  });
+
+  it('escapes the identifier as a FHIR token', () => {
+    const odd = { system: 'urn:example:mrn', value: 'A|1,2' };
+    expect(patientSearchParams(readServerCapabilities(declaring('subject:identifier')), odd)).toEqual({
+      'subject:identifier': 'urn:example:mrn|A\\|1\\,2',
+    });
+  });
+});
