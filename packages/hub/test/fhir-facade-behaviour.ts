@@ -24,6 +24,7 @@ import type {
   Bundle,
   CapabilityStatement,
   DiagnosticReport,
+  Endpoint,
   ImagingStudy,
   Observation,
   OperationOutcome,
@@ -165,6 +166,7 @@ export function describeFhirFacade(
           'Observation',
           'Specimen',
           'ImagingStudy',
+          'Endpoint',
         ]);
         const interactions = new Set(resources.flatMap((x) => x.interaction!.map((i) => i.code)));
         expect([...interactions].sort()).toEqual(['history-instance', 'read', 'search-type', 'vread']);
@@ -174,6 +176,13 @@ export function describeFhirFacade(
       it('honours every declared search parameter and refuses undeclared ones with an OperationOutcome', async () => {
         const cs = (await (await fetch(`${fhirBase}/metadata`)).json()) as CapabilityStatement;
         const paging = fixtures.paging.patient;
+        const byPatient = (value: string) =>
+          Object.fromEntries(
+            ['patient', 'subject'].flatMap((name) =>
+              [':identifier', '.identifier'].map((suffix) => [`${name}${suffix}`, value]),
+            ),
+          );
+        const ct = known[0]!.studyInstanceUid;
         // A value for every parameter the statement declares: a new declaration without a test here fails.
         const samples: Record<string, Record<string, string>> = {
           Patient: {
@@ -191,6 +200,7 @@ export function describeFhirFacade(
             identifier: fixtures.single.id,
             patient: `${paging.system}|${paging.value}`,
             subject: `${paging.system}|${paging.value}`,
+            ...byPatient(`${paging.system}|${paging.value}`),
             code: 'urn:lienthong:cs:service-code|23.0075.1494',
             date: 'ge2026-01-01',
             status: 'final,corrected',
@@ -203,6 +213,7 @@ export function describeFhirFacade(
           Observation: {
             patient: `${paging.system}|${paging.value}`,
             subject: `${paging.system}|${paging.value}`,
+            ...byPatient(`${paging.system}|${paging.value}`),
             code: 'http://loinc.org|15074-8',
             date: 'lt2027',
             _sort: '-date',
@@ -215,6 +226,7 @@ export function describeFhirFacade(
             identifier: `urn:dicom:uid|urn:oid:${studyUid}`,
             patient: `${CCCD}|001203012345`,
             subject: `${CCCD}|001203012345`,
+            ...byPatient(`${CCCD}|001203012345`),
             modality: 'http://dicom.nema.org/resources/ontology/DCM|CT',
             started: 'ge2000-01-01',
             _sort: '-started',
@@ -222,6 +234,11 @@ export function describeFhirFacade(
             _cursor: '',
             _offset: '0',
             _elements: 'id,started',
+          },
+          Endpoint: {
+            _id: `${ct},${ct.replaceAll('.', '-')}`,
+            'connection-type': 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type|dicom-wado-rs',
+            _elements: 'id,address',
           },
         };
         for (const resource of cs.rest![0]!.resource!) {
@@ -231,7 +248,9 @@ export function describeFhirFacade(
             if (p.name === '_cursor') continue; // proved by following next links below
             // Reference parameters are sent in their :identifier form (Patient/<id> is proved below).
             const name = p.type === 'reference' ? `${p.name}:identifier` : p.name;
-            const b = await bundle(`${resource.type}?${name}=${encodeURIComponent(value!)}`);
+            // Endpoint searches need _id (Endpoints are found through their studies).
+            const required = resource.type === 'Endpoint' && name !== '_id' ? `_id=${ct}&` : '';
+            const b = await bundle(`${resource.type}?${required}${name}=${encodeURIComponent(value!)}`);
             expect(b.type).toBe('searchset');
             expect(new URL(b.link![0]!.url!).searchParams.get(name!)).toBe(value);
           }
@@ -253,6 +272,9 @@ export function describeFhirFacade(
           'ImagingStudy?started=2025-01-10T08:00:00%2B07:00',
           'Patient?_offset=1',
           'Patient?gender=man',
+          'Endpoint',
+          'Endpoint?connection-type=dicom-wado-rs',
+          'Endpoint?address=https://pacs.example.vn/dicom-web',
         ]) {
           const r = await get(path);
           expect(r.status, path).toBe(400);
@@ -433,6 +455,143 @@ export function describeFhirFacade(
         expect(report).toHaveLength(1);
         validateFhir(report[0]!);
         expect(await medplum.readResource('DiagnosticReport', report[0]!.id!)).toEqual(report[0]);
+      });
+    });
+
+    describe('Endpoint', () => {
+      it('reads and searches the DICOMweb Endpoints of a study, as its ImagingStudy contains them', async () => {
+        const ct = known[0]!;
+        const uid = ct.studyInstanceUid;
+        const study = (await get(`ImagingStudy/${uid}`)).body as ImagingStudy;
+        const contained = (study.contained ?? []).filter((r) => r.resourceType === 'Endpoint') as Endpoint[];
+        expect(contained).toHaveLength(2);
+        const wado = await medplum.readResource('Endpoint', uid);
+        const qido = await medplum.readResource('Endpoint', uid.replaceAll('.', '-'));
+        for (const [endpoint, code] of [
+          [wado, 'dicom-wado-rs'],
+          [qido, 'dicom-qido-rs'],
+        ] as const) {
+          validateFhir(endpoint);
+          expect(endpoint.connectionType.code).toBe(code);
+          const { id: _a, meta: _m, ...served } = endpoint;
+          const { id: _b, ...inStudy } = contained.find((e) => e.connectionType.code === code)!;
+          expect(served).toEqual(inStudy);
+        }
+        expect(wado.address).toBe(ct.endpoints.wadoRs);
+        expect(wado.managingOrganization?.identifier?.value).toBe(ct.performingFacility!.code);
+
+        const ids = async (params: string) =>
+          matches<Endpoint>(await bundle(`Endpoint?${params}`)).map((e) => e.id);
+        const both = `${uid},${qido.id}`;
+        expect((await ids(`_id=${both}`)).sort()).toEqual([uid, qido.id].sort());
+        expect(await ids(`_id=${both}&connection-type=dicom-qido-rs`)).toEqual([qido.id]);
+        expect(await ids(`_id=${both}&connection-type=urn:other|dicom-qido-rs`)).toEqual([]);
+        // The MR study has no Endpoints; unknown and foreign ids match nothing.
+        expect(await ids(`_id=${known[1]!.studyInstanceUid},1.2.3.4.5,not-an-endpoint`)).toEqual([]);
+        const [subsetted] = matches<Endpoint>(await bundle(`Endpoint?_id=${uid}&_elements=id`));
+        expect(Object.keys(subsetted!).sort()).toEqual(
+          ['address', 'connectionType', 'id', 'meta', 'payloadType', 'resourceType', 'status'].sort(),
+        );
+        expect((await get(`Endpoint/${known[1]!.studyInstanceUid}`)).status).toBe(404);
+        expect((await get('Endpoint/1.2.3.4.5')).status).toBe(404);
+        expect((await get('Endpoint/not-an-endpoint')).status).toBe(404);
+      });
+
+      it('writes one audit entry per Endpoint request, naming the study’s patient', async () => {
+        const probe = `endpoint-probe-${run}`;
+        const uid = known[0]!.studyInstanceUid;
+        const headers = { 'x-user': probe };
+        expect((await get(`Endpoint/${uid}`, headers)).status).toBe(200);
+        expect((await get(`Endpoint?_id=${uid},${uid.replaceAll('.', '-')}`, headers)).status).toBe(200);
+        expect((await get('Endpoint/1.2.3.4.5', headers)).status).toBe(404);
+        const audit = await createHubClient({ baseUrl: hub.url, apiKey: ADMIN }).GET('/v1/audit', {
+          query: { facility: '01001', limit: 1000 },
+        });
+        const entries = audit.items.filter((e) => e.userRef === probe);
+        expect(entries.map((e) => [e.action, e.resourceType]).sort()).toEqual([
+          ['fhir-read', 'Endpoint'],
+          ['fhir-read', 'Endpoint'],
+          ['fhir-search', 'Endpoint'],
+        ]);
+        const pid = known[0]!.patient.identifiers[0]!;
+        const named = await createHubClient({ baseUrl: hub.url, apiKey: ADMIN }).GET('/v1/audit', {
+          query: { patient: `${pid.system}|${pid.value}`, limit: 1000 },
+        });
+        // The read and the search of the study's Endpoints name its patient; the unknown one names none.
+        expect(named.items.filter((e) => e.userRef === probe).map((e) => e.resourceId)).toEqual([null, uid]);
+        expect(entries.find((e) => e.resourceId === '1.2.3.4.5')?.patientRef).toBeNull();
+      });
+
+      it('keeps the contained resources a subsetted ImagingStudy still points at, and only those', async () => {
+        const uid = known[0]!.studyInstanceUid;
+        const [withEndpoints] = matches<ImagingStudy>(
+          await bundle(`ImagingStudy?identifier=urn:dicom:uid|urn:oid:${uid}&_elements=endpoint`),
+        );
+        validateFhir(withEndpoints!);
+        expect(withEndpoints!.contained?.map((r) => r.id).sort()).toEqual(['dicom-qido-rs', 'dicom-wado-rs']);
+        const [bare] = matches<ImagingStudy>(
+          await bundle(`ImagingStudy?identifier=urn:dicom:uid|urn:oid:${uid}&_elements=started`),
+        );
+        validateFhir(bare!);
+        expect(bare!.contained).toBeUndefined();
+      });
+    });
+
+    describe('a patient with several identifiers', () => {
+      const BHYT = 'http://fhir.hl7.org.vn/core/sid/bhyt';
+      const both = [
+        { system: CCCD, value: '079203099881' },
+        { system: BHYT, value: 'DN4790000000777' },
+      ];
+      let report: LabReport;
+      beforeAll(async () => {
+        // SYNTHETIC: a suite report re-keyed to a patient known by CCCD and BHYT, with no Patient resource.
+        report = { ...strip(fixtures.single), id: `SYN-two-ids-${run}`, patient: { identifiers: both } };
+        await createHubResultExchange({ baseUrl: hub.url, apiKey: ADMIN }).publish(report);
+      });
+
+      it('keeps every identifier: a contained Patient the fhir provider reads back', async () => {
+        const [dr] = matches<DiagnosticReport>(await bundle(`DiagnosticReport?identifier=${report.id}`));
+        validateFhir(dr!);
+        expect(dr!.subject?.reference).toBe('#patient');
+        expect(dr!.contained).toEqual([{ resourceType: 'Patient', id: 'patient', identifier: both }]);
+        const x = exchange();
+        expect((await x.get(report.id))?.patient.identifiers).toEqual(both);
+        expect((await x.history(report.id)).map((r) => r.patient.identifiers)).toEqual([both]);
+      });
+
+      it('the fhir provider finds the report by either identifier, though no Patient resource exists', async () => {
+        const paths: string[] = [];
+        const x = exchange({
+          fetch: (input, init) => {
+            paths.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+            return fetch(input, init);
+          },
+        });
+        for (const identifier of both) {
+          const found: LabReport[] = [];
+          for await (const r of x.query({ patient: identifier })) found.push(r);
+          expect(
+            found.map((r) => r.id),
+            identifier.system,
+          ).toEqual([report.id]);
+          expect(found[0]!.patient.identifiers).toEqual(both);
+        }
+        // The statement declares subject:identifier: one search per query, no Patient lookup.
+        expect(paths).toEqual(['/fhir/metadata', '/fhir/DiagnosticReport', '/fhir/DiagnosticReport']);
+      });
+
+      it('keeps the contained Patient only while a subsetted report still points at it', async () => {
+        const [withSubject] = matches<DiagnosticReport>(
+          await bundle(`DiagnosticReport?identifier=${report.id}&_elements=subject`),
+        );
+        validateFhir(withSubject!);
+        expect(withSubject!.contained).toHaveLength(1);
+        const [bare] = matches<DiagnosticReport>(
+          await bundle(`DiagnosticReport?identifier=${report.id}&_elements=id`),
+        );
+        validateFhir(bare!);
+        expect(bare!.contained).toBeUndefined();
       });
     });
 

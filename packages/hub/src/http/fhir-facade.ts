@@ -2,6 +2,7 @@ import { LienThongError, NotFoundError, toLienThongError, toOperationOutcome } f
 import type { Hono } from 'hono';
 import type { HubEnv } from './app.js';
 import { capabilityStatement } from './fhir/capability.js';
+import { endpointRoutes } from './fhir/endpoint-routes.js';
 import { imagingRoutes } from './fhir/imaging-routes.js';
 import { patientRoutes } from './fhir/patient-routes.js';
 import { reportRoutes } from './fhir/report-routes.js';
@@ -13,9 +14,11 @@ import type { RouteDeps } from './routes/deps.js';
  * A read-and-search FHIR R4 facade over the hub's data, so plain FHIR clients — and the SDK's own
  * `fhir` providers — can read it: `metadata`, `Patient`, `DiagnosticReport` (versions, `_history`,
  * `_include` of results and specimen), `Observation`, `Specimen`, `ImagingStudy` (Endpoints
- * contained). The CapabilityStatement declares exactly what is served (`fhir/capability.ts`);
+ * contained) and `Endpoint` (the studies' DICOMweb Endpoints, by id). The CapabilityStatement
+ * declares exactly what is served (`fhir/capability.ts`), modifiers and chains included;
  * unknown parameters are refused, never ignored. It is read-only: writes go through the hub API
- * (405 here). Every read of patient data writes one audit entry, like the API's.
+ * (405 here). Only `metadata` is public; every other request reads patient data or data derived
+ * from it and writes one audit entry, like the API's.
  */
 export function fhirFacade(app: Hono<HubEnv>, deps: RouteDeps): void {
   app.onError((error, c) => {
@@ -29,6 +32,7 @@ export function fhirFacade(app: Hono<HubEnv>, deps: RouteDeps): void {
   patientRoutes(app, deps);
   reportRoutes(app, deps);
   imagingRoutes(app, deps);
+  endpointRoutes(app, deps);
 
   app.all('*', (c) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD')

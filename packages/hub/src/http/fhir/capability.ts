@@ -4,14 +4,18 @@ import type { CapabilityStatement } from '@lienthong/core';
 export interface ParamSpec {
   name: string;
   type: 'token' | 'reference' | 'date' | 'string' | 'number' | 'special';
-  /** Modifiers (`identifier`) and chains (`.identifier`) accepted after the name. */
+  /**
+   * Modifiers (`:identifier`) and chains (`.identifier`) accepted after the name. The
+   * CapabilityStatement lists each as a parameter of its own (`patient:identifier`): FHIR R4 has no
+   * field for them, and clients (the SDK's `fhir` providers) use one only when it is listed.
+   */
   suffixes?: readonly string[];
   documentation: string;
 }
 
 /** What the facade serves of one resource type; the single source of the CapabilityStatement and of parameter checks. */
 export interface ResourceSpec {
-  type: 'Patient' | 'DiagnosticReport' | 'Observation' | 'Specimen' | 'ImagingStudy';
+  type: 'Patient' | 'DiagnosticReport' | 'Observation' | 'Specimen' | 'ImagingStudy' | 'Endpoint';
   interactions: readonly ('read' | 'vread' | 'history-instance' | 'search-type')[];
   versioning: 'no-version' | 'versioned';
   searchParams: readonly ParamSpec[];
@@ -193,6 +197,26 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
       elements,
     ],
   },
+  {
+    type: 'Endpoint',
+    interactions: ['read', 'search-type'],
+    versioning: 'no-version',
+    documentation: `The DICOMweb Endpoints of imaging studies, one per study and kind, as contained in their ImagingStudy. The id of a WADO-RS Endpoint is its study UID; a QIDO-RS Endpoint's is the study UID with hyphens for dots. Reading one is a read of its study, audited against the study's patient.`,
+    searchParams: [
+      {
+        name: '_id',
+        type: 'token',
+        documentation: `Endpoint ids (comma: any of them, up to ${MAX_COUNT}). Required: Endpoints are found through their studies.`,
+      },
+      {
+        name: 'connection-type',
+        type: 'token',
+        documentation:
+          '`dicom-wado-rs` or `dicom-qido-rs`, system `http://terminology.hl7.org/CodeSystem/endpoint-connection-type` or none (comma: any of them).',
+      },
+      elements,
+    ],
+  },
 ];
 
 /** The spec of a resource type the facade serves. */
@@ -229,11 +253,14 @@ export function capabilityStatement(base: string): CapabilityStatement {
           ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
           ...(r.searchParams.length
             ? {
-                searchParam: r.searchParams.map((p) => ({
-                  name: p.name,
-                  type: p.type,
-                  documentation: p.documentation,
-                })),
+                searchParam: r.searchParams.flatMap((p) => [
+                  { name: p.name, type: p.type, documentation: p.documentation },
+                  ...(p.suffixes ?? []).map((suffix) => ({
+                    name: `${p.name}${suffix}`,
+                    type: 'token' as const,
+                    documentation: `\`${p.name}\` by the patient's identifier (\`${p.name}${suffix}=system|value\`), whether or not a Patient resource exists: see \`${p.name}\`.`,
+                  })),
+                ]),
               }
             : {}),
         })),

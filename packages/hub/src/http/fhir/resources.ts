@@ -1,4 +1,12 @@
-import type { Bundle, BundleEntry, DiagnosticReport, Resource } from '@lienthong/core';
+import type {
+  Bundle,
+  BundleEntry,
+  DiagnosticReport,
+  Endpoint,
+  IdentifierValue,
+  Patient,
+  Resource,
+} from '@lienthong/core';
 
 type Meta = NonNullable<Resource['meta']>;
 
@@ -28,7 +36,36 @@ export interface ReportResources {
   observations: Resource[];
 }
 
-/** Converts a stored version with the SDK's own codec (patient as a logical reference). */
+/**
+ * The subject of a report whose patient has several identifiers: a contained Patient holding all
+ * of them (a logical reference holds one identifier only), referenced as `#patient` — the codec
+ * reads every identifier back from it — and still naming the first identifier for clients that
+ * do not resolve contained resources. One identifier: nothing to change (a logical reference).
+ */
+function containedSubject(
+  identifiers: readonly IdentifierValue[],
+): Pick<DiagnosticReport, 'contained' | 'subject'> {
+  if (identifiers.length < 2) return {};
+  const patient: Patient = {
+    resourceType: 'Patient',
+    id: 'patient',
+    identifier: identifiers.map((i) => ({ system: i.system, value: i.value })),
+  };
+  const first = identifiers[0]!;
+  return {
+    contained: [patient],
+    subject: {
+      reference: '#patient',
+      type: 'Patient',
+      identifier: { system: first.system, value: first.value },
+    },
+  };
+}
+
+/**
+ * Converts a stored version with the SDK's own codec. The patient is a logical reference (the hub
+ * keeps no Patient resource per report); several identifiers are kept in a contained Patient.
+ */
 export function reportResources({ rowId, report, storedAt }: StoredReport): ReportResources {
   const converted = toFhirResources(report, { type: 'collection', includePatient: false });
   const refs = new Map<string, string>();
@@ -54,6 +91,7 @@ export function reportResources({ rowId, report, storedAt }: StoredReport): Repo
   const version = report.version ?? 1;
   const withVersion: DiagnosticReport = {
     ...dr,
+    ...containedSubject(report.patient.identifiers),
     meta: { versionId: String(version), lastUpdated: storedAt },
     // The version number as the SDK's fhir provider reads it from any FHIR server.
     extension: [...(dr.extension ?? []), { url: FHIR_REPORT_VERSION_EXTENSION, valueInteger: version }],
@@ -70,6 +108,34 @@ export function reportResources({ rowId, report, storedAt }: StoredReport): Repo
 export function imagingStudyResource(ref: ImagingReference): Resource {
   const id = fhirId(ref.studyInstanceUid);
   return { ...toFhirImagingStudy(ref, { ids: { imagingStudy: id } }).imagingStudy, id } as Resource;
+}
+
+/** The kinds of DICOMweb Endpoint an imaging reference carries (keys of its `endpoints`). */
+export type EndpointKind = 'wadoRs' | 'qidoRs';
+
+/**
+ * The id of a study's Endpoint of one kind: the study UID for WADO-RS, the study UID with hyphens
+ * for dots for QIDO-RS. A UID may be 64 characters, as long as a FHIR id, so no suffix fits; ids
+ * are unique per resource type, so the WADO-RS Endpoint may share its ImagingStudy's id.
+ */
+export function endpointId(studyUid: string, kind: EndpointKind): string {
+  return kind === 'wadoRs' ? studyUid : studyUid.replaceAll('.', '-');
+}
+
+/** The study UID and kind an Endpoint id names, or undefined when it is not one of ours. */
+export function parseEndpointId(id: string): { studyUid: string; kind: EndpointKind } | undefined {
+  if (/^\d+(\.\d+)+$/.test(id)) return { studyUid: id, kind: 'wadoRs' };
+  if (/^\d+(-\d+)+$/.test(id)) return { studyUid: id.replaceAll('-', '.'), kind: 'qidoRs' };
+  return undefined;
+}
+
+/** The DICOMweb Endpoints of a reference as resources of their own (the imaging package's mapping). */
+export function imagingEndpointResources(ref: ImagingReference): Endpoint[] {
+  const uid = ref.studyInstanceUid;
+  return toFhirImagingStudy(ref, {
+    contained: false,
+    ids: { imagingStudy: fhirId(uid), wadoRs: endpointId(uid, 'wadoRs'), qidoRs: endpointId(uid, 'qidoRs') },
+  }).endpoints;
 }
 
 /**
@@ -90,14 +156,27 @@ const MANDATORY: Record<string, readonly string[]> = {
   DiagnosticReport: ['status', 'code'],
   Observation: ['status', 'code'],
   ImagingStudy: ['status', 'subject'],
+  Endpoint: ['status', 'connectionType', 'payloadType', 'address'],
 };
 const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
 
-/** The resource reduced to `elements` (plus mandatory ones), tagged SUBSETTED. */
+/**
+ * The resource reduced to `elements` (plus mandatory ones), tagged SUBSETTED. Contained resources
+ * stay exactly when a kept element still points at them (`#id`): no dangling local reference, no
+ * unreferenced contained resource.
+ */
 export function subset(resource: Resource, elements: readonly string[] | undefined): Resource {
   if (!elements) return resource;
   const keep = new Set(['resourceType', 'id', ...(MANDATORY[resource.resourceType] ?? []), ...elements]);
-  const out = Object.fromEntries(Object.entries(resource).filter(([k]) => keep.has(k))) as Resource;
+  keep.delete('contained');
+  const out = Object.fromEntries(Object.entries(resource).filter(([k]) => keep.has(k))) as Resource & {
+    contained?: Resource[];
+  };
+  const json = JSON.stringify(out);
+  const contained = ((resource as { contained?: Resource[] }).contained ?? []).filter((r) =>
+    json.includes(JSON.stringify(`#${r.id}`)),
+  );
+  if (contained.length > 0) out.contained = contained;
   const meta = resource.meta ?? {};
   return { ...out, meta: { ...meta, tag: [...(meta.tag ?? []), SUBSETTED] } } as Resource;
 }
