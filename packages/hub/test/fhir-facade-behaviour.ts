@@ -655,6 +655,37 @@ export function describeFhirFacade(
         expect(found).toEqual([known[1], known[0]]); // newest study first
       });
 
+      it('ImagingRegistry narrows to the patient on the server: three requests, however many studies the hub holds', async () => {
+        // SYNTHETIC studies of another patient: a walk over every study would read each one.
+        const crowd = syntheticImagingReferences(`facade-crowd-${run}`);
+        const others = Array.from({ length: 5 }, (_, i) => syntheticImagingReferences(`crowd-${i}-${run}`))
+          .flat()
+          .map((r) => ({ ...r, patient: crowd[0]!.patient }));
+        const images = createHubImagingRegistry({ baseUrl: hub.url, apiKey: ADMIN });
+        for (const r of others) await images.publish(r);
+        const urls: URL[] = [];
+        const counted = createFhirImagingRegistry({
+          baseUrl: fhirBase,
+          auth: bearerAuth(key),
+          retry: false,
+          fetch: (input, init) => {
+            urls.push(new URL(input instanceof Request ? input.url : String(input)));
+            return fetch(input, init);
+          },
+        });
+        const pid = known[0]!.patient.identifiers[0]!;
+        const found: ImagingReference[] = [];
+        for await (const ref of counted.query({ patientIdentifier: { value: pid.value } })) found.push(ref);
+        expect(found).toEqual([known[1], known[0]]);
+        expect(urls.map((u) => u.pathname)).toEqual([
+          '/fhir/metadata',
+          '/fhir/ImagingStudy',
+          '/fhir/DiagnosticReport',
+        ]);
+        expect(urls[1]!.searchParams.get('patient:identifier')).toBe(pid.value);
+        expect(urls[2]!.searchParams.get('identifier')?.split(',')).toHaveLength(2);
+      });
+
       it('writes exactly one audit entry per facade request that reads patient data', async () => {
         const probe = `audit-probe-${run}`;
         let requests = 0;

@@ -4,9 +4,12 @@ import {
   DEFAULT_IDENTIFIER_SYSTEMS,
   type DiagnosticReport,
   type ImagingStudy,
+  type ServerCapabilities,
   searchResources,
+  serverCapabilities,
   type Transport,
   type TransportOptions,
+  tokenParam,
 } from '@lienthong/core';
 import type { ImagingReference } from '../model.js';
 import { assertImagingReference } from '../reference.js';
@@ -31,17 +34,41 @@ export type FhirImagingRegistryOptions = (TransportOptions | { transport: Transp
 
 const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
 
+/** Study UIDs per DiagnosticReport search (keeps the URL well under common 8 KB limits). */
+const REPORTS_PER_SEARCH = 50;
+
+/**
+ * The ImagingStudy search parameter that narrows to a patient on the server, when the server's
+ * CapabilityStatement declares one: `patient:identifier` (or `subject:identifier`), which matches
+ * subjects carrying the identifier — as this provider writes them. A chain (`patient.identifier`)
+ * would reach only studies pointing at a Patient resource, so it is not used; with none declared,
+ * studies are filtered on the client.
+ */
+export function imagingPatientParams(
+  capabilities: ServerCapabilities,
+  patient: { system?: string | undefined; value: string },
+): Record<string, string> {
+  for (const key of ['patient:identifier', 'subject:identifier'])
+    if (capabilities.searches('ImagingStudy', key))
+      return { [key]: tokenParam(patient.system, patient.value) };
+  return {};
+}
+
 /**
  * An `ImagingRegistry` on any FHIR R4 server: each reference is one `ImagingStudy` (Endpoints
  * contained) plus a `DiagnosticReport` for its report. `publish` finds the study by its
  * `urn:dicom:uid` identifier and updates it in place, so publishing twice never duplicates.
- * `query` sends modality and date to the server (`modality`, `started`) and checks patient
- * identifier and facility on the converted references.
+ * `query` sends modality and date to the server (`modality`, `started`), and the patient when the
+ * server's CapabilityStatement declares `patient:identifier` (see {@link imagingPatientParams});
+ * patient and facility are checked again on the converted references. The reports of a page of
+ * studies come in one DiagnosticReport search (`identifier=` with comma-separated values), so a
+ * query costs a few requests per page, not one per study.
  */
 export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): ImagingRegistry {
   const fhir = 'transport' in options ? options.transport : createTransport(options);
   const convertOptions = options.defaultUtcOffset ? { defaultUtcOffset: options.defaultUtcOffset } : {};
   const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
+  const capabilities = serverCapabilities(fhir);
 
   async function findStudy(uid: string, signal?: AbortSignal): Promise<ImagingStudy | undefined> {
     for await (const study of searchResources<ImagingStudy>(
@@ -67,14 +94,33 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
     return undefined;
   }
 
+  /** The reports of these studies, by study UID: one DiagnosticReport search per 50 studies. */
+  async function findReports(uids: readonly string[], signal?: AbortSignal) {
+    const found = new Map<string, DiagnosticReport>();
+    for (let i = 0; i < uids.length; i += REPORTS_PER_SEARCH) {
+      const batch = uids.slice(i, i + REPORTS_PER_SEARCH);
+      const identifier = batch.map((uid) => `${IMAGING_REPORT_IDENTIFIER_SYSTEM}|${uid}`).join(',');
+      for await (const report of searchResources<DiagnosticReport>(
+        fhir,
+        'DiagnosticReport',
+        { identifier, _count: batch.length },
+        sig(signal),
+      )) {
+        const uid = report.identifier?.find((x) => x.system === IMAGING_REPORT_IDENTIFIER_SYSTEM)?.value;
+        if (uid && batch.includes(uid) && !found.has(uid)) found.set(uid, report);
+      }
+    }
+    return found;
+  }
+
   /**
-   * Pages through an ImagingStudy search: follows `next` links, and for servers that give none
-   * (Medplum's MemoryRepository) asks for the next `_offset` while pages come back full.
+   * Pages through an ImagingStudy search, a page at a time: follows `next` links, and for servers
+   * that give none (Medplum's MemoryRepository) asks for the next `_offset` while pages come back full.
    */
   async function* searchStudies(
     params: Record<string, string | string[] | number>,
     signal?: AbortSignal,
-  ): AsyncGenerator<ImagingStudy> {
+  ): AsyncGenerator<ImagingStudy[]> {
     const count = Number(params._count);
     let next: string | undefined;
     let offset = 0;
@@ -88,7 +134,7 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
       const studies = (bundle?.entry ?? [])
         .filter((e) => e.search?.mode === undefined || e.search.mode === 'match')
         .flatMap((e) => (e.resource?.resourceType === 'ImagingStudy' ? [e.resource] : []));
-      yield* studies;
+      yield studies;
       const link = bundle?.link?.find((l) => l.relation === 'next')?.url;
       if (link) {
         if (link === next) return;
@@ -177,10 +223,25 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
       if (q.dateFrom) started.push(`ge${q.dateFrom}`);
       if (q.dateTo) started.push(`le${q.dateTo}`);
       if (started.length > 0) params.started = started;
-      for await (const study of searchStudies(params, o.signal)) {
+      if (q.patientIdentifier)
+        Object.assign(params, imagingPatientParams(await capabilities(), q.patientIdentifier));
+      for await (const studies of searchStudies(params, o.signal)) {
         checkAborted(o.signal);
-        const ref = await read(study, o.signal);
-        if (matchesImagingQuery(ref, q)) yield ref;
+        // The query filters nothing a report holds: match first, then fetch only the matches' reports.
+        const matching = studies.flatMap((imagingStudy) => {
+          const ref = fromFhirImagingStudy({ imagingStudy });
+          return matchesImagingQuery(ref, q) ? [{ imagingStudy, ref }] : [];
+        });
+        if (matching.length === 0) continue;
+        const reports = await findReports(
+          matching.map((m) => m.ref.studyInstanceUid),
+          o.signal,
+        );
+        for (const { imagingStudy, ref } of matching) {
+          checkAborted(o.signal);
+          const diagnosticReport = reports.get(ref.studyInstanceUid);
+          yield diagnosticReport ? fromFhirImagingStudy({ imagingStudy, diagnosticReport }) : ref;
+        }
       }
     },
   };
