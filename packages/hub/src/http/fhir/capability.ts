@@ -102,7 +102,7 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
     interactions: ['read', 'vread', 'history-instance', 'search-type'],
     versioning: 'versioned',
     documentation:
-      'Lab reports, every version kept (`meta.versionId` is the report version). Imaging reports are found by `identifier=urn:lienthong:sid:imaging-report|<study UID>` and read by id; they are updated in place, so their history is the current version only. Subjects are logical references (the patient identifier), so `DiagnosticReport:subject` includes nothing.',
+      'Lab reports, every version kept (`meta.versionId` is the report version). Imaging reports are found by `identifier=urn:lienthong:sid:imaging-report|<study UID>` and read by id; they are updated in place, so their history is the current version only. Subjects are logical references (the patient identifier; a contained Patient holding every identifier when the patient has several), so `DiagnosticReport:subject` includes nothing.',
     searchInclude: ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'],
     searchParams: [
       {
