@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { indexFhirR4, validateFhir } from '@lienthong/conformance/fhir';
-import { isLienThongError } from '@lienthong/core';
+import { isLienThongError, type ValidationIssue } from '@lienthong/core';
 import type { Bundle, DiagnosticReport, Observation, Resource } from '@medplum/fhirtypes';
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +8,14 @@ import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
 import { decodeOru } from '../hl7/oru.js';
 import type { LabQuantity, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
-import { fromFhirBundle, fromFhirObservation, parseFhirBundle, toFhirBundle } from './codec.js';
+import {
+  decodeFhirObservation,
+  fromFhirBundle,
+  fromFhirObservation,
+  parseFhirBundle,
+  parseFhirObservation,
+  toFhirBundle,
+} from './codec.js';
 
 const dir = new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
@@ -58,6 +65,77 @@ describe('real FHIR lab resources decode', () => {
         expect(again.map(fhirView)).toEqual(reports.map(fhirView));
       }
     }
+  });
+});
+
+describe('decodeFhirObservation: decode + validate one lab Observation', () => {
+  const f001 = () => json<Observation>('Observation-f001.json');
+  const rejects = (input: unknown, code: string, path: string) => {
+    const r = parseFhirObservation(input);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.issues?.map((i) => `${i.code} ${i.path}`)).toContain(`${code} ${path}`);
+  };
+
+  it('decodes Observation-f001 (glucose) to the model', () => {
+    expect(decodeFhirObservation(f001())).toEqual({
+      codes: [{ system: 'http://loinc.org', code: '15074-8', display: 'Glucose [Moles/volume] in Blood' }],
+      status: 'final',
+      value: { kind: 'quantity', value: 6.3, unit: 'mmol/L', originalUnit: 'mmol/l' },
+      referenceRange: [{ low: 3.1, high: 6.2 }],
+      interpretation: ['H'],
+      performedAt: '2013-04-02T09:30:10+01:00',
+    });
+  });
+
+  it('accepts every Observation of the real fixtures, as fromFhirObservation reads it', () => {
+    const files = readdirSync(dir).filter((f) => /^Observation-.*\.json$/.test(f));
+    for (const f of files) expect(decodeFhirObservation(json(f)), f).toEqual(fromFhirObservation(json(f)));
+  });
+
+  it("rejects a status outside the value set (the bench's WRONG object), a missing code, another resource", () => {
+    rejects({ ...f001(), status: 'bogus' }, 'FHIR_STATUS_INVALID', 'Observation.status');
+    rejects({ ...f001(), status: undefined }, 'FHIR_STATUS_INVALID', 'Observation.status');
+    rejects({ ...f001(), code: undefined }, 'FHIR_CODE_MISSING', 'Observation.code');
+    expect(() => decodeFhirObservation({ resourceType: 'Patient' })).toThrow(
+      expect.objectContaining({ code: 'FHIR_RESOURCE_TYPE_UNSUPPORTED' }),
+    );
+    expect(() => decodeFhirObservation('{"resourceType":"Observation"}')).toThrow(
+      expect.objectContaining({ code: 'FHIR_RESOURCE_TYPE_UNSUPPORTED' }),
+    );
+  });
+
+  it('rejects elements it reads with the wrong FHIR type or format, and models it cannot hold', () => {
+    const o = f001();
+    rejects(
+      { ...o, valueQuantity: { ...o.valueQuantity, value: '6.3' } },
+      'FHIR_ELEMENT_INVALID',
+      'Observation.valueQuantity.value',
+    );
+    rejects(
+      { ...o, valueQuantity: { ...o.valueQuantity, comparator: '~' } },
+      'FHIR_ELEMENT_INVALID',
+      'Observation.valueQuantity.comparator',
+    );
+    rejects({ ...o, code: { coding: { code: 'x' } } }, 'FHIR_ELEMENT_INVALID', 'Observation.code.coding');
+    rejects(
+      { ...o, effectivePeriod: { start: '2013-04-02T09:30+01:00' } },
+      'FHIR_DATE_TIME_INVALID',
+      'Observation.effectivePeriod.start',
+    );
+    rejects({ ...o, note: [{ text: 5 }] }, 'FHIR_ELEMENT_INVALID', 'Observation.note[0].text');
+    // Well-typed FHIR, but not a lab observation the model can hold.
+    rejects(
+      { ...o, code: { coding: [{ system: 'http://loinc.org', code: '15074-8 ' }] } },
+      'FHIR_OBSERVATION_INVALID',
+      'Observation',
+    );
+    rejects({ ...o, effectivePeriod: { start: '2013-02-30' } }, 'FHIR_OBSERVATION_INVALID', 'Observation');
+  });
+
+  it('reads the status unknown as preliminary, with a warning', () => {
+    const warnings: ValidationIssue[] = [];
+    expect(decodeFhirObservation({ ...f001(), status: 'unknown' }, {}, warnings).status).toBe('preliminary');
+    expect(warnings.map((w) => w.code)).toEqual(['FHIR_STATUS_UNKNOWN']);
   });
 });
 

@@ -20,75 +20,22 @@ import {
   type LabObservation,
   type LabQuantity,
   type LabReport,
-  type LabValue,
   labReportSchema,
-  type ObservationStatus,
   type ReportStatus,
 } from '../model.js';
-import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
-import { normaliseUnit, type UnitNormaliser } from '../units.js';
+import { codings, dateTimeOf, fromFhirObservation } from './observation.js';
+import { type Cfg, cfg, type FhirCodecOptions } from './options.js';
 
-/** Extension URLs for facts FHIR R4 has no element for (this SDK's own, configurable). */
-export interface LabExtensionUrls {
-  labQualityLevel: string;
-  labAccreditation: string;
-  lab: string;
-  orderingFacility: string;
-  reportNote: string;
-  supersedes: string;
-}
-
-export const DEFAULT_EXTENSION_URLS: Readonly<LabExtensionUrls> = Object.freeze({
-  labQualityLevel: 'urn:lienthong:fhir:ext:lab-quality-level',
-  labAccreditation: 'urn:lienthong:fhir:ext:lab-accreditation',
-  lab: 'urn:lienthong:fhir:ext:laboratory',
-  orderingFacility: 'urn:lienthong:fhir:ext:ordering-facility',
-  reportNote: 'urn:lienthong:fhir:ext:report-note',
-  supersedes: 'urn:lienthong:fhir:ext:supersedes',
-});
-
-/** Options of the FHIR codec. */
-export interface FhirCodecOptions {
-  systems?: Partial<LabSystems>;
-  extensions?: Partial<LabExtensionUrls>;
-  /** System of order (ServiceRequest) identifiers. */
-  orderIdSystem?: string;
-  /** System of encounter identifiers (MA_LK). */
-  encounterIdSystem?: string;
-  normaliseUnit?: UnitNormaliser;
-}
+export {
+  decodeFhirObservation,
+  fromFhirObservation,
+  parseFhirObservation,
+} from './observation.js';
+export { DEFAULT_EXTENSION_URLS, type FhirCodecOptions, type LabExtensionUrls } from './options.js';
 
 const V2_0074 = 'http://terminology.hl7.org/CodeSystem/v2-0074';
 const OBS_CATEGORY = 'http://terminology.hl7.org/CodeSystem/observation-category';
 const INTERPRETATION = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
-const DEFAULT_ORDER_SYSTEM = 'urn:lienthong:sid:lab-order';
-const DEFAULT_ENCOUNTER_SYSTEM = 'urn:lienthong:sid:ma-lk';
-
-interface Cfg {
-  systems: LabSystems;
-  ext: LabExtensionUrls;
-  orderSystem: string;
-  encounterSystem: string;
-  unit: UnitNormaliser;
-}
-
-let defaultCfg: Cfg | undefined;
-
-function cfg(o: FhirCodecOptions): Cfg {
-  const isDefault =
-    !o.systems && !o.extensions && !o.orderIdSystem && !o.encounterIdSystem && !o.normaliseUnit;
-  if (isDefault && defaultCfg) return defaultCfg;
-  const c: Cfg = {
-    systems: { ...DEFAULT_LAB_SYSTEMS, ...o.systems },
-    ext: { ...DEFAULT_EXTENSION_URLS, ...o.extensions },
-    orderSystem: o.orderIdSystem ?? DEFAULT_ORDER_SYSTEM,
-    encounterSystem: o.encounterIdSystem ?? DEFAULT_ENCOUNTER_SYSTEM,
-    unit: o.normaliseUnit ?? normaliseUnit,
-  };
-  if (isDefault) defaultCfg = c;
-  return c;
-}
-
 const toCoding = (c: LabCoding): Coding => ({
   system: c.system,
   code: c.code,
@@ -397,7 +344,7 @@ export function toFhirBundle(
 
 // ---------------------------------------------------------------- decoding
 
-const DR_STATUS: Record<string, ReportStatus> = {
+const DR_STATUS: Record<string, ReportStatus> = Object.assign(Object.create(null), {
   registered: 'registered',
   partial: 'preliminary',
   preliminary: 'preliminary',
@@ -407,16 +354,7 @@ const DR_STATUS: Record<string, ReportStatus> = {
   appended: 'amended',
   cancelled: 'cancelled',
   'entered-in-error': 'cancelled',
-};
-const OBS_STATUS: Record<string, ObservationStatus> = {
-  registered: 'registered',
-  preliminary: 'preliminary',
-  final: 'final',
-  amended: 'amended',
-  corrected: 'corrected',
-  cancelled: 'cancelled',
-  'entered-in-error': 'entered-in-error',
-};
+});
 
 type Index = Map<string, Resource>;
 
@@ -442,137 +380,6 @@ function resolve(
   if (index.has(target)) return index.get(target);
   const m = /([A-Za-z]+\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(target);
   return m ? index.get(m[1]!) : undefined;
-}
-
-function codings(cc: CodeableConcept | undefined, c: Cfg): LabCoding[] {
-  const out: LabCoding[] = [];
-  for (const x of cc?.coding ?? []) {
-    if (!x?.code) continue;
-    const system = x.system || 'urn:lienthong:fhir-cs:none';
-    out.push({
-      system,
-      code: x.code,
-      ...(x.display ? { display: x.display } : {}),
-      ...(x.version ? { version: x.version } : {}),
-      ...(isRecognisedCode(system, x.code, c.systems) ? {} : { unrecognised: true as const }),
-    });
-  }
-  return out;
-}
-
-function readQuantity(q: Quantity | undefined, c: Cfg): LabQuantity | undefined {
-  if (!q || typeof q.value !== 'number' || !Number.isFinite(q.value)) return undefined;
-  const ucum =
-    q.system === c.systems.ucum && q.code
-      ? q.code
-      : q.unit
-        ? c.unit(q.unit)
-        : q.code
-          ? c.unit(q.code)
-          : undefined;
-  const original = q.unit ?? q.code;
-  return { value: q.value, ...(ucum ? { unit: ucum } : {}), ...(original ? { originalUnit: original } : {}) };
-}
-
-const dateTimeOf = (v: string | undefined) =>
-  v && /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(v) ? v : undefined;
-
-/** Converts one FHIR Observation to the model (warnings collect what is not carried). */
-export function fromFhirObservation(
-  o: Observation,
-  options: FhirCodecOptions = {},
-  warnings: ValidationIssue[] = [],
-  path = 'Observation',
-): LabObservation {
-  const c = cfg(options);
-  const codes = codings(o.code, c);
-  let value: LabValue | undefined;
-  if (o.valueQuantity) {
-    const q = readQuantity(o.valueQuantity, c);
-    if (q)
-      value = {
-        kind: 'quantity',
-        ...q,
-        ...(o.valueQuantity.comparator ? { comparator: o.valueQuantity.comparator } : {}),
-      };
-  } else if (o.valueCodeableConcept) {
-    const list = codings(o.valueCodeableConcept, c);
-    if (list.length)
-      value = {
-        kind: 'coded',
-        codings: list,
-        ...(o.valueCodeableConcept.text ? { text: o.valueCodeableConcept.text } : {}),
-      };
-    else if (o.valueCodeableConcept.text) value = { kind: 'text', text: o.valueCodeableConcept.text };
-  } else if (typeof o.valueString === 'string' && o.valueString !== '')
-    value = { kind: 'text', text: o.valueString };
-  else if (o.valueRatio) {
-    const n = readQuantity(o.valueRatio.numerator, c);
-    const d = readQuantity(o.valueRatio.denominator, c);
-    if (n && d) value = { kind: 'ratio', numerator: n, denominator: d };
-  } else if (o.valueRange) {
-    const low = readQuantity(o.valueRange.low, c);
-    const high = readQuantity(o.valueRange.high, c);
-    if (low || high) value = { kind: 'range', ...(low ? { low } : {}), ...(high ? { high } : {}) };
-  } else if (typeof o.valueBoolean === 'boolean') value = { kind: 'text', text: String(o.valueBoolean) };
-  else if (typeof o.valueInteger === 'number') value = { kind: 'quantity', value: o.valueInteger };
-  else if (o.component?.length) {
-    warnings.push(
-      issue(
-        'FHIR_COMPONENTS_NOT_CARRIED',
-        `${path}.component`,
-        'Observation components are not part of the lab model',
-        'Thành phần (component) của Observation không thuộc mô hình xét nghiệm',
-      ),
-    );
-  }
-  const unit = value?.kind === 'quantity' ? value.unit : undefined;
-  const status = OBS_STATUS[o.status];
-  if (!status)
-    warnings.push(
-      issue(
-        'FHIR_STATUS_UNKNOWN',
-        `${path}.status`,
-        `Status ${String(o.status)} read as preliminary`,
-        `Trạng thái ${String(o.status)} được đọc là sơ bộ`,
-      ),
-    );
-  const performedAt =
-    dateTimeOf(o.effectiveDateTime) ?? dateTimeOf(o.effectivePeriod?.start) ?? dateTimeOf(o.effectiveInstant);
-  const ranges = (o.referenceRange ?? [])
-    .map((r) => {
-      const low = r.low?.value;
-      const high = r.high?.value;
-      const rUnit = r.low?.code ?? r.high?.code;
-      return {
-        ...(typeof low === 'number' ? { low } : {}),
-        ...(typeof high === 'number' ? { high } : {}),
-        ...(rUnit && rUnit !== unit ? { unit: rUnit } : {}),
-        ...(r.text ? { text: r.text } : {}),
-      };
-    })
-    .filter((r) => Object.keys(r).length > 0);
-  const interpretation = (o.interpretation ?? []).flatMap(
-    (i) => i.coding?.map((x) => x.code).filter((x): x is string => !!x) ?? [],
-  );
-  const note = (o.note ?? [])
-    .map((n) => n.text)
-    .filter(Boolean)
-    .join('\n');
-  const name = o.code?.text;
-  return {
-    codes,
-    ...(name && name !== 'Laboratory result' ? { name } : {}),
-    status: status ?? 'preliminary',
-    ...(value ? { value } : {}),
-    ...(ranges.length ? { referenceRange: ranges } : {}),
-    ...(interpretation.length ? { interpretation } : {}),
-    ...(o.method?.text || o.method?.coding?.[0]?.display
-      ? { method: (o.method.text || o.method.coding?.[0]?.display)! }
-      : {}),
-    ...(performedAt ? { performedAt } : {}),
-    ...(note ? { note } : {}),
-  };
 }
 
 function ext(list: Extension[] | undefined, url: string): Extension | undefined {

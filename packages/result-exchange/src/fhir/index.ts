@@ -5,6 +5,7 @@
  */
 export {
   DEFAULT_EXTENSION_URLS,
+  decodeFhirObservation,
   type FhirCodecOptions,
   type FhirDecodeResult,
   type FhirReportResources,
@@ -13,6 +14,7 @@ export {
   fromFhirObservation,
   type LabExtensionUrls,
   parseFhirBundle,
+  parseFhirObservation,
   type ToFhirBundleOptions,
   toFhirBundle,
   toFhirResources,
