@@ -27,6 +27,7 @@ import {
   parseTimestamp,
   piece,
   pieces,
+  readDelimiters,
   type Segment,
   segmentPath,
   splitSegments,
@@ -637,44 +638,6 @@ function makeCtx(options: DecodeOruOptions, d: Delimiters): Ctx {
     times: new Map(),
     units: new Map(),
   };
-}
-
-/** A delimiter must not be a letter, digit, underscore, whitespace, CR, LF or half a surrogate pair. */
-const BAD_DELIMITER = /[\r\n\w\s\ud800-\udfff]/;
-
-function readDelimiters(text: string): Delimiters | ValidationError {
-  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  for (let c = text.charCodeAt(at); c === 13 || c === 10; c = text.charCodeAt(at)) at++;
-  if (!text.startsWith('MSH', at)) {
-    return invalid(
-      'HL7_MSH_MISSING',
-      'MSH',
-      'The message does not start with an MSH segment',
-      'Bản tin không bắt đầu bằng đoạn MSH',
-    );
-  }
-  const fieldSep = text[at + 3];
-  const component = text[at + 4];
-  const repetition = text[at + 5];
-  const escapeChar = text[at + 6];
-  const subcomponent = text[at + 7];
-  if (
-    fieldSep === undefined ||
-    component === undefined ||
-    repetition === undefined ||
-    escapeChar === undefined ||
-    subcomponent === undefined ||
-    new Set([fieldSep, component, repetition, escapeChar, subcomponent]).size !== 5 ||
-    BAD_DELIMITER.test(fieldSep + component + repetition + escapeChar + subcomponent)
-  ) {
-    return invalid(
-      'HL7_DELIMITERS_INVALID',
-      'MSH-2',
-      'MSH-1/MSH-2 do not define five distinct delimiters',
-      'MSH-1/MSH-2 không khai báo đủ năm ký tự phân cách khác nhau',
-    );
-  }
-  return { field: fieldSep, component, repetition, escape: escapeChar, subcomponent };
 }
 
 /** Non-throwing twin of {@link decodeOru}. */

@@ -1,3 +1,6 @@
+import type { ValidationError } from '@lienthong/core';
+import { invalid } from '../errors.js';
+
 /**
  * HL7 v2 encoding rules: segment/field/component splitting with the message's own delimiters,
  * escape sequences (`\F\ \S\ \T\ \R\ \E\ \Xhh…\`, `\.br\`, `\H\ \N\`) and TS timestamps.
@@ -78,6 +81,48 @@ export function escapeHl7(value: string, d: Delimiters = DEFAULT_DELIMITERS): st
     else out += ch;
   }
   return out;
+}
+
+/** A delimiter must not be a letter, digit, underscore, whitespace, CR, LF or half a surrogate pair. */
+const BAD_DELIMITER = /[\r\n\w\s\ud800-\udfff]/;
+
+/**
+ * The delimiters a message declares in MSH-1 and MSH-2 (after a BOM and blank lines), or the
+ * typed error saying why it declares none.
+ */
+export function readDelimiters(text: string): Delimiters | ValidationError {
+  let at = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (let c = text.charCodeAt(at); c === 13 || c === 10; c = text.charCodeAt(at)) at++;
+  if (!text.startsWith('MSH', at)) {
+    return invalid(
+      'HL7_MSH_MISSING',
+      'MSH',
+      'The message does not start with an MSH segment',
+      'Bản tin không bắt đầu bằng đoạn MSH',
+    );
+  }
+  const fieldSep = text[at + 3];
+  const component = text[at + 4];
+  const repetition = text[at + 5];
+  const escapeChar = text[at + 6];
+  const subcomponent = text[at + 7];
+  if (
+    fieldSep === undefined ||
+    component === undefined ||
+    repetition === undefined ||
+    escapeChar === undefined ||
+    subcomponent === undefined ||
+    new Set([fieldSep, component, repetition, escapeChar, subcomponent]).size !== 5 ||
+    BAD_DELIMITER.test(fieldSep + component + repetition + escapeChar + subcomponent)
+  ) {
+    return invalid(
+      'HL7_DELIMITERS_INVALID',
+      'MSH-2',
+      'MSH-1/MSH-2 do not define five distinct delimiters',
+      'MSH-1/MSH-2 không khai báo đủ năm ký tự phân cách khác nhau',
+    );
+  }
+  return { field: fieldSep, component, repetition, escape: escapeChar, subcomponent };
 }
 
 /**
