@@ -1,4 +1,5 @@
 import {
+  ConflictError,
   createTransport,
   LienThongError,
   serverCapabilities,
@@ -21,6 +22,7 @@ import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { type FhirCodecOptions, fromFhirDiagnosticReport, toFhirResources } from './codec.js';
 import { patientSearchParams } from './query-plan.js';
+import { createdResources, discard, entryStatus, lostRace } from './write-outcome.js';
 
 /** Options of {@link createFhirResultExchange}. */
 export interface FhirResultExchangeOptions extends FhirCodecOptions {
@@ -37,14 +39,28 @@ export interface FhirResultExchangeOptions extends FhirCodecOptions {
 }
 
 const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
+/** Writes of one publish that may lose a race before it gives up (each loss means another writer won). */
+const MAX_WRITE_ATTEMPTS = 5;
+
+const contended = (id: string) =>
+  new ConflictError({
+    code: 'REPORT_WRITE_CONTENDED',
+    message: `Report ${id} kept changing while it was being published; try again`,
+    messageVi: `Phiếu ${id} liên tục thay đổi trong lúc gửi; hãy thử lại`,
+    path: 'id',
+  });
 const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'];
 
 /**
  * A ResultExchange over any FHIR R4 server. A report is a DiagnosticReport (business identifier =
  * report id) with its Observations, Specimen and Patient, written in one transaction; creation is
  * conditional on the identifier (`ifNoneExist`) so retries never duplicate. A new version updates
- * the DiagnosticReport and adds new Observations — the previous DiagnosticReport version, and the
- * Observations it points to, stay readable through `_history`.
+ * the DiagnosticReport (version-aware: `ifMatch` on the version read) and adds new Observations —
+ * the previous DiagnosticReport version, and the Observations it points to, stay readable through
+ * `_history`. When two publishers race, the one whose write finds the report created or changed
+ * meanwhile deletes the Observations and Specimen its transaction created (servers that run the
+ * Bundle as a batch create them anyway) and decides again: same content → `unchanged`, other
+ * content → the next version.
  *
  * Searches use portable parameters (`identifier`, `subject`, `status`, `_sort=-date`, `_include`,
  * `_count`); codes, facility and the time window are filtered on the client. A patient's reports
@@ -161,13 +177,18 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     return dr ? { dr, report: toModel(dr, bundle) } : undefined;
   }
 
+  /**
+   * Writes one version in one transaction: `written`, or `lost` when another publisher wrote the
+   * report first (its conditional create found the report, or its version-aware update found it
+   * changed) — then nothing of this write is left on the server.
+   */
   async function write(
     report: LabReport,
     version: number,
     current: DiagnosticReport | undefined,
     key: string | undefined,
     signal?: AbortSignal,
-  ) {
+  ): Promise<'written' | 'lost'> {
     const resources = toFhirResources(report, { ...options, type: 'transaction' });
     const entries: BundleEntry[] = resources.entries;
     const drEntry = entries.at(-1)!;
@@ -176,14 +197,27 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     if (key) dr.meta = { tag: [{ system: tagSystem, code: key }] } satisfies Meta;
     if (current?.id) {
       dr.id = current.id;
-      drEntry.request = { method: 'PUT', url: `DiagnosticReport/${current.id}` };
+      const seen = current.meta?.versionId;
+      drEntry.request = {
+        method: 'PUT',
+        url: `DiagnosticReport/${current.id}`,
+        // Version-aware: a report changed since we read it is not overwritten.
+        ...(seen ? { ifMatch: `W/"${seen}"` } : {}),
+      };
     }
-    const answer = (await transport.post('', {
-      json: { resourceType: 'Bundle', type: 'transaction', entry: entries } satisfies Bundle,
-      headers: FHIR_JSON,
-      ...(key ? { idempotencyKey: key } : {}),
-      ...(signal ? { signal } : {}),
-    })) as Bundle | undefined;
+    let answer: Bundle | undefined;
+    try {
+      answer = (await transport.post('', {
+        json: { resourceType: 'Bundle', type: 'transaction', entry: entries } satisfies Bundle,
+        headers: FHIR_JSON,
+        ...(key ? { idempotencyKey: key } : {}),
+        ...(signal ? { signal } : {}),
+      })) as Bundle | undefined;
+    } catch (error) {
+      // A server that runs transactions atomically refuses all of it: nothing to clean up.
+      if (lostRace(error)) return 'lost';
+      throw error;
+    }
     if (answer?.resourceType !== 'Bundle') {
       throw new LienThongError({
         code: 'FHIR_TRANSACTION_FAILED',
@@ -192,6 +226,23 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         path: 'Bundle',
       });
     }
+    const reportStatus = entryStatus(answer.entry?.[entries.length - 1]);
+    // 200 to a conditional create: the report was already there (another publisher, or an earlier
+    // attempt of this one). 409/412 to the update: it changed since we read it.
+    const lost = current?.id ? reportStatus === 409 || reportStatus === 412 : reportStatus === 200;
+    const failed = (answer.entry ?? []).some((e) => entryStatus(e) >= 400);
+    if (lost || failed) {
+      // Servers that process the Bundle as a batch created the rest anyway: remove it.
+      await discard(transport, createdResources(entries, answer), signal);
+      if (lost) return 'lost';
+      throw new LienThongError({
+        code: 'FHIR_TRANSACTION_FAILED',
+        message: `The FHIR server refused part of the transaction (HTTP ${(answer.entry ?? []).map(entryStatus).join(', ')})`,
+        messageVi: 'Máy chủ FHIR từ chối một phần giao dịch',
+        path: 'Bundle',
+      });
+    }
+    return 'written';
   }
 
   async function byKey(key: string, signal?: AbortSignal): Promise<LabReport | undefined> {
@@ -249,15 +300,23 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         }
       }
       const idSystem = report.idSystem ?? idSystemDefault;
-      const current = await find(report.id, idSystem, opts.signal);
-      const decision = decidePublish(current?.report && { ...current.report, version: undefined }, asStored);
-      let receipt: PublishReceipt;
-      if (decision === 'unchanged') {
-        receipt = { id: report.id, version: current!.report.version ?? 1, outcome: 'unchanged' };
-      } else {
+      let receipt: PublishReceipt | undefined;
+      // A write that loses a race to another publisher left nothing behind: decide again on what
+      // the server holds now (the same content is then unchanged, other content supersedes it).
+      for (let attempt = 1; !receipt; attempt++) {
+        const current = await find(report.id, idSystem, opts.signal);
+        const decision = decidePublish(
+          current?.report && { ...current.report, version: undefined },
+          asStored,
+        );
+        if (decision === 'unchanged') {
+          receipt = { id: report.id, version: current!.report.version ?? 1, outcome: 'unchanged' };
+          break;
+        }
         const version = decision === 'create' ? 1 : (current!.report.version ?? 1) + 1;
-        await write(content, version, current?.dr, key, opts.signal);
-        receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+        if ((await write(content, version, current?.dr, key, opts.signal)) === 'written')
+          receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+        else if (attempt >= MAX_WRITE_ATTEMPTS) throw contended(report.id);
       }
       if (key !== undefined) keys.set(key, { content: contentHash, receipt });
       return receipt;
