@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   createTransport,
@@ -169,6 +170,31 @@ export function describeHubBehaviour(
       });
       expect(r.status).toBe(413);
       expect(((await r.json()) as { code: string }).code).toBe('HUB_BODY_TOO_LARGE');
+    });
+
+    it('limits a chunked body (no declared length) while reading it, and reads one under the limit', async () => {
+      const post = (body: string) =>
+        new Promise<{ status: number; body: string }>((resolve, reject) => {
+          const req = request(`${hub.url}/v1/facilities`, {
+            method: 'POST',
+            headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
+          });
+          req.on('response', (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+          });
+          req.on('error', reject);
+          // Several writes without a Content-Length: Node sends them chunked.
+          for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+          req.end();
+        });
+      const big = await post(JSON.stringify({ code: 'x', name: 'y'.repeat(6 * 1024 * 1024) }));
+      expect(big.status).toBe(413);
+      expect((JSON.parse(big.body) as { code: string }).code).toBe('HUB_BODY_TOO_LARGE');
+      const bad = await post('{"code": ');
+      expect(bad.status).toBe(400);
+      expect((JSON.parse(bad.body) as { code: string }).code).toBe('HUB_BODY_NOT_JSON');
     });
 
     it('answers unknown routes with a problem document and echoes X-Request-ID', async () => {

@@ -29,18 +29,25 @@ interface Job {
  * is a plain transaction.
  */
 export function groupCommit(db: Kysely<HubDatabase>, options: { flush?: WalSync } = {}): Transact {
-  let queue: Job[] = [];
-  const runQueue = async () => {
-    const jobs = queue;
-    queue = [];
-    for (let start = 0; start < jobs.length; start += MAX_GROUP)
-      await runGroup(db, jobs.slice(start, start + MAX_GROUP), options.flush);
+  const queue: Job[] = [];
+  let leader: Promise<void> | undefined;
+  // One group at a time: while a group's flush is on its way to disk, the units arriving meanwhile
+  // wait and form the next group. The slower the disk, the larger the groups.
+  const lead = async () => {
+    // setImmediate runs after the I/O callbacks of this turn: the requests parsed in it all join.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (queue.length > 0) await runGroup(db, queue.splice(0, MAX_GROUP), options.flush);
+  };
+  const start = () => {
+    leader = lead().finally(() => {
+      leader = undefined;
+      if (queue.length > 0) start();
+    });
   };
   return <T>(work: (trx: Transaction<HubDatabase>) => Promise<T>) =>
     new Promise<T>((resolve, reject) => {
-      // setImmediate runs after the I/O callbacks of this turn: the requests parsed in it all join.
-      if (queue.length === 0) setImmediate(() => void runQueue());
       queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!leader) start();
     });
 }
 

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError, parseWith, redactUrl } from '@lienthong/core';
 import { Hono, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sql } from 'kysely';
 import * as z from 'zod';
@@ -11,6 +10,7 @@ import { addCredential, addFacility, listFacilities, revokeCredential, type Scop
 import type { Logger } from '../logger.js';
 import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
+import { DEFAULT_BODY_LIMIT_BYTES, limitBody, readJsonBody } from './body.js';
 import { fhirFacade } from './fhir-facade.js';
 import { problemOf } from './problem.js';
 import { catalogueRoutes } from './routes/catalogue.js';
@@ -30,7 +30,7 @@ export interface Caller {
   purpose: string;
 }
 
-export type HubEnv = { Variables: { caller: Caller; requestId: string } };
+export type HubEnv = { Variables: { caller: Caller; requestId: string; bodyLimitBytes?: number } };
 
 /** Options of {@link createHubApp}. */
 export interface HubAppOptions {
@@ -140,25 +140,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   });
 
   const v1 = new Hono<HubEnv>();
-  v1.use(
-    '*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 5 * 1024 * 1024,
-      onError: (c) =>
-        c.json(
-          {
-            type: 'urn:lienthong:error:HUB_BODY_TOO_LARGE',
-            title: 'HUB_BODY_TOO_LARGE',
-            status: 413,
-            code: 'HUB_BODY_TOO_LARGE',
-            detail: 'The request body is too large.',
-            messageVi: 'Nội dung yêu cầu quá lớn.',
-          },
-          413,
-          { 'content-type': 'application/problem+json' },
-        ),
-    }),
-  );
+  v1.use('*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   const authenticate: MiddlewareHandler<HubEnv> = async (c, next) => {
     const header = c.req.header('authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.header('x-api-key');
@@ -228,7 +210,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   v1.get('/facilities', async (c) => c.json({ items: await listFacilities(db) }));
   v1.post('/facilities', async (c) => {
     requireScope(c.get('caller'), 'admin');
-    const body = parseWith(NewFacility, await c.req.json().catch(() => undefined), {
+    const body = parseWith(NewFacility, await readJsonBody(c), {
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
     });
@@ -239,7 +221,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     requireScope(c.get('caller'), 'admin');
     const body = parseWith(
       z.object({ scopes: z.array(z.string()).optional(), label: z.string().max(100).optional() }),
-      await c.req.json().catch(() => ({})),
+      (await readJsonBody(c, { optional: true })) ?? {},
       {
         code: 'HUB_REQUEST_INVALID',
         pathPrefix: 'body',
@@ -271,11 +253,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   });
   v1.get('/audit', async (c) => {
     const caller = c.get('caller');
-    const query = parseWith(
-      AuditQuery,
-      c.req.query(),
-      { code: 'HUB_REQUEST_INVALID', pathPrefix: 'query' },
-    );
+    const query = parseWith(AuditQuery, c.req.query(), { code: 'HUB_REQUEST_INVALID', pathPrefix: 'query' });
     if (!caller.scopes.has('admin') && query.facility && query.facility !== caller.facilityCode)
       throw forbidden('admin');
     const patient = query.patient

@@ -5,7 +5,7 @@ import type { HubDb } from '../../db/open-database.js';
 import type { HubDatabase } from '../../db/schema.js';
 import { idempotent, requestFingerprint } from '../../idempotency.js';
 import { type Caller, type HubEnv, requireScope } from '../app.js';
-import { jsonBody } from './params.js';
+import { readJsonBody } from '../body.js';
 
 /** What every route group needs. */
 export interface RouteDeps {
@@ -59,7 +59,7 @@ export function idempotentWrite<T>(
   app[method](path, async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'write');
-    const body = await jsonBody(c);
+    const body = await readJsonBody(c);
     const result = await idempotent(
       store,
       {

@@ -54,21 +54,6 @@ export function pageParams(c: Context): { limit: number; cursor?: string } {
   return cursor ? { limit, cursor } : { limit };
 }
 
-/** The JSON body, or a typed error when it is not JSON. */
-export async function jsonBody(c: Context): Promise<unknown> {
-  try {
-    return await c.req.json();
-  } catch (cause) {
-    throw new ValidationError({
-      code: 'HUB_BODY_NOT_JSON',
-      message: 'The request body is not valid JSON.',
-      messageVi: 'Nội dung yêu cầu không phải JSON hợp lệ.',
-      path: 'body',
-      cause,
-    });
-  }
-}
-
 /**
  * Answers a page whose items are JSON texts the hub stored itself, spliced in without parsing
  * (the same body `c.json(page)` would send for the parsed items).

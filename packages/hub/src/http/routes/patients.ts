@@ -10,8 +10,9 @@ import {
   upsertPatient,
 } from '../../records/patients.js';
 import { type HubEnv, requireScope } from '../app.js';
+import { readJsonBody } from '../body.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { jsonBody, pageParams, requiredToken, tokenParam } from './params.js';
+import { pageParams, requiredToken, tokenParam } from './params.js';
 
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
 const PatientFilters = z.object({
@@ -96,7 +97,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
   app.post('/patients/match', async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'read');
-    const request = parseWith(MatchRequest, await jsonBody(c), {
+    const request = parseWith(MatchRequest, await readJsonBody(c), {
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
     });

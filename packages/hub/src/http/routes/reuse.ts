@@ -4,8 +4,8 @@ import type { Hono } from 'hono';
 import * as z from 'zod';
 import { queryReports } from '../../records/lab-reports.js';
 import { type HubEnv, requireScope } from '../app.js';
+import { readJsonBody } from '../body.js';
 import { auditRead, type RouteDeps } from './deps.js';
-import { jsonBody } from './params.js';
 
 const IntendedOrder = z.object({
   code: z.object({ system: z.string().min(1), code: z.string().min(1) }),
@@ -26,7 +26,7 @@ export function reuseRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
   app.post('/reuse-check', async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'read');
-    const order = parseWith(IntendedOrder, await jsonBody(c), {
+    const order = parseWith(IntendedOrder, await readJsonBody(c), {
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
     });
