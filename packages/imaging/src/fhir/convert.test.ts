@@ -4,7 +4,7 @@ import type { Endpoint, ImagingStudy } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
 import type { ImagingReference } from '../model.js';
 import { assertImagingReference } from '../reference.js';
-import { fromFhirImagingStudy, toFhirImagingStudy } from './convert.js';
+import { DEFAULT_IMAGING_EXTENSION_URLS, fromFhirImagingStudy, toFhirImagingStudy } from './convert.js';
 
 const read = <T>(name: string) =>
   JSON.parse(
@@ -139,6 +139,28 @@ describe('FHIR ImagingStudy + Endpoint conversion', () => {
     expect(e).toEqual(endpointCovered);
     // …and reading the output again gives the same reference.
     expect(fromFhirImagingStudy({ imagingStudy: s, endpoints: back.endpoints })).toEqual(ref);
+  });
+
+  it("writes the facility and completeness under the SDK's own urn:lienthong:fhir:ext URLs, configurable", () => {
+    const urls = (study: ImagingStudy) => study.extension?.map((e) => e.url);
+    expect(DEFAULT_IMAGING_EXTENSION_URLS).toEqual({
+      performingFacility: 'urn:lienthong:fhir:ext:imaging-performing-facility',
+      completeness: 'urn:lienthong:fhir:ext:imaging-completeness',
+    });
+    expect(urls(toFhirImagingStudy(synthetic).imagingStudy)).toEqual([
+      DEFAULT_IMAGING_EXTENSION_URLS.performingFacility,
+      DEFAULT_IMAGING_EXTENSION_URLS.completeness,
+    ]);
+    // A partner's URL replaces one default; the other keeps its default.
+    const extensions = { completeness: 'https://fhir.example.vn/StructureDefinition/study-completeness' };
+    const { imagingStudy } = toFhirImagingStudy({ ...synthetic, completeness: 'partial' }, { extensions });
+    expect(urls(imagingStudy)).toEqual([
+      DEFAULT_IMAGING_EXTENSION_URLS.performingFacility,
+      extensions.completeness,
+    ]);
+    expect(fromFhirImagingStudy({ imagingStudy }, { extensions }).completeness).toBe('partial');
+    // Read with the default URLs, the partner's extension is not recognised (completeness unknown).
+    expect(fromFhirImagingStudy({ imagingStudy }).completeness).toBe('unknown');
   });
 
   it('rejects an ImagingStudy without a study UID with a typed error', () => {

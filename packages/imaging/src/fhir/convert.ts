@@ -26,18 +26,35 @@ type OutRef = Reference<never>;
 
 type ImagingStudySeries = NonNullable<ImagingStudy['series']>[number];
 
-/** Code systems and extension URLs used by the FHIR mapping. */
+/** Code systems used by the FHIR mapping (standard URIs; extension URLs are {@link DEFAULT_IMAGING_EXTENSION_URLS}). */
 export const IMAGING_FHIR = {
   dicomModality: 'http://dicom.nema.org/resources/ontology/DCM',
   endpointConnectionType: 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type',
   identifierType: 'http://terminology.hl7.org/CodeSystem/v2-0203',
   loinc: 'http://loinc.org',
-  /** Extension on ImagingStudy: the performing facility (Reference(Organization) by identifier). */
-  performingFacilityExtension:
-    'https://lienthong.github.io/fhir/StructureDefinition/imaging-performing-facility',
-  /** Extension on ImagingStudy: completeness of the referenced study (`complete` | `partial` | `unknown`). */
-  completenessExtension: 'https://lienthong.github.io/fhir/StructureDefinition/imaging-completeness',
 } as const;
+
+/**
+ * Extension URLs on ImagingStudy for facts FHIR R4 has no element for — this SDK's own
+ * (`urn:lienthong:fhir:ext:*`, like the lab extensions of `@lienthong/result-exchange/fhir`) until
+ * a national implementation guide defines them; configurable.
+ */
+export interface ImagingExtensionUrls {
+  /** The performing facility (`valueReference`: Reference(Organization) by identifier). */
+  performingFacility: string;
+  /** Completeness of the referenced study (`valueCode`: `complete` | `partial` | `unknown`). */
+  completeness: string;
+}
+
+export const DEFAULT_IMAGING_EXTENSION_URLS: Readonly<ImagingExtensionUrls> = Object.freeze({
+  performingFacility: 'urn:lienthong:fhir:ext:imaging-performing-facility',
+  completeness: 'urn:lienthong:fhir:ext:imaging-completeness',
+});
+
+/** The extension URLs with the defaults filled in (the all-defaults case allocates nothing). */
+function extensionUrls(extensions: Partial<ImagingExtensionUrls> | undefined): ImagingExtensionUrls {
+  return extensions ? { ...DEFAULT_IMAGING_EXTENSION_URLS, ...extensions } : DEFAULT_IMAGING_EXTENSION_URLS;
+}
 
 /** The FHIR resources that carry one imaging reference. */
 export interface FhirImagingResources {
@@ -60,6 +77,8 @@ export interface ToFhirImagingOptions {
   contained?: boolean;
   /** UTC offset used for `started` when the study date/time has none (default +07:00, Vietnam). */
   defaultUtcOffset?: string;
+  /** Extension URLs (default {@link DEFAULT_IMAGING_EXTENSION_URLS}). */
+  extensions?: Partial<ImagingExtensionUrls>;
 }
 
 const ENDPOINT_KINDS = [
@@ -100,7 +119,8 @@ function signerReference(signer: ReportSigner): OutRef {
  * Converts a reference to FHIR R4: an `ImagingStudy` (study UID as an `urn:dicom:uid` identifier
  * with an `urn:oid:` value, accession number typed `ACSN`, series with modality codings),
  * `Endpoint`s with connection types `dicom-wado-rs` / `dicom-qido-rs`, and a `DiagnosticReport`
- * (LOINC 18748-4) for the signed report.
+ * (LOINC 18748-4) for the signed report. The performing facility and the completeness travel as
+ * extensions ({@link DEFAULT_IMAGING_EXTENSION_URLS}, or `options.extensions`).
  */
 export function toFhirImagingStudy(
   ref: ImagingReference,
@@ -108,6 +128,7 @@ export function toFhirImagingStudy(
 ): FhirImagingResources {
   const contained = options.contained ?? true;
   const offset = options.defaultUtcOffset ?? VIETNAM_UTC_OFFSET;
+  const ext = extensionUrls(options.extensions);
   const endpoints: Endpoint[] = [];
   const endpointRefs: OutRef[] = [];
   for (const kind of ENDPOINT_KINDS) {
@@ -164,12 +185,12 @@ export function toFhirImagingStudy(
     ...(ref.performingFacility
       ? [
           {
-            url: IMAGING_FHIR.performingFacilityExtension,
+            url: ext.performingFacility,
             valueReference: facilityReference(ref.performingFacility),
           },
         ]
       : []),
-    { url: IMAGING_FHIR.completenessExtension, valueCode: ref.completeness },
+    { url: ext.completeness, valueCode: ref.completeness },
   ];
   const start = started(ref, offset);
 
@@ -276,6 +297,12 @@ export interface FromFhirImagingInput {
   diagnosticReport?: DiagnosticReport;
 }
 
+/** Options of {@link fromFhirImagingStudy}. */
+export interface FromFhirImagingOptions {
+  /** Extension URLs (default {@link DEFAULT_IMAGING_EXTENSION_URLS}). */
+  extensions?: Partial<ImagingExtensionUrls>;
+}
+
 function invalid(message: string, messageVi: string, path: string): ValidationError {
   return new ValidationError({ code: 'IMAGING_FHIR_INVALID', message, messageVi, path });
 }
@@ -308,9 +335,12 @@ function signersFrom(
  * Throws a `ValidationError` (`IMAGING_FHIR_INVALID`, or `IMAGING_REFERENCE_INVALID` with paths)
  * when the resources do not carry a valid reference.
  */
-export function fromFhirImagingStudy(input: FromFhirImagingInput): ImagingReference {
+export function fromFhirImagingStudy(
+  input: FromFhirImagingInput,
+  options: FromFhirImagingOptions = {},
+): ImagingReference {
   try {
-    return readFhirImagingStudy(input);
+    return readFhirImagingStudy(input, extensionUrls(options.extensions));
   } catch (error) {
     if (isLienThongError(error)) throw error;
     throw new ValidationError({
@@ -322,7 +352,7 @@ export function fromFhirImagingStudy(input: FromFhirImagingInput): ImagingRefere
   }
 }
 
-function readFhirImagingStudy(input: FromFhirImagingInput): ImagingReference {
+function readFhirImagingStudy(input: FromFhirImagingInput, ext: ImagingExtensionUrls): ImagingReference {
   const study = input.imagingStudy as ImagingStudy | undefined;
   if (study?.resourceType !== 'ImagingStudy') {
     throw invalid('Expected an ImagingStudy resource.', 'Cần một tài nguyên ImagingStudy.', 'resourceType');
@@ -370,10 +400,10 @@ function readFhirImagingStudy(input: FromFhirImagingInput): ImagingReference {
 
   const extension = study.extension ?? [];
   const facility =
-    facilityFrom(extension.find((e) => e.url === IMAGING_FHIR.performingFacilityExtension)?.valueReference) ??
+    facilityFrom(extension.find((e) => e.url === ext.performingFacility)?.valueReference) ??
     facilityFrom(accession?.assigner) ??
     facilityFrom(allEndpoints.find((e) => e.managingOrganization)?.managingOrganization);
-  const completeness = extension.find((e) => e.url === IMAGING_FHIR.completenessExtension)?.valueCode;
+  const completeness = extension.find((e) => e.url === ext.completeness)?.valueCode;
 
   const startedMatch = study.started?.match(
     /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?)\d*(Z|[+-]\d{2}:\d{2})?)?/,

@@ -4,10 +4,13 @@
  * @packageDocumentation
  */
 export {
+  DEFAULT_IMAGING_EXTENSION_URLS,
   type FhirImagingResources,
   type FromFhirImagingInput,
+  type FromFhirImagingOptions,
   fromFhirImagingStudy,
   IMAGING_FHIR,
+  type ImagingExtensionUrls,
   type ToFhirImagingOptions,
   toFhirImagingStudy,
 } from './convert.js';

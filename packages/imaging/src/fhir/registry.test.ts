@@ -35,6 +35,24 @@ describe('fhir imaging registry storage', () => {
     expect(reports.entry).toHaveLength(1);
     validateFhir(reports.entry[0]!.resource);
   });
+
+  it('writes and reads the extension URLs it is configured with', async () => {
+    const { syntheticImagingReferences } = await import('@lienthong/conformance');
+    const extensions = {
+      performingFacility: 'https://fhir.example.vn/StructureDefinition/performing-facility',
+    };
+    const registry = createFhirImagingRegistry({ baseUrl: server.baseUrl, retry: false, extensions });
+    const ref = syntheticImagingReferences('extensions').find((r) => r.performingFacility)!;
+    await registry.publish(ref);
+    const bundle = (await (
+      await fetch(`${server.baseUrl}/ImagingStudy?identifier=urn:dicom:uid|urn:oid:${ref.studyInstanceUid}`)
+    ).json()) as { entry: { resource: { extension?: { url: string }[] } }[] };
+    expect(bundle.entry[0]!.resource.extension?.map((e) => e.url)).toEqual([
+      extensions.performingFacility,
+      'urn:lienthong:fhir:ext:imaging-completeness',
+    ]);
+    expect((await registry.get(ref.studyInstanceUid))?.performingFacility).toEqual(ref.performingFacility);
+  });
 });
 
 describe('fhir imaging registry query', () => {

@@ -21,7 +21,12 @@ import {
   matchesImagingQuery,
 } from '../registry/contract.js';
 import { dicomUidToUrn, isDicomUid } from '../uid.js';
-import { fromFhirImagingStudy, IMAGING_FHIR, toFhirImagingStudy } from './convert.js';
+import {
+  fromFhirImagingStudy,
+  IMAGING_FHIR,
+  type ImagingExtensionUrls,
+  toFhirImagingStudy,
+} from './convert.js';
 
 /** Identifier system of the DiagnosticReport that carries a reference's report (value: the study UID). */
 export const IMAGING_REPORT_IDENTIFIER_SYSTEM = 'urn:lienthong:sid:imaging-report';
@@ -30,6 +35,8 @@ export const IMAGING_REPORT_IDENTIFIER_SYSTEM = 'urn:lienthong:sid:imaging-repor
 export type FhirImagingRegistryOptions = (TransportOptions | { transport: Transport }) & {
   /** UTC offset for `started` when a reference has none (default +07:00). */
   defaultUtcOffset?: string;
+  /** Extension URLs written and read (default `DEFAULT_IMAGING_EXTENSION_URLS`). */
+  extensions?: Partial<ImagingExtensionUrls>;
 };
 
 const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
@@ -66,7 +73,11 @@ export function imagingPatientParams(
  */
 export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): ImagingRegistry {
   const fhir = 'transport' in options ? options.transport : createTransport(options);
-  const convertOptions = options.defaultUtcOffset ? { defaultUtcOffset: options.defaultUtcOffset } : {};
+  const readOptions = options.extensions ? { extensions: options.extensions } : {};
+  const convertOptions = {
+    ...readOptions,
+    ...(options.defaultUtcOffset ? { defaultUtcOffset: options.defaultUtcOffset } : {}),
+  };
   const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
   const capabilities = serverCapabilities(fhir);
 
@@ -151,7 +162,10 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
     const uid =
       study.identifier?.find((i) => i.system === DEFAULT_IDENTIFIER_SYSTEMS.dicomUid)?.value?.slice(8) ?? '';
     const report = isDicomUid(uid) ? await findReport(uid, signal) : undefined;
-    return fromFhirImagingStudy({ imagingStudy: study, ...(report ? { diagnosticReport: report } : {}) });
+    return fromFhirImagingStudy(
+      { imagingStudy: study, ...(report ? { diagnosticReport: report } : {}) },
+      readOptions,
+    );
   }
 
   return {
@@ -229,7 +243,7 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
         checkAborted(o.signal);
         // The query filters nothing a report holds: match first, then fetch only the matches' reports.
         const matching = studies.flatMap((imagingStudy) => {
-          const ref = fromFhirImagingStudy({ imagingStudy });
+          const ref = fromFhirImagingStudy({ imagingStudy }, readOptions);
           return matchesImagingQuery(ref, q) ? [{ imagingStudy, ref }] : [];
         });
         if (matching.length === 0) continue;
@@ -240,7 +254,9 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
         for (const { imagingStudy, ref } of matching) {
           checkAborted(o.signal);
           const diagnosticReport = reports.get(ref.studyInstanceUid);
-          yield diagnosticReport ? fromFhirImagingStudy({ imagingStudy, diagnosticReport }) : ref;
+          yield diagnosticReport
+            ? fromFhirImagingStudy({ imagingStudy, diagnosticReport }, readOptions)
+            : ref;
         }
       }
     },
