@@ -43,6 +43,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('foreign_keys = ON');
+      // A checkpoint runs inside the commit that crosses this many WAL pages and blocks the event
+      // loop while it copies them and flushes the file twice. Small, frequent checkpoints keep
+      // each pause short: 100 pages (SQLite's default is 1,000) took the query p99 at 10 clients
+      // from 22–24 ms to 15–16 ms in the load benchmark, at the same throughput.
+      sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
       await migrateToLatest(db as Kysely<unknown>);
@@ -77,6 +82,9 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
     },
   };
 }
+
+/** WAL size (pages) that triggers an automatic checkpoint. */
+const WAL_CHECKPOINT_PAGES = 100;
 
 /** Most prepared statements kept per SQLite connection. */
 const STATEMENT_CACHE_SIZE = 256;

@@ -22,6 +22,7 @@ import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { type FhirCodecOptions, fromFhirDiagnosticReport, toFhirResources } from './codec.js';
 import { patientSearchParams } from './query-plan.js';
+import { FHIR_IDEMPOTENCY_TAG_SYSTEM, FHIR_REPORT_VERSION_EXTENSION } from './server-conventions.js';
 import { createdResources, discard, entryStatus, lostRace } from './write-outcome.js';
 
 /** Options of {@link createFhirResultExchange}. */
@@ -82,8 +83,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
           });
         })());
   const idSystemDefault = options.systems?.reportId ?? DEFAULT_LAB_SYSTEMS.reportId;
-  const tagSystem = options.idempotencyTagSystem ?? 'urn:lienthong:idempotency-key';
-  const versionUrl = options.versionExtension ?? 'urn:lienthong:fhir:ext:report-version';
+  const tagSystem = options.idempotencyTagSystem ?? FHIR_IDEMPOTENCY_TAG_SYSTEM;
+  const versionUrl = options.versionExtension ?? FHIR_REPORT_VERSION_EXTENSION;
   const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
   const capabilities = serverCapabilities(transport);
 
