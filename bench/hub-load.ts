@@ -245,7 +245,7 @@ function sqliteTarget(): Target {
     config: { sqlite: file },
     async describe() {
       const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
-      return `file ${fmt(size / 1048576)} MiB, WAL, synchronous=FULL`;
+      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer`;
     },
     drop: async () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
