@@ -1,7 +1,7 @@
 import { describeResultExchangeConformance } from '@lienthong/conformance';
 import { type FhirTestServer, startFhirTestServer } from '@lienthong/conformance/fhir';
-import { createTransport, type Transport } from '@lienthong/core';
-import type { DiagnosticReport, Observation } from '@medplum/fhirtypes';
+import { createTransport, type LienThongError, type Transport } from '@lienthong/core';
+import type { Bundle, DiagnosticReport, Observation, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabReport } from '../model.js';
 import { createFhirResultExchange } from './provider.js';
@@ -25,6 +25,27 @@ describe('fhir provider', () => {
       expect.objectContaining({ code: 'FHIR_BASE_URL_MISSING' }),
     );
   });
+});
+
+/** A synthetic report of two Observations (SYN- identifiers). */
+const report = (id: string, value: number, status: LabReport['status'] = 'final'): LabReport => ({
+  id,
+  patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: `SYN-${id}` }] },
+  codes: [{ system: 'http://loinc.org', code: '24317-0' }],
+  status,
+  effectiveAt: '2025-03-01T08:00:00+07:00',
+  observations: [
+    {
+      codes: [{ system: 'http://loinc.org', code: '11273-0' }],
+      status,
+      value: { kind: 'quantity', value, unit: '10*12/L' },
+    },
+    {
+      codes: [{ system: 'http://loinc.org', code: '20570-8' }],
+      status,
+      value: { kind: 'quantity', value: 40.1, unit: '%' },
+    },
+  ],
 });
 
 describe('fhir provider: two publishes of one report race', () => {
@@ -62,26 +83,6 @@ describe('fhir provider: two publishes of one report race', () => {
     };
     return createFhirResultExchange({ transport });
   }
-  const report = (id: string, value: number, status: LabReport['status'] = 'final'): LabReport => ({
-    id,
-    patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: `SYN-${id}` }] },
-    codes: [{ system: 'http://loinc.org', code: '24317-0' }],
-    status,
-    effectiveAt: '2025-03-01T08:00:00+07:00',
-    observations: [
-      {
-        codes: [{ system: 'http://loinc.org', code: '11273-0' }],
-        status,
-        value: { kind: 'quantity', value, unit: '10*12/L' },
-      },
-      {
-        codes: [{ system: 'http://loinc.org', code: '20570-8' }],
-        status,
-        value: { kind: 'quantity', value: 40.1, unit: '%' },
-      },
-    ],
-  });
-
   /** Observations no version of any DiagnosticReport points to. */
   async function orphans(): Promise<string[]> {
     const referenced = new Set<string>();
@@ -139,5 +140,88 @@ describe('fhir provider: two publishes of one report race', () => {
     expect(receipts.map((x) => `${x.outcome} ${x.version}`).sort()).toEqual(['superseded 2', 'superseded 3']);
     expect((await exchange.history('SYN-RACE-3')).map((v) => v.version)).toEqual([1, 2, 3]);
     expect(await orphans()).toEqual([]);
+  });
+});
+
+describe('fhir provider: a Bundle the server refuses in part', () => {
+  // A server of its own: every resource on it belongs to the reports of these tests.
+  let fhir: FhirTestServer;
+  beforeAll(async () => {
+    fhir = await startFhirTestServer();
+  });
+  afterAll(async () => {
+    await fhir.close();
+  });
+
+  /**
+   * A provider whose transaction carries one Observation the server refuses (400: a Patient sent
+   * to `POST Observation`); the server runs the Bundle as a batch, so the rest goes through.
+   * `putHeaders` are added to the provider's PUTs (the roll-back of the report).
+   */
+  function refusing(putHeaders?: Record<string, string>) {
+    const base = createTransport({ baseUrl: fhir.baseUrl, retry: 0 });
+    const transport: Transport = {
+      ...base,
+      post(path, options) {
+        const bundle = options?.json as Bundle | undefined;
+        if (path !== '' || bundle?.type !== 'transaction') return base.post(path, options);
+        const i = bundle.entry!.findIndex((e) => e.resource?.resourceType === 'Observation');
+        const entry = [...bundle.entry!];
+        entry[i] = { ...entry[i], resource: { ...entry[i]!.resource!, resourceType: 'Patient' } as Patient };
+        return base.post(path, { ...options, json: { ...bundle, entry } });
+      },
+      put: (path, options) => base.put(path, { ...options, headers: { ...options?.headers, ...putHeaders } }),
+    };
+    return createFhirResultExchange({ transport });
+  }
+  const all = (resourceType: 'Observation' | 'Specimen') =>
+    fhir.repo.searchResources({ resourceType, count: 1000 });
+  const reportsWithId = async (id: string) =>
+    (
+      await fhir.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', count: 1000 })
+    ).filter((dr) => dr.identifier?.some((i) => i.value === id));
+  const exists = (ref: string) =>
+    fhir.repo.readReference({ reference: ref }).then(
+      () => true,
+      () => false,
+    );
+
+  it('a first publish: nothing of the report stays, the report itself included', async () => {
+    await expect(refusing().publish(report('SYN-REFUSED-1', 4.06))).rejects.toMatchObject({
+      code: 'FHIR_TRANSACTION_FAILED',
+    });
+    expect(await reportsWithId('SYN-REFUSED-1')).toEqual([]);
+    expect(await all('Observation')).toEqual([]);
+    expect(await all('Specimen')).toEqual([]);
+  });
+
+  it('a correction: the report is put back to the previous version, every Observation it points to exists', async () => {
+    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    await exchange.publish(report('SYN-REFUSED-2', 4.06, 'preliminary'));
+    await expect(refusing().publish(report('SYN-REFUSED-2', 4.11, 'preliminary'))).rejects.toMatchObject({
+      code: 'FHIR_TRANSACTION_FAILED',
+    });
+    const now = await exchange.get('SYN-REFUSED-2');
+    expect(now?.version).toBe(1);
+    expect(now?.observations.map((o) => o.value)).toMatchObject([{ value: 4.06 }, { value: 40.1 }]);
+    const [dr] = await reportsWithId('SYN-REFUSED-2');
+    expect(dr?.result).toHaveLength(2);
+    for (const ref of dr!.result!) expect(await exists(ref.reference!)).toBe(true);
+    // The Observations of the refused correction are gone with it.
+    expect(await all('Observation')).toHaveLength(2);
+  });
+
+  it('a correction that cannot be put back (the report changed meanwhile): a distinct error, its Observations kept', async () => {
+    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    await exchange.publish(report('SYN-REFUSED-3', 4.06, 'preliminary'));
+    const error = await refusing({ 'if-match': 'W/"not-this"' })
+      .publish(report('SYN-REFUSED-3', 4.11, 'preliminary'))
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'FHIR_REPORT_RESTORE_FAILED', path: 'Bundle' });
+    expect((error as LienThongError).messageVi).toContain('không khôi phục được');
+    const [dr] = await reportsWithId('SYN-REFUSED-3');
+    const refs = (dr?.result ?? []).map((r) => r.reference!).filter((r) => r.startsWith('Observation/'));
+    expect(refs).toHaveLength(1); // the other one was refused
+    for (const ref of refs) expect(await exists(ref)).toBe(true);
   });
 });

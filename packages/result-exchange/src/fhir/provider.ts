@@ -2,6 +2,7 @@ import {
   ConflictError,
   createTransport,
   LienThongError,
+  redactText,
   serverCapabilities,
   type Transport,
   type TransportOptions,
@@ -233,7 +234,34 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     const lost = current?.id ? reportStatus === 409 || reportStatus === 412 : reportStatus === 200;
     const failed = (answer.entry ?? []).some((e) => entryStatus(e) >= 400);
     if (lost || failed) {
-      // Servers that process the Bundle as a batch created the rest anyway: remove it.
+      // Servers that process the Bundle as a batch created the rest anyway: remove it (with the
+      // report when this Bundle created it). If the report's update went through, its new version
+      // points at Observations about to be removed: first put back the version we read, if the
+      // report has not changed since (If-Match on the version this Bundle wrote).
+      if (current?.id && reportStatus >= 200 && reportStatus < 300) {
+        const { versionId: _v, lastUpdated: _l, ...meta } = current.meta ?? {};
+        const done = answer.entry?.[entries.length - 1];
+        const vid =
+          done?.resource?.meta?.versionId ?? /_history\/([^/]+)/.exec(done?.response?.location ?? '')?.[1];
+        const wrote = done?.response?.etag ?? (vid && `W/"${vid}"`);
+        try {
+          if (!wrote) throw new Error('no version in the answer');
+          await transport.put(`DiagnosticReport/${current.id}`, {
+            json: { ...current, meta },
+            headers: { ...FHIR_JSON, 'if-match': wrote },
+            ...(signal ? { signal } : {}),
+          });
+        } catch (cause) {
+          // Its Observations stay: the report points at what this Bundle did create.
+          throw new LienThongError({
+            code: 'FHIR_REPORT_RESTORE_FAILED',
+            message: `The FHIR server refused part of the transaction but updated report ${redactText(report.id)}, which could not be put back: it may reference missing results`,
+            messageVi: `Máy chủ FHIR từ chối một phần giao dịch nhưng đã cập nhật phiếu ${redactText(report.id)} và không khôi phục được: phiếu có thể trỏ tới kết quả bị thiếu`,
+            path: 'Bundle',
+            cause,
+          });
+        }
+      }
       await discard(transport, createdResources(entries, answer), signal);
       if (lost) return 'lost';
       throw new LienThongError({

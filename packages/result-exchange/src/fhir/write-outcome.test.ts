@@ -11,7 +11,7 @@ describe('reading a transaction answer', () => {
     expect(entryStatus(undefined)).toBe(0);
   });
 
-  it('lists the Observations and Specimens the answer says were created, whatever the location form', () => {
+  it('lists the Observations, Specimens and report the answer says were created, whatever the location form', () => {
     const post = (url: string): BundleEntry => ({ request: { method: 'POST', url } });
     const request = [
       post('Patient'),
@@ -36,6 +36,16 @@ describe('reading a transaction answer', () => {
       ],
     };
     expect(createdResources(request, answer)).toEqual(['Specimen/s1', 'Observation/o1', 'Observation/o2']);
+    // A report this answer created (201 to its conditional create) is listed too.
+    const createdReport = answer.entry.map((e, i) =>
+      i === 4 ? { response: { status: '201 Created', location: 'DiagnosticReport/d1' } } : e,
+    );
+    expect(createdResources(request, { ...answer, entry: createdReport })).toEqual([
+      'Specimen/s1',
+      'Observation/o1',
+      'Observation/o2',
+      'DiagnosticReport/d1',
+    ]);
     // Entries that were not created (a conditional match, a failure) are not listed.
     expect(
       createdResources(request, {

@@ -16,12 +16,16 @@ export function entryStatus(entry: BundleEntry | undefined): number {
   return status ? Number.parseInt(status, 10) || 0 : 0;
 }
 
-/** Resource types a report's write creates unconditionally (the Patient is conditional and shared). */
-const OWN_TYPES = /^(?:.*\/)?(Observation|Specimen)\/([^/]+)/;
+/**
+ * Resource types a report's write owns (the Patient is shared). The DiagnosticReport's create is
+ * conditional: 201 means this write created it — a partly refused write removes it too, else it
+ * would point at the Observations removed with it.
+ */
+const OWN_TYPES = /^(?:.*\/)?(Observation|Specimen|DiagnosticReport)\/([^/]+)/;
 
 /**
  * References (`Observation/123`) of the resources an answer says were created (201) for the
- * request entries of an unconditional type; the answer lists entries in the request's order.
+ * request entries of an owned type; the answer lists entries in the request's order.
  */
 export function createdResources(request: readonly BundleEntry[], answer: Bundle): string[] {
   const created: string[] = [];
@@ -47,7 +51,10 @@ export function lostRace(error: unknown): boolean {
   return status === 409 || status === 412;
 }
 
-/** Deletes resources a lost write created, in one batch. */
+/**
+ * Deletes resources a lost write created, in one batch, last created first: the report before its
+ * Observations, these before their Specimen (servers that keep references intact refuse otherwise).
+ */
 export async function discard(
   transport: Transport,
   refs: readonly string[],
@@ -58,7 +65,7 @@ export async function discard(
     json: {
       resourceType: 'Bundle',
       type: 'batch',
-      entry: refs.map((url) => ({ request: { method: 'DELETE', url } })),
+      entry: [...refs].reverse().map((url) => ({ request: { method: 'DELETE', url } })),
     } satisfies Bundle,
     headers: { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' },
     ...(signal ? { signal } : {}),
