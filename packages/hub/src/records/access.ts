@@ -1,4 +1,6 @@
 import { AuthError } from '@lienthong/core';
+import type { Kysely } from 'kysely';
+import type { HubDatabase } from '../db/schema.js';
 
 /** A facility may only publish as itself and only change the records it published. */
 export function notYours(what: string, id: string): AuthError {
@@ -63,4 +65,21 @@ export function decodeCursor(cursor: string | undefined, length: number): string
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/**
+ * The ids of the records filed under any of `identifiers` (one patient's identifiers) in a
+ * patient-key table: a subquery served by its (system, value, record) index.
+ */
+export function recordsOfAnyIdentifier(
+  db: Kysely<HubDatabase>,
+  table: 'lab_report_patients' | 'imaging_patients',
+  identifiers: readonly { system: string; value: string }[],
+) {
+  return db
+    .selectFrom(table)
+    .select('record_id')
+    .where((eb) =>
+      eb.or(identifiers.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
+    );
 }

@@ -15,6 +15,7 @@ import {
   type Page,
   type Publisher,
   publishingFacility,
+  recordsOfAnyIdentifier,
 } from './access.js';
 
 /** Publishes (or updates) an imaging reference as `facility`; idempotent on the study UID. */
@@ -105,19 +106,8 @@ export async function queryImaging(
     return { items: [], nextCursor: null };
   let q = db.selectFrom('imaging_references as i').select(['i.study_uid', 'i.study_date', 'i.document']);
   if (narrow.studyUids) q = q.where('i.study_uid', 'in', [...narrow.studyUids]);
-  if (narrow.anyPatient) {
-    const any = narrow.anyPatient;
-    q = q.where(
-      'i.study_uid',
-      'in',
-      db
-        .selectFrom('imaging_patients')
-        .select('record_id')
-        .where((eb) =>
-          eb.or(any.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
-        ),
-    );
-  }
+  if (narrow.anyPatient)
+    q = q.where('i.study_uid', 'in', recordsOfAnyIdentifier(db, 'imaging_patients', narrow.anyPatient));
   const pid = query.patientIdentifier;
   if (pid) {
     let sub = db.selectFrom('imaging_patients').select('record_id').where('value', '=', pid.value);

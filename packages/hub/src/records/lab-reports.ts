@@ -19,6 +19,7 @@ import {
   type Page,
   type Publisher,
   publishingFacility,
+  recordsOfAnyIdentifier,
 } from './access.js';
 
 const asUtc = (iso: string) => new Date(instantOf(iso)).toISOString();
@@ -226,19 +227,8 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
         .where('value', '=', value),
     );
   }
-  if (query.anyPatient) {
-    const any = query.anyPatient;
-    q = q.where(
-      'r.row_id',
-      'in',
-      db
-        .selectFrom('lab_report_patients')
-        .select('record_id')
-        .where((eb) =>
-          eb.or(any.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
-        ),
-    );
-  }
+  if (query.anyPatient)
+    q = q.where('r.row_id', 'in', recordsOfAnyIdentifier(db, 'lab_report_patients', query.anyPatient));
   if (query.codes?.length) {
     const codes = query.codes;
     q = q.where(({ exists, selectFrom }) =>
