@@ -21,14 +21,14 @@ import {
  * FHIR R4 `Patient` ⇄ {@link PatientRecord}. Identifier systems follow VN Core by default
  * (`…/sid/cccd`, `…/sid/bhyt`) and are configurable. Facts with no FHIR element (address codes,
  * insurance validity and registered facility) travel in extensions of the project's own
- * `urn:lienthong:fhir:` namespace — no national URI exists for them.
+ * `urn:lienthong:fhir:ext:` namespace, like the other packages' — no national URI exists for them.
  */
 export const PATIENT_EXTENSIONS = {
-  insurance: 'urn:lienthong:fhir:insurance-coverage',
-  communeCode: 'urn:lienthong:fhir:address-commune-code',
-  oldCommuneCode: 'urn:lienthong:fhir:address-old-commune-code',
-  provinceCode: 'urn:lienthong:fhir:address-province-code',
-  oldProvinceCode: 'urn:lienthong:fhir:address-old-province-code',
+  insurance: 'urn:lienthong:fhir:ext:insurance-coverage',
+  communeCode: 'urn:lienthong:fhir:ext:address-commune-code',
+  oldCommuneCode: 'urn:lienthong:fhir:ext:address-old-commune-code',
+  provinceCode: 'urn:lienthong:fhir:ext:address-province-code',
+  oldProvinceCode: 'urn:lienthong:fhir:ext:address-old-province-code',
 } as const;
 
 const MRN_PREFIX = facilityRecordSystem('');
