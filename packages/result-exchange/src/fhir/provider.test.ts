@@ -211,6 +211,36 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
     expect(await all('Observation')).toHaveLength(2);
   });
 
+  /** Publishes version 1 of `id`, then a correction the server refuses in part (rolled back). */
+  async function refusedCorrection(id: string) {
+    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    await exchange.publish(report(id, 4.06, 'preliminary'));
+    await expect(refusing().publish(report(id, 4.11, 'preliminary'))).rejects.toMatchObject({
+      code: 'FHIR_TRANSACTION_FAILED',
+    });
+    return exchange;
+  }
+  const values = (r: LabReport | undefined) => r?.observations.map((o) => o.value);
+
+  it('after a refused correction, history is version 1 alone (the rolled-back version is not listed)', async () => {
+    const exchange = await refusedCorrection('SYN-REFUSED-4');
+    const history = await exchange.history('SYN-REFUSED-4');
+    expect(history.map((v) => v.version)).toEqual([1]);
+    expect(values(history[0])).toMatchObject([{ value: 4.06 }, { value: 40.1 }]);
+  });
+
+  it('after a refused correction, the next correction is version 2 and history is [1, 2]', async () => {
+    const exchange = await refusedCorrection('SYN-REFUSED-5');
+    expect(await exchange.publish(report('SYN-REFUSED-5', 4.16, 'preliminary'))).toMatchObject({
+      outcome: 'superseded',
+      version: 2,
+    });
+    const history = await exchange.history('SYN-REFUSED-5');
+    expect(history.map((v) => v.version)).toEqual([1, 2]);
+    expect(values(history[0])).toMatchObject([{ value: 4.06 }, { value: 40.1 }]);
+    expect(values(history[1])).toMatchObject([{ value: 4.16 }, { value: 40.1 }]);
+  });
+
   it('a correction that cannot be put back (the report changed meanwhile): a distinct error, its Observations kept', async () => {
     const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
     await exchange.publish(report('SYN-REFUSED-3', 4.06, 'preliminary'));

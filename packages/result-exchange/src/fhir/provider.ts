@@ -47,8 +47,8 @@ const MAX_WRITE_ATTEMPTS = 5;
 const contended = (id: string) =>
   new ConflictError({
     code: 'REPORT_WRITE_CONTENDED',
-    message: `Report ${id} kept changing while it was being published; try again`,
-    messageVi: `Phiếu ${id} liên tục thay đổi trong lúc gửi; hãy thử lại`,
+    message: `Report ${redactText(id)} kept changing while it was being published; try again`,
+    messageVi: `Phiếu ${redactText(id)} liên tục thay đổi trong lúc gửi; hãy thử lại`,
     path: 'id',
   });
 const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'];
@@ -417,9 +417,20 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       const bundle = (await transport.get(`DiagnosticReport/${lid}/_history`, {
         headers: FHIR_JSON,
       })) as Bundle<DiagnosticReport>;
-      const versions = (bundle.entry ?? [])
-        .map((e) => e.resource)
-        .filter((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
+      // One entry per logical version. A partly refused correction N+1 is rolled back by putting
+      // version N again, so several server versions may carry one number: keep the last one of each
+      // (`_history` lists newest first) and drop numbers above the current one's (rolled back, their
+      // Observations deleted — their references are not fetched).
+      const byNumber = new Map<number, DiagnosticReport>();
+      let latest = 0;
+      for (const e of bundle.entry ?? []) {
+        const v = e.resource;
+        if (v?.resourceType !== 'DiagnosticReport') continue;
+        const n = versionOf(v);
+        latest ||= n;
+        if (n <= latest && !byNumber.has(n)) byNumber.set(n, v);
+      }
+      const versions = [...byNumber.values()];
       const refs = new Set<string>();
       for (const v of versions) {
         for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject])
