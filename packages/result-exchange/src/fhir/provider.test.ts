@@ -255,3 +255,43 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
     for (const ref of refs) expect(await exists(ref)).toBe(true);
   });
 });
+
+describe('fhir provider history over a paged _history', () => {
+  let fhir: FhirTestServer;
+  beforeAll(async () => {
+    fhir = await startFhirTestServer();
+  });
+  afterAll(async () => {
+    await fhir.close();
+  });
+
+  it('follows the next links: every version of a much-corrected report is listed', async () => {
+    const base = createTransport({ baseUrl: fhir.baseUrl, retry: 0 });
+    // The real server's _history (read once per listing), served one version per page with `next` links.
+    let whole: Bundle | undefined;
+    const transport: Transport = {
+      ...base,
+      get: (async (path: string, options?: Parameters<Transport['get']>[1]) => {
+        const page = /^(DiagnosticReport\/[^/]+\/_history)(?:\?page=(\d+))?$/.exec(path);
+        if (!page) return base.get(path, options);
+        if (!page[2]) whole = (await base.get(page[1]!, options)) as Bundle;
+        if (!whole) throw new Error('a later page before the first');
+        const n = Number(page[2] ?? 0);
+        const entry = whole.entry?.slice(n, n + 1) ?? [];
+        const more = n + 1 < (whole.entry?.length ?? 0);
+        return { ...whole, entry, link: more ? [{ relation: 'next', url: `${page[1]}?page=${n + 1}` }] : [] };
+      }) as Transport['get'],
+    };
+    const exchange = createFhirResultExchange({ transport });
+    for (const [i, value] of [4.06, 4.11, 4.16, 4.21].entries())
+      await exchange.publish(report('SYN-PAGED-1', value, i < 3 ? 'preliminary' : 'final'));
+    const history = await exchange.history('SYN-PAGED-1');
+    expect(history.map((v) => v.version)).toEqual([1, 2, 3, 4]);
+    expect(history.map((v) => v.observations[0]?.value)).toMatchObject([
+      { value: 4.06 },
+      { value: 4.11 },
+      { value: 4.16 },
+      { value: 4.21 },
+    ]);
+  });
+});

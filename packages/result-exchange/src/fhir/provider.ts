@@ -414,20 +414,28 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     async history(id) {
       const lid = await logicalId(id);
       if (!lid) return [];
-      const bundle = (await transport.get(`DiagnosticReport/${lid}/_history`, {
-        headers: FHIR_JSON,
-      })) as Bundle<DiagnosticReport>;
+      // Every page of `_history` (a much-corrected report spans several).
+      const entries: BundleEntry<DiagnosticReport>[] = [];
+      for (let url: string | undefined = `DiagnosticReport/${lid}/_history`; url; ) {
+        const page = (await transport.get(url, { headers: FHIR_JSON })) as Bundle<DiagnosticReport>;
+        entries.push(...(page.entry ?? []));
+        url = page.link?.find((l) => l.relation === 'next')?.url;
+      }
       // One entry per logical version. A partly refused correction N+1 is rolled back by putting
-      // version N again, so several server versions may carry one number: keep the last one of each
-      // (`_history` lists newest first) and drop numbers above the current one's (rolled back, their
-      // Observations deleted — their references are not fetched).
+      // version N again, so several server versions may carry one number (same content: keep any
+      // one) and numbers above the current one's were rolled back (their Observations deleted —
+      // their references are not fetched).
+      // The current number comes from a read: versions written within one millisecond may be
+      // listed in any order.
+      const current = (await transport.get(`DiagnosticReport/${lid}`, {
+        headers: FHIR_JSON,
+      })) as DiagnosticReport;
+      const latest = versionOf(current);
       const byNumber = new Map<number, DiagnosticReport>();
-      let latest = 0;
-      for (const e of bundle.entry ?? []) {
+      for (const e of entries) {
         const v = e.resource;
         if (v?.resourceType !== 'DiagnosticReport') continue;
         const n = versionOf(v);
-        latest ||= n;
         if (n <= latest && !byNumber.has(n)) byNumber.set(n, v);
       }
       const versions = [...byNumber.values()];
