@@ -558,6 +558,19 @@ export function describeFhirFacade(
         const x = exchange();
         expect((await x.get(report.id))?.patient.identifiers).toEqual(both);
         expect((await x.history(report.id)).map((r) => r.patient.identifiers)).toEqual([both]);
+        // Its Observations (and Specimen) name the patient the same way.
+        const included = await bundle(
+          `DiagnosticReport?identifier=${report.id}&_include=DiagnosticReport:result`,
+        );
+        const observations = (included.entry ?? [])
+          .map((e) => e.resource)
+          .filter((r): r is Observation => r?.resourceType === 'Observation');
+        expect(observations.length).toBeGreaterThan(0);
+        for (const o of observations) {
+          validateFhir(o);
+          expect(o.subject?.reference).toBe('#patient');
+          expect(o.contained).toEqual([{ resourceType: 'Patient', id: 'patient', identifier: both }]);
+        }
       });
 
       it('the fhir provider finds the report by either identifier, though no Patient resource exists', async () => {

@@ -64,7 +64,8 @@ function containedSubject(
 
 /**
  * Converts a stored version with the SDK's own codec. The patient is a logical reference (the hub
- * keeps no Patient resource per report); several identifiers are kept in a contained Patient.
+ * keeps no Patient resource per report); several identifiers are kept in a contained Patient, in
+ * the report, its Observations and its Specimen alike.
  */
 export function reportResources({ rowId, report, storedAt }: StoredReport): ReportResources {
   const converted = toFhirResources(report, { type: 'collection', includePatient: false });
@@ -89,18 +90,21 @@ export function reportResources({ rowId, report, storedAt }: StoredReport): Repo
   });
   const dr = resources.find((r) => r.resourceType === 'DiagnosticReport') as DiagnosticReport;
   const version = report.version ?? 1;
+  const subject = containedSubject(report.patient.identifiers);
   const withVersion: DiagnosticReport = {
     ...dr,
-    ...containedSubject(report.patient.identifiers),
+    ...subject,
     meta: { versionId: String(version), lastUpdated: storedAt },
     // The version number as the SDK's fhir provider reads it from any FHIR server.
     extension: [...(dr.extension ?? []), { url: FHIR_REPORT_VERSION_EXTENSION, valueInteger: version }],
   };
+  // The Observations and the Specimen name the same patient the same way.
+  const ofPatient = (r: Resource) => ({ ...r, ...subject }) as Resource;
   const specimen = resources.find((r) => r.resourceType === 'Specimen');
   return {
     report: withVersion,
-    ...(specimen ? { specimen } : {}),
-    observations: resources.filter((r) => r.resourceType === 'Observation'),
+    ...(specimen ? { specimen: ofPatient(specimen) } : {}),
+    observations: resources.filter((r) => r.resourceType === 'Observation').map(ofPatient),
   };
 }
 
