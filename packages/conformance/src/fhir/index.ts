@@ -3,5 +3,6 @@
  * so any `fhir` provider (ours or a vendor's) is proved against real FHIR semantics.
  * @packageDocumentation
  */
+export { capabilityStatementDeclaring } from './capability-statement.js';
 export { type FhirTestServer, type FhirTestServerOptions, startFhirTestServer } from './test-server.js';
 export { indexFhirR4, validateFhir } from './validate.js';

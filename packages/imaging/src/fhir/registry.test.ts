@@ -1,5 +1,10 @@
 import { describeImagingRegistryConformance } from '@lienthong/conformance';
-import { type FhirTestServer, startFhirTestServer, validateFhir } from '@lienthong/conformance/fhir';
+import {
+  capabilityStatementDeclaring,
+  type FhirTestServer,
+  startFhirTestServer,
+  validateFhir,
+} from '@lienthong/conformance/fhir';
 import { readServerCapabilities } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFhirImagingRegistry, imagingPatientParams } from './registry.js';
@@ -103,22 +108,7 @@ describe('fhir imaging registry query', () => {
 
 describe('imagingPatientParams', () => {
   const declaring = (...names: string[]) =>
-    readServerCapabilities({
-      resourceType: 'CapabilityStatement',
-      status: 'active',
-      date: '2026-01-01',
-      kind: 'instance',
-      fhirVersion: '4.0.1',
-      format: ['json'],
-      rest: [
-        {
-          mode: 'server',
-          resource: [
-            { type: 'ImagingStudy', searchParam: names.map((name) => ({ name, type: 'token' as const })) },
-          ],
-        },
-      ],
-    });
+    readServerCapabilities(capabilityStatementDeclaring('ImagingStudy', names));
   const patient = { system: 'urn:example:mrn', value: 'P,1' };
 
   it('narrows on the server only by a declared identifier modifier', () => {

@@ -1,29 +1,15 @@
-import { type CapabilityStatement, readServerCapabilities } from '@lienthong/core';
+import { capabilityStatementDeclaring } from '@lienthong/conformance/fhir';
+import { readServerCapabilities } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
 import { patientSearchParams } from './query-plan.js';
 
 const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' };
 
-/** A statement declaring these DiagnosticReport search parameters. */
-const declaring = (...names: string[]): CapabilityStatement => ({
-  resourceType: 'CapabilityStatement',
-  status: 'active',
-  date: '2026-01-01',
-  kind: 'instance',
-  fhirVersion: '4.0.1',
-  format: ['json'],
-  rest: [
-    {
-      mode: 'server',
-      resource: [
-        { type: 'DiagnosticReport', searchParam: names.map((name) => ({ name, type: 'token' as const })) },
-      ],
-    },
-  ],
-});
-
 const plan = (...names: string[]) =>
-  patientSearchParams(readServerCapabilities(declaring(...names)), patient);
+  patientSearchParams(
+    readServerCapabilities(capabilityStatementDeclaring('DiagnosticReport', names)),
+    patient,
+  );
 
 describe('patientSearchParams', () => {
   it('searches by the subject’s identifier when the server declares the modifier (finds reports without a Patient resource)', () => {
@@ -48,7 +34,12 @@ describe('patientSearchParams', () => {
 
   it('escapes the identifier as a FHIR token', () => {
     const odd = { system: 'urn:example:mrn', value: 'A|1,2' };
-    expect(patientSearchParams(readServerCapabilities(declaring('subject:identifier')), odd)).toEqual({
+    expect(
+      patientSearchParams(
+        readServerCapabilities(capabilityStatementDeclaring('DiagnosticReport', ['subject:identifier'])),
+        odd,
+      ),
+    ).toEqual({
       'subject:identifier': 'urn:example:mrn|A\\|1\\,2',
     });
   });
