@@ -28,6 +28,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { type DatabaseConfig, openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
+import { postgresDatabase } from '../packages/hub/test/databases.ts';
 import {
   PATIENT_SYSTEM,
   patientValue,
@@ -292,18 +293,13 @@ async function postgresTarget(): Promise<Target> {
       rmSync(state, { recursive: true, force: true });
     };
   }
-  const name = `hub_load_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
+  const database = await postgresDatabase(adminUrl, 'hub_load');
+  const url = database.config.postgres;
   return {
     name: 'PostgreSQL',
-    config: { postgres: url.href },
+    config: database.config,
     async describe() {
-      const c = new pg.Client({ connectionString: url.href });
+      const c = new pg.Client({ connectionString: url });
       await c.connect();
       const v = await c.query(
         "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
@@ -312,12 +308,7 @@ async function postgresTarget(): Promise<Target> {
       const r = v.rows[0] as { v: string; f: string; s: string; b: string };
       return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
     },
-    async drop() {
-      const c = new pg.Client({ connectionString: adminUrl });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
+    drop: database.drop,
   };
 }
 

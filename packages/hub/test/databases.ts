@@ -19,9 +19,12 @@ export function sqliteDatabase(): TestDatabase {
   };
 }
 
-/** Creates `hub_test_<random>` on the server of `adminUrl` (from LIENTHONG_PG_URL) and drops it afterwards. */
-export async function postgresDatabase(adminUrl: string): Promise<TestDatabase> {
-  const name = `hub_test_${randomBytes(6).toString('hex')}`;
+/** Creates `<prefix>_<random>` on the server of `adminUrl` (from LIENTHONG_PG_URL) and drops it afterwards. */
+export async function postgresDatabase(
+  adminUrl: string,
+  prefix = 'hub_test',
+): Promise<TestDatabase & { config: { postgres: string } }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name}`);
