@@ -3,6 +3,7 @@ import type { Observation } from '@medplum/fhirtypes';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbObservation } from '../test/arbitraries.js';
+import { DELETE, jsonPaths, mutateAt } from '../test/json-mutation.js';
 import { labObservationProblem } from './check.js';
 import { fromFhirObservation } from './fhir/codec.js';
 import { labObservationSchema } from './model.js';
@@ -54,33 +55,6 @@ const ODD = [
   '2025-01-01T24:00:00Z',
 ];
 
-type Path = (string | number)[];
-
-/** Every path into a JSON-like value (objects and arrays), the root included. */
-function paths(value: unknown, at: Path = []): Path[] {
-  const out: Path[] = [at];
-  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...paths(v, [...at, i]));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...at, k]));
-  return out;
-}
-
-/** `value` with the node at `path` replaced (or its key deleted when `replacement` is `DELETE`). */
-const DELETE = Symbol('delete');
-function mutate(value: unknown, path: Path, replacement: unknown): unknown {
-  if (path.length === 0) return replacement === DELETE ? undefined : replacement;
-  const [head, ...rest] = path;
-  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
-    string | number,
-    unknown
-  >;
-  if (rest.length === 0 && replacement === DELETE) {
-    if (Array.isArray(copy)) copy.splice(head as number, 1);
-    else delete copy[head!];
-  } else copy[head!] = mutate(copy[head!], rest, replacement);
-  return copy;
-}
-
 /** A valid observation with 0-3 of its fields (at any depth) replaced by odd values, deleted, or added. */
 const arbMutated = fc
   .tuple(
@@ -100,9 +74,9 @@ const arbMutated = fc
   .map(([o, changes]) => {
     let x: unknown = o;
     for (const [pick, replacement, extraKey] of changes) {
-      const all = paths(x);
+      const all = jsonPaths(x);
       const path = all[pick % all.length]!;
-      x = mutate(x, extraKey ? [...path, extraKey] : path, replacement);
+      x = mutateAt(x, extraKey ? [...path, extraKey] : path, replacement);
     }
     return x;
   });

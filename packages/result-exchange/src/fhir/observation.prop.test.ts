@@ -4,6 +4,7 @@ import type { Observation } from '@medplum/fhirtypes';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { arbReport } from '../../test/arbitraries.js';
+import { jsonPaths, mutateAt } from '../../test/json-mutation.js';
 import { labObservationSchema } from '../model.js';
 import { toFhirBundle } from './codec.js';
 import { decodeFhirObservation, fromFhirObservation } from './observation.js';
@@ -77,26 +78,6 @@ const KEYS = [
   'component',
 ];
 
-type Path = (string | number)[];
-function paths(value: unknown, at: Path = []): Path[] {
-  const out: Path[] = [at];
-  if (Array.isArray(value)) for (const [i, v] of value.entries()) out.push(...paths(v, [...at, i]));
-  else if (value && typeof value === 'object')
-    for (const [k, v] of Object.entries(value))
-      if (k !== 'text' || at.length) out.push(...paths(v, [...at, k]));
-  return out;
-}
-function mutate(value: unknown, path: Path, replacement: unknown): unknown {
-  if (path.length === 0) return replacement;
-  const [head, ...rest] = path;
-  const copy = (Array.isArray(value) ? [...value] : { ...(value as object) }) as Record<
-    string | number,
-    unknown
-  >;
-  copy[head!] = mutate(copy[head!], rest, replacement);
-  return copy;
-}
-
 const arbGenerated = arbReport().chain((r) => {
   const list = toFhirBundle(r, { type: 'collection' })
     .entry!.map((e) => e.resource!)
@@ -114,8 +95,8 @@ const arbObservationInput = fc
   .map(([o, changes]) => {
     let x: unknown = JSON.parse(JSON.stringify(o));
     for (const [pick, replacement, key] of changes) {
-      const all = paths(x).filter((p) => p.length > 0);
-      x = mutate(x, key ? [key] : all[pick % all.length]!, replacement);
+      const all = jsonPaths(x).filter((p) => p.length > 0 && p[0] !== 'text');
+      x = mutateAt(x, key ? [key] : all[pick % all.length]!, replacement);
     }
     return x as Observation;
   });
