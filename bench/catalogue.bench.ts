@@ -9,7 +9,7 @@ import MiniSearch from 'minisearch';
 import { defineBench } from './harness.ts';
 
 // Real input: the 19,438 techniques of TT 23/2024 PL01, as the bundled release generated from
-// ../shared/data/tt23 by the package's own importer. Labelled queries are built from real names
+// data/tt23 by the package's own importer. Labelled queries are built from real names
 // (3-5 consecutive words, diacritics dropped, some with one typo); the label is the code of the
 // name the words came from. Deterministic (seeded), so every run measures the same queries.
 

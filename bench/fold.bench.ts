@@ -3,7 +3,7 @@ import { foldVietnamese } from '@lienthong/core';
 import removeAccents from 'remove-accents';
 import { defineBench } from './harness.ts';
 
-// Real input: the 19,438 technique names of TT 23/2024 PL01 (../shared/data/tt23), as precomposed
+// Real input: the 19,438 technique names of TT 23/2024 PL01 (data/tt23), as precomposed
 // text (NFC, how most systems store it) and decomposed (NFD, as pasted from PDFs and macOS).
 let names: string[] = [];
 let decomposed: string[] = [];
@@ -24,7 +24,7 @@ export default defineBench({
   description: 'fold all 19,438 TT 23 PL01 technique names (ours vs NFD+regex by hand vs remove-accents 0.5)',
   setup() {
     const csv = readFileSync(
-      new URL('../../shared/data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv', import.meta.url),
+      new URL('../data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv', import.meta.url),
       'utf8',
     );
     names = csv

@@ -4,10 +4,10 @@ import { nodeInflateRaw, readDicomHeader, scanFolderToReferences } from '@lienth
 import dicomParser from 'dicom-parser';
 import { defineBench } from './harness.ts';
 
-// Real input: the Part-10 files of ../shared/fixtures/real-world/dicom (CT, MR, US, CR, NM, OT,
+// Real input: the Part-10 files of fixtures/real-world/dicom (CT, MR, US, CR, NM, OT,
 // RTPLAN; explicit/implicit VR, big endian, deflated, RLE, JPEG, JPEG-LS), read into memory once.
 // no_meta.dcm (no Part-10 header) is left out of the in-memory groups: none of the three reads it.
-const DIR = new URL('../../shared/fixtures/real-world/dicom/', import.meta.url);
+const DIR = new URL('../fixtures/real-world/dicom/', import.meta.url);
 let files: { name: string; bytes: Uint8Array; buffer: Buffer; arrayBuffer: ArrayBuffer }[] = [];
 
 // dcmjs logs every unusual element at warn level; silence it so the console is not the benchmark.

@@ -2,7 +2,7 @@ import { isCitizenId, oldProvinces, parseCitizenId, parseInsuranceCard } from '@
 import { defineBench } from './harness.ts';
 
 // SYNTHETIC input: 10,000 personal ID numbers built from the 63 real province prefixes
-// (../shared/data/provinces via the generated tables), every century/sex digit and random serials;
+// (data/provinces via the generated tables), every century/sex digit and random serials;
 // one in ten is malformed (unknown prefix, letter, wrong length) as in real intake data.
 const N = 10_000;
 let ids: string[] = [];

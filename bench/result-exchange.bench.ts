@@ -24,7 +24,7 @@ const HL7Standard = require('hl7-standard') as new (
   text: string,
 ) => { transform(): void; getSegments(type: string): { get(field: string): unknown }[] };
 
-const fixtures = new URL('../../shared/fixtures/real-world/', import.meta.url);
+const fixtures = new URL('../fixtures/real-world/', import.meta.url);
 const read = (p: string) => readFileSync(new URL(p, fixtures), 'utf8');
 
 let messages: string[] = [];

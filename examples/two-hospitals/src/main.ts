@@ -33,7 +33,7 @@ import { chapter, say } from './story.js';
 import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT } from './synthetic-data.js';
 
 const keep = process.argv.includes('--keep');
-const DICOM_FOLDER = fileURLToPath(new URL('../../../../shared/fixtures/real-world/dicom/', import.meta.url));
+const DICOM_FOLDER = fileURLToPath(new URL('../../../fixtures/real-world/dicom/', import.meta.url));
 const service = (code: string) => ({ system: DEFAULT_LAB_SYSTEMS.serviceCode, code });
 const cccd = PATIENT.identifiers[0]!;
 const card = PATIENT.identifiers[1]!;

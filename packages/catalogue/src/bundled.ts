@@ -1,5 +1,5 @@
 /**
- * `@lienthong/catalogue/bundled` — the releases bundled with the package, generated at build time from `../shared/data/tt23/` by
+ * `@lienthong/catalogue/bundled` — the releases bundled with the package, generated at build time from `data/tt23/` by
  * `npm run gen -w @lienthong/catalogue` (never hand-copied). Each loads lazily through a dynamic
  * import, so a bundler splits each system into its own chunk and a page that never asks for the
  * techniques never downloads them.

@@ -1,10 +1,10 @@
-// Real data read in place (never copied): ../shared/data and ../shared/fixtures.
+// Real data read in place from the repository's own copies: data/ and fixtures/real-world/ at the root.
 import { readFileSync } from 'node:fs';
 
-export const SHARED = new URL('../../../../shared/', import.meta.url);
-export const PL01_PATH = new URL('data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv', SHARED);
-export const PL02_PATH = new URL('data/tt23/tt23_2024_pl02_danh_muc_ky_thuat_tu_1-7-2026.csv', SHARED);
-export const QD1227_PATH = new URL('data/qd1227/qd1227_pl05_rows1177-1208_atomic_fields.csv', SHARED);
+export const REPO_ROOT = new URL('../../../', import.meta.url);
+export const PL01_PATH = new URL('data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv', REPO_ROOT);
+export const PL02_PATH = new URL('data/tt23/tt23_2024_pl02_danh_muc_ky_thuat_tu_1-7-2026.csv', REPO_ROOT);
+export const QD1227_PATH = new URL('data/qd1227/qd1227_pl05_rows1177-1208_atomic_fields.csv', REPO_ROOT);
 export const SYNTHETIC = new URL('./fixtures/synthetic/', import.meta.url);
 
 export const readText = (url: URL) => readFileSync(url, 'utf8');

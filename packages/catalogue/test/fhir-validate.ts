@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
 import { Ajv, type ValidateFunction } from 'ajv';
 import draft06 from 'ajv/dist/refs/json-schema-draft-06.json' with { type: 'json' };
-import { SHARED } from './data.js';
+import { REPO_ROOT } from './data.js';
 
 /** Validates with @medplum/core (an independent validator) through the shared FHIR test kit. */
 export { validateFhir as validateWithMedplum } from '@lienthong/conformance/fhir';
@@ -13,7 +13,7 @@ let schema: ValidateFunction | undefined;
 export function validateWithSchema(resource: Resource): { valid: boolean; errors: unknown } {
   if (!schema) {
     const json = JSON.parse(
-      readFileSync(new URL('fixtures/real-world/fhir-r4/fhir.schema.json', SHARED), 'utf8'),
+      readFileSync(new URL('fixtures/real-world/fhir-r4/fhir.schema.json', REPO_ROOT), 'utf8'),
     );
     json.$id = json.id;
     delete json.id;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateBundledFiles } from '../scripts/gen-lib.js';
 
 describe('bundled releases', () => {
-  it('the committed src/generated files are exactly what the importer produces from ../shared/data today', () => {
+  it('the committed src/generated files are exactly what the importer produces from data/ today', () => {
     const files = generateBundledFiles();
     expect(Object.keys(files).sort()).toEqual([
       'tt23-pl01.report.ts',

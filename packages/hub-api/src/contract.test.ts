@@ -10,7 +10,7 @@ import type * as z from 'zod';
 
 // The contract's schemas (schemas/*.json, referenced by openapi.yaml) and the domain zod models
 // must accept and reject the same documents: real-world fixtures, and structural breakages of them.
-const REAL = new URL('../../../../shared/fixtures/real-world/', import.meta.url);
+const REAL = new URL('../../../fixtures/real-world/', import.meta.url);
 const ajv = new Ajv2020({ strict: false, validateFormats: false, allErrors: true });
 const schemaOf = (name: string) =>
   ajv.compile(JSON.parse(readFileSync(new URL(`../schemas/${name}.json`, import.meta.url), 'utf8')));

@@ -36,7 +36,7 @@ import { createLogger } from '../src/logger.js';
 import { type RunningHub, startHub } from '../src/server.js';
 import type { TestDatabase } from './databases.js';
 
-const REAL = new URL('../../../../shared/fixtures/real-world/', import.meta.url);
+const REAL = new URL('../../../fixtures/real-world/', import.meta.url);
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
 const ADMIN = 'facade-admin';
 

@@ -9,9 +9,7 @@ import {
 } from './dicom-json.js';
 
 const read = (name: string) =>
-  JSON.parse(
-    readFileSync(new URL(`../../../../shared/fixtures/real-world/dicomweb/${name}`, import.meta.url), 'utf8'),
-  );
+  JSON.parse(readFileSync(new URL(`../../../fixtures/real-world/dicomweb/${name}`, import.meta.url), 'utf8'));
 
 describe('DICOM JSON → imaging references', () => {
   it('reads QIDO-RS study results (dicomweb-client fixtures)', () => {

@@ -1,7 +1,7 @@
 import { CURRENT_PROVINCES_DATA, OLD_PROVINCES_DATA } from './generated/provinces.js';
 
 /**
- * Province tables with names, generated from `../shared/data/provinces/` (see
+ * Province tables with names, generated from `data/provinces/` (see
  * `scripts/gen-provinces.ts`): the 63 pre-2025 provinces (2-digit codes of TT 07/2016 App. 1 —
  * the 3-digit prefix of a personal ID number is this code with a leading 0) and the 34 provinces
  * from 01/07/2025 (QĐ 19/2025/QĐ-TTg; list of GSO letter 915/CTK-CSCL), with the old→new merger

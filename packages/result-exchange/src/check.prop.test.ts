@@ -81,7 +81,7 @@ const arbMutated = fc
     return x;
   });
 
-const fixtures = new URL('../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
+const fixtures = new URL('../../../fixtures/real-world/fhir-r4/', import.meta.url);
 
 describe('labObservationProblem, the hand-written twin of labObservationSchema', () => {
   it('accepts and rejects exactly what the zod schema does (mutated observations, any JSON)', () => {

@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries of lab reports for the property tests. Everything generated here is
  * SYNTHETIC test data: identifiers are prefixed `SYN`, local codes `SYN-`. National QĐ 1227 codes
- * come from the 32 real published rows in ../shared/data/qd1227 (imaging rows), insurance service
+ * come from the 32 real published rows in data/qd1227 (imaging rows), insurance service
  * codes are the four published examples of DOMAIN.md, LOINC codes are real LOINC codes found in
  * the real-world fixtures.
  */
@@ -12,10 +12,10 @@ import type { LabCoding, LabObservation, LabReport, LabValue } from '../src/mode
 import { DEFAULT_LAB_SYSTEMS as S } from '../src/systems.js';
 
 const qd1227Csv = readFileSync(
-  new URL('../../../../shared/data/qd1227/qd1227_pl05_rows1177-1208_atomic_fields.csv', import.meta.url),
+  new URL('../../../data/qd1227/qd1227_pl05_rows1177-1208_atomic_fields.csv', import.meta.url),
   'utf8',
 );
-/** The 32 real QĐ 1227 codes shipped in ../shared/data (imaging indicators). */
+/** The 32 real QĐ 1227 codes shipped in data/qd1227 (imaging indicators). */
 export const REAL_QD1227_CODES = qd1227Csv
   .split('\n')
   .slice(1)

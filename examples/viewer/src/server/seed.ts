@@ -25,8 +25,8 @@ import type { PatientRecord } from '@lienthong/patient-id';
 import { DEFAULT_LAB_SYSTEMS, type LabObservation, type LabReport } from '@lienthong/result-exchange';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 
-/** `../shared/fixtures/real-world` beside the repository (read in place, never copied). */
-export const FIXTURES = fileURLToPath(new URL('../../../../../shared/fixtures/real-world/', import.meta.url));
+/** The repository's real-world fixtures (fixtures/real-world, read in place). */
+export const FIXTURES = fileURLToPath(new URL('../../../../fixtures/real-world/', import.meta.url));
 
 const S = DEFAULT_IDENTIFIER_SYSTEMS;
 const SERVICE = DEFAULT_LAB_SYSTEMS.serviceCode;

@@ -44,7 +44,7 @@ export function systemMeta(
   };
 }
 
-/** Column names of TT 23/2024 Appendix 01 as published in `../shared/data/tt23`. */
+/** Column names of TT 23/2024 Appendix 01 as published in `data/tt23`. */
 export const TT23_PL01_COLUMNS: ColumnMapping = {
   stt: 'stt',
   code: 'ma_ky_thuat',

@@ -13,9 +13,9 @@ function capture() {
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
-const shared = (p: string) => fileURLToPath(new URL(`../../../../../shared/${p}`, import.meta.url));
-const PL01 = shared('data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv');
-const PL02 = shared('data/tt23/tt23_2024_pl02_danh_muc_ky_thuat_tu_1-7-2026.csv');
+const repoFile = (p: string) => fileURLToPath(new URL(`../../../../${p}`, import.meta.url));
+const PL01 = repoFile('data/tt23/tt23_2024_pl01_danh_muc_ky_thuat_den_30-6-2026.csv');
+const PL02 = repoFile('data/tt23/tt23_2024_pl02_danh_muc_ky_thuat_tu_1-7-2026.csv');
 const SYNTHETIC = fileURLToPath(
   new URL('../../../catalogue/test/fixtures/synthetic/synthetic-qd1227-planted-defects.csv', import.meta.url),
 );

@@ -3,7 +3,7 @@ import type { CliIo } from '../io.js';
 import { runCli } from '../program.js';
 
 const FIXTURES = decodeURIComponent(
-  new URL('../../../../../shared/fixtures/real-world/dicom/', import.meta.url).pathname,
+  new URL('../../../../fixtures/real-world/dicom/', import.meta.url).pathname,
 );
 
 function capture() {

@@ -5,11 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../io.js';
 import { runCli } from '../program.js';
 
-const HL7 = decodeURIComponent(
-  new URL('../../../../../shared/fixtures/real-world/hl7v2/', import.meta.url).pathname,
-);
+const HL7 = decodeURIComponent(new URL('../../../../fixtures/real-world/hl7v2/', import.meta.url).pathname);
 const FHIR = decodeURIComponent(
-  new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url).pathname,
+  new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url).pathname,
 );
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-results-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -11,7 +11,7 @@ import {
 } from './lienthong-error.js';
 import { ERROR_CODE_SYSTEM, fromOperationOutcome, toOperationOutcome } from './operation-outcome.js';
 
-const FIXTURES = new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const base = { message: 'English text', messageVi: 'Văn bản tiếng Việt' };
 
 describe('OperationOutcome conversion', () => {

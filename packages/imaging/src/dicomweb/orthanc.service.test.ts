@@ -14,7 +14,7 @@ import { createDicomwebClient } from './client.js';
 import { createDicomwebImagingRegistry } from './registry.js';
 
 const orthanc = serviceUrl('LIENTHONG_ORTHANC_URL');
-const FIXTURES = new URL('../../../../../shared/fixtures/real-world/dicom/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/real-world/dicom/', import.meta.url);
 const FIXTURE_DIR = decodeURIComponent(FIXTURES.pathname);
 const FACILITY = '79001';
 

@@ -8,10 +8,7 @@ import { DEFAULT_IMAGING_EXTENSION_URLS, fromFhirImagingStudy, toFhirImagingStud
 
 const read = <T>(name: string) =>
   JSON.parse(
-    readFileSync(
-      new URL(`../../../../../shared/fixtures/real-world/fhir-r4/${name}`, import.meta.url),
-      'utf8',
-    ),
+    readFileSync(new URL(`../../../../fixtures/real-world/fhir-r4/${name}`, import.meta.url), 'utf8'),
   ) as T;
 
 /** Synthetic reference (made up for tests; UIDs generated under 2.25). */

@@ -6,9 +6,7 @@ import { readDicomHeader } from './header-reader.js';
 import { nodeInflateRaw } from './scan.js';
 
 const fixture = (name: string) =>
-  new Uint8Array(
-    readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)),
-  );
+  new Uint8Array(readFileSync(new URL(`../../../../fixtures/real-world/dicom/${name}`, import.meta.url)));
 
 function outcome(bytes: Uint8Array, complete: boolean): 'ok' | 'typed' {
   try {

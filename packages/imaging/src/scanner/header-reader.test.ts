@@ -5,9 +5,7 @@ import { isDicomPart10, parseDicomHeader, readDicomHeader } from './header-reade
 import { nodeInflateRaw } from './scan.js';
 
 const fixture = (name: string) =>
-  new Uint8Array(
-    readFileSync(new URL(`../../../../../shared/fixtures/real-world/dicom/${name}`, import.meta.url)),
-  );
+  new Uint8Array(readFileSync(new URL(`../../../../fixtures/real-world/dicom/${name}`, import.meta.url)));
 
 function code(fn: () => unknown): string {
   try {

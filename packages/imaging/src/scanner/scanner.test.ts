@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readDicomHeader } from './header-reader.js';
 import { nodeInflateRaw, scanDicomFolder, scanFolderToReferences } from './scan.js';
 
-const FIXTURES = new URL('../../../../../shared/fixtures/real-world/dicom/', import.meta.url);
+const FIXTURES = new URL('../../../../fixtures/real-world/dicom/', import.meta.url);
 const FIXTURE_DIR = decodeURIComponent(FIXTURES.pathname);
 
 /** dcmdump ground truth, generated once by test/fixtures/generate-dcmdump-truth.sh. */

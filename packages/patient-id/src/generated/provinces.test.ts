@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateProvinces, OUTPUT, readSources } from '../../scripts/gen-provinces.js';
 
 describe('generated province tables', () => {
-  it('are up to date with ../shared/data/provinces (run `npm run gen -w @lienthong/patient-id`)', () => {
+  it('are up to date with data/provinces (run `npm run gen -w @lienthong/patient-id`)', () => {
     const { oldCsv, newCsv } = readSources();
     expect(readFileSync(OUTPUT, 'utf8')).toBe(generateProvinces(oldCsv, newCsv));
   });

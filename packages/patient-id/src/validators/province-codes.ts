@@ -2,7 +2,7 @@ import { OLD_TO_NEW_CODES } from '../generated/provinces.js';
 
 /**
  * Province codes only (names live in the main entry, `oldProvince(code)`), generated from
- * `../shared/data/provinces/province_old63_to_new34.csv`: the 63 pre-2025 2-digit codes
+ * `data/provinces/province_old63_to_new34.csv`: the 63 pre-2025 2-digit codes
  * (TT 07/2016; a personal ID's prefix is this code with a leading 0) and the post-01/07/2025
  * province each merged into (QĐ 19/2025/QĐ-TTg).
  */

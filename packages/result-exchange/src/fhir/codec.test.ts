@@ -17,7 +17,7 @@ import {
   toFhirBundle,
 } from './codec.js';
 
-const dir = new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
+const dir = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
 const hl7 = (name: string) => readFileSync(new URL(`../hl7v2/${name}`, dir), 'utf8');
 

@@ -9,7 +9,7 @@ import { labObservationSchema } from '../model.js';
 import { toFhirBundle } from './codec.js';
 import { decodeFhirObservation, fromFhirObservation } from './observation.js';
 
-const dir = new URL('../../../../../shared/fixtures/real-world/fhir-r4/', import.meta.url);
+const dir = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const resources = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && f !== 'fhir.schema.json')
   .map(

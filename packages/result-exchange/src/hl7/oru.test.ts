@@ -15,7 +15,7 @@ import { decodeOru, encodeOru, parseOru } from './oru.js';
 import { escapeHl7, unescapeHl7 } from './v2.js';
 
 const fixture = (name: string) =>
-  readFileSync(new URL(`../../../../../shared/fixtures/real-world/hl7v2/${name}`, import.meta.url), 'utf8');
+  readFileSync(new URL(`../../../../fixtures/real-world/hl7v2/${name}`, import.meta.url), 'utf8');
 
 describe('decodeOru on the real fixtures', () => {
   it('LAB-ORU-1 (BOM, LF, two OBR groups) decodes with LOINC codes and UCUM units', () => {
