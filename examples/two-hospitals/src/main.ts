@@ -5,6 +5,9 @@
  * patient's history through a Liên Thông hub; a duplicate test is avoided; then B swaps its
  * result-exchange provider from the hub to a FHIR server and the same query gives the same answer.
  * All people and facility codes are SYNTHETIC. `--keep` leaves the hub running.
+ * `LIENTHONG_DICOM_FOLDER=<folder>` scans another folder of DICOM files than the repository's
+ * fixtures. A failure prints its code and both messages (no stack trace unless `DEBUG` is set) and
+ * exits 1 (3 when a service cannot be reached).
  */
 
 import { execFileSync } from 'node:child_process';
@@ -29,11 +32,13 @@ import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lient
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 import { DEFAULT_DIST, serveViewer } from '../../viewer/src/server/serve.js';
-import { chapter, say } from './story.js';
+import { chapter, explainFailure, say } from './story.js';
 import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT } from './synthetic-data.js';
 
 const keep = process.argv.includes('--keep');
-const DICOM_FOLDER = fileURLToPath(new URL('../../../fixtures/real-world/dicom/', import.meta.url));
+const DICOM_FOLDER =
+  process.env.LIENTHONG_DICOM_FOLDER ||
+  fileURLToPath(new URL('../../../fixtures/real-world/dicom/', import.meta.url));
 const service = (code: string) => ({ system: DEFAULT_LAB_SYSTEMS.serviceCode, code });
 const cccd = PATIENT.identifiers[0]!;
 const card = PATIENT.identifiers[1]!;
@@ -47,18 +52,16 @@ console.log(
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-demo-'));
 const adminKey = randomBytes(24).toString('base64url');
-const hub = await startHub({
-  database: { sqlite: join(dir, 'hub.db') },
-  port: 0,
-  adminKey,
-  logger: createLogger({ level: 'warn' }),
-});
-const cleanups: (() => Promise<void> | void)[] = [
-  () => rmSync(dir, { recursive: true, force: true }),
-  () => hub.close(),
-];
+const cleanups: (() => Promise<void> | void)[] = [() => rmSync(dir, { recursive: true, force: true })];
 
 try {
+  const hub = await startHub({
+    database: { sqlite: join(dir, 'hub.db') },
+    port: 0,
+    adminKey,
+    logger: createLogger({ level: 'warn' }),
+  });
+  cleanups.push(() => hub.close());
   chapter(
     'Sàn liên thông khởi động, đăng ký hai bệnh viện',
     'A hub starts (embedded SQLite); two hospitals are registered',
@@ -271,6 +274,8 @@ try {
     await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   }
   console.log('\n\x1b[1mXong / done.\x1b[0m');
+} catch (error) {
+  process.exitCode = explainFailure(error);
 } finally {
   for (const cleanup of cleanups.reverse()) await cleanup();
 }

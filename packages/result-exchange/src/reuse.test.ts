@@ -96,6 +96,60 @@ describe('windows at every edge (just inside, just outside)', () => {
   });
 });
 
+describe("reasons for people: durations in days, in the reader's language", () => {
+  const texts = (code: { system: string; code: string }, hoursAgo: number, policy?: ReusePolicy) => {
+    const a = adviseReuse(order(code), [report(code, hoursAgo)], policy ? { policy } : {});
+    const reason = [...a.reusable, ...a.rejected][0]!.reasons[0]!;
+    return { code: reason.code, en: reason.message, vi: reason.messageVi };
+  };
+  it("an expired result: fractional days with the locale's decimal mark (110,7 / 110.7)", () => {
+    expect(texts(GLUCOSE, 2657.3)).toEqual({
+      code: 'EXPIRED',
+      en: 'Expired for Biochemistry: 110.7 days old, valid 60 days',
+      vi: 'Hết hạn với nhóm Hóa sinh: đã 110,7 ngày, hiệu lực 60 ngày',
+    });
+  });
+  it.each([
+    [
+      36,
+      '1.5 days old, within 60 days for Biochemistry',
+      'Đã 1,5 ngày, trong thời hạn 60 ngày của nhóm Hóa sinh',
+    ],
+    [24, '1 day old, within 60 days for Biochemistry', 'Đã 1 ngày, trong thời hạn 60 ngày của nhóm Hóa sinh'],
+    [
+      18,
+      '18 hours old, within 60 days for Biochemistry',
+      'Đã 18 giờ, trong thời hạn 60 ngày của nhóm Hóa sinh',
+    ],
+    [1, '1 hour old, within 60 days for Biochemistry', 'Đã 1 giờ, trong thời hạn 60 ngày của nhóm Hóa sinh'],
+    [
+      2.25,
+      '2.3 hours old, within 60 days for Biochemistry',
+      'Đã 2,3 giờ, trong thời hạn 60 ngày của nhóm Hóa sinh',
+    ],
+    [
+      23.99,
+      '1 day old, within 60 days for Biochemistry',
+      'Đã 1 ngày, trong thời hạn 60 ngày của nhóm Hóa sinh',
+    ],
+  ])('a result %f h old → "%s"', (hours, en, vi) => {
+    expect(texts(GLUCOSE, hours)).toEqual({ code: 'WITHIN_WINDOW', en, vi });
+  });
+  it('a window under one day is given in hours, singular and plural in English', () => {
+    const policy: ReusePolicy = { ...DRAFT_2026_REUSE_POLICY, codeValidity: [{ ...GLUCOSE, hours: 12 }] };
+    expect(texts(GLUCOSE, 13, policy)).toEqual({
+      code: 'EXPIRED',
+      en: 'Expired for Biochemistry: 13 hours old, valid 12 hours',
+      vi: 'Hết hạn với nhóm Hóa sinh: đã 13 giờ, hiệu lực 12 giờ',
+    });
+    expect(texts(CBC, 7 * 24 + 36)).toEqual({
+      code: 'EXPIRED',
+      en: 'Expired for Hematology: 8.5 days old, valid 7 days',
+      vi: 'Hết hạn với nhóm Huyết học: đã 8,5 ngày, hiệu lực 7 ngày',
+    });
+  });
+});
+
 describe('lab quality levels: same level recognises, lower accepts higher', () => {
   const pairs: [number, number][] = [];
   for (let requester = 1; requester <= 5; requester++)

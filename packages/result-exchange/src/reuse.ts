@@ -185,7 +185,21 @@ export function reuseGroupOf(
   return a ? policy.groups.find((g) => g.id === a.group) : undefined;
 }
 
-const fmtH = (h: number) => (h % 24 === 0 ? `${h / 24} d` : `${Math.round(h * 10) / 10} h`);
+const NUMBER = {
+  en: new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 }),
+  vi: new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 }),
+};
+const PLURAL_EN = new Intl.PluralRules('en-US', { maximumFractionDigits: 1 });
+
+// A duration for people, in the reader's language: days ("110,7 ngày", "1 day"), or hours under
+// one day ("18 giờ", "18 hours"); at most one fraction digit, the locale's decimal mark.
+function duration(hours: number, lang: 'en' | 'vi'): string {
+  const inHours = Math.round(hours * 10) / 10 < 24;
+  const n = inHours ? hours : hours / 24;
+  const unit = lang === 'vi' ? (inHours ? 'giờ' : 'ngày') : inHours ? 'hour' : 'day';
+  const plural = lang === 'en' && PLURAL_EN.select(n) !== 'one' ? 's' : '';
+  return `${NUMBER[lang].format(n)} ${unit}${plural}`;
+}
 
 /**
  * Advises on an intended order: every report of the patient that carries the ordered code is a
@@ -292,16 +306,16 @@ export function adviseReuse(
         bad.push(
           r(
             'EXPIRED',
-            `Expired for ${group.name.en}: ${fmtH(ageHours)} old, valid ${fmtH(limit)}`,
-            `Hết hạn với nhóm ${group.name.vi}: đã ${fmtH(ageHours)}, hiệu lực ${fmtH(limit)}`,
+            `Expired for ${group.name.en}: ${duration(ageHours, 'en')} old, valid ${duration(limit, 'en')}`,
+            `Hết hạn với nhóm ${group.name.vi}: đã ${duration(ageHours, 'vi')}, hiệu lực ${duration(limit, 'vi')}`,
           ),
         );
       else
         good.push(
           r(
             'WITHIN_WINDOW',
-            `${fmtH(ageHours)} old, within ${fmtH(limit)} for ${group.name.en}`,
-            `Đã ${fmtH(ageHours)}, trong thời hạn ${fmtH(limit)} của nhóm ${group.name.vi}`,
+            `${duration(ageHours, 'en')} old, within ${duration(limit, 'en')} for ${group.name.en}`,
+            `Đã ${duration(ageHours, 'vi')}, trong thời hạn ${duration(limit, 'vi')} của nhóm ${group.name.vi}`,
           ),
         );
     }

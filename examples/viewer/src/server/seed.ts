@@ -199,6 +199,8 @@ export interface SeedOptions {
   hubUrl: string;
   adminKey: string;
   now?: Date;
+  /** The folder holding the DICOM fixtures (default the repository's `fixtures/real-world/dicom`). */
+  dicomFolder?: string;
   /** The DICOMweb root the studies can be fetched from (set as the references' WADO-RS/QIDO-RS endpoints). */
   dicomwebUrl?: string;
 }
@@ -244,7 +246,7 @@ export async function seedHub(options: SeedOptions): Promise<Seeded> {
   let studies = 0;
   for (const { file, facility } of DICOM_FIXTURES) {
     const f = SYNTHETIC_FACILITIES[facility];
-    const scan = await scanFolderToReferences(join(FIXTURES, 'dicom'), {
+    const scan = await scanFolderToReferences(options.dicomFolder ?? join(FIXTURES, 'dicom'), {
       filter: (name) => name === file,
       facility: f.code,
       facilityName: f.name,
@@ -271,9 +273,12 @@ export async function seedHub(options: SeedOptions): Promise<Seeded> {
 }
 
 /** Uploads the DICOM fixtures to an Orthanc (`POST /instances`), so its DICOMweb answers for them. */
-export async function uploadDicomFixtures(orthancUrl: string): Promise<void> {
+export async function uploadDicomFixtures(
+  orthancUrl: string,
+  dicomFolder = join(FIXTURES, 'dicom'),
+): Promise<void> {
   for (const { file } of DICOM_FIXTURES) {
-    const bytes = await readFile(join(FIXTURES, 'dicom', file));
+    const bytes = await readFile(join(dicomFolder, file));
     const r = await fetch(`${orthancUrl.replace(/\/+$/, '')}/instances`, {
       method: 'POST',
       headers: { 'content-type': 'application/dicom' },

@@ -22,6 +22,8 @@ export interface ViewerStackOptions {
   /** An Orthanc with the DICOMweb plugin (`http://127.0.0.1:8042`), for thumbnails. */
   orthancUrl?: string;
   distDir?: string;
+  /** The folder holding the DICOM fixtures (default the repository's `fixtures/real-world/dicom`). */
+  dicomFolder?: string;
   /** Log the hub's requests (default silent). */
   verbose?: boolean;
 }
@@ -59,11 +61,12 @@ export async function startViewerStack(options: ViewerStackOptions = {}): Promis
       ...(options.distDir ? { distDir: options.distDir } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
     });
-    if (options.orthancUrl) await uploadDicomFixtures(options.orthancUrl);
+    if (options.orthancUrl) await uploadDicomFixtures(options.orthancUrl, options.dicomFolder);
     const seed = await seedHub({
       hubUrl: hub.url,
       adminKey,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.dicomFolder ? { dicomFolder: options.dicomFolder } : {}),
       ...(options.orthancUrl ? { dicomwebUrl: `${viewer.url}/dicom-web` } : {}),
     });
     key = seed.viewerKey;

@@ -12,10 +12,10 @@ const FHIR = decodeURIComponent(
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-results-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function capture() {
+function capture(lang: CliIo['lang'] = 'en') {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang: 'en' };
+  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang };
   return { io, out: () => out.join(''), err: () => err.join('') };
 }
 
@@ -86,6 +86,46 @@ describe('lienthong results', () => {
     ).toBe(0);
     expect(c4.out()).toMatch(/^MSH\|/);
     expect(c4.out()).toContain('OBX|');
+  });
+
+  it('FHIR without an Encounter → XML4: the missing MA_LK names --encounter; --encounter supplies it', async () => {
+    // Bundle-lipids.json (HL7 FHIR R4 example): a DiagnosticReport with 4 Observations and no Encounter.
+    const args = ['results', 'convert', `${FHIR}Bundle-lipids.json`, '--from', 'fhir', '--to', 'xml4'];
+    const without = capture('both');
+    expect(await runCli(args, without.io)).toBe(1);
+    expect(without.err()).toContain(
+      'lienthong: XML4_FIELD_REQUIRED (CHI_TIET_CLS[1].MA_LK): Bảng XML4 không hợp lệ tại CHI_TIET_CLS[1].MA_LK: Thiếu MA_LK (mã liên kết) (+3). Tài liệu không có mã liên kết lượt khám (MA_LK): cung cấp bằng --encounter <MA_LK>\n',
+    );
+    expect(without.err()).toContain(
+      '  Invalid XML4 table at CHI_TIET_CLS[1].MA_LK: MA_LK (encounter key) is required (+3). The document carries no visit key (MA_LK): give it with --encounter <MA_LK>\n',
+    );
+    const json = capture();
+    expect(await runCli([...args, '--json'], json.io)).toBe(1);
+    const { error } = JSON.parse(json.out());
+    expect(error).toMatchObject({ code: 'XML4_FIELD_REQUIRED', path: 'CHI_TIET_CLS[1].MA_LK' });
+    expect(error.message).toContain('--encounter');
+    expect(error.messageVi).toContain('--encounter');
+    expect(error.issues).toHaveLength(4);
+
+    const given = capture();
+    expect(await runCli([...args, '--encounter', 'SYN-LK-0001'], given.io)).toBe(0);
+    expect(given.out().match(/<MA_LK>SYN-LK-0001<\/MA_LK>/g)).toHaveLength(4);
+    expect(given.out()).toContain('<TEN_CHI_SO>Cholesterol</TEN_CHI_SO>');
+  });
+
+  it('--encounter is checked as XML4 checks MA_LK: not empty, at most 100 characters', async () => {
+    const args = ['results', 'convert', `${FHIR}Bundle-lipids.json`, '--from', 'fhir', '--to', 'xml4'];
+    const longest = capture();
+    expect(await runCli([...args, '--encounter', 'L'.repeat(100)], longest.io)).toBe(0);
+    expect(longest.out()).toContain(`<MA_LK>${'L'.repeat(100)}</MA_LK>`);
+    const tooLong = capture('both');
+    expect(await runCli([...args, '--encounter', 'L'.repeat(101)], tooLong.io)).toBe(1);
+    expect(tooLong.err()).toBe(
+      'lienthong: CLI_ARGUMENT_INVALID (--encounter): --encounter dài 101 ký tự; MA_LK tối đa 100 ký tự\n  --encounter is 101 characters long; MA_LK allows at most 100\n',
+    );
+    const empty = capture();
+    expect(await runCli([...args, '--encounter', ' '], empty.io)).toBe(1);
+    expect(empty.err()).toContain('CLI_ARGUMENT_INVALID (--encounter)');
   });
 
   it('validate: exit 1 with the exact code and path on bad input', async () => {
@@ -166,7 +206,10 @@ describe('lienthong results', () => {
       ),
     ).toBe(0);
     expect(late.out()).toContain('✗ SYN-R1');
-    expect(late.out()).toContain('Expired for Biochemistry');
+    // Durations for people: days in the reader's language (94 days after collection, 60-day window).
+    expect(late.out()).toContain(
+      '✗ SYN-R1 2026-06-01T08:00:00+07:00: Expired for Biochemistry: 94 days old, valid 60 days',
+    );
   });
 
   it('rejects an unknown format as a usage problem', async () => {

@@ -5,7 +5,7 @@ import { adviseReuse, DEFAULT_LAB_SYSTEMS, type LabReport, parseLabReport } from
 import { decodeCv365, encodeCv365 } from '@lienthong/result-exchange/cv365';
 import { fromFhirBundle, toFhirBundle } from '@lienthong/result-exchange/fhir';
 import { decodeOru, encodeOru } from '@lienthong/result-exchange/hl7';
-import { decodeXml4, encodeXml4 } from '@lienthong/result-exchange/xml4';
+import { decodeXml4, encodeXml4, XML4_MAX_LENGTHS } from '@lienthong/result-exchange/xml4';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
 
@@ -39,6 +39,46 @@ function parsePatient(text: string | undefined): LabReport['patient'] | undefine
   if (at <= 0)
     throw usage('--patient must be system|value', '--patient phải có dạng system|value', '--patient');
   return { identifiers: [{ system: text.slice(0, at), value: text.slice(at + 1) }] };
+}
+
+/** Checks `--encounter` (the visit key, XML4 `MA_LK`) by the codec's rules: not empty, at most 100 characters. */
+function parseEncounter(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const max = XML4_MAX_LENGTHS.MA_LK ?? 100;
+  if (text.trim() === '')
+    throw usage(
+      '--encounter must not be empty (the visit key, XML4 MA_LK)',
+      '--encounter không được để trống (mã liên kết lượt khám, MA_LK của XML4)',
+      '--encounter',
+    );
+  if (text.length > max)
+    throw usage(
+      `--encounter is ${text.length} characters long; MA_LK allows at most ${max}`,
+      `--encounter dài ${text.length} ký tự; MA_LK tối đa ${max} ký tự`,
+      '--encounter',
+    );
+  return text;
+}
+
+/**
+ * XML4 needs MA_LK, the visit key, on every row: when a report carries none (a FHIR document without
+ * an Encounter, an HL7 v2 message without PV1-19), the error keeps its code and path and says to
+ * give the key with `--encounter`.
+ */
+function withEncounterHint(error: unknown): unknown {
+  if (
+    !isValidationError(error) ||
+    !error.issues.some((i) => i.code === 'XML4_FIELD_REQUIRED' && i.path.endsWith('.MA_LK'))
+  )
+    return error;
+  return new ValidationError({
+    code: error.code,
+    ...(error.path !== undefined ? { path: error.path } : {}),
+    message: `${error.message}. The document carries no visit key (MA_LK): give it with --encounter <MA_LK>`,
+    messageVi: `${error.messageVi}. Tài liệu không có mã liên kết lượt khám (MA_LK): cung cấp bằng --encounter <MA_LK>`,
+    issues: error.issues,
+    cause: error,
+  });
 }
 
 /** Decodes a document of any supported format into reports and warnings. */
@@ -168,15 +208,38 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
     .requiredOption('--to <format>', `output format: ${RESULT_FORMATS.join(', ')}`)
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--patient <system|value>', 'patient identifier for formats that carry none (XML4, CV 365)')
+    .option(
+      '--encounter <MA_LK>',
+      'visit key (XML4 MA_LK, at most 100 characters) for reports that carry none (FHIR without an Encounter)',
+    )
     .option('--json', 'print one JSON document (reports count, warnings, output)')
     .action(
-      (file: string, opts: { from: string; to: string; out?: string; patient?: string; json?: boolean }) => {
+      (
+        file: string,
+        opts: {
+          from: string;
+          to: string;
+          out?: string;
+          patient?: string;
+          encounter?: string;
+          json?: boolean;
+        },
+      ) => {
         const from = checkFormat(opts.from, '--from');
         const to = checkFormat(opts.to, '--to');
         try {
           const patient = parsePatient(opts.patient);
+          const encounter = parseEncounter(opts.encounter);
           const decoded = decodeResults(readInput(file), from, patient ? { patient } : {});
-          const output = encodeResults(decoded.reports, to);
+          const reports = encounter
+            ? decoded.reports.map((r) => (r.encounterId ? r : { ...r, encounterId: encounter }))
+            : decoded.reports;
+          let output: string;
+          try {
+            output = encodeResults(reports, to);
+          } catch (error) {
+            throw to === 'xml4' ? withEncounterHint(error) : error;
+          }
           if (opts.out) writeFileSync(opts.out, output);
           for (const w of decoded.warnings)
             io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
