@@ -60,6 +60,13 @@ describe('reuse policy', () => {
     expect(d.reasons[2]?.message).toMatch(/275 days old; at most 90/);
   });
 
+  it("writes day counts with the reader's digit grouping", () => {
+    const old = { ...ct, studyDate: '2000-01-01' };
+    const [reason] = evaluateReuse(old, policy, { onDate: '2025-12-01' }).reasons;
+    expect(reason?.message).toBe('The study is 9,466 days old; at most 90 days are accepted for CT.');
+    expect(reason?.messageVi).toBe('Ca chụp đã 9.466 ngày; chỉ chấp nhận tối đa 90 ngày với CT.');
+  });
+
   it('uses the strictest limit of a multi-modality study and the default for unlisted ones', () => {
     const mixed = { ...ct, modalities: ['CT', 'US'] };
     expect(evaluateReuse(mixed, policy, { onDate: '2025-03-10' }).reasons.map((r) => r.code)).toEqual([

@@ -57,6 +57,9 @@ export function defineReusePolicy(policy: ReusePolicyInput = {}): ReusePolicy {
   });
 }
 
+// Day counts for people, with the reader's digit grouping ("9,467 days" / "9.467 ngày").
+const COUNT = { en: new Intl.NumberFormat('en-US'), vi: new Intl.NumberFormat('vi-VN') };
+
 function days(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
 }
@@ -169,6 +172,12 @@ export function evaluateReuse(
       check('age', false, 'IMAGING_REUSE_DATE_UNKNOWN', 'The study date is unknown.', 'Không rõ ngày chụp.');
     } else {
       const age = days(reference.studyDate, onDate);
+      const [ageEn, ageVi, limitEn, limitVi] = [
+        COUNT.en.format(age),
+        COUNT.vi.format(age),
+        COUNT.en.format(limit),
+        COUNT.vi.format(limit),
+      ];
       if (age > limit || age < 0) {
         check(
           'age',
@@ -176,18 +185,18 @@ export function evaluateReuse(
           'IMAGING_REUSE_TOO_OLD',
           age < 0
             ? `The study date ${reference.studyDate} is after the request date ${onDate}.`
-            : `The study is ${age} days old; at most ${limit} days are accepted for ${modalities.join('/')}.`,
+            : `The study is ${ageEn} days old; at most ${limitEn} days are accepted for ${modalities.join('/')}.`,
           age < 0
             ? `Ngày chụp ${reference.studyDate} sau ngày yêu cầu ${onDate}.`
-            : `Ca chụp đã ${age} ngày; chỉ chấp nhận tối đa ${limit} ngày với ${modalities.join('/')}.`,
+            : `Ca chụp đã ${ageVi} ngày; chỉ chấp nhận tối đa ${limitVi} ngày với ${modalities.join('/')}.`,
         );
       } else {
         check(
           'age',
           true,
           'IMAGING_REUSE_OK_AGE',
-          `The study is ${age} days old (limit ${limit}).`,
-          `Ca chụp đã ${age} ngày (giới hạn ${limit} ngày).`,
+          `The study is ${ageEn} days old (limit ${limitEn}).`,
+          `Ca chụp đã ${ageVi} ngày (giới hạn ${limitVi} ngày).`,
         );
       }
     }
