@@ -54,7 +54,7 @@ export interface RequestOptions<S extends z.ZodType | undefined = undefined> {
   /** A JSON body (serialised, `content-type: application/json` unless overridden). */
   json?: unknown;
   /** A raw body (bytes, multipart, text). */
-  body?: BodyInit;
+  body?: RequestInit['body'];
   headers?: Record<string, string>;
   /** zod schema the JSON answer must satisfy; the parsed output is returned. */
   schema?: S;
