@@ -23,7 +23,7 @@ import {
   labReportSchema,
   type ReportStatus,
 } from '../model.js';
-import { codings, dateTimeOf, fromFhirObservation } from './observation.js';
+import { codings, dateTime, fromFhirObservation } from './observation.js';
 import { type Cfg, cfg, type FhirCodecOptions } from './options.js';
 
 export {
@@ -386,6 +386,20 @@ function ext(list: Extension[] | undefined, url: string): Extension | undefined 
   return list?.find((e) => e.url === url);
 }
 
+/**
+ * `o` without its empty members (`undefined`, `null`, `''`, `false`; `0` is kept), or `undefined`
+ * when none is left: what the report reader keeps of the optional elements it reads.
+ */
+function present<T extends object>(o: T): T | undefined {
+  let kept = false;
+  for (const k in o) {
+    const v: unknown = o[k];
+    if (v || v === 0) kept = true;
+    else delete o[k];
+  }
+  return kept ? o : undefined;
+}
+
 /** Converts a DiagnosticReport (resolving references in `bundle`) to the model. */
 export function fromFhirDiagnosticReport(
   dr: DiagnosticReport,
@@ -406,14 +420,12 @@ export function fromFhirDiagnosticReport(
       'DiagnosticReport không có identifier cũng không có id',
     );
   const subject = resolve(dr.subject, index, contained) as Patient | undefined;
-  const identifiers =
-    subject?.resourceType === 'Patient'
-      ? (subject.identifier ?? [])
-          .filter((i) => i.system && i.value)
-          .map((i) => ({ system: i.system!, value: i.value! }))
-      : dr.subject?.identifier?.system && dr.subject.identifier.value
-        ? [{ system: dr.subject.identifier.system, value: dr.subject.identifier.value }]
-        : [];
+  // The resolved Patient's identifiers, else the subject's logical identifier.
+  const identifiers = (
+    subject?.resourceType === 'Patient' ? (subject.identifier ?? []) : [dr.subject?.identifier]
+  )
+    .filter((i) => i?.system && i.value)
+    .map((i) => ({ system: i!.system!, value: i!.value! }));
   if (identifiers.length === 0)
     warnings.push(
       issue(
@@ -425,6 +437,7 @@ export function fromFhirDiagnosticReport(
     );
   const observations: LabObservation[] = [];
   let specimenResource: FhirSpecimen | undefined;
+  let specimenPath = '';
   (dr.result ?? []).forEach((ref, i) => {
     const o = resolve(ref, index, contained);
     if (o?.resourceType !== 'Observation') {
@@ -441,45 +454,46 @@ export function fromFhirDiagnosticReport(
     observations.push(fromFhirObservation(o, options, warnings, `${path}.result[${i}]`));
     if (!specimenResource && o.specimen) {
       const s = resolve(o.specimen, index, contained);
-      if (s?.resourceType === 'Specimen') specimenResource = s;
+      if (s?.resourceType === 'Specimen') {
+        specimenResource = s;
+        specimenPath = `${path}.result[${i}].specimen`;
+      }
     }
   });
   const sp = dr.specimen?.[0] ? resolve(dr.specimen[0], index, contained) : undefined;
-  if (sp?.resourceType === 'Specimen') specimenResource = sp;
+  if (sp?.resourceType === 'Specimen') {
+    specimenResource = sp;
+    specimenPath = `${path}.specimen[0]`;
+  }
   const specimenCodes = specimenResource ? codings(specimenResource.type, c) : [];
-  const specimen = specimenResource
-    ? {
-        ...(specimenResource.identifier?.[0]?.value
-          ? { id: specimenResource.identifier[0].value }
-          : specimenResource.accessionIdentifier?.value
-            ? { id: specimenResource.accessionIdentifier.value }
-            : {}),
-        ...(specimenCodes[0] ? { type: (({ unrecognised: _u, ...rest }) => rest)(specimenCodes[0]) } : {}),
-        ...(specimenResource.type?.text ? { typeText: specimenResource.type.text } : {}),
-        ...(dateTimeOf(specimenResource.collection?.collectedDateTime)
-          ? { collectedAt: specimenResource.collection!.collectedDateTime! }
-          : {}),
-        ...(dateTimeOf(specimenResource.receivedTime) ? { receivedAt: specimenResource.receivedTime! } : {}),
-      }
-    : undefined;
+  const specimen =
+    specimenResource &&
+    present({
+      id: specimenResource.identifier?.[0]?.value || specimenResource.accessionIdentifier?.value,
+      type: specimenCodes[0] && (({ unrecognised: _u, ...rest }) => rest)(specimenCodes[0]),
+      typeText: specimenResource.type?.text,
+      collectedAt: dateTime(
+        specimenResource.collection?.collectedDateTime,
+        false,
+        warnings,
+        specimenPath,
+        '.collection.collectedDateTime',
+      ),
+      receivedAt: dateTime(specimenResource.receivedTime, true, warnings, specimenPath, '.receivedTime'),
+    });
   const labExt = ext(dr.extension, c.ext.lab)?.extension;
-  const lab = labExt
-    ? {
-        ...(ext(labExt, 'code')?.valueString ? { code: ext(labExt, 'code')!.valueString! } : {}),
-        ...(ext(labExt, 'name')?.valueString ? { name: ext(labExt, 'name')!.valueString! } : {}),
-        ...(typeof ext(labExt, c.ext.labQualityLevel)?.valueInteger === 'number'
-          ? { qualityLevel: ext(labExt, c.ext.labQualityLevel)!.valueInteger! }
-          : {}),
-        ...(labExt.some((e) => e.url === c.ext.labAccreditation)
-          ? {
-              accreditation: labExt
-                .filter((e) => e.url === c.ext.labAccreditation)
-                .map((e) => e.valueString ?? '')
-                .filter(Boolean),
-            }
-          : {}),
-      }
-    : undefined;
+  const qualityLevel = labExt && ext(labExt, c.ext.labQualityLevel)?.valueInteger;
+  const accreditations = labExt?.filter((e) => e.url === c.ext.labAccreditation);
+  const lab =
+    labExt &&
+    present({
+      code: ext(labExt, 'code')?.valueString,
+      name: ext(labExt, 'name')?.valueString,
+      qualityLevel: typeof qualityLevel === 'number' ? qualityLevel : undefined,
+      accreditation: accreditations?.length
+        ? accreditations.map((e) => e.valueString ?? '').filter(Boolean)
+        : undefined,
+    });
   const ordering = ext(dr.extension, c.ext.orderingFacility)?.valueReference;
   const performer = dr.performer?.[0];
   const interpreter = dr.resultsInterpreter?.[0];
@@ -494,55 +508,30 @@ export function fromFhirDiagnosticReport(
       ),
     );
   const name = dr.code?.text;
-  const codes = codings(dr.code, c);
-  const note = ext(dr.extension, c.ext.reportNote)?.valueString;
-  const supersedes = ext(dr.extension, c.ext.supersedes)?.valueIdentifier?.value;
-  const effectiveAt = dateTimeOf(dr.effectiveDateTime) ?? dateTimeOf(dr.effectivePeriod?.start);
-  const issuedAt = dateTimeOf(dr.issued);
-  const orderId = dr.basedOn?.[0]?.identifier?.value;
-  const encounterId = dr.encounter?.identifier?.value;
-  const report = {
+  // Dates of the wrong FHIR format are left out with a warning (FHIR_DATE_TIME_INVALID).
+  const effective = dateTime(dr.effectiveDateTime, false, warnings, path, '.effectiveDateTime');
+  const start = dateTime(dr.effectivePeriod?.start, false, warnings, path, '.effectivePeriod.start');
+  const report = present({
     id,
-    ...(idf?.system ? { idSystem: idf.system } : {}),
-    ...(supersedes ? { supersedes } : {}),
+    idSystem: idf?.system,
+    supersedes: ext(dr.extension, c.ext.supersedes)?.valueIdentifier?.value,
     patient: { identifiers },
-    ...(encounterId ? { encounterId } : {}),
-    ...(orderId ? { orderId } : {}),
-    codes,
-    ...(name && name !== 'Laboratory report' ? { name } : {}),
+    encounterId: dr.encounter?.identifier?.value,
+    orderId: dr.basedOn?.[0]?.identifier?.value,
+    codes: codings(dr.code, c),
+    name: name !== 'Laboratory report' ? name : undefined,
     status: status ?? 'preliminary',
-    ...(ordering && (ordering.identifier?.value || ordering.display)
-      ? {
-          orderingFacility: {
-            ...(ordering.identifier?.value ? { code: ordering.identifier.value } : {}),
-            ...(ordering.display ? { name: ordering.display } : {}),
-          },
-        }
-      : {}),
-    ...(performer && (performer.identifier?.value || performer.display)
-      ? {
-          performingFacility: {
-            ...(performer.identifier?.value ? { code: performer.identifier.value } : {}),
-            ...(performer.display ? { name: performer.display } : {}),
-          },
-        }
-      : {}),
-    ...(lab && Object.keys(lab).length ? { lab } : {}),
-    ...(specimen && Object.keys(specimen).length ? { specimen } : {}),
-    ...(effectiveAt ? { effectiveAt } : {}),
-    ...(issuedAt ? { issuedAt } : {}),
-    ...(interpreter && (interpreter.identifier?.value || interpreter.display)
-      ? {
-          signer: {
-            ...(interpreter.identifier?.value ? { id: interpreter.identifier.value } : {}),
-            ...(interpreter.display ? { name: interpreter.display } : {}),
-          },
-        }
-      : {}),
-    ...(dr.conclusion ? { conclusion: dr.conclusion } : {}),
-    ...(note ? { note } : {}),
+    orderingFacility: present({ code: ordering?.identifier?.value, name: ordering?.display }),
+    performingFacility: present({ code: performer?.identifier?.value, name: performer?.display }),
+    lab,
+    specimen,
+    effectiveAt: effective ?? start,
+    issuedAt: dateTime(dr.issued, true, warnings, path, '.issued'),
+    signer: present({ id: interpreter?.identifier?.value, name: interpreter?.display }),
+    conclusion: dr.conclusion,
+    note: ext(dr.extension, c.ext.reportNote)?.valueString,
     observations,
-  };
+  });
   const parsed = labReportSchema.safeParse(report);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;

@@ -1,10 +1,11 @@
-import { type Result, ValidationError, type ValidationIssue } from '@lienthong/core';
+import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
 import type { Observation } from '@medplum/fhirtypes';
 import { labObservationProblem } from '../check.js';
-import { invalid, invalidMany, issue } from '../errors.js';
+import { guard, invalid, invalidMany, issue } from '../errors.js';
 import type { LabCoding, LabObservation, LabQuantity, LabValue, ObservationStatus } from '../model.js';
 import { isRecognisedCode } from '../systems.js';
 import { type Cfg, cfg, type FhirCodecOptions } from './options.js';
+import { FHIR_DATE_TIME, FHIR_ID, FHIR_INSTANT, FHIR_URI, isFhirDecimal } from './primitives.js';
 
 /**
  * FHIR Observation → lab observation, in two styles: {@link fromFhirObservation} reads what it
@@ -30,13 +31,6 @@ const OBS_STATUS: Record<string, ObservationStatus> = Object.assign(Object.creat
 });
 const COMPARATORS: ReadonlySet<unknown> = new Set(['<', '<=', '>=', '>']);
 
-// The `dateTime` pattern of the official R4 JSON schema (fhir.schema.json); an `instant` is a
-// dateTime with a time (the pattern then requires the offset too).
-const FHIR_DATE_TIME =
-  /^([0-9]([0-9]([0-9][1-9]|[1-9]0)|[1-9]00)|[1-9]000)(-(0[1-9]|1[0-2])(-(0[1-9]|[1-2][0-9]|3[0-1])(T([01][0-9]|2[0-3]):[0-5][0-9]:([0-5][0-9]|60)(\.[0-9]+)?(Z|(\+|-)((0[0-9]|1[0-3]):[0-5][0-9]|14:00)))?)?)?$/;
-/** The date and date-time forms the model keeps (partial dates are left out). */
-const MODEL_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
-
 /** A JSON object (not null, not an array). */
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -57,40 +51,56 @@ const asObject = (v: unknown) => (isObject(v) ? v : undefined);
 const asList = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : EMPTY);
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
-/** A FHIR dateTime the model can hold (a day or more precise), else `undefined`. */
-export function dateTimeOf(v: unknown): string | undefined {
-  return typeof v === 'string' && MODEL_DATE_TIME.test(v) ? v : undefined;
+/**
+ * Records a string element that does not match the R4 pattern of its FHIR type: codes
+ * `FHIR_DATE_TIME_INVALID` (instant, dateTime), `FHIR_ID_INVALID`, `FHIR_URI_INVALID`. (A decimal
+ * is a JSON number, which always matches its pattern: any other value is of the wrong type.)
+ */
+function malformed(problems: Problems, path: string, type: 'instant' | 'dateTime' | 'id' | 'uri'): void {
+  const code = type === 'instant' || type === 'dateTime' ? 'DATE_TIME' : type.toUpperCase();
+  problems?.push(issue(`FHIR_${code}_INVALID`, path, `Not a FHIR ${type}`, `Sai định dạng ${type} của FHIR`));
+}
+
+/**
+ * A primitive element read as text: the string when it matches `pattern`, the R4 pattern of its
+ * FHIR `type`, else `undefined` and a problem (`path` + `key` name the element).
+ */
+function primitive(
+  v: unknown,
+  pattern: RegExp,
+  type: Parameters<typeof malformed>[2],
+  problems: Problems,
+  path: string,
+  key: string,
+): string | undefined {
+  if (typeof v === 'string') {
+    if (pattern.test(v)) return v;
+    malformed(problems, `${path}${key}`, type);
+  } else if (notText(v)) wrongType(problems, `${path}${key}`, 'string');
+  return undefined;
 }
 
 /**
  * A dateTime (or instant) element checked against its FHIR format, kept when the model can hold
- * it (`path` + `key` name it in problems).
+ * it: a valid one of 10 characters or more is a full date or a date-time to the second with an
+ * offset; shorter ones are a year or a month.
  */
-function dateTime(
+export function dateTime(
   v: unknown,
   instant: boolean,
   problems: Problems,
   path: string,
   key: string,
 ): string | undefined {
-  if (typeof v !== 'string') {
-    if (notText(v)) wrongType(problems, `${path}${key}`, 'string');
-    return undefined;
-  }
-  if (!FHIR_DATE_TIME.test(v) || (instant && v.length <= 10)) {
-    problems?.push(
-      issue(
-        'FHIR_DATE_TIME_INVALID',
-        `${path}${key}`,
-        `Not a FHIR ${instant ? 'instant' : 'dateTime'}`,
-        `Sai định dạng ${instant ? 'instant' : 'dateTime'} của FHIR`,
-      ),
-    );
-    return undefined;
-  }
-  // A FHIR dateTime of 10 characters or more is a full date or a date-time with offset, which the
-  // model keeps; shorter ones are a year or a month.
-  return v.length >= 10 ? v : undefined;
+  const text = primitive(
+    v,
+    instant ? FHIR_INSTANT : FHIR_DATE_TIME,
+    instant ? 'instant' : 'dateTime',
+    problems,
+    path,
+    key,
+  );
+  return text && text.length >= 10 ? text : undefined;
 }
 
 /**
@@ -112,15 +122,20 @@ export function codings(cc: unknown, c: Cfg, problems?: Problems, path = '', key
       if (notObject(all[i])) wrongType(problems, `${path}${key}.coding[${i}]`, 'object');
       continue;
     }
+    let system = asText(x.system);
     if (problems) {
       if (notText(x.system)) wrongType(problems, `${path}${key}.coding[${i}].system`, 'string');
+      else if (system !== undefined && !FHIR_URI.test(system)) {
+        malformed(problems, `${path}${key}.coding[${i}].system`, 'uri');
+        system = undefined;
+      }
       if (notText(x.code)) wrongType(problems, `${path}${key}.coding[${i}].code`, 'string');
       if (notText(x.display)) wrongType(problems, `${path}${key}.coding[${i}].display`, 'string');
       if (notText(x.version)) wrongType(problems, `${path}${key}.coding[${i}].version`, 'string');
     }
     const code = asText(x.code);
     if (!code) continue;
-    const system = asText(x.system) || NO_SYSTEM;
+    system ||= NO_SYSTEM;
     const coding: LabCoding = { system, code };
     const display = asText(x.display);
     if (display) coding.display = display;
@@ -147,13 +162,16 @@ export function readQuantity(
   }
   const value = o.value;
   if (problems) {
-    if (value !== undefined && value !== null && typeof value !== 'number')
+    // A FHIR decimal is a JSON number (Infinity and NaN are not).
+    if (value !== undefined && value !== null && !isFhirDecimal(value))
       wrongType(problems, `${path}${key}.value`, 'number');
     if (notText(o.unit)) wrongType(problems, `${path}${key}.unit`, 'string');
-    if (notText(o.system)) wrongType(problems, `${path}${key}.system`, 'string');
+    if (typeof o.system === 'string') {
+      if (!FHIR_URI.test(o.system)) malformed(problems, `${path}${key}.system`, 'uri');
+    } else if (notText(o.system)) wrongType(problems, `${path}${key}.system`, 'string');
     if (notText(o.code)) wrongType(problems, `${path}${key}.code`, 'string');
   }
-  if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
+  if (!isFhirDecimal(value)) return undefined;
   const unitText = asText(o.unit);
   const code = asText(o.code);
   const ucum =
@@ -244,7 +262,7 @@ function rangeQuantityProblems(q: unknown, problems: Problems, path: string, i: 
   if (notObject(q)) wrongType(problems, `${path}.referenceRange[${i}].${key}`, 'object');
   else if (q) {
     const v = (q as { value?: unknown }).value;
-    if (v !== undefined && v !== null && typeof v !== 'number')
+    if (v !== undefined && v !== null && !isFhirDecimal(v))
       wrongType(problems, `${path}.referenceRange[${i}].${key}.value`, 'number');
     if (notText((q as { code?: unknown }).code))
       wrongType(problems, `${path}.referenceRange[${i}].${key}.code`, 'string');
@@ -279,8 +297,8 @@ function readRanges(
     const rUnit = asText(lowQ?.code) ?? asText(highQ?.code);
     const rangeText = asText(r.text);
     const range: NonNullable<LabObservation['referenceRange']>[number] = {};
-    if (typeof low === 'number') range.low = low;
-    if (typeof high === 'number') range.high = high;
+    if (isFhirDecimal(low)) range.low = low;
+    if (isFhirDecimal(high)) range.high = high;
     if (rUnit && rUnit !== unit) range.unit = rUnit;
     if (rangeText) range.text = rangeText;
     if (range.low !== undefined || range.high !== undefined || range.unit || range.text) {
@@ -347,6 +365,14 @@ function readObservation(
   path: string,
   problems: Problems,
 ): LabObservation {
+  // Elements the model does not keep, checked for their FHIR type and format. The calls stay
+  // behind a test of presence: left out for absent elements, they also keep this function fast.
+  if (o.id !== undefined) primitive(o.id, FHIR_ID, 'id', problems, path, '.id');
+  if (o.meta !== undefined) {
+    if (notObject(o.meta)) wrongType(problems, `${path}.meta`, 'object');
+    dateTime(asObject(o.meta)?.lastUpdated, true, problems, path, '.meta.lastUpdated');
+  }
+  if (o.issued !== undefined) dateTime(o.issued, true, problems, path, '.issued');
   const code = asObject(o.code);
   const codes = codings(o.code, c, problems, path, '.code');
   const value = readValue(o, c, warnings, problems, path);
@@ -360,11 +386,18 @@ function readObservation(
         `Trạng thái ${String(o.status)} được đọc là sơ bộ`,
       ),
     );
+  // Every effective[x] present is checked, the first the model can hold is kept.
   if (notObject(o.effectivePeriod)) wrongType(problems, `${path}.effectivePeriod`, 'object');
-  const performedAt =
-    dateTime(o.effectiveDateTime, false, problems, path, '.effectiveDateTime') ??
-    dateTime(asObject(o.effectivePeriod)?.start, false, problems, path, '.effectivePeriod.start') ??
+  const period = asObject(o.effectivePeriod);
+  const effective =
+    o.effectiveDateTime !== undefined &&
+    dateTime(o.effectiveDateTime, false, problems, path, '.effectiveDateTime');
+  const start = dateTime(period?.start, false, problems, path, '.effectivePeriod.start');
+  if (period?.end !== undefined) dateTime(period.end, false, problems, path, '.effectivePeriod.end');
+  const instant =
+    o.effectiveInstant !== undefined &&
     dateTime(o.effectiveInstant, true, problems, path, '.effectiveInstant');
+  const performedAt = effective || start || instant;
   if (code && notText(code.text)) wrongType(problems, `${path}.code.text`, 'string');
   const name = asText(code?.text);
   // Keys in the order the model lists them (JSON output reads the same for every observation).
@@ -420,11 +453,14 @@ const shown = (v: unknown) => (typeof v === 'string' ? `"${v}"` : v === undefine
 /**
  * Decodes and validates a FHIR R4 Observation as a lab observation; throws a `ValidationError`
  * listing every problem: `FHIR_RESOURCE_TYPE_UNSUPPORTED`; `FHIR_STATUS_INVALID` (a status outside
- * the required value set); `FHIR_CODE_MISSING`; `FHIR_ELEMENT_INVALID` or `FHIR_DATE_TIME_INVALID`
- * (an element it reads with the wrong type or format); `FHIR_OBSERVATION_INVALID` (the result is
- * not a valid `LabObservation`, e.g. a code with surrounding spaces). The status `unknown` is read
- * as preliminary, with a `FHIR_STATUS_UNKNOWN` warning. Elements the model does not read are not
- * checked: this validates a lab observation, not every rule of the Observation profile.
+ * the required value set); `FHIR_CODE_MISSING`; `FHIR_ELEMENT_INVALID` (an element it reads with
+ * the wrong JSON type); `FHIR_DATE_TIME_INVALID`, `FHIR_ID_INVALID`, `FHIR_URI_INVALID` (an
+ * instant, dateTime, id or uri it reads that does not match its R4 pattern);
+ * `FHIR_OBSERVATION_INVALID` (the result is not a valid `LabObservation`, e.g. a code with
+ * surrounding spaces). The status `unknown` is read as preliminary, with a `FHIR_STATUS_UNKNOWN`
+ * warning. Besides what the model keeps it checks `id`, `meta.lastUpdated`, `issued` and
+ * `effectivePeriod.end`; other elements are not checked: this validates a lab observation, not
+ * every rule of the Observation profile.
  */
 export function decodeFhirObservation(
   input: unknown,
@@ -454,19 +490,14 @@ export function decodeFhirObservation(
       issue('FHIR_CODE_MISSING', `${path}.code`, 'Observation.code is required', 'Thiếu Observation.code'),
     );
   const own: ValidationIssue[] = [];
-  let observation: LabObservation;
-  try {
-    observation = readObservation(input, cfg(options), own, path, problems);
-  } catch (error) {
-    // Only a unit normaliser given in options can throw here.
-    throw new ValidationError({
-      code: 'FHIR_UNREADABLE',
-      path,
-      message: `Could not read the FHIR Observation: ${error instanceof Error ? error.message : String(error)}`,
-      messageVi: 'Không đọc được FHIR Observation',
-      cause: error,
-    });
-  }
+  // Only a unit normaliser given in options can throw here: a LienThongError it throws is passed
+  // through (as fromFhirBundle does), anything else becomes FHIR_UNREADABLE.
+  const observation = guard(
+    'FHIR_UNREADABLE',
+    SUBJECT,
+    () => readObservation(input, cfg(options), own, path, problems),
+    path,
+  );
   if (problems.length === 0) {
     const bad = labObservationProblem(observation);
     if (bad) {
@@ -492,10 +523,5 @@ export function parseFhirObservation(
   options: FhirCodecOptions = {},
   warnings: ValidationIssue[] = [],
 ): Result<LabObservation, ValidationError> {
-  try {
-    return { ok: true, value: decodeFhirObservation(input, options, warnings) };
-  } catch (error) {
-    if (error instanceof ValidationError) return { ok: false, error };
-    throw error;
-  }
+  return attempt<LabObservation, ValidationError>(() => decodeFhirObservation(input, options, warnings));
 }
