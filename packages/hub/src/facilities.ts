@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError } from '@lienthong/core';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from './db/schema.js';
+import { isFacilityName, MAX_FACILITY_NAME_LENGTH } from './limits.js';
 import { newApiKey } from './security/api-keys.js';
 
 /** Scopes a credential can hold. `admin` manages facilities and reads every audit entry. */
@@ -61,6 +62,14 @@ export async function addFacility(
       code: 'HUB_FACILITY_NAME_MISSING',
       message: 'The facility name is missing.',
       messageVi: 'Thiếu tên cơ sở.',
+      path: 'name',
+    });
+  }
+  if (!isFacilityName(input.name.trim())) {
+    throw new ValidationError({
+      code: 'HUB_FACILITY_NAME_INVALID',
+      message: `A facility name is at most ${MAX_FACILITY_NAME_LENGTH} characters, without control characters.`,
+      messageVi: `Tên cơ sở dài tối đa ${MAX_FACILITY_NAME_LENGTH} ký tự, không chứa ký tự điều khiển.`,
       path: 'name',
     });
   }

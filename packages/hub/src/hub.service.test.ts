@@ -5,6 +5,7 @@ import { postgresDatabase } from '../test/databases.js';
 import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
+import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
 import { describeHubSecurity } from '../test/security-behaviour.js';
 
@@ -15,6 +16,7 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeIdempotency('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubProviderConformance('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubSecurity('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeHubInputLimits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

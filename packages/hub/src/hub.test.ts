@@ -1,6 +1,7 @@
 import { sqliteDatabase } from '../test/databases.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
+import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
 import { describeHubSecurity } from '../test/security-behaviour.js';
 
@@ -8,3 +9,4 @@ describeHubBehaviour('SQLite (embedded)', sqliteDatabase);
 describeIdempotency('SQLite (embedded)', sqliteDatabase);
 describeHubProviderConformance('SQLite (embedded)', sqliteDatabase);
 describeHubSecurity('SQLite (embedded)', sqliteDatabase);
+describeHubInputLimits('SQLite (embedded)', sqliteDatabase);

@@ -1,13 +1,17 @@
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
 import { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
 import { createHubApp, type HubAppOptions, type HubEnv } from './http/app.js';
+import { normalizePublicUrl } from './http/public-url.js';
+import { MAX_HEADER_BYTES } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
 
 /** Options of {@link startHub}. */
-export interface StartHubOptions extends Pick<HubAppOptions, 'adminKey' | 'rateLimit' | 'bodyLimitBytes'> {
+export interface StartHubOptions
+  extends Pick<HubAppOptions, 'adminKey' | 'rateLimit' | 'bodyLimitBytes' | 'publicUrl'> {
   database: DatabaseConfig;
   /** Port (default 8080; 0 picks a free one). */
   port?: number;
@@ -18,7 +22,10 @@ export interface StartHubOptions extends Pick<HubAppOptions, 'adminKey' | 'rateL
 
 /** A running hub. */
 export interface RunningHub {
+  /** The address the hub listens on (`http://127.0.0.1:8080`). */
   readonly url: string;
+  /** The base URL of the links it writes: `publicUrl` when configured, else {@link url}. */
+  readonly publicUrl: string;
   readonly app: Hono<HubEnv>;
   readonly store: HubDb;
   /** Graceful shutdown: readiness turns 503, in-flight requests finish, then the database closes. */
@@ -30,28 +37,46 @@ export interface RunningHub {
  * @example const hub = await startHub({ database: { sqlite: './hub.db' }, port: 8080 });
  */
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
+  // Checked before anything is opened: a bad configuration leaves nothing behind.
+  const configuredUrl = options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl);
   const logger = options.logger ?? createLogger();
   const store = await openDatabase(options.database);
   const audit = await createAuditLog(store);
   let shuttingDown = false;
-  const app = createHubApp({
+  // The app is built once the port is known (its default public URL is the listening address);
+  // no request is read before: the listen callback and this function's continuation run before
+  // the event loop accepts a connection.
+  let app: Hono<HubEnv> | undefined;
+  const host = options.host ?? '127.0.0.1';
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve(
+      {
+        fetch: (request, env) => (app ? app.fetch(request, env) : new Response(null, { status: 503 })),
+        port: options.port ?? 8080,
+        hostname: host,
+        serverOptions: { maxHeaderSize: MAX_HEADER_BYTES },
+      },
+      () => resolve(s),
+    );
+  });
+  (server as Server).on('clientError', answerClientError);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const publicUrl = configuredUrl ?? url;
+  app = createHubApp({
     store,
     audit,
     logger,
+    publicUrl,
     ...(options.adminKey ? { adminKey: options.adminKey } : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     isShuttingDown: () => shuttingDown,
   });
-  const host = options.host ?? '127.0.0.1';
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: options.port ?? 8080, hostname: host }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  logger.info({ url, database: store.dialect }, 'hub started');
+  logger.info({ url, publicUrl, database: store.dialect }, 'hub started');
   return {
     url,
+    publicUrl,
     app,
     store,
     async close() {
@@ -66,4 +91,60 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       logger.info('hub stopped');
     },
   };
+}
+
+/** What Node's HTTP parser refuses before the app sees a request, as problem documents. */
+const CLIENT_ERRORS: Record<
+  string,
+  { status: number; reason: string; code: string; en: string; vi: string }
+> = {
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: 'Request Header Fields Too Large',
+    code: 'HUB_REQUEST_HEADER_TOO_LARGE',
+    en: `The request line (URL) and headers exceed ${MAX_HEADER_BYTES / 1024} KiB; send long values in a JSON body.`,
+    vi: `Dòng yêu cầu (URL) và các header vượt quá ${MAX_HEADER_BYTES / 1024} KiB; hãy gửi giá trị dài trong nội dung JSON.`,
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    reason: 'Request Timeout',
+    code: 'HUB_REQUEST_TIMEOUT',
+    en: 'The request was not received in time.',
+    vi: 'Không nhận đủ yêu cầu trong thời gian cho phép.',
+  },
+};
+const MALFORMED = {
+  status: 400,
+  reason: 'Bad Request',
+  code: 'HUB_REQUEST_MALFORMED',
+  en: 'The request is not well-formed HTTP/1.1.',
+  vi: 'Yêu cầu không đúng cú pháp HTTP/1.1.',
+};
+
+/**
+ * Node answers what its parser refuses (an oversized URL or header block, malformed HTTP) with a
+ * bare status line; the hub answers with its problem document instead, then closes the connection.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  const known = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED;
+  const body = JSON.stringify({
+    type: `urn:lienthong:error:${known.code}`,
+    title: known.code,
+    status: known.status,
+    detail: known.en,
+    code: known.code,
+    messageVi: known.vi,
+  });
+  socket.end(
+    `HTTP/1.1 ${known.status} ${known.reason}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

@@ -43,10 +43,60 @@ describe('lienthong hub', () => {
       ),
     ).toBe(1);
     expect(c.err()).toMatch(/CLI_OPTIONS_CONFLICT/);
-    const p = capture();
-    expect(await runCli(['hub', 'serve', '--port', 'eighty', '--db', db], p.io)).toBe(1);
-    expect(p.err()).toMatch(/CLI_PORT_INVALID/);
+    for (const port of ['eighty', '0x50', '8e3', ' 80', '-1', '65536']) {
+      const p = capture();
+      expect(await runCli(['hub', 'serve', '--port', port, '--db', db], p.io)).toBe(1);
+      expect(p.err()).toMatch(/CLI_PORT_INVALID/);
+    }
+    const u = capture();
+    expect(await runCli(['hub', 'serve', '--port', '0', '--db', db, '--public-url', 'ftp://x'], u.io)).toBe(
+      1,
+    );
+    expect(u.err()).toMatch(/HUB_PUBLIC_URL_INVALID/);
     expect(await runCli(['hub', 'facility', 'add', '01002', '--db', db], capture().io)).toBe(2); // --name is required
+  });
+
+  /** Starts `hub serve` with `args`, returns its printed JSON and a stop function. */
+  async function serving(args: string[]) {
+    const c = capture();
+    const exit = runCli(['hub', 'serve', '--port', '0', '--db', db, '--json', ...args], c.io);
+    let printed: { url: string; publicUrl: string } | undefined;
+    for (let i = 0; i < 100 && !printed; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      printed = c.out() ? (JSON.parse(c.out()) as { url: string; publicUrl: string }) : undefined;
+    }
+    return {
+      printed: printed!,
+      stop: async () => {
+        process.emit('SIGTERM');
+        return exit;
+      },
+    };
+  }
+
+  it('takes the public URL of links from --public-url, else LIENTHONG_HUB_PUBLIC_URL, else the listening address', async () => {
+    const metadataUrl = async (url: string) =>
+      ((await (await fetch(`${url}/fhir/metadata`)).json()) as { implementation: { url: string } })
+        .implementation.url;
+    const byOption = await serving(['--public-url', 'https://hub.example.vn/lienthong/']);
+    expect(byOption.printed.publicUrl).toBe('https://hub.example.vn/lienthong');
+    expect(await metadataUrl(byOption.printed.url)).toBe('https://hub.example.vn/lienthong/fhir');
+    expect(await byOption.stop()).toBe(0);
+    process.env.LIENTHONG_HUB_PUBLIC_URL = 'https://gateway.example.vn/hub';
+    try {
+      const byEnv = await serving([]);
+      expect(await metadataUrl(byEnv.printed.url)).toBe('https://gateway.example.vn/hub/fhir');
+      expect(await byEnv.stop()).toBe(0);
+      const optionWins = await serving(['--public-url', 'https://hub.example.vn']);
+      expect(await metadataUrl(optionWins.printed.url)).toBe('https://hub.example.vn/fhir');
+      expect(await optionWins.stop()).toBe(0);
+    } finally {
+      delete process.env.LIENTHONG_HUB_PUBLIC_URL;
+    }
+    const byDefault = await serving([]);
+    expect(byDefault.printed.publicUrl).toBe(byDefault.printed.url);
+    expect(await metadataUrl(byDefault.printed.url)).toBe(`${byDefault.printed.url}/fhir`);
+    expect(await byDefault.stop()).toBe(0);
   });
 
   it('serves until SIGTERM, then shuts down gracefully', async () => {

@@ -53,10 +53,14 @@ export function registerHubCommands(program: Command, io: CliIo): void {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--db <file>', 'SQLite database file (default ./hub.db)')
     .option('--database-url <url>', 'PostgreSQL URL (or the DATABASE_URL variable)')
+    .option(
+      '--public-url <url>',
+      'public base URL of the links the hub writes, e.g. https://hub.example.vn/lienthong behind a proxy (or LIENTHONG_HUB_PUBLIC_URL; default: the listening address)',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: DbOptions & { port: string; host: string; json?: boolean }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    .action(async (opts: DbOptions & { port: string; host: string; publicUrl?: string; json?: boolean }) => {
+      const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : Number.NaN;
+      if (!(port >= 0 && port <= 65_535)) {
         throw new ValidationError({
           code: 'CLI_PORT_INVALID',
           message: `Invalid port ${JSON.stringify(opts.port)}.`,
@@ -64,17 +68,21 @@ export function registerHubCommands(program: Command, io: CliIo): void {
           path: '--port',
         });
       }
+      const publicUrl = opts.publicUrl ?? process.env.LIENTHONG_HUB_PUBLIC_URL;
       const running = await startHub({
         database: databaseOf(opts),
         port,
         host: opts.host,
+        ...(publicUrl ? { publicUrl } : {}),
         ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
       });
       printResult(
         io,
         opts.json === true,
-        { url: running.url, database: running.store.dialect },
-        () => `Hub listening on ${running.url} (${running.store.dialect})`,
+        { url: running.url, publicUrl: running.publicUrl, database: running.store.dialect },
+        () =>
+          `Hub listening on ${running.url} (${running.store.dialect})` +
+          (running.publicUrl === running.url ? '' : `, links under ${running.publicUrl}`),
       );
       const signal = await untilSignal();
       io.stderr(`lienthong: ${signal} received, shutting down…\n`);

@@ -360,6 +360,11 @@ export interface components {
             resourceType: string;
             userRef: string | null;
         };
+        /**
+         * @description A business id or identifier value as the hub accepts it: 1–200 characters, without control
+         *     characters or unpaired surrogates (400 `HUB_ID_INVALID`).
+         */
+        BusinessId: string;
         Caller: {
             facilityCode: string;
             scopes: components["schemas"]["Scope"][];
@@ -370,6 +375,11 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             name: string;
+        };
+        /** @description The hub's limits on an identifier, on top of the model's schema. */
+        IdentifierLimits: {
+            system?: string;
+            value?: components["schemas"]["BusinessId"];
         };
         ImagingPage: {
             items: components["schemas"]["ImagingReference"][];
@@ -452,6 +462,8 @@ export interface components {
             studyTime?: string;
             utcOffset?: string;
         };
+        /** @description `ImagingReferenceInput` within the hub's limits (`ImagingReferenceLimits`). */
+        ImagingReferenceBody: components["schemas"]["ImagingReferenceInput"] & components["schemas"]["ImagingReferenceLimits"];
         /** ImagingReferenceInput */
         ImagingReferenceInput: {
             accessionNumber?: string;
@@ -523,6 +535,13 @@ export interface components {
             studyInstanceUid: string;
             studyTime?: string;
             utcOffset?: string;
+        };
+        /** @description The hub's limits on an imaging reference's ids, on top of `ImagingReferenceInput` (the study UID is a DICOM UID, at most 64 characters). */
+        ImagingReferenceLimits: {
+            accessionNumber?: components["schemas"]["BusinessId"];
+            patient?: {
+                identifiers?: components["schemas"]["IdentifierLimits"][];
+            };
         };
         IntendedOrder: {
             /**
@@ -681,6 +700,8 @@ export interface components {
             supersedes?: string;
             version?: number;
         };
+        /** @description `LabReportInput` within the hub's limits (`LabReportLimits`). */
+        LabReportBody: components["schemas"]["LabReportInput"] & components["schemas"]["LabReportLimits"];
         /** LabReportInput */
         LabReportInput: {
             codes: {
@@ -817,6 +838,14 @@ export interface components {
             supersedes?: string;
             version?: number;
         };
+        /** @description The hub's limits on a lab report's ids, on top of `LabReportInput` (the model has none). */
+        LabReportLimits: {
+            id?: components["schemas"]["BusinessId"];
+            patient?: {
+                identifiers?: components["schemas"]["IdentifierLimits"][];
+            };
+            supersedes?: components["schemas"]["BusinessId"];
+        };
         LabReportPage: {
             items: components["schemas"]["LabReport"][];
             nextCursor: string | null;
@@ -838,6 +867,7 @@ export interface components {
         MatchGrade: "certain" | "probable" | "possible" | "certainly-not";
         NewFacility: {
             code: string;
+            /** @description 1–200 characters without control characters (400 `HUB_FACILITY_NAME_INVALID`) */
             name: string;
             scopes?: components["schemas"]["Scope"][];
         };
@@ -901,6 +931,8 @@ export interface components {
             /** @enum {string} */
             sex?: "male" | "female" | "other" | "unknown";
         };
+        /** @description `PatientRecordInput` within the hub's limits (`PatientRecordLimits`). */
+        PatientRecordBody: components["schemas"]["PatientRecordInput"] & components["schemas"]["PatientRecordLimits"];
         /** PatientRecordInput */
         PatientRecordInput: {
             addresses?: {
@@ -950,6 +982,11 @@ export interface components {
             };
             /** @enum {string} */
             sex?: "male" | "female" | "other" | "unknown";
+        };
+        /** @description The hub's limits on a patient record's ids, on top of `PatientRecordInput`. */
+        PatientRecordLimits: {
+            id?: components["schemas"]["BusinessId"];
+            identifiers?: components["schemas"]["IdentifierLimits"][];
         };
         /** @description RFC 9457 problem document with the SDK's error fields. */
         Problem: {
@@ -1075,13 +1112,31 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The body is not JSON by its `Content-Type` (`HUB_MEDIA_TYPE_UNSUPPORTED`), or it has a
+         *     `Content-Encoding` other than `identity` (`HUB_CONTENT_ENCODING_UNSUPPORTED`, with `Accept-Encoding: identity`)
+         */
+        UnsupportedMediaType: {
+            headers: {
+                "Accept-Encoding"?: "identity";
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
     };
     parameters: {
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
-        /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+        /**
+         * @description Makes a publish safe to retry; the same key with the same request returns the first answer.
+         *     1–200 printable ASCII characters (400 `HUB_IDEMPOTENCY_KEY_INVALID` otherwise).
+         */
         IdempotencyKey: string;
         Limit: number;
+        /** @description A report's business id (400 `HUB_ID_INVALID` beyond the limits of `BusinessId`). */
+        ReportId: components["schemas"]["BusinessId"];
     };
     requestBodies: never;
     headers: never;
@@ -1310,6 +1365,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     addCredential: {
@@ -1343,6 +1399,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     queryImagingReferences: {
@@ -1381,7 +1438,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                /**
+                 * @description Makes a publish safe to retry; the same key with the same request returns the first answer.
+                 *     1–200 printable ASCII characters (400 `HUB_IDEMPOTENCY_KEY_INVALID` otherwise).
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -1389,7 +1449,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ImagingReferenceInput"];
+                "application/json": components["schemas"]["ImagingReferenceBody"];
             };
         };
         responses: {
@@ -1414,6 +1474,7 @@ export interface operations {
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getImagingReference: {
@@ -1421,6 +1482,7 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
+                /** @description A DICOM study instance UID; any other value is simply not found (404). */
                 uid: string;
             };
             cookie?: never;
@@ -1481,7 +1543,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                /**
+                 * @description Makes a publish safe to retry; the same key with the same request returns the first answer.
+                 *     1–200 printable ASCII characters (400 `HUB_IDEMPOTENCY_KEY_INVALID` otherwise).
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -1489,7 +1554,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["LabReportInput"];
+                "application/json": components["schemas"]["LabReportBody"];
             };
         };
         responses: {
@@ -1515,6 +1580,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     getLabReport: {
@@ -1522,7 +1588,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description A report's business id (400 `HUB_ID_INVALID` beyond the limits of `BusinessId`). */
+                id: components["parameters"]["ReportId"];
             };
             cookie?: never;
         };
@@ -1546,7 +1613,8 @@ export interface operations {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                /** @description A report's business id (400 `HUB_ID_INVALID` beyond the limits of `BusinessId`). */
+                id: components["parameters"]["ReportId"];
             };
             cookie?: never;
         };
@@ -1627,7 +1695,10 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Makes a publish safe to retry; the same key with the same request returns the first answer. */
+                /**
+                 * @description Makes a publish safe to retry; the same key with the same request returns the first answer.
+                 *     1–200 printable ASCII characters (400 `HUB_IDEMPOTENCY_KEY_INVALID` otherwise).
+                 */
                 "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
             };
             path?: never;
@@ -1635,7 +1706,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PatientRecordInput"];
+                "application/json": components["schemas"]["PatientRecordBody"];
             };
         };
         responses: {
@@ -1661,6 +1732,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     findPatientByIdentifier: {
@@ -1752,6 +1824,7 @@ export interface operations {
             };
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
     checkReuse: {
@@ -1778,6 +1851,7 @@ export interface operations {
             };
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
+            415: components["responses"]["UnsupportedMediaType"];
         };
     };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AuthError, parseWith, redactUrl } from '@lienthong/core';
+import { AuthError, isLienThongError, parseWith, redactUrl, ValidationError } from '@lienthong/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { sql } from 'kysely';
@@ -13,9 +13,11 @@ import { createRateLimiter } from '../security/rate-limit.js';
 import { DEFAULT_BODY_LIMIT_BYTES, limitBody, readJsonBody } from './body.js';
 import { fhirFacade } from './fhir-facade.js';
 import { problemOf } from './problem.js';
+import { DEFAULT_PUBLIC_URL, normalizePublicUrl } from './public-url.js';
 import { catalogueRoutes } from './routes/catalogue.js';
 import { imagingRoutes } from './routes/imaging.js';
 import { labReportRoutes } from './routes/lab-reports.js';
+import { wholeNumber } from './routes/params.js';
 import { patientRoutes } from './routes/patients.js';
 import { reuseRoutes } from './routes/reuse.js';
 
@@ -30,7 +32,9 @@ export interface Caller {
   purpose: string;
 }
 
-export type HubEnv = { Variables: { caller: Caller; requestId: string; bodyLimitBytes?: number } };
+export type HubEnv = {
+  Variables: { caller: Caller; requestId: string; publicUrl: string; bodyLimitBytes?: number };
+};
 
 /** Options of {@link createHubApp}. */
 export interface HubAppOptions {
@@ -43,6 +47,14 @@ export interface HubAppOptions {
   rateLimit?: { perSecond: number; capacity: number } | false;
   /** Largest accepted request body in bytes (default 5 MiB). */
   bodyLimitBytes?: number;
+  /**
+   * The hub's public base URL (`https://hub.so-y-te.example.vn`, with a path prefix behind a
+   * proxy: `https://gateway.example.vn/lienthong`): every link the hub writes (FHIR Bundle links,
+   * `fullUrl`s, the CapabilityStatement) starts with it, never with the request's `Host` or
+   * forwarding headers. Default `http://127.0.0.1:8080`; `startHub` defaults to the address it
+   * listens on.
+   */
+  publicUrl?: string;
   /** Reports whether the hub is shutting down (readiness then answers 503). */
   isShuttingDown?: () => boolean;
 }
@@ -62,6 +74,22 @@ const forbidden = (scope: string) =>
     status: 403,
   });
 
+// A percent-encoded control character (%00–%1F, %7F) anywhere in the URL. A decoded NUL reaches
+// PostgreSQL as an error (a 5xx), and no id, token or name the hub reads holds a control character.
+const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
+
+/** 400 `HUB_URL_INVALID` for a URL carrying a control character, before anything reads it. */
+const refuseControlCharacters: MiddlewareHandler<HubEnv> = async (c, next) => {
+  if (ENCODED_CONTROL.test(c.req.url))
+    throw new ValidationError({
+      code: 'HUB_URL_INVALID',
+      message: 'The URL holds a control character (%00–%1F or %7F).',
+      messageVi: 'URL chứa ký tự điều khiển (%00–%1F hoặc %7F).',
+      path: 'url',
+    });
+  await next();
+};
+
 /** Throws 403 unless the caller holds `scope`. */
 export function requireScope(caller: Caller, scope: Scope): void {
   if (!caller.scopes.has(scope) && !caller.scopes.has('admin')) throw forbidden(scope);
@@ -78,6 +106,7 @@ export function publisherOf(caller: Caller): { facilityCode: string; admin: bool
  */
 export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   const { store, audit, logger } = options;
+  const publicUrl = normalizePublicUrl(options.publicUrl ?? DEFAULT_PUBLIC_URL);
   const db = store.db;
   const adminHash = options.adminKey ? hashApiKey(options.adminKey) : undefined;
   const limiter =
@@ -88,6 +117,8 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
 
   app.onError((error, c) => {
     const { status, body } = problemOf(error);
+    const acceptEncoding = isLienThongError(error) ? error.details?.acceptEncoding : undefined;
+    if (typeof acceptEncoding === 'string') c.header('accept-encoding', acceptEncoding);
     if (status >= 500)
       logger.error({ requestId: c.get('requestId'), code: body.code, err: String(error) }, 'request failed');
     return c.json(body, status as ContentfulStatusCode, { 'content-type': 'application/problem+json' });
@@ -112,6 +143,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     const incoming = c.req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : randomUUID();
     c.set('requestId', requestId);
+    c.set('publicUrl', publicUrl);
     const started = performance.now();
     await next();
     c.header('x-request-id', requestId);
@@ -140,6 +172,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   });
 
   const v1 = new Hono<HubEnv>();
+  v1.use('*', refuseControlCharacters);
   v1.use('*', limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES));
   const authenticate: MiddlewareHandler<HubEnv> = async (c, next) => {
     const header = c.req.header('authorization');
@@ -249,11 +282,21 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   const AuditQuery = z.object({
     facility: z.string().optional(),
     patient: PatientToken.optional(),
-    limit: z.coerce.number().int().min(1).max(1000).optional(),
   });
   v1.get('/audit', async (c) => {
     const caller = c.get('caller');
-    const query = parseWith(AuditQuery, c.req.query(), { code: 'HUB_REQUEST_INVALID', pathPrefix: 'query' });
+    const { limit: rawLimit, ...filters } = c.req.query();
+    const query = {
+      ...parseWith(AuditQuery, filters, { code: 'HUB_REQUEST_INVALID', pathPrefix: 'query' }),
+      limit: rawLimit === undefined ? undefined : wholeNumber(rawLimit, 1, 1000),
+    };
+    if (rawLimit !== undefined && query.limit === undefined)
+      throw new ValidationError({
+        code: 'HUB_REQUEST_INVALID',
+        message: 'limit must be a whole number from 1 to 1000.',
+        messageVi: 'limit phải là số nguyên từ 1 đến 1000.',
+        path: 'query.limit',
+      });
     if (!caller.scopes.has('admin') && query.facility && query.facility !== caller.facilityCode)
       throw forbidden('admin');
     const patient = query.patient
@@ -281,6 +324,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
 
   // FHIR R4 read/search facade: the CapabilityStatement is public, every other read is authenticated and audited.
   const fhir = new Hono<HubEnv>();
+  fhir.use('*', refuseControlCharacters);
   fhir.use('*', async (c, next) => (c.req.path.endsWith('/metadata') ? next() : authenticate(c, next)));
   fhirFacade(fhir, deps);
   app.route('/fhir', fhir);

@@ -1,6 +1,8 @@
+import { isUtf8 } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { ValidationError } from '@lienthong/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import { MAX_JSON_DEPTH } from '../limits.js';
 import type { HubEnv } from './app.js';
 
 /** Largest accepted request body unless the deployment says otherwise (5 MiB). */
@@ -13,6 +15,43 @@ const tooLarge = () =>
     messageVi: 'Nội dung yêu cầu quá lớn.',
     path: 'body',
     details: { status: 413 },
+  });
+
+const tooDeep = () =>
+  new ValidationError({
+    code: 'HUB_BODY_TOO_DEEP',
+    message: `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`,
+    messageVi: `Nội dung yêu cầu lồng mảng và đối tượng sâu quá ${MAX_JSON_DEPTH} cấp.`,
+    path: 'body',
+  });
+
+const badText = () =>
+  new ValidationError({
+    code: 'HUB_BODY_TEXT_INVALID',
+    message:
+      'The request body is not UTF-8 text, or holds a NUL character (\\u0000) or an unpaired surrogate (\\ud800–\\udfff).',
+    messageVi:
+      'Nội dung yêu cầu không phải văn bản UTF-8, hoặc chứa ký tự NUL (\\u0000) hay nửa cặp surrogate lẻ (\\ud800–\\udfff).',
+    path: 'body',
+  });
+
+const unsupportedType = () =>
+  new ValidationError({
+    code: 'HUB_MEDIA_TYPE_UNSUPPORTED',
+    message: 'The request body must be JSON: Content-Type application/json (or a +json type), in UTF-8.',
+    messageVi:
+      'Nội dung yêu cầu phải là JSON: Content-Type application/json (hoặc kiểu +json), mã hóa UTF-8.',
+    path: 'Content-Type',
+    details: { status: 415 },
+  });
+
+const unsupportedEncoding = () =>
+  new ValidationError({
+    code: 'HUB_CONTENT_ENCODING_UNSUPPORTED',
+    message: 'The hub reads request bodies without a content coding: send no Content-Encoding (or identity).',
+    messageVi: 'Sàn chỉ đọc nội dung yêu cầu không nén: không gửi Content-Encoding (hoặc gửi identity).',
+    path: 'Content-Encoding',
+    details: { status: 415, acceptEncoding: 'identity' },
   });
 
 /**
@@ -28,9 +67,28 @@ export function limitBody(maxBytes: number): MiddlewareHandler<HubEnv> {
   };
 }
 
+// `application/json` or `application/<anything>+json`, then parameters.
+const JSON_TYPE = /^application\/(?:[!#$%&'*.^`|~\w-]+\+)?json[\t ]*(?:;|$)/i;
+const CHARSET = /;[\t ]*charset[\t ]*=[\t ]*(?:"([^"]*)"|([^;\t ]*))/i;
+
+/** True for a JSON media type whose charset, when given, is UTF-8. */
+export function isJsonMediaType(type: string): boolean {
+  if (!JSON_TYPE.test(type)) return false;
+  const charset = CHARSET.exec(type);
+  if (!charset) return true;
+  const name = (charset[1] ?? charset[2] ?? '').toLowerCase();
+  return name === 'utf-8' || name === 'utf8';
+}
+
 /**
  * The request body parsed as JSON, at most the limit set by {@link limitBody}; a typed error when
  * it is too large or not JSON (an empty body too, unless `optional`: then `undefined`).
+ *
+ * Before parsing, the request format is checked: no content coding but `identity` (415), a JSON
+ * media type in UTF-8 (415; an empty optional body needs none), UTF-8 bytes (400), and one linear
+ * pass over the bytes ({@link checkJsonBytes}) that bounds nesting to {@link MAX_JSON_DEPTH} and
+ * refuses NUL and unpaired surrogates written as `\u` escapes (400) — so nothing recursive
+ * (validation, serialisation) ever sees a deeper document.
  *
  * On Node (@hono/node-server) the body is read straight from the `IncomingMessage`: Hono's
  * `c.req.json()` first turns it into a web `ReadableStream`, which cost the hub ~10 % of a
@@ -41,10 +99,18 @@ export async function readJsonBody(
   c: Context<HubEnv>,
   options: { optional?: boolean } = {},
 ): Promise<unknown> {
+  const encoding = c.req.header('content-encoding')?.trim().toLowerCase();
+  if (encoding && encoding !== 'identity') throw unsupportedEncoding();
+  const type = c.req.header('content-type');
+  if (type !== undefined && !isJsonMediaType(type)) throw unsupportedType();
   const maxBytes = c.get('bodyLimitBytes') ?? DEFAULT_BODY_LIMIT_BYTES;
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const text = incoming ? await readIncoming(incoming, maxBytes) : await readRequest(c.req.raw, maxBytes);
+  const bytes = incoming ? await readIncoming(incoming, maxBytes) : await readRequest(c.req.raw, maxBytes);
+  if (!isUtf8(bytes)) throw badText();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
   if (options.optional && text.trim() === '') return undefined;
+  if (type === undefined && text !== '') throw unsupportedType();
+  checkJsonBytes(bytes);
   try {
     return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (cause) {
@@ -58,7 +124,66 @@ export async function readJsonBody(
   }
 }
 
-function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<string> {
+/** The value of the four hex digits at `at`, or -1. */
+function hex4(bytes: Uint8Array, at: number): number {
+  let value = 0;
+  for (let i = at; i < at + 4; i++) {
+    const c = bytes[i] ?? -1;
+    const digit =
+      c >= 0x30 && c <= 0x39
+        ? c - 0x30
+        : c >= 0x61 && c <= 0x66
+          ? c - 0x57
+          : c >= 0x41 && c <= 0x46
+            ? c - 0x37
+            : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+/**
+ * One pass over the UTF-8 bytes of a JSON text, without recursion (~1 ns a byte): throws
+ * `HUB_BODY_TOO_DEEP` when arrays and objects nest deeper than {@link MAX_JSON_DEPTH}, and
+ * `HUB_BODY_TEXT_INVALID` for a `\u0000` escape or an escaped surrogate that is not half of a pair
+ * (valid UTF-8 itself holds no surrogate). Exact for valid JSON; malformed JSON is left to
+ * `JSON.parse`, which refuses it.
+ */
+export function checkJsonBytes(bytes: Uint8Array, maxDepth = MAX_JSON_DEPTH): void {
+  let depth = 0;
+  let inString = false;
+  const n = bytes.length;
+  for (let i = 0; i < n; i++) {
+    const c = bytes[i]!;
+    if (inString) {
+      if (c === 0x22) inString = false;
+      else if (c === 0x5c) {
+        i++;
+        if (bytes[i] === 0x75) i = checkUnicodeEscape(bytes, i); // \uXXXX; other escapes are one byte
+      }
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > maxDepth) throw tooDeep();
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    }
+  }
+}
+
+/** Checks the `\u` escape whose `u` is at `at`; returns the index of its last hex digit (of the pair's second half). */
+function checkUnicodeEscape(bytes: Uint8Array, at: number): number {
+  const unit = hex4(bytes, at + 1);
+  if (unit < 0) return at; // malformed: JSON.parse refuses it
+  if (unit === 0 || (unit >= 0xdc00 && unit <= 0xdfff)) throw badText();
+  if (unit < 0xd800 || unit > 0xdbff) return at + 4;
+  const low = bytes[at + 5] === 0x5c && bytes[at + 6] === 0x75 ? hex4(bytes, at + 7) : -1;
+  if (low < 0xdc00 || low > 0xdfff) throw badText();
+  return at + 10;
+}
+
+function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -74,13 +199,13 @@ function readIncoming(incoming: IncomingMessage, maxBytes: number): Promise<stri
       chunks.push(chunk);
     };
     incoming.on('data', onData);
-    incoming.once('end', () => resolve(Buffer.concat(chunks, size).toString('utf8')));
+    incoming.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
     incoming.once('error', reject);
   });
 }
 
-async function readRequest(request: Request, maxBytes: number): Promise<string> {
+async function readRequest(request: Request, maxBytes: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.length > maxBytes) throw tooLarge();
-  return new TextDecoder().decode(bytes);
+  return bytes;
 }

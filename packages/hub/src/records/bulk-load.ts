@@ -3,7 +3,7 @@ import { checkPublishable, type LabReport } from '@lienthong/result-exchange';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { type Publisher, publishingFacility } from './access.js';
-import { type LabReportRows, labReportRows } from './lab-reports.js';
+import { checkReportIds, type LabReportRows, labReportRows } from './lab-reports.js';
 
 /** Options of {@link bulkLoadReports}. */
 export interface BulkLoadOptions {
@@ -50,6 +50,7 @@ export async function bulkLoadReports(
     const codeRows: LabReportRows['codes'] = [];
     for (const input of batch) {
       const report = validate ? checkPublishable(input) : input;
+      if (validate) checkReportIds(report);
       const facilityCode = publishingFacility(
         options.publisher,
         report.performingFacility?.code,

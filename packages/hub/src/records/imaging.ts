@@ -8,6 +8,7 @@ import {
 } from '@lienthong/imaging';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
+import { checkId, checkIdentifiers } from '../limits.js';
 import {
   checkOwner,
   decodeCursor,
@@ -25,6 +26,8 @@ export async function publishImaging(
   input: unknown,
 ): Promise<PublishReceipt> {
   const reference = assertImagingReference(input);
+  checkId(reference.accessionNumber, 'accessionNumber');
+  checkIdentifiers(reference.patient.identifiers, 'patient.identifiers');
   const uid = reference.studyInstanceUid;
   const facility = publishingFacility(
     publisher,

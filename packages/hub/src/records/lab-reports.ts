@@ -12,6 +12,7 @@ import {
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { HubDatabase, LabReportCodeTable, LabReportTable, RecordPatientTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
+import { checkId, checkIdentifiers } from '../limits.js';
 import {
   checkOwner,
   decodeCursor,
@@ -76,6 +77,13 @@ export function labReportRows(
   };
 }
 
+/** The hub's limits on a report's ids (the model has none): 400 `HUB_ID_INVALID` at the first one broken. */
+export function checkReportIds(report: LabReport): void {
+  checkId(report.id, 'id');
+  checkId(report.supersedes, 'supersedes');
+  checkIdentifiers(report.patient.identifiers, 'patient.identifiers');
+}
+
 /**
  * Publishes a lab report as `facility` in one transaction: a new report, a retry (unchanged), or a
  * new version superseding the current one (the old version stays in the history). The decision
@@ -87,6 +95,7 @@ export async function publishReport(
   input: unknown,
 ): Promise<PublishReceipt> {
   const report = checkPublishable(input);
+  checkReportIds(report);
   const facility = publishingFacility(publisher, report.performingFacility?.code, 'performingFacility.code');
   const current = await trx
     .selectFrom('lab_reports')

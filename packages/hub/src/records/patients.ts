@@ -13,6 +13,7 @@ import {
 } from '@lienthong/patient-id';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
+import { checkId, checkIdentifiers } from '../limits.js';
 import { decodeCursor, encodeCursor, type Page } from './access.js';
 
 const words = (...parts: (string | undefined)[]) =>
@@ -59,6 +60,8 @@ export async function upsertPatient(
     code: 'PATIENT_RECORD_INVALID',
     subject: { en: 'patient record', vi: 'hồ sơ người bệnh' },
   });
+  checkId(record.id, 'id');
+  checkIdentifiers(record.identifiers, 'identifiers');
   const hits = await idsHolding(trx, record.identifiers);
   if (hits.size > 1 || (record.id && hits.size === 1 && !hits.has(record.id))) {
     throw new ConflictError({

@@ -6,7 +6,7 @@ import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { MAX_COUNT, resourceSpec } from './capability.js';
 import { imagingEndpointResources, parseEndpointId, searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, notFound, selfOf } from './respond.js';
+import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import { elementsOf, readSearch, type SearchRequest, tokens } from './search-params.js';
 
 const ENDPOINT = resourceSpec('Endpoint');
@@ -80,7 +80,7 @@ export function endpointRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): voi
   app.get('/Endpoint/:id', async (c) => {
     requireScope(c.get('caller'), 'read');
     readSearch(c, []);
-    const id = c.req.param('id');
+    const id = idParam(c);
     const at = parseEndpointId(id);
     const study = at ? await getImaging(db, at.studyUid) : undefined;
     const endpoint = study && imagingEndpointResources(study).find((e) => e.id === id);

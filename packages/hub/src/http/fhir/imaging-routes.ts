@@ -8,7 +8,7 @@ import type { RouteDeps } from '../routes/deps.js';
 import { resourceSpec } from './capability.js';
 import { patientScope } from './patient-scope.js';
 import { imagingStudyResource, searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, notFound, selfOf } from './respond.js';
+import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import {
   checkSort,
   dayRange,
@@ -86,7 +86,7 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
   app.get('/ImagingStudy/:id', async (c) => {
     requireScope(c.get('caller'), 'read');
     readSearch(c, []);
-    const id = c.req.param('id');
+    const id = idParam(c);
     const reference = await getImaging(db, id);
     await auditFhir(audit, c, {
       action: 'fhir-read',

@@ -6,7 +6,7 @@ import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { resourceSpec } from './capability.js';
 import { searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, notFound, selfOf } from './respond.js';
+import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import { elementsOf, oneValue, pageOf, readSearch, tokens } from './search-params.js';
 
 const PATIENT = resourceSpec('Patient');
@@ -76,7 +76,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
   app.get('/Patient/:id', async (c) => {
     requireScope(c.get('caller'), 'read');
     readSearch(c, []);
-    const id = c.req.param('id');
+    const id = idParam(c);
     const record = await getPatient(db, id);
     await auditFhir(audit, c, {
       action: 'fhir-read',

@@ -29,7 +29,7 @@ import {
   searchset,
   subset,
 } from './resources.js';
-import { auditedPatient, auditFhir, baseOf, fhirJson, notFound, selfOf } from './respond.js';
+import { auditedPatient, auditFhir, baseOf, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import {
   checkSort,
   elementsOf,
@@ -178,7 +178,7 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
   app.get('/DiagnosticReport/:id', async (c) => {
     requireScope(c.get('caller'), 'read');
     readSearch(c, []);
-    const id = c.req.param('id');
+    const id = idParam(c);
     const stored = await getReportByFhirId(db, id);
     // Not a lab report: the report of an imaging study (same id as its ImagingStudy)?
     const imaging = stored ? undefined : await getImaging(db, id);
@@ -211,8 +211,8 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
 
   app.get('/DiagnosticReport/:id/_history', async (c) => {
     requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = c.req.param('id');
+    const search = readSearch(c, []);
+    const id = idParam(c);
     const { patient, resources } = await versionsOf(id);
     await auditFhir(audit, c, {
       action: 'fhir-history',
@@ -221,13 +221,13 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
       patient,
     });
     if (resources.length === 0) throw notFound('DiagnosticReport', 'phiếu kết quả');
-    return fhirJson(c, historyBundle(c.req.url, baseOf(c), resources));
+    return fhirJson(c, historyBundle(selfOf(c, search).href, baseOf(c), resources));
   });
 
   app.get('/DiagnosticReport/:id/_history/:vid', async (c) => {
     requireScope(c.get('caller'), 'read');
     readSearch(c, []);
-    const id = c.req.param('id');
+    const id = idParam(c);
     const { patient, resources } = await versionsOf(id);
     const version = resources.find((r) => r.resource.meta?.versionId === c.req.param('vid'));
     await auditFhir(audit, c, {
@@ -272,7 +272,7 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
     app.get(`/${type}/:id`, async (c) => {
       requireScope(c.get('caller'), 'read');
       readSearch(c, []);
-      const id = c.req.param('id');
+      const id = idParam(c);
       const at = pick(id);
       const stored = at ? await getReportVersion(db, at.rowId) : undefined;
       const resources = stored && reportResources(stored);

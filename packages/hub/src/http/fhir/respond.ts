@@ -1,6 +1,7 @@
-import { type IdentifierValue, NotFoundError } from '@lienthong/core';
+import { type IdentifierValue, NotFoundError, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import type { AuditLog } from '../../audit.js';
+import { FHIR_ID } from '../../limits.js';
 import type { HubEnv } from '../app.js';
 import { auditRead } from '../routes/deps.js';
 import type { SearchRequest } from './search-params.js';
@@ -19,14 +20,30 @@ export const notFound = (type: string, vi: string) =>
 export const fhirJson = (c: Context<HubEnv>, body: unknown, status = 200) =>
   c.body(JSON.stringify(body), status as 200, { 'content-type': FHIR_JSON });
 
-/** The facade's base URL as the client reached it (`https://hub…/fhir`). */
-export const baseOf = (c: Context) => `${new URL(c.req.url).origin}/fhir`;
+/**
+ * The facade's base URL (`https://hub…/fhir`): the hub's configured public URL, never the request's
+ * `Host` or forwarding headers, which any client can forge.
+ */
+export const baseOf = (c: Context<HubEnv>) => `${c.get('publicUrl')}/fhir`;
 
-/** The URL of a search with only the parameters used (its `self` link). */
-export function selfOf(c: Context, search: SearchRequest): URL {
-  const url = new URL(c.req.url);
+/** The URL of a request with only the parameters used (a search's `self` link), under the public URL. */
+export function selfOf(c: Context<HubEnv>, search: SearchRequest): URL {
+  const url = new URL(`${c.get('publicUrl')}${c.req.path}`);
   url.search = search.used.toString();
   return url;
+}
+
+/** The `:id` of a read: a FHIR id (`[A-Za-z0-9\-.]{1,64}`), else 400 `FHIR_ID_INVALID` — nothing read, nothing audited. */
+export function idParam(c: Context<HubEnv>): string {
+  const id = c.req.param('id') ?? '';
+  if (!FHIR_ID.test(id))
+    throw new ValidationError({
+      code: 'FHIR_ID_INVALID',
+      message: 'A FHIR id is 1–64 letters, digits, hyphens or dots.',
+      messageVi: 'Mã FHIR (id) gồm 1–64 chữ cái, chữ số, dấu gạch ngang hoặc dấu chấm.',
+      path: 'id',
+    });
+  return id;
 }
 
 /**

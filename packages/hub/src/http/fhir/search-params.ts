@@ -1,5 +1,6 @@
 import { ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
+import { wholeNumber } from '../routes/params.js';
 import { MAX_COUNT, MAX_OFFSET, type ParamSpec } from './capability.js';
 
 /** Parameters every FHIR request may carry (the facade answers JSON only). */
@@ -237,13 +238,17 @@ export function dayRange(values: readonly string[], name: string): { dateFrom?: 
 /** `_count` (capped), `_cursor` and `_offset` of a search. */
 export function pageOf(search: SearchRequest): { limit: number; cursor?: string; offset?: number } {
   const rawCount = oneValue(search, '_count');
-  const count = rawCount === undefined ? 50 : Number(rawCount);
-  if (!Number.isInteger(count) || count < 1)
-    throw invalid('_count', '_count must be a whole number from 1.', '_count phải là số nguyên từ 1.');
+  const count = rawCount === undefined ? 50 : wholeNumber(rawCount, 1);
+  if (count === undefined)
+    throw invalid(
+      '_count',
+      '_count must be a whole number from 1, in decimal digits.',
+      '_count phải là số nguyên từ 1, viết bằng chữ số thập phân.',
+    );
   const cursor = oneValue(search, '_cursor');
   const rawOffset = oneValue(search, '_offset');
-  const offset = rawOffset === undefined ? undefined : Number(rawOffset);
-  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0 || offset > MAX_OFFSET))
+  const offset = rawOffset === undefined ? undefined : wholeNumber(rawOffset, 0, MAX_OFFSET);
+  if (rawOffset !== undefined && offset === undefined)
     throw invalid(
       '_offset',
       `_offset must be a whole number from 0 to ${MAX_OFFSET}; follow the next links beyond.`,

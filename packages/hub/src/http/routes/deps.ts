@@ -4,6 +4,7 @@ import type { AuditLog } from '../../audit.js';
 import type { HubDb } from '../../db/open-database.js';
 import type { HubDatabase } from '../../db/schema.js';
 import { idempotent, requestFingerprint } from '../../idempotency.js';
+import { checkIdempotencyKey } from '../../limits.js';
 import { type Caller, type HubEnv, requireScope } from '../app.js';
 import { readJsonBody } from '../body.js';
 
@@ -43,7 +44,8 @@ export function auditRead(
 
 /**
  * The one shape of every write route: `write` scope, JSON body, exactly-once under the caller's
- * `Idempotency-Key`, and 201 when something was created (200 otherwise).
+ * `Idempotency-Key` (1–200 printable ASCII characters), and 201 when something was created (200
+ * otherwise).
  */
 export function idempotentWrite<T>(
   app: Hono<HubEnv>,
@@ -59,12 +61,14 @@ export function idempotentWrite<T>(
   app[method](path, async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'write');
+    const key = c.req.header('idempotency-key');
+    checkIdempotencyKey(key);
     const body = await readJsonBody(c);
     const result = await idempotent(
       store,
       {
         facilityCode: caller.facilityCode,
-        key: c.req.header('idempotency-key'),
+        key,
         fingerprint: requestFingerprint(method.toUpperCase(), `/v1${path}`, JSON.stringify(body)),
       },
       async (trx) => {

@@ -1,9 +1,17 @@
 import { NotFoundError } from '@lienthong/core';
+import { isDicomUid } from '@lienthong/imaging';
 import type { Hono } from 'hono';
 import { getImaging, publishImaging, queryImaging } from '../../records/imaging.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
 import { pageParams, tokenParam } from './params.js';
+
+const notFound = (uid?: string) =>
+  new NotFoundError({
+    code: 'IMAGING_STUDY_NOT_FOUND',
+    message: uid ? `No imaging study ${uid}.` : 'No imaging study has this id (not a DICOM UID).',
+    messageVi: uid ? `Không có ca chụp ${uid}.` : 'Không có ca chụp nào mang mã này (không phải UID DICOM).',
+  });
 
 /** Imaging references: publish (idempotent on the study UID), get, query. Reads are audited. */
 export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
@@ -16,6 +24,8 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     const caller = c.get('caller');
     requireScope(caller, 'read');
     const uid = c.req.param('uid');
+    // No study can have another id (the ImagingRegistry contract: a non-UID is simply not found).
+    if (!isDicomUid(uid)) throw notFound();
     const reference = await getImaging(db, uid);
     await auditRead(audit, caller, {
       action: 'read',
@@ -23,12 +33,7 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
       resourceId: uid,
       patient: reference?.patient.identifiers[0],
     });
-    if (!reference)
-      throw new NotFoundError({
-        code: 'IMAGING_STUDY_NOT_FOUND',
-        message: `No imaging study ${uid}.`,
-        messageVi: `Không có ca chụp ${uid}.`,
-      });
+    if (!reference) throw notFound(uid);
     return c.json(reference);
   });
 

@@ -2,6 +2,7 @@ import { NotFoundError, parseWith } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
 import type { Hono } from 'hono';
 import * as z from 'zod';
+import { checkId } from '../../limits.js';
 import { getReport, publishReport, queryReportDocuments, reportHistory } from '../../records/lab-reports.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
@@ -33,6 +34,7 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
   app.get('/lab-reports/:id/history', async (c) => {
     requireScope(c.get('caller'), 'read');
     const id = c.req.param('id');
+    checkId(id, 'id');
     const versions = await reportHistory(db, id);
     await auditRead(audit, c.get('caller'), {
       action: 'history',
@@ -47,6 +49,7 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
   app.get('/lab-reports/:id', async (c) => {
     requireScope(c.get('caller'), 'read');
     const id = c.req.param('id');
+    checkId(id, 'id');
     const report = await getReport(db, id);
     await auditRead(audit, c.get('caller'), {
       action: 'read',

@@ -38,11 +38,22 @@ export function requiredToken(raw: string | undefined, name: string): { system: 
   return token as { system: string; value: string };
 }
 
+/**
+ * The one reader of whole numbers in query parameters (`limit`, `_count`, `_offset`, …): decimal
+ * digits only — no sign, space, decimal point, exponent or `0x`/`0b` prefix (`Number()` would read
+ * `0x10` as 16) — within `[min, max]`; `undefined` otherwise, for the caller's own error.
+ */
+export function wholeNumber(raw: string, min: number, max = Number.POSITIVE_INFINITY): number | undefined {
+  if (!/^\d+$/.test(raw)) return undefined;
+  const value = Number(raw);
+  return value >= min && value <= max ? value : undefined;
+}
+
 /** `limit` (1–500, default 50) and `cursor` of a paged list. */
 export function pageParams(c: Context): { limit: number; cursor?: string } {
   const rawLimit = c.req.query('limit');
-  const limit = rawLimit === undefined ? 50 : Number(rawLimit);
-  if (!Number.isInteger(limit) || limit < 1 || limit > 500) {
+  const limit = rawLimit === undefined ? 50 : wholeNumber(rawLimit, 1, 500);
+  if (limit === undefined) {
     throw new ValidationError({
       code: 'HUB_PARAMETER_INVALID',
       message: 'limit must be an integer from 1 to 500.',
