@@ -410,28 +410,32 @@ export function describeHubHttpFuzz(
       expect(routes.length).toBeGreaterThan(25);
     });
 
-    it('answers every generated request below 500, refusals described, nothing stored by a refusal', async () => {
-      const seen = new Map<number, number>();
-      await fc.assert(
-        fc.asyncProperty(requestFor(operations), async (generated) => {
-          const { key, ...request } = generated;
-          const token = keys[key];
-          if (token) request.headers.authorization = `Bearer ${token}`;
-          const before = await storedRows(hub);
-          const answer = await send(hub, request);
-          seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
-          expect(answer.status, `${request.method} ${request.path.slice(0, 200)}`).toBeLessThan(500);
-          if (answer.status >= 400) {
-            expect(describesItsFailure(request.path, answer), answer.text.slice(0, 300)).toBe(true);
-            expect(await storedRows(hub)).toEqual(before);
-          }
-        }),
-        { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
-      );
-      // The generators reach past the front door: some requests are accepted, most are refused.
-      expect([...seen.keys()].some((s) => s < 300)).toBe(true);
-      expect([...seen.keys()].some((s) => s >= 400)).toBe(true);
-    }, TIME_LIMIT_MS + 60_000);
+    it(
+      'answers every generated request below 500, refusals described, nothing stored by a refusal',
+      async () => {
+        const seen = new Map<number, number>();
+        await fc.assert(
+          fc.asyncProperty(requestFor(operations), async (generated) => {
+            const { key, ...request } = generated;
+            const token = keys[key];
+            if (token) request.headers.authorization = `Bearer ${token}`;
+            const before = await storedRows(hub);
+            const answer = await send(hub, request);
+            seen.set(answer.status, (seen.get(answer.status) ?? 0) + 1);
+            expect(answer.status, `${request.method} ${request.path.slice(0, 200)}`).toBeLessThan(500);
+            if (answer.status >= 400) {
+              expect(describesItsFailure(request.path, answer), answer.text.slice(0, 300)).toBe(true);
+              expect(await storedRows(hub)).toEqual(before);
+            }
+          }),
+          { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS, markInterruptAsFailure: false },
+        );
+        // The generators reach past the front door: some requests are accepted, most are refused.
+        expect([...seen.keys()].some((s) => s < 300)).toBe(true);
+        expect([...seen.keys()].some((s) => s >= 400)).toBe(true);
+      },
+      TIME_LIMIT_MS + 60_000,
+    );
 
     it('still answers /health after the run', async () => {
       const health = await send(hub, { method: 'GET', path: '/health', headers: {} });
