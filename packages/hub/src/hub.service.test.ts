@@ -2,10 +2,12 @@ import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
 import { describeCrashDurability } from '../test/crash-behaviour.js';
 import { postgresDatabase } from '../test/databases.js';
+import { describeFacilityClaims } from '../test/facility-claims-behaviour.js';
 import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
+import { describeHubPatientScope } from '../test/patient-scope-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
 import { describeHubSecurity } from '../test/security-behaviour.js';
 
@@ -19,4 +21,6 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubInputLimits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeFacilityClaims('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeHubPatientScope('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

@@ -183,6 +183,18 @@ export function describeFhirFacade(
             ),
           );
         const ct = known[0]!.studyInstanceUid;
+        const pagingPatient = encodeURIComponent(`${paging.system}|${paging.value}`);
+        const cccdPatient = encodeURIComponent(`${CCCD}|001203012345`);
+        // Every search names what it reads (one patient, records by id, or the caller's own): the
+        // parameters that do are sent alone, every other one with the scope of its resource.
+        const naming = ['patient', 'subject', 'identifier', 'facility', '_id'];
+        const scopes: Record<string, string> = {
+          Patient: `identifier=${cccdPatient}&`,
+          DiagnosticReport: `subject:identifier=${pagingPatient}&`,
+          Observation: `patient:identifier=${pagingPatient}&`,
+          ImagingStudy: `patient:identifier=${cccdPatient}&`,
+          Endpoint: `_id=${ct}&`,
+        };
         // A value for every parameter the statement declares: a new declaration without a test here fails.
         const samples: Record<string, Record<string, string>> = {
           Patient: {
@@ -204,6 +216,7 @@ export function describeFhirFacade(
             code: 'urn:lienthong:cs:service-code|23.0075.1494',
             date: 'ge2026-01-01',
             status: 'final,corrected',
+            facility: '01001',
             _sort: '-date',
             _count: '2',
             _cursor: '',
@@ -216,6 +229,7 @@ export function describeFhirFacade(
             ...byPatient(`${paging.system}|${paging.value}`),
             code: 'http://loinc.org|15074-8',
             date: 'lt2027',
+            facility: '01001',
             _sort: '-date',
             _count: '2',
             _cursor: '',
@@ -229,6 +243,7 @@ export function describeFhirFacade(
             ...byPatient(`${CCCD}|001203012345`),
             modality: 'http://dicom.nema.org/resources/ontology/DCM|CT',
             started: 'ge2000-01-01',
+            facility: '01001',
             _sort: '-started',
             _count: '1',
             _cursor: '',
@@ -248,9 +263,8 @@ export function describeFhirFacade(
             if (p.name === '_cursor') continue; // proved by following next links below
             // Reference parameters are sent in their :identifier form (Patient/<id> is proved below).
             const name = p.type === 'reference' ? `${p.name}:identifier` : p.name;
-            // Endpoint searches need _id (Endpoints are found through their studies).
-            const required = resource.type === 'Endpoint' && name !== '_id' ? `_id=${ct}&` : '';
-            const b = await bundle(`${resource.type}?${required}${name}=${encodeURIComponent(value!)}`);
+            const scope = naming.includes(p.name!.split(/[:.]/)[0]!) ? '' : scopes[resource.type!];
+            const b = await bundle(`${resource.type}?${scope}${name}=${encodeURIComponent(value!)}`);
             expect(b.type).toBe('searchset');
             expect(new URL(b.link![0]!.url!).searchParams.get(name!)).toBe(value);
           }
@@ -265,13 +279,13 @@ export function describeFhirFacade(
           'DiagnosticReport?code:text=glucose',
           'DiagnosticReport?_include=DiagnosticReport:performer',
           'DiagnosticReport?_include:iterate=DiagnosticReport:result',
-          'DiagnosticReport?_sort=date',
-          'DiagnosticReport?date=ne2026-01-01',
-          'DiagnosticReport?code=15074-8',
+          `DiagnosticReport?${scopes.DiagnosticReport}_sort=date`,
+          `DiagnosticReport?${scopes.DiagnosticReport}date=ne2026-01-01`,
+          `DiagnosticReport?${scopes.DiagnosticReport}code=15074-8`,
           'DiagnosticReport?subject:identifier=SYN-value-without-system',
-          'ImagingStudy?started=2025-01-10T08:00:00%2B07:00',
+          `ImagingStudy?${scopes.ImagingStudy}started=2025-01-10T08:00:00%2B07:00`,
           'Patient?_offset=1',
-          'Patient?gender=man',
+          `Patient?${scopes.Patient}gender=man`,
           'Endpoint',
           'Endpoint?connection-type=dicom-wado-rs',
           'Endpoint?address=https://pacs.example.vn/dicom-web',
@@ -279,6 +293,7 @@ export function describeFhirFacade(
           const r = await get(path);
           expect(r.status, path).toBe(400);
           expect(r.body.resourceType, path).toBe('OperationOutcome');
+          expect(JSON.stringify(r.body), path).not.toContain('HUB_SEARCH_PATIENT_REQUIRED');
           validateFhir(r.body);
         }
       });
@@ -638,13 +653,25 @@ export function describeFhirFacade(
     });
 
     describe('the SDK fhir providers', () => {
-      it('PatientDirectory reads the facade', async () => {
+      it('PatientDirectory reads the facade: one patient per search', async () => {
         const directory = createFhirPatientDirectory({ baseUrl: fhirBase, auth: bearerAuth(key) });
         const found = await directory.findByIdentifier({ system: CCCD, value: '001203012345' });
         expect(found?.name.given).toBe('An');
-        const byName: unknown[] = [];
-        for await (const p of directory.search({ family: 'nguyen' })) byName.push(p);
-        expect(byName).toHaveLength(1);
+        const byIdentifier: unknown[] = [];
+        for await (const p of directory.search({
+          identifier: { system: CCCD, value: '001203012345' },
+          family: 'nguyen',
+        }))
+          byIdentifier.push(p);
+        expect(byIdentifier).toHaveLength(1);
+        // Demographics alone name no patient: the facade refuses the search, the provider says why.
+        const byName = (async () => {
+          for await (const _ of directory.search({ family: 'nguyen' })) break;
+        })();
+        await expect(byName).rejects.toMatchObject({
+          kind: 'validation',
+          code: 'HUB_SEARCH_PATIENT_REQUIRED',
+        });
       });
 
       it('ResultExchange reads back every published report unchanged (shape kept)', async () => {

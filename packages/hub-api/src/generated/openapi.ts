@@ -147,10 +147,22 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** References matching every given filter, newest study first */
+        /**
+         * One patient's references (or the caller's own) matching every given filter, newest study first
+         * @description One patient per search: `patient` is required (400 `HUB_SEARCH_PATIENT_REQUIRED`), unless `facility` is the
+         *     caller's own code — then the references the caller published are listed, audited as an own-records listing.
+         *     A value without a system whose studies belong to several patients is refused (400 `HUB_SEARCH_SEVERAL_PATIENTS`).
+         */
         get: operations["queryImagingReferences"];
         put?: never;
-        /** Publish an imaging reference as the caller's facility (idempotent on the study UID) */
+        /**
+         * Publish an imaging reference as the caller's facility (idempotent on the study UID)
+         * @description A facility may not publish a reference naming another facility in `performingFacility.code` (403
+         *     `HUB_PUBLISH_AS_OTHER_FACILITY`), carrying another facility's record number in `patient.identifiers` (403
+         *     `HUB_IDENTIFIER_OF_OTHER_FACILITY`), nor change another facility's reference (403
+         *     `HUB_RECORD_OF_OTHER_FACILITY`). A reference naming no performing facility is stored with the caller's code
+         *     there.
+         */
         post: operations["publishImagingReference"];
         delete?: never;
         options?: never;
@@ -182,7 +194,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Current versions of matching reports, newest clinical time first */
+        /**
+         * Current versions of one patient's matching reports (or the caller's own), newest clinical time first
+         * @description One patient per search: `patient` is required (400 `HUB_SEARCH_PATIENT_REQUIRED`), unless `facility` is the
+         *     caller's own code — then the reports the caller published are listed, audited as an own-records listing.
+         */
         get: operations["queryLabReports"];
         put?: never;
         /**
@@ -190,7 +206,10 @@ export interface paths {
          * @description The same content again is `unchanged`; a changed report with status `amended`, `corrected` or `cancelled`
          *     (or replacing a `registered`/`preliminary` one) becomes a new version and the old one stays in the history;
          *     another change to a `final` report is a conflict (`REPORT_CONFLICT`). A facility may not publish a report
-         *     naming another performing facility, nor change another facility's report (403).
+         *     naming another facility in `performingFacility.code` or `lab.code` (403 `HUB_PUBLISH_AS_OTHER_FACILITY`),
+         *     carrying another facility's record number in `patient.identifiers` (403 `HUB_IDENTIFIER_OF_OTHER_FACILITY`),
+         *     nor change another facility's report (403 `HUB_RECORD_OF_OTHER_FACILITY`). `orderingFacility` may name
+         *     another facility. A report naming no performing facility is stored with the caller's code there.
          */
         post: operations["publishLabReport"];
         delete?: never;
@@ -257,12 +276,20 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** PDQm search — name parameters match the start of any word, ignoring case and diacritics */
+        /**
+         * PDQm search of the patient an identifier names — name parameters match the start of any word, ignoring case and diacritics
+         * @description One patient per search: `identifier` is required (400 `HUB_SEARCH_PATIENT_REQUIRED` without it), and the
+         *     demographic parameters only narrow the patient it names. A value without a system matching patients of
+         *     several systems is refused (400 `HUB_SEARCH_SEVERAL_PATIENTS`).
+         */
         get: operations["searchPatients"];
         /**
          * Create or update the patient holding any of the record's identifiers (idempotent)
          * @description The facility that registered a patient owns the demographics and may replace the record; another
-         *     facility may only add identifiers (its record number, a new card) — cross-references build up this way.
+         *     facility may only add identifiers (its own record number, a new card) — cross-references build up this way.
+         *     An identifier naming another facility — by `facilityCode`, or by the system `urn:lienthong:sid:mrn:<code>` —
+         *     is refused (403 `HUB_IDENTIFIER_OF_OTHER_FACILITY`, `path` e.g. `identifiers[1].facilityCode`) unless the
+         *     patient's record already holds it unchanged.
          */
         put: operations["upsertPatient"];
         post?: never;
@@ -315,7 +342,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** PDQm $match — scored candidates with a match grade, best first */
+        /**
+         * PDQm $match — the patient the input's identifiers name, graded against its demographics
+         * @description The candidates are the patients holding one of `input.identifiers` (required: 400 `HUB_SEARCH_PATIENT_REQUIRED`
+         *     without), never patients who merely look alike; identifiers of several patients are refused (400
+         *     `HUB_SEARCH_SEVERAL_PATIENTS`).
+         */
         post: operations["matchPatients"];
         delete?: never;
         options?: never;
@@ -1084,8 +1116,59 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description The request is invalid (every issue is listed with its path); or the search names no patient
+         *     (`HUB_SEARCH_PATIENT_REQUIRED`) or several (`HUB_SEARCH_SEVERAL_PATIENTS`); or it carries a query parameter
+         *     the operation does not declare (`HUB_PARAMETER_UNSUPPORTED`)
+         */
+        InvalidSearch: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description No such record */
         NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The search names no patient and its `facility` is another facility's code (`HUB_SEARCH_OTHER_FACILITY`): a
+         *     facility lists only the records it published itself
+         */
+        OtherFacilityListing: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The credential lacks the `write` scope (`HUB_SCOPE_MISSING`), or an identifier names another facility
+         *     (`HUB_IDENTIFIER_OF_OTHER_FACILITY`, `path` naming it: `identifiers[1].facilityCode`, `identifiers[1].system`)
+         */
+        PatientWriteForbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The credential lacks the `write` scope (`HUB_SCOPE_MISSING`); the record names another facility as its
+         *     publisher (`HUB_PUBLISH_AS_OTHER_FACILITY`) or carries another facility's record number
+         *     (`HUB_IDENTIFIER_OF_OTHER_FACILITY`), `path` naming the field; or it would change another facility's
+         *     record (`HUB_RECORD_OF_OTHER_FACILITY`)
+         */
+        PublishForbidden: {
             headers: {
                 [name: string]: unknown;
             };
@@ -1409,10 +1492,11 @@ export interface operations {
                 cursor?: components["parameters"]["Cursor"];
                 dateFrom?: string;
                 dateTo?: string;
+                /** @description Code of the facility that published the reference. Narrows a patient's studies; without `patient`, the caller's own code lists its own references (another facility's: 403 `HUB_SEARCH_OTHER_FACILITY`) */
                 facility?: string;
                 limit?: components["parameters"]["Limit"];
                 modality?: string;
-                /** @description `system|value`, or `value` for any system */
+                /** @description `system|value`, or `value` for any system; one value (repeated: 400 `HUB_SEARCH_SEVERAL_PATIENTS`). Required unless `facility` is the caller's own code */
                 patient?: string;
             };
             header?: never;
@@ -1430,8 +1514,9 @@ export interface operations {
                     "application/json": components["schemas"]["ImagingPage"];
                 };
             };
-            400: components["responses"]["Invalid"];
+            400: components["responses"]["InvalidSearch"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OtherFacilityListing"];
         };
     };
     publishImagingReference: {
@@ -1473,7 +1558,7 @@ export interface operations {
             };
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["PublishForbidden"];
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
@@ -1509,10 +1594,10 @@ export interface operations {
                 code?: string[];
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
-                /** @description Performing facility or lab code */
+                /** @description Code of the facility that published the report. Narrows a patient's reports; without `patient`, the caller's own code lists its own reports (another facility's: 403 `HUB_SEARCH_OTHER_FACILITY`) */
                 facility?: string;
                 limit?: components["parameters"]["Limit"];
-                /** @description `system|value` */
+                /** @description `system|value`; one value (repeated: 400 `HUB_SEARCH_SEVERAL_PATIENTS`). Required unless `facility` is the caller's own code */
                 patient?: string;
                 /** @description Inclusive lower bound of the clinical time (ISO date or date-time) */
                 since?: string;
@@ -1535,8 +1620,9 @@ export interface operations {
                     "application/json": components["schemas"]["LabReportPage"];
                 };
             };
-            400: components["responses"]["Invalid"];
+            400: components["responses"]["InvalidSearch"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["OtherFacilityListing"];
         };
     };
     publishLabReport: {
@@ -1578,7 +1664,7 @@ export interface operations {
             };
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["PublishForbidden"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -1659,15 +1745,15 @@ export interface operations {
     };
     searchPatients: {
         parameters: {
-            query?: {
+            query: {
                 /** @description `YYYY`, `YYYY-MM` or `YYYY-MM-DD` */
                 birthDate?: string;
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
                 family?: string;
                 given?: string;
-                /** @description `system|value`, or `value` for any system */
-                identifier?: string;
+                /** @description `system|value`, or `value` for any system; one value (repeated: 400 `HUB_SEARCH_SEVERAL_PATIENTS`) */
+                identifier: string;
                 limit?: components["parameters"]["Limit"];
                 name?: string;
                 sex?: "male" | "female" | "other" | "unknown";
@@ -1687,7 +1773,7 @@ export interface operations {
                     "application/json": components["schemas"]["PatientPage"];
                 };
             };
-            400: components["responses"]["Invalid"];
+            400: components["responses"]["InvalidSearch"];
             401: components["responses"]["Unauthorized"];
         };
     };
@@ -1730,7 +1816,7 @@ export interface operations {
             };
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["PatientWriteForbidden"];
             409: components["responses"]["Conflict"];
             415: components["responses"]["UnsupportedMediaType"];
         };
@@ -1801,8 +1887,10 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description Any part of a patient record */
+                    /** @description Any part of a patient record, with at least one identifier */
                     input: {
+                        identifiers: components["schemas"]["PatientIdentifier"][];
+                    } & {
                         [key: string]: unknown;
                     };
                     limit?: number;
@@ -1822,7 +1910,7 @@ export interface operations {
                     };
                 };
             };
-            400: components["responses"]["Invalid"];
+            400: components["responses"]["InvalidSearch"];
             401: components["responses"]["Unauthorized"];
             415: components["responses"]["UnsupportedMediaType"];
         };

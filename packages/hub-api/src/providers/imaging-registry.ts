@@ -2,7 +2,11 @@ import type { ImagingReference, ImagingRegistry, PublishReceipt } from '@lientho
 import { clientOf, type HubProviderOptions, orUndefined, pages, token } from './options.js';
 
 /**
- * `ImagingRegistry` over a Liên Thông hub: publish (idempotent on the study UID), get, query.
+ * `ImagingRegistry` over a Liên Thông hub: publish (idempotent on the study UID), get, query. The
+ * hub answers a query of one `patientIdentifier`, or of the references the caller published itself
+ * (`facility` = its own code, no patient); any other query fails when iterated, with the hub's
+ * `ValidationError` `HUB_SEARCH_PATIENT_REQUIRED` (`AuthError` `HUB_SEARCH_OTHER_FACILITY` for
+ * another facility's code).
  * @example const registry = createHubImagingRegistry({ baseUrl: 'https://hub.example.vn', apiKey });
  */
 export function createHubImagingRegistry(options: HubProviderOptions): ImagingRegistry {

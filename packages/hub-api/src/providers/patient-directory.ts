@@ -1,3 +1,4 @@
+import { ValidationError } from '@lienthong/core';
 import type {
   MatchCandidate,
   PatientDirectory,
@@ -7,8 +8,23 @@ import type {
 import { clientOf, type HubProviderOptions, orUndefined, pages, token } from './options.js';
 
 /**
- * `PatientDirectory` over a Liên Thông hub: lookups, PDQm search and `$match`, PIXm
- * cross-reference and upsert, each a call of the hub API (and each read audited by the hub).
+ * The hub answers about the patient an identifier names, never about demographics alone: a search or
+ * match without one fails here, before any request, with the code the hub itself would answer.
+ */
+function identifierRequired(path: string): ValidationError {
+  return new ValidationError({
+    code: 'HUB_SEARCH_PATIENT_REQUIRED',
+    message: `The hub searches and matches the patient an identifier names: give ${path} (demographics alone are not served).`,
+    messageVi: `Sàn chỉ tìm và so khớp người bệnh theo mã định danh: hãy truyền ${path} (không phục vụ tìm chỉ theo nhân khẩu học).`,
+    path,
+  });
+}
+
+/**
+ * `PatientDirectory` over a Liên Thông hub: lookups, PDQm search and `$match` of the patient an
+ * identifier names (`capabilities.demographicSearch` is false: without an identifier they fail with
+ * a `ValidationError` `HUB_SEARCH_PATIENT_REQUIRED`), PIXm cross-reference and upsert, each a call
+ * of the hub API (and each read audited by the hub).
  * @example const directory = createHubPatientDirectory({ baseUrl: 'https://hub.example.vn', apiKey });
  */
 export function createHubPatientDirectory(options: HubProviderOptions): PatientDirectory {
@@ -16,7 +32,7 @@ export function createHubPatientDirectory(options: HubProviderOptions): PatientD
   const pageSize = options.pageSize ?? 50;
   return {
     contract: 'patient-directory/v1',
-    capabilities: { write: true, demographicSearch: true, anyIdentifier: true },
+    capabilities: { write: true, demographicSearch: false, anyIdentifier: true },
     findByIdentifier: (identifier, o) =>
       orUndefined(
         hub.GET('/v1/patients/by-identifier', {
@@ -25,29 +41,30 @@ export function createHubPatientDirectory(options: HubProviderOptions): PatientD
         }),
       ) as Promise<PatientRecord | undefined>,
     search(query, o) {
-      return pages(
-        (cursor) =>
-          hub.GET('/v1/patients', {
-            query: {
-              ...(query.identifier
-                ? { identifier: token(query.identifier.system, query.identifier.value) }
-                : {}),
-              ...(query.family ? { family: query.family } : {}),
-              ...(query.given ? { given: query.given } : {}),
-              ...((query as { name?: string }).name ? { name: (query as { name?: string }).name } : {}),
-              ...(query.birthDate ? { birthDate: query.birthDate } : {}),
-              ...(query.sex ? { sex: query.sex } : {}),
-              limit: o?.pageSize ?? pageSize,
-              ...(cursor ? { cursor } : {}),
-            },
-            ...(o?.signal ? { signal: o.signal } : {}),
-          }) as Promise<{ items: PatientRecord[]; nextCursor: string | null }>,
-      );
+      const { identifier } = query;
+      return pages((cursor) => {
+        if (!identifier) throw identifierRequired('identifier');
+        return hub.GET('/v1/patients', {
+          query: {
+            identifier: token(identifier.system, identifier.value),
+            ...(query.family ? { family: query.family } : {}),
+            ...(query.given ? { given: query.given } : {}),
+            ...((query as { name?: string }).name ? { name: (query as { name?: string }).name } : {}),
+            ...(query.birthDate ? { birthDate: query.birthDate } : {}),
+            ...(query.sex ? { sex: query.sex } : {}),
+            limit: o?.pageSize ?? pageSize,
+            ...(cursor ? { cursor } : {}),
+          },
+          ...(o?.signal ? { signal: o.signal } : {}),
+        }) as Promise<{ items: PatientRecord[]; nextCursor: string | null }>;
+      });
     },
     async match(input, o) {
+      const { identifiers } = input;
+      if (!identifiers?.length) throw identifierRequired('identifiers');
       const { candidates } = await hub.POST('/v1/patients/match', {
         body: {
-          input,
+          input: { ...input, identifiers },
           ...(o?.limit ? { limit: o.limit } : {}),
           ...(o?.minGrade ? { minGrade: o.minGrade } : {}),
         },

@@ -4,6 +4,10 @@ import { clientOf, type HubProviderOptions, orUndefined, pages } from './options
 /**
  * `ResultExchange` over a Liên Thông hub: idempotent publish (the idempotency key travels as the
  * `Idempotency-Key` header, so a retried publish is safe), get, history, and cursor-paged query.
+ * The hub answers a query of one `patient`, or of the reports the caller published itself
+ * (`facility` = its own code, no patient); any other query fails when iterated, with the hub's
+ * `ValidationError` `HUB_SEARCH_PATIENT_REQUIRED` (`AuthError` `HUB_SEARCH_OTHER_FACILITY` for
+ * another facility's code).
  * @example const exchange = createHubResultExchange({ baseUrl: 'https://hub.example.vn', apiKey });
  */
 export function createHubResultExchange(options: HubProviderOptions): ResultExchange {

@@ -174,6 +174,31 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-27-004-lab-report-publisher': {
+    // `facility=` searches match the publisher stored from the key (`facility_code`), never the
+    // performing facility or laboratory the body named: these copies of them are no longer read.
+    // SQLite drops one column per statement.
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('lab_reports').dropColumn('performing_code').execute();
+      await db.schema.alterTable('lab_reports').dropColumn('lab_code').execute();
+    },
+  },
+  '2026-12-03-005-facility-listing': {
+    // A facility lists the records it published (`facility=<its code>`, no patient), newest
+    // first: without these indexes each page of that listing scanned every stored report or study.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('lab_reports_facility_clinical_at')
+        .on('lab_reports')
+        .columns(['facility_code', 'clinical_at'])
+        .execute();
+      await db.schema
+        .createIndex('imaging_references_facility_date')
+        .on('imaging_references')
+        .columns(['facility_code', 'study_date'])
+        .execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

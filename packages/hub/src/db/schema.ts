@@ -48,10 +48,8 @@ export interface LabReportTable {
   fhir_id: string;
   version: number;
   current: number;
-  /** The facility that published it; only it may publish new versions. */
+  /** The facility that published it (from its key): `facility=` searches match it; only it may publish new versions. */
   facility_code: string;
-  performing_code: string | null;
-  lab_code: string | null;
   status: string;
   /** Clinical time as a UTC instant (ISO), '' when unknown — sorts last in descending order. */
   clinical_at: string;

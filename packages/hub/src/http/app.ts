@@ -19,6 +19,7 @@ import { imagingRoutes } from './routes/imaging.js';
 import { labReportRoutes } from './routes/lab-reports.js';
 import { wholeNumber } from './routes/params.js';
 import { patientRoutes } from './routes/patients.js';
+import { refuseUndeclaredQuery } from './routes/query-declarations.js';
 import { reuseRoutes } from './routes/reuse.js';
 
 /** The authenticated caller of a request. */
@@ -229,6 +230,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   };
 
   v1.use('*', authenticate);
+  v1.use('*', refuseUndeclaredQuery);
 
   v1.get('/me', (c) => {
     const caller = c.get('caller');

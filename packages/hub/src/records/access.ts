@@ -2,22 +2,12 @@ import { AuthError } from '@lienthong/core';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 
-/** A facility may only publish as itself and only change the records it published. */
+/** A facility changes only the records it published (what it may claim: `facility-claims.ts`). */
 export function notYours(what: string, id: string): AuthError {
   return new AuthError({
     code: 'HUB_RECORD_OF_OTHER_FACILITY',
     message: `${what} ${id} belongs to another facility; a facility changes only its own records.`,
     messageVi: `${what} ${id} thuộc cơ sở khác; mỗi cơ sở chỉ được thay đổi dữ liệu của mình.`,
-    status: 403,
-  });
-}
-
-export function publishAsOther(path: string): AuthError {
-  return new AuthError({
-    code: 'HUB_PUBLISH_AS_OTHER_FACILITY',
-    message: 'A facility publishes only as itself: the record names another facility.',
-    messageVi: 'Mỗi cơ sở chỉ được gửi dữ liệu của chính mình: bản ghi ghi tên cơ sở khác.',
-    path,
     status: 403,
   });
 }
@@ -29,13 +19,6 @@ export function publishAsOther(path: string): AuthError {
 export interface Publisher {
   facilityCode: string;
   admin: boolean;
-}
-
-/** The facility a record is stored under, or a 403 when a facility tries to publish as another. */
-export function publishingFacility(publisher: Publisher, named: string | undefined, path: string): string {
-  if (publisher.admin) return named ?? publisher.facilityCode;
-  if (named && named !== publisher.facilityCode) throw publishAsOther(path);
-  return publisher.facilityCode;
 }
 
 /** Throws 403 when a record stored under `owner` would be changed by another (non-admin) facility. */

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { checkPublishable, type LabReport } from '@lienthong/result-exchange';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
-import { type Publisher, publishingFacility } from './access.js';
+import type { Publisher } from './access.js';
+import { claimLabReport, withPerformingFacility } from './facility-claims.js';
 import { checkReportIds, type LabReportRows, labReportRows } from './lab-reports.js';
 
 /** Options of {@link bulkLoadReports}. */
@@ -18,7 +19,7 @@ export interface BulkLoadOptions {
 }
 
 // Rows per multi-row INSERT, under SQLite's and PostgreSQL's bound-parameter limits.
-const REPORT_ROWS_PER_INSERT = 1_000; // 12 columns
+const REPORT_ROWS_PER_INSERT = 1_000; // 10 columns
 const KEY_ROWS_PER_INSERT = 5_000; // 3 columns
 
 /** `rows` in slices of `size`. */
@@ -49,13 +50,11 @@ export async function bulkLoadReports(
     const patientRows: LabReportRows['patients'] = [];
     const codeRows: LabReportRows['codes'] = [];
     for (const input of batch) {
-      const report = validate ? checkPublishable(input) : input;
-      if (validate) checkReportIds(report);
-      const facilityCode = publishingFacility(
-        options.publisher,
-        report.performingFacility?.code,
-        'performingFacility.code',
-      );
+      const checked = validate ? checkPublishable(input) : input;
+      if (validate) checkReportIds(checked);
+      // Checked even when `validate` is off: what a facility may claim is not a matter of trust.
+      const facilityCode = claimLabReport(options.publisher, checked);
+      const report = withPerformingFacility(checked, options.publisher, facilityCode);
       const rows = labReportRows(report, { rowId: randomUUID(), version: 1, facilityCode, createdAt });
       reportRows.push(rows.report);
       patientRows.push(...rows.patients);

@@ -15,36 +15,34 @@ import {
   encodeCursor,
   type Page,
   type Publisher,
-  publishingFacility,
   recordsOfAnyIdentifier,
 } from './access.js';
+import { claimImagingReference, withPerformingFacility } from './facility-claims.js';
 
-/** Publishes (or updates) an imaging reference as `facility`; idempotent on the study UID. */
+/** Publishes (or updates) an imaging reference as the publisher's facility; idempotent on the study UID. */
 export async function publishImaging(
   trx: Kysely<HubDatabase>,
   publisher: Publisher,
   input: unknown,
 ): Promise<PublishReceipt> {
-  const reference = assertImagingReference(input);
-  checkId(reference.accessionNumber, 'accessionNumber');
-  checkIdentifiers(reference.patient.identifiers, 'patient.identifiers');
-  const uid = reference.studyInstanceUid;
-  const facility = publishingFacility(
-    publisher,
-    reference.performingFacility?.code,
-    'performingFacility.code',
-  );
+  const checked = assertImagingReference(input);
+  checkId(checked.accessionNumber, 'accessionNumber');
+  checkIdentifiers(checked.patient.identifiers, 'patient.identifiers');
+  const claimed = claimImagingReference(publisher, checked);
+  const uid = checked.studyInstanceUid;
   const existing = await trx
     .selectFrom('imaging_references')
     .select(['facility_code', 'document'])
     .where('study_uid', '=', uid)
     .executeTakeFirst();
   if (existing) checkOwner(publisher, existing.facility_code, 'Imaging study', uid);
+  const facility = existing?.facility_code ?? claimed;
+  const reference = withPerformingFacility(checked, publisher, facility);
   if (existing && stableJson(JSON.parse(existing.document)) === stableJson(reference))
     return { studyInstanceUid: uid, status: 'unchanged' };
   const modalities = ` ${[...new Set([...reference.modalities, ...reference.series.map((s) => s.modality)])].join(' ')} `;
   const row = {
-    facility_code: existing?.facility_code ?? facility,
+    facility_code: facility,
     study_date: reference.studyDate ?? null,
     modalities,
     document: JSON.stringify(reference),

@@ -19,9 +19,9 @@ import {
   encodeCursor,
   type Page,
   type Publisher,
-  publishingFacility,
   recordsOfAnyIdentifier,
 } from './access.js';
+import { claimLabReport, withPerformingFacility } from './facility-claims.js';
 
 const asUtc = (iso: string) => new Date(instantOf(iso)).toISOString();
 
@@ -65,8 +65,6 @@ export function labReportRows(
       version,
       current: 1,
       facility_code: at.facilityCode,
-      performing_code: report.performingFacility?.code ?? null,
-      lab_code: report.lab?.code ?? null,
       status: report.status,
       clinical_at: time ? asUtc(time) : '',
       document: JSON.stringify(stored),
@@ -85,25 +83,27 @@ export function checkReportIds(report: LabReport): void {
 }
 
 /**
- * Publishes a lab report as `facility` in one transaction: a new report, a retry (unchanged), or a
- * new version superseding the current one (the old version stays in the history). The decision
- * rule is the contract's (`decidePublish`), shared with every other provider.
+ * Publishes a lab report as the publisher's facility in one transaction: a new report, a retry
+ * (unchanged), or a new version superseding the current one (the old version stays in the
+ * history). The decision rule is the contract's (`decidePublish`), shared with every other provider.
  */
 export async function publishReport(
   trx: Kysely<HubDatabase>,
   publisher: Publisher,
   input: unknown,
 ): Promise<PublishReceipt> {
-  const report = checkPublishable(input);
-  checkReportIds(report);
-  const facility = publishingFacility(publisher, report.performingFacility?.code, 'performingFacility.code');
+  const checked = checkPublishable(input);
+  checkReportIds(checked);
+  const claimed = claimLabReport(publisher, checked);
   const current = await trx
     .selectFrom('lab_reports')
     .select(['row_id', 'version', 'facility_code', 'document'])
-    .where('id', '=', report.id)
+    .where('id', '=', checked.id)
     .where('current', '=', 1)
     .executeTakeFirst();
-  if (current) checkOwner(publisher, current.facility_code, 'Lab report', report.id);
+  if (current) checkOwner(publisher, current.facility_code, 'Lab report', checked.id);
+  const facility = current?.facility_code ?? claimed;
+  const report = withPerformingFacility(checked, publisher, facility);
   const previous = current ? (JSON.parse(current.document) as LabReport) : undefined;
   const decision = decidePublish(previous, {
     ...report,
@@ -116,7 +116,7 @@ export async function publishReport(
   const rows = labReportRows(report, {
     rowId: randomUUID(),
     version,
-    facilityCode: current?.facility_code ?? facility,
+    facilityCode: facility,
     createdAt: new Date().toISOString(),
   });
   await trx.insertInto('lab_reports').values(rows.report).execute();
@@ -257,10 +257,8 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
     const statuses = typeof query.status === 'string' ? [query.status] : [...query.status];
     q = q.where('r.status', 'in', statuses);
   }
-  if (query.facility) {
-    const f = query.facility;
-    q = q.where((eb) => eb.or([eb('r.performing_code', '=', f), eb('r.lab_code', '=', f)]));
-  }
+  // The publisher stored from the key, never a code the body named.
+  if (query.facility) q = q.where('r.facility_code', '=', query.facility);
   if (query.since) q = q.where('r.clinical_at', '>=', asUtc(query.since));
   if (query.until) q = q.where('r.clinical_at', '<=', asUtc(query.until)).where('r.clinical_at', '!=', '');
   if (after) {

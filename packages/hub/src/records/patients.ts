@@ -14,7 +14,8 @@ import {
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
-import { decodeCursor, encodeCursor, type Page } from './access.js';
+import { decodeCursor, encodeCursor, type Page, type Publisher } from './access.js';
+import { checkIdentifierClaims } from './facility-claims.js';
 
 const words = (...parts: (string | undefined)[]) =>
   ` ${foldedWords(parts.filter(Boolean).join(' ')).join(' ')} `;
@@ -49,13 +50,16 @@ async function idsHolding(
 /**
  * Creates or updates the patient holding any of the record's identifiers (idempotent). The facility
  * that registered a patient owns its demographics and may replace the record; another facility may
- * only add identifiers (its record number, a new card), which is how cross-references build up.
+ * only add identifiers (its record number, a new card), which is how cross-references build up. A
+ * facility asserts only its own record numbers (403 `HUB_IDENTIFIER_OF_OTHER_FACILITY`); another
+ * facility's, already on the record, may be sent back unchanged.
  */
 export async function upsertPatient(
   trx: Kysely<HubDatabase>,
-  facility: string,
+  publisher: Publisher,
   input: unknown,
 ): Promise<{ record: PatientRecord; created: boolean }> {
+  const facility = publisher.facilityCode;
   const record = parseWith(PatientRecordSchema, input, {
     code: 'PATIENT_RECORD_INVALID',
     subject: { en: 'patient record', vi: 'hồ sơ người bệnh' },
@@ -73,13 +77,15 @@ export async function upsertPatient(
   }
   const now = new Date().toISOString();
   const existingId = [...hits][0] ?? record.id;
-  const existing = existingId
+  const row = existingId
     ? await trx
         .selectFrom('patients')
         .select(['id', 'document', 'owner_facility'])
         .where('id', '=', existingId)
         .executeTakeFirst()
     : undefined;
+  const existing = row && { ...row, record: rowToRecord(row) };
+  checkIdentifierClaims(publisher, record.identifiers, 'identifiers', existing?.record.identifiers);
   if (!existing) {
     const id = randomUUID();
     const saved: PatientRecord = { ...record, id };
@@ -100,7 +106,7 @@ export async function upsertPatient(
       .execute();
     return { record: saved, created: true };
   }
-  const previous = rowToRecord(existing);
+  const previous = existing.record;
   let saved: PatientRecord;
   if (existing.owner_facility === facility) {
     saved = { ...record, id: existing.id };
@@ -227,8 +233,9 @@ export async function searchPatients(
 }
 
 /**
- * PDQm `$match`: candidates sharing an identifier, or the family name and birth year, scored by
- * the shared matcher (Vietnamese names, variants, name order) and ranked.
+ * PDQm `$match`: the patients holding one of the input's identifiers, scored by the shared
+ * matcher (Vietnamese names, variants, name order) against the input's demographics. Patients
+ * who merely look alike are never candidates: the hub answers about the patient a caller names.
  */
 export async function matchPatients(
   db: Kysely<HubDatabase>,
@@ -236,17 +243,14 @@ export async function matchPatients(
   options: { limit?: number; minGrade?: MatchGrade } = {},
 ): Promise<MatchCandidate[]> {
   const byIdentifier = await idsHolding(db, input.identifiers ?? []);
-  let q = db.selectFrom('patients').select(['id', 'document']);
-  const family = input.name?.family ? foldVietnamese(input.name.family) : undefined;
-  const year = input.birthDate?.slice(0, 4);
-  q = q.where((eb) => {
-    const any = [];
-    if (byIdentifier.size > 0) any.push(eb('id', 'in', [...byIdentifier]));
-    if (family) any.push(eb('family_folded', '=', family));
-    if (year) any.push(eb('birth_date', 'like', `${year}%`));
-    return any.length > 0 ? eb.or(any) : eb.val(false);
-  });
-  const rows = await q.limit(2000).execute();
+  const rows =
+    byIdentifier.size === 0
+      ? []
+      : await db
+          .selectFrom('patients')
+          .select(['id', 'document'])
+          .where('id', 'in', [...byIdentifier])
+          .execute();
   return rankCandidates(input, rows.map(rowToRecord), {
     limit: options.limit ?? 10,
     ...(options.minGrade ? { minGrade: options.minGrade } : {}),

@@ -57,7 +57,12 @@ const patientRef = (name: 'patient' | 'subject'): ParamSpec => ({
   name,
   type: 'reference',
   suffixes: [':identifier', '.identifier'],
-  documentation: `\`Patient/<id>\` (the patient's records under any of its identifiers), or \`${name}:identifier=system|value\`. One patient per search: each read of patient data is audited against that patient.`,
+  documentation: `\`Patient/<id>\` (the patient's records under any of its identifiers), or \`${name}:identifier=system|value\`. One patient per search: each read of patient data is audited against that patient. A search names a patient, unless it names records by \`identifier\` or lists the caller's own (\`facility\`).`,
+});
+const facility = (records: string): ParamSpec => ({
+  name: 'facility',
+  type: 'token',
+  documentation: `Code of the facility that published the ${records} (the one its key belongs to). It narrows a search that names a patient or records; without those, only the caller's own code is served: a listing of the ${records} it published itself, audited as such (\`fhir-search-own\`). Another facility's code is refused (403 \`HUB_SEARCH_OTHER_FACILITY\`).`,
 });
 const patientRefSystemRequired = (name: 'patient' | 'subject'): ParamSpec => ({
   ...patientRef(name),
@@ -81,7 +86,8 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
       {
         name: 'identifier',
         type: 'token',
-        documentation: '`system|value`, or `value` in any system. One value per search.',
+        documentation:
+          '`system|value`, or `value` in any system. Required, one value per search: the other parameters narrow the patient it names (400 `HUB_SEARCH_PATIENT_REQUIRED` without it).',
       },
       {
         name: 'family',
@@ -121,6 +127,7 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
       },
       clinicalDate,
       { name: 'status', type: 'token', documentation: 'Report status (comma: any of them).' },
+      facility('reports'),
       sort('date'),
       count,
       cursor,
@@ -146,6 +153,7 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
         ...clinicalDate,
         documentation: `${clinicalDate.documentation} Pages hold the results of whole reports.`,
       },
+      facility('results'),
       sort('date'),
       count,
       cursor,
@@ -190,6 +198,7 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
         documentation:
           'Study date, day precision: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` with eq, ge, gt, le, lt.',
       },
+      facility('studies'),
       sort('started'),
       count,
       cursor,
@@ -239,7 +248,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
       {
         mode: 'server',
         documentation:
-          'Read-only: records are written through the hub API (/v1). Unknown or unsupported search parameters are refused with 400 unless the request says `Prefer: handling=lenient`, in which case they are left out of the search and of its `self` link.',
+          'Read-only: records are written through the hub API (/v1). Unknown or unsupported search parameters and `_include` values are refused with 400 unless the request says `Prefer: handling=lenient`, in which case they are left out of the search and of its `self` link. One patient per search: a search of patient data names one patient (or records by id, all of one patient), or lists the records the calling facility published itself (`facility=<its own code>`); otherwise 400 `HUB_SEARCH_PATIENT_REQUIRED` (`HUB_SEARCH_SEVERAL_PATIENTS` for several patients).',
         security: {
           description:
             'Every request but /metadata needs a facility API key (`Authorization: Bearer …`) with the `read` scope; every read of patient data is audited.',

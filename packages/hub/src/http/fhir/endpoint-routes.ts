@@ -6,7 +6,7 @@ import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
 import { MAX_COUNT, resourceSpec } from './capability.js';
 import { imagingEndpointResources, parseEndpointId, searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import { elementsOf, readSearch, type SearchRequest, tokens } from './search-params.js';
 
 const ENDPOINT = resourceSpec('Endpoint');
@@ -45,8 +45,8 @@ function connectionTypesOf(search: SearchRequest): Set<string> | undefined {
 /**
  * Endpoint: read and search (`_id`, `connection-type`). The DICOMweb Endpoints of stored imaging
  * references, built with the imaging package's FHIR mapping; each is a read of its study, so each
- * request writes one audit entry naming the study's patient (or the patient every answered study
- * shares), like every other facade read.
+ * request writes one audit entry naming the study's patient (a search answering the Endpoints of
+ * several patients' studies is refused), like every other facade read.
  */
 export function endpointRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
   app.get('/Endpoint', async (c) => {
@@ -65,14 +65,13 @@ export function endpointRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): voi
         .filter((e) => wanted.includes(e.id!) && (!types || types.has(e.connectionType.code ?? '')))
         .map((endpoint) => ({ study, endpoint })),
     );
-    await auditFhir(audit, c, {
-      action: 'fhir-search',
-      resourceType: 'Endpoint',
-      patient: auditedPatient(
-        undefined,
-        found.map((f) => f.study.patient.identifiers),
-      ),
-    });
+    await auditSearch(
+      audit,
+      c,
+      'Endpoint',
+      { own: false, path: 'query._id' },
+      found.map((f) => f.study.patient.identifiers),
+    );
     const matches = found.map((f) => subset(f.endpoint, elements));
     return fhirJson(c, searchset(selfOf(c, search), matches, [], null));
   });

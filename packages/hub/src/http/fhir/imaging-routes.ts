@@ -5,10 +5,11 @@ import type { Hono } from 'hono';
 import { getImaging, type ImagingNarrowing, queryImaging } from '../../records/imaging.js';
 import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
+import { ownRecordsListing } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { patientScope } from './patient-scope.js';
 import { imagingStudyResource, searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import {
   checkSort,
   dayRange,
@@ -47,7 +48,10 @@ function modalityOf(search: SearchRequest): string | null | undefined {
   return token!.system === undefined || token!.system === IMAGING_FHIR.dicomModality ? token!.value : null;
 }
 
-/** ImagingStudy: search and read (DICOMweb Endpoints contained). */
+/**
+ * ImagingStudy: search — of one patient's studies, studies named by UID, or the caller's own
+ * (`facility`): see search-scope.ts — and read (DICOMweb Endpoints contained).
+ */
 export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
   app.get('/ImagingStudy', async (c) => {
     requireScope(c.get('caller'), 'read');
@@ -56,14 +60,22 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     const elements = elementsOf(search);
     const page = pageOf(search);
     const scope = await patientScope(db, search, { systemRequired: false });
+    const studyUids = studyUidsOf(search);
+    const facility = oneValue(search, 'facility');
+    const own = ownRecordsListing(c.get('caller'), {
+      names: scope !== undefined || studyUids !== undefined,
+      facility,
+      patientPath: 'query.patient',
+      facilityPath: 'query.facility',
+    });
     const modality = modalityOf(search);
     const { dateFrom, dateTo } = dayRange(search.all('started'), 'started');
-    const studyUids = studyUidsOf(search);
     const query: ImagingQuery = {
       ...(scope?.anySystemValue ? { patientIdentifier: { value: scope.anySystemValue } } : {}),
       ...(modality ? { modality } : {}),
       ...(dateFrom ? { dateFrom } : {}),
       ...(dateTo ? { dateTo } : {}),
+      ...(facility !== undefined ? { facility } : {}),
     };
     const narrow: ImagingNarrowing = {
       ...(scope && !scope.anySystemValue ? { anyPatient: scope.identifiers } : {}),
@@ -71,14 +83,13 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     };
     const empty = modality === null || (dateFrom && dateTo && dateFrom > dateTo);
     const result = empty ? { items: [], nextCursor: null } : await queryImaging(db, query, page, narrow);
-    await auditFhir(audit, c, {
-      action: 'fhir-search',
-      resourceType: 'ImagingStudy',
-      patient: auditedPatient(
-        scope?.audited,
-        result.items.map((r) => r.patient.identifiers),
-      ),
-    });
+    await auditSearch(
+      audit,
+      c,
+      'ImagingStudy',
+      { named: scope?.named, own, path: scope ? 'query.patient' : 'query.identifier' },
+      result.items.map((r) => r.patient.identifiers),
+    );
     const matches = result.items.map((r) => subset(imagingStudyResource(r), elements));
     return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
   });

@@ -4,9 +4,10 @@ import type { Hono } from 'hono';
 import { getPatient, searchPatients } from '../../records/patients.js';
 import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
+import { searchPatientRequired } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { searchset, subset } from './resources.js';
-import { auditedPatient, auditFhir, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import { elementsOf, oneValue, pageOf, readSearch, tokens } from './search-params.js';
 
 const PATIENT = resourceSpec('Patient');
@@ -15,13 +16,17 @@ const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 const invalid = (name: string, message: string, messageVi: string) =>
   new ValidationError({ code: 'FHIR_PARAMETER_INVALID', message, messageVi, path: `query.${name}` });
 
-/** Patient: search (the directory's PDQm search) and read. */
+/**
+ * Patient: search (the directory's PDQm search of the patient an `identifier` names; demographics
+ * only narrow it) and read.
+ */
 export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
   app.get('/Patient', async (c) => {
     requireScope(c.get('caller'), 'read');
     const search = readSearch(c, PATIENT.searchParams);
     const rawIdentifier = oneValue(search, 'identifier');
-    const identifier = rawIdentifier === undefined ? undefined : tokens([rawIdentifier], 'identifier')[0]!;
+    if (rawIdentifier === undefined) throw searchPatientRequired('query.identifier', { ownListing: false });
+    const identifier = tokens([rawIdentifier], 'identifier')[0]!;
     const gender = oneValue(search, 'gender');
     if (gender !== undefined && !(GENDERS as readonly string[]).includes(gender))
       throw invalid(
@@ -42,7 +47,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     };
     const elements = elementsOf(search);
     const query = {
-      ...(identifier && identifier.system !== ''
+      ...(identifier.system !== ''
         ? {
             identifier: {
               ...(identifier.system ? { system: identifier.system } : {}),
@@ -58,17 +63,16 @@ export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     } as PatientQuery;
     // "|value" asks for an identifier without a system: the directory holds none.
     const result =
-      identifier?.system === ''
+      identifier.system === ''
         ? { items: [], nextCursor: null }
         : await searchPatients(db, query, pageOf(search));
-    await auditFhir(audit, c, {
-      action: 'fhir-search',
-      resourceType: 'Patient',
-      patient: auditedPatient(
-        identifier?.system ? { system: identifier.system, value: identifier.value } : undefined,
-        result.items.map((r) => r.identifiers),
-      ),
-    });
+    await auditSearch(
+      audit,
+      c,
+      'Patient',
+      { named: identifier, own: false, path: 'query.identifier' },
+      result.items.map((r) => r.identifiers),
+    );
     const matches = result.items.map((r) => subset({ ...toFhirPatient(r), id: r.id! }, elements));
     return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
   });

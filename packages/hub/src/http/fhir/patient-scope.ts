@@ -2,6 +2,7 @@ import { type IdentifierValue, ValidationError } from '@lienthong/core';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../../db/schema.js';
 import { getPatient } from '../../records/patients.js';
+import { searchSeveralPatients } from '../search-scope.js';
 import { anyOf, referenceId, type SearchRequest, tokens } from './search-params.js';
 
 /** The one patient a search names, as the identifiers its records are stored under. */
@@ -10,8 +11,8 @@ export interface PatientScope {
   identifiers: IdentifierValue[];
   /** A value in any system (`patient:identifier=value`, where the type allows it). */
   anySystemValue?: string;
-  /** The identifier the audit entry names. */
-  audited?: IdentifierValue;
+  /** The patient as the search named it, for the audit entry (without a system: a value in any system). */
+  named?: { system?: string; value: string };
 }
 
 const KEYS = ['patient', 'subject'] as const;
@@ -35,18 +36,11 @@ export async function patientScope(
   if (named.length === 0) return undefined;
   const [first] = named;
   const tokenList = first!.kind === 'identifier' ? tokens([first!.value], first!.key) : [];
-  if (named.length > 1 || tokenList.length > 1)
-    throw new ValidationError({
-      code: 'FHIR_PARAMETER_INVALID',
-      message: 'One patient per search: every read of patient data is audited against that patient.',
-      messageVi:
-        'Mỗi lần tìm chỉ cho một người bệnh: mọi lần đọc dữ liệu người bệnh được ghi nhật ký theo người đó.',
-      path: `query.${first!.key}`,
-    });
+  if (named.length > 1 || tokenList.length > 1) throw searchSeveralPatients(`query.${first!.key}`);
   if (first!.kind === 'reference') {
     const record = await getPatient(db, referenceId(first!.value, first!.key, 'Patient'));
     const identifiers = (record?.identifiers ?? []).map((i) => ({ system: i.system, value: i.value }));
-    return { identifiers, ...(identifiers[0] ? { audited: identifiers[0] } : {}) };
+    return { identifiers, ...(identifiers[0] ? { named: identifiers[0] } : {}) };
   }
   const token = tokenList[0]!;
   if (token.system === undefined) {
@@ -57,9 +51,9 @@ export async function patientScope(
         messageVi: `Tham số ${first!.key} cần dạng "system|value" ở đây.`,
         path: `query.${first!.key}`,
       });
-    return { identifiers: [], anySystemValue: token.value };
+    return { identifiers: [], anySystemValue: token.value, named: { value: token.value } };
   }
   if (token.system === '') return { identifiers: [] }; // "no system": every stored identifier has one
   const identifier = { system: token.system, value: token.value };
-  return { identifiers: [identifier], audited: identifier };
+  return { identifiers: [identifier], named: identifier };
 }

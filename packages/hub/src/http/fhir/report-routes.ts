@@ -19,6 +19,7 @@ import {
 } from '../../records/lab-reports.js';
 import { type HubEnv, requireScope } from '../app.js';
 import type { RouteDeps } from '../routes/deps.js';
+import { ownRecordsListing } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { patientScope } from './patient-scope.js';
 import {
@@ -29,12 +30,13 @@ import {
   searchset,
   subset,
 } from './resources.js';
-import { auditedPatient, auditFhir, baseOf, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditFhir, auditSearch, baseOf, fhirJson, idParam, notFound, selfOf } from './respond.js';
 import {
   checkSort,
   elementsOf,
   includesOf,
   instantRange,
+  oneValue,
   pageOf,
   readSearch,
   type SearchRequest,
@@ -44,6 +46,10 @@ import {
 
 const REPORT = resourceSpec('DiagnosticReport');
 const OBSERVATION = resourceSpec('Observation');
+/** What a search of imaging reports (by study UID) takes: it has no patient, date or code of its own. */
+const IMAGING_REPORT_PARAMS = REPORT.searchParams.filter((p) =>
+  ['identifier', '_count', '_cursor', '_offset', '_elements'].includes(p.name),
+);
 const FHIR_REPORT_STATUS = 'http://hl7.org/fhir/diagnostic-report-status';
 
 const systemRequired = (name: string) =>
@@ -90,14 +96,30 @@ const holdsIdentifier = (resource: DiagnosticReport, wanted: readonly Token[]) =
 const hasCode = (o: Observation, codes: readonly { system: string; code: string }[]) =>
   (o.code.coding ?? []).some((k) => codes.some((c) => c.system === k.system && c.code === k.code));
 
-/** The filter and page shared by DiagnosticReport and Observation searches. */
-async function reportQuery(deps: RouteDeps, search: SearchRequest, identifiers: Token[] | undefined) {
+/**
+ * The filter and page shared by DiagnosticReport and Observation searches, which name a patient or
+ * report ids, or list the caller's own reports (`facility`): see search-scope.ts.
+ */
+async function reportQuery(
+  c: Context<HubEnv>,
+  deps: RouteDeps,
+  search: SearchRequest,
+  identifiers: Token[] | undefined,
+) {
   checkSort(search, 'date');
   const scope = await patientScope(deps.db, search, { systemRequired: true });
+  const facility = oneValue(search, 'facility');
+  const own = ownRecordsListing(c.get('caller'), {
+    names: scope !== undefined || identifiers !== undefined,
+    facility,
+    patientPath: 'query.patient',
+    facilityPath: 'query.facility',
+  });
   const codes = codesOf(search);
   const status = statusesOf(search);
   const filter: ReportFilter = {
     ...(scope ? { anyPatient: scope.identifiers } : {}),
+    ...(facility !== undefined ? { facility } : {}),
     ...(identifiers
       ? { ids: [...new Set(identifiers.filter((t) => t.system !== '').map((t) => t.value))] }
       : {}),
@@ -106,39 +128,34 @@ async function reportQuery(deps: RouteDeps, search: SearchRequest, identifiers: 
     ...instantRange(search.all('date'), 'date'),
   };
   const page = await queryReportRecords(deps.db, filter, pageOf(search));
-  return { scope, codes, page };
+  return { named: scope?.named, own, codes, page };
 }
 
-/** `DiagnosticReport?identifier=urn:lienthong:sid:imaging-report|<uid>`: the reports of imaging studies. */
-async function imagingReportSearch(
-  c: Context<HubEnv>,
-  deps: RouteDeps,
-  search: SearchRequest,
-  identifiers: Token[],
-) {
-  const other = [...new Set(search.used.keys())].filter(
-    (k) => !['identifier', '_count', '_cursor', '_offset', '_elements', '_format'].includes(k),
-  );
-  if (other.length > 0 || identifiers.some((t) => t.system !== IMAGING_REPORT_IDENTIFIER_SYSTEM))
+/**
+ * `DiagnosticReport?identifier=urn:lienthong:sid:imaging-report|<uid>`: the reports of imaging
+ * studies, read again against what such a search takes (strict or lenient alike).
+ */
+async function imagingReportSearch(c: Context<HubEnv>, deps: RouteDeps, identifiers: Token[]) {
+  const search = readSearch(c, IMAGING_REPORT_PARAMS);
+  if (identifiers.some((t) => t.system !== IMAGING_REPORT_IDENTIFIER_SYSTEM))
     throw new ValidationError({
       code: 'FHIR_PARAMETER_UNSUPPORTED',
-      message: `Imaging report identifiers are searched alone (with _count and _elements); not with ${other.join(', ') || 'other identifiers'}.`,
-      messageVi: `Mã phiếu kết quả chẩn đoán hình ảnh chỉ tìm riêng (kèm _count, _elements); không kèm ${other.join(', ') || 'mã khác'}.`,
-      path: `query.${other[0] ?? 'identifier'}`,
+      message: 'Imaging report identifiers are searched alone, not with other identifiers.',
+      messageVi: 'Mã phiếu kết quả chẩn đoán hình ảnh chỉ tìm riêng, không kèm mã khác.',
+      path: 'query.identifier',
     });
   const elements = elementsOf(search);
   const page = await queryImaging(deps.db, {}, pageOf(search), {
     studyUids: [...new Set(identifiers.map((t) => t.value))],
   });
   const withReport = page.items.filter((r) => r.report);
-  await auditFhir(deps.audit, c, {
-    action: 'fhir-search',
-    resourceType: 'DiagnosticReport',
-    patient: auditedPatient(
-      undefined,
-      withReport.map((r) => r.patient.identifiers),
-    ),
-  });
+  await auditSearch(
+    deps.audit,
+    c,
+    'DiagnosticReport',
+    { own: false, path: 'query.identifier' },
+    withReport.map((r) => r.patient.identifiers),
+  );
   const matches = withReport.map((r) => subset(imagingReportResource(r)!, elements));
   return fhirJson(c, searchset(selfOf(c, search), matches, [], page.nextCursor));
 }
@@ -149,30 +166,29 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
 
   app.get('/DiagnosticReport', async (c) => {
     requireScope(c.get('caller'), 'read');
-    const search = readSearch(c, REPORT.searchParams, { include: true });
+    const search = readSearch(c, REPORT.searchParams, { include: REPORT.searchInclude ?? [] });
     const identifiers = search.has('identifier') ? tokens(search.all('identifier'), 'identifier') : undefined;
     if (identifiers?.some((t) => t.system === IMAGING_REPORT_IDENTIFIER_SYSTEM))
-      return imagingReportSearch(c, deps, search, identifiers);
-    const include = includesOf(search, REPORT.searchInclude ?? []);
+      return imagingReportSearch(c, deps, identifiers);
+    const include = includesOf(search);
     const elements = elementsOf(search);
-    const { scope, page } = await reportQuery(deps, search, identifiers);
-    const found = page.items
+    const query = await reportQuery(c, deps, search, identifiers);
+    const found = query.page.items
       .map((stored) => ({ stored, resources: reportResources(stored) }))
       .filter(({ resources }) => !identifiers || holdsIdentifier(resources.report, identifiers));
-    await auditFhir(audit, c, {
-      action: 'fhir-search',
-      resourceType: 'DiagnosticReport',
-      patient: auditedPatient(
-        scope?.audited,
-        found.map((f) => f.stored.report.patient.identifiers),
-      ),
-    });
+    await auditSearch(
+      audit,
+      c,
+      'DiagnosticReport',
+      { ...query, path: 'query.identifier' },
+      found.map((f) => f.stored.report.patient.identifiers),
+    );
     const matches = found.map((f) => subset(f.resources.report, elements));
     const included: Resource[] = found.flatMap(({ resources }) => [
       ...(include.has('DiagnosticReport:specimen') && resources.specimen ? [resources.specimen] : []),
       ...(include.has('DiagnosticReport:result') ? resources.observations : []),
     ]);
-    return fhirJson(c, searchset(selfOf(c, search), matches, included, page.nextCursor));
+    return fhirJson(c, searchset(selfOf(c, search), matches, included, query.page.nextCursor));
   });
 
   app.get('/DiagnosticReport/:id', async (c) => {
@@ -244,23 +260,22 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
     requireScope(c.get('caller'), 'read');
     const search = readSearch(c, OBSERVATION.searchParams);
     const elements = elementsOf(search);
-    const { scope, codes, page } = await reportQuery(deps, search, undefined);
-    const found = page.items.map((stored) => ({
+    const query = await reportQuery(c, deps, search, undefined);
+    const found = query.page.items.map((stored) => ({
       stored,
       observations: reportResources(stored).observations.filter(
-        (o) => !codes || hasCode(o as Observation, codes),
+        (o) => !query.codes || hasCode(o as Observation, query.codes),
       ),
     }));
-    await auditFhir(audit, c, {
-      action: 'fhir-search',
-      resourceType: 'Observation',
-      patient: auditedPatient(
-        scope?.audited,
-        found.filter((f) => f.observations.length > 0).map((f) => f.stored.report.patient.identifiers),
-      ),
-    });
+    await auditSearch(
+      audit,
+      c,
+      'Observation',
+      { ...query, path: 'query.patient' },
+      found.filter((f) => f.observations.length > 0).map((f) => f.stored.report.patient.identifiers),
+    );
     const matches = found.flatMap((f) => f.observations).map((o) => subset(o, elements));
-    return fhirJson(c, searchset(selfOf(c, search), matches, [], page.nextCursor));
+    return fhirJson(c, searchset(selfOf(c, search), matches, [], query.page.nextCursor));
   });
 
   /** Reads a resource of a stored report version (current or superseded). */

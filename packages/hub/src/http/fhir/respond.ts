@@ -4,6 +4,7 @@ import type { AuditLog } from '../../audit.js';
 import { FHIR_ID } from '../../limits.js';
 import type { HubEnv } from '../app.js';
 import { auditRead } from '../routes/deps.js';
+import { auditedPatient, searchAction } from '../search-scope.js';
 import type { SearchRequest } from './search-params.js';
 
 const FHIR_JSON = 'application/fhir+json';
@@ -46,20 +47,6 @@ export function idParam(c: Context<HubEnv>): string {
   return id;
 }
 
-/**
- * The patient an audit entry names: the one the request named, else the patient all the answered
- * records share (a search by report id, a read), else none (records of several patients).
- */
-export function auditedPatient(
-  named: IdentifierValue | undefined,
-  answered: readonly (readonly IdentifierValue[])[],
-): IdentifierValue | undefined {
-  if (named) return named;
-  const first = answered.map((ids) => ids[0]).filter((i) => i !== undefined);
-  const key = (i: IdentifierValue) => `${i.system}|${i.value}`;
-  return first.length > 0 && first.every((i) => key(i) === key(first[0]!)) ? first[0] : undefined;
-}
-
 /** Writes the one audit entry of a facade request that reads patient data. */
 export function auditFhir(
   audit: AuditLog,
@@ -67,4 +54,24 @@ export function auditFhir(
   what: { action: string; resourceType: string; resourceId?: string; patient?: IdentifierValue | undefined },
 ): Promise<void> {
   return auditRead(audit, c.get('caller'), what);
+}
+
+/**
+ * Writes the audit entry of a search answering `answered` (each record's patient identifiers): an
+ * own-records listing (`fhir-search-own`) names no patient; any other search names the patient it
+ * `named`, else the one its records belong to — 400 at `path` before anything is answered when
+ * they belong to several.
+ */
+export function auditSearch(
+  audit: AuditLog,
+  c: Context<HubEnv>,
+  resourceType: string,
+  search: { named?: { system?: string; value: string } | undefined; own: boolean; path: string },
+  answered: readonly (readonly IdentifierValue[])[],
+): Promise<void> {
+  return auditFhir(audit, c, {
+    action: searchAction('fhir-search', search.own),
+    resourceType,
+    patient: search.own ? undefined : auditedPatient(search.named, answered, search.path),
+  });
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
+import { unsupportedParameters } from '../query-parameters.js';
 import { wholeNumber } from '../routes/params.js';
 import { MAX_COUNT, MAX_OFFSET, type ParamSpec } from './capability.js';
 
@@ -20,22 +21,33 @@ export interface SearchRequest {
 }
 
 /**
- * Reads the query of a FHIR request against the parameters declared for it: an unknown parameter,
- * modifier or chain is refused (400, `FHIR_PARAMETER_UNSUPPORTED`) — never silently ignored —
- * unless the client asked `Prefer: handling=lenient`; then it is left out of the search and of
- * the `self` link, as FHIR describes.
+ * Reads the query of a FHIR request against the parameters declared for it and the `_include`
+ * values it serves (`include`): an unknown parameter, modifier, chain or `_include` value is
+ * refused (400, `FHIR_PARAMETER_UNSUPPORTED`) — never silently ignored — unless the client asked
+ * `Prefer: handling=lenient`; then it is left out of the search and of the `self` link, as FHIR
+ * describes.
  */
 export function readSearch(
   c: Context,
   declared: readonly ParamSpec[],
-  options: { include?: boolean } = {},
+  options: { include?: readonly string[] } = {},
 ): SearchRequest {
   const lenient = /\bhandling\s*=\s*lenient\b/i.test(c.req.header('prefer') ?? '');
+  const include = options.include ?? [];
   const url = new URL(c.req.url);
   const used = new URLSearchParams();
   const unsupported: string[] = [];
+  const refuse = (name: string) => {
+    if (!unsupported.includes(name)) unsupported.push(name);
+  };
   for (const [key, value] of url.searchParams) {
-    if (accepts(key, declared, options.include === true)) {
+    if (key === '_include' && include.length > 0) {
+      // Each value on its own: the served ones stay in the search, the others are refused (or left out).
+      const values = anyOf(value);
+      for (const v of values) if (!include.includes(v)) refuse(`_include=${v}`);
+      const served = values.filter((v) => include.includes(v));
+      if (served.length > 0) used.append(key, served.join(','));
+    } else if (accepts(key, declared)) {
       if (key === '_format' && !FORMATS.has(value))
         throw invalid(
           '_format',
@@ -43,19 +55,15 @@ export function readSearch(
           `Chỉ phục vụ định dạng JSON (_format=${JSON.stringify(value)}).`,
         );
       used.append(key, value);
-    } else if (!unsupported.includes(key)) {
-      unsupported.push(key);
+    } else {
+      refuse(key);
     }
   }
-  if (unsupported.length > 0 && !lenient) {
-    const names = unsupported.join(', ');
-    throw new ValidationError({
-      code: 'FHIR_PARAMETER_UNSUPPORTED',
-      message: `Search parameter not supported here: ${names} (see /fhir/metadata; Prefer: handling=lenient ignores them).`,
-      messageVi: `Tham số tìm kiếm không được hỗ trợ ở đây: ${names} (xem /fhir/metadata; Prefer: handling=lenient để bỏ qua).`,
-      path: `query.${unsupported[0]}`,
+  if (unsupported.length > 0 && !lenient)
+    throw unsupportedParameters('FHIR_PARAMETER_UNSUPPORTED', unsupported, {
+      en: 'see /fhir/metadata; Prefer: handling=lenient ignores them',
+      vi: 'xem /fhir/metadata; Prefer: handling=lenient để bỏ qua',
     });
-  }
   return {
     all: (key) => used.getAll(key),
     has: (key) => used.has(key),
@@ -63,8 +71,8 @@ export function readSearch(
   };
 }
 
-function accepts(key: string, declared: readonly ParamSpec[], include: boolean): boolean {
-  if (key === '_format' || (include && key === '_include')) return true;
+function accepts(key: string, declared: readonly ParamSpec[]): boolean {
+  if (key === '_format') return true;
   const at = key.search(/[:.]/);
   const name = at < 0 || key.startsWith('_') ? key : key.slice(0, at);
   const suffix = name === key ? '' : key.slice(name.length);
@@ -292,15 +300,7 @@ export function checkSort(search: SearchRequest, key: string): void {
       );
 }
 
-/** `_include` values, each one of `allowed`. */
-export function includesOf(search: SearchRequest, allowed: readonly string[]): Set<string> {
-  const values = search.all('_include').flatMap(anyOf);
-  for (const v of values)
-    if (!allowed.includes(v))
-      throw invalid(
-        '_include',
-        `_include=${v} is not supported (supported: ${allowed.join(', ')}).`,
-        `Không hỗ trợ _include=${v} (hỗ trợ: ${allowed.join(', ')}).`,
-      );
-  return new Set(values);
+/** The `_include` values of a search (each one the facade serves: {@link readSearch} checked them). */
+export function includesOf(search: SearchRequest): Set<string> {
+  return new Set(search.all('_include').flatMap(anyOf));
 }

@@ -5,8 +5,9 @@ import * as z from 'zod';
 import { checkId } from '../../limits.js';
 import { getReport, publishReport, queryReportDocuments, reportHistory } from '../../records/lab-reports.js';
 import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { ownRecordsListing, searchAction } from '../search-scope.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, requiredToken, storedJsonPage } from './params.js';
+import { pageParams, patientParam, requiredToken, storedJsonPage } from './params.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
@@ -24,7 +25,10 @@ const notFound = (id: string) =>
     messageVi: `Không có phiếu kết quả ${id}.`,
   });
 
-/** Lab reports: idempotent publish (as the caller's facility only), get, history, query. Reads are audited. */
+/**
+ * Lab reports: idempotent publish (as the caller's facility only), get, history, and a query of one
+ * patient's reports or of the caller's own (`facility`). Reads are audited.
+ */
 export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
   idempotentWrite(app, 'post', '/lab-reports', store, async (trx, caller, body) => {
     const receipt = await publishReport(trx, publisherOf(caller), body);
@@ -61,10 +65,19 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
     return c.json(report);
   });
 
+  // One patient per search, or the caller's own records (`facility`): see search-scope.ts.
   app.get('/lab-reports', async (c) => {
-    requireScope(c.get('caller'), 'read');
+    const caller = c.get('caller');
+    requireScope(caller, 'read');
     const q = c.req.query();
-    const patient = q.patient === undefined ? undefined : requiredToken(q.patient, 'patient');
+    const rawPatient = patientParam(c, 'patient');
+    const patient = rawPatient === undefined ? undefined : requiredToken(rawPatient, 'patient');
+    const own = ownRecordsListing(caller, {
+      names: patient !== undefined,
+      facility: q.facility,
+      patientPath: 'query.patient',
+      facilityPath: 'query.facility',
+    });
     const codes = (c.req.queries('code') ?? [])
       .map((raw) => requiredToken(raw, 'code'))
       .map((t) => ({ system: t.system, code: t.value }));
@@ -75,10 +88,18 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
     );
     const page = await queryReportDocuments(
       db,
-      { ...filters, ...(patient ? { patient } : {}), ...(codes.length ? { codes } : {}) },
+      {
+        ...filters,
+        ...(patient ? { patient } : {}),
+        ...(codes.length ? { codes } : {}),
+      },
       pageParams(c),
     );
-    await auditRead(audit, c.get('caller'), { action: 'search', resourceType: 'LabReport', patient });
+    await auditRead(audit, caller, {
+      action: searchAction('search', own),
+      resourceType: 'LabReport',
+      patient,
+    });
     return storedJsonPage(c, page);
   });
 }

@@ -1,5 +1,6 @@
 import { ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
+import { searchSeveralPatients } from '../search-scope.js';
 
 /** Reads a `system|value` token (`value` alone means any system when `systemOptional`). */
 export function tokenParam(
@@ -22,6 +23,13 @@ export function tokenParam(
     messageVi: `Tham số ${name} phải có dạng "system|value".`,
     path: `query.${name}`,
   });
+}
+
+/** The one value of a parameter naming a patient (`patient`, `identifier`); repeated, it names several: 400. */
+export function patientParam(c: Context, name: string): string | undefined {
+  const values = c.req.queries(name) ?? [];
+  if (values.length > 1) throw searchSeveralPatients(`query.${name}`);
+  return values[0];
 }
 
 /** Like {@link tokenParam} but the system is required. */

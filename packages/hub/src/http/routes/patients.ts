@@ -9,10 +9,11 @@ import {
   searchPatients,
   upsertPatient,
 } from '../../records/patients.js';
-import { type HubEnv, requireScope } from '../app.js';
+import { type HubEnv, publisherOf, requireScope } from '../app.js';
 import { readJsonBody } from '../body.js';
+import { auditedPatient, searchPatientRequired, searchSeveralPatients } from '../search-scope.js';
 import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, requiredToken, tokenParam } from './params.js';
+import { pageParams, patientParam, requiredToken, tokenParam } from './params.js';
 
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
 const PatientFilters = z.object({
@@ -31,17 +32,20 @@ const MatchRequest = z.object({
   minGrade: z.enum(['certain', 'probable', 'possible', 'certainly-not']).optional(),
 });
 
-/** Patients: upsert, identifier lookup, PDQm search and $match, PIXm cross-reference. Reads are audited. */
+/**
+ * Patients: upsert, identifier lookup, PDQm search and $match of the patient an identifier names,
+ * PIXm cross-reference. Reads are audited.
+ */
 export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
   idempotentWrite(app, 'put', '/patients', store, async (trx, caller, body) => {
-    const result = await upsertPatient(trx, caller.facilityCode, body);
+    const result = await upsertPatient(trx, publisherOf(caller), body);
     return { created: result.created, answer: result };
   });
 
   app.get('/patients/by-identifier', async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'read');
-    const identifier = requiredToken(c.req.query('identifier'), 'identifier');
+    const identifier = requiredToken(patientParam(c, 'identifier'), 'identifier');
     const record = await findPatient(db, identifier);
     await auditRead(audit, caller, {
       action: 'read',
@@ -62,7 +66,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
   app.get('/patients/cross-reference', async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'read');
-    const identifier = requiredToken(c.req.query('identifier'), 'identifier');
+    const identifier = requiredToken(patientParam(c, 'identifier'), 'identifier');
     const identifiers = await crossReference(db, identifier, c.req.queries('targetSystem'));
     await auditRead(audit, caller, {
       action: 'cross-reference',
@@ -79,18 +83,28 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     return c.json({ identifiers });
   });
 
+  // PDQm by identifier: demographics narrow the one patient an identifier names, never replace it.
   app.get('/patients', async (c) => {
     const caller = c.get('caller');
     requireScope(caller, 'read');
     const q = c.req.query();
-    const identifier = tokenParam(q.identifier, 'identifier', { systemOptional: true });
+    const identifier = tokenParam(patientParam(c, 'identifier'), 'identifier', { systemOptional: true });
+    if (!identifier) throw searchPatientRequired('query.identifier', { ownListing: false });
     const query = parseWith(
       PatientFilters,
       { family: q.family, given: q.given, name: q.name, birthDate: q.birthDate, sex: q.sex },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const page = await searchPatients(db, { ...query, ...(identifier ? { identifier } : {}) }, pageParams(c));
-    await auditRead(audit, caller, { action: 'search', resourceType: 'Patient', patient: identifier });
+    const page = await searchPatients(db, { ...query, identifier }, pageParams(c));
+    await auditRead(audit, caller, {
+      action: 'search',
+      resourceType: 'Patient',
+      patient: auditedPatient(
+        identifier,
+        page.items.map((r) => r.identifiers),
+        'query.identifier',
+      ),
+    });
     return c.json(page);
   });
 
@@ -101,14 +115,23 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
     });
+    // $match grades the patient the input's identifiers name; it never lists look-alikes.
+    const identifiers = request.input.identifiers ?? [];
+    if (identifiers.length === 0)
+      throw searchPatientRequired('body.input.identifiers', { ownListing: false });
     const candidates = await matchPatients(db, request.input, {
       ...(request.limit ? { limit: request.limit } : {}),
       ...(request.minGrade ? { minGrade: request.minGrade } : {}),
     });
+    if (candidates.length > 1) throw searchSeveralPatients('body.input.identifiers');
     await auditRead(audit, caller, {
       action: 'match',
       resourceType: 'Patient',
-      patient: request.input.identifiers?.[0],
+      patient: auditedPatient(
+        undefined,
+        [identifiers, ...candidates.map((m) => m.record.identifiers)],
+        'body.input.identifiers',
+      ),
     });
     return c.json({ candidates });
   });
