@@ -6,5 +6,6 @@ export default packageBuild({
   xml4: 'src/xml4/index.ts',
   hl7: 'src/hl7/index.ts',
   cv365: 'src/cv365/index.ts',
+  formats: 'src/formats/index.ts',
   outbox: 'src/outbox/index.ts',
 });

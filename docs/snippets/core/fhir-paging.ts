@@ -1,20 +1,13 @@
-import {
-  createTransport,
-  DEFAULT_IDENTIFIER_SYSTEMS,
-  type Patient,
-  searchResources,
-  tokenParam,
-} from '@lienthong/core';
+import { DEFAULT_IDENTIFIER_SYSTEMS, type Patient, tokenParam } from '@lienthong/core';
+import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 
-const fhir = createTransport({ baseUrl: 'https://fhir.example.vn/r4' });
+const fhir = createFhirClient({ baseUrl: 'https://fhir.example.vn/r4' });
 
-export async function patientsWithId(cccd: string): Promise<Patient[]> {
+export async function patientsWithId(cccd: string, signal?: AbortSignal): Promise<Patient[]> {
   const found: Patient[] = [];
-  for await (const patient of searchResources<Patient>(fhir, 'Patient', {
-    identifier: tokenParam(DEFAULT_IDENTIFIER_SYSTEMS.cccd, cccd),
-    _count: 50,
-  })) {
-    found.push(patient); // pages are fetched lazily, following each Bundle's `next` link
-  }
+  const search = { identifier: tokenParam(DEFAULT_IDENTIFIER_SYSTEMS.cccd, cccd), _count: 50 };
+  // Pages are fetched lazily: `next` links, or `_offset` for servers that send none.
+  for await (const page of fhir.searchAll('Patient', search, { signal }))
+    found.push(...bundleMatches(page, 'Patient'));
   return found;
 }

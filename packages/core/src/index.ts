@@ -1,6 +1,7 @@
 /**
  * `@lienthong/core` — what every Liên Thông package shares: the error family, the HTTP transport,
- * FHIR R4 helpers, identifier-system URIs, Vietnamese text folding and national date formats.
+ * FHIR R4 helpers, identifier-system URIs, Vietnamese text folding and national date formats. The
+ * FHIR client is in `@lienthong/core/fhir`.
  * @packageDocumentation
  */
 export {
@@ -58,7 +59,6 @@ export {
   type ServerCapabilities,
   serverCapabilities,
 } from './fhir/capabilities.js';
-export { type SearchPagesOptions, searchPages, searchResources } from './fhir/search-pages.js';
 export type * from './fhir/types.js';
 export {
   createIdentifierSystems,

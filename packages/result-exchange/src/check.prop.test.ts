@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { arbObservation } from '../test/arbitraries.js';
 import { DELETE, jsonPaths, mutateAt } from '../test/json-mutation.js';
 import { labObservationProblem } from './check.js';
-import { fromFhirObservation } from './fhir/codec.js';
+import { fromFhirObservation } from './fhir/decode-observation.js';
 import { labObservationSchema } from './model.js';
 
 /** Values that break one rule or another of the model (types, emptiness, finiteness, formats). */

@@ -3,7 +3,8 @@
  * the `ResultExchange` contract (v1) with its in-memory provider, the reuse advisor and trends.
  * Codecs live in subpaths so a bundle pays only for the formats it uses:
  * `/fhir` (FHIR R4, plus the FHIR-server provider), `/xml4` (insurance XML4), `/hl7` (HL7 v2
- * ORU^R01), `/cv365` (CV 365 `HoSoBenhAn` export).
+ * ORU^R01), `/cv365` (CV 365 `HoSoBenhAn` export); `/formats` addresses them all by name (detect,
+ * decode, encode, add your own).
  * @packageDocumentation
  */
 export {

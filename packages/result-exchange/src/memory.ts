@@ -3,13 +3,13 @@ import {
   checkPublishable,
   contentKey,
   decidePublish,
-  idempotencyConflict,
   type LabReportQuery,
   matchesQuery,
   type PublishReceipt,
   type ResultExchange,
   throwIfAborted,
 } from './contract.js';
+import { createIdempotencyCache } from './idempotency.js';
 import type { LabReport } from './model.js';
 
 /** Options of {@link createMemoryResultExchange}. */
@@ -26,20 +26,15 @@ const copy = <T>(v: T): T => structuredClone(v);
  */
 export function createMemoryResultExchange(options: MemoryResultExchangeOptions = {}): ResultExchange {
   const versions = new Map<string, LabReport[]>();
-  const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
+  const keys = createIdempotencyCache();
 
   const latest = (id: string) => versions.get(id)?.at(-1);
 
   function publishNow(input: LabReport, idempotencyKey?: string): PublishReceipt {
     const report = checkPublishable(input);
     const content = contentKey(report);
-    if (idempotencyKey !== undefined) {
-      const seen = keys.get(idempotencyKey);
-      if (seen) {
-        if (seen.content !== content) throw idempotencyConflict();
-        return { ...seen.receipt };
-      }
-    }
+    const replayed = keys.replay(idempotencyKey, content);
+    if (replayed) return replayed;
     const current = latest(report.id);
     const decision = decidePublish(current, report);
     let receipt: PublishReceipt;
@@ -52,7 +47,7 @@ export function createMemoryResultExchange(options: MemoryResultExchangeOptions 
       versions.set(report.id, list);
       receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
     }
-    if (idempotencyKey !== undefined) keys.set(idempotencyKey, { content, receipt });
+    keys.remember(idempotencyKey, content, receipt);
     return receipt;
   }
 

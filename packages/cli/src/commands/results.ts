@@ -1,31 +1,27 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { extname, join } from 'node:path';
-import { isValidationError, ValidationError, type ValidationIssue } from '@lienthong/core';
-import { adviseReuse, DEFAULT_LAB_SYSTEMS, type LabReport, parseLabReport } from '@lienthong/result-exchange';
-import { decodeCv365, encodeCv365 } from '@lienthong/result-exchange/cv365';
-import { fromFhirBundle, toFhirBundle } from '@lienthong/result-exchange/fhir';
-import { decodeOru, encodeOru } from '@lienthong/result-exchange/hl7';
-import { decodeXml4, encodeXml4, XML4_MAX_LENGTHS } from '@lienthong/result-exchange/xml4';
+import { join } from 'node:path';
+import { isValidationError, ValidationError } from '@lienthong/core';
+import { adviseReuse, DEFAULT_LAB_SYSTEMS, type LabReport } from '@lienthong/result-exchange';
+import { decodeResults, encodeResults, resultFormats } from '@lienthong/result-exchange/formats';
+import { XML4_MAX_LENGTHS } from '@lienthong/result-exchange/xml4';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
 
-/** Formats the `results` commands read and write. */
-export const RESULT_FORMATS = ['hl7', 'hl7v2', 'xml4', 'fhir', 'cv365', 'json'] as const;
-export type ResultFormat = (typeof RESULT_FORMATS)[number];
+const FORMAT_NAMES = resultFormats.names.join(', ');
 
 function usage(message: string, messageVi: string, path: string): ValidationError {
   return new ValidationError({ code: 'CLI_ARGUMENT_INVALID', path, message, messageVi });
 }
 
-function checkFormat(value: string, option: string): ResultFormat {
-  if (!(RESULT_FORMATS as readonly string[]).includes(value)) {
+function checkFormat(value: string, option: string): string {
+  if (!resultFormats.names.includes(value)) {
     throw usage(
-      `${option} must be one of ${RESULT_FORMATS.join(', ')}`,
-      `${option} phải là một trong ${RESULT_FORMATS.join(', ')}`,
+      `${option} must be one of ${FORMAT_NAMES}`,
+      `${option} phải là một trong ${FORMAT_NAMES}`,
       option,
     );
   }
-  return value as ResultFormat;
+  return value;
 }
 
 function readInput(file: string): string {
@@ -60,118 +56,6 @@ function parseEncounter(text: string | undefined): string | undefined {
   return text;
 }
 
-/**
- * XML4 needs MA_LK, the visit key, on every row: when a report carries none (a FHIR document without
- * an Encounter, an HL7 v2 message without PV1-19), the error keeps its code and path and says to
- * give the key with `--encounter`.
- */
-function withEncounterHint(error: unknown): unknown {
-  if (
-    !isValidationError(error) ||
-    !error.issues.some((i) => i.code === 'XML4_FIELD_REQUIRED' && i.path.endsWith('.MA_LK'))
-  )
-    return error;
-  return new ValidationError({
-    code: error.code,
-    ...(error.path !== undefined ? { path: error.path } : {}),
-    message: `${error.message}. The document carries no visit key (MA_LK): give it with --encounter <MA_LK>`,
-    messageVi: `${error.messageVi}. Tài liệu không có mã liên kết lượt khám (MA_LK): cung cấp bằng --encounter <MA_LK>`,
-    issues: error.issues,
-    cause: error,
-  });
-}
-
-/** Decodes a document of any supported format into reports and warnings. */
-export function decodeResults(
-  text: string,
-  format: ResultFormat,
-  options: { patient?: LabReport['patient'] } = {},
-): { reports: LabReport[]; warnings: ValidationIssue[] } {
-  switch (format) {
-    case 'hl7':
-    case 'hl7v2': {
-      const r = decodeOru(text);
-      return { reports: r.reports, warnings: r.warnings };
-    }
-    case 'xml4':
-      return decodeXml4(text, options.patient ? { patient: options.patient } : {});
-    case 'cv365':
-      return decodeCv365(text, options.patient ? { patient: options.patient } : {});
-    case 'fhir': {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new ValidationError({
-          code: 'FHIR_NOT_JSON',
-          path: 'Bundle',
-          message: 'The file is not JSON',
-          messageVi: 'Tệp không phải JSON',
-          cause: error,
-        });
-      }
-      return fromFhirBundle(json as Parameters<typeof fromFhirBundle>[0]);
-    }
-    case 'json': {
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch (error) {
-        throw new ValidationError({
-          code: 'REPORTS_NOT_JSON',
-          path: '$',
-          message: 'The file is not JSON',
-          messageVi: 'Tệp không phải JSON',
-          cause: error,
-        });
-      }
-      const list = Array.isArray(json) ? json : [json];
-      const reports = list.map((item, i) => {
-        const r = parseLabReport(item);
-        if (!r.ok) {
-          throw new ValidationError({
-            code: r.error.code,
-            path: `[${i}].${r.error.path ?? ''}`,
-            message: r.error.message,
-            messageVi: r.error.messageVi,
-            issues: r.error.issues.map((x) => ({ ...x, path: `[${i}].${x.path}` })),
-          });
-        }
-        return r.value;
-      });
-      return { reports, warnings: [] };
-    }
-  }
-}
-
-/** Encodes reports into a format. */
-export function encodeResults(reports: readonly LabReport[], format: ResultFormat): string {
-  switch (format) {
-    case 'hl7':
-    case 'hl7v2':
-      return encodeOru(reports).replace(/\r/g, '\r\n');
-    case 'xml4':
-      return encodeXml4(reports);
-    case 'cv365':
-      return encodeCv365(reports).document;
-    case 'fhir':
-      return JSON.stringify(toFhirBundle(reports), null, 2);
-    case 'json':
-      return JSON.stringify(reports, null, 2);
-  }
-}
-
-/** Guesses the format of a file from its extension and first bytes. */
-export function detectFormat(file: string, text: string): ResultFormat {
-  const head = text.replace(/^\uFEFF/, '').trimStart();
-  if (head.startsWith('MSH')) return 'hl7';
-  if (head.startsWith('<')) return head.includes('<HoSoBenhAn') ? 'cv365' : 'xml4';
-  if (head.includes('"HoSoBenhAn"')) return 'cv365';
-  if (head.includes('"resourceType"')) return 'fhir';
-  if (extname(file) === '.hl7') return 'hl7';
-  return 'json';
-}
-
 function printIssues(io: CliIo, error: unknown): void {
   if (isValidationError(error)) {
     for (const issue of error.issues.slice(1))
@@ -204,8 +88,8 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
     .command('convert')
     .description('convert a lab result document between formats')
     .argument('<file>', 'input file, or - for stdin')
-    .requiredOption('--from <format>', `input format: ${RESULT_FORMATS.join(', ')}`)
-    .requiredOption('--to <format>', `output format: ${RESULT_FORMATS.join(', ')}`)
+    .requiredOption('--from <format>', `input format: ${FORMAT_NAMES}`)
+    .requiredOption('--to <format>', `output format: ${FORMAT_NAMES}`)
     .option('--out <file>', 'write the output to a file instead of stdout')
     .option('--patient <system|value>', 'patient identifier for formats that carry none (XML4, CV 365)')
     .option(
@@ -230,16 +114,11 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
         try {
           const patient = parsePatient(opts.patient);
           const encounter = parseEncounter(opts.encounter);
-          const decoded = decodeResults(readInput(file), from, patient ? { patient } : {});
-          const reports = encounter
-            ? decoded.reports.map((r) => (r.encounterId ? r : { ...r, encounterId: encounter }))
-            : decoded.reports;
-          let output: string;
-          try {
-            output = encodeResults(reports, to);
-          } catch (error) {
-            throw to === 'xml4' ? withEncounterHint(error) : error;
-          }
+          const decoded = decodeResults(readInput(file), { format: from, patient });
+          const output = encodeResults(decoded.reports, to, {
+            encounter,
+            optionNames: { encounter: '--encounter <MA_LK>' },
+          });
           if (opts.out) writeFileSync(opts.out, output);
           for (const w of decoded.warnings)
             io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
@@ -270,12 +149,12 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
     .command('validate')
     .description('check a lab result document; exit 1 with the code and path of every problem')
     .argument('<file>', 'input file, or - for stdin')
-    .requiredOption('--format <format>', `format: ${RESULT_FORMATS.join(', ')}`)
+    .requiredOption('--format <format>', `format: ${FORMAT_NAMES}`)
     .option('--json', 'print JSON')
     .action((file: string, opts: { format: string; json?: boolean }) => {
       const format = checkFormat(opts.format, '--format');
       try {
-        const decoded = decodeResults(readInput(file), format);
+        const decoded = decodeResults(readInput(file), { format });
         printResult(
           io,
           opts.json === true,
@@ -335,10 +214,9 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
         const patientOpt = parsePatient(opts.patient);
         const reports: LabReport[] = [];
         for (const f of files) {
-          const text = readFileSync(f, 'utf8');
-          reports.push(
-            ...decodeResults(text, detectFormat(f, text), patientOpt ? { patient: patientOpt } : {}).reports,
-          );
+          // A file no format recognises is read as the SDK's own JSON, whose error then says what is wrong.
+          const options = { fileName: f, fallback: 'json', patient: patientOpt };
+          reports.push(...decodeResults(readFileSync(f, 'utf8'), options).reports);
         }
         const level = opts.level === undefined ? undefined : Number(opts.level);
         if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 5))

@@ -1,4 +1,5 @@
-import { createTransport, searchResources, tokenParam } from '@lienthong/core';
+import { tokenParam } from '@lienthong/core';
+import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 import type { Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { startFhirTestServer, validateFhir } from './index.js';
@@ -15,28 +16,25 @@ describe('FHIR test kit', () => {
   it('serves create, read and identifier search with paging', async () => {
     const fhir = await startFhirTestServer();
     try {
-      const t = createTransport({ baseUrl: fhir.baseUrl, headers: { accept: 'application/fhir+json' } });
+      const client = createFhirClient({ baseUrl: fhir.baseUrl });
       for (let i = 0; i < 5; i++) {
-        await t.post('Patient', {
-          json: {
-            resourceType: 'Patient',
-            identifier: [{ system: 'urn:test:mrn', value: `MRN-${i}` }],
-            name: [{ family: 'Nguyễn' }],
-          },
-          headers: { 'content-type': 'application/fhir+json' },
+        await client.create({
+          resourceType: 'Patient',
+          identifier: [{ system: 'urn:test:mrn', value: `MRN-${i}` }],
+          name: [{ family: 'Nguyễn' }],
         });
       }
-      const found: Patient[] = [];
-      for await (const p of searchResources<Patient>(t, 'Patient', {
-        identifier: tokenParam('urn:test:mrn', 'MRN-3'),
-      }))
-        found.push(p);
+      const search = async (params: Record<string, string | number>) => {
+        const found: Patient[] = [];
+        for await (const page of client.searchAll('Patient', params))
+          found.push(...bundleMatches(page, 'Patient'));
+        return found;
+      };
+      const found = await search({ identifier: tokenParam('urn:test:mrn', 'MRN-3') });
       expect(found).toHaveLength(1);
-      const all: Patient[] = [];
-      for await (const p of searchResources<Patient>(t, 'Patient', { _count: 2 })) all.push(p);
-      expect(all).toHaveLength(5);
+      expect(await search({ _count: 2 })).toHaveLength(5);
       expect(fhir.requests.length).toBeGreaterThanOrEqual(5 + 1 + 3);
-      const read = (await t.get(`Patient/${found[0]!.id}`)) as Patient;
+      const read = await client.read('Patient', found[0]!.id!);
       expect(read.identifier?.[0]?.value).toBe('MRN-3');
     } finally {
       await fhir.close();

@@ -1,4 +1,5 @@
 import type { CodeableConcept, Coding, Identifier, Reference, Resource } from '@medplum/fhirtypes';
+import { toSearchParams } from '../transport/url.js';
 
 /**
  * A FHIR `Identifier`.
@@ -66,10 +67,5 @@ export function dateParam(prefix: DatePrefix, isoDate: string): string {
 export function searchParams(
   params: Readonly<Record<string, string | number | boolean | undefined | readonly (string | number)[]>>,
 ): URLSearchParams {
-  const out = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined) continue;
-    for (const v of Array.isArray(value) ? value : [value]) out.append(key, String(v));
-  }
-  return out;
+  return toSearchParams(params);
 }

@@ -1,5 +1,7 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
 import type { Transport } from '../transport/create-transport.js';
+import { FHIR_JSON } from './media-type.js';
+import { isResource } from './resources.js';
 
 /** What a FHIR server's CapabilityStatement says it can search. */
 export interface ServerCapabilities {
@@ -52,15 +54,9 @@ export function serverCapabilities(transport: Transport): () => Promise<ServerCa
   let pending: Promise<ServerCapabilities> | undefined;
   return async () => {
     if (known) return known;
-    pending ??= (
-      transport.get('metadata', { headers: { accept: 'application/fhir+json' } }) as Promise<unknown>
-    ).then(
+    pending ??= transport.get('metadata', { headers: { accept: FHIR_JSON } }).then(
       (answer) => {
-        const statement =
-          (answer as CapabilityStatement | undefined)?.resourceType === 'CapabilityStatement'
-            ? (answer as CapabilityStatement)
-            : undefined;
-        known = readServerCapabilities(statement);
+        known = readServerCapabilities(isResource(answer, 'CapabilityStatement') ? answer : undefined);
         return known;
       },
       () => {

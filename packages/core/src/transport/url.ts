@@ -12,13 +12,17 @@ export function resolveUrl(baseUrl: string, path: string, searchParams?: SearchP
   const url = /^[a-z][a-z0-9+.-]*:/i.test(path)
     ? new URL(path)
     : new URL(path.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
-  if (searchParams instanceof URLSearchParams) {
-    for (const [k, v] of searchParams) url.searchParams.append(k, v);
-  } else if (searchParams) {
-    for (const [key, value] of Object.entries(searchParams)) {
-      if (value === undefined) continue;
-      for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
-    }
-  }
+  for (const [k, v] of toSearchParams(searchParams)) url.searchParams.append(k, v);
   return url;
+}
+
+/** Query values as `URLSearchParams`: undefined values left out, arrays as repeated keys. */
+export function toSearchParams(init: SearchParamsInit = {}): URLSearchParams {
+  if (init instanceof URLSearchParams) return new URLSearchParams(init);
+  const out = new URLSearchParams();
+  for (const [key, value] of Object.entries(init)) {
+    if (value === undefined) continue;
+    for (const v of Array.isArray(value) ? value : [value]) out.append(key, String(v));
+  }
+  return out;
 }

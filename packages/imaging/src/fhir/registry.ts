@@ -1,16 +1,13 @@
 import {
-  type Bundle,
-  createTransport,
   DEFAULT_IDENTIFIER_SYSTEMS,
   type DiagnosticReport,
   type ImagingStudy,
   type ServerCapabilities,
-  searchResources,
-  serverCapabilities,
   type Transport,
   type TransportOptions,
   tokenParam,
 } from '@lienthong/core';
+import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 import type { ImagingReference } from '../model.js';
 import { assertImagingReference } from '../reference.js';
 import {
@@ -38,8 +35,6 @@ export type FhirImagingRegistryOptions = (TransportOptions | { transport: Transp
   /** Extension URLs written and read (default `DEFAULT_IMAGING_EXTENSION_URLS`). */
   extensions?: Partial<ImagingExtensionUrls>;
 };
-
-const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
 
 /** Study UIDs per DiagnosticReport search (keeps the URL well under common 8 KB limits). */
 const REPORTS_PER_SEARCH = 50;
@@ -72,38 +67,23 @@ export function imagingPatientParams(
  * query costs a few requests per page, not one per study.
  */
 export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): ImagingRegistry {
-  const fhir = 'transport' in options ? options.transport : createTransport(options);
+  const fhir = createFhirClient(options);
   const readOptions = options.extensions ? { extensions: options.extensions } : {};
   const convertOptions = {
     ...readOptions,
     ...(options.defaultUtcOffset ? { defaultUtcOffset: options.defaultUtcOffset } : {}),
   };
-  const sig = (signal?: AbortSignal) => (signal ? { signal } : {});
-  const capabilities = serverCapabilities(fhir);
 
-  async function findStudy(uid: string, signal?: AbortSignal): Promise<ImagingStudy | undefined> {
-    for await (const study of searchResources<ImagingStudy>(
-      fhir,
-      'ImagingStudy',
-      { identifier: `${DEFAULT_IDENTIFIER_SYSTEMS.dicomUid}|${dicomUidToUrn(uid)}` },
-      sig(signal),
-    )) {
-      return study;
-    }
-    return undefined;
-  }
-
-  async function findReport(uid: string, signal?: AbortSignal): Promise<DiagnosticReport | undefined> {
-    for await (const report of searchResources<DiagnosticReport>(
-      fhir,
-      'DiagnosticReport',
-      { identifier: `${IMAGING_REPORT_IDENTIFIER_SYSTEM}|${uid}` },
-      sig(signal),
-    )) {
-      return report;
-    }
-    return undefined;
-  }
+  /** The first match of an identifier search (a study UID names one study, and one report). */
+  const first = async <K extends 'ImagingStudy' | 'DiagnosticReport'>(
+    type: K,
+    identifier: string,
+    signal?: AbortSignal,
+  ) => bundleMatches(await fhir.search(type, { identifier }, { signal }), type)[0];
+  const findStudy = (uid: string, signal?: AbortSignal) =>
+    first('ImagingStudy', `${DEFAULT_IDENTIFIER_SYSTEMS.dicomUid}|${dicomUidToUrn(uid)}`, signal);
+  const findReport = (uid: string, signal?: AbortSignal) =>
+    first('DiagnosticReport', `${IMAGING_REPORT_IDENTIFIER_SYSTEM}|${uid}`, signal);
 
   /** The reports of these studies, by study UID: one DiagnosticReport search per 50 studies. */
   async function findReports(uids: readonly string[], signal?: AbortSignal) {
@@ -111,51 +91,17 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
     for (let i = 0; i < uids.length; i += REPORTS_PER_SEARCH) {
       const batch = uids.slice(i, i + REPORTS_PER_SEARCH);
       const identifier = batch.map((uid) => `${IMAGING_REPORT_IDENTIFIER_SYSTEM}|${uid}`).join(',');
-      for await (const report of searchResources<DiagnosticReport>(
-        fhir,
+      for await (const page of fhir.searchAll(
         'DiagnosticReport',
         { identifier, _count: batch.length },
-        sig(signal),
-      )) {
-        const uid = report.identifier?.find((x) => x.system === IMAGING_REPORT_IDENTIFIER_SYSTEM)?.value;
-        if (uid && batch.includes(uid) && !found.has(uid)) found.set(uid, report);
-      }
+        { signal },
+      ))
+        for (const report of bundleMatches(page, 'DiagnosticReport')) {
+          const uid = report.identifier?.find((x) => x.system === IMAGING_REPORT_IDENTIFIER_SYSTEM)?.value;
+          if (uid && batch.includes(uid) && !found.has(uid)) found.set(uid, report);
+        }
     }
     return found;
-  }
-
-  /**
-   * Pages through an ImagingStudy search, a page at a time: follows `next` links, and for servers
-   * that give none (Medplum's MemoryRepository) asks for the next `_offset` while pages come back full.
-   */
-  async function* searchStudies(
-    params: Record<string, string | string[] | number>,
-    signal?: AbortSignal,
-  ): AsyncGenerator<ImagingStudy[]> {
-    const count = Number(params._count);
-    let next: string | undefined;
-    let offset = 0;
-    for (let page = 0; page < 10_000; page++) {
-      checkAborted(signal);
-      const bundle = (await fhir.get(next ?? 'ImagingStudy', {
-        ...(next ? {} : { searchParams: { ...params, ...(offset > 0 ? { _offset: offset } : {}) } }),
-        headers: { accept: 'application/fhir+json' },
-        ...sig(signal),
-      })) as Bundle<ImagingStudy> | undefined;
-      const studies = (bundle?.entry ?? [])
-        .filter((e) => e.search?.mode === undefined || e.search.mode === 'match')
-        .flatMap((e) => (e.resource?.resourceType === 'ImagingStudy' ? [e.resource] : []));
-      yield studies;
-      const link = bundle?.link?.find((l) => l.relation === 'next')?.url;
-      if (link) {
-        if (link === next) return;
-        next = link;
-      } else if (!next && studies.length === count) {
-        offset += count;
-      } else {
-        return;
-      }
-    }
   }
 
   async function read(study: ImagingStudy, signal?: AbortSignal): Promise<ImagingReference> {
@@ -186,19 +132,10 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
         status = JSON.stringify(before) === JSON.stringify(ref) ? 'unchanged' : 'updated';
         studyId = existing.id;
         if (status === 'updated') {
-          await fhir.put(`ImagingStudy/${existing.id}`, {
-            json: { ...imagingStudy, id: existing.id },
-            headers: FHIR_JSON,
-            ...sig(o.signal),
-          });
+          await fhir.update({ ...imagingStudy, id: existing.id }, { signal: o.signal });
         }
       } else {
-        const created = (await fhir.post('ImagingStudy', {
-          json: imagingStudy,
-          headers: FHIR_JSON,
-          ...sig(o.signal),
-        })) as ImagingStudy | undefined;
-        studyId = created?.id;
+        studyId = (await fhir.create(imagingStudy, { signal: o.signal })).id;
       }
       if (status !== 'unchanged') {
         const oldReport = await findReport(ref.studyInstanceUid, o.signal);
@@ -209,16 +146,12 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
             ...(studyId ? { imagingStudy: [{ reference: `ImagingStudy/${studyId}` }] } : {}),
           };
           if (oldReport?.id) {
-            await fhir.put(`DiagnosticReport/${oldReport.id}`, {
-              json: { ...report, id: oldReport.id },
-              headers: FHIR_JSON,
-              ...sig(o.signal),
-            });
+            await fhir.update({ ...report, id: oldReport.id }, { signal: o.signal });
           } else {
-            await fhir.post('DiagnosticReport', { json: report, headers: FHIR_JSON, ...sig(o.signal) });
+            await fhir.create(report, { signal: o.signal });
           }
         } else if (oldReport?.id) {
-          await fhir.delete(`DiagnosticReport/${oldReport.id}`, { headers: FHIR_JSON, ...sig(o.signal) });
+          await fhir.delete('DiagnosticReport', oldReport.id, { signal: o.signal });
         }
       }
       return { studyInstanceUid: ref.studyInstanceUid, status };
@@ -238,9 +171,11 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
       if (q.dateTo) started.push(`le${q.dateTo}`);
       if (started.length > 0) params.started = started;
       if (q.patientIdentifier)
-        Object.assign(params, imagingPatientParams(await capabilities(), q.patientIdentifier));
-      for await (const studies of searchStudies(params, o.signal)) {
+        Object.assign(params, imagingPatientParams(await fhir.capabilities(), q.patientIdentifier));
+      checkAborted(o.signal);
+      for await (const page of fhir.searchAll('ImagingStudy', params, { signal: o.signal })) {
         checkAborted(o.signal);
+        const studies = bundleMatches(page, 'ImagingStudy');
         // The query filters nothing a report holds: match first, then fetch only the matches' reports.
         const matching = studies.flatMap((imagingStudy) => {
           const ref = fromFhirImagingStudy({ imagingStudy }, readOptions);

@@ -1,8 +1,6 @@
 import {
   type AuthProvider,
-  type Bundle,
   ConflictError,
-  createTransport,
   DEFAULT_IDENTIFIER_SYSTEMS,
   type IdentifierSystems,
   isNotFoundError,
@@ -12,6 +10,7 @@ import {
   type Transport,
   tokenParam,
 } from '@lienthong/core';
+import { bundleMatches, createFhirClient, isBundle, isResource } from '@lienthong/core/fhir';
 import type { CapabilityStatement, Parameters } from '@medplum/fhirtypes';
 import type { IdentifierRef, MatchCandidate, PatientDirectory, PatientQuery } from '../directory/contract.js';
 import { matchesQuery, throwIfAborted } from '../directory/query.js';
@@ -35,15 +34,13 @@ export interface FhirPatientDirectoryOptions {
   candidatePageSize?: number;
 }
 
-const FHIR = { accept: 'application/fhir+json' };
-
 interface ServerFeatures {
   match: boolean;
   pix: boolean;
 }
 
-function declared(cs: CapabilityStatement, name: string): boolean {
-  for (const rest of cs.rest ?? []) {
+function declared(cs: CapabilityStatement | undefined, name: string): boolean {
+  for (const rest of cs?.rest ?? []) {
     const ops = [
       ...(rest.operation ?? []),
       ...(rest.resource?.find((r) => r.type === 'Patient')?.operation ?? []),
@@ -68,65 +65,42 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       messageVi: 'createFhirPatientDirectory cần baseUrl hoặc transport.',
     });
   }
-  const fhir =
-    options.transport ??
-    createTransport({
-      baseUrl: options.baseUrl!,
-      ...(options.auth ? { auth: options.auth } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    });
+  const fhir = createFhirClient(
+    options.transport
+      ? { transport: options.transport }
+      : {
+          baseUrl: options.baseUrl!,
+          ...(options.auth ? { auth: options.auth } : {}),
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        },
+  );
   const systems = options.systems ?? DEFAULT_IDENTIFIER_SYSTEMS;
   const pageSize = options.candidatePageSize ?? 100;
-  let features: Promise<ServerFeatures> | undefined;
 
-  function serverFeatures(signal?: AbortSignal): Promise<ServerFeatures> {
-    if (options.useOperations === false) return Promise.resolve({ match: false, pix: false });
-    if (!features) {
-      features = (
-        fhir.get('metadata', { headers: FHIR, ...(signal ? { signal } : {}) }) as Promise<CapabilityStatement>
-      ).then((cs) => ({ match: declared(cs, 'match'), pix: declared(cs, 'ihe-pix') }));
-      features.catch(() => {
-        features = undefined; // ask again next time
-      });
-    }
-    return features;
+  /** The operations the CapabilityStatement declares (none when it cannot be read: searches then). */
+  async function serverFeatures(): Promise<ServerFeatures> {
+    if (options.useOperations === false) return { match: false, pix: false };
+    const { statement } = await fhir.capabilities();
+    return { match: declared(statement, 'match'), pix: declared(statement, 'ihe-pix') };
   }
 
   const toRecord = (p: Patient) => fromFhirPatient(p, { systems });
 
-  /** Every Patient of a search, page by page: `next` links, or `_offset` when the server gives a total but no links. */
+  /** Every Patient of a search, once each: pages of a changing directory may overlap. */
   async function* searchPatients(
     params: Record<string, string>,
     count: number,
     signal?: AbortSignal,
   ): AsyncGenerator<Patient> {
-    let next: string | undefined;
-    let offset = 0;
+    throwIfAborted(signal);
     const seen = new Set<string>();
-    for (let page = 0; page < 10_000; page++) {
-      throwIfAborted(signal);
-      const bundle = (await fhir.get(next ?? 'Patient', {
-        headers: FHIR,
-        ...(next
-          ? {}
-          : { searchParams: { ...params, _count: count, ...(offset ? { _offset: offset } : {}) } }),
-        ...(signal ? { signal } : {}),
-      })) as Bundle<Patient>;
-      let fresh = 0;
-      for (const entry of bundle.entry ?? []) {
-        const p = entry.resource;
-        if (p?.resourceType !== 'Patient' || (entry.search?.mode && entry.search.mode !== 'match')) continue;
+    for await (const page of fhir.searchAll('Patient', { ...params, _count: count }, { signal }))
+      for (const p of bundleMatches(page, 'Patient')) {
         const key = p.id ?? JSON.stringify(p.identifier);
         if (seen.has(key)) continue;
         seen.add(key);
-        fresh++;
         yield p;
       }
-      next = bundle.link?.find((l) => l.relation === 'next')?.url;
-      if (next) continue;
-      offset += bundle.entry?.length ?? 0;
-      if (fresh === 0 || bundle.total === undefined || offset >= bundle.total) return;
-    }
   }
 
   function queryParams(query: PatientQuery): Record<string, string> {
@@ -180,7 +154,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       throwIfAborted(opts?.signal);
       const limit = opts?.limit ?? 10;
       const minGrade: MatchGrade = opts?.minGrade ?? 'possible';
-      const { match } = await serverFeatures(opts?.signal);
+      const { match } = await serverFeatures();
       if (match) {
         const params: Parameters = {
           resourceType: 'Parameters',
@@ -201,14 +175,8 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
             { name: 'count', valueInteger: limit },
           ],
         };
-        const bundle = (await fhir.post('Patient/$match', {
-          json: params,
-          headers: { ...FHIR, 'content-type': 'application/fhir+json' },
-          ...(opts?.signal ? { signal: opts.signal } : {}),
-        })) as Bundle<Patient>;
-        const records = (bundle.entry ?? [])
-          .filter((e) => e.resource?.resourceType === 'Patient')
-          .map((e) => toRecord(e.resource!));
+        const answer = await fhir.operation('Patient/$match', { parameters: params, signal: opts?.signal });
+        const records = (isBundle(answer) ? bundleMatches(answer, 'Patient') : []).map(toRecord);
         return rankCandidates(input, records, { limit, minGrade });
       }
       // Fallback: gather candidates with plain searches, score them here.
@@ -231,24 +199,23 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
     async crossReference(identifier, opts) {
       throwIfAborted(opts?.signal);
       const targets = opts?.targetSystems;
-      const { pix } = await serverFeatures(opts?.signal);
+      const { pix } = await serverFeatures();
       if (pix) {
-        const result = (await fhir
-          .get('Patient/$ihe-pix', {
-            headers: FHIR,
+        const result = await fhir
+          .operation('Patient/$ihe-pix', {
             searchParams: {
               sourceIdentifier: tokenParam(identifier.system, identifier.value),
               ...(targets ? { targetSystem: [...targets] } : {}),
             },
-            ...(opts?.signal ? { signal: opts.signal } : {}),
+            signal: opts?.signal,
           })
           .catch((error: unknown) => {
             // PIXm answers 404 for an unknown source identifier.
             if (isNotFoundError(error) || (error as { status?: number }).status === 404) return undefined;
             throw error;
-          })) as Parameters | undefined;
+          });
         if (!result) return undefined;
-        return (result.parameter ?? [])
+        return (isResource(result, 'Parameters') ? (result.parameter ?? []) : [])
           .filter(
             (p) => p.name === 'targetIdentifier' && p.valueIdentifier?.system && p.valueIdentifier.value,
           )
@@ -282,19 +249,10 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
         });
       }
       const id = [...ids][0] ?? parsed.id;
-      const signal = opts?.signal ? { signal: opts.signal } : {};
-      const headers = { ...FHIR, 'content-type': 'application/fhir+json' };
+      const signal = { signal: opts?.signal };
       const saved = id
-        ? ((await fhir.put(`Patient/${encodeURIComponent(id)}`, {
-            json: toFhirPatient({ ...parsed, id }, { systems }),
-            headers,
-            ...signal,
-          })) as Patient)
-        : ((await fhir.post('Patient', {
-            json: toFhirPatient(parsed, { systems }),
-            headers,
-            ...signal,
-          })) as Patient);
+        ? await fhir.update({ ...toFhirPatient({ ...parsed, id }, { systems }), id }, signal)
+        : await fhir.create(toFhirPatient(parsed, { systems }), signal);
       return { record: toRecord(saved), created: ids.size === 0 };
     },
   };

@@ -1,7 +1,7 @@
 import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { formatDecimal } from '../decimal.js';
 import { guard, invalid, issue } from '../errors.js';
-import { formatDecimal } from '../hl7/oru.js';
 import type { LabObservation, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';

@@ -5,7 +5,7 @@ import type { Bundle, DiagnosticReport, Observation, Resource } from '@medplum/f
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
-import { decodeOru } from '../hl7/oru.js';
+import { decodeOru } from '../hl7/decode-oru.js';
 import type { LabQuantity, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import {
@@ -15,7 +15,7 @@ import {
   parseFhirBundle,
   parseFhirObservation,
   toFhirBundle,
-} from './codec.js';
+} from './index.js';
 
 const dir = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;

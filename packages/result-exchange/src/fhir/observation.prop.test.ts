@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { arbReport } from '../../test/arbitraries.js';
 import { jsonPaths, mutateAt } from '../../test/json-mutation.js';
 import { labObservationSchema } from '../model.js';
-import { toFhirBundle } from './codec.js';
-import { decodeFhirObservation, fromFhirObservation } from './observation.js';
+import { decodeFhirObservation, fromFhirObservation } from './decode-observation.js';
+import { toFhirBundle } from './encode-report.js';
 
 const dir = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const resources = readdirSync(dir)

@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fhirValidator } from '../../test/fhir-schema.js';
 import { type JsonPath, jsonPaths, mutateAt } from '../../test/json-mutation.js';
-import { decodeFhirObservation, fromFhirObservation } from './observation.js';
+import { decodeFhirObservation, fromFhirObservation } from './decode-observation.js';
 
 /** ajv 8 on the official R4 schema, compiled once for the file (a second or two). */
 const validate = fhirValidator('Observation');

@@ -4,8 +4,8 @@ import type { Bundle, Observation } from '@medplum/fhirtypes';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fhirSchema } from '../../test/fhir-schema.js';
-import { fromFhirBundle } from './codec.js';
-import { decodeFhirObservation, fromFhirObservation, parseFhirObservation } from './observation.js';
+import { decodeFhirObservation, fromFhirObservation, parseFhirObservation } from './decode-observation.js';
+import { fromFhirBundle } from './decode-report.js';
 import {
   FHIR_CODE,
   FHIR_DATE,

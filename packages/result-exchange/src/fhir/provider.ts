@@ -1,13 +1,13 @@
 import {
   ConflictError,
-  createTransport,
   LienThongError,
   redactText,
-  serverCapabilities,
+  type SearchParamsInit,
   type Transport,
   type TransportOptions,
 } from '@lienthong/core';
-import type { Bundle, BundleEntry, DiagnosticReport, Meta, Patient, Resource } from '@medplum/fhirtypes';
+import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
+import type { Bundle, BundleEntry, DiagnosticReport, Meta } from '@medplum/fhirtypes';
 import {
   checkPublishable,
   contentKey,
@@ -19,9 +19,12 @@ import {
   type ResultExchange,
   throwIfAborted,
 } from '../contract.js';
+import { createIdempotencyCache } from '../idempotency.js';
 import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
-import { type FhirCodecOptions, fromFhirDiagnosticReport, toFhirResources } from './codec.js';
+import { fromFhirDiagnosticReport } from './decode-report.js';
+import { toFhirResources } from './encode-report.js';
+import type { FhirCodecOptions } from './options.js';
 import { patientSearchParams } from './query-plan.js';
 import { FHIR_IDEMPOTENCY_TAG_SYSTEM, FHIR_REPORT_VERSION_EXTENSION } from './server-conventions.js';
 import { createdResources, discard, entryStatus, lostRace } from './write-outcome.js';
@@ -40,7 +43,6 @@ export interface FhirResultExchangeOptions extends FhirCodecOptions {
   versionExtension?: string;
 }
 
-const FHIR_JSON = { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' };
 /** Writes of one publish that may lose a race before it gives up (each loss means another writer won). */
 const MAX_WRITE_ATTEMPTS = 5;
 
@@ -52,6 +54,24 @@ const contended = (id: string) =>
     path: 'id',
   });
 const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'DiagnosticReport:subject'];
+function baseUrlMissing(): never {
+  throw new LienThongError({
+    code: 'FHIR_BASE_URL_MISSING',
+    message: 'createFhirResultExchange needs a baseUrl or a transport',
+    messageVi: 'createFhirResultExchange cần baseUrl hoặc transport',
+    path: 'baseUrl',
+  });
+}
+
+/** The resources a report points to, which `INCLUDES` asks for. */
+const LINKED = ['Observation', 'Specimen', 'Patient'] as const;
+
+/** `[type, id]` of a literal reference to a resource a report points to (`Observation/123`). */
+function linked(reference: string | undefined): [(typeof LINKED)[number], string] | undefined {
+  const [type, id, ...rest] = reference?.split('/') ?? [];
+  const known = LINKED.find((t) => t === type);
+  return known && id && rest.length === 0 ? [known, id] : undefined;
+}
 
 /**
  * A ResultExchange over any FHIR R4 server. A report is a DiagnosticReport (business identifier =
@@ -71,32 +91,15 @@ const INCLUDES = ['DiagnosticReport:result', 'DiagnosticReport:specimen', 'Diagn
  * Patient resources (`Patient?identifier=`, then `subject=Patient/<id>`).
  */
 export function createFhirResultExchange(options: FhirResultExchangeOptions): ResultExchange {
-  const transport =
-    options.transport ??
-    (options.baseUrl
-      ? createTransport({ baseUrl: options.baseUrl, ...options.transportOptions })
-      : (() => {
-          throw new LienThongError({
-            code: 'FHIR_BASE_URL_MISSING',
-            message: 'createFhirResultExchange needs a baseUrl or a transport',
-            messageVi: 'createFhirResultExchange cần baseUrl hoặc transport',
-            path: 'baseUrl',
-          });
-        })());
+  const fhir = createFhirClient(
+    options.transport
+      ? { transport: options.transport }
+      : { baseUrl: options.baseUrl ?? baseUrlMissing(), ...options.transportOptions },
+  );
   const idSystemDefault = options.systems?.reportId ?? DEFAULT_LAB_SYSTEMS.reportId;
   const tagSystem = options.idempotencyTagSystem ?? FHIR_IDEMPOTENCY_TAG_SYSTEM;
   const versionUrl = options.versionExtension ?? FHIR_REPORT_VERSION_EXTENSION;
-  const keys = new Map<string, { content: string; receipt: PublishReceipt }>();
-  const capabilities = serverCapabilities(transport);
-
-  async function getBundle(
-    path: string,
-    request: { searchParams: Record<string, string | string[]>; headers: Record<string, string> },
-    signal?: AbortSignal,
-  ): Promise<Bundle> {
-    const bundle = (await transport.get(path, { ...request, ...(signal ? { signal } : {}) })) as Bundle;
-    return complete(bundle, signal);
-  }
+  const keys = createIdempotencyCache();
 
   /** Adds the resources the reports point to that the server did not `_include` (not every server does). */
   async function complete(bundle: Bundle, signal?: AbortSignal): Promise<Bundle> {
@@ -106,16 +109,15 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         .filter(Boolean)
         .map((r) => `${r!.resourceType}/${r!.id}`),
     );
-    const missing = new Map<string, Set<string>>();
+    const missing = new Map<(typeof LINKED)[number], Set<string>>();
     for (const e of bundle.entry ?? []) {
       const r = e.resource;
       if (r?.resourceType !== 'DiagnosticReport') continue;
       for (const ref of [...(r.result ?? []), ...(r.specimen ?? []), r.subject]) {
-        const m = ref?.reference ? /^(Observation|Specimen|Patient)\/([^/]+)$/.exec(ref.reference) : null;
-        if (m && !have.has(ref!.reference!)) {
-          const set = missing.get(m[1]!) ?? new Set<string>();
-          set.add(m[2]!);
-          missing.set(m[1]!, set);
+        const target = linked(ref?.reference);
+        if (target && !have.has(ref!.reference!)) {
+          const [type, id] = target;
+          missing.set(type, (missing.get(type) ?? new Set<string>()).add(id));
         }
       }
     }
@@ -123,11 +125,11 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     for (const [type, ids] of missing) {
       const list = [...ids];
       for (let i = 0; i < list.length; i += 50) {
-        const found = (await transport.get(type, {
-          searchParams: { _id: list.slice(i, i + 50).join(','), _count: 50 },
-          headers: FHIR_JSON,
-          ...(signal ? { signal } : {}),
-        })) as Bundle;
+        const found = await fhir.search(
+          type,
+          { _id: list.slice(i, i + 50).join(','), _count: 50 },
+          { signal },
+        );
         for (const e of found.entry ?? []) if (e.resource) extra.push({ resource: e.resource });
       }
     }
@@ -160,24 +162,18 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     };
   };
 
-  async function find(
-    id: string,
-    idSystem: string,
+  /** The first report a search finds, as the server holds it and as a model. */
+  async function findReport(
+    params: Record<string, string>,
     signal?: AbortSignal,
   ): Promise<{ dr: DiagnosticReport; report: LabReport } | undefined> {
-    const bundle = await getBundle(
-      'DiagnosticReport',
-      {
-        searchParams: { identifier: `${idSystem}|${id}`, _include: INCLUDES },
-        headers: FHIR_JSON,
-      },
-      signal,
-    );
-    const dr = bundle.entry
-      ?.map((e) => e.resource)
-      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
-    return dr ? { dr, report: toModel(dr, bundle) } : undefined;
+    const page = await fhir.search('DiagnosticReport', { ...params, _include: INCLUDES }, { signal });
+    const bundle = await complete(page, signal);
+    const [dr] = bundleMatches(bundle, 'DiagnosticReport');
+    return dr && { dr, report: toModel(dr, bundle) };
   }
+  const find = (id: string, idSystem: string, signal?: AbortSignal) =>
+    findReport({ identifier: `${idSystem}|${id}` }, signal);
 
   /**
    * Writes one version in one transaction: `written`, or `lost` when another publisher wrote the
@@ -207,26 +203,16 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         ...(seen ? { ifMatch: `W/"${seen}"` } : {}),
       };
     }
-    let answer: Bundle | undefined;
+    let answer: Bundle;
     try {
-      answer = (await transport.post('', {
-        json: { resourceType: 'Bundle', type: 'transaction', entry: entries } satisfies Bundle,
-        headers: FHIR_JSON,
-        ...(key ? { idempotencyKey: key } : {}),
-        ...(signal ? { signal } : {}),
-      })) as Bundle | undefined;
+      answer = await fhir.transaction(
+        { resourceType: 'Bundle', type: 'transaction', entry: entries },
+        { idempotencyKey: key, signal },
+      );
     } catch (error) {
       // A server that runs transactions atomically refuses all of it: nothing to clean up.
       if (lostRace(error)) return 'lost';
       throw error;
-    }
-    if (answer?.resourceType !== 'Bundle') {
-      throw new LienThongError({
-        code: 'FHIR_TRANSACTION_FAILED',
-        message: 'The FHIR server did not answer the transaction with a Bundle',
-        messageVi: 'Máy chủ FHIR không trả về Bundle cho giao dịch',
-        path: 'Bundle',
-      });
     }
     const reportStatus = entryStatus(answer.entry?.[entries.length - 1]);
     // 200 to a conditional create: the report was already there (another publisher, or an earlier
@@ -246,11 +232,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         const wrote = done?.response?.etag ?? (vid && `W/"${vid}"`);
         try {
           if (!wrote) throw new Error('no version in the answer');
-          await transport.put(`DiagnosticReport/${current.id}`, {
-            json: { ...current, meta },
-            headers: { ...FHIR_JSON, 'if-match': wrote },
-            ...(signal ? { signal } : {}),
-          });
+          await fhir.update({ ...current, id: current.id, meta }, { ifMatch: wrote, signal });
         } catch (cause) {
           // Its Observations stay: the report points at what this Bundle did create.
           throw new LienThongError({
@@ -262,7 +244,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
           });
         }
       }
-      await discard(transport, createdResources(entries, answer), signal);
+      await discard(fhir, createdResources(entries, answer), signal);
       if (lost) return 'lost';
       throw new LienThongError({
         code: 'FHIR_TRANSACTION_FAILED',
@@ -274,34 +256,14 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     return 'written';
   }
 
-  async function byKey(key: string, signal?: AbortSignal): Promise<LabReport | undefined> {
-    const bundle = await getBundle(
-      'DiagnosticReport',
-      {
-        searchParams: { _tag: `${tagSystem}|${key}`, _include: INCLUDES },
-        headers: FHIR_JSON,
-      },
-      signal,
-    );
-    const dr = bundle.entry
-      ?.map((e) => e.resource)
-      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
-    return dr ? toModel(dr, bundle) : undefined;
-  }
-
   async function logicalId(id: string): Promise<string | undefined> {
-    const bundle = (await transport.get('DiagnosticReport', {
-      searchParams: { identifier: `${idSystemDefault}|${id}`, _elements: 'id' },
-      headers: FHIR_JSON,
-    })) as Bundle;
-    const found = bundle.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport');
-    if (found?.id) return found.id;
-    // A report published with its own idSystem: search by value only.
-    const any = (await transport.get('DiagnosticReport', {
-      searchParams: { identifier: id },
-      headers: FHIR_JSON,
-    })) as Bundle;
-    return any.entry?.map((e) => e.resource).find((r) => r?.resourceType === 'DiagnosticReport')?.id;
+    const first = async (params: SearchParamsInit) =>
+      bundleMatches(await fhir.search('DiagnosticReport', params), 'DiagnosticReport')[0]?.id;
+    // Else a report published with its own idSystem: search by value only.
+    return (
+      (await first({ identifier: `${idSystemDefault}|${id}`, _elements: 'id' })) ??
+      (await first({ identifier: id }))
+    );
   }
 
   return {
@@ -316,13 +278,10 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       const asStored = roundTrip(content);
       const key = opts.idempotencyKey;
       const contentHash = contentKey(asStored);
+      const replayed = keys.replay(key, contentHash);
+      if (replayed) return replayed;
       if (key !== undefined) {
-        const seen = keys.get(key);
-        if (seen) {
-          if (seen.content !== contentHash) throw idempotencyConflict();
-          return { ...seen.receipt };
-        }
-        const tagged = await byKey(key, opts.signal);
+        const tagged = (await findReport({ _tag: `${tagSystem}|${key}` }, opts.signal))?.report;
         if (tagged) {
           if (contentKey({ ...tagged, version: undefined }) !== contentHash) throw idempotencyConflict();
           return { id: tagged.id, version: tagged.version ?? 1, outcome: 'unchanged' };
@@ -347,13 +306,14 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
           receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
         else if (attempt >= MAX_WRITE_ATTEMPTS) throw contended(report.id);
       }
-      if (key !== undefined) keys.set(key, { content: contentHash, receipt });
+      keys.remember(key, contentHash, receipt);
       return receipt;
     },
 
     async get(id, opts = {}) {
       throwIfAborted(opts.signal);
-      const found = (await find(id, idSystemDefault, opts.signal)) ?? (await findAnySystem(id, opts.signal));
+      const found =
+        (await find(id, idSystemDefault, opts.signal)) ?? (await findReport({ identifier: id }, opts.signal));
       return found?.report;
     },
 
@@ -367,45 +327,31 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
             _count: pageSize,
             _sort: '-date',
           };
-          const direct = query.patient && patientSearchParams(await capabilities(), query.patient);
+          const direct = query.patient && patientSearchParams(await fhir.capabilities(), query.patient);
           throwIfAborted(opts.signal);
           if (direct) {
             Object.assign(params, direct);
           } else if (query.patient) {
-            const patients = (await transport.get('Patient', {
-              searchParams: { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
-              headers: FHIR_JSON,
-              ...(opts.signal ? { signal: opts.signal } : {}),
-            })) as Bundle<Patient>;
-            const ids = (patients.entry ?? []).map((e) => e.resource?.id).filter(Boolean);
+            const patients = await fhir.search(
+              'Patient',
+              { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
+              { signal: opts.signal },
+            );
+            const ids = bundleMatches(patients, 'Patient')
+              .map((p) => p.id)
+              .filter(Boolean);
             if (ids.length === 0) return;
             params.subject = ids.map((i) => `Patient/${i}`).join(',');
           }
           if (query.status !== undefined)
             params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
-          // Follow the server's `next` link; servers that give none (e.g. Medplum's in-memory
-          // repository) are paged with `_offset`, which most servers accept.
-          let next: string | undefined;
-          for (let offset = 0, pages = 0; pages < 10_000; pages++) {
+          for await (const page of fhir.searchAll('DiagnosticReport', params, { signal: opts.signal })) {
             throwIfAborted(opts.signal);
-            const page = (await transport.get(next ?? 'DiagnosticReport', {
-              ...(next ? {} : { searchParams: { ...params, ...(offset ? { _offset: offset } : {}) } }),
-              headers: FHIR_JSON,
-              ...(opts.signal ? { signal: opts.signal } : {}),
-            })) as Bundle;
             const full = await complete(page, opts.signal);
-            let matches = 0;
-            for (const e of page.entry ?? []) {
-              const r = e.resource;
-              if (r?.resourceType !== 'DiagnosticReport' || (e.search?.mode && e.search.mode !== 'match'))
-                continue;
-              matches++;
-              const report = toModel(r, full);
+            for (const dr of bundleMatches(page, 'DiagnosticReport')) {
+              const report = toModel(dr, full);
               if (matchesQuery(report, query)) yield report;
             }
-            next = page.link?.find((l) => l.relation === 'next')?.url;
-            if (!next && matches < pageSize) return;
-            offset += pageSize;
           }
         },
       };
@@ -415,21 +361,15 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       const lid = await logicalId(id);
       if (!lid) return [];
       // Every page of `_history` (a much-corrected report spans several).
-      const entries: BundleEntry<DiagnosticReport>[] = [];
-      for (let url: string | undefined = `DiagnosticReport/${lid}/_history`; url; ) {
-        const page = (await transport.get(url, { headers: FHIR_JSON })) as Bundle<DiagnosticReport>;
-        entries.push(...(page.entry ?? []));
-        url = page.link?.find((l) => l.relation === 'next')?.url;
-      }
+      const entries: BundleEntry[] = [];
+      for await (const page of fhir.history('DiagnosticReport', lid)) entries.push(...(page.entry ?? []));
       // One entry per logical version. A partly refused correction N+1 is rolled back by putting
       // version N again, so several server versions may carry one number (same content: keep any
       // one) and numbers above the current one's were rolled back (their Observations deleted —
       // their references are not fetched).
       // The current number comes from a read: versions written within one millisecond may be
       // listed in any order.
-      const current = (await transport.get(`DiagnosticReport/${lid}`, {
-        headers: FHIR_JSON,
-      })) as DiagnosticReport;
+      const current = await fhir.read('DiagnosticReport', lid);
       const latest = versionOf(current);
       const byNumber = new Map<number, DiagnosticReport>();
       for (const e of entries) {
@@ -439,33 +379,17 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         if (n <= latest && !byNumber.has(n)) byNumber.set(n, v);
       }
       const versions = [...byNumber.values()];
-      const refs = new Set<string>();
+      const refs = new Map<string, [(typeof LINKED)[number], string]>();
       for (const v of versions) {
-        for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject])
-          if (ref?.reference && !ref.reference.startsWith('#')) refs.add(ref.reference); // '#': contained
+        for (const ref of [...(v.result ?? []), ...(v.specimen ?? []), v.subject]) {
+          const target = linked(ref?.reference); // not contained ones ('#…'): they are in the report
+          if (target) refs.set(ref!.reference!, target);
+        }
       }
       const resources: BundleEntry[] = [];
-      for (const ref of refs) {
-        const resource = (await transport.get(ref, { headers: FHIR_JSON })) as Resource | undefined;
-        if (resource) resources.push({ resource });
-      }
+      for (const [type, rid] of refs.values()) resources.push({ resource: await fhir.read(type, rid) });
       const lookup: Bundle = { resourceType: 'Bundle', type: 'collection', entry: resources };
       return versions.map((v) => toModel(v, lookup)).sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
     },
   };
-
-  async function findAnySystem(id: string, signal?: AbortSignal) {
-    const bundle = await getBundle(
-      'DiagnosticReport',
-      {
-        searchParams: { identifier: id, _include: INCLUDES },
-        headers: FHIR_JSON,
-      },
-      signal,
-    );
-    const dr = bundle.entry
-      ?.map((e) => e.resource)
-      .find((r): r is DiagnosticReport => r?.resourceType === 'DiagnosticReport');
-    return dr ? { dr, report: toModel(dr, bundle) } : undefined;
-  }
 }

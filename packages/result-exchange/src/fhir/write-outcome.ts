@@ -1,4 +1,5 @@
-import { isConflictError, isLienThongError, type Transport } from '@lienthong/core';
+import { isConflictError, isLienThongError } from '@lienthong/core';
+import type { FhirClient } from '@lienthong/core/fhir';
 import type { Bundle, BundleEntry } from '@medplum/fhirtypes';
 
 /**
@@ -56,18 +57,17 @@ export function lostRace(error: unknown): boolean {
  * Observations, these before their Specimen (servers that keep references intact refuse otherwise).
  */
 export async function discard(
-  transport: Transport,
+  fhir: FhirClient,
   refs: readonly string[],
   signal?: AbortSignal,
 ): Promise<void> {
   if (refs.length === 0) return;
-  await transport.post('', {
-    json: {
+  await fhir.transaction(
+    {
       resourceType: 'Bundle',
       type: 'batch',
       entry: [...refs].reverse().map((url) => ({ request: { method: 'DELETE', url } })),
-    } satisfies Bundle,
-    headers: { accept: 'application/fhir+json', 'content-type': 'application/fhir+json' },
-    ...(signal ? { signal } : {}),
-  });
+    },
+    { signal },
+  );
 }

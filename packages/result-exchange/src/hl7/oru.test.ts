@@ -11,7 +11,8 @@ import {
   labReportSchema,
 } from '../model.js';
 import { normaliseUnit } from '../units.js';
-import { decodeOru, encodeOru, parseOru } from './oru.js';
+import { decodeOru, parseOru } from './decode-oru.js';
+import { encodeOru } from './encode-oru.js';
 import { escapeHl7, unescapeHl7 } from './v2.js';
 
 const fixture = (name: string) =>

@@ -7,8 +7,8 @@ import {
   type ValidationIssue,
 } from '@lienthong/core';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
+import { formatDecimal } from '../decimal.js';
 import { guard, invalid, invalidMany, issue } from '../errors.js';
-import { formatDecimal } from '../hl7/oru.js';
 import type { LabCoding, LabObservation, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';

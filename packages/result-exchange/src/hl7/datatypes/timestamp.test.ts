@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from './v2.js';
+import { formatTimestamp, parseTimestamp } from './timestamp.js';
 
 describe('HL7 TS/DTM timestamps', () => {
   it.each([
