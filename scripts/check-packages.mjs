@@ -1,4 +1,4 @@
-// Packaging checks for every publishable package: required fields (CONVENTIONS.md), publint, and
+// Packaging checks for every publishable package: required fields (docs/en/guide/architecture.md), publint, and
 // @arethetypeswrong/cli (types resolve for import and require under node16 and bundlers; the
 // legacy `node10` resolution, which cannot see subpath exports, is out of scope for Node ≥ 20.19).
 import { execFileSync } from 'node:child_process';

@@ -1,6 +1,6 @@
 /**
  * SYNTHETIC demo data: a made-up patient and an analyser message. Nothing here is a real person.
- * Codes used are published facts: insurance service codes from DOMAIN.md (22.0120.1370 blood
+ * Codes used are published facts: insurance service codes from docs/en/guide/domain.md (22.0120.1370 blood
  * count, 23.0075.1494 glucose, 23.0051.1494 creatinine) and LOINC codes (with LOINC's notice).
  */
 import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';

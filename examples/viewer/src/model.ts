@@ -95,7 +95,7 @@ export function timelineByFacility(reports: readonly LabReport[]): FacilityGroup
 
 /** Analytes with a molar mass, so mass and substance units convert both ways (UCUM via the SDK). */
 const MOLAR: Readonly<Record<string, { molarMass: number; units: readonly string[] }>> = {
-  // Published insurance service codes (DOMAIN.md): glucose, creatinine.
+  // Published insurance service codes (docs/en/guide/domain.md): glucose, creatinine.
   [`${DEFAULT_LAB_SYSTEMS.serviceCode}|23.0075.1494`]: {
     molarMass: MOLAR_MASS.glucose,
     units: ['mmol/L', 'mg/dL'],

@@ -31,7 +31,7 @@ export function generateBundledFiles(): Record<string, string> {
     file: PL01_FILE,
     expectRows: 19438,
     version: 'TT23-2024-PL01',
-    // Valid to 31/12/2027 per the circular as amended (SOURCES.md, DOMAIN.md).
+    // Valid to 31/12/2027 per the circular as amended (SOURCES.md, docs/en/guide/domain.md).
     meta: { validTo: '2027-12-31', source: `${PL01_FILE}; ${SOURCE}` },
   });
   if (!pl01.ok) throw pl01.error;
@@ -40,7 +40,7 @@ export function generateBundledFiles(): Record<string, string> {
     expectRows: 9128,
     pl01: pl01.value.release,
     version: 'TT23-2024-PL02',
-    // PL02 applies from 01/01/2028 per DOMAIN.md (the source file name says 1-7-2026: unconfirmed).
+    // PL02 applies from 01/01/2028 per docs/en/guide/domain.md (the source file name says 1-7-2026: unconfirmed).
     meta: { validFrom: '2028-01-01', source: `${PL02_FILE}; ${SOURCE}` },
   });
   if (!pl02.ok) throw pl02.error;

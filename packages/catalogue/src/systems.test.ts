@@ -20,7 +20,7 @@ describe('known systems and code patterns', () => {
     expect(loincCheckDigit('x')).toBeUndefined();
   });
 
-  it('insurance service codes and their suffix forms (DOMAIN.md examples)', () => {
+  it('insurance service codes and their suffix forms (docs/en/guide/domain.md examples)', () => {
     for (const code of ['23.0075.1494', '23.0051.1494', '22.0120.1370', '24.0003.1715', '18.0119.0028'])
       expect(matchesSystemPattern('service-code', code)).toBe(true);
     expect(parseServiceCode('23.0075.1494_GT')).toMatchObject({

@@ -1,6 +1,6 @@
 /**
  * The code systems Liên Thông knows out of the box, each with its code pattern and its legal basis
- * (DOMAIN.md, "Code systems"). URIs follow the project's `urn:lienthong:cs:` namespace except
+ * (docs/en/guide/domain.md, "Code systems"). URIs follow the project's `urn:lienthong:cs:` namespace except
  * where an international URI exists (LOINC); every URI can be overridden in a release's metadata
  * because no national rule fixes them yet.
  */

@@ -8,7 +8,7 @@ export interface CliIo {
   lang: 'vi' | 'en' | 'both';
 }
 
-/** Exit codes shared by every command (CONVENTIONS.md). */
+/** Exit codes shared by every command (docs/en/guide/getting-started.md). */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, unavailable: 3 } as const;
 
 /** Writes a command's result: one JSON document with `--json`, else the human text. */

@@ -1,7 +1,7 @@
 /**
  * The conformance suite of the `result-exchange/v1` contract: what every ResultExchange provider
  * (memory, FHIR server, hub, a vendor's own) must do. All data here is SYNTHETIC (identifiers
- * prefixed `SYN`); the lab codes are the published examples of DOMAIN.md (`23.0075.1494` glucose,
+ * prefixed `SYN`); the lab codes are the published examples of docs/en/guide/domain.md (`23.0075.1494` glucose,
  * `22.0120.1370` blood count) and real LOINC codes.
  *
  * Writable providers (`capabilities.write`) publish the data of each case themselves. Read-only

@@ -7,7 +7,7 @@ import { createLogger } from './logger.js';
 import { type RunningHub, startHub } from './server.js';
 
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
-const GLUCOSE = { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: '23.0075.1494' }; // published example code (DOMAIN.md)
+const GLUCOSE = { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: '23.0075.1494' }; // published example code (docs/en/guide/domain.md)
 const patient = { system: CCCD, value: '001203012345' }; // SYNTHETIC
 const daysAgo = (n: number, from: Date) => new Date(from.getTime() - n * 86_400_000).toISOString();
 

@@ -8,7 +8,7 @@ import type { TestDatabase } from './databases.js';
 
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
 
-/** A SYNTHETIC report (made-up patient; glucose's published insurance service code from DOMAIN.md). */
+/** A SYNTHETIC report (made-up patient; glucose's published insurance service code from docs/en/guide/domain.md). */
 function report(
   id: string,
   facility: string,

@@ -1,6 +1,6 @@
 /**
- * A local stand-in for the insurance gateway, honouring the contract documented in DOMAIN.md
- * (request fields, `maKetQua` codes, card fields, `dsLichSuKCB2018`). What DOMAIN.md does not
+ * A local stand-in for the insurance gateway, honouring the contract documented in docs/en/guide/domain.md
+ * (request fields, `maKetQua` codes, card fields, `dsLichSuKCB2018`). What docs/en/guide/domain.md does not
  * document is chosen here and is configuration on the client side: the lookup path, an OAuth 2.0
  * client-credentials token endpoint, tokens that expire (401 after expiry), dd/MM/yyyy dates and
  * `gioiTinh` "Nam"/"Nữ". All cards and people are SYNTHETIC.

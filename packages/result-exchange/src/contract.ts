@@ -36,7 +36,7 @@ export interface LabReportQuery {
 }
 
 // #region contract
-/** The result-exchange contract, version 1 (CONVENTIONS.md). */
+/** The result-exchange contract, version 1 (contracts: docs/en/guide/architecture.md). */
 export interface ResultExchange {
   readonly contract: 'result-exchange/v1';
   readonly capabilities?: Readonly<{ write?: boolean; history?: boolean }>;

@@ -10,7 +10,7 @@ import {
 } from './reuse.js';
 import { DEFAULT_LAB_SYSTEMS as S } from './systems.js';
 
-// SYNTHETIC patients, labs and reports; service codes are the published examples of DOMAIN.md.
+// SYNTHETIC patients, labs and reports; service codes are the published examples of docs/en/guide/domain.md.
 const patient = { system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' };
 const GLUCOSE = { system: S.serviceCode, code: '23.0075.1494' };
 const CBC = { system: S.serviceCode, code: '22.0120.1370' };

@@ -2,7 +2,7 @@
  * fast-check arbitraries of lab reports for the property tests. Everything generated here is
  * SYNTHETIC test data: identifiers are prefixed `SYN`, local codes `SYN-`. National QĐ 1227 codes
  * come from the 32 real published rows in data/qd1227 (imaging rows), insurance service
- * codes are the four published examples of DOMAIN.md, LOINC codes are real LOINC codes found in
+ * codes are the four published examples of docs/en/guide/domain.md, LOINC codes are real LOINC codes found in
  * the real-world fixtures.
  */
 import { readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ export const REAL_QD1227_CODES = qd1227Csv
   .slice(1)
   .filter(Boolean)
   .map((l) => l.split(',')[1]!);
-/** Published insurance service code examples (DOMAIN.md). */
+/** Published insurance service code examples (docs/en/guide/domain.md). */
 export const PUBLISHED_SERVICE_CODES = ['23.0075.1494', '23.0051.1494', '22.0120.1370', '24.0003.1715'];
 /** Real LOINC codes taken from the real-world HL7 v2 fixtures. */
 export const FIXTURE_LOINC_CODES = [

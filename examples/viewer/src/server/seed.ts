@@ -3,7 +3,7 @@
  * `npm run dev -w viewer`. Nothing here is a real person or a real facility.
  *
  * - The patient, the facilities (codes `SYN-…`) and their values are made up and say so.
- * - Synthetic reports use only published insurance service codes (DOMAIN.md): `23.0075.1494`
+ * - Synthetic reports use only published insurance service codes (docs/en/guide/domain.md): `23.0075.1494`
  *   glucose, `23.0051.1494` creatinine, `22.0120.1370` blood count; the blood count's analytes use
  *   the LOINC codes and names of the real fixture below.
  * - Real fixtures, read in place and re-keyed to the synthetic patient: the HL7 v2 ORU^R01

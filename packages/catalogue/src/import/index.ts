@@ -63,7 +63,7 @@ export const TT23_PL02_COLUMNS: ColumnMapping = {
 };
 
 /**
- * Column names of a QĐ 1227 appendix (DOMAIN.md: row no., 7-digit code, indicator name, TT 23
+ * Column names of a QĐ 1227 appendix (docs/en/guide/domain.md: row no., 7-digit code, indicator name, TT 23
  * technique code + name, reference LOINC code + name + 6 axes, unit). Header matching ignores case
  * and diacritics; pass your own mapping when the spreadsheet's headers differ.
  */

@@ -8,7 +8,7 @@ import {
 import * as z from 'zod';
 
 /**
- * Client of the insurance gateway's card lookup, as documented in DOMAIN.md: request fields
+ * Client of the insurance gateway's card lookup, as documented in docs/en/guide/domain.md: request fields
  * `maThe, hoTen, ngaySinh (dd/MM/yyyy or yyyy), hoTenCb, cccdCb`; answer `maKetQua` with the card
  * fields and the visit history `dsLichSuKCB2018`.
  *

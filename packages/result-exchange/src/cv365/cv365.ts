@@ -8,7 +8,7 @@ import { normaliseUnit, type UnitNormaliser } from '../units.js';
 
 /**
  * The EMR export of technical guidance CV 365/TTYQG (06/06/2025): XML or JSON under the root
- * `HoSoBenhAn`, lab results in the group `KetQuaXetNghiem`. The only field name DOMAIN.md confirms
+ * `HoSoBenhAn`, lab results in the group `KetQuaXetNghiem`. The only field name docs/en/guide/domain.md confirms
  * is `machiso` (the QĐ 1227 indicator code). Every other field name is UNCONFIRMED and therefore
  * configuration ({@link Cv365FieldMap}): a model field with no configured name is not written, and
  * `encodeCv365` lists it in `omitted`. The format has no code-system field, so the system and

@@ -14,7 +14,7 @@ import { normaliseUnit } from '../units.js';
 import { decodeXml4, encodeXml4, parseXml4, XML4_MAX_LENGTHS } from './xml4.js';
 
 // SYNTHETIC: encounter keys and doctor codes are made up; MA_CHI_SO values are real QĐ 1227 rows
-// (imaging), MA_DICH_VU values the published examples of DOMAIN.md.
+// (imaging), MA_DICH_VU values the published examples of docs/en/guide/domain.md.
 const patient = { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] };
 
 /** A report in the shape decodeXml4 produces (what XML4 carries, nothing more). */

@@ -18,7 +18,7 @@ import { normaliseUnit, type UnitNormaliser } from '../units.js';
  * `CHITIEU_CHITIET_DICHVUCANLAMSANG/DSACH_CHI_TIET_CLS/CHI_TIET_CLS`, one row per indicator.
  */
 
-/** The fields of one `CHI_TIET_CLS` row, in order, with their maximum lengths (DOMAIN.md). */
+/** The fields of one `CHI_TIET_CLS` row, in order, with their maximum lengths (docs/en/guide/domain.md). */
 export const XML4_FIELDS = [
   'MA_LK',
   'STT',
