@@ -15,6 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 source scripts/node24.sh
+node24_install # sets NODE24_HOME here: the binding below is built in a subshell
 binding="$(node24_sqlite_binding)"
 
 addon="node_modules/better-sqlite3/build/Release/better_sqlite3.node"

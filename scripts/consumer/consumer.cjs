@@ -85,7 +85,8 @@ async function main() {
   assert.equal(receipt.id, diff.id);
   const { version, ...stored } = (await exchange.get(diff.id)) ?? {};
   assert.equal(version, 1);
-  assert.deepEqual(stored, diff);
+  // The hub records the publisher (from the key) as the performing facility when the report names none.
+  assert.deepEqual(stored, { ...diff, performingFacility: { code: env('CONSUMER_FACILITY') } });
   const found = [];
   for await (const report of exchange.query({ patient: diff.patient.identifiers[0] })) found.push(report.id);
   assert.ok(found.includes(diff.id), `query by patient finds ${diff.id} (found ${found.join(', ')})`);

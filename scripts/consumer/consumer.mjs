@@ -126,5 +126,10 @@ assert.deepEqual(replay, receipt, 'a retried publish with the same key replays t
 const stored = await hub.GET('/v1/lab-reports/{id}', { path: { id: cbc.id } });
 const { version: storedVersion, ...storedReport } = stored;
 assert.equal(storedVersion, 1);
-assert.deepEqual(storedReport, cbc, 'the report read back is the report published');
+// The hub records the publisher (from the key) as the performing facility when the report names none.
+assert.deepEqual(
+  storedReport,
+  { ...cbc, performingFacility: { code: env('CONSUMER_FACILITY') } },
+  'the report read back is the report published, with its publisher',
+);
 ok(`hub-api: createHubClient → POST /v1/lab-reports (${receipt.outcome}, replayed) → GET it back`);
