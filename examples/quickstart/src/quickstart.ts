@@ -3,27 +3,16 @@
 // Pass another personal ID number to see how a failure reads: `npm start -w quickstart -- 001303012345`.
 import { createCatalogue } from '@lienthong/catalogue';
 import { loadBundledRelease } from '@lienthong/catalogue/bundled';
-import {
-  DEFAULT_IDENTIFIER_SYSTEMS,
-  isLienThongError,
-  isTransportError,
-  maskIdentifier,
-  redactText,
-} from '@lienthong/core';
+import { DEFAULT_IDENTIFIER_SYSTEMS, explainError, maskIdentifier } from '@lienthong/core';
 import { parseCitizenId } from '@lienthong/patient-id';
 import { createMemoryResultExchange, DEFAULT_LAB_SYSTEMS, type LabReport } from '@lienthong/result-exchange';
 
 // 0. A failure is answered with its code and both messages, identifiers masked, and exit code 1 (3 when
 //    a service cannot be reached) — never a stack trace, unless DEBUG is set.
 process.on('uncaughtException', (error) => {
-  const lines = isLienThongError(error)
-    ? [error.message, error.messageVi].map(
-        (m) => `[${error.code}] ${m}${error.path && !m.includes(error.path) ? ` (${error.path})` : ''}`,
-      )
-    : [`${error.name}: ${error.message}`.split('\n')[0]];
-  if (process.env.DEBUG) lines.push(String(error.stack));
-  console.error(redactText(lines.join('\n')));
-  process.exitCode = isTransportError(error) && error.retryable ? 3 : 1;
+  const { text, retryable } = explainError(error, { stack: Boolean(process.env.DEBUG) });
+  console.error(text);
+  process.exitCode = retryable ? 3 : 1;
 });
 
 // 1. Validate a personal ID number (CCCD) against the birth year and sex the patient states.

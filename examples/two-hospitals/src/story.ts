@@ -1,6 +1,6 @@
 /** Step-by-step, bilingual console output for the demo. */
 
-import { isLienThongError, isTransportError, redactText } from '@lienthong/core';
+import { explainError } from '@lienthong/core';
 
 let step = 0;
 
@@ -21,12 +21,7 @@ export function say(label: string, value: unknown = ''): void {
  * 3 when a service could not be reached (a retryable transport error), 1 otherwise.
  */
 export function explainFailure(error: unknown): number {
-  const lines = isLienThongError(error)
-    ? [error.message, error.messageVi].map(
-        (m) => `[${error.code}] ${m}${error.path && !m.includes(error.path) ? ` (${error.path})` : ''}`,
-      )
-    : [String(error instanceof Error ? `${error.name}: ${error.message}` : error).split('\n')[0]];
-  if (process.env.DEBUG && error instanceof Error) lines.push(String(error.stack));
-  console.error(redactText(lines.join('\n')));
-  return isTransportError(error) && error.retryable ? 3 : 1;
+  const { text, retryable } = explainError(error, { stack: Boolean(process.env.DEBUG) });
+  console.error(text);
+  return retryable ? 3 : 1;
 }

@@ -6,7 +6,8 @@
 import { foldVietnamese, ValidationError } from '@lienthong/core';
 import type { Catalogue, SearchHit } from './catalogue.js';
 import { parseCsv } from './csv.js';
-import type { ConceptMap, ConceptMapElement, Equivalence, ImportIssue } from './model.js';
+import { EQUIVALENCES, type Equivalence } from './equivalences.js';
+import type { ConceptMap, ConceptMapElement, ImportIssue } from './model.js';
 
 /** Options of {@link buildLocalMap}. */
 export interface LocalMapOptions {
@@ -34,20 +35,7 @@ export interface LocalMapResult {
   issues: ImportIssue[];
 }
 
-// The FHIR equivalences as plain data, not `EquivalenceSchema.options`: importing the schema value
-// would pull every catalogue zod schema into bundles that only use local maps (measured: +26 kB).
-const EQUIVALENCES = new Set<Equivalence>([
-  'relatedto',
-  'equivalent',
-  'equal',
-  'wider',
-  'subsumes',
-  'narrower',
-  'specializes',
-  'inexact',
-  'unmatched',
-  'disjoint',
-]);
+const KNOWN_EQUIVALENCES: ReadonlySet<string> = new Set(EQUIVALENCES);
 
 /**
  * Suggests national concepts for a local name (search in the target system).
@@ -134,7 +122,7 @@ export function buildLocalMap(csvText: string, options: LocalMapOptions): LocalM
       return;
     }
     const equivalenceText = get(col.equivalence) || 'equivalent';
-    if (!EQUIVALENCES.has(equivalenceText as Equivalence)) {
+    if (!KNOWN_EQUIVALENCES.has(equivalenceText)) {
       issue(
         'EQUIVALENCE_UNKNOWN',
         col.equivalence,

@@ -4,6 +4,7 @@
  */
 import { type Result, safeParseWith, type ValidationError } from '@lienthong/core';
 import * as z from 'zod';
+import { EQUIVALENCES, type Equivalence } from './equivalences.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected yyyy-mm-dd');
 
@@ -75,19 +76,8 @@ export const ConceptSchema = z.object({
 export type Concept = z.infer<typeof ConceptSchema>;
 
 /** FHIR R4 ConceptMap equivalences. */
-export const EquivalenceSchema = z.enum([
-  'relatedto',
-  'equivalent',
-  'equal',
-  'wider',
-  'subsumes',
-  'narrower',
-  'specializes',
-  'inexact',
-  'unmatched',
-  'disjoint',
-]);
-export type Equivalence = z.infer<typeof EquivalenceSchema>;
+export const EquivalenceSchema = z.enum(EQUIVALENCES);
+export type { Equivalence };
 
 /** One source → target mapping. */
 export const ConceptMapElementSchema = z.object({

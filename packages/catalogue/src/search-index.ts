@@ -223,8 +223,21 @@ export class SearchIndex {
       plans.push({ variants, weights, cost, exact: exact !== undefined, exactTerm: exact ?? -1 });
     }
     plans.sort((a, b) => a.cost - b.cost);
+    // A document scores once per query word, with the best of that word's variants.
+    let stamp = 0;
+    const credit = (doc: number, w: number): void => {
+      if (tokenOf[doc] !== stamp) {
+        tokenOf[doc] = stamp;
+        best[doc] = w;
+        score[doc]! += w;
+        matched[doc]!++;
+      } else if (w > best[doc]!) {
+        score[doc]! += w - best[doc]!;
+        best[doc] = w;
+      }
+    };
     for (const { variants, weights, exact, exactTerm } of plans) {
-      const stamp = ++this.tokenStamp;
+      stamp = ++this.tokenStamp;
       for (let v = 0; v < variants.length; v++) {
         const term = variants[v]!;
         const w = weights[v]!;
@@ -234,15 +247,7 @@ export class SearchIndex {
           for (let t = 0; t < touchedCount; t++) {
             const doc = touched[t]!;
             if (member[doc] !== 1) continue;
-            if (tokenOf[doc] !== stamp) {
-              tokenOf[doc] = stamp;
-              best[doc] = w;
-              score[doc]! += w;
-              matched[doc]!++;
-            } else if (w > best[doc]!) {
-              score[doc]! += w - best[doc]!;
-              best[doc] = w;
-            }
+            credit(doc, w);
           }
           continue;
         }
@@ -257,15 +262,7 @@ export class SearchIndex {
             matched[doc] = 0;
             touched[touchedCount++] = doc;
           }
-          if (tokenOf[doc] !== stamp) {
-            tokenOf[doc] = stamp;
-            best[doc] = w;
-            score[doc]! += w;
-            matched[doc]!++;
-          } else if (w > best[doc]!) {
-            score[doc]! += w - best[doc]!;
-            best[doc] = w;
-          }
+          credit(doc, w);
         }
       }
       if (exact && touchedCount > 0) restrict = true;

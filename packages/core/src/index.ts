@@ -69,6 +69,7 @@ export {
   identifierSystemName,
   VN_CORE_BASE,
 } from './identifier-systems.js';
+export { type ExplainedError, explainError } from './errors/explain.js';
 export { maskIdentifier, redactText, redactUrl } from './privacy/mask.js';
 export { attempt, fail, ok, type Result, unwrap } from './result.js';
 export { parseWith, safeParseWith } from './schema/parse.js';

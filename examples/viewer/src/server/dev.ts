@@ -7,19 +7,14 @@
  * cannot be reached).
  */
 import { parseArgs } from 'node:util';
-import { isLienThongError, isTransportError, redactText } from '@lienthong/core';
+import { explainError } from '@lienthong/core';
 import { startViewerStack, type ViewerStack } from './stack.js';
 
 /** Prints a failure for people — `[CODE] message` in English and Vietnamese, masked — and returns the exit code. */
 function explainFailure(error: unknown): number {
-  const lines = isLienThongError(error)
-    ? [error.message, error.messageVi].map(
-        (m) => `[${error.code}] ${m}${error.path && !m.includes(error.path) ? ` (${error.path})` : ''}`,
-      )
-    : [String(error instanceof Error ? `${error.name}: ${error.message}` : error).split('\n')[0]];
-  if (process.env.DEBUG && error instanceof Error) lines.push(String(error.stack));
-  console.error(redactText(lines.join('\n')));
-  return isTransportError(error) && error.retryable ? 3 : 1;
+  const { text, retryable } = explainError(error, { stack: Boolean(process.env.DEBUG) });
+  console.error(text);
+  return retryable ? 3 : 1;
 }
 
 /** Parses the options and starts the seeded stack. */
