@@ -8,10 +8,11 @@ import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
 import { defineBench } from './harness.ts';
 
-// Real input: the 19,438 techniques of TT 23/2024 PL01, as the bundled release generated from
-// data/tt23 by the package's own importer. Labelled queries are built from real names
-// (3-5 consecutive words, diacritics dropped, some with one typo); the label is the code of the
-// name the words came from. Deterministic (seeded), so every run measures the same queries.
+// Real input: the 19,438 techniques of TT 23/2024 PL01 and the 12,433 concepts of the ICD-10 list of
+// QĐ 4469/QĐ-BYT, as the bundled releases generated from data/tt23 and data/icd10 by the package's
+// own importers. Labelled queries are built from real names (3-5 consecutive words, diacritics
+// dropped, some with one typo); the label is the code of the name the words came from.
+// Deterministic (seeded), so every run measures the same queries.
 
 interface Labelled {
   query: string;
@@ -25,6 +26,10 @@ let mini: MiniSearch<{ id: number; code: string; name: string }>;
 let fuse: Fuse<{ code: string; name: string }>;
 let queries: Labelled[] = [];
 let codes: string[] = [];
+let icd10: Release;
+let icd10Catalogue: Catalogue;
+let icd10Mini: MiniSearch<{ id: number; code: string; name: string }>;
+let icd10Queries: Labelled[] = [];
 
 function rng(seed: number) {
   return () => {
@@ -63,13 +68,29 @@ function buildQueries(concepts: Release['concepts'], count: number, typos: numbe
   return out;
 }
 
+/** MiniSearch over a release's names and codes, with the same folding as ours. */
+function miniSearchOf(r: Release): MiniSearch<{ id: number; code: string; name: string }> {
+  const index = new MiniSearch<{ id: number; code: string; name: string }>({
+    fields: ['name', 'code'],
+    storeFields: ['code'],
+    processTerm: (term) => foldVietnamese(term),
+  });
+  index.addAll(r.concepts.map((c, id) => ({ id, code: c.code, name: c.display })));
+  return index;
+}
+
 const oursTop = (q: string, k: number) =>
   catalogue.search(q, { systems: ['tt23-pl01'], limit: k }).map((h) => h.code);
-const miniTop = (q: string, k: number) =>
-  mini
-    .search(q, { prefix: true, fuzzy: 0.2 })
-    .slice(0, k)
-    .map((r) => r.code as string);
+const miniTopOf =
+  (index: () => MiniSearch<{ id: number; code: string; name: string }>) => (q: string, k: number) =>
+    index()
+      .search(q, { prefix: true, fuzzy: 0.2 })
+      .slice(0, k)
+      .map((r) => r.code as string);
+const miniTop = miniTopOf(() => mini);
+const icd10Top = (q: string, k: number) =>
+  icd10Catalogue.search(q, { systems: ['icd10-vn'], limit: k }).map((h) => h.code);
+const icd10MiniTop = miniTopOf(() => icd10Mini);
 const fuseTop = (q: string, k: number) =>
   fuse.search(foldVietnamese(q), { limit: k }).map((r) => r.item.code);
 
@@ -91,7 +112,7 @@ let ci = 0;
 export default defineBench({
   name: 'Catalogue search and lookup',
   description:
-    'real TT 23 PL01 (19,438 techniques); 60 labelled queries from real names without diacritics (15 with one typo); ours vs MiniSearch 7.2 and Fuse.js 7.5',
+    'real TT 23 PL01 (19,438 techniques) and ICD-10 of QĐ 4469 (12,433 concepts); 60 labelled queries each from real names without diacritics (15 with one typo); ours vs MiniSearch 7.2 (and Fuse.js 7.5 on PL01)',
   async setup() {
     release = await loadBundledRelease('tt23-pl01');
     catalogue = createCatalogue([release]);
@@ -99,12 +120,12 @@ export default defineBench({
     queries = buildQueries(release.concepts, 60, 15);
     codes = release.concepts.map((c) => c.code);
     const docs = release.concepts.map((c, id) => ({ id, code: c.code, name: c.display }));
-    mini = new MiniSearch({
-      fields: ['name', 'code'],
-      storeFields: ['code'],
-      processTerm: (term) => foldVietnamese(term),
-    });
-    mini.addAll(docs);
+    mini = miniSearchOf(release);
+    icd10 = await loadBundledRelease('icd10-vn');
+    icd10Catalogue = createCatalogue([icd10]);
+    icd10Catalogue.search('warm up'); // builds the index
+    icd10Queries = buildQueries(icd10.concepts, 60, 15);
+    icd10Mini = miniSearchOf(icd10);
     fuse = new Fuse(
       docs.map((d) => ({ code: d.code, name: foldVietnamese(d.name) })),
       { keys: ['name', 'code'], useTokenSearch: true, ignoreDiacritics: true },
@@ -126,6 +147,33 @@ export default defineBench({
       group: 'search one labelled query, top 5',
       library: 'Fuse.js 7.5 (useTokenSearch)',
       fn: () => fuseTop(queries[qi++ % queries.length]!.query, 5),
+    },
+    {
+      group: 'ICD-10: search one labelled query, top 5',
+      library: '@lienthong/catalogue search',
+      ours: true,
+      fn: () => icd10Top(icd10Queries[qi++ % icd10Queries.length]!.query, 5),
+    },
+    {
+      group: 'ICD-10: search one labelled query, top 5',
+      library: 'MiniSearch 7.2 (prefix + fuzzy 0.2)',
+      fn: () => icd10MiniTop(icd10Queries[qi++ % icd10Queries.length]!.query, 5),
+    },
+    {
+      group: 'ICD-10: 1,000 lookups of codes written without the dot (J189)',
+      library: '@lienthong/catalogue lookup',
+      ours: true,
+      fn: (() => {
+        const dotless = icd10.concepts
+          .filter((c) => /^[A-Z]\d\d\.\d/.test(c.code))
+          .map((c) => c.code.replace('.', ''));
+        return () => {
+          let found = 0;
+          for (let i = 0; i < 1000; i++)
+            if (icd10Catalogue.lookup('icd10-vn', dotless[ci++ % dotless.length]!)) found++;
+          return found;
+        };
+      })(),
     },
     {
       group: '1,000 lookups by code',
@@ -165,6 +213,19 @@ export default defineBench({
       facts[`${name} top-5 recall, ${typos.length} typo queries`] = recall(top, typos, 5).toFixed(2);
       facts[`${name} top-1, ${exact.length} exact-code queries`] = recall(top, exact, 1).toFixed(2);
     }
+    const icd10Typos = icd10Queries.filter((q) => q.typo);
+    for (const [name, top] of [
+      ['ICD-10 ours', icd10Top],
+      ['ICD-10 MiniSearch', icd10MiniTop],
+    ] as const) {
+      facts[`${name} top-1 / top-5 recall (${icd10Queries.length} queries)`] =
+        `${recall(top, icd10Queries, 1).toFixed(2)} / ${recall(top, icd10Queries, 5).toFixed(2)}`;
+      facts[`${name} top-5 recall, ${icd10Typos.length} typo queries`] = recall(top, icd10Typos, 5).toFixed(
+        2,
+      );
+    }
+    facts['ICD-10 "viem phoi": top 5'] = icd10Top('viem phoi', 5).join(' ');
+    facts['ICD-10 "viem phoi": MiniSearch top 5'] = icd10MiniTop('viem phoi', 5).join(' ');
     // Lookup throughput in a tight loop (no harness overhead per call).
     const n = 5_000_000;
     const ms = time(() => {
@@ -178,10 +239,12 @@ export default defineBench({
     facts['index build ms (19,438 names, in process)'] = median(
       [0, 1, 2].map(() => time(() => createCatalogue([JSON.parse(json) as Release]).search('x'))),
     ).toFixed(1);
-    facts['MiniSearch build ms'] = time(() => {
-      const m = new MiniSearch({ fields: ['name', 'code'], processTerm: (t) => foldVietnamese(t) });
-      m.addAll(release.concepts.map((c, id) => ({ id, code: c.code, name: c.display })));
-    }).toFixed(1);
+    facts['MiniSearch build ms'] = time(() => miniSearchOf(release)).toFixed(1);
+    const icd10Json = JSON.stringify(icd10);
+    facts['ICD-10 index build ms (12,433 names and their groups, in process)'] = median(
+      [0, 1, 2].map(() => time(() => createCatalogue([JSON.parse(icd10Json) as Release]).search('x'))),
+    ).toFixed(1);
+    facts['ICD-10 MiniSearch build ms'] = time(() => miniSearchOf(icd10)).toFixed(1);
     // Cold load in fresh Node processes from the built package (run the build first).
     const dist = fileURLToPath(new URL('../packages/catalogue/dist/', import.meta.url));
     if (existsSync(`${dist}bundled.js`)) {

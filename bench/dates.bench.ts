@@ -1,4 +1,4 @@
-import { formatNationalDateTime, parseNationalDateTime } from '@lienthong/core';
+import { formatNationalDateTime, parseNationalDateTime, safeParseNationalDateTime } from '@lienthong/core';
 import { DateTime } from 'luxon';
 import { defineBench } from './harness.ts';
 
@@ -16,14 +16,14 @@ export default defineBench({
     values = Array.from({ length: 10_000 }, (_, i) =>
       formatNationalDateTime(new Date(start + i * 6_337_000 * 3)),
     );
-    isoValues = values.map((v) => (parseNationalDateTime(v) as { value: string }).value);
+    isoValues = values.map((v) => parseNationalDateTime(v));
   },
   cases: () => [
     {
       group: 'yyyymmddHHMM → ISO',
-      library: '@lienthong/core parseNationalDateTime',
+      library: '@lienthong/core safeParseNationalDateTime',
       ours: true,
-      fn: () => values.map((v) => parseNationalDateTime(v)),
+      fn: () => values.map((v) => safeParseNationalDateTime(v)),
     },
     {
       group: 'yyyymmddHHMM → ISO',

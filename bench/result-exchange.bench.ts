@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { labObservationSchema } from '@lienthong/result-exchange';
-import { decodeFhirObservation, fromFhirObservation } from '@lienthong/result-exchange/fhir';
+import { LabObservationSchema } from '@lienthong/result-exchange';
+import { decodeFhirObservation } from '@lienthong/result-exchange/fhir';
+// The lenient Observation reader under decodeFhirBundle (internal: not part of the package's API).
+import { readFhirObservation } from '@lienthong/result-exchange/fhir/decode-observation';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 // The tokenizer under decodeOru (an internal module: it is not part of the package's API).
 import { field, piece, readDelimiters, splitSegments } from '@lienthong/result-exchange/hl7/v2';
@@ -33,7 +35,7 @@ let normalised: string[] = [];
 let observationJson = '';
 let observationObject = {} as Observation;
 let xml4 = '';
-let xml4Reports: ReturnType<typeof decodeXml4>['reports'] = [];
+let xml4Reports: ReturnType<typeof decodeXml4>['value'] = [];
 let ajvValidate: (v: unknown) => boolean = () => false;
 const WRONG = {
   ...JSON.parse(readFileSync(new URL('fhir-r4/Observation-f001.json', fixtures), 'utf8')),
@@ -42,7 +44,7 @@ const WRONG = {
 
 const ours = (text: string) => {
   let n = 0;
-  for (const r of decodeOru(text).reports)
+  for (const r of decodeOru(text).value)
     for (const o of r.observations) n += (o.codes[0]?.code.length ?? 0) + (o.value ? 1 : 0);
   return n;
 };
@@ -149,7 +151,7 @@ export default defineBench({
     const { $schema: _draft, id: _id, oneOf: _all, discriminator: _d, ...body } = schema;
     ajvValidate = ajv.compile({ ...body, $ref: '#/definitions/Observation' });
     xml4 = syntheticXml4();
-    xml4Reports = decodeXml4(xml4).reports;
+    xml4Reports = decodeXml4(xml4).value;
   },
   cases: () => [
     {
@@ -183,13 +185,13 @@ export default defineBench({
     },
     {
       group: FHIR_PARSED,
-      library: 'fromFhirObservation + labObservationSchema.parse (zod)',
-      fn: () => labObservationSchema.parse(fromFhirObservation(observationObject)),
+      library: 'readFhirObservation + LabObservationSchema.parse (zod)',
+      fn: () => LabObservationSchema.parse(readFhirObservation(observationObject)),
     },
     {
       group: FHIR_PARSED,
-      library: 'fromFhirObservation, no validation (floor)',
-      fn: () => fromFhirObservation(observationObject),
+      library: 'readFhirObservation, no validation (floor)',
+      fn: () => readFhirObservation(observationObject),
     },
     {
       group: FHIR_PARSED,
@@ -240,7 +242,7 @@ export default defineBench({
     }
     return {
       'OBX read per message (ours on the raw files)': messages
-        .map((m) => decodeOru(m).reports.reduce((n, r) => n + r.observations.length, 0))
+        .map((m) => decodeOru(m).value.reduce((n, r) => n + r.observations.length, 0))
         .join(', '),
       'OBX checksum ours decodeOru/ours tokenizer/floor/hl7parser/medplum/hl7-standard (hl7parser get("OBX") stops at the first OBR group; decodeOru skips OBX outside an OBR)':
         [
@@ -265,7 +267,7 @@ export default defineBench({
         })
         .join('; '),
       'Observation status "bogus": ours / ajv / medplum': `${oursBogus()} / ${ajvValidate(WRONG) ? 'accepted' : 'rejected'} / ${medplumBogus}`,
-      'Observation-f001 decoded by ours': JSON.stringify(decodeFhirObservation(observationObject)),
+      'Observation-f001 decoded by ours': JSON.stringify(decodeFhirObservation(observationObject).value),
       'XML4 synthetic table bytes': xml4.length,
     };
   },

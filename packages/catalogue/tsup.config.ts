@@ -7,6 +7,8 @@ export default packageBuild(
     import: 'src/import/index.ts',
     xlsx: 'src/xlsx.ts',
     fhir: 'src/fhir/index.ts',
+    icd10: 'src/icd10/index.ts',
+    systems: 'src/systems.ts',
     units: 'src/units.ts',
   },
   {

@@ -6,4 +6,5 @@ export default packageBuild({
   dicomweb: 'src/dicomweb/index.ts',
   fhir: 'src/fhir/index.ts',
   scanner: 'src/scanner/index.ts',
+  'provider-kit': 'src/provider-kit/index.ts',
 });

@@ -5,4 +5,5 @@ export default packageBuild({
   validators: 'src/validators/index.ts',
   fhir: 'src/fhir/index.ts',
   'insurance-gateway': 'src/insurance-gateway/index.ts',
+  'provider-kit': 'src/provider-kit/index.ts',
 });

@@ -8,4 +8,5 @@ export default packageBuild({
   cv365: 'src/cv365/index.ts',
   formats: 'src/formats/index.ts',
   outbox: 'src/outbox/index.ts',
+  'provider-kit': 'src/provider-kit/index.ts',
 });

@@ -7,9 +7,9 @@ const { createCatalogue } = require('@lienthong/catalogue');
 const { loadBundledRelease } = require('@lienthong/catalogue/bundled');
 const { createHubResultExchange } = require('@lienthong/hub-api');
 const { scanFolderToReferences } = require('@lienthong/imaging/scanner');
-const { parseCitizenId, parseFacilityCode } = require('@lienthong/patient-id/validators');
+const { safeParseCitizenId, safeParseFacilityCode } = require('@lienthong/patient-id/validators');
 const { DEFAULT_LAB_SYSTEMS } = require('@lienthong/result-exchange');
-const { fromFhirBundle, toFhirBundle } = require('@lienthong/result-exchange/fhir');
+const { decodeFhirBundle, encodeFhirBundle } = require('@lienthong/result-exchange/fhir');
 const { decodeOru } = require('@lienthong/result-exchange/hl7');
 
 function env(name) {
@@ -33,34 +33,35 @@ async function main() {
   );
 
   // Patient identifiers through the zod-free validators entry.
-  const id = parseCitizenId('001203012345');
+  const id = safeParseCitizenId('001203012345');
   assert.ok(id.ok);
   assert.equal(id.value.birthYear, 2003);
-  const tooShort = parseCitizenId('0012030123');
+  const tooShort = safeParseCitizenId('0012030123');
   assert.equal(tooShort.ok ? undefined : tooShort.error.code, 'CITIZEN_ID_LENGTH');
-  const facility = parseFacilityCode('01001');
+  const facility = safeParseFacilityCode('01001');
   assert.ok(facility.ok);
-  ok('patient-id/validators: parseCitizenId (valid, wrong length), parseFacilityCode');
+  ok('patient-id/validators: safeParseCitizenId (valid, wrong length), safeParseFacilityCode');
 
   // HL7 v2 → model → FHIR → model: the round trip keeps the report.
-  const { reports } = decodeOru(readFileSync(env('CONSUMER_HL7_FILE'), 'utf8'));
+  const { value: reports } = decodeOru(readFileSync(env('CONSUMER_HL7_FILE'), 'utf8'));
   assert.equal(reports.length, 2);
   const diff = reports[1];
   assert.deepEqual(
     diff.observations.map((o) => o.value?.value),
     [72, 2, 20, 6, 0],
   );
-  const bundle = toFhirBundle(reports, { type: 'collection' });
+  const { value: bundle, warnings: omitted } = encodeFhirBundle(reports, { type: 'collection' });
+  assert.deepEqual(omitted, []);
   assert.equal(bundle.type, 'collection');
-  const back = fromFhirBundle(bundle);
+  const back = decodeFhirBundle(bundle);
   assert.deepEqual(back.warnings, []);
   // Every field comes back; the report id gains the default identifier system FHIR needs.
   assert.deepEqual(
-    back.reports,
+    back.value,
     reports.map((r) => ({ ...r, idSystem: DEFAULT_LAB_SYSTEMS.reportId })),
     'HL7 v2 → FHIR → model keeps every field',
   );
-  ok('result-exchange: decodeOru → toFhirBundle → fromFhirBundle');
+  ok('result-exchange: decodeOru → encodeFhirBundle → decodeFhirBundle');
 
   // DICOM folder scan.
   const dir = env('CONSUMER_DICOM_DIR');

@@ -11,9 +11,9 @@ import { loadBundledRelease } from '@lienthong/catalogue/bundled';
 import { isLienThongError } from '@lienthong/core';
 import { createHubClient } from '@lienthong/hub-api';
 import { scanFolderToReferences } from '@lienthong/imaging/scanner';
-import { checkIdentifier, maskCitizenId } from '@lienthong/patient-id';
-import { isCitizenId, parseCitizenId } from '@lienthong/patient-id/validators';
-import { toFhirBundle } from '@lienthong/result-exchange/fhir';
+import { maskCitizenId, safeParseIdentifier } from '@lienthong/patient-id';
+import { isCitizenId, safeParseCitizenId } from '@lienthong/patient-id/validators';
+import { encodeFhirBundle } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 
 function env(name) {
@@ -44,26 +44,28 @@ assert.equal(catalogue.lookup('tt23-pl01', '99.999'), undefined);
 ok('catalogue: bundled tt23-pl01, search with and without diacritics, code search, lookup');
 
 // Patient identifiers (synthetic values: valid shapes, no real person).
-const id = parseCitizenId('074203012345', { birthDate: '2003', sex: 'male' });
+const id = safeParseCitizenId('074203012345', { birthDate: '2003', sex: 'male' });
 assert.ok(id.ok, 'a valid personal ID parses');
 assert.equal(id.value.birthYear, 2003);
 assert.equal(id.value.sex, 'male');
 assert.equal(id.value.currentProvinceCode, '79');
-const unknown = parseCitizenId('999203012345');
+const unknown = safeParseCitizenId('999203012345');
 assert.ok(!unknown.ok, 'an unknown province is refused');
 assert.equal(unknown.error.code, 'CITIZEN_ID_PROVINCE_UNKNOWN');
 assert.ok(isLienThongError(unknown.error) && unknown.error.messageVi.length > 0);
-const mismatch = parseCitizenId('074203012345', { sex: 'female' });
+const mismatch = safeParseCitizenId('074203012345', { sex: 'female' });
 assert.equal(mismatch.ok ? undefined : mismatch.error.code, 'CITIZEN_ID_SEX_MISMATCH');
 assert.equal(isCitizenId('074203012345'), true);
 assert.equal(isCitizenId('07420301234'), false);
 assert.equal(maskCitizenId('074203012345'), '074*******45');
-const facility = checkIdentifier('01001');
+const facility = safeParseIdentifier('01001');
 assert.ok(facility.ok && facility.value.type === 'facility');
-ok('patient-id: parseCitizenId (valid, unknown province, sex mismatch), isCitizenId, mask, checkIdentifier');
+ok(
+  'patient-id: safeParseCitizenId (valid, unknown province, sex mismatch), isCitizenId, mask, safeParseIdentifier',
+);
 
 // HL7 v2 ORU^R01 → neutral reports → FHIR R4 transaction Bundle.
-const { reports, warnings, version } = decodeOru(readFileSync(env('CONSUMER_HL7_FILE'), 'utf8'));
+const { value: reports, warnings, version } = decodeOru(readFileSync(env('CONSUMER_HL7_FILE'), 'utf8'));
 assert.equal(version, '2.5');
 assert.deepEqual(warnings, []);
 assert.equal(reports.length, 2);
@@ -75,7 +77,8 @@ assert.deepEqual(cbc.observations[1].value, {
   unit: '10*12/L',
   originalUnit: 'tera.l-1',
 });
-const bundle = toFhirBundle(reports, { type: 'transaction' });
+const { value: bundle, warnings: omitted } = encodeFhirBundle(reports, { type: 'transaction' });
+assert.deepEqual(omitted, []);
 assert.equal(bundle.resourceType, 'Bundle');
 assert.equal(bundle.type, 'transaction');
 const resources = (bundle.entry ?? []).map((e) => e.resource);
@@ -88,7 +91,7 @@ assert.deepEqual(rbc?.valueQuantity, {
   code: '10*12/L',
 });
 ok(
-  `result-exchange: decodeOru (HL7 v${version}, ${reports.length} reports) → toFhirBundle (${resources.length} entries)`,
+  `result-exchange: decodeOru (HL7 v${version}, ${reports.length} reports) → encodeFhirBundle (${resources.length} entries)`,
 );
 
 // DICOM: the headers of a folder of real Part-10 files, grouped into one reference per study.

@@ -7,14 +7,15 @@ import { readFileSync } from 'node:fs';
 import { type Catalogue, createCatalogue, type SearchHit } from '@lienthong/catalogue';
 import { type BundledReleaseId, loadBundledRelease } from '@lienthong/catalogue/bundled';
 import { isLienThongError, type LienThongError } from '@lienthong/core';
+import type { WriteReceipt } from '@lienthong/core/contract';
 import { type RunningHub, type StartHubOptions, startHub } from '@lienthong/hub';
 import { createHubClient, createHubResultExchange, type HubClient } from '@lienthong/hub-api';
 import type { ImagingReference } from '@lienthong/imaging';
 import { type FolderScan, scanFolderToReferences } from '@lienthong/imaging/scanner';
-import { checkIdentifier, maskCitizenId } from '@lienthong/patient-id';
-import { type CitizenIdParts, isCitizenId, parseCitizenId } from '@lienthong/patient-id/validators';
-import type { LabReport, PublishReceipt, ResultExchange } from '@lienthong/result-exchange';
-import { toFhirBundle } from '@lienthong/result-exchange/fhir';
+import { maskCitizenId, safeParseIdentifier } from '@lienthong/patient-id';
+import { type CitizenIdParts, isCitizenId, safeParseCitizenId } from '@lienthong/patient-id/validators';
+import type { LabReport, ResultExchange } from '@lienthong/result-exchange';
+import { encodeFhirBundle } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 
 export async function glucose(id: BundledReleaseId = 'tt23-pl01'): Promise<SearchHit | undefined> {
@@ -25,7 +26,7 @@ export async function glucose(id: BundledReleaseId = 'tt23-pl01'): Promise<Searc
 }
 
 export function citizen(value: string): CitizenIdParts | LienThongError {
-  const parsed = parseCitizenId(value, { birthDate: '2003', sex: 'male' });
+  const parsed = safeParseCitizenId(value, { birthDate: '2003', sex: 'male' });
   if (!parsed.ok) return parsed.error;
   const year: number = parsed.value.birthYear;
   if (!isCitizenId(value) || year < 1800) throw new Error('unreachable: parsed IDs are valid');
@@ -33,14 +34,14 @@ export function citizen(value: string): CitizenIdParts | LienThongError {
 }
 
 export function describeIdentifier(value: string): string {
-  const checked = checkIdentifier(value);
+  const checked = safeParseIdentifier(value);
   return checked.ok ? `${checked.value.type} ${maskCitizenId(value)}` : checked.error.code;
 }
 
 export function hl7ToFhir(file: string): { reports: LabReport[]; entries: number } {
-  const { reports, warnings } = decodeOru(readFileSync(file, 'utf8'));
+  const { value: reports, warnings } = decodeOru(readFileSync(file, 'utf8'));
   for (const w of warnings) console.warn(`${w.code} at ${w.path}: ${w.messageVi}`);
-  const bundle = toFhirBundle(reports, { type: 'transaction' });
+  const { value: bundle } = encodeFhirBundle(reports, { type: 'transaction' });
   const type: 'transaction' | 'batch' | 'collection' | string = bundle.type;
   return { reports, entries: type === 'transaction' ? (bundle.entry?.length ?? 0) : 0 };
 }
@@ -51,7 +52,7 @@ export async function studies(folder: string): Promise<ImagingReference[]> {
   return scan.references;
 }
 
-export async function publish(baseUrl: string, apiKey: string, report: LabReport): Promise<PublishReceipt> {
+export async function publish(baseUrl: string, apiKey: string, report: LabReport): Promise<WriteReceipt> {
   const hub: HubClient = createHubClient({ baseUrl, apiKey, user: 'consumer.ts' });
   const me = await hub.GET('/v1/me');
   const receipt = await hub.POST('/v1/lab-reports', {
@@ -80,7 +81,7 @@ export async function wrongUses(hub: HubClient): Promise<void> {
   await hub.GET('/v1/no-such-path');
   // @ts-expect-error — the path parameter `id` is required
   await hub.GET('/v1/lab-reports/{id}', {});
-  const parsed = parseCitizenId('074203012345');
+  const parsed = safeParseCitizenId('074203012345');
   // @ts-expect-error — `value` exists only once `ok` is checked
   console.log(parsed.value);
   // @ts-expect-error — a report needs its patient, codes, status and observations

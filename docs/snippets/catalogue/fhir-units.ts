@@ -6,7 +6,7 @@ import {
   translateOperation,
   validateCodeOperation,
 } from '@lienthong/catalogue/fhir';
-import { convertUnit, MOLAR_MASS, validateUnit } from '@lienthong/catalogue/units';
+import { convertUnit, MOLAR_MASS, safeParseUcumUnit } from '@lienthong/catalogue/units';
 
 const [pl01, pl02] = await Promise.all([loadBundledRelease('tt23-pl01'), loadBundledRelease('tt23-pl02')]);
 const catalogue = createCatalogue([pl01, pl02]);
@@ -19,6 +19,6 @@ console.log(translateOperation(catalogue, { system: 'tt23-pl02', code: '1', targ
 
 // UCUM through @lhncbc/ucum-lhc: glucose 100 mg/dL ≈ 5.55 mmol/L.
 console.log(
-  validateUnit('mmol/L').ok,
-  convertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }),
+  safeParseUcumUnit('mmol/L').ok, // a Result: no throw for a unit that is not UCUM
+  convertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }), // throws UNIT_CONVERSION_FAILED
 );

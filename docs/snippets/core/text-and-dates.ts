@@ -1,8 +1,13 @@
-import { foldVietnamese, formatNationalDateTime, maskIdentifier, parseNationalDate } from '@lienthong/core';
+import {
+  foldVietnamese,
+  formatNationalDateTime,
+  maskIdentifier,
+  safeParseNationalDate,
+} from '@lienthong/core';
 
 foldVietnamese('ĐỊNH LƯỢNG Glucose [Máu]'); // 'dinh luong glucose [mau]'
 
-const day = parseNationalDate('20250131'); // { ok: true, value: '2025-01-31' }
+const day = safeParseNationalDate('20250131'); // { ok: true, value: '2025-01-31' }
 if (!day.ok) console.error(day.error.code, day.error.messageVi);
 
 formatNationalDateTime('2025-01-31T07:30:00Z'); // '202501311430' (Vietnam time, UTC+07:00)

@@ -15,11 +15,11 @@ const hub = createTransport({
   onEvent: (event) => console.debug(event.type, event.url), // URLs arrive already redacted
 });
 
-const Facility = z.object({ code: z.string(), name: z.string() });
+const RegisteredFacilitySchema = z.object({ code: z.string(), name: z.string() });
 
 export async function facilityName(code: string): Promise<string | undefined> {
   try {
-    const facility = await hub.get(`facilities/${code}`, { schema: Facility });
+    const facility = await hub.get(`facilities/${code}`, { schema: RegisteredFacilitySchema });
     return facility.name;
   } catch (error) {
     if (isNotFoundError(error)) return undefined;

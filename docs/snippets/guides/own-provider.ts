@@ -1,43 +1,43 @@
 import { describeResultExchangeConformance } from '@lienthong/conformance';
-import type { LabReport, LabReportQuery, PublishReceipt, ResultExchange } from '@lienthong/result-exchange';
+import { checkDateRange, throwIfAborted, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
+import type { LabReport, LabReportQuery, ResultExchange } from '@lienthong/result-exchange';
 import {
   byClinicalTimeDesc,
   checkPublishable,
   contentKey,
+  createIdempotencyCache,
   decidePublish,
-  idempotencyConflict,
   matchesQuery,
-  throwIfAborted,
-} from '@lienthong/result-exchange';
+} from '@lienthong/result-exchange/provider-kit';
 
 /**
  * A vendor's own ResultExchange over its existing LIS database (here a Map stands in for it).
- * It reuses the contract's shared rules (checkPublishable, decidePublish, matchesQuery, the
- * ordering) so it behaves like every other provider.
+ * It reuses the contract kit (abort, receipt, date window) and the provider kit's shared rules
+ * (checkPublishable, decidePublish, the idempotency cache, matchesQuery, the ordering), so it
+ * behaves like every other provider.
  */
 export function createMyLisResultExchange(): ResultExchange {
   const versions = new Map<string, LabReport[]>();
-  const keys = new Map<string, string>();
+  const keys = createIdempotencyCache();
   return {
     contract: 'result-exchange/v1',
     capabilities: { write: true, history: true },
-    async publish(input, options): Promise<PublishReceipt> {
+    async publish(input, options): Promise<WriteReceipt> {
       throwIfAborted(options?.signal);
       const report = checkPublishable(input);
+      const replayed = keys.replay(options?.idempotencyKey, contentKey(report));
+      if (replayed) return replayed;
       const history = versions.get(report.id) ?? [];
-      const current = history[history.length - 1];
-      const key = options?.idempotencyKey;
-      if (key && keys.has(key)) {
-        if (keys.get(key) !== contentKey(report)) throw idempotencyConflict();
-        return { id: report.id, version: current!.version ?? 1, outcome: 'unchanged' };
-      }
-      const decision = decidePublish(current, report);
-      if (decision === 'unchanged')
-        return { id: report.id, version: current!.version ?? 1, outcome: 'unchanged' };
-      const version = history.length + 1;
-      versions.set(report.id, [...history, { ...report, version }]);
-      if (key) keys.set(key, contentKey(report));
-      return { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+      const current = history.at(-1);
+      const receipt = writeReceipt(
+        report.id,
+        current?.version,
+        decidePublish(current, report) !== 'unchanged',
+      );
+      if (receipt.outcome !== 'unchanged')
+        versions.set(report.id, [...history, { ...report, version: receipt.version }]);
+      keys.remember(options?.idempotencyKey, contentKey(report), receipt);
+      return receipt;
     },
     async get(id, options) {
       throwIfAborted(options?.signal);
@@ -45,10 +45,12 @@ export function createMyLisResultExchange(): ResultExchange {
     },
     async *query(query: LabReportQuery, options) {
       throwIfAborted(options?.signal);
-      const current = [...versions.values()].map((h) => h[h.length - 1]!);
+      checkDateRange(query);
+      const current = [...versions.values()].map((h) => h.at(-1)!);
       yield* current.filter((r) => matchesQuery(r, query)).sort(byClinicalTimeDesc);
     },
-    async history(id) {
+    async history(id, options) {
+      throwIfAborted(options?.signal);
       return versions.get(id) ?? [];
     },
   };

@@ -1,23 +1,22 @@
 import { bearerAuth } from '@lienthong/core';
-import { readOnlyImagingRegistry } from '@lienthong/imaging';
+import { readOnly } from '@lienthong/core/contract';
 import { createFhirImagingRegistry } from '@lienthong/imaging/fhir';
-import { readOnlyResultExchange } from '@lienthong/result-exchange';
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 
 // The hub's FHIR facade is a FHIR R4 server like any other, only read-only: the SDK's own `fhir`
 // providers read it, wrapped in read-only views (capabilities.write false; publish is refused with
-// RESULT_EXCHANGE_READ_ONLY / IMAGING_REGISTRY_READ_ONLY before anything is sent).
+// PROVIDER_READ_ONLY before anything is sent).
 const fhirBase = 'https://hub.so-y-te.example.vn/fhir';
 const auth = bearerAuth(process.env.HUB_KEY ?? '');
 
-export const results = readOnlyResultExchange(
+export const results = readOnly(
   createFhirResultExchange({ baseUrl: fhirBase, transportOptions: { auth } }),
-  'hub FHIR facade',
+  ['publish'],
+  { name: 'hub FHIR facade' },
 );
-export const imaging = readOnlyImagingRegistry(
-  createFhirImagingRegistry({ baseUrl: fhirBase, auth }),
-  'hub FHIR facade',
-);
+export const imaging = readOnly(createFhirImagingRegistry({ baseUrl: fhirBase, auth }), ['publish'], {
+  name: 'hub FHIR facade',
+});
 
 export async function patientSummary(cccd: string) {
   const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: cccd };

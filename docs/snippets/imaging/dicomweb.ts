@@ -31,5 +31,5 @@ await pacs.store([partTenFile]);
 
 // The same PACS as a read-only ImagingRegistry: swapping provider is one line.
 const registry = createDicomwebImagingRegistry({ client: pacs, facility: '79001' });
-for await (const ref of registry.query({ modality: 'MR', dateFrom: '2025-01-01' }))
+for await (const ref of registry.query({ modality: 'MR', since: '2025-01-01' }))
   console.log(ref.studyInstanceUid);

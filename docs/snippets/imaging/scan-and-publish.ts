@@ -16,7 +16,7 @@ for (const skipped of scan.skipped) console.warn(`${skipped.file}: ${skipped.cod
 const registry = createFhirImagingRegistry({ baseUrl: 'https://fhir.so-y-te.example.vn/r4' });
 for (const reference of scan.references) {
   const receipt = await registry.publish({ ...reference, completeness: 'complete' });
-  console.log(receipt.studyInstanceUid, receipt.status); // created | updated | unchanged
+  console.log(receipt.id, receipt.version, receipt.outcome); // study UID, 1, created | updated | unchanged
 }
 
 // 3. At the provincial hospital: can this CT be reused instead of repeated?

@@ -1,8 +1,8 @@
-import { generateDicomUid, parseDicomUid } from '@lienthong/imaging';
+import { generateDicomUid, safeParseDicomUid } from '@lienthong/imaging';
 import { fromFhirImagingStudy, toFhirImagingStudy } from '@lienthong/imaging/fhir';
 
 const uid = generateDicomUid(); // '2.25.' + a random UUID as one decimal number, ≤ 44 characters
-const check = parseDicomUid('1.2.840.0010008');
+const check = safeParseDicomUid('1.2.840.0010008');
 if (!check.ok) console.log(check.error.code, check.error.messageVi); // DICOM_UID_LEADING_ZERO
 
 const { imagingStudy, diagnosticReport } = toFhirImagingStudy({

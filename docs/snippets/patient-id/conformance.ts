@@ -1,5 +1,6 @@
 // In your provider's test file: the same suite every Liên Thông provider passes.
 import { describePatientDirectoryConformance, patientDirectoryFixtures } from '@lienthong/conformance';
+import { readOnly } from '@lienthong/core/contract';
 import { createMemoryPatientDirectory } from '@lienthong/patient-id';
 
 describePatientDirectoryConformance('my directory', () => createMemoryPatientDirectory());
@@ -8,7 +9,7 @@ describePatientDirectoryConformance('my directory', () => createMemoryPatientDir
 const seed = patientDirectoryFixtures('my-run');
 describePatientDirectoryConformance(
   'my read-only directory',
-  () => createMemoryPatientDirectory({ records: seed }),
+  () => readOnly(createMemoryPatientDirectory({ seed }), ['upsert']),
   {
     options: { seed },
   },

@@ -12,12 +12,13 @@ const directory: PatientDirectory = process.env.FHIR_URL
 
 const cccd = { system: DEFAULT_IDENTIFIER_SYSTEMS.cccd, value: '079085000001' }; // synthetic
 
-await directory.upsert?.({
+const receipt = await directory.upsert({
   identifiers: [cccd, { system: DEFAULT_IDENTIFIER_SYSTEMS.bhyt, value: 'DN4790000000001' }],
   name: { family: 'Nguyễn', middle: 'Văn', given: 'An' },
   birthDate: '1985', // year-only birth dates are common
   sex: 'male',
 });
+console.log(receipt.id, receipt.version, receipt.outcome); // 'mem-1' 1 'created' — 'unchanged' on a retry
 
 const signal = AbortSignal.timeout(5_000);
 const patient = await directory.findByIdentifier(cccd, { signal });

@@ -1,14 +1,14 @@
 // Synthetic identifiers (valid shapes, no real person).
 import {
-  checkIdentifier,
   maskCitizenId,
   oldProvince,
-  parseCitizenId,
-  parseInsuranceCards,
+  safeParseCitizenId,
+  safeParseIdentifier,
+  safeParseInsuranceCards,
 } from '@lienthong/patient-id';
 import { isCitizenId } from '@lienthong/patient-id/validators'; // ≤ 3 kB, no zod: for forms
 
-const id = parseCitizenId('074203012345', { birthDate: '2003', sex: 'male' });
+const id = safeParseCitizenId('074203012345', { birthDate: '2003', sex: 'male' });
 if (id.ok) {
   const { birthYear, century, sex, oldProvinceCode, currentProvinceCode } = id.value;
   console.log(birthYear, century, sex); // 2003 2000 'male'
@@ -22,10 +22,10 @@ console.log(maskCitizenId('074203012345')); // '074*******45' — the only form 
 console.log(isCitizenId('074203012345')); // true (allocation-free, for hot paths)
 
 // Claims XML carries several 15-character cards joined by ';'
-const cards = parseInsuranceCards('DN4790123456789;HT3010000000001');
+const cards = safeParseInsuranceCards('DN4790123456789;HT3010000000001');
 if (cards.ok)
   for (const c of cards.value) if (c.form === 'full') console.log(c.group, c.benefitLevel, c.provinceCode);
 
 // Type recognised from the shape (12 / 9 digits, 15 or 10 characters, 5 digits)
-const any = checkIdentifier('01001');
+const any = safeParseIdentifier('01001');
 if (any.ok && any.value.type === 'facility') console.log(any.value.parts.sector); // 'civil'

@@ -11,7 +11,8 @@ const out = encodeCv365(reports, {
   fields,
   codeSystem: { system: 'urn:lienthong:cs:qd1227', version: 'QĐ 1227/QĐ-BYT (11/04/2025)' },
 });
-console.log(out.omitted); // model fields not written because no name is configured
+// Model fields not written because no name is configured: CV365_FIELD_UNNAMED, path fields.<name>.
+for (const w of out.warnings) console.warn(w.path, w.messageVi);
 // The format has no code-system field: system and version travel alongside the document.
-const back = decodeCv365(out.document, { fields, codeSystem: out.codeSystem });
-console.log(back.reports.length);
+const back = decodeCv365(out.value, { fields, codeSystem: out.codeSystem });
+console.log(back.value.length);

@@ -2,7 +2,7 @@
 import { isValidationError } from '@lienthong/core';
 import type { LabReport } from '@lienthong/result-exchange';
 import { DEFAULT_LAB_SYSTEMS } from '@lienthong/result-exchange';
-import { decodeXml4, encodeXml4, parseXml4 } from '@lienthong/result-exchange/xml4';
+import { decodeXml4, encodeXml4, safeDecodeXml4 } from '@lienthong/result-exchange/xml4';
 
 // SYNTHETIC example: made-up encounter key and doctor code; 23.0075.1494 is the published
 // insurance service code of glucose.
@@ -25,10 +25,10 @@ const report: LabReport = {
   ],
 };
 
-const xml = encodeXml4(report); // throws XML4_FIELD_TOO_LONG (path CHI_TIET_CLS[1].GIA_TRI …) before writing anything
-const { reports } = decodeXml4(xml, { patient: report.patient }); // XML4 has no patient: give it
+const { value: xml } = encodeXml4(report); // throws XML4_FIELD_TOO_LONG (path CHI_TIET_CLS[1].GIA_TRI …) before writing anything
+const { value: reports } = decodeXml4(xml, { patient: report.patient }); // XML4 has no patient: give it
 
-const checked = parseXml4('<CHITIEU_CHITIET_DICHVUCANLAMSANG>…');
+const checked = safeDecodeXml4('<CHITIEU_CHITIET_DICHVUCANLAMSANG>…');
 if (!checked.ok && isValidationError(checked.error)) {
   for (const issue of checked.error.issues) console.log(issue.code, issue.path); // every row and field at fault
 }

@@ -4,7 +4,7 @@
 import { createCatalogue } from '@lienthong/catalogue';
 import { loadBundledRelease } from '@lienthong/catalogue/bundled';
 import { DEFAULT_IDENTIFIER_SYSTEMS, explainError, maskIdentifier } from '@lienthong/core';
-import { parseCitizenId } from '@lienthong/patient-id';
+import { safeParseCitizenId } from '@lienthong/patient-id';
 import { createMemoryResultExchange, DEFAULT_LAB_SYSTEMS, type LabReport } from '@lienthong/result-exchange';
 
 // 0. A failure is answered with its code and both messages, identifiers masked, and exit code 1 (3 when
@@ -16,7 +16,7 @@ process.on('uncaughtException', (error) => {
 });
 
 // 1. Validate a personal ID number (CCCD) against the birth year and sex the patient states.
-const id = parseCitizenId(process.argv[2] ?? '001203012345', { birthDate: '2003', sex: 'male' });
+const id = safeParseCitizenId(process.argv[2] ?? '001203012345', { birthDate: '2003', sex: 'male' });
 if (!id.ok) throw id.error; // a LienThongError: id.error.code, .message, .messageVi, .path
 console.log(
   `CCCD ${maskIdentifier(id.value.value)}: born ${id.value.birthYear}, province code ${id.value.oldProvinceCode}`,

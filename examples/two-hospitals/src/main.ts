@@ -27,7 +27,12 @@ import {
 } from '@lienthong/hub-api';
 import { evaluateReuse } from '@lienthong/imaging';
 import { scanFolderToReferences } from '@lienthong/imaging/scanner';
-import { currentProvince, oldProvince, parseCitizenId, parseInsuranceCard } from '@lienthong/patient-id';
+import {
+  currentProvince,
+  oldProvince,
+  safeParseCitizenId,
+  safeParseInsuranceCard,
+} from '@lienthong/patient-id';
 import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lienthong/result-exchange';
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
@@ -80,7 +85,7 @@ try {
     'Bệnh viện A đăng ký người bệnh bằng số định danh cá nhân',
     'A registers the patient by personal ID number',
   );
-  const id = parseCitizenId(cccd.value, { birthDate: PATIENT.birthDate!, sex: 'male' });
+  const id = safeParseCitizenId(cccd.value, { birthDate: PATIENT.birthDate!, sex: 'male' });
   if (!id.ok) throw id.error;
   const born = oldProvince(id.value.oldProvinceCode);
   const now2025 = currentProvince(id.value.currentProvinceCode);
@@ -88,7 +93,7 @@ try {
     'CCCD:',
     `${maskIdentifier(cccd.value)} → ${born?.name} (nay / now ${now2025?.name}), ${id.value.birthYear}, ${id.value.sex === 'male' ? 'nam / male' : 'nữ / female'}`,
   );
-  const cardParts = parseInsuranceCard(card.value);
+  const cardParts = safeParseInsuranceCard(card.value);
   if (!cardParts.ok) throw cardParts.error;
   if (cardParts.value.form === 'full') {
     say(
@@ -96,8 +101,11 @@ try {
       `${maskIdentifier(card.value)} → nhóm / group ${cardParts.value.group}, mức hưởng / benefit level ${cardParts.value.benefitLevel}`,
     );
   }
-  const { created } = (await createHubPatientDirectory(a).upsert?.(PATIENT)) ?? { created: false };
-  say('hub:', created ? 'người bệnh mới / new patient registered' : 'đã có / already registered');
+  const { outcome } = await createHubPatientDirectory(a).upsert(PATIENT);
+  say(
+    'hub:',
+    outcome === 'created' ? 'người bệnh mới / new patient registered' : 'đã có / already registered',
+  );
 
   chapter(
     'Máy xét nghiệm của A gửi kết quả HL7 v2 (công thức máu, glucose), A chia sẻ lên sàn',
@@ -111,15 +119,15 @@ try {
     },
   });
   const exchangeA = createHubResultExchange(a);
-  for (const [i, report] of decoded.reports.entries()) {
+  for (const [i, report] of decoded.value.entries()) {
     const receipt = await exchangeA.publish(report, { idempotencyKey: `${decoded.controlId}-${i}` });
     say(
       `${report.codes[0]?.code} ${report.id}:`,
       `${receipt.outcome}, ${report.observations.length} chỉ số / results`,
     );
   }
-  const retry = await exchangeA.publish(decoded.reports[0]!, { idempotencyKey: `${decoded.controlId}-0` });
-  const versions = await exchangeA.history(decoded.reports[0]!.id);
+  const retry = await exchangeA.publish(decoded.value[0]!, { idempotencyKey: `${decoded.controlId}-0` });
+  const versions = await exchangeA.history(decoded.value[0]!.id);
   say(
     'gửi lại cùng khóa / retried with the same key:',
     `biên nhận cũ (v${retry.version}), ${versions.length} phiên bản — không trùng / same receipt, no duplicate`,
@@ -154,7 +162,7 @@ try {
     },
   };
   const imagingReceipt = await createHubImagingRegistry(a).publish(reference);
-  say('study:', `${xray.modalities.join('/')} ${xray.studyInstanceUid} — ${imagingReceipt.status}`);
+  say('study:', `${xray.modalities.join('/')} ${xray.studyInstanceUid} — ${imagingReceipt.outcome}`);
 
   chapter(
     'Người bệnh được chuyển tuyến. Bệnh viện B tìm người bệnh bằng thẻ BHYT',

@@ -5,14 +5,13 @@
  */
 import { MOLAR_MASS } from '@lienthong/catalogue/units';
 import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';
-import { checkIdentifier, type IdentifierType } from '@lienthong/patient-id';
+import { instantOf } from '@lienthong/core/contract';
+import { type IdentifierType, safeParseIdentifier } from '@lienthong/patient-id';
 import {
   buildTrend,
-  clinicalTime,
   codeKind,
   DEFAULT_LAB_SYSTEMS,
   DRAFT_2026_REUSE_POLICY,
-  instantOf,
   type LabCoding,
   type LabObservation,
   type LabReport,
@@ -20,6 +19,7 @@ import {
   type ReuseCandidate,
   type Trend,
 } from '@lienthong/result-exchange';
+import { clinicalTime } from '@lienthong/result-exchange/provider-kit';
 
 // ————————————————————————————————————————— the search box
 
@@ -28,10 +28,10 @@ export type SearchTarget =
   | { ok: true; type: IdentifierType; system: string; value: string }
   | { ok: false; message: string; messageVi: string };
 
-/** Reads the search box with `@lienthong/patient-id`'s `checkIdentifier` (CCCD, CMND, BHYT, passport). */
+/** Reads the search box with `@lienthong/patient-id`'s `safeParseIdentifier` (CCCD, CMND, BHYT, passport). */
 export function searchTarget(input: string): SearchTarget {
   const value = input.replace(/\s+/g, '').toUpperCase();
-  const checked = checkIdentifier(value);
+  const checked = safeParseIdentifier(value);
   if (!checked.ok) return { ok: false, message: checked.error.message, messageVi: checked.error.messageVi };
   const type = checked.value.type;
   if (type === 'facility') {

@@ -1,27 +1,29 @@
 /**
- * `@lienthong/catalogue/bundled` — the releases bundled with the package, generated at build time from `data/tt23/` by
- * `npm run gen -w @lienthong/catalogue` (never hand-copied). Each loads lazily through a dynamic
- * import, so a bundler splits each system into its own chunk and a page that never asks for the
- * techniques never downloads them.
+ * `@lienthong/catalogue/bundled` — the releases bundled with the package, generated at build time
+ * from `data/tt23/` and `data/icd10/` by `npm run gen -w @lienthong/catalogue` (never hand-copied).
+ * Each loads lazily through a dynamic import, so a bundler splits each system into its own chunk
+ * and a page that never asks for the techniques or ICD-10 never downloads them.
  * @packageDocumentation
  */
 import { NotFoundError } from '@lienthong/core';
+import { generatedRelease } from './generated-release.js';
 import type { ImportReport } from './import/engine.js';
 import { issueMessage } from './import/engine.js';
 import type { ImportIssue, Release } from './model.js';
-import { type CompactRelease, decodeRelease } from './release.js';
 
 /** Ids of the bundled releases. */
-export const BUNDLED_RELEASE_IDS = ['tt23-pl01', 'tt23-pl02'] as const;
+export const BUNDLED_RELEASE_IDS = ['tt23-pl01', 'tt23-pl02', 'icd10-vn'] as const;
 export type BundledReleaseId = (typeof BUNDLED_RELEASE_IDS)[number];
 
 const loaders: Record<BundledReleaseId, () => Promise<{ default: string }>> = {
   'tt23-pl01': () => import('./generated/tt23-pl01.js'),
   'tt23-pl02': () => import('./generated/tt23-pl02.js'),
+  'icd10-vn': () => import('./generated/icd10-vn.js'),
 };
 const reportLoaders: Record<BundledReleaseId, () => Promise<{ default: string }>> = {
   'tt23-pl01': () => import('./generated/tt23-pl01.report.js'),
   'tt23-pl02': () => import('./generated/tt23-pl02.report.js'),
+  'icd10-vn': () => import('./generated/icd10-vn.report.js'),
 };
 
 /**
@@ -42,22 +44,14 @@ function unknownId(id: string): NotFoundError {
   });
 }
 
-const cache = new Map<string, Promise<Release>>();
-
 /**
  * Loads a bundled release (decoded once, then cached).
  * @example const pl01 = await loadBundledRelease('tt23-pl01'); // 19,438 techniques
+ * @example const icd10 = await loadBundledRelease('icd10-vn'); // QĐ 4469: 22 chapters, 274 groups, 12,137 codes
  */
 export function loadBundledRelease(id: BundledReleaseId): Promise<Release> {
   if (!isBundledReleaseId(id)) return Promise.reject(unknownId(id));
-  let pending = cache.get(id);
-  if (pending === undefined) {
-    pending = loaders[id]().then((m) =>
-      decodeRelease(JSON.parse(m.default) as CompactRelease, { validate: false }),
-    );
-    cache.set(id, pending);
-  }
-  return pending;
+  return generatedRelease(id, loaders[id]);
 }
 
 /**
@@ -66,14 +60,15 @@ export function loadBundledRelease(id: BundledReleaseId): Promise<Release> {
  */
 export async function loadBundledReport(id: BundledReleaseId): Promise<ImportReport> {
   if (!isBundledReleaseId(id)) throw unknownId(id);
+  // Issues in the report's own file carry no `file` (the ICD-10 report spans the list and its appendices).
   const compact = JSON.parse((await reportLoaders[id]()).default) as Omit<ImportReport, 'issues'> & {
-    issues: Omit<ImportIssue, 'message' | 'messageVi' | 'file'>[];
+    issues: (Omit<ImportIssue, 'message' | 'messageVi' | 'file'> & { file?: string })[];
   };
   return {
     ...compact,
     issues: compact.issues.map((issue) => {
       const [message, messageVi] = issueMessage(issue.code);
-      return { ...issue, file: compact.file, message, messageVi };
+      return { ...issue, file: issue.file ?? compact.file, message, messageVi };
     }),
   };
 }

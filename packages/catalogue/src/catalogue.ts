@@ -6,6 +6,7 @@
 import { foldVietnamese, NotFoundError } from '@lienthong/core';
 import type { CodeSystemMeta, Concept, ConceptMap, Equivalence, Release } from './model.js';
 import { SearchIndex } from './search-index.js';
+import { knownSystem } from './systems.js';
 
 /** Options of {@link Catalogue.lookup}. */
 export interface LookupOptions {
@@ -54,10 +55,15 @@ export interface Catalogue {
   systems(): CodeSystemMeta[];
   /** The release of a system (id or URI) valid at `asOf`, or the latest. @example catalogue.release('tt23-pl01')?.concepts.length */
   release(system: string, options?: LookupOptions): Release | undefined;
-  /** The concept with this code, or undefined. O(1). @example catalogue.lookup('tt23-pl01', '23.75')?.display */
+  /**
+   * The concept with this code, or undefined. O(1). Codes are exact text, except where the known
+   * system accepts other spellings (ICD-10: `J189`, `j18.9` and `J18.9` are one code).
+   * @example catalogue.lookup('tt23-pl01', '23.75')?.display
+   */
   lookup(system: string, code: string, options?: LookupOptions): Concept | undefined;
   /**
-   * Ranked search: exact code, then code prefix, then name prefix, then words (diacritics, case and one typo ignored).
+   * Ranked search: exact code, then code prefix, then name prefix, then words (diacritics, case and one typo ignored),
+   * in the Vietnamese names and in the English names a release carries.
    * @example catalogue.search('dinh luong glucose mau', { systems: ['tt23-pl01'], limit: 5 })[0]?.code // '23.75'
    */
   search(text: string, options?: SearchOptions): SearchHit[];
@@ -74,12 +80,59 @@ interface LoadedRelease {
   byFoldedCode: Map<string, number[]> | undefined;
   sortedCodes: { folded: string; index: number }[] | undefined;
   index: SearchIndex | undefined;
+  /** For each index document after the Vietnamese names, the concept whose English name it is. */
+  englishOf: number[] | undefined;
 }
 
 interface SystemEntry {
   id: string;
   uri: string;
   releases: LoadedRelease[];
+  /** The known system's spelling rule for codes (`J189` → `J18.9`), if it has one. */
+  normalize: ((code: string) => string | undefined) | undefined;
+}
+
+const findCode = (entry: SystemEntry, loaded: LoadedRelease | undefined, code: string) => {
+  const concept = loaded?.byCode.get(code);
+  if (concept !== undefined || entry.normalize === undefined) return concept;
+  const normalized = entry.normalize(code);
+  return normalized === undefined ? undefined : loaded?.byCode.get(normalized);
+};
+
+/** The concepts above each concept (parent first), for releases whose concepts name a parent. */
+function ancestorsOf(concepts: readonly Concept[]): Concept[][] | undefined {
+  if (!concepts.some((c) => c.parent !== undefined)) return undefined;
+  const byCode = new Map(concepts.map((c) => [c.code, c] as const));
+  return concepts.map((c) => {
+    const chain: Concept[] = [];
+    for (
+      let up = byCode.get(c.parent ?? '');
+      up !== undefined && !chain.includes(up);
+      up = byCode.get(up.parent ?? '')
+    )
+      chain.push(up);
+    return chain;
+  });
+}
+
+/**
+ * Vietnamese names first (document i = concept i), then the English names that exist; in a
+ * hierarchy, each name's context is the names of the concept's parents in the same language.
+ */
+function buildIndex(loaded: LoadedRelease): SearchIndex {
+  const concepts = loaded.release.concepts;
+  const ancestors = ancestorsOf(concepts);
+  const names = concepts.map((c) => c.display);
+  const contexts = ancestors?.map((chain) => chain.map((c) => c.display));
+  const englishOf: number[] = [];
+  concepts.forEach((c, i) => {
+    if (!c.displayEn) return;
+    englishOf.push(i);
+    names.push(c.displayEn);
+    contexts?.push(ancestors![i]!.flatMap((a) => (a.displayEn ? [a.displayEn] : [])));
+  });
+  loaded.englishOf = englishOf.length > 0 ? englishOf : undefined;
+  return new SearchIndex(names, contexts);
 }
 
 const inRange = (day: string, from?: string, to?: string) =>
@@ -149,7 +202,8 @@ export function createCatalogue(
       const meta = release.system;
       let entry = bySystem.get(meta.id) ?? bySystem.get(meta.uri);
       if (entry === undefined) {
-        entry = { id: meta.id, uri: meta.uri, releases: [] };
+        const known = knownSystem(meta.id) ?? knownSystem(meta.uri);
+        entry = { id: meta.id, uri: meta.uri, releases: [], normalize: known?.normalizeCode };
         bySystem.set(meta.id, entry);
         bySystem.set(meta.uri, entry);
       }
@@ -161,6 +215,7 @@ export function createCatalogue(
         byFoldedCode: undefined,
         sortedCodes: undefined,
         index: undefined,
+        englishOf: undefined,
       });
       entry.releases.sort((a, b) =>
         (a.release.system.validFrom ?? '').localeCompare(b.release.system.validFrom ?? ''),
@@ -191,8 +246,9 @@ export function createCatalogue(
     lookup(system, code, options) {
       const entry = bySystem.get(system);
       if (entry === undefined) return undefined;
-      if (options?.asOf === undefined) return entry.releases[entry.releases.length - 1]?.byCode.get(code);
-      const concept = pick(entry, options.asOf)?.byCode.get(code);
+      if (options?.asOf === undefined)
+        return findCode(entry, entry.releases[entry.releases.length - 1], code);
+      const concept = findCode(entry, pick(entry, options.asOf), code);
       return concept && inRange(options.asOf, concept.validFrom, concept.validTo) ? concept : undefined;
     },
     search(text, options = {}) {
@@ -236,6 +292,7 @@ export function createCatalogue(
         if (loaded === undefined) continue;
         const concepts = loaded.release.concepts;
         if (codeLike) {
+          const codeQuery = entry.normalize?.(text)?.toLowerCase() ?? query;
           if (loaded.byFoldedCode === undefined) {
             const map = new Map<string, number[]>();
             concepts.forEach((c, i) => {
@@ -247,7 +304,7 @@ export function createCatalogue(
             loaded.byFoldedCode = map;
           }
           const byFoldedCode = loaded.byFoldedCode;
-          for (const i of byFoldedCode.get(query) ?? []) push(entry, concepts[i]!, 1000, 'code');
+          for (const i of byFoldedCode.get(codeQuery) ?? []) push(entry, concepts[i]!, 1000, 'code');
           loaded.sortedCodes ??= [...byFoldedCode.keys()]
             .sort()
             .map((folded) => ({ folded, index: byFoldedCode.get(folded)![0]! }));
@@ -256,20 +313,23 @@ export function createCatalogue(
           let hi = sorted.length;
           while (lo < hi) {
             const mid = (lo + hi) >>> 1;
-            if (sorted[mid]!.folded < query) lo = mid + 1;
+            if (sorted[mid]!.folded < codeQuery) lo = mid + 1;
             else hi = mid;
           }
           for (
             let i = lo, n = 0;
-            i < sorted.length && n < limit && sorted[i]!.folded.startsWith(query);
+            i < sorted.length && n < limit && sorted[i]!.folded.startsWith(codeQuery);
             i++, n++
           ) {
             push(entry, concepts[sorted[i]!.index]!, 500 - n, 'code-prefix');
           }
         }
-        loaded.index ??= new SearchIndex(concepts.map((c) => c.display));
-        for (const hit of loaded.index.query(query, limit)) {
-          push(entry, concepts[hit.doc]!, hit.score, hit.namePrefix ? 'name-prefix' : 'words');
+        loaded.index ??= buildIndex(loaded);
+        const englishOf = loaded.englishOf;
+        // A concept found by both of its names counts once: ask for more candidates then.
+        for (const hit of loaded.index.query(query, englishOf ? limit * 2 : limit)) {
+          const i = hit.doc < concepts.length ? hit.doc : englishOf![hit.doc - concepts.length]!;
+          push(entry, concepts[i]!, hit.score, hit.namePrefix ? 'name-prefix' : 'words');
         }
       }
       hits.sort((a, b) => b.score - a.score);

@@ -1,10 +1,10 @@
 /**
  * `@lienthong/catalogue` — the national catalogues as versioned, searchable code systems: the
  * model, the known systems and their code patterns, the runtime (`lookup`, `search`, `translate`),
- * release diffs, local code maps and the bundled TT 23/2024 releases (loaded lazily).
- * The bundled releases load through `@lienthong/catalogue/bundled`, importers live in `/import`,
- * FHIR terminology in `/fhir`, UCUM units in `/units`, spreadsheets in `/xlsx` — each subpath keeps
- * its weight out of bundles that do not use it.
+ * hierarchies, release diffs and local code maps.
+ * The bundled releases (TT 23/2024, ICD-10) load lazily through `@lienthong/catalogue/bundled`,
+ * ICD-10 checks live in `/icd10`, importers in `/import`, FHIR terminology in `/fhir`, UCUM units in
+ * `/units`, spreadsheets in `/xlsx` — each subpath keeps its weight out of bundles that do not use it.
  * @packageDocumentation
  */
 export {
@@ -16,6 +16,7 @@ export {
   type TranslateMatch,
 } from './catalogue.js';
 export { diffReleases, type ReleaseDiff } from './diff.js';
+export { createHierarchy, type Hierarchy } from './hierarchy.js';
 export {
   buildLocalMap,
   type LocalMapOptions,
@@ -39,9 +40,9 @@ export {
   ImportIssueSchema,
   type LoincAxes,
   LoincAxesSchema,
-  parseRelease,
   type Release,
   ReleaseSchema,
+  safeParseRelease,
 } from './model.js';
 export { type CompactRelease, decodeRelease, encodeRelease, RELEASE_FORMAT } from './release.js';
 export {
@@ -53,6 +54,6 @@ export {
   LOINC_NOTICE,
   loincCheckDigit,
   matchesSystemPattern,
-  parseServiceCode,
   type ServiceCodeParts,
+  safeParseServiceCode,
 } from './systems.js';

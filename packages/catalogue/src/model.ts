@@ -56,6 +56,10 @@ export const ConceptPropertiesSchema = z.object({
   links: z.array(z.string()).optional(),
   /** Sequence number inside the chapter, as printed (PL02 `stt_cua_chuong`). */
   chapterSequence: z.string().optional(),
+  /** Level in a classification's hierarchy (ICD-10: chapter → group → category → subcategory). */
+  level: z.enum(['chapter', 'group', 'category', 'subcategory']).optional(),
+  /** ICD-10 dual classification: the code is a dagger (†, aetiology) or asterisk (*, manifestation) code. */
+  marker: z.enum(['†', '*']).optional(),
   /** The printed row number in the source. */
   sourceRow: z.number().int().optional(),
 });
@@ -140,9 +144,9 @@ export type Release = z.infer<typeof ReleaseSchema>;
 /**
  * Validates a release object (from JSON, an API…) against {@link ReleaseSchema}.
  * @example
- * const r = parseRelease(JSON.parse(text));
+ * const r = safeParseRelease(JSON.parse(text));
  * if (!r.ok) console.error(r.error.issues);
  */
-export function parseRelease(value: unknown): Result<Release, ValidationError> {
+export function safeParseRelease(value: unknown): Result<Release, ValidationError> {
   return safeParseWith(ReleaseSchema, value);
 }

@@ -3,21 +3,26 @@
  * vocabulary for prefix expansion, and a symmetric-deletion table (built on first need) for one-typo
  * matches. Scores: idf-weighted best match per query word (exact 1, prefix 0.7, one typo 0.6),
  * boosted by how much of the query and of the name are covered; the best candidates are then
- * re-ranked with a name-prefix bonus (or a smaller bonus when the query appears as a phrase). Exact and prefix code matches are handled by the caller.
+ * re-ranked with a name-prefix bonus (or a smaller bonus when the query appears as a phrase), plus a
+ * bonus for each of a document's context names (its parents in a classification: ICD-10's
+ * "Cúm và viêm phổi" for J18.9) that contains the query as whole words. Exact and prefix code
+ * matches are handled by the caller.
  */
 import { foldVietnamese } from '@lienthong/core';
 
-/** Splits folded text into words: ASCII letters and digits, and any non-ASCII non-space character. */
+/** Whether a character code of folded text belongs to a word: ASCII letters and digits, any non-ASCII non-space character. */
+const isWordChar = (c: number): boolean =>
+  (c >= 97 && c <= 122) ||
+  (c >= 48 && c <= 57) ||
+  (c > 127 && c !== 0xa0 && c !== 0x2026 && (c < 0x2010 || c > 0x2027));
+
+/** Splits folded text into words (see `isWordChar`). */
 export function splitFolded(folded: string): string[] {
   const words: string[] = [];
   let start = -1;
   for (let i = 0; i <= folded.length; i++) {
     const c = i < folded.length ? folded.charCodeAt(i) : 32;
-    const word =
-      (c >= 97 && c <= 122) ||
-      (c >= 48 && c <= 57) ||
-      (c > 127 && c !== 0xa0 && c !== 0x2026 && (c < 0x2010 || c > 0x2027));
-    if (word) {
+    if (isWordChar(c)) {
       if (start < 0) start = i;
     } else if (start >= 0) {
       words.push(folded.slice(start, i));
@@ -42,6 +47,21 @@ const MAX_PREFIX_TERMS = 32;
 const MAX_COMPLETIONS_OF_WORD = 8;
 /** Terms in more documents than this get a membership bitmap (built on first need). */
 const COMMON_TERM = 512;
+/** Re-rank bonus per context name holding the query, for at most two of them. */
+const CONTEXT = 0.4;
+
+/** Whether `phrase` occurs in `text` as whole words (both folded). */
+function containsWords(text: string, phrase: string): boolean {
+  for (let at = text.indexOf(phrase); at >= 0; at = text.indexOf(phrase, at + 1)) {
+    const end = at + phrase.length;
+    if (
+      (at === 0 || !isWordChar(text.charCodeAt(at - 1))) &&
+      (end === text.length || !isWordChar(text.charCodeAt(end)))
+    )
+      return true;
+  }
+  return false;
+}
 
 export class SearchIndex {
   readonly size: number;
@@ -52,6 +72,7 @@ export class SearchIndex {
   private readonly sortedTerms: string[];
   private readonly docLength: Uint16Array;
   private readonly folded: string[];
+  private readonly contexts: (readonly string[] | undefined)[] | undefined;
   private deletes: Map<string, number[]> | undefined;
   // Scratch space reused across queries (no allocation per candidate).
   private readonly epochOf: Uint32Array;
@@ -63,7 +84,11 @@ export class SearchIndex {
   private epoch = 0;
   private tokenStamp = 0;
 
-  constructor(names: readonly string[]) {
+  /**
+   * @param names the name of each document
+   * @param contexts for each document, the names that place it (its parents), if any
+   */
+  constructor(names: readonly string[], contexts?: readonly (readonly string[] | undefined)[]) {
     const n = names.length;
     this.size = n;
     this.folded = new Array<string>(n);
@@ -86,6 +111,17 @@ export class SearchIndex {
       }
     }
     this.postings = lists;
+    if (contexts !== undefined) {
+      const folds = new Map<string, string>();
+      const fold = (name: string) => {
+        const known = folds.get(name);
+        if (known !== undefined) return known;
+        const folded = foldVietnamese(name);
+        folds.set(name, folded);
+        return folded;
+      };
+      this.contexts = Array.from({ length: n }, (_, doc) => contexts[doc]?.map(fold));
+    }
     this.idf = Float64Array.from(lists, (l) => Math.log(1 + n / l.length));
     this.sortedTerms = [...this.terms].sort();
     this.epochOf = new Uint32Array(n);
@@ -298,7 +334,11 @@ export class SearchIndex {
       const namePrefix = folded.startsWith(foldedQuery);
       // The query's words in the same order, side by side, anywhere in the name.
       const phrase = !namePrefix && tokens.length > 1 && folded.includes(foldedQuery);
-      hits.push({ doc, score: topScore[i]! + (namePrefix ? 2 : phrase ? 1 : 0), namePrefix });
+      let agreeing = 0;
+      for (const context of this.contexts?.[doc] ?? [])
+        if (agreeing < 2 && containsWords(context, foldedQuery)) agreeing++;
+      const bonus = (namePrefix ? 2 : phrase ? 1 : 0) + CONTEXT * agreeing;
+      hits.push({ doc, score: topScore[i]! + bonus, namePrefix });
     }
     hits.sort((a, b) => b.score - a.score || a.doc - b.doc);
     return hits.slice(0, limit);

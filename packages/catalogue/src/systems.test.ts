@@ -6,7 +6,7 @@ import {
   knownSystem,
   loincCheckDigit,
   matchesSystemPattern,
-  parseServiceCode,
+  safeParseServiceCode,
 } from './systems.js';
 
 describe('known systems and code patterns', () => {
@@ -23,17 +23,24 @@ describe('known systems and code patterns', () => {
   it('insurance service codes and their suffix forms (docs/en/guide/domain.md examples)', () => {
     for (const code of ['23.0075.1494', '23.0051.1494', '22.0120.1370', '24.0003.1715', '18.0119.0028'])
       expect(matchesSystemPattern('service-code', code)).toBe(true);
-    expect(parseServiceCode('23.0075.1494_GT')).toMatchObject({
-      base: '23.0075.1494',
-      localAnaesthesia: true,
+    expect(safeParseServiceCode('23.0075.1494_GT')).toMatchObject({
+      ok: true,
+      value: { base: '23.0075.1494', localAnaesthesia: true },
     });
-    expect(parseServiceCode('23.0075.1494_TB')).toMatchObject({ notDone: true });
-    expect(parseServiceCode('23.0075.0000')).toMatchObject({ noPrice: true });
-    expect(parseServiceCode('23.0075.1494.K.01001')).toMatchObject({
-      sentToFacility: '01001',
-      chapter: '23',
+    expect(safeParseServiceCode('23.0075.1494_TB')).toMatchObject({ ok: true, value: { notDone: true } });
+    expect(safeParseServiceCode('23.0075.0000')).toMatchObject({ ok: true, value: { noPrice: true } });
+    expect(safeParseServiceCode('23.0075.1494.K.01001')).toMatchObject({
+      ok: true,
+      value: { sentToFacility: '01001', chapter: '23' },
     });
-    expect(parseServiceCode('23.75')).toBeUndefined();
+    expect(safeParseServiceCode('23.75')).toMatchObject({
+      ok: false,
+      error: {
+        code: 'SERVICE_CODE_INVALID',
+        path: 'code',
+        messageVi: 'Không phải mã dịch vụ BHYT (XX.YYYY.ZZZZ, có thể kèm _GT, _TB hoặc .K.WWWWW)',
+      },
+    });
   });
 
   it('TT 23, QĐ 1227, QĐ 7603, ICD-10 shapes', () => {

@@ -1,7 +1,15 @@
 /**
+ * `@lienthong/catalogue/systems` — the code systems Liên Thông knows out of the box and their code
+ * patterns, without the catalogue runtime or its zod model (what codecs need to name a coding).
+ * @packageDocumentation
+ */
+import { fail, ok, type Result, ValidationError } from '@lienthong/core';
+import { normalizeIcd10Code } from './icd10/code.js';
+
+/*
  * The code systems Liên Thông knows out of the box, each with its code pattern and its legal basis
  * (docs/en/guide/domain.md, "Code systems"). URIs follow the project's `urn:lienthong:cs:` namespace except
- * where an international URI exists (LOINC); every URI can be overridden in a release's metadata
+ * where an international URI exists (LOINC, ICD-10, ICD-9-CM); every URI can be overridden in a release's metadata
  * because no national rule fixes them yet.
  */
 
@@ -13,7 +21,8 @@ export type KnownSystemId =
   | 'service-code'
   | 'qd7603-pl11'
   | 'loinc'
-  | 'icd10-vn';
+  | 'icd10-vn'
+  | 'icd9-cm';
 
 /** What the SDK knows about a code system before any release is loaded. */
 export interface KnownSystem {
@@ -28,6 +37,8 @@ export interface KnownSystem {
   /** A human description of the pattern. */
   patternText: string;
   licenceNote?: string;
+  /** The code as the release writes it, from other accepted spellings (ICD-10: `J189` → `J18.9`); `undefined` when the text is no code. */
+  normalizeCode?: (code: string) => string | undefined;
 }
 
 /** LOINC's notice, shipped with every release that carries LOINC codes as reference facts. */
@@ -103,13 +114,30 @@ export const KNOWN_SYSTEMS: Readonly<Record<KnownSystemId, KnownSystem>> = Objec
   },
   'icd10-vn': {
     id: 'icd10-vn',
-    uri: 'urn:lienthong:cs:icd10-vn',
-    name: 'ICD-10 (Vietnamese edition)',
-    nameVi: 'Bảng phân loại ICD-10 (bản tiếng Việt)',
+    // The URI of ICD-10 in FHIR (HL7 terminology), which VN Core uses (docs/en/guide/domain.md).
+    uri: 'http://hl7.org/fhir/sid/icd-10',
+    name: 'ICD-10 (Vietnamese edition, QĐ 4469/QĐ-BYT)',
+    nameVi: 'Bảng phân loại quốc tế mã hoá bệnh tật ICD-10 (QĐ 4469/QĐ-BYT)',
     publisher: 'Bộ Y tế (Ministry of Health)',
-    legalDocument: 'TT 06/2026/TT-BYT (from 01/07/2026)',
-    pattern: /^[A-Z]\d{2}(?:\.?[0-9A-Z]{1,4})?\+?\*?$/,
-    patternText: 'letter + 2 digits, optional subdivision with or without dot (R10.4, R104)',
+    legalDocument: 'QĐ 4469/QĐ-BYT, 28/10/2020',
+    pattern: /^(?:[A-Z]\d{2}(?:\.?\d{1,2})?[*†+]?|[A-Z]\d{2}-[A-Z]\d{2})$/,
+    patternText:
+      'letter + 2 digits, optional 1-2 digit subdivision with or without dot (J18.9, J189), optional † or * mark; chapters and groups are ranges (J09-J18)',
+    licenceNote:
+      'Vietnamese names: QĐ 4469/QĐ-BYT, a Vietnamese legal document, not subject to copyright (Law on IP, art. 15). ICD-10 is a classification of the World Health Organization.',
+    normalizeCode: normalizeIcd10Code,
+  },
+  'icd9-cm': {
+    id: 'icd9-cm',
+    // HL7 terminology (THO) NamingSystem ICD-9CM-procedurecodes: preferred URI, OID 2.16.840.1.113883.6.104.
+    // No Vietnamese rule names a URI for the procedure codes of MA_PTTT_QT; no list is bundled.
+    uri: 'http://hl7.org/fhir/sid/icd-9-cm',
+    name: 'ICD-9-CM procedure codes (MA_PTTT_QT)',
+    nameVi: 'Mã thủ thuật, phẫu thuật ICD-9-CM (MA_PTTT_QT)',
+    publisher: 'NCHS / CMS (United States)',
+    legalDocument: 'QĐ 130/QĐ-BYT as amended by QĐ 4750/QĐ-BYT, table XML1 field MA_PTTT_QT',
+    pattern: /^\d{2}(?:\.?\d{1,2})?$/,
+    patternText: '2 digits, optional 1-2 digit subdivision with or without dot (81.51, 8151)',
   },
 });
 
@@ -170,20 +198,31 @@ export interface ServiceCodeParts {
 
 /**
  * Splits an insurance service code into its documented parts (the meaning of `YYYY` and `ZZZZ`
- * is unconfirmed, so they are not interpreted). Returns undefined when the shape is wrong.
- * @example parseServiceCode('23.0075.1494.K.01001') // { base: '23.0075.1494', sentToFacility: '01001', … }
+ * is unconfirmed, so they are not interpreted); a `Result` with the `ValidationError`
+ * `SERVICE_CODE_INVALID` when the shape is wrong (`XX.YYYY.ZZZZ`, optionally `_GT`, `_TB` or
+ * `.K.WWWWW`).
+ * @example safeParseServiceCode('23.0075.1494.K.01001') // ok({ base: '23.0075.1494', sentToFacility: '01001', … })
  */
-export function parseServiceCode(code: string): ServiceCodeParts | undefined {
-  const m = /^(\d{2})\.(\d{4})\.(\d{4})(_GT|_TB|\.K\.(\d{5}))?$/.exec(code);
-  if (!m) return undefined;
-  return {
+export function safeParseServiceCode(code: string): Result<ServiceCodeParts, ValidationError> {
+  const m = typeof code === 'string' ? /^(\d{2})\.(\d{4})\.(\d{4})(_GT|_TB|\.K\.(\d{5}))?$/.exec(code) : null;
+  if (!m)
+    return fail(
+      new ValidationError({
+        code: 'SERVICE_CODE_INVALID',
+        path: 'code',
+        message: 'Not an insurance service code (XX.YYYY.ZZZZ, optionally _GT, _TB or .K.WWWWW)',
+        messageVi: 'Không phải mã dịch vụ BHYT (XX.YYYY.ZZZZ, có thể kèm _GT, _TB hoặc .K.WWWWW)',
+        details: { code: typeof code === 'string' ? code.slice(0, 40) : typeof code },
+      }),
+    );
+  return ok({
     base: `${m[1]}.${m[2]}.${m[3]}`,
     chapter: m[1]!,
     noPrice: m[3] === '0000',
     localAnaesthesia: m[4] === '_GT',
     notDone: m[4] === '_TB',
     ...(m[5] === undefined ? {} : { sentToFacility: m[5] }),
-  };
+  });
 }
 
 /**

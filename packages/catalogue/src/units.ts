@@ -49,11 +49,12 @@ export interface UcumUnit {
 }
 
 /**
- * Validates a UCUM unit code (case-sensitive, as UCUM requires).
- * @example validateUnit('mmol/L') // { ok: true, value: { code: 'mmol/L', name: 'millimole per liter' } }
- * @example validateUnit('mg/zz').ok // false
+ * Validates a UCUM unit code (case-sensitive, as UCUM requires); a `Result` with the
+ * `ValidationError` `UNIT_UNKNOWN` when it is not one.
+ * @example safeParseUcumUnit('mmol/L') // { ok: true, value: { code: 'mmol/L', name: 'millimole per liter' } }
+ * @example safeParseUcumUnit('mg/zz').ok // false
  */
-export function validateUnit(unit: string): Result<UcumUnit, ValidationError> {
+export function safeParseUcumUnit(unit: string): Result<UcumUnit, ValidationError> {
   try {
     const r = /\s/.test(unit)
       ? { status: 'invalid' as const, ucumCode: null, msg: ['UCUM units contain no spaces'] }
@@ -88,14 +89,30 @@ export function validateUnit(unit: string): Result<UcumUnit, ValidationError> {
  * @example isUcumUnit('mg/dL') // true
  */
 export function isUcumUnit(unit: string): boolean {
-  return validateUnit(unit).ok;
+  return safeParseUcumUnit(unit).ok;
 }
 
 /**
- * Converts a value between UCUM units; mass ↔ substance needs `molarMass` (g/mol).
- * @example convertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }) // ok(5.55…)
+ * Converts a value between UCUM units; mass ↔ substance needs `molarMass` (g/mol). Throws a
+ * `ValidationError` `UNIT_CONVERSION_FAILED` (path `unit`) when the units do not convert.
+ * @example convertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }) // 5.55…
  */
 export function convertUnit(
+  value: number,
+  from: string,
+  to: string,
+  options: { molarMass?: number } = {},
+): number {
+  const r = safeConvertUnit(value, from, to, options);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/**
+ * {@link convertUnit}, answering a `Result` instead of throwing.
+ * @example safeConvertUnit(100, 'mg/dL', 'mmol/L', { molarMass: MOLAR_MASS.glucose }) // ok(5.55…)
+ */
+export function safeConvertUnit(
   value: number,
   from: string,
   to: string,

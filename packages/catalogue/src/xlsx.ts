@@ -14,7 +14,7 @@ import type { SourceTable } from './import/engine.js';
  * Rows carry `line` = the spreadsheet row number.
  * @example
  * const table = await readXlsxTable(readFileSync('qd1227-pl05.xlsx'));
- * const r = importGeneric(table, { mapping, system, file: 'qd1227-pl05.xlsx' });
+ * const { release, report } = importGeneric(table, { mapping, system, file: 'qd1227-pl05.xlsx' });
  */
 export async function readXlsxTable(
   data: ArrayBuffer | Uint8Array,

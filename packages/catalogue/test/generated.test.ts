@@ -6,6 +6,9 @@ describe('bundled releases', () => {
   it('the committed src/generated files are exactly what the importer produces from data/ today', () => {
     const files = generateBundledFiles();
     expect(Object.keys(files).sort()).toEqual([
+      'icd10-vn.report.ts',
+      'icd10-vn.rules.ts',
+      'icd10-vn.ts',
       'tt23-pl01.report.ts',
       'tt23-pl01.ts',
       'tt23-pl02.report.ts',

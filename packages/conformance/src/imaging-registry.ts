@@ -1,7 +1,7 @@
 /**
  * Conformance suite of contract `imaging-registry/v1` (`@lienthong/imaging`). Every provider runs
  * it: write-capable providers publish their own synthetic references (unique per run); read-only
- * providers pass the references they are known to serve as `options.known`.
+ * providers pass the references their backend holds as `options.seed`.
  */
 import {
   generateDicomUid,
@@ -16,6 +16,7 @@ import {
   type RunOptions,
   runContractSuite,
 } from './contract-suite.js';
+import { caseKey, collect, sharedCases } from './shared-cases.js';
 
 /** Options of the imaging suite (`options` of {@link describeImagingRegistryConformance}). */
 export interface ImagingRegistryConformanceOptions {
@@ -23,7 +24,7 @@ export interface ImagingRegistryConformanceOptions {
    * For read-only providers: references the provider serves (at least one with a patient
    * identifier, a modality and a study date). Matching is checked by inclusion, not exact sets.
    */
-  known?: readonly ImagingReference[];
+  seed?: readonly ImagingReference[];
 }
 
 /** Synthetic references (made up for the suite), unique per run. */
@@ -79,12 +80,6 @@ export function syntheticImagingReferences(runId: string): ImagingReference[] {
   ];
 }
 
-async function collect(iterable: AsyncIterable<ImagingReference>): Promise<ImagingReference[]> {
-  const out: ImagingReference[] = [];
-  for await (const r of iterable) out.push(r);
-  return out;
-}
-
 /** The references a case can rely on, and whether the provider holds nothing else for their patient. */
 async function subjects(
   provider: ImagingRegistry,
@@ -95,15 +90,12 @@ async function subjects(
     for (const r of refs) await provider.publish(r);
     return { refs, exclusive: true };
   }
-  const known = (context.options as ImagingRegistryConformanceOptions).known ?? [];
-  if (known.length === 0) {
-    throw new Error('A read-only imaging registry must be given options.known (references it serves).');
+  const seed = (context.options as ImagingRegistryConformanceOptions).seed ?? [];
+  if (seed.length === 0) {
+    throw new Error('A read-only imaging registry must be given options.seed (references it serves).');
   }
-  return { refs: [...known], exclusive: false };
+  return { refs: [...seed], exclusive: false };
 }
-
-/** A key unique to one case of one run: providers may share storage across cases. */
-const caseKey = (context: CaseContext) => `${context.runId}-${Math.random().toString(36).slice(2, 8)}`;
 
 const uids = (refs: readonly ImagingReference[]) => refs.map((r) => r.studyInstanceUid).sort();
 
@@ -111,16 +103,22 @@ const uids = (refs: readonly ImagingReference[]) => refs.map((r) => r.studyInsta
 export const imagingRegistrySuite = defineContractSuite<ImagingRegistry>({
   contract: 'imaging-registry/v1',
   cases: [
-    {
-      name: 'declares capabilities; a read-only provider rejects publish with IMAGING_REGISTRY_READ_ONLY',
-      async run(provider, context) {
-        expect(typeof provider.capabilities.write).toBe('boolean');
-        if (!provider.capabilities.write) {
-          const [ref] = syntheticImagingReferences(caseKey(context));
-          await expect(provider.publish(ref!)).rejects.toMatchObject({ code: 'IMAGING_REGISTRY_READ_ONLY' });
-        }
+    ...sharedCases<ImagingRegistry, ImagingReference>({
+      writes: ['publish'],
+      fresh: (context) => syntheticImagingReferences(caseKey(context))[0]!,
+      change: (ref) => ({ ...ref, description: `${ref.description ?? 'Synthetic study'} (amended)` }),
+      write: (provider, ref) => provider.publish(ref),
+      read: (provider, ref) => provider.get(ref.studyInstanceUid),
+      idOf: (ref) => ref.studyInstanceUid,
+      calls: {
+        publish: (provider, ref, signal) => provider.publish(ref, { signal }),
+        get: (provider, ref, signal) => provider.get(ref.studyInstanceUid, { signal }),
+        query: (provider, ref, signal) =>
+          collect(provider.query({ patientIdentifier: ref.patient.identifiers[0]! }, { signal })),
       },
-    },
+      queryWindow: (provider, window) =>
+        collect(provider.query({ patientIdentifier: { value: 'P-window' }, ...window })),
+    }),
     {
       name: 'get returns undefined for an unknown study UID (and for a malformed one)',
       async run(provider) {
@@ -181,17 +179,12 @@ export const imagingRegistrySuite = defineContractSuite<ImagingRegistry>({
         for (const r of byModality)
           expect([...r.modalities, ...r.series.map((s) => s.modality)]).toContain(modality);
         const inRange = await collect(
-          provider.query({ patientIdentifier: pid, dateFrom: ref!.studyDate!, dateTo: ref!.studyDate! }),
+          provider.query({ patientIdentifier: pid, since: ref!.studyDate!, until: ref!.studyDate! }),
         );
         expect(uids(inRange)).toContain(ref!.studyInstanceUid);
         for (const r of inRange) expect(r.studyDate).toBe(ref!.studyDate);
-        const after = await collect(provider.query({ patientIdentifier: pid, dateFrom: '2999-01-01' }));
+        const after = await collect(provider.query({ patientIdentifier: pid, since: '2999-01-01' }));
         expect(after).toEqual([]);
-        await expect(
-          collect(provider.query({ dateFrom: '2025-02-01', dateTo: '2025-01-01' })),
-        ).rejects.toMatchObject({
-          code: 'IMAGING_QUERY_INVALID',
-        });
       },
     },
     {
@@ -239,29 +232,12 @@ export const imagingRegistrySuite = defineContractSuite<ImagingRegistry>({
       },
     },
     {
-      name: 'an aborted signal rejects get and query',
-      async run(provider) {
-        const controller = new AbortController();
-        controller.abort();
-        await expect(provider.get(generateDicomUid(), { signal: controller.signal })).rejects.toBeDefined();
-        await expect(
-          collect(provider.query({ modality: 'CT' }, { signal: controller.signal })),
-        ).rejects.toBeDefined();
-      },
-    },
-    {
       name: 'publish is idempotent on the study UID',
       requires: ['write'],
       async run(provider, context) {
         const [ref] = syntheticImagingReferences(caseKey(context));
-        expect(await provider.publish(ref!)).toEqual({
-          studyInstanceUid: ref!.studyInstanceUid,
-          status: 'created',
-        });
-        expect(await provider.publish(ref!)).toEqual({
-          studyInstanceUid: ref!.studyInstanceUid,
-          status: 'unchanged',
-        });
+        await provider.publish(ref!);
+        await provider.publish(ref!);
         const found = await collect(provider.query({ patientIdentifier: ref!.patient.identifiers[0]! }));
         expect(uids(found)).toEqual([ref!.studyInstanceUid]);
       },
@@ -288,7 +264,7 @@ export const imagingRegistrySuite = defineContractSuite<ImagingRegistry>({
           ],
           instanceCount: 9,
         };
-        expect((await provider.publish(changed)).status).toBe('updated');
+        await provider.publish(changed);
         expect(await provider.get(ref!.studyInstanceUid)).toEqual(changed);
         const found = await collect(provider.query({ patientIdentifier: ref!.patient.identifiers[0]! }));
         expect(found).toHaveLength(1);

@@ -1,6 +1,7 @@
 /**
  * `@lienthong/conformance` — the suites every provider of a Liên Thông contract must pass.
- * Each contract adds `describe<Contract>Conformance(name, factory, options)` here.
+ * Each contract adds `describe<Contract>Conformance(name, factory, options)` here; the cases every
+ * contract shares (capabilities, abort, read-only, receipts, date windows) are `sharedCases`.
  * @packageDocumentation
  */
 export {
@@ -31,3 +32,4 @@ export {
   resultExchangeFixtures,
   resultExchangeSuite,
 } from './result-exchange.js';
+export { type ContractShape, sharedCases } from './shared-cases.js';

@@ -4,8 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   formatNationalDate,
   formatNationalDateTime,
-  parseNationalDate,
-  parseNationalDateTime,
+  safeParseNationalDate,
+  safeParseNationalDateTime,
 } from './dates/national.js';
 import { isLienThongError } from './errors/lienthong-error.js';
 import { fromOperationOutcome, toOperationOutcome } from './errors/operation-outcome.js';
@@ -37,8 +37,8 @@ describe('property: public functions never throw anything but the error family',
   it('national date parsers and formatters, on any input', () => {
     fc.assert(
       fc.property(fc.anything(), (value) => {
-        expect(typeof parseNationalDate(value).ok).toBe('boolean');
-        expect(typeof parseNationalDateTime(value).ok).toBe('boolean');
+        expect(typeof safeParseNationalDate(value).ok).toBe('boolean');
+        expect(typeof safeParseNationalDateTime(value).ok).toBe('boolean');
         resultOrTypedError(() => formatNationalDate(value as string));
         resultOrTypedError(() => formatNationalDateTime(value as string));
       }),
@@ -88,11 +88,11 @@ describe('property: round trips and invariants', () => {
         }),
         (date) => {
           const national = formatNationalDateTime(date);
-          const iso = parseNationalDateTime(national);
+          const iso = safeParseNationalDateTime(national);
           expect(iso.ok).toBe(true);
           if (iso.ok) expect(formatNationalDateTime(iso.value)).toBe(national);
           const day = national.slice(0, 8);
-          const isoDay = parseNationalDate(day);
+          const isoDay = safeParseNationalDate(day);
           expect(isoDay.ok && formatNationalDate(isoDay.value)).toBe(day);
         },
       ),

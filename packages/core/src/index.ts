@@ -9,8 +9,11 @@ export {
   formatNationalDateTime,
   parseNationalDate,
   parseNationalDateTime,
+  safeParseNationalDate,
+  safeParseNationalDateTime,
   VIETNAM_UTC_OFFSET,
 } from './dates/national.js';
+export { type ExplainedError, explainError } from './errors/explain.js';
 export {
   AuthError,
   ConflictError,
@@ -52,13 +55,13 @@ export {
   identifierReference,
   reference,
   searchParams,
-  tokenParam,
 } from './fhir/builders.js';
 export {
   readServerCapabilities,
   type ServerCapabilities,
   serverCapabilities,
 } from './fhir/capabilities.js';
+export { formatTokenParam, parseTokenParam, type TokenParam } from './fhir/token-param.js';
 export type * from './fhir/types.js';
 export {
   createIdentifierSystems,
@@ -69,15 +72,15 @@ export {
   identifierSystemName,
   VN_CORE_BASE,
 } from './identifier-systems.js';
-export { type ExplainedError, explainError } from './errors/explain.js';
 export { maskIdentifier, redactText, redactUrl } from './privacy/mask.js';
-export { attempt, fail, ok, type Result, unwrap } from './result.js';
+export { attempt, fail, ok, type Result, unwrap, type WithWarnings } from './result.js';
+export { type Facility, FacilitySchema } from './schema/facility.js';
 export { parseWith, safeParseWith } from './schema/parse.js';
 export {
   code,
   httpUrl,
   type IdentifierValue,
-  identifierSchema,
+  IdentifierValueSchema,
   isoDate,
   isoDateTime,
   nonEmptyText,
@@ -96,6 +99,7 @@ export {
   createTransport,
   type RequestOptions,
   type RetryOptions,
+  type SendJson,
   type Transport,
   type TransportEvent,
   type TransportOptions,

@@ -1,6 +1,6 @@
 import { ImagingReferenceSchema } from '@lienthong/imaging';
-import { PatientRecordSchema } from '@lienthong/patient-id';
-import { labReportSchema } from '@lienthong/result-exchange';
+import { PatientIdentifierSchema, PatientRecordSchema } from '@lienthong/patient-id';
+import { LabReportSchema } from '@lienthong/result-exchange';
 import type * as z from 'zod';
 
 /**
@@ -13,16 +13,21 @@ export const domainSchemas: Record<string, { schema: z.ZodType; io: 'input' | 'o
     io: 'output',
     source: '@lienthong/patient-id PatientRecordSchema',
   },
+  PatientIdentifier: {
+    schema: PatientIdentifierSchema,
+    io: 'output',
+    source: '@lienthong/patient-id PatientIdentifierSchema',
+  },
   PatientRecordInput: {
     schema: PatientRecordSchema,
     io: 'input',
     source: '@lienthong/patient-id PatientRecordSchema',
   },
-  LabReport: { schema: labReportSchema, io: 'output', source: '@lienthong/result-exchange labReportSchema' },
+  LabReport: { schema: LabReportSchema, io: 'output', source: '@lienthong/result-exchange LabReportSchema' },
   LabReportInput: {
-    schema: labReportSchema,
+    schema: LabReportSchema,
     io: 'input',
-    source: '@lienthong/result-exchange labReportSchema',
+    source: '@lienthong/result-exchange LabReportSchema',
   },
   ImagingReference: {
     schema: ImagingReferenceSchema,

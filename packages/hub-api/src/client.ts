@@ -34,28 +34,22 @@ export type CallOptions<O> = {
   signal?: AbortSignal;
 } & (PathParams<O> extends undefined ? { path?: undefined } : { path: PathParams<O> });
 
+/** A call of method `M`: a path of the contract, its options (required when the path has parameters), its answer. */
+type Call<M extends Method> = <P extends PathsWith<M>>(
+  path: P,
+  ...options: OptionalArgs<Operation<P, M>>
+) => Promise<SuccessBody<Operation<P, M>>>;
+type OptionalArgs<O> =
+  PathParams<O> extends undefined ? [options?: CallOptions<O>] : [options: CallOptions<O>];
+
 /** A typed client of the hub API: paths, parameters, bodies and answers come from `openapi.yaml`. */
 export interface HubClient {
   readonly transport: Transport;
-  GET<P extends PathsWith<'get'>>(
-    path: P,
-    ...options: OptionalArgs<Operation<P, 'get'>>
-  ): Promise<SuccessBody<Operation<P, 'get'>>>;
-  POST<P extends PathsWith<'post'>>(
-    path: P,
-    ...options: OptionalArgs<Operation<P, 'post'>>
-  ): Promise<SuccessBody<Operation<P, 'post'>>>;
-  PUT<P extends PathsWith<'put'>>(
-    path: P,
-    ...options: OptionalArgs<Operation<P, 'put'>>
-  ): Promise<SuccessBody<Operation<P, 'put'>>>;
-  DELETE<P extends PathsWith<'delete'>>(
-    path: P,
-    ...options: OptionalArgs<Operation<P, 'delete'>>
-  ): Promise<SuccessBody<Operation<P, 'delete'>>>;
+  GET: Call<'get'>;
+  POST: Call<'post'>;
+  PUT: Call<'put'>;
+  DELETE: Call<'delete'>;
 }
-type OptionalArgs<O> =
-  PathParams<O> extends undefined ? [options?: CallOptions<O>] : [options: CallOptions<O>];
 
 /** Options of {@link createHubClient}. */
 export interface HubClientOptions extends Omit<TransportOptions, 'baseUrl' | 'auth'> {

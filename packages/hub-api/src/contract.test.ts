@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { patientDirectoryFixtures } from '@lienthong/conformance';
 import { fromDicomJsonStudies, ImagingReferenceSchema } from '@lienthong/imaging';
 import { PatientRecordSchema } from '@lienthong/patient-id';
-import { labReportSchema } from '@lienthong/result-exchange';
+import { LabReportSchema } from '@lienthong/result-exchange';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ function labReports() {
     .filter((f) => f.endsWith('.hl7'))
     .flatMap((f) => {
       const decoded = decodeOru(readFileSync(new URL(f, dir), 'utf8'));
-      return (decoded as { reports: unknown[] }).reports.map(
+      return (decoded as { value: unknown[] }).value.map(
         (r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>,
       );
     });
@@ -69,7 +69,7 @@ const cases: {
   },
   {
     name: 'LabReport',
-    schema: labReportSchema,
+    schema: LabReportSchema,
     contract: 'LabReport',
     docs: labReports,
     required: ['id', 'patient', 'codes', 'status', 'observations'],

@@ -3,8 +3,8 @@ import { createHubCatalogueReleases, createHubClient, createHubResultExchange } 
 import { DEFAULT_LAB_SYSTEMS, type LabReport } from '@lienthong/result-exchange';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../test/databases.js';
-import { createLogger } from './logger.js';
-import { type RunningHub, startHub } from './server.js';
+import { startTestHub } from '../test/test-hub.js';
+import type { RunningHub } from './server.js';
 
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
 const GLUCOSE = { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: '23.0075.1494' }; // published example code (docs/en/guide/domain.md)
@@ -29,13 +29,7 @@ describe('hub catalogue releases and reuse check', () => {
   let key: string;
   beforeAll(async () => {
     database = sqliteDatabase();
-    hub = await startHub({
-      database: database.config,
-      port: 0,
-      adminKey: 'cr-admin',
-      logger: createLogger({ level: 'silent' }),
-      rateLimit: false,
-    });
+    hub = await startTestHub(database, { adminKey: 'cr-admin', rateLimit: false });
     key = (
       await createHubClient({ baseUrl: hub.url, apiKey: 'cr-admin' }).POST('/v1/facilities', {
         body: { code: '01001', name: 'Lab (synthetic)' },
@@ -47,12 +41,13 @@ describe('hub catalogue releases and reuse check', () => {
     await database.drop();
   });
 
-  it('lists the bundled TT 23 releases and serves them for createCatalogue', async () => {
+  it('lists the bundled TT 23 and ICD-10 releases and serves them for createCatalogue', async () => {
     const releases = createHubCatalogueReleases({ baseUrl: hub.url, apiKey: key });
     const list = await releases.list();
     expect(Object.fromEntries(list.map((r) => [r.id, r.conceptCount]))).toEqual({
       'tt23-pl01': 19_438,
       'tt23-pl02': 9_128,
+      'icd10-vn': 12_433,
     });
     const catalogue = createCatalogue([await releases.fetch('tt23-pl01')]);
     const [first] = catalogue.search('dinh luong glucose mau', { limit: 3 });

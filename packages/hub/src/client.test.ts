@@ -1,9 +1,9 @@
 import { isAuthError, isConflictError } from '@lienthong/core';
 import { createHubClient } from '@lienthong/hub-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
 import { sqliteDatabase, type TestDatabase } from '../test/databases.js';
-import { type RunningHub, startHub } from './server.js';
+import { startTestHub } from '../test/test-hub.js';
+import type { RunningHub } from './server.js';
 
 // The client generated from openapi.yaml, against a real hub on loopback.
 describe('typed hub client ↔ hub', () => {
@@ -11,12 +11,7 @@ describe('typed hub client ↔ hub', () => {
   let hub: RunningHub;
   beforeAll(async () => {
     database = sqliteDatabase();
-    hub = await startHub({
-      database: database.config,
-      port: 0,
-      adminKey: 'admin-key-for-tests',
-      logger: createLogger({ level: 'silent' }),
-    });
+    hub = await startTestHub(database, { adminKey: 'admin-key-for-tests' });
   });
   afterAll(async () => {
     await hub.close();

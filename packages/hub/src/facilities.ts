@@ -9,8 +9,12 @@ import { newApiKey } from './security/api-keys.js';
 export const SCOPES = ['read', 'write', 'admin'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** A facility as the API shows it. */
-export interface Facility {
+/**
+ * A facility registered on the hub, as the API shows it (`GET /v1/facilities`): its code, name and
+ * registration time; its API keys are credentials of their own. Not the `Facility` of the records
+ * (`@lienthong/core`), which names a facility inside a lab report or imaging reference.
+ */
+export interface RegisteredFacility {
   code: string;
   name: string;
   createdAt: string;
@@ -46,7 +50,7 @@ function checkScopes(scopes: readonly string[]): Scope[] {
 export async function addFacility(
   db: Kysely<HubDatabase>,
   input: { code: string; name: string; scopes?: readonly string[] },
-): Promise<{ facility: Facility; credential: IssuedCredential }> {
+): Promise<{ facility: RegisteredFacility; credential: IssuedCredential }> {
   if (typeof input.code !== 'string' || !FACILITY_CODE.test(input.code)) {
     throw new ValidationError({
       code: 'HUB_FACILITY_CODE_INVALID',
@@ -161,7 +165,7 @@ export async function revokeCredential(db: Kysely<HubDatabase>, id: string): Pro
 }
 
 /** Every registered facility, by code. */
-export async function listFacilities(db: Kysely<HubDatabase>): Promise<Facility[]> {
+export async function listFacilities(db: Kysely<HubDatabase>): Promise<RegisteredFacility[]> {
   const rows = await db.selectFrom('facilities').selectAll().orderBy('code').execute();
   return rows.map((r) => ({ code: r.code, name: r.name, createdAt: r.created_at }));
 }

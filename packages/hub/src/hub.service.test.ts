@@ -7,6 +7,7 @@ import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
+import { describeRecordVersionsMigration } from '../test/migration-behaviour.js';
 import { describeHubPatientScope } from '../test/patient-scope-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
 import { describeHubSecurity } from '../test/security-behaviour.js';
@@ -23,4 +24,5 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFacilityClaims('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubPatientScope('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeRecordVersionsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

@@ -9,14 +9,16 @@ export type { HubDatabase } from './db/schema.js';
 export {
   addCredential,
   addFacility,
-  type Facility,
   type IssuedCredential,
   listFacilities,
+  type RegisteredFacility,
   revokeCredential,
   SCOPES,
   type Scope,
 } from './facilities.js';
-export { type Caller, createHubApp, type HubAppOptions, type HubEnv, requireScope } from './http/app.js';
+export { createHubApp, type HubAppOptions } from './http/app.js';
+export { needs, requireScope } from './http/auth.js';
+export type { Caller, HubEnv } from './http/env.js';
 export { problemOf, statusOf } from './http/problem.js';
 export { createLogger, type Logger } from './logger.js';
 export { hashApiKey, newApiKey } from './security/api-keys.js';

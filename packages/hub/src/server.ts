@@ -1,10 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
+import { LienThongError } from '@lienthong/core';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
 import { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
-import { createHubApp, type HubAppOptions, type HubEnv } from './http/app.js';
+import { createHubApp, type HubAppOptions } from './http/app.js';
+import type { HubEnv } from './http/env.js';
+import { problemOf } from './http/problem.js';
 import { normalizePublicUrl } from './http/public-url.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
@@ -132,14 +135,10 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
     return;
   }
   const known = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED;
-  const body = JSON.stringify({
-    type: `urn:lienthong:error:${known.code}`,
-    title: known.code,
-    status: known.status,
-    detail: known.en,
-    code: known.code,
-    messageVi: known.vi,
-  });
+  const { code, en: message, vi: messageVi, status } = known;
+  const body = JSON.stringify(
+    problemOf(new LienThongError({ code, message, messageVi, details: { status } })).body,
+  );
   socket.end(
     `HTTP/1.1 ${known.status} ${known.reason}\r\n` +
       'Content-Type: application/problem+json\r\n' +

@@ -5,9 +5,8 @@ import { createHubClient, createHubResultExchange } from '@lienthong/hub-api';
 import type { LabReport } from '@lienthong/result-exchange';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { DatabaseConfig } from '../src/db/open-database.js';
-import { createLogger } from '../src/logger.js';
-import { startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { startTestHub } from './test-hub.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const ADMIN = 'crash-test-admin-key';
@@ -65,10 +64,7 @@ const report = (i: number): LabReport =>
  * Crash test: a hub child process receives a stream of publishes and is SIGKILLed mid-stream.
  * After a restart on the same database, every publish that got a 2xx is present exactly once.
  */
-export function describeCrashDurability(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeCrashDurability(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`crash durability on ${dialect}`, () => {
     let database: TestDatabase | undefined;
     afterAll(async () => {
@@ -116,12 +112,7 @@ export function describeCrashDurability(
       expect(acknowledged.length).toBeGreaterThanOrEqual(40);
       expect(sent).toBeGreaterThan(acknowledged.length - 1);
 
-      const restarted = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: ADMIN,
-        logger: createLogger({ level: 'silent' }),
-      });
+      const restarted = await startTestHub(database, { adminKey: ADMIN });
       try {
         const reader = createHubResultExchange({ baseUrl: restarted.url, apiKey: ADMIN, pageSize: 500 });
         for (const i of acknowledged) {

@@ -11,6 +11,9 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** How a behaviour suite gets a fresh database of the dialect it runs on. */
+export type MakeDatabase = () => Promise<TestDatabase> | TestDatabase;
+
 export function sqliteDatabase(): TestDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'lienthong-hub-'));
   return {

@@ -1,10 +1,11 @@
 import { facilityRecordSystem } from '@lienthong/core';
 import type { LabReport } from '@lienthong/result-exchange';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
 import { bulkLoadReports } from '../src/records/bulk-load.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { syntheticReport } from './synthetic-report.js';
+import { startTestHub } from './test-hub.js';
 
 const ADMIN_KEY = 'claims-admin-key-not-secret';
 /** The SYNTHETIC facility codes the other hub tests use. */
@@ -17,28 +18,12 @@ const LOCAL_MRN = 'urn:synthetic:claims:mrn';
 /** The record-number systems of A and B (the hub reads the facility a record number belongs to from them). */
 const MRN_A = facilityRecordSystem(A);
 const MRN_B = facilityRecordSystem(B);
-const SERVICE = 'urn:synthetic:service';
 
 type Json = Record<string, unknown>;
 
 /** A SYNTHETIC lab report of the made-up person `person`, with `extra` members (facilities, identifiers). */
-function report(id: string, person: string, extra: Json = {}): Json {
-  return {
-    id,
-    patient: { identifiers: [{ system: PERSON, value: person }] },
-    codes: [{ system: SERVICE, code: '23.0075.1494' }],
-    status: 'final',
-    effectiveAt: '2026-11-20T08:00:00+07:00',
-    observations: [
-      {
-        codes: [{ system: SERVICE, code: '23.0075.1494' }],
-        status: 'final',
-        value: { kind: 'quantity', value: 5.1, unit: 'mmol/L' },
-      },
-    ],
-    ...extra,
-  };
-}
+const report = (id: string, person: string, extra: Json = {}): Json =>
+  syntheticReport(id, { system: PERSON, value: person }, extra);
 
 /** A SYNTHETIC imaging reference (made-up study UID under the UUID-derived root 2.25). */
 function imaging(uid: string, person: string, extra: Json = {}): Json {
@@ -64,10 +49,7 @@ interface Answer {
  * caller's own, or the write is refused with 403 and stores nothing; each stored record keeps the
  * publisher from the key, shows it to readers (`/v1` and `/fhir`), and `facility=` searches match it.
  */
-export function describeFacilityClaims(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeFacilityClaims(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub facility claims on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -116,13 +98,7 @@ export function describeFacilityClaims(
 
     beforeAll(async () => {
       database = await makeDatabase();
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: ADMIN_KEY,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-      });
+      hub = await startTestHub(database, { adminKey: ADMIN_KEY, rateLimit: false });
       const register = async (code: string) =>
         (
           (await call('POST', '/v1/facilities', ADMIN_KEY, { code, name: `${code} (synthetic)` })).json
@@ -239,7 +215,7 @@ export function describeFacilityClaims(
       it('fills the performing facility from the key and shows it on /v1 and /fhir; facility= matches it', async () => {
         const body = imaging(UID, 'SYN-P-IMG', { modalities: ['CT'] });
         expect((await call('POST', '/v1/imaging-references', keyB, body)).status).toBe(201);
-        expect((await call('POST', '/v1/imaging-references', keyB, body)).json.status).toBe('unchanged');
+        expect((await call('POST', '/v1/imaging-references', keyB, body)).json.outcome).toBe('unchanged');
         expect((await call('GET', `/v1/imaging-references/${UID}`, keyA)).json.performingFacility).toEqual({
           code: B,
         });

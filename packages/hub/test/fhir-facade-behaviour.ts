@@ -7,16 +7,17 @@ import {
 } from '@lienthong/conformance';
 import { validateFhir } from '@lienthong/conformance/fhir';
 import { bearerAuth } from '@lienthong/core';
+import { readOnly } from '@lienthong/core/contract';
 import {
   createHubClient,
   createHubImagingRegistry,
   createHubPatientDirectory,
   createHubResultExchange,
 } from '@lienthong/hub-api';
-import { fromDicomJsonStudies, type ImagingReference, readOnlyImagingRegistry } from '@lienthong/imaging';
+import { fromDicomJsonStudies, type ImagingReference } from '@lienthong/imaging';
 import { createFhirImagingRegistry } from '@lienthong/imaging/fhir';
 import { createFhirPatientDirectory } from '@lienthong/patient-id/fhir';
-import { type LabReport, readOnlyResultExchange } from '@lienthong/result-exchange';
+import type { LabReport } from '@lienthong/result-exchange';
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
 import { MedplumClient } from '@medplum/core';
@@ -32,9 +33,9 @@ import type {
   Resource,
 } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { startTestHub } from './test-hub.js';
 
 const REAL = new URL('../../../fixtures/real-world/', import.meta.url);
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
@@ -49,10 +50,7 @@ const strip = ({ version: _v, ...r }: LabReport) => r;
  * read-only mode over data published through the hub API. Everything it returns passes an
  * independent validator; every request that reads patient data writes exactly one audit entry.
  */
-export function describeFhirFacade(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub FHIR R4 facade on ${dialect}`, () => {
     const run = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     // SYNTHETIC data of the conformance suites, stored through the hub API before the suites read it.
@@ -79,28 +77,24 @@ export function describeFhirFacade(
     const matches = <T extends Resource>(b: Bundle) =>
       (b.entry ?? []).filter((e) => e.search?.mode === 'match').map((e) => e.resource as T);
     const exchange = (extra: { headers?: Record<string, string>; fetch?: typeof fetch } = {}) =>
-      readOnlyResultExchange(
+      readOnly(
         createFhirResultExchange({
           baseUrl: fhirBase,
           transportOptions: { auth: bearerAuth(key), retry: 0, ...extra },
         }),
-        'hub FHIR facade',
+        ['publish'],
+        { name: 'hub FHIR facade' },
       );
     const registry = () =>
-      readOnlyImagingRegistry(
+      readOnly(
         createFhirImagingRegistry({ baseUrl: fhirBase, auth: bearerAuth(key), retry: false }),
-        'hub FHIR facade',
+        ['publish'],
+        { name: 'hub FHIR facade' },
       );
 
     beforeAll(async () => {
       database = await makeDatabase();
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: ADMIN,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-      });
+      hub = await startTestHub(database, { adminKey: ADMIN, rateLimit: false });
       fhirBase = `${hub.url}/fhir`;
       const admin = createHubClient({ baseUrl: hub.url, apiKey: ADMIN });
       key = (await admin.POST('/v1/facilities', { body: { code: '01001', name: 'Facade (synthetic)' } }))
@@ -109,16 +103,16 @@ export function describeFhirFacade(
       const directory = createHubPatientDirectory(opts);
       const reports = createHubResultExchange(opts);
       // A SYNTHETIC patient; real HL7 v2 reports and a real DICOMweb study re-keyed to that patient.
-      await directory.upsert?.({
+      await directory.upsert({
         identifiers: [{ system: CCCD, value: '001203012345', kind: 'cccd' }],
         name: { family: 'Nguyễn', middle: 'Văn', given: 'An' },
         birthDate: '2003-04-05',
         sex: 'male',
       });
       const decoded = decodeOru(readFileSync(new URL('hl7v2/ORU-R01-01.hl7', REAL), 'utf8')) as {
-        reports: { patient: unknown }[];
+        value: { patient: unknown }[];
       };
-      for (const r of decoded.reports)
+      for (const r of decoded.value)
         await reports.publish({
           ...r,
           patient: { identifiers: [{ system: CCCD, value: '001203012345' }] },
@@ -137,7 +131,7 @@ export function describeFhirFacade(
         fixtures.publish.flatMap((r) => r.patient.identifiers).map((i) => [`${i.system}|${i.value}`, i]),
       );
       for (const identifier of patients.values())
-        await directory.upsert?.({ identifiers: [identifier], name: { family: 'Thử', given: 'Nghiệm' } });
+        await directory.upsert({ identifiers: [identifier], name: { family: 'Thử', given: 'Nghiệm' } });
       for (const r of fixtures.publish) await reports.publish(r);
       const images = createHubImagingRegistry(opts);
       for (const r of known) await images.publish(r);
@@ -195,6 +189,17 @@ export function describeFhirFacade(
           ImagingStudy: `patient:identifier=${cccdPatient}&`,
           Endpoint: `_id=${ct}&`,
         };
+        // DiagnosticReport and Observation searches take the one report query's scope and paging.
+        const reportQuery = {
+          patient: `${paging.system}|${paging.value}`,
+          subject: `${paging.system}|${paging.value}`,
+          ...byPatient(`${paging.system}|${paging.value}`),
+          facility: '01001',
+          _sort: '-date',
+          _count: '2',
+          _cursor: '',
+          _offset: '1',
+        };
         // A value for every parameter the statement declares: a new declaration without a test here fails.
         const samples: Record<string, Record<string, string>> = {
           Patient: {
@@ -209,31 +214,17 @@ export function describeFhirFacade(
             _elements: 'id,name',
           },
           DiagnosticReport: {
+            ...reportQuery,
             identifier: fixtures.single.id,
-            patient: `${paging.system}|${paging.value}`,
-            subject: `${paging.system}|${paging.value}`,
-            ...byPatient(`${paging.system}|${paging.value}`),
             code: 'urn:lienthong:cs:service-code|23.0075.1494',
             date: 'ge2026-01-01',
             status: 'final,corrected',
-            facility: '01001',
-            _sort: '-date',
-            _count: '2',
-            _cursor: '',
-            _offset: '1',
             _elements: 'id,status',
           },
           Observation: {
-            patient: `${paging.system}|${paging.value}`,
-            subject: `${paging.system}|${paging.value}`,
-            ...byPatient(`${paging.system}|${paging.value}`),
+            ...reportQuery,
             code: 'http://loinc.org|15074-8',
             date: 'lt2027',
-            facility: '01001',
-            _sort: '-date',
-            _count: '2',
-            _cursor: '',
-            _offset: '1',
             _elements: 'id,valueQuantity',
           },
           ImagingStudy: {
@@ -769,7 +760,7 @@ export function describeFhirFacade(
       options: { seed: fixtures },
     });
     describeImagingRegistryConformance(`fhir provider on the hub facade (${dialect})`, () => registry(), {
-      options: { known },
+      options: { seed: known },
     });
   });
 }

@@ -3,9 +3,10 @@ import { request as httpRequest } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { syntheticReport } from './synthetic-report.js';
+import { startTestHub } from './test-hub.js';
 
 /**
  * The hub's HTTP surface under generated malformed requests. The targets come from the contracts
@@ -18,7 +19,6 @@ import type { TestDatabase } from './databases.js';
 const ADMIN_KEY = 'fuzz-admin-key-not-secret';
 /** A SYNTHETIC identifier system; every value sent under it is made up. */
 const MRN = 'urn:synthetic:fuzz:mrn';
-const SERVICE = 'urn:synthetic:service';
 /** Requests per property; with `LIENTHONG_FUZZ_RUNS` a longer run can be asked for locally. */
 const RUNS = Number(process.env.LIENTHONG_FUZZ_RUNS ?? 150);
 /** Each property stops generating after this long, so CI time stays bounded whatever the machine. */
@@ -79,20 +79,7 @@ function facadeOperations(capability: {
 }
 
 /** A SYNTHETIC lab report: the base the body mutations start from. */
-const validReport = {
-  id: 'SYN-FUZZ-1',
-  patient: { identifiers: [{ system: MRN, value: 'FUZZ-P1' }] },
-  codes: [{ system: SERVICE, code: '23.0075.1494' }],
-  status: 'final',
-  effectiveAt: '2026-11-20T08:00:00+07:00',
-  observations: [
-    {
-      codes: [{ system: SERVICE, code: '23.0075.1494' }],
-      status: 'final',
-      value: { kind: 'quantity', value: 5.1, unit: 'mmol/L' },
-    },
-  ],
-};
+const validReport = syntheticReport('SYN-FUZZ-1', { system: MRN, value: 'FUZZ-P1' });
 
 /** Strings that have broken parsers before: empty, huge, control characters, lone surrogates, injection. */
 const nastyString = fc.oneof(
@@ -351,10 +338,7 @@ async function storedRows(hub: RunningHub): Promise<Record<string, number>> {
   return counts;
 }
 
-export function describeHubHttpFuzz(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubHttpFuzz(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub HTTP surface under generated malformed requests on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -369,13 +353,7 @@ export function describeHubHttpFuzz(
 
     beforeAll(async () => {
       database = await makeDatabase();
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: ADMIN_KEY,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-      });
+      hub = await startTestHub(database, { adminKey: ADMIN_KEY, rateLimit: false });
       const admin = { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' };
       const created = await send(hub, {
         method: 'POST',

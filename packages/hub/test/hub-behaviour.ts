@@ -10,28 +10,17 @@ import {
 } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { failure, startTestHub } from './test-hub.js';
 
 const ADMIN_KEY = 'test-admin-key-not-secret';
-
-async function failure(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a failure');
-}
 
 /**
  * The hub's behaviour, run once per storage dialect (SQLite in `npm test`, PostgreSQL in the
  * service tests) against a real hub listening on loopback, through the SDK's own transport.
  */
-export function describeHubBehaviour(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubBehaviour(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -46,9 +35,7 @@ export function describeHubBehaviour(
           done();
         },
       });
-      hub = await startHub({
-        database: database.config,
-        port: 0,
+      hub = await startTestHub(database, {
         adminKey: ADMIN_KEY,
         logger: createLogger({ destination }),
         rateLimit: { perSecond: 5, capacity: 20 },

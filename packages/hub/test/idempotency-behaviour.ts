@@ -2,13 +2,10 @@ import { isConflictError } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubDb, openDatabase } from '../src/db/open-database.js';
 import { idempotent, requestFingerprint } from '../src/idempotency.js';
-import type { TestDatabase } from './databases.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
 
 /** Exactly-once writes, per dialect. The write used is a row in `settings` (a real table). */
-export function describeIdempotency(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeIdempotency(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`idempotent writes on ${dialect}`, () => {
     let database: TestDatabase;
     let store: HubDb;

@@ -2,33 +2,19 @@ import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { syntheticReport } from './synthetic-report.js';
+import { startTestHub } from './test-hub.js';
 
 const ADMIN_KEY = 'limits-admin-key-not-secret';
 /** A SYNTHETIC identifier system: the values below are made up. */
 const MRN = 'urn:synthetic:limits:mrn';
-const SERVICE = 'urn:synthetic:service';
 const PUBLIC_URL = 'https://hub.example.vn/lienthong';
 
 /** A SYNTHETIC lab report of the made-up patient `patientValue`. */
-function report(id: string, patientValue = 'LIM-P1'): Record<string, unknown> {
-  return {
-    id,
-    patient: { identifiers: [{ system: MRN, value: patientValue }] },
-    codes: [{ system: SERVICE, code: '23.0075.1494' }],
-    status: 'final',
-    effectiveAt: '2026-11-20T08:00:00+07:00',
-    observations: [
-      {
-        codes: [{ system: SERVICE, code: '23.0075.1494' }],
-        status: 'final',
-        value: { kind: 'quantity', value: 5.1, unit: 'mmol/L' },
-      },
-    ],
-  };
-}
+const report = (id: string, patientValue = 'LIM-P1') =>
+  syntheticReport(id, { system: MRN, value: patientValue });
 
 /** A SYNTHETIC patient record. */
 function patient(value: string): Record<string, unknown> {
@@ -61,10 +47,7 @@ interface Answer {
  * What the hub tests here have in common: every request below is refused with a 4xx problem
  * document (or OperationOutcome under /fhir) — never a 5xx — and nothing it carried is stored.
  */
-export function describeHubInputLimits(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubInputLimits(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub input limits on ${dialect}`, () => {
     let database: TestDatabase;
     let behindProxyDatabase: TestDatabase;
@@ -76,18 +59,9 @@ export function describeHubInputLimits(
     beforeAll(async () => {
       database = await makeDatabase();
       behindProxyDatabase = await makeDatabase();
-      const common = {
-        port: 0,
-        adminKey: ADMIN_KEY,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false as const,
-      };
-      hub = await startHub({ database: database.config, ...common });
-      behindProxy = await startHub({
-        database: behindProxyDatabase.config,
-        ...common,
-        publicUrl: `${PUBLIC_URL}/`,
-      });
+      const common = { adminKey: ADMIN_KEY, rateLimit: false as const };
+      hub = await startTestHub(database, common);
+      behindProxy = await startTestHub(behindProxyDatabase, { ...common, publicUrl: `${PUBLIC_URL}/` });
       const created = await call(hub, 'POST', '/v1/facilities', {
         key: ADMIN_KEY,
         json: { code: '01001', name: 'Bệnh viện A (synthetic)' },
@@ -591,39 +565,30 @@ export function describeHubInputLimits(
           'https://hub.example.vn/?a=1',
           'https://u:p@hub.example.vn',
         ])
-          await expect(
-            startHub({
-              database: database.config,
-              port: 0,
-              publicUrl,
-              logger: createLogger({ level: 'silent' }),
-            }),
-          ).rejects.toMatchObject({
+          await expect(startTestHub(database, { publicUrl })).rejects.toMatchObject({
             code: 'HUB_PUBLIC_URL_INVALID',
           });
       });
 
       it('reads whole numbers in query parameters strictly (digits only, within bounds)', async () => {
         const patientParam = `patient=${encodeURIComponent(`${MRN}|LIM-LINKS`)}`;
+        /** A FHIR search of the patient's reports, with one more parameter. */
+        const fhirReports = (parameter: string) =>
+          call(
+            hub,
+            'GET',
+            `/fhir/DiagnosticReport?patient:identifier=${encodeURIComponent(`${MRN}|LIM-LINKS`)}&${parameter}`,
+            { key },
+          );
         for (const bad of ['0x10', '1e1', '+5', ' 5', '5.0', '5 ', '-1', '0', '', '0b11', '٣'])
           expectOutcome(
-            await call(
-              hub,
-              'GET',
-              `/fhir/DiagnosticReport?patient:identifier=${encodeURIComponent(`${MRN}|LIM-LINKS`)}&_count=${encodeURIComponent(bad)}`,
-              { key },
-            ),
+            await fhirReports(`_count=${encodeURIComponent(bad)}`),
             400,
             'FHIR_PARAMETER_INVALID',
           );
         for (const bad of ['0x10', '1e1', '+0', '-0', '1.0'])
           expectOutcome(
-            await call(
-              hub,
-              'GET',
-              `/fhir/DiagnosticReport?patient:identifier=${encodeURIComponent(`${MRN}|LIM-LINKS`)}&_offset=${encodeURIComponent(bad)}`,
-              { key },
-            ),
+            await fhirReports(`_offset=${encodeURIComponent(bad)}`),
             400,
             'FHIR_PARAMETER_INVALID',
           );
@@ -641,12 +606,7 @@ export function describeHubInputLimits(
             400,
             'HUB_REQUEST_INVALID',
           );
-        const counted = await call(
-          hub,
-          'GET',
-          `/fhir/DiagnosticReport?patient:identifier=${encodeURIComponent(`${MRN}|LIM-LINKS`)}&_count=02`,
-          { key },
-        );
+        const counted = await fhirReports('_count=02');
         expect((counted.json.entry as unknown[]).length).toBe(2);
         expect(
           (await call(hub, 'GET', `/v1/lab-reports?${patientParam}&limit=2`, { key })).json.items,

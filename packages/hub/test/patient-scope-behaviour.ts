@@ -6,9 +6,10 @@ import {
   createHubResultExchange,
 } from '@lienthong/hub-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { SYNTHETIC_CODE, syntheticReport } from './synthetic-report.js';
+import { startTestHub } from './test-hub.js';
 
 const ADMIN_KEY = 'scope-admin-key-not-secret';
 /** The SYNTHETIC facility codes the other hub tests use. */
@@ -17,7 +18,6 @@ const B = '79001';
 /** SYNTHETIC identifier systems; every value below is made up. */
 const MRN = 'urn:synthetic:scope:mrn';
 const OTHER_MRN = 'urn:synthetic:scope:other-mrn';
-const SERVICE = 'urn:synthetic:service';
 const P1 = { system: MRN, value: 'SCOPE-P1' };
 const P2 = { system: MRN, value: 'SCOPE-P2' };
 const P3 = { system: MRN, value: 'SCOPE-P3' };
@@ -29,22 +29,8 @@ type Json = Record<string, unknown>;
 const token = (i: { system: string; value: string }) => encodeURIComponent(`${i.system}|${i.value}`);
 
 /** A SYNTHETIC lab report of `patient`. */
-function report(id: string, patient: { system: string; value: string }, effectiveAt: string): Json {
-  return {
-    id,
-    patient: { identifiers: [patient] },
-    codes: [{ system: SERVICE, code: '23.0075.1494' }],
-    status: 'final',
-    effectiveAt,
-    observations: [
-      {
-        codes: [{ system: SERVICE, code: '23.0075.1494' }],
-        status: 'final',
-        value: { kind: 'quantity', value: 5.1, unit: 'mmol/L' },
-      },
-    ],
-  };
-}
+const report = (id: string, patient: { system: string; value: string }, effectiveAt: string): Json =>
+  syntheticReport(id, patient, { effectiveAt });
 
 /** A SYNTHETIC imaging reference (made-up study UID under the UUID-derived root 2.25). */
 function imaging(uid: string, patient: { system: string; value: string }, modality: string): Json {
@@ -78,10 +64,7 @@ interface Answer {
  * or an audit entry written. Unknown `/v1` query parameters are refused. And `_include` follows
  * `Prefer: handling=lenient` like every other parameter (defect 7).
  */
-export function describeHubPatientScope(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubPatientScope(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub: one patient per search on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -134,16 +117,14 @@ export function describeHubPatientScope(
       for (const secret of ['SCOPE-P1', 'SCOPE-P2', 'SCOPE-P3', '5.1'])
         expect(answer.text).not.toContain(secret);
     };
+    /** Each search of `paths`, by reader A as `probe`: refused 400 `code` (as {@link expectRefused} checks it). */
+    const expectEachRefused = async (paths: readonly string[], probe: string, code: string) => {
+      for (const path of paths) expectRefused(await call(path, readerA, { 'x-user': probe }), 400, code);
+    };
 
     beforeAll(async () => {
       database = await makeDatabase();
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: ADMIN_KEY,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-      });
+      hub = await startTestHub(database, { adminKey: ADMIN_KEY, rateLimit: false });
       const admin = createHubClient({ baseUrl: hub.url, apiKey: ADMIN_KEY });
       keyA = (await admin.POST('/v1/facilities', { body: { code: A, name: 'A (synthetic)' } })).credential
         .apiKey;
@@ -155,30 +136,37 @@ export function describeHubPatientScope(
           body: { scopes: ['read'] },
         })
       ).apiKey;
-      const as = (apiKey: string) => createHubClient({ baseUrl: hub.url, apiKey });
-      for (const [key, body] of [
+      /** Each `[key, body]` written to `path` in turn, as the facility the key belongs to. */
+      const writeAll = async (
+        path: '/v1/patients' | '/v1/lab-reports' | '/v1/imaging-references',
+        writes: readonly (readonly [string, unknown])[],
+      ) => {
+        for (const [apiKey, body] of writes) {
+          const client = createHubClient({ baseUrl: hub.url, apiKey });
+          if (path === '/v1/patients') await client.PUT(path, { body: body as never });
+          else await client.POST(path, { body: body as never });
+        }
+      };
+      await writeAll('/v1/patients', [
         [keyA, person(P1, 'Một')],
         [keyA, person(P2, 'Hai')],
         [keyB, person(P3, 'Ba')],
         [keyA, person(TWIN_X, 'Tư')],
         [keyB, person(TWIN_Y, 'Năm')],
-      ] as const)
-        await as(key).PUT('/v1/patients', { body: body as never });
-      for (const [key, body] of [
+      ]);
+      await writeAll('/v1/lab-reports', [
         [keyA, report('SYN-SCOPE-A1', P1, '2026-11-20T08:00:00+07:00')],
         [keyA, report('SYN-SCOPE-A2', P2, '2026-11-21T08:00:00+07:00')],
         [keyB, report('SYN-SCOPE-B1', P1, '2026-11-22T08:00:00+07:00')],
         [keyB, report('SYN-SCOPE-B3', P3, '2026-11-23T08:00:00+07:00')],
-      ] as const)
-        await as(key).POST('/v1/lab-reports', { body: body as never });
-      for (const [key, body] of [
+      ]);
+      await writeAll('/v1/imaging-references', [
         [keyA, imaging('2.25.1300000000000000001', P1, 'CT')],
         [keyA, imaging('2.25.1300000000000000002', P2, 'MR')],
         [keyB, imaging('2.25.1300000000000000003', P3, 'CT')],
         [keyA, imaging('2.25.1300000000000000004', TWIN_X, 'CT')],
         [keyB, imaging('2.25.1300000000000000005', TWIN_Y, 'CT')],
-      ] as const)
-        await as(key).POST('/v1/imaging-references', { body: body as never });
+      ]);
     });
     afterAll(async () => {
       await hub?.close();
@@ -188,19 +176,20 @@ export function describeHubPatientScope(
     describe('/v1', () => {
       it('refuses a search naming no patient (400 HUB_SEARCH_PATIENT_REQUIRED), reading and auditing nothing', async () => {
         const probe = newProbe();
-        for (const path of [
-          '/v1/lab-reports',
-          `/v1/lab-reports?code=${encodeURIComponent(`${SERVICE}|23.0075.1494`)}`,
-          '/v1/lab-reports?since=2026-01-01',
-          '/v1/lab-reports?status=final',
-          '/v1/imaging-references',
-          '/v1/imaging-references?modality=CT',
-          '/v1/patients',
-          '/v1/patients?family=Th%E1%BB%AD',
-        ]) {
-          const answer = await call(path, readerA, { 'x-user': probe });
-          expectRefused(answer, 400, 'HUB_SEARCH_PATIENT_REQUIRED');
-        }
+        await expectEachRefused(
+          [
+            '/v1/lab-reports',
+            `/v1/lab-reports?code=${encodeURIComponent(`${SYNTHETIC_CODE.system}|${SYNTHETIC_CODE.code}`)}`,
+            '/v1/lab-reports?since=2026-01-01',
+            '/v1/lab-reports?status=final',
+            '/v1/imaging-references',
+            '/v1/imaging-references?modality=CT',
+            '/v1/patients',
+            '/v1/patients?family=Th%E1%BB%AD',
+          ],
+          probe,
+          'HUB_SEARCH_PATIENT_REQUIRED',
+        );
         const match = await call(
           '/v1/patients/match',
           readerA,
@@ -354,7 +343,7 @@ export function describeHubPatientScope(
         const directory = createHubPatientDirectory(options);
         expect(directory.capabilities.demographicSearch).toBe(false);
         for (const error of [
-          await failure(exchange.query({ codes: [{ system: SERVICE, code: '23.0075.1494' }] })),
+          await failure(exchange.query({ codes: [SYNTHETIC_CODE] })),
           await failure(registry.query({ modality: 'CT' })),
           await failure(directory.search({ family: 'Thử' })),
           await failure(directory.match({ name: { family: 'Thử' }, birthDate: '1990' })),
@@ -371,22 +360,23 @@ export function describeHubPatientScope(
     describe('/fhir', () => {
       it('refuses a search naming no patient with an OperationOutcome, reading and auditing nothing', async () => {
         const probe = newProbe();
-        for (const path of [
-          '/fhir/DiagnosticReport',
-          '/fhir/DiagnosticReport?date=ge2026-01-01',
-          `/fhir/DiagnosticReport?code=${encodeURIComponent(`${SERVICE}|23.0075.1494`)}`,
-          '/fhir/DiagnosticReport?status=final',
-          '/fhir/Observation',
-          '/fhir/Observation?date=ge2026-01-01',
-          `/fhir/Observation?code=${encodeURIComponent(`${SERVICE}|23.0075.1494`)}`,
-          '/fhir/Patient',
-          '/fhir/Patient?family=thu&birthdate=1990',
-          '/fhir/ImagingStudy',
-          '/fhir/ImagingStudy?modality=CT',
-        ]) {
-          const answer = await call(path, readerA, { 'x-user': probe });
-          expectRefused(answer, 400, 'HUB_SEARCH_PATIENT_REQUIRED');
-        }
+        await expectEachRefused(
+          [
+            '/fhir/DiagnosticReport',
+            '/fhir/DiagnosticReport?date=ge2026-01-01',
+            `/fhir/DiagnosticReport?code=${encodeURIComponent(`${SYNTHETIC_CODE.system}|${SYNTHETIC_CODE.code}`)}`,
+            '/fhir/DiagnosticReport?status=final',
+            '/fhir/Observation',
+            '/fhir/Observation?date=ge2026-01-01',
+            `/fhir/Observation?code=${encodeURIComponent(`${SYNTHETIC_CODE.system}|${SYNTHETIC_CODE.code}`)}`,
+            '/fhir/Patient',
+            '/fhir/Patient?family=thu&birthdate=1990',
+            '/fhir/ImagingStudy',
+            '/fhir/ImagingStudy?modality=CT',
+          ],
+          probe,
+          'HUB_SEARCH_PATIENT_REQUIRED',
+        );
         // Lenient handling drops an unknown parameter, not the rule.
         const lenient = await call('/fhir/Observation?status=final', readerA, {
           'x-user': probe,
@@ -398,16 +388,17 @@ export function describeHubPatientScope(
 
       it('refuses a search by record ids whose records belong to several patients', async () => {
         const probe = newProbe();
-        for (const path of [
-          '/fhir/DiagnosticReport?identifier=SYN-SCOPE-A1,SYN-SCOPE-A2',
-          '/fhir/ImagingStudy?identifier=urn:dicom:uid|urn:oid:2.25.1300000000000000001,urn:dicom:uid|urn:oid:2.25.1300000000000000002',
-          '/fhir/ImagingStudy?patient:identifier=SCOPE-TWIN',
-          '/fhir/Patient?identifier=SCOPE-TWIN',
-          `/fhir/DiagnosticReport?subject:identifier=${token(P1)}&patient:identifier=${token(P2)}`,
-        ]) {
-          const answer = await call(path, readerA, { 'x-user': probe });
-          expectRefused(answer, 400, 'HUB_SEARCH_SEVERAL_PATIENTS');
-        }
+        await expectEachRefused(
+          [
+            '/fhir/DiagnosticReport?identifier=SYN-SCOPE-A1,SYN-SCOPE-A2',
+            '/fhir/ImagingStudy?identifier=urn:dicom:uid|urn:oid:2.25.1300000000000000001,urn:dicom:uid|urn:oid:2.25.1300000000000000002',
+            '/fhir/ImagingStudy?patient:identifier=SCOPE-TWIN',
+            '/fhir/Patient?identifier=SCOPE-TWIN',
+            `/fhir/DiagnosticReport?subject:identifier=${token(P1)}&patient:identifier=${token(P2)}`,
+          ],
+          probe,
+          'HUB_SEARCH_SEVERAL_PATIENTS',
+        );
         expect(await auditOf(probe)).toEqual([]);
         // The records of one patient, by id: answered and audited against that patient.
         const one = await call('/fhir/DiagnosticReport?identifier=SYN-SCOPE-A1,SYN-SCOPE-B1', readerA, {

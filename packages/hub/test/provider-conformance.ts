@@ -9,18 +9,15 @@ import {
   createHubResultExchange,
 } from '@lienthong/hub-api';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { startTestHub } from './test-hub.js';
 
 /**
  * The hub providers of `@lienthong/hub-api` must pass the same conformance suites as every other
  * provider, against a real hub on loopback, on each storage dialect.
  */
-export function describeHubProviderConformance(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubProviderConformance(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub providers on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -31,13 +28,7 @@ export function describeHubProviderConformance(
       // may publish on behalf of the facility a record names (facility keys may not — see the
       // security tests).
       apiKey = 'conformance-admin-key';
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-        adminKey: apiKey,
-      });
+      hub = await startTestHub(database, { rateLimit: false, adminKey: apiKey });
     });
     afterAll(async () => {
       await hub?.close();

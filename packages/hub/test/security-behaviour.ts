@@ -2,9 +2,9 @@ import { isAuthError } from '@lienthong/core';
 import { createHubClient, createHubResultExchange, type HubClient } from '@lienthong/hub-api';
 import type { LabReport } from '@lienthong/result-exchange';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
-import { type RunningHub, startHub } from '../src/server.js';
-import type { TestDatabase } from './databases.js';
+import type { RunningHub } from '../src/server.js';
+import type { MakeDatabase, TestDatabase } from './databases.js';
+import { failure, startTestHub } from './test-hub.js';
 
 const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
 
@@ -32,20 +32,8 @@ function report(
   } as LabReport;
 }
 
-async function failure(p: Promise<unknown>): Promise<unknown> {
-  try {
-    await p;
-  } catch (e) {
-    return e;
-  }
-  throw new Error('expected a failure');
-}
-
 /** Facility isolation and the audit trail, against a real hub. */
-export function describeHubSecurity(
-  dialect: string,
-  makeDatabase: () => Promise<TestDatabase> | TestDatabase,
-): void {
+export function describeHubSecurity(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub security on ${dialect}`, () => {
     let database: TestDatabase;
     let hub: RunningHub;
@@ -54,13 +42,7 @@ export function describeHubSecurity(
     let keyB: string;
     beforeAll(async () => {
       database = await makeDatabase();
-      hub = await startHub({
-        database: database.config,
-        port: 0,
-        adminKey: 'security-admin-key',
-        logger: createLogger({ level: 'silent' }),
-        rateLimit: false,
-      });
+      hub = await startTestHub(database, { adminKey: 'security-admin-key', rateLimit: false });
       admin = createHubClient({ baseUrl: hub.url, apiKey: 'security-admin-key', retry: false });
       keyA = (await admin.POST('/v1/facilities', { body: { code: '01001', name: 'A (synthetic)' } }))
         .credential.apiKey;

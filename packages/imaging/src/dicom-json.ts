@@ -1,8 +1,9 @@
-import { DEFAULT_IDENTIFIER_SYSTEMS, facilityRecordSystem, ValidationError } from '@lienthong/core';
+import { facilityRecordSystem, ValidationError } from '@lienthong/core';
 import * as z from 'zod';
 import { type GroupOptions, type InstanceFacts, ReferenceGrouper } from './grouping.js';
 import type { ImagingReference, ImagingSeries } from './model.js';
-import { assertImagingReference, dicomDateToIso, dicomOffsetToIso, dicomTimeToIso } from './reference.js';
+import { performingFacilityOf } from './performing-facility.js';
+import { dicomDateToIso, dicomOffsetToIso, dicomTimeToIso, parseImagingReference } from './reference.js';
 import { isDicomUid } from './uid.js';
 
 /**
@@ -142,19 +143,11 @@ export function fromDicomJsonStudies(input: unknown, options: FromDicomJsonOptio
           .filter((m) => /^[A-Z0-9_]{1,16}$/.test(m)),
       ),
     ];
-    return assertImagingReference({
+    return parseImagingReference({
       studyInstanceUid: required(d, 'StudyInstanceUID', i),
       ...(accession ? { accessionNumber: accession } : {}),
       patient: { identifiers: patientIdentifiers(d, options) },
-      ...(options.facility
-        ? {
-            performingFacility: {
-              code: options.facility,
-              system: DEFAULT_IDENTIFIER_SYSTEMS.facility,
-              ...(facilityName ? { name: facilityName } : {}),
-            },
-          }
-        : {}),
+      ...performingFacilityOf(options.facility, facilityName),
       ...(studyDate ? { studyDate } : {}),
       ...(studyTime ? { studyTime } : {}),
       ...(utcOffset ? { utcOffset } : {}),
@@ -229,5 +222,5 @@ export function fromDicomJsonInstances(
   parseDatasets(input, 'WADO-RS metadata').forEach((d, i) => {
     grouper.add(instanceFactsFromDicomJson(d, i));
   });
-  return grouper.references().map((r) => assertImagingReference(r));
+  return grouper.references().map((r) => parseImagingReference(r));
 }

@@ -1,5 +1,6 @@
-import { DEFAULT_IDENTIFIER_SYSTEMS, facilityRecordSystem } from '@lienthong/core';
+import { facilityRecordSystem } from '@lienthong/core';
 import type { ImagingReference, ImagingSeries } from './model.js';
+import { performingFacilityOf } from './performing-facility.js';
 import { dicomDateToIso, dicomOffsetToIso, dicomTimeToIso } from './reference.js';
 
 /** The facts of one DICOM instance an imaging reference is built from (from a file header or DICOM JSON). */
@@ -118,15 +119,7 @@ export class ReferenceGrouper {
       patient: {
         identifiers: first.patientId ? [{ system: patientSystem, value: first.patientId }] : [],
       },
-      ...(o.facility !== undefined
-        ? {
-            performingFacility: {
-              code: o.facility,
-              system: DEFAULT_IDENTIFIER_SYSTEMS.facility,
-              ...(facilityName ? { name: facilityName } : {}),
-            },
-          }
-        : {}),
+      ...performingFacilityOf(o.facility, facilityName),
       ...(studyDate ? { studyDate } : {}),
       ...(studyTime ? { studyTime } : {}),
       ...(utcOffset ? { utcOffset } : {}),

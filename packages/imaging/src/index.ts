@@ -3,7 +3,8 @@
  * the `ImagingReference` model, DICOM JSON conversions, the reuse policy and the `ImagingRegistry`
  * contract with its in-memory provider. Browser-safe. Heavier or Node-only parts live in subpaths:
  * `@lienthong/imaging/dicomweb` (DICOMweb client, `dicomweb` provider), `…/fhir` (FHIR ImagingStudy
- * + Endpoint, `fhir` provider) and `…/scanner` (Node: Part-10 folder scanner).
+ * + Endpoint, `fhir` provider) and `…/scanner` (Node: Part-10 folder scanner); the matching rule
+ * provider authors share is in `…/provider-kit`.
  * @packageDocumentation
  */
 export {
@@ -46,25 +47,21 @@ export {
   UtcOffsetSchema,
 } from './model.js';
 export {
-  assertImagingReference,
   dicomDateToIso,
   dicomOffsetToIso,
   dicomTimeToIso,
   parseImagingReference,
+  safeParseImagingReference,
   summariseSeries,
 } from './reference.js';
 export {
-  assertImagingQuery,
   IMAGING_REGISTRY_CONTRACT,
   type ImagingQuery,
   ImagingQuerySchema,
   type ImagingRegistry,
-  matchesImagingQuery,
-  type PublishReceipt,
-  type RegistryCallOptions,
+  parseImagingQuery,
 } from './registry/contract.js';
 export { createMemoryImagingRegistry, type MemoryImagingRegistryOptions } from './registry/memory.js';
-export { readOnlyImagingRegistry } from './registry/read-only.js';
 export {
   defineReusePolicy,
   evaluateReuse,
@@ -76,10 +73,10 @@ export {
   ReusePolicySchema,
 } from './reuse-policy.js';
 export {
-  assertDicomUid,
   dicomUidFromUrn,
   dicomUidToUrn,
   generateDicomUid,
   isDicomUid,
   parseDicomUid,
+  safeParseDicomUid,
 } from './uid.js';

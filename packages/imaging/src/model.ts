@@ -1,4 +1,13 @@
-import { code, httpUrl, identifierSchema, isoDate, isoDateTime, nonEmptyText, uri } from '@lienthong/core';
+import {
+  code,
+  FacilitySchema,
+  httpUrl,
+  IdentifierValueSchema,
+  isoDate,
+  isoDateTime,
+  nonEmptyText,
+  uri,
+} from '@lienthong/core';
 import * as z from 'zod';
 import { isDicomUid } from './uid.js';
 
@@ -37,12 +46,14 @@ export const BodyPartSchema = z.object({
   display: nonEmptyText.optional(),
 });
 
-/** The facility that performed the study (5-digit facility code, mã cơ sở KCB, or a local code). */
-export const FacilitySchema = z.object({
-  code: code,
-  system: uri.optional(),
-  name: nonEmptyText.optional(),
-});
+/** The one facility model of the SDK, from `@lienthong/core`. */
+export { type Facility, FacilitySchema } from '@lienthong/core';
+
+/**
+ * The facility that performed the study: a `Facility` whose `code` is required (5-digit facility
+ * code, mã cơ sở KCB, or a local code with its `system`).
+ */
+const PerformingFacilitySchema = FacilitySchema.extend({ code });
 
 /** One series of the study. */
 export const ImagingSeriesSchema = z.object({
@@ -65,7 +76,7 @@ export const ReportSignerSchema = z
   .object({
     role: z.enum(['performer', 'reader']),
     name: nonEmptyText.optional(),
-    identifier: identifierSchema.optional(),
+    identifier: IdentifierValueSchema.optional(),
   })
   .refine((s) => s.name !== undefined || s.identifier !== undefined, {
     message: 'A signer needs a name or an identifier',
@@ -88,7 +99,7 @@ export const CompletenessSchema = z.enum(['complete', 'partial', 'unknown']);
 
 /** The patient the study belongs to: identifiers (system + value) and/or a FHIR reference. */
 export const ImagingPatientSchema = z.object({
-  identifiers: z.array(identifierSchema).default([]),
+  identifiers: z.array(IdentifierValueSchema).default([]),
   reference: nonEmptyText.optional(),
 });
 
@@ -98,7 +109,7 @@ export const ImagingReferenceSchema = z
     studyInstanceUid: DicomUidSchema,
     accessionNumber: nonEmptyText.optional(),
     patient: ImagingPatientSchema,
-    performingFacility: FacilitySchema.optional(),
+    performingFacility: PerformingFacilitySchema.optional(),
     studyDate: isoDate.optional(),
     studyTime: StudyTimeSchema.optional(),
     /** UTC offset of `studyDate`/`studyTime` when known (DICOM Timezone Offset From UTC, FHIR `started`). */
@@ -124,7 +135,6 @@ export const ImagingReferenceSchema = z
 
 export type DicomUid = z.infer<typeof DicomUidSchema>;
 export type BodyPart = z.infer<typeof BodyPartSchema>;
-export type Facility = z.infer<typeof FacilitySchema>;
 export type ImagingSeries = z.infer<typeof ImagingSeriesSchema>;
 export type DicomwebEndpoints = z.infer<typeof DicomwebEndpointsSchema>;
 export type ReportSigner = z.infer<typeof ReportSignerSchema>;

@@ -2,15 +2,15 @@ import { parseWith, type Result, safeParseWith, type ValidationError } from '@li
 import { type ImagingReference, ImagingReferenceSchema } from './model.js';
 
 /** Validates an imaging reference; every problem is listed with its path. */
-export function parseImagingReference(value: unknown): Result<ImagingReference, ValidationError> {
+export function safeParseImagingReference(value: unknown): Result<ImagingReference, ValidationError> {
   return safeParseWith(ImagingReferenceSchema, value, {
     code: 'IMAGING_REFERENCE_INVALID',
     subject: { en: 'imaging reference', vi: 'tham chiếu hình ảnh' },
   });
 }
 
-/** Like {@link parseImagingReference} but throws the `ValidationError`. */
-export function assertImagingReference(value: unknown): ImagingReference {
+/** Like {@link safeParseImagingReference} but throws the `ValidationError`. */
+export function parseImagingReference(value: unknown): ImagingReference {
   return parseWith(ImagingReferenceSchema, value, {
     code: 'IMAGING_REFERENCE_INVALID',
     subject: { en: 'imaging reference', vi: 'tham chiếu hình ảnh' },

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { ImagingReference } from './model.js';
-import { assertImagingReference } from './reference.js';
+import { parseImagingReference } from './reference.js';
 import { defineReusePolicy, evaluateReuse } from './reuse-policy.js';
 
 /** Synthetic reference (made up for tests). */
-const ct: ImagingReference = assertImagingReference({
+const ct: ImagingReference = parseImagingReference({
   studyInstanceUid: '2.25.42',
   patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:79001', value: 'BN-1' }] },
   performingFacility: { code: '79001' },

@@ -20,9 +20,9 @@ function uidError(code: string, message: string, messageVi: string, path?: strin
 /**
  * Validates a DICOM UID and says precisely what is wrong. Trailing NUL/space padding (as stored in
  * DICOM files) is removed first.
- * @example parseDicomUid('1.2.840.10008.1.2.1') // { ok: true, value: '1.2.840.10008.1.2.1' }
+ * @example safeParseDicomUid('1.2.840.10008.1.2.1') // { ok: true, value: '1.2.840.10008.1.2.1' }
  */
-export function parseDicomUid(value: unknown, path?: string): Result<string, ValidationError> {
+export function safeParseDicomUid(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string') {
     return fail(
       uidError('DICOM_UID_NOT_TEXT', 'A DICOM UID must be text.', 'UID DICOM phải là chuỗi ký tự.', path),
@@ -78,9 +78,9 @@ export function parseDicomUid(value: unknown, path?: string): Result<string, Val
   return ok(uid);
 }
 
-/** Like {@link parseDicomUid} but throws the {@link ValidationError}. */
-export function assertDicomUid(value: unknown, path?: string): string {
-  const result = parseDicomUid(value, path);
+/** Like {@link safeParseDicomUid} but throws the {@link ValidationError}. */
+export function parseDicomUid(value: unknown, path?: string): string {
+  const result = safeParseDicomUid(value, path);
   if (!result.ok) throw result.error;
   return result.value;
 }

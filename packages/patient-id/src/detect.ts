@@ -1,15 +1,15 @@
 import type { Result, ValidationError } from '@lienthong/core';
-import { type CitizenIdParts, type IdSex, parseCitizenId } from './validators/citizen-id.js';
+import { type CitizenIdParts, type IdSex, safeParseCitizenId } from './validators/citizen-id.js';
 import { idError } from './validators/errors.js';
-import { type FacilityCodeParts, parseFacilityCode } from './validators/facility-code.js';
-import { type InsuranceCardParts, parseInsuranceCard } from './validators/insurance-card.js';
-import { type OldIdCardParts, parseOldIdCard } from './validators/old-id-card.js';
-import { type PassportParts, parsePassport } from './validators/passport.js';
+import { type FacilityCodeParts, safeParseFacilityCode } from './validators/facility-code.js';
+import { type InsuranceCardParts, safeParseInsuranceCard } from './validators/insurance-card.js';
+import { type OldIdCardParts, safeParseOldIdCard } from './validators/old-id-card.js';
+import { type PassportParts, safeParsePassport } from './validators/passport.js';
 
-/** The identifier types {@link checkIdentifier} knows. */
+/** The identifier types {@link safeParseIdentifier} knows. */
 export type IdentifierType = 'cccd' | 'cmnd' | 'bhyt' | 'facility' | 'passport';
 
-/** The answer of {@link checkIdentifier}: the type and the parsed parts. */
+/** The answer of {@link safeParseIdentifier}: the type and the parsed parts. */
 export type IdentifierCheck =
   | { type: 'cccd'; parts: CitizenIdParts }
   | { type: 'cmnd'; parts: OldIdCardParts }
@@ -33,9 +33,9 @@ export function detectIdentifierType(value: string): IdentifierType | undefined 
 
 /**
  * Parses an identifier of a given type, or of the type its shape suggests.
- * @example checkIdentifier('001203012345', { birthDate: '2003' }) // ok: { type: 'cccd', parts }
+ * @example safeParseIdentifier('001203012345', { birthDate: '2003' }) // ok: { type: 'cccd', parts }
  */
-export function checkIdentifier(
+export function safeParseIdentifier(
   value: unknown,
   options: { type?: IdentifierType; birthDate?: string; sex?: IdSex } = {},
 ): Result<IdentifierCheck, ValidationError> {
@@ -47,27 +47,31 @@ export function checkIdentifier(
       const { birthDate, sex } = options;
       return tag(
         'cccd',
-        parseCitizenId(value, { ...(birthDate ? { birthDate } : {}), ...(sex ? { sex } : {}) }),
+        safeParseCitizenId(value, { ...(birthDate ? { birthDate } : {}), ...(sex ? { sex } : {}) }),
       );
     }
     case 'cmnd':
-      return tag('cmnd', parseOldIdCard(value));
+      return tag('cmnd', safeParseOldIdCard(value));
     case 'bhyt':
-      return tag('bhyt', parseInsuranceCard(value));
+      return tag('bhyt', safeParseInsuranceCard(value));
     case 'facility':
-      return tag('facility', parseFacilityCode(value));
+      return tag('facility', safeParseFacilityCode(value));
     case 'passport':
-      return tag('passport', parsePassport(value));
+      return tag('passport', safeParsePassport(value));
     default:
       return {
         ok: false,
-        error: idError('IDENTIFIER', 'TYPE_UNKNOWN', undefined, [], {
-          what: ['Identifier', 'Mã định danh'],
-          why: [
+        error: idError(
+          'IDENTIFIER',
+          'TYPE_UNKNOWN',
+          undefined,
+          [],
+          ['Identifier', 'Mã định danh'],
+          [
             'has an unknown type: expected 12 digits (personal ID), 9 (old ID card), 15 or 10 (insurance card) or 5 (facility code)',
             'không rõ loại: cần 12 số (định danh), 9 (CMND), 15 hoặc 10 (thẻ BHYT) hoặc 5 (mã cơ sở KCB)',
           ],
-        }),
+        ),
       };
   }
 }

@@ -7,12 +7,12 @@ import {
   ValidationError,
 } from '@lienthong/core';
 import { textOf } from './validators/errors.js';
-import { parseFacilityCode } from './validators/facility-code.js';
+import { safeParseFacilityCode } from './validators/facility-code.js';
 import {
   formatInsuranceCard,
   type InsuranceCardOptions,
   type InsuranceCardParts,
-  parseInsuranceCard,
+  safeParseInsuranceCard,
 } from './validators/insurance-card.js';
 
 const K = 'INSURANCE_CARD';
@@ -21,7 +21,7 @@ const K = 'INSURANCE_CARD';
  * Parses several card numbers joined by `;` (as claims XML carries them). Fails with the first
  * bad card; every issue is listed in the error's `issues` with its index (`[1]`).
  */
-export function parseInsuranceCards(
+export function safeParseInsuranceCards(
   value: unknown,
   options: InsuranceCardOptions = {},
 ): Result<InsuranceCardParts[], ValidationError> {
@@ -30,7 +30,7 @@ export function parseInsuranceCards(
   const cards: InsuranceCardParts[] = [];
   const errors: ValidationError[] = [];
   text.split(';').forEach((part, i) => {
-    const r = parseInsuranceCard(part, { ...options, path: `${options.path ?? ''}[${i}]` });
+    const r = safeParseInsuranceCard(part, { ...options, path: `${options.path ?? ''}[${i}]` });
     if (r.ok) cards.push(r.value);
     else errors.push(r.error);
   });
@@ -62,15 +62,17 @@ export const maskPassport = (value: string): string => maskIdentifier(value);
 
 /**
  * A hospital record number (mã bệnh nhân / số hồ sơ): opaque, meaningful only inside its
- * facility, so its system is the facility's own (`facilityRecordSystem(code)` of core).
+ * facility, so its system is the facility's own (`facilityRecordSystem(code)` of core). Throws a
+ * `ValidationError` for a bad facility code (path `facilityCode`) or an empty number (path `value`).
+ * @example hospitalRecordIdentifier('01001', 'BN-2025-000123') // { system: 'urn:lienthong:sid:mrn:01001', value: 'BN-2025-000123' }
  */
 export function hospitalRecordIdentifier(
   facilityCode: string,
   value: string,
-): Result<{ system: string; value: string }, ValidationError> {
-  const facility = parseFacilityCode(facilityCode, { path: 'facilityCode' });
-  if (!facility.ok) return facility;
+): { system: string; value: string } {
+  const facility = safeParseFacilityCode(facilityCode, { path: 'facilityCode' });
+  if (!facility.ok) throw facility.error;
   const text = textOf(value, 'RECORD_NUMBER', 'value', ['Hospital record number', 'Số hồ sơ bệnh viện']);
-  if (typeof text !== 'string') return fail(text);
-  return ok({ system: facilityRecordSystem(facility.value.value), value: text });
+  if (typeof text !== 'string') throw text;
+  return { system: facilityRecordSystem(facility.value.value), value: text };
 }

@@ -2,18 +2,18 @@
  * `@lienthong/patient-id` — Vietnamese patient identifiers (personal ID / CCCD, old ID card,
  * passport, insurance card, facility code, hospital record number), province tables, and
  * (as they land) the patient model and the `PatientDirectory` contract with its providers.
- * The identifier parsers alone, without zod: `@lienthong/patient-id/validators`.
+ * The identifier parsers alone, without zod: `@lienthong/patient-id/validators`; the matching rule
+ * provider authors share: `@lienthong/patient-id/provider-kit`.
  * @packageDocumentation
  */
 export {
-  checkIdentifier,
   detectIdentifierType,
   type IdentifierCheck,
   type IdentifierType,
+  safeParseIdentifier,
 } from './detect.js';
 export type {
   CrossReferenceOptions,
-  DirectoryCallOptions,
   IdentifierRef,
   LookupOptions,
   MatchCandidate,
@@ -22,10 +22,9 @@ export type {
   PatientDirectoryCapabilities,
   PatientQuery,
   SearchOptions,
-  UpsertResult,
+  UpsertReceipt,
 } from './directory/contract.js';
 export { createMemoryPatientDirectory, type MemoryPatientDirectoryOptions } from './directory/memory.js';
-export { matchesQuery } from './directory/query.js';
 export {
   formatInsuranceCards,
   hospitalRecordIdentifier,
@@ -33,7 +32,7 @@ export {
   maskInsuranceCard,
   maskOldIdCard,
   maskPassport,
-  parseInsuranceCards,
+  safeParseInsuranceCards,
 } from './identifiers.js';
 export {
   gradeOf,
@@ -69,7 +68,7 @@ export {
   PatientRecordSchema,
   type PersonName,
   PersonNameSchema,
-  parsePatientRecord,
+  safeParsePatientRecord,
   splitVietnameseName,
 } from './model/patient-record.js';
 export {
@@ -86,26 +85,26 @@ export {
   formatCitizenId,
   type IdSex,
   isCitizenId,
-  parseCitizenId,
+  safeParseCitizenId,
 } from './validators/citizen-id.js';
 export {
   type FacilityCodeParts,
   formatFacilityCode,
   isFacilityCode,
-  parseFacilityCode,
+  safeParseFacilityCode,
 } from './validators/facility-code.js';
 export {
   formatInsuranceCard,
   type InsuranceCardOptions,
   type InsuranceCardParts,
   isInsuranceCard,
-  parseInsuranceCard,
+  safeParseInsuranceCard,
 } from './validators/insurance-card.js';
 export {
   formatOldIdCard,
   isOldIdCard,
   type OldIdCardParts,
-  parseOldIdCard,
+  safeParseOldIdCard,
 } from './validators/old-id-card.js';
-export { formatPassport, isPassport, type PassportParts, parsePassport } from './validators/passport.js';
+export { formatPassport, isPassport, type PassportParts, safeParsePassport } from './validators/passport.js';
 export { currentCodeOf } from './validators/province-codes.js';

@@ -4,39 +4,27 @@
  * Codecs live in subpaths so a bundle pays only for the formats it uses:
  * `/fhir` (FHIR R4, plus the FHIR-server provider), `/xml4` (insurance XML4), `/hl7` (HL7 v2
  * ORU^R01), `/cv365` (CV 365 `HoSoBenhAn` export); `/formats` addresses them all by name (detect,
- * decode, encode, add your own).
+ * decode, encode, add your own). What provider authors share (publish rules, idempotency cache,
+ * query matching and order) is in `/provider-kit`.
  * @packageDocumentation
  */
-export {
-  byClinicalTimeDesc,
-  checkPublishable,
-  clinicalTime,
-  contentKey,
-  decidePublish,
-  idempotencyConflict,
-  instantOf,
-  type LabReportQuery,
-  matchesQuery,
-  type PublishReceipt,
-  type ResultExchange,
-  throwIfAborted,
-} from './contract.js';
+export type { LabReportQuery, ResultExchange, ResultExchangeCapabilities } from './contract.js';
 export { createMemoryResultExchange, type MemoryResultExchangeOptions } from './memory.js';
 export {
-  assertLabReport,
   type Facility,
+  FacilitySchema,
   type LabCoding,
+  LabCodingSchema,
   type LabObservation,
+  LabObservationSchema,
   type Laboratory,
   type LabQuantity,
   type LabReport,
   type LabReportInput,
+  LabReportSchema,
   type LabValue,
-  labCodingSchema,
+  LabValueSchema,
   labDateTime,
-  labObservationSchema,
-  labReportSchema,
-  labValueSchema,
   OBSERVATION_STATUSES,
   type ObservationStatus,
   parseLabReport,
@@ -45,8 +33,8 @@ export {
   type ReportStatus,
   type Signer,
   type Specimen,
+  safeParseLabReport,
 } from './model.js';
-export { readOnlyResultExchange, resultExchangeReadOnly } from './read-only.js';
 export {
   type AdviseOptions,
   adviseReuse,
@@ -56,12 +44,12 @@ export {
   type ReuseAdvice,
   type ReuseCandidate,
   type ReuseDecision,
+  ReuseDecisionSchema,
   type ReuseGroup,
   type ReusePolicy,
   type ReuseReason,
   type ReuseReasonCode,
   recordReuseDecision,
-  reuseDecisionSchema,
   reuseGroupOf,
 } from './reuse.js';
 export {

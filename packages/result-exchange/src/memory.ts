@@ -1,20 +1,13 @@
-import {
-  byClinicalTimeDesc,
-  checkPublishable,
-  contentKey,
-  decidePublish,
-  type LabReportQuery,
-  matchesQuery,
-  type PublishReceipt,
-  type ResultExchange,
-  throwIfAborted,
-} from './contract.js';
-import { createIdempotencyCache } from './idempotency.js';
+import { throwIfAborted, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
+import type { LabReportQuery, ResultExchange } from './contract.js';
 import type { LabReport } from './model.js';
+import { createIdempotencyCache } from './provider-kit/idempotency.js';
+import { checkPublishable, contentKey, decidePublish } from './provider-kit/publish.js';
+import { byClinicalTimeDesc, matchesQuery, queryAnswer } from './provider-kit/query.js';
 
 /** Options of {@link createMemoryResultExchange}. */
 export interface MemoryResultExchangeOptions {
-  /** Reports present from the start (each published once). */
+  /** Reports present from the start (each published once, in order). */
   seed?: readonly LabReport[];
 }
 
@@ -30,22 +23,17 @@ export function createMemoryResultExchange(options: MemoryResultExchangeOptions 
 
   const latest = (id: string) => versions.get(id)?.at(-1);
 
-  function publishNow(input: LabReport, idempotencyKey?: string): PublishReceipt {
+  function publishNow(input: LabReport, idempotencyKey?: string): WriteReceipt {
     const report = checkPublishable(input);
     const content = contentKey(report);
     const replayed = keys.replay(idempotencyKey, content);
     if (replayed) return replayed;
     const current = latest(report.id);
-    const decision = decidePublish(current, report);
-    let receipt: PublishReceipt;
-    if (decision === 'unchanged') {
-      receipt = { id: report.id, version: current!.version!, outcome: 'unchanged' };
-    } else {
+    const receipt = writeReceipt(report.id, current?.version, decidePublish(current, report) !== 'unchanged');
+    if (receipt.outcome !== 'unchanged') {
       const list = versions.get(report.id) ?? [];
-      const version = list.length + 1;
-      list.push(copy({ ...report, version }));
+      list.push(copy({ ...report, version: receipt.version }));
       versions.set(report.id, list);
-      receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
     }
     keys.remember(idempotencyKey, content, receipt);
     return receipt;
@@ -66,21 +54,19 @@ export function createMemoryResultExchange(options: MemoryResultExchangeOptions 
       return r && copy(r);
     },
     query(query: LabReportQuery, opts = {}) {
-      const pageSize = Math.max(1, opts.pageSize ?? 50);
-      return {
-        async *[Symbol.asyncIterator]() {
-          const matches = [...versions.values()]
-            .map((list) => list.at(-1)!)
-            .filter((r) => matchesQuery(r, query))
-            .sort(byClinicalTimeDesc);
-          for (let i = 0; i < matches.length; i += pageSize) {
-            throwIfAborted(opts.signal);
-            for (const r of matches.slice(i, i + pageSize)) yield copy(r);
-          }
-        },
-      };
+      return queryAnswer(query, opts, async function* (pageSize) {
+        const matches = [...versions.values()]
+          .map((list) => list.at(-1)!)
+          .filter((r) => matchesQuery(r, query))
+          .sort(byClinicalTimeDesc);
+        for (let i = 0; i < matches.length; i += pageSize) {
+          throwIfAborted(opts.signal);
+          for (const r of matches.slice(i, i + pageSize)) yield copy(r);
+        }
+      });
     },
-    async history(id) {
+    async history(id, opts = {}) {
+      throwIfAborted(opts.signal);
       return (versions.get(id) ?? []).map(copy);
     },
   };

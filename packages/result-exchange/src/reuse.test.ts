@@ -163,20 +163,15 @@ describe('lab quality levels: same level recognises, lower accepts higher', () =
   });
   it('the numeric direction of levels is policy data', () => {
     const policy: ReusePolicy = { ...DRAFT_2026_REUSE_POLICY, levelOrder: 'descending' };
-    expect(
+    /** The advice for a level-2 requester and a lab of `level`, under `policy`. */
+    const advise = (level: number) =>
       adviseReuse(
         order(GLUCOSE, { requesterLabLevel: 2 }),
-        [report(GLUCOSE, 48, { lab: { qualityLevel: 1 } })],
+        [report(GLUCOSE, 48, { lab: { qualityLevel: level } })],
         { policy },
-      ).reusable,
-    ).toHaveLength(1);
-    expect(
-      adviseReuse(
-        order(GLUCOSE, { requesterLabLevel: 2 }),
-        [report(GLUCOSE, 48, { lab: { qualityLevel: 3 } })],
-        { policy },
-      ).rejected,
-    ).toHaveLength(1);
+      );
+    expect(advise(1).reusable).toHaveLength(1);
+    expect(advise(3).rejected).toHaveLength(1);
   });
   it('an unknown lab level is rejected when the requester states its level', () => {
     expect(

@@ -1,7 +1,8 @@
-import { type IdentifierValue, identifierSchema, isoDateTime, ValidationError } from '@lienthong/core';
+import { type IdentifierValue, IdentifierValueSchema, isoDateTime, ValidationError } from '@lienthong/core';
+import { instantOf } from '@lienthong/core/contract';
 import * as z from 'zod';
-import { clinicalTime, instantOf } from './contract.js';
 import type { LabCoding, LabReport, ReportStatus } from './model.js';
+import { clinicalTime } from './provider-kit/query.js';
 import { DEFAULT_LAB_SYSTEMS, type LabSystems } from './systems.js';
 
 /**
@@ -381,11 +382,11 @@ export function adviseReuse(
 }
 
 /** A recorded decision: reuse a result, or order again (with the doctor's reason when a reusable result existed). */
-export const reuseDecisionSchema = z.object({
+export const ReuseDecisionSchema = z.object({
   policyId: z.string().min(1),
   order: z.object({
     code: z.object({ system: z.string().min(1), code: z.string().min(1) }),
-    patient: z.array(identifierSchema),
+    patient: z.array(IdentifierValueSchema),
     at: isoDateTime,
   }),
   action: z.enum(['reuse', 'reorder']),
@@ -396,7 +397,7 @@ export const reuseDecisionSchema = z.object({
   decidedBy: z.string().min(1).optional(),
   decidedAt: isoDateTime,
 });
-export type ReuseDecision = z.infer<typeof reuseDecisionSchema>;
+export type ReuseDecision = z.infer<typeof ReuseDecisionSchema>;
 
 /**
  * Records the doctor's decision on an advice. Re-ordering while a reusable result exists needs a
@@ -440,7 +441,7 @@ export function recordReuseDecision(
       });
     }
   }
-  return reuseDecisionSchema.parse({
+  return ReuseDecisionSchema.parse({
     policyId: advice.policyId,
     order: { code: advice.order.code, patient: [...advice.order.patient], at: advice.order.at },
     action: decision.action,

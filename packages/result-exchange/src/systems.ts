@@ -1,4 +1,4 @@
-import { KNOWN_SYSTEMS } from '@lienthong/catalogue';
+import { KNOWN_SYSTEMS } from '@lienthong/catalogue/systems';
 import { DEFAULT_IDENTIFIER_SYSTEMS, VN_CORE_BASE } from '@lienthong/core';
 
 /**

@@ -1,6 +1,7 @@
-import { convertUnit } from '@lienthong/catalogue/units';
-import { clinicalTime, instantOf } from './contract.js';
+import { safeConvertUnit } from '@lienthong/catalogue/units';
+import { instantOf } from '@lienthong/core/contract';
 import type { LabCoding, LabReport } from './model.js';
+import { clinicalTime } from './provider-kit/query.js';
 
 /** One point of a trend, in the trend's unit (the source value and unit kept). */
 export interface TrendPoint {
@@ -51,7 +52,7 @@ export function buildTrend(reports: readonly LabReport[], options: TrendOptions)
   const convert = (v: number, from: string | undefined) => {
     if (!from) return undefined;
     if (from === options.unit) return v;
-    const r = convertUnit(
+    const r = safeConvertUnit(
       v,
       from,
       options.unit,

@@ -1,4 +1,4 @@
-import { validateUnit } from '@lienthong/catalogue/units';
+import { safeParseUcumUnit } from '@lienthong/catalogue/units';
 
 /**
  * Unit normalisation: the source's unit text is kept as `originalUnit`; `unit` is its UCUM form
@@ -39,7 +39,7 @@ export const COMMON_UNIT_SYNONYMS: Readonly<Record<string, string>> = Object.fre
 const cache = new Map<string, string | undefined>();
 
 function ucumOf(unit: string): string | undefined {
-  const r = validateUnit(unit);
+  const r = safeParseUcumUnit(unit);
   return r.ok ? r.value.code : undefined;
 }
 

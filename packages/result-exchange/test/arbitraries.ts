@@ -36,10 +36,7 @@ export const FIXTURE_LOINC_CODES = [
 
 export const arbDateTime = fc
   .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2030, 0, 1) })
-  .map(
-    (ms) =>
-      (parseNationalDateTime(formatNationalDateTime(new Date(ms))) as { ok: true; value: string }).value,
-  );
+  .map((ms) => parseNationalDateTime(formatNationalDateTime(new Date(ms))));
 
 const chars = [...'abcxyzABCXYZ0129 áàảãạăâđêôơưỆ.,;:-/()<>&"\'|^~\\#%*'];
 /** Free text including HL7 delimiters, XML specials and Vietnamese letters; never only whitespace. */

@@ -11,6 +11,12 @@ export function jsonPaths(value: unknown, at: JsonPath = []): JsonPath[] {
   return out;
 }
 
+/**
+ * Replacements of every JSON type (and `undefined`), the empty and blank ones among them: the
+ * start of each test's own list of odd values.
+ */
+export const ODD_JSON: readonly unknown[] = [undefined, null, '', ' ', 'x', true, [], {}, [{}], ['x']];
+
 /** Pass as a replacement to delete the node instead. */
 export const DELETE = Symbol('delete');
 

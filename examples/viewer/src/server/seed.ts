@@ -179,7 +179,7 @@ export function syntheticReports(now: Date): { facility: FacilityKey; report: La
 export async function fixtureReports(): Promise<LabReport[]> {
   const text = await readFile(join(FIXTURES, 'hl7v2/LAB-ORU-1.hl7'), 'utf8');
   const f = SYNTHETIC_FACILITIES.district;
-  return decodeOru(text).reports.map((r) => ({
+  return decodeOru(text).value.map((r) => ({
     ...r,
     id: `SYN-A-HL7-${r.id}`,
     patient: { identifiers: SYNTHETIC_PATIENT.identifiers.map(({ system, value }) => ({ system, value })) },
@@ -229,9 +229,7 @@ export async function seedHub(options: SeedOptions): Promise<Seeded> {
     keys[k] = credential.apiKey;
   }
   const as = (k: FacilityKey) => ({ baseUrl: options.hubUrl, apiKey: keys[k] });
-  const directory = createHubPatientDirectory(as('district'));
-  if (!directory.upsert) throw new Error('The hub patient directory cannot register patients');
-  await directory.upsert(SYNTHETIC_PATIENT);
+  await createHubPatientDirectory(as('district')).upsert(SYNTHETIC_PATIENT);
 
   let reports = 0;
   for (const report of await fixtureReports()) {

@@ -30,8 +30,10 @@ const computableName = (text: string) => {
 };
 
 /**
- * A release as a FHIR `CodeSystem` (content `complete`, Vietnamese displays, English as designation,
- * chapter / links / LOINC / unit as properties).
+ * A release as a FHIR `CodeSystem` (content `complete`, Vietnamese displays, repeated as a `vi`
+ * designation — for systems such as ICD-10 whose receivers may expect another display language —
+ * English as an `en` designation, the parent as the standard `parent` property, chapter / level /
+ * mark / links / LOINC / unit as properties).
  * @example writeFileSync('CodeSystem-tt23-pl01.json', JSON.stringify(toFhirCodeSystem(pl01)));
  */
 export function toFhirCodeSystem(release: Release): CodeSystem {
@@ -45,23 +47,34 @@ export function toFhirCodeSystem(release: Release): CodeSystem {
       property.push({ code, valueString: value });
     };
     add('chapter', c.chapter);
-    add('parent', c.parent);
+    if (c.parent !== undefined) {
+      used.add('parent');
+      property.push({ code: 'parent', valueCode: c.parent });
+    }
+    add('level', c.properties?.level);
+    add('marker', c.properties?.marker);
     for (const link of c.properties?.links ?? []) add('link', link);
     add('loinc', c.properties?.loinc);
     add('unit', c.properties?.unit);
     add('specimen', c.properties?.specimen);
     add('tt23Code', c.properties?.tt23Code);
     if (c.status !== 'active') add('status', c.status);
+    const designation = [
+      ...(c.display ? [{ language: 'vi', value: c.display }] : []),
+      ...(c.displayEn ? [{ language: 'en', value: c.displayEn }] : []),
+    ];
     return {
       code: c.code,
       ...(c.display ? { display: c.display } : {}),
-      ...(c.displayEn ? { designation: [{ language: 'en', value: c.displayEn }] } : {}),
+      ...(designation.length ? { designation } : {}),
       ...(property.length ? { property } : {}),
     };
   });
   const descriptions: Record<string, string> = {
     chapter: 'Chapter (chương) as printed',
     parent: 'Parent code',
+    level: 'Level in the hierarchy (ICD-10: chapter, group, category, subcategory)',
+    marker: 'ICD-10 dual classification mark: † (aetiology) or * (manifestation)',
     link: 'Linked code in another system (PL02 → PL01)',
     loinc: 'Reference LOINC code (fact; the legal code is the national one)',
     unit: 'Unit (UCUM where valid)',
@@ -88,11 +101,16 @@ export function toFhirCodeSystem(release: Release): CodeSystem {
     count: concept.length,
     ...(used.size
       ? {
-          property: [...used].map((code) => ({
-            code,
-            description: descriptions[code] ?? code,
-            type: 'string' as const,
-          })),
+          property: [...used].map((code) =>
+            code === 'parent'
+              ? {
+                  code,
+                  uri: 'http://hl7.org/fhir/concept-properties#parent',
+                  description: descriptions[code],
+                  type: 'code' as const,
+                }
+              : { code, description: descriptions[code] ?? code, type: 'string' as const },
+          ),
         }
       : {}),
     concept,
@@ -227,6 +245,22 @@ function notFound(system: string, code: string): NotFoundError {
   });
 }
 
+/** A `designation` or `property` of a `$lookup` answer: its key part and its text value. */
+function lookupPart(
+  name: 'designation' | 'property',
+  key: 'language' | 'code',
+  keyValue: string,
+  value: string,
+): ParametersParameter {
+  return {
+    name,
+    part: [
+      { name: key, valueCode: keyValue },
+      { name: 'value', valueString: value },
+    ],
+  };
+}
+
 /**
  * `CodeSystem/$lookup`: name, version, display, designations and properties of a code.
  * Throws {@link NotFoundError} `CATALOGUE_CODE_NOT_FOUND` (turn it into an OperationOutcome with
@@ -245,31 +279,22 @@ export function lookupOperation(
     { name: 'version', valueString: release.system.version },
     { name: 'display', valueString: concept.display },
   ];
-  if (concept.displayEn)
-    parameter.push({
-      name: 'designation',
-      part: [
-        { name: 'language', valueCode: 'en' },
-        { name: 'value', valueString: concept.displayEn },
-      ],
-    });
+  for (const [language, value] of [
+    ['vi', concept.display],
+    ['en', concept.displayEn],
+  ] as const)
+    if (value) parameter.push(lookupPart('designation', 'language', language, value));
   const props: [string, string | undefined][] = [
     ['chapter', concept.chapter],
     ['parent', concept.parent],
+    ['level', concept.properties?.level],
+    ['marker', concept.properties?.marker],
     ['status', concept.status],
     ['loinc', concept.properties?.loinc],
     ['unit', concept.properties?.unit],
     ...(concept.properties?.links ?? []).map((l): [string, string] => ['link', l]),
   ];
-  for (const [code, value] of props)
-    if (value)
-      parameter.push({
-        name: 'property',
-        part: [
-          { name: 'code', valueCode: code },
-          { name: 'value', valueString: value },
-        ],
-      });
+  for (const [code, value] of props) if (value) parameter.push(lookupPart('property', 'code', code, value));
   return { resourceType: 'Parameters', parameter };
 }
 

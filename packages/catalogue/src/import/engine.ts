@@ -2,6 +2,7 @@ import { foldVietnamese, isLienThongError, ValidationError } from '@lienthong/co
 import { parseCsv } from '../csv.js';
 import type { CodeSystemMeta, Concept, ConceptProperties, ImportIssue, Release } from '../model.js';
 import { isLoincCode } from '../systems.js';
+import { ICD10_ISSUE_MESSAGES } from './icd10-issues.js';
 
 /** The fields a column mapping can fill, each naming a column of the file. */
 export interface ColumnMapping {
@@ -92,7 +93,8 @@ export interface RowContext {
   report: (issue: Omit<ImportIssue, 'file' | 'row' | 'line'>) => void;
 }
 
-const TRUNCATION_ENDINGS = /\s(và|của|bằng|hoặc|với|cho|tại|từ|các)$|[-,(/]$/u;
+// A dangling word or mark; not ICD-10's `E85.-` ("any subcategory of E85"), which ends in `.-` by design.
+const TRUNCATION_ENDINGS = /\s(và|của|bằng|hoặc|với|cho|tại|từ|các)$|(?<!\.)-$|[,(/]$/u;
 
 const messages: Record<string, [string, string]> = {
   CODE_EMPTY: [
@@ -146,14 +148,28 @@ const messages: Record<string, [string, string]> = {
  * @example issueMessage('LINK_EMPTY') // ['No link code', 'Không có mã liên kết']
  */
 export function issueMessage(code: string): [string, string] {
-  return messages[code] ?? [code, code];
+  return messages[code] ?? ICD10_ISSUE_MESSAGES[code] ?? [code, code];
 }
 
-function findColumn(header: string[], name: string): number {
+/** The index of a column by its name (case and diacritics ignored when there is no exact match), or -1. */
+export function findColumn(header: string[], name: string): number {
   const exact = header.indexOf(name);
   if (exact >= 0) return exact;
   const folded = foldVietnamese(name);
   return header.findIndex((h) => foldVietnamese(h) === folded);
+}
+
+/** The index of a column the layout cannot do without; a `ValidationError` `CATALOGUE_COLUMN_MISSING` when it is missing. */
+export function requireColumn(table: SourceTable, name: string, file: string, field: string = name): number {
+  const index = findColumn(table.header, name);
+  if (index >= 0) return index;
+  throw new ValidationError({
+    code: 'CATALOGUE_COLUMN_MISSING',
+    message: `Column "${name}" (${field}) is missing from ${file}; found: ${table.header.join(', ')}`,
+    messageVi: `Thiếu cột "${name}" (${field}) trong ${file}; các cột có: ${table.header.join(', ')}`,
+    path: `${file}, row 0, column ${name}`,
+    details: { file, column: name, header: table.header },
+  });
 }
 
 /** Reads CSV text into a {@link SourceTable}, reporting CSV-level problems. */
@@ -186,19 +202,9 @@ export function runImport(
   const columns = new Map<keyof ColumnMapping, number>();
   for (const [field, name] of Object.entries(spec.mapping) as [keyof ColumnMapping, string | undefined][]) {
     if (name === undefined) continue;
-    const index = findColumn(table.header, name);
-    if (index < 0) {
-      if (field === 'code' || field === 'display' || field === 'stt') {
-        throw new ValidationError({
-          code: 'CATALOGUE_COLUMN_MISSING',
-          message: `Column "${name}" (${field}) is missing from ${file}; found: ${table.header.join(', ')}`,
-          messageVi: `Thiếu cột "${name}" (${field}) trong ${file}; các cột có: ${table.header.join(', ')}`,
-          path: `${file}, row 0, column ${name}`,
-          details: { file, column: name, header: table.header },
-        });
-      }
-      continue;
-    }
+    const required = field === 'code' || field === 'display' || field === 'stt';
+    const index = required ? requireColumn(table, name, file, field) : findColumn(table.header, name);
+    if (index < 0) continue;
     columns.set(field, index);
   }
 
@@ -397,12 +403,7 @@ export function runImport(
     });
   }
   issues.sort((a, b) => a.row - b.row);
-  const counts = { error: 0, warning: 0, info: 0 };
-  const byCode: Record<string, number> = {};
-  for (const issue of issues) {
-    counts[issue.severity]++;
-    byCode[issue.code] = (byCode[issue.code] ?? 0) + 1;
-  }
+  const { counts, byCode } = summarizeIssues(issues);
   return {
     release: { system: spec.system, concepts },
     report: {
@@ -416,6 +417,17 @@ export function runImport(
       byCode,
     },
   };
+}
+
+/** Number of issues per severity and per issue code. */
+export function summarizeIssues(issues: readonly ImportIssue[]): Pick<ImportReport, 'counts' | 'byCode'> {
+  const counts = { error: 0, warning: 0, info: 0 };
+  const byCode: Record<string, number> = {};
+  for (const issue of issues) {
+    counts[issue.severity]++;
+    byCode[issue.code] = (byCode[issue.code] ?? 0) + 1;
+  }
+  return { counts, byCode };
 }
 
 /** Runs `fn`, turning anything thrown that is not a LienThongError into one. */

@@ -24,7 +24,7 @@ const csvish = fc.oneof(
     .map((cells) => `stt,ma_ky_thuat,ten_chuong,ten_ky_thuat,ma_lien_ket,stt_cua_chuong\n${cells.join(',')}`),
 );
 
-/** Every outcome must be a Result or a LienThongError — never another exception. */
+/** Every outcome must be a value (a failed Result holding a LienThongError) or a thrown LienThongError — never another exception. */
 function outcome(fn: () => unknown) {
   try {
     const r = fn() as { ok: boolean; error?: unknown } | undefined;

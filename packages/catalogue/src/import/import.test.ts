@@ -1,3 +1,4 @@
+import { ValidationError } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
 import {
   PL01_PATH,
@@ -19,17 +20,15 @@ import {
 } from './index.js';
 
 const pl01 = importTt23Pl01(readText(PL01_PATH), { file: 'pl01.csv', expectRows: 19438, version: 't' });
-if (!pl01.ok) throw pl01.error;
 const pl02 = importTt23Pl02(readText(PL02_PATH), {
   file: 'pl02.csv',
   expectRows: 9128,
-  pl01: pl01.value.release,
+  pl01: pl01.release,
   version: 't',
 });
-if (!pl02.ok) throw pl02.error;
 
 describe('TT 23/2024 PL01 (real, 19,438 rows)', () => {
-  const { release, report } = pl01.value;
+  const { release, report } = pl01;
 
   it('imports every row, codes unique, row count as expected', () => {
     expect(report.rows).toBe(19438);
@@ -70,11 +69,11 @@ describe('TT 23/2024 PL01 (real, 19,438 rows)', () => {
 });
 
 describe('TT 23/2024 PL02 (real, 9,128 rows)', () => {
-  const { release, report } = pl02.value;
+  const { release, report } = pl02;
 
   it('imports every row and links to PL01', () => {
     expect(release.concepts).toHaveLength(9128);
-    expect(release.system.linksTo).toBe(pl01.value.release.system.uri);
+    expect(release.system.linksTo).toBe(pl01.release.system.uri);
     expect(release.concepts[0]).toMatchObject({
       code: '1',
       chapter: '1. Thần kinh',
@@ -102,7 +101,7 @@ describe('TT 23/2024 PL02 (real, 9,128 rows)', () => {
 
   it('resolves most links to PL01', () => {
     const links = release.concepts.flatMap((c) => c.properties?.links ?? []);
-    const known = new Set(pl01.value.release.concepts.map((c) => c.code));
+    const known = new Set(pl01.release.concepts.map((c) => c.code));
     const resolved = links.filter((l) => known.has(l)).length;
     expect(resolved / links.length).toBeGreaterThan(0.97);
   });
@@ -116,10 +115,9 @@ describe('QĐ 1227 importer', () => {
       appendixBase: 1070000,
       expectRows: 32,
     });
-    if (!r.ok) throw r.error;
-    expect(r.value.report.issues).toEqual([]);
-    expect(r.value.release.concepts).toHaveLength(32);
-    expect(r.value.release.concepts[0]).toMatchObject({
+    expect(r.report.issues).toEqual([]);
+    expect(r.release.concepts).toHaveLength(32);
+    expect(r.release.concepts[0]).toMatchObject({
       code: '1071177',
       properties: { tt23Code: '18.78', loinc: '83039-8' },
     });
@@ -132,8 +130,7 @@ describe('QĐ 1227 importer', () => {
       checkUnit: isUcumUnit,
       expectRows: 8,
     });
-    if (!r.ok) throw r.error;
-    const found = r.value.report.issues.map((i) => [i.code, i.row, i.column]);
+    const found = r.report.issues.map((i) => [i.code, i.row, i.column]);
     expect(found).toEqual(
       expect.arrayContaining([
         ['ROW_COUNT', 0, undefined],
@@ -144,8 +141,8 @@ describe('QĐ 1227 importer', () => {
         ['NAME_EMPTY', 6, 'ten_chi_so'],
       ]),
     );
-    expect(r.value.report.counts.error).toBe(6);
-    expect(r.value.release.concepts.find((c) => c.code === '9990007')?.properties?.loincAxes).toEqual({
+    expect(r.report.counts.error).toBe(6);
+    expect(r.release.concepts.find((c) => c.code === '9990007')?.properties?.loincAxes).toEqual({
       component: 'Glucose',
       property: 'MCnc',
       time: 'Pt',
@@ -162,20 +159,21 @@ describe('generic importer', () => {
       mapping: { code: 'mã', display: 'TÊN' },
       system: systemMeta('qd7603-pl11', { version: 'test' }),
     });
-    if (!r.ok) throw r.error;
-    expect(r.value.release.concepts.map((c) => c.code)).toEqual(['H01', 'X1']);
-    expect(r.value.report.issues.map((i) => [i.code, i.row])).toEqual([['CODE_PATTERN', 2]]);
+    expect(r.release.concepts.map((c) => c.code)).toEqual(['H01', 'X1']);
+    expect(r.report.issues.map((i) => [i.code, i.row])).toEqual([['CODE_PATTERN', 2]]);
   });
 
   it('a missing required column is a ValidationError with the column in its path', () => {
-    const r = importGeneric('a,b\n1,2\n', {
-      mapping: { code: 'code', display: 'name' },
-      system: systemMeta('loinc', { version: 'x' }),
-      file: 'f.csv',
-    });
-    expect(r.ok).toBe(false);
-    if (!r.ok)
-      expect(r.error).toMatchObject({ code: 'CATALOGUE_COLUMN_MISSING', path: 'f.csv, row 0, column code' });
+    const run = () =>
+      importGeneric('a,b\n1,2\n', {
+        mapping: { code: 'code', display: 'name' },
+        system: systemMeta('loinc', { version: 'x' }),
+        file: 'f.csv',
+      });
+    expect(run).toThrow(ValidationError);
+    expect(run).toThrow(
+      expect.objectContaining({ code: 'CATALOGUE_COLUMN_MISSING', path: 'f.csv, row 0, column code' }),
+    );
   });
 
   it('reports rows with a wrong number of columns and unterminated quotes', () => {
@@ -183,7 +181,6 @@ describe('generic importer', () => {
       mapping: { code: 'code', display: 'name' },
       system: { id: 'x', uri: 'urn:x', name: 'x', version: '1' },
     });
-    if (!r.ok) throw r.error;
-    expect(r.value.report.byCode.CSV_UNTERMINATED_QUOTE).toBe(1);
+    expect(r.report.byCode.CSV_UNTERMINATED_QUOTE).toBe(1);
   });
 });

@@ -2,11 +2,11 @@
  * `@lienthong/catalogue/import` — importers for the official layouts (TT 23/2024 PL01 and PL02,
  * QĐ 1227 appendices) and for any CSV with a column mapping. Every problem is reported with file,
  * row and column; nothing is dropped or "fixed" silently: a correction is an explicit rule that
- * appears in the report (`LINK_COMMA_DECIMAL`: `18,125` → `18.125`).
+ * appears in the report (`LINK_COMMA_DECIMAL`: `18,125` → `18.125`). An importer returns the
+ * release and its report; an input it cannot read at all (a required column missing) throws a
+ * `ValidationError`.
  * @packageDocumentation
  */
-import type { ValidationError } from '@lienthong/core';
-import { fail, ok, type Result, toLienThongError } from '@lienthong/core';
 import type { CodeSystemMeta, ImportIssue, Release } from '../model.js';
 import { KNOWN_SYSTEMS, type KnownSystemId } from '../systems.js';
 import {
@@ -19,30 +19,19 @@ import {
   type SourceTable,
   tableFromCsv,
 } from './engine.js';
+import { systemMeta } from './system-meta.js';
 
 export type { ColumnMapping, ImportOptions, ImportReport, ImportResult, SourceTable } from './engine.js';
 export { issueMessage } from './engine.js';
-
-/**
- * Metadata of a known system for a release (`version` and dates are the caller's facts).
- * @example systemMeta('qd1227', { version: '2025-04-11', validFrom: '2025-04-11' })
- */
-export function systemMeta(
-  id: KnownSystemId,
-  extra: Partial<CodeSystemMeta> & { version: string },
-): CodeSystemMeta {
-  const k = KNOWN_SYSTEMS[id];
-  return {
-    id: k.id,
-    uri: k.uri,
-    name: k.name,
-    nameVi: k.nameVi,
-    publisher: k.publisher,
-    legalDocument: k.legalDocument,
-    ...(k.licenceNote === undefined ? {} : { licenceNote: k.licenceNote }),
-    ...extra,
-  };
-}
+export {
+  ICD10_FILES,
+  type Icd10ImportOptions,
+  type Icd10ImportResult,
+  type Icd10Sources,
+  importIcd10Vn,
+} from './icd10.js';
+export { ICD10_LIST_COLUMNS } from './icd10-list.js';
+export { systemMeta } from './system-meta.js';
 
 /** Column names of TT 23/2024 Appendix 01 as published in `data/tt23`. */
 export const TT23_PL01_COLUMNS: ColumnMapping = {
@@ -88,12 +77,9 @@ function chapterNumber(chapter: string | undefined): string | undefined {
   return chapter === undefined ? undefined : /^\s*(\d+)\./.exec(chapter)?.[1];
 }
 
-function finish(result: () => ImportResult, file: string): Result<ImportResult, ValidationError> {
-  try {
-    return ok(guarded(file, result));
-  } catch (error) {
-    return fail(toLienThongError(error) as ValidationError);
-  }
+/** Runs an import: problems in the data are in its report; an input it cannot read at all throws. */
+function finish(result: () => ImportResult, file: string): ImportResult {
+  return guarded(file, result);
 }
 
 /**
@@ -101,13 +87,13 @@ function finish(result: () => ImportResult, file: string): Result<ImportResult, 
  * Checks STT continuity, code pattern, duplicates, empty or suspicious names and that the code's
  * chapter agrees with the chapter column; suggests (never applies) `19.165` for a printed `19165`.
  * @example
- * const r = importTt23Pl01(csvText, { file: 'pl01.csv', expectRows: 19438, version: 'TT23-2024' });
- * if (r.ok) console.log(r.value.report.byCode); // { CODE_PATTERN: 3, … }
+ * const { release, report } = importTt23Pl01(csvText, { file: 'pl01.csv', expectRows: 19438, version: 'TT23-2024' });
+ * console.log(report.byCode); // { CODE_PATTERN: 3, … }
  */
 export function importTt23Pl01(
   text: string | SourceTable,
   options: ImportOptions & { version?: string; meta?: Partial<CodeSystemMeta> } = {},
-): Result<ImportResult, ValidationError> {
+): ImportResult {
   const file = options.file ?? 'tt23-pl01.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
@@ -157,7 +143,7 @@ export function importTt23Pl01(
 export function importTt23Pl02(
   text: string | SourceTable,
   options: ImportOptions & { pl01?: Release; version?: string; meta?: Partial<CodeSystemMeta> } = {},
-): Result<ImportResult, ValidationError> {
+): ImportResult {
   const file = options.file ?? 'tt23-pl02.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
@@ -186,7 +172,7 @@ export function importTt23Pl02(
  * `appendixBase` (e.g. `1070000` for Appendix 05, where code = 1070000 + STT per the verified rows)
  * each code is checked against its STT.
  * @example
- * const r = importQd1227(csv, { mapping: { ...QD1227_COLUMNS, code: 'ma_dung_chung' }, appendixBase: 1070000 });
+ * const { release, report } = importQd1227(csv, { mapping: { ...QD1227_COLUMNS, code: 'ma_dung_chung' }, appendixBase: 1070000 });
  */
 export function importQd1227(
   text: string | SourceTable,
@@ -196,7 +182,7 @@ export function importQd1227(
     version?: string;
     meta?: Partial<CodeSystemMeta>;
   } = {},
-): Result<ImportResult, ValidationError> {
+): ImportResult {
   const file = options.file ?? 'qd1227.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];
@@ -230,13 +216,13 @@ export function importQd1227(
  * Imports any table (CSV text or rows read from a spreadsheet) with a column mapping into a release
  * of the given system. With a known system id its code pattern is checked.
  * @example
- * const r = importGeneric(csv, { mapping: { code: 'Mã', display: 'Tên', unit: 'Đơn vị' },
+ * const { release } = importGeneric(csv, { mapping: { code: 'Mã', display: 'Tên', unit: 'Đơn vị' },
  *   system: systemMeta('qd7603-pl11', { version: '2019' }) });
  */
 export function importGeneric(
   input: string | SourceTable,
   options: ImportOptions & { mapping: ColumnMapping; system: CodeSystemMeta; codePattern?: RegExp },
-): Result<ImportResult, ValidationError> {
+): ImportResult {
   const file = options.file ?? 'input.csv';
   return finish(() => {
     const issues: ImportIssue[] = [];

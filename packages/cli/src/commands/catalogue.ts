@@ -27,7 +27,7 @@ import {
 } from '@lienthong/catalogue/import';
 import { isUcumUnit } from '@lienthong/catalogue/units';
 import { readXlsxTable } from '@lienthong/catalogue/xlsx';
-import { NotFoundError, unwrap, ValidationError } from '@lienthong/core';
+import { NotFoundError, ValidationError } from '@lienthong/core';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
 
@@ -118,20 +118,18 @@ export async function runImport(file: string, opts: ImportCliOptions, io: CliIo)
   const mapping = parseMapping(opts.map);
   switch (opts.system) {
     case 'tt23-pl01':
-      return unwrap(importTt23Pl01(input, { ...common, version }));
+      return importTt23Pl01(input, { ...common, version });
     case 'tt23-pl02': {
       const pl01 = await loadReleaseArg(opts.linksTo ?? 'tt23-pl01');
-      return unwrap(importTt23Pl02(input, { ...common, version, pl01 }));
+      return importTt23Pl02(input, { ...common, version, pl01 });
     }
     case 'qd1227':
-      return unwrap(
-        importQd1227(input, {
-          ...common,
-          version,
-          mapping: { ...QD1227_COLUMNS, ...mapping },
-          ...(opts.appendixBase === undefined ? {} : { appendixBase: Number(opts.appendixBase) }),
-        }),
-      );
+      return importQd1227(input, {
+        ...common,
+        version,
+        mapping: { ...QD1227_COLUMNS, ...mapping },
+        ...(opts.appendixBase === undefined ? {} : { appendixBase: Number(opts.appendixBase) }),
+      });
     default: {
       if (mapping.code === undefined)
         throw new ValidationError({
@@ -144,7 +142,7 @@ export async function runImport(file: string, opts: ImportCliOptions, io: CliIo)
       const system = known
         ? systemMeta(opts.system as KnownSystemId, { version })
         : { id: opts.system, uri: `urn:lienthong:cs:${opts.system}`, name: opts.system, version };
-      return unwrap(importGeneric(input, { ...common, mapping: mapping as ColumnMapping, system }));
+      return importGeneric(input, { ...common, mapping: mapping as ColumnMapping, system });
     }
   }
 }
@@ -239,7 +237,7 @@ export function registerCatalogueCommands(program: Command, io: CliIo): void {
     .command('lookup')
     .description('look up one code')
     .argument('<system>', 'bundled id (tt23-pl01) or release file')
-    .argument('<code>', 'code, as text (18.8 ≠ 18.80)')
+    .argument('<code>', 'code, as text (18.8 ≠ 18.80; ICD-10 with or without the dot: J18.9 = J189)')
     .option('--as-of <yyyy-mm-dd>', 'the release valid on that day')
     .option('--json', 'print JSON')
     .action(async (system: string, code: string, opts: { asOf?: string; json?: boolean }) => {
@@ -259,8 +257,10 @@ export function registerCatalogueCommands(program: Command, io: CliIo): void {
         { system: release.system.id, version: release.system.version, concept },
         () =>
           [
-            `${concept.code}\t${concept.display}`,
+            `${concept.code}${concept.properties?.marker ?? ''}\t${concept.display}`,
             ...(concept.chapter ? [`chapter: ${concept.chapter}`] : []),
+            ...(concept.parent ? [`parent: ${concept.parent}`] : []),
+            ...(concept.properties?.level ? [`level: ${concept.properties.level}`] : []),
             ...(concept.properties?.links ? [`links: ${concept.properties.links.join('; ')}`] : []),
           ].join('\n'),
       );

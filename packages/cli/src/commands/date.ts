@@ -3,7 +3,6 @@ import {
   formatNationalDateTime,
   parseNationalDate,
   parseNationalDateTime,
-  unwrap,
 } from '@lienthong/core';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
@@ -11,9 +10,9 @@ import { type CliIo, printResult } from '../io.js';
 /** Converts between national dates (`yyyymmdd`, `yyyymmddHHMM`) and ISO 8601, in Vietnam time. */
 export function convertDate(value: string): { input: string; format: string; output: string } {
   if (/^\d{8}$/.test(value))
-    return { input: value, format: 'yyyymmdd → ISO 8601', output: unwrap(parseNationalDate(value)) };
+    return { input: value, format: 'yyyymmdd → ISO 8601', output: parseNationalDate(value) };
   if (/^\d{12}$/.test(value)) {
-    return { input: value, format: 'yyyymmddHHMM → ISO 8601', output: unwrap(parseNationalDateTime(value)) };
+    return { input: value, format: 'yyyymmddHHMM → ISO 8601', output: parseNationalDateTime(value) };
   }
   if (/^\d{4}-\d{2}-\d{2}$/.test(value))
     return { input: value, format: 'ISO 8601 → yyyymmdd', output: formatNationalDate(value) };

@@ -2,18 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
+import { capture } from '../../test/capture.js';
 import { runCli } from '../program.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-hub-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang: 'en' };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('lienthong hub', () => {
   const db = join(dir, 'hub.db');

@@ -1,10 +1,10 @@
 import { maskIdentifier, ValidationError } from '@lienthong/core';
 import {
-  checkIdentifier,
   currentProvince,
   type IdentifierCheck,
   type IdentifierType,
   oldProvince,
+  safeParseIdentifier,
 } from '@lienthong/patient-id';
 import { type Command, Option } from 'commander';
 import { type CliIo, printResult } from '../io.js';
@@ -98,7 +98,7 @@ export function registerIdCommands(program: Command, io: CliIo): void {
             messageVi: '--birth-date và --sex chỉ dùng cho số định danh cá nhân.',
           });
         }
-        const result = checkIdentifier(value, {
+        const result = safeParseIdentifier(value, {
           ...(opts.type ? { type: opts.type } : {}),
           ...(opts.birthDate ? { birthDate: opts.birthDate } : {}),
           ...(opts.sex ? { sex: opts.sex } : {}),

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
+import { capture } from '../../test/capture.js';
 import { runCli } from '../program.js';
 
 const FIXTURES = decodeURIComponent(
   new URL('../../../../fixtures/real-world/dicom/', import.meta.url).pathname,
 );
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang: 'en' };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('lienthong imaging', () => {
   it('scans the fixture folder: one reference per study, progress and skipped files on stderr', async () => {

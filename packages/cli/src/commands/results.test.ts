@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { CliIo } from '../io.js';
+import { capture } from '../../test/capture.js';
 import { runCli } from '../program.js';
 
 const HL7 = decodeURIComponent(new URL('../../../../fixtures/real-world/hl7v2/', import.meta.url).pathname);
@@ -11,13 +11,6 @@ const FHIR = decodeURIComponent(
 );
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-results-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function capture(lang: CliIo['lang'] = 'en') {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => void out.push(t), stderr: (t) => void err.push(t), lang };
-  return { io, out: () => out.join(''), err: () => err.join('') };
-}
 
 describe('lienthong results', () => {
   it('converts a real HL7 v2 ORU^R01 to a FHIR transaction bundle', async () => {
@@ -86,6 +79,28 @@ describe('lienthong results', () => {
     ).toBe(0);
     expect(c4.out()).toMatch(/^MSH\|/);
     expect(c4.out()).toContain('OBX|');
+  });
+
+  it('warns on stderr and in --json of what the output format cannot carry (CV 365 field names)', async () => {
+    const c = capture();
+    const args = ['results', 'convert', `${HL7}LAB-ORU-1.hl7`, '--from', 'hl7', '--to', 'cv365'];
+    expect(await runCli(args, c.io)).toBe(0);
+    expect(JSON.parse(c.out())).toHaveProperty('HoSoBenhAn.KetQuaXetNghiem');
+    expect(c.err()).toContain(
+      'warning CV365_FIELD_UNNAMED (fields.value): No CV 365 field name is configured for value: not written',
+    );
+    const j = capture('vi');
+    expect(await runCli([...args, '--json'], j.io)).toBe(0);
+    const summary = JSON.parse(j.out());
+    expect(summary.warnings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'CV365_FIELD_UNNAMED',
+          path: 'fields.value',
+          messageVi: 'Chưa cấu hình tên trường CV 365 cho value: không ghi',
+        }),
+      ]),
+    );
   });
 
   it('FHIR without an Encounter → XML4: the missing MA_LK names --encounter; --encounter supplies it', async () => {
@@ -166,45 +181,17 @@ describe('lienthong results', () => {
         ],
       }),
     );
+    /** Runs `results reuse` for a glucose order (its service code) at `at` over the folder. */
+    const reuse = (at: string, c: ReturnType<typeof capture>, ...more: string[]) =>
+      runCli(['results', 'reuse', '--order', '23.0075.1494', '--reports', folder, '--at', at, ...more], c.io);
     const c = capture();
-    expect(
-      await runCli(
-        [
-          'results',
-          'reuse',
-          '--order',
-          '23.0075.1494',
-          '--reports',
-          folder,
-          '--at',
-          '2026-06-03T08:00:00+07:00',
-          '--level',
-          '3',
-          '--json',
-        ],
-        c.io,
-      ),
-    ).toBe(0);
+    expect(await reuse('2026-06-03T08:00:00+07:00', c, '--level', '3', '--json')).toBe(0);
     expect(JSON.parse(c.out())).toMatchObject({
       reusable: [{ reportId: 'SYN-R1', group: 'biochemistry', ageHours: 48 }],
       rejected: [],
     });
     const late = capture();
-    expect(
-      await runCli(
-        [
-          'results',
-          'reuse',
-          '--order',
-          '23.0075.1494',
-          '--reports',
-          folder,
-          '--at',
-          '2026-09-03T08:00:00+07:00',
-        ],
-        late.io,
-      ),
-    ).toBe(0);
+    expect(await reuse('2026-09-03T08:00:00+07:00', late)).toBe(0);
     expect(late.out()).toContain('✗ SYN-R1');
     // Durations for people: days in the reader's language (94 days after collection, 60-day window).
     expect(late.out()).toContain(

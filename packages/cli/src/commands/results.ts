@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isValidationError, ValidationError } from '@lienthong/core';
+import { isValidationError, parseTokenParam, ValidationError, type ValidationIssue } from '@lienthong/core';
 import { adviseReuse, DEFAULT_LAB_SYSTEMS, type LabReport } from '@lienthong/result-exchange';
 import { decodeResults, encodeResults, resultFormats } from '@lienthong/result-exchange/formats';
 import { XML4_MAX_LENGTHS } from '@lienthong/result-exchange/xml4';
@@ -28,13 +28,13 @@ function readInput(file: string): string {
   return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
 }
 
-/** Parses `system|value` (a patient identifier given on the command line). */
+/** Parses `system|value` (a patient identifier given on the command line; `\|` escapes a bar in either). */
 function parsePatient(text: string | undefined): LabReport['patient'] | undefined {
   if (!text) return undefined;
-  const at = text.lastIndexOf('|');
-  if (at <= 0)
+  const { system, value } = parseTokenParam(text);
+  if (!system || value === undefined)
     throw usage('--patient must be system|value', '--patient phải có dạng system|value', '--patient');
-  return { identifiers: [{ system: text.slice(0, at), value: text.slice(at + 1) }] };
+  return { identifiers: [{ system, value }] };
 }
 
 /** Checks `--encounter` (the visit key, XML4 `MA_LK`) by the codec's rules: not empty, at most 100 characters. */
@@ -56,19 +56,29 @@ function parseEncounter(text: string | undefined): string | undefined {
   return text;
 }
 
-function printIssues(io: CliIo, error: unknown): void {
-  if (isValidationError(error)) {
-    for (const issue of error.issues.slice(1))
-      io.stderr(
-        `lienthong: ${issue.code} (${issue.path}): ${io.lang === 'vi' ? issue.messageVi : issue.message}\n`,
-      );
+/** An issue or warning as a line says it: its code, its path, its message (Vietnamese with `vi`). */
+function issueText(io: CliIo, issue: ValidationIssue): string {
+  return `${issue.code} (${issue.path}): ${io.lang === 'vi' ? issue.messageVi : issue.message}`;
+}
+
+/**
+ * Runs a command's `body`. When it throws, the issues after the first are printed on stderr (the
+ * first is the error itself, which the program reports) unless `--json`, and the error goes on.
+ */
+function withIssues(io: CliIo, json: boolean | undefined, body: () => void): void {
+  try {
+    body();
+  } catch (error) {
+    if (json !== true && isValidationError(error))
+      for (const issue of error.issues.slice(1)) io.stderr(`lienthong: ${issueText(io, issue)}\n`);
+    throw error;
   }
 }
 
 /** Parses an order code: `system|code`, or a bare code recognised by its shape. */
 export function parseOrderCode(text: string): { system: string; code: string } {
-  const at = text.lastIndexOf('|');
-  if (at > 0) return { system: text.slice(0, at), code: text.slice(at + 1) };
+  const { system, value } = parseTokenParam(text);
+  if (system && value !== undefined) return { system, code: value };
   if (/^\d{7}$/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.national, code: text };
   if (/^\d{2}\.\d{4}\.\d{4}/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: text };
   if (/^\d{1,7}-\d$/.test(text)) return { system: DEFAULT_LAB_SYSTEMS.loinc, code: text };
@@ -111,17 +121,19 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
       ) => {
         const from = checkFormat(opts.from, '--from');
         const to = checkFormat(opts.to, '--to');
-        try {
+        withIssues(io, opts.json, () => {
           const patient = parsePatient(opts.patient);
           const encounter = parseEncounter(opts.encounter);
           const decoded = decodeResults(readInput(file), { format: from, patient });
-          const output = encodeResults(decoded.reports, to, {
+          const encoded = encodeResults(decoded.value, to, {
             encounter,
             optionNames: { encounter: '--encounter <MA_LK>' },
           });
+          const output = encoded.value;
+          // What the input said with a caveat, then what the output format could not carry.
+          const warnings = [...decoded.warnings, ...encoded.warnings];
           if (opts.out) writeFileSync(opts.out, output);
-          for (const w of decoded.warnings)
-            io.stderr(`warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}\n`);
+          for (const w of warnings) io.stderr(`warning ${issueText(io, w)}\n`);
           printResult(
             io,
             opts.json === true,
@@ -129,19 +141,16 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
               ok: true,
               from,
               to,
-              reports: decoded.reports.length,
-              warnings: decoded.warnings,
+              reports: decoded.value.length,
+              warnings,
               ...(opts.out ? { out: opts.out } : { output }),
             },
             () =>
               opts.out
-                ? `${decoded.reports.length} report(s) written to ${opts.out}`
+                ? `${decoded.value.length} report(s) written to ${opts.out}`
                 : output.replace(/\n$/, ''),
           );
-        } catch (error) {
-          if (opts.json !== true) printIssues(io, error);
-          throw error;
-        }
+        });
       },
     );
 
@@ -153,30 +162,21 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
     .option('--json', 'print JSON')
     .action((file: string, opts: { format: string; json?: boolean }) => {
       const format = checkFormat(opts.format, '--format');
-      try {
+      withIssues(io, opts.json, () => {
         const decoded = decodeResults(readInput(file), { format });
+        const reports = decoded.value.length;
+        const observations = decoded.value.reduce((n, r) => n + r.observations.length, 0);
         printResult(
           io,
           opts.json === true,
-          {
-            ok: true,
-            format,
-            reports: decoded.reports.length,
-            observations: decoded.reports.reduce((n, r) => n + r.observations.length, 0),
-            warnings: decoded.warnings,
-          },
+          { ok: true, format, reports, observations, warnings: decoded.warnings },
           () =>
             [
-              `valid ${format}: ${decoded.reports.length} report(s), ${decoded.reports.reduce((n, r) => n + r.observations.length, 0)} observation(s)`,
-              ...decoded.warnings.map(
-                (w) => `  warning ${w.code} (${w.path}): ${io.lang === 'vi' ? w.messageVi : w.message}`,
-              ),
+              `valid ${format}: ${reports} report(s), ${observations} observation(s)`,
+              ...decoded.warnings.map((w) => `  warning ${issueText(io, w)}`),
             ].join('\n'),
         );
-      } catch (error) {
-        if (opts.json !== true) printIssues(io, error);
-        throw error;
-      }
+      });
     });
 
   results
@@ -216,7 +216,7 @@ export function registerResultsCommands(program: Command, io: CliIo): void {
         for (const f of files) {
           // A file no format recognises is read as the SDK's own JSON, whose error then says what is wrong.
           const options = { fileName: f, fallback: 'json', patient: patientOpt };
-          reports.push(...decodeResults(readFileSync(f, 'utf8'), options).reports);
+          reports.push(...decodeResults(readFileSync(f, 'utf8'), options).value);
         }
         const level = opts.level === undefined ? undefined : Number(opts.level);
         if (level !== undefined && !(Number.isInteger(level) && level >= 1 && level <= 5))

@@ -1,4 +1,4 @@
-import { tokenParam } from '@lienthong/core';
+import { formatTokenParam } from '@lienthong/core';
 import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 import type { Patient } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
@@ -30,7 +30,7 @@ describe('FHIR test kit', () => {
           found.push(...bundleMatches(page, 'Patient'));
         return found;
       };
-      const found = await search({ identifier: tokenParam('urn:test:mrn', 'MRN-3') });
+      const found = await search({ identifier: formatTokenParam('urn:test:mrn', 'MRN-3') });
       expect(found).toHaveLength(1);
       expect(await search({ _count: 2 })).toHaveLength(5);
       expect(fhir.requests.length).toBeGreaterThanOrEqual(5 + 1 + 3);

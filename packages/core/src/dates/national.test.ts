@@ -1,18 +1,27 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../errors/lienthong-error.js';
 import {
   formatNationalDate,
   formatNationalDateTime,
   parseNationalDate,
   parseNationalDateTime,
+  safeParseNationalDate,
+  safeParseNationalDateTime,
 } from './national.js';
 
 describe('national dates', () => {
   it('reads yyyymmdd and yyyymmddHHMM', () => {
-    expect(parseNationalDate('20250131')).toEqual({ ok: true, value: '2025-01-31' });
-    expect(parseNationalDate('20240229')).toEqual({ ok: true, value: '2024-02-29' });
-    expect(parseNationalDate('20000229').ok).toBe(true);
-    expect(parseNationalDateTime('202501311430')).toEqual({ ok: true, value: '2025-01-31T14:30:00+07:00' });
-    expect(parseNationalDateTime('202412312359')).toEqual({ ok: true, value: '2024-12-31T23:59:00+07:00' });
+    expect(safeParseNationalDate('20250131')).toEqual({ ok: true, value: '2025-01-31' });
+    expect(safeParseNationalDate('20240229')).toEqual({ ok: true, value: '2024-02-29' });
+    expect(safeParseNationalDate('20000229').ok).toBe(true);
+    expect(safeParseNationalDateTime('202501311430')).toEqual({
+      ok: true,
+      value: '2025-01-31T14:30:00+07:00',
+    });
+    expect(safeParseNationalDateTime('202412312359')).toEqual({
+      ok: true,
+      value: '2024-12-31T23:59:00+07:00',
+    });
   });
 
   it.each([
@@ -26,7 +35,7 @@ describe('national dates', () => {
     ['00000101', 'DATE_OUT_OF_RANGE'],
     ['20250431', 'DATE_OUT_OF_RANGE'],
   ])('rejects the date %j with %s', (value, code) => {
-    const r = parseNationalDate(value, 'NGAY_KQ');
+    const r = safeParseNationalDate(value, 'NGAY_KQ');
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe(code);
@@ -41,14 +50,35 @@ describe('national dates', () => {
     ['202501311260', 'DATE_OUT_OF_RANGE'],
     ['202502301200', 'DATE_OUT_OF_RANGE'],
   ])('rejects the date-time %j with %s', (value, code) => {
-    const r = parseNationalDateTime(value);
+    const r = safeParseNationalDateTime(value);
     expect(r.ok ? undefined : r.error.code).toBe(code);
+  });
+
+  it('parseX gives the value, or throws the error safeParseX answers', () => {
+    expect(parseNationalDate('20250131')).toBe('2025-01-31');
+    expect(parseNationalDateTime('202501311430')).toBe('2025-01-31T14:30:00+07:00');
+    const cases = [
+      [parseNationalDate, safeParseNationalDate, '20250229'],
+      [parseNationalDateTime, safeParseNationalDateTime, '2025013114'],
+    ] as const;
+    for (const [parse, safeParse, value] of cases) {
+      const r = safeParse(value, 'NGAY_KQ');
+      if (r.ok) throw new Error(`${value} should fail`);
+      let thrown: unknown;
+      try {
+        parse(value, 'NGAY_KQ');
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ValidationError);
+      expect(thrown).toMatchObject({ code: r.error.code, path: 'NGAY_KQ', messageVi: r.error.messageVi });
+    }
   });
 
   it('rejects non-strings without throwing', () => {
     for (const v of [null, undefined, 20250131, {}, []]) {
-      expect(parseNationalDate(v).ok).toBe(false);
-      expect(parseNationalDateTime(v).ok).toBe(false);
+      expect(safeParseNationalDate(v).ok).toBe(false);
+      expect(safeParseNationalDateTime(v).ok).toBe(false);
     }
   });
 

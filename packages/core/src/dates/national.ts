@@ -67,10 +67,11 @@ function checkParts(y: number, mo: number, d: number, h = 0, mi = 0): boolean {
 }
 
 /**
- * Reads a national date `yyyymmdd` into ISO 8601 `YYYY-MM-DD`.
- * @example parseNationalDate('20250131') // { ok: true, value: '2025-01-31' }
+ * Reads a national date `yyyymmdd` into ISO 8601 `YYYY-MM-DD`; a {@link Result} with the
+ * `ValidationError` (`DATE_FORMAT_INVALID`, `DATE_OUT_OF_RANGE`) instead of throwing it.
+ * @example safeParseNationalDate('20250131') // { ok: true, value: '2025-01-31' }
  */
-export function parseNationalDate(value: unknown, path?: string): Result<string, ValidationError> {
+export function safeParseNationalDate(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string' || !/^\d{8}$/.test(value))
     return fail(invalid('DATE_FORMAT_INVALID', shown(value), 'yyyymmdd', path));
   const y = Number(value.slice(0, 4));
@@ -81,10 +82,11 @@ export function parseNationalDate(value: unknown, path?: string): Result<string,
 }
 
 /**
- * Reads a national date-time `yyyymmddHHMM` (Vietnam time) into ISO 8601 with its offset.
- * @example parseNationalDateTime('202501311430') // { ok: true, value: '2025-01-31T14:30:00+07:00' }
+ * Reads a national date-time `yyyymmddHHMM` (Vietnam time) into ISO 8601 with its offset; a
+ * {@link Result} instead of throwing.
+ * @example safeParseNationalDateTime('202501311430') // { ok: true, value: '2025-01-31T14:30:00+07:00' }
  */
-export function parseNationalDateTime(value: unknown, path?: string): Result<string, ValidationError> {
+export function safeParseNationalDateTime(value: unknown, path?: string): Result<string, ValidationError> {
   if (typeof value !== 'string' || !/^\d{12}$/.test(value))
     return fail(invalid('DATE_FORMAT_INVALID', shown(value), 'yyyymmddHHMM', path));
   const [y, mo, d, h, mi] = [
@@ -98,6 +100,28 @@ export function parseNationalDateTime(value: unknown, path?: string): Result<str
     return fail(invalid('DATE_OUT_OF_RANGE', value, 'yyyymmddHHMM', path));
   }
   return ok(`${y}-${mo}-${d}T${h}:${mi}:00${VIETNAM_UTC_OFFSET}`);
+}
+
+/**
+ * Reads a national date `yyyymmdd` into ISO 8601 `YYYY-MM-DD`; throws a `ValidationError`
+ * (`DATE_FORMAT_INVALID`, `DATE_OUT_OF_RANGE`) naming `path`.
+ * @example parseNationalDate('20250131') // '2025-01-31'
+ */
+export function parseNationalDate(value: unknown, path?: string): string {
+  const r = safeParseNationalDate(value, path);
+  if (!r.ok) throw r.error;
+  return r.value;
+}
+
+/**
+ * Reads a national date-time `yyyymmddHHMM` (Vietnam time) into ISO 8601 with its offset; throws a
+ * `ValidationError` as {@link parseNationalDate} does.
+ * @example parseNationalDateTime('202501311430') // '2025-01-31T14:30:00+07:00'
+ */
+export function parseNationalDateTime(value: unknown, path?: string): string {
+  const r = safeParseNationalDateTime(value, path);
+  if (!r.ok) throw r.error;
+  return r.value;
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

@@ -8,7 +8,6 @@ import {
   identifierReference,
   reference,
   searchParams,
-  tokenParam,
 } from './builders.js';
 
 describe('FHIR builders', () => {
@@ -43,9 +42,7 @@ describe('FHIR builders', () => {
     });
   });
 
-  it('escapes token search values and builds date and repeated parameters', () => {
-    expect(tokenParam('http://s', '12|3,4$5\\')).toBe('http://s|12\\|3\\,4\\$5\\\\');
-    expect(tokenParam(undefined, 'abc')).toBe('abc');
+  it('builds date and repeated parameters', () => {
     expect(dateParam('ge', '2025-01-01')).toBe('ge2025-01-01');
     expect(
       searchParams({ date: ['ge2025', 'le2026'], _count: 50, x: undefined, flag: true }).toString(),

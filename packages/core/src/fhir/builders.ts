@@ -46,12 +46,6 @@ export function identifierReference(type: Reference['type'], id: Identifier): Re
   return { type, identifier: id };
 }
 
-/** The `system|value` token of FHIR token search. Pipes and commas in the value are escaped. */
-export function tokenParam(system: string | undefined, value: string): string {
-  const escaped = value.replace(/[\\|,$]/g, (c) => `\\${c}`);
-  return system === undefined ? escaped : `${system}|${escaped}`;
-}
-
 /** FHIR date search prefixes. */
 export type DatePrefix = 'eq' | 'ne' | 'gt' | 'lt' | 'ge' | 'le' | 'sa' | 'eb' | 'ap';
 
@@ -62,7 +56,7 @@ export function dateParam(prefix: DatePrefix, isoDate: string): string {
 
 /**
  * Builds FHIR search parameters, dropping undefined values and keeping repeated keys.
- * @example searchParams({ identifier: tokenParam(systems.cccd, id), _count: 50, date: ['ge2025-01-01', 'le2025-12-31'] })
+ * @example searchParams({ identifier: formatTokenParam(systems.cccd, id), _count: 50, date: ['ge2025-01-01', 'le2025-12-31'] })
  */
 export function searchParams(
   params: Readonly<Record<string, string | number | boolean | undefined | readonly (string | number)[]>>,

@@ -6,7 +6,7 @@ import { parseWith, safeParseWith } from './parse.js';
 import {
   code,
   httpUrl,
-  identifierSchema,
+  IdentifierValueSchema,
   isoDate,
   isoDateTime,
   nonEmptyText,
@@ -56,7 +56,7 @@ describe('shared primitives', () => {
     [uri, 'http://loinc.org', 'loinc'],
     [httpUrl, 'https://pacs.example.vn/dicom-web', 'ftp://x'],
     [code, '23.0075.1494', ' 23.75'],
-    [identifierSchema, { system: 'urn:x', value: '1' }, { system: 'urn:x', value: '  ' }],
+    [IdentifierValueSchema, { system: 'urn:x', value: '1' }, { system: 'urn:x', value: '  ' }],
   ] as const)('accepts the good and rejects the bad (%#)', (schema, good, bad) => {
     expect((schema as z.ZodType).safeParse(good).success).toBe(true);
     expect((schema as z.ZodType).safeParse(bad).success).toBe(false);

@@ -32,5 +32,5 @@ export const code = z
   .max(255);
 
 /** A system + value identifier, the shape every model uses for patient, facility and report IDs. */
-export const identifierSchema = z.object({ system: uri, value: nonEmptyText });
-export type IdentifierValue = z.infer<typeof identifierSchema>;
+export const IdentifierValueSchema = z.object({ system: uri, value: nonEmptyText });
+export type IdentifierValue = z.infer<typeof IdentifierValueSchema>;

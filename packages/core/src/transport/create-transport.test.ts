@@ -209,7 +209,7 @@ describe('createTransport — error mapping', () => {
       signal: controller.signal,
     });
     controller.abort();
-    expect(await failure(pending)).toMatchObject({ code: 'TRANSPORT_ABORTED', retryable: false });
+    expect(await failure(pending)).toMatchObject({ code: 'OPERATION_ABORTED', retryable: false });
   });
 
   it('rejects a path that cannot form a URL', async () => {

@@ -1,5 +1,6 @@
 import ky, { type Hooks, HTTPError, TimeoutError } from 'ky';
 import type * as z from 'zod';
+import { OPERATION_ABORTED } from '../contract/abort.js';
 import { isLienThongError, type LienThongError, TransportError } from '../errors/lienthong-error.js';
 import { validationErrorFromZod } from '../errors/zod-issues.js';
 import { redactUrl } from '../privacy/mask.js';
@@ -67,6 +68,12 @@ export interface RequestOptions<S extends z.ZodType | undefined = undefined> {
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD';
 type Answer<S> = S extends z.ZodType ? z.output<S> : unknown;
 
+/** One HTTP method of a {@link Transport}: the JSON answer, parsed by `schema` when given. */
+export type SendJson = <S extends z.ZodType | undefined = undefined>(
+  path: string,
+  options?: RequestOptions<S>,
+) => Promise<Answer<S>>;
+
 /** A small HTTP client over ky that speaks the error family. Create one with {@link createTransport}. */
 export interface Transport {
   readonly baseUrl: string;
@@ -76,26 +83,11 @@ export interface Transport {
     path: string,
     options?: RequestOptions<S>,
   ): Promise<Answer<S>>;
-  get<S extends z.ZodType | undefined = undefined>(
-    path: string,
-    options?: RequestOptions<S>,
-  ): Promise<Answer<S>>;
-  post<S extends z.ZodType | undefined = undefined>(
-    path: string,
-    options?: RequestOptions<S>,
-  ): Promise<Answer<S>>;
-  put<S extends z.ZodType | undefined = undefined>(
-    path: string,
-    options?: RequestOptions<S>,
-  ): Promise<Answer<S>>;
-  patch<S extends z.ZodType | undefined = undefined>(
-    path: string,
-    options?: RequestOptions<S>,
-  ): Promise<Answer<S>>;
-  delete<S extends z.ZodType | undefined = undefined>(
-    path: string,
-    options?: RequestOptions<S>,
-  ): Promise<Answer<S>>;
+  get: SendJson;
+  post: SendJson;
+  put: SendJson;
+  patch: SendJson;
+  delete: SendJson;
   /** Sends a request and returns the raw 2xx `Response` (images, multipart); failures still map to the error family. */
   fetchResponse(
     method: Method,
@@ -329,8 +321,9 @@ async function mapFailure(
     });
   }
   if (signal?.aborted) {
+    // The one abort code of the SDK, as every contract method rejects with it.
     return new TransportError({
-      code: 'TRANSPORT_ABORTED',
+      code: OPERATION_ABORTED,
       message: `${method} ${url} was cancelled by the caller.`,
       messageVi: `${method} ${url} đã bị người gọi hủy.`,
       method,

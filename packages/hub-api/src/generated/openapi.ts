@@ -408,6 +408,13 @@ export interface components {
             createdAt: string;
             name: string;
         };
+        /** @description A patient identifier as a request names it (any system, any kind) */
+        IdentifierInput: {
+            facilityCode?: string;
+            kind?: string;
+            system: string;
+            value: string;
+        };
         /** @description The hub's limits on an identifier, on top of the model's schema. */
         IdentifierLimits: {
             system?: string;
@@ -416,11 +423,6 @@ export interface components {
         ImagingPage: {
             items: components["schemas"]["ImagingReference"][];
             nextCursor: string | null;
-        };
-        ImagingReceipt: {
-            /** @enum {unknown} */
-            status: "created" | "updated" | "unchanged";
-            studyInstanceUid: string;
         };
         /** ImagingReference */
         ImagingReference: {
@@ -508,10 +510,10 @@ export interface components {
              * @default unknown
              * @enum {string}
              */
-            completeness: "complete" | "partial" | "unknown";
+            completeness?: "complete" | "partial" | "unknown";
             description?: string;
             /** @default {} */
-            endpoints: {
+            endpoints?: {
                 /** Format: uri */
                 qidoRs?: string;
                 /** Format: uri */
@@ -519,10 +521,10 @@ export interface components {
             };
             instanceCount: number;
             /** @default [] */
-            modalities: string[];
+            modalities?: string[];
             patient: {
                 /** @default [] */
-                identifiers: {
+                identifiers?: {
                     system: string;
                     value: string;
                 }[];
@@ -538,7 +540,7 @@ export interface components {
                 /** Format: date-time */
                 signedAt?: string;
                 /** @default [] */
-                signers: {
+                signers?: {
                     identifier?: {
                         system: string;
                         value: string;
@@ -550,7 +552,7 @@ export interface components {
                 text?: string;
             };
             /** @default [] */
-            series: {
+            series?: {
                 bodyPart?: {
                     code?: string;
                     display?: string;
@@ -585,7 +587,7 @@ export interface components {
                 code: string;
                 system: string;
             };
-            patient: components["schemas"]["PatientIdentifier"][];
+            patient: components["schemas"]["IdentifierInput"][];
             requesterLabLevel?: number;
             specimenType?: string;
         };
@@ -617,6 +619,7 @@ export interface components {
                 code?: string;
                 name?: string;
                 qualityLevel?: number;
+                system?: string;
             };
             name?: string;
             note?: string;
@@ -698,6 +701,7 @@ export interface components {
             orderingFacility?: {
                 code?: string;
                 name?: string;
+                system?: string;
             };
             patient: {
                 identifiers: {
@@ -708,6 +712,7 @@ export interface components {
             performingFacility?: {
                 code?: string;
                 name?: string;
+                system?: string;
             };
             signer?: {
                 id?: string;
@@ -755,6 +760,7 @@ export interface components {
                 code?: string;
                 name?: string;
                 qualityLevel?: number;
+                system?: string;
             };
             name?: string;
             note?: string;
@@ -836,6 +842,7 @@ export interface components {
             orderingFacility?: {
                 code?: string;
                 name?: string;
+                system?: string;
             };
             patient: {
                 identifiers: {
@@ -846,6 +853,7 @@ export interface components {
             performingFacility?: {
                 code?: string;
                 name?: string;
+                system?: string;
             };
             signer?: {
                 id?: string;
@@ -882,12 +890,6 @@ export interface components {
             items: components["schemas"]["LabReport"][];
             nextCursor: string | null;
         };
-        LabReportReceipt: {
-            id: string;
-            /** @enum {unknown} */
-            outcome: "created" | "unchanged" | "superseded";
-            version: number;
-        };
         MatchCandidate: {
             agreeing: string[];
             disagreeing: string[];
@@ -903,9 +905,11 @@ export interface components {
             name: string;
             scopes?: components["schemas"]["Scope"][];
         };
+        /** PatientIdentifier */
         PatientIdentifier: {
             facilityCode?: string;
-            kind?: string;
+            /** @enum {string} */
+            kind?: "cccd" | "cmnd" | "passport" | "bhyt" | "socialInsurance" | "mrn" | "other";
             system: string;
             value: string;
         };
@@ -1083,9 +1087,22 @@ export interface components {
         };
         /** @enum {unknown} */
         Scope: "read" | "write" | "admin";
-        UpsertResult: {
-            created: boolean;
+        /** @description The receipt of a patient upsert (`id` = the patient record's id), with the record as stored. */
+        UpsertReceipt: components["schemas"]["WriteReceipt"] & {
             record: components["schemas"]["PatientRecord"];
+        };
+        /**
+         * @description The one answer of every write (a lab report, an imaging reference, a patient): `created` (version 1),
+         *     `updated` (a new version now current) or `unchanged` (the same content again — a retry; nothing written).
+         *     HTTP 201 when created, 200 otherwise.
+         */
+        WriteReceipt: {
+            /** @description The record's key: the report id, the study instance UID, the patient record's id */
+            id: string;
+            /** @enum {unknown} */
+            outcome: "created" | "updated" | "unchanged";
+            /** @description The version now current */
+            version: number;
         };
     };
     responses: {
@@ -1490,14 +1507,16 @@ export interface operations {
             query?: {
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: components["parameters"]["Cursor"];
-                dateFrom?: string;
-                dateTo?: string;
                 /** @description Code of the facility that published the reference. Narrows a patient's studies; without `patient`, the caller's own code lists its own references (another facility's: 403 `HUB_SEARCH_OTHER_FACILITY`) */
                 facility?: string;
                 limit?: components["parameters"]["Limit"];
                 modality?: string;
                 /** @description `system|value`, or `value` for any system; one value (repeated: 400 `HUB_SEARCH_SEVERAL_PATIENTS`). Required unless `facility` is the caller's own code */
                 patient?: string;
+                /** @description Earliest study date included (`YYYY-MM-DD`); after `until`: 400 `DATE_RANGE_INVALID` */
+                since?: string;
+                /** @description Latest study date included (`YYYY-MM-DD`) */
+                until?: string;
             };
             header?: never;
             path?: never;
@@ -1538,13 +1557,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated or unchanged */
+            /** @description Updated in place (`outcome: updated`, one version up) or unchanged (a retry) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImagingReceipt"];
+                    "application/json": components["schemas"]["WriteReceipt"];
                 };
             };
             /** @description Created */
@@ -1553,7 +1572,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImagingReceipt"];
+                    "application/json": components["schemas"]["WriteReceipt"];
                 };
             };
             400: components["responses"]["Invalid"];
@@ -1599,7 +1618,7 @@ export interface operations {
                 limit?: components["parameters"]["Limit"];
                 /** @description `system|value`; one value (repeated: 400 `HUB_SEARCH_SEVERAL_PATIENTS`). Required unless `facility` is the caller's own code */
                 patient?: string;
-                /** @description Inclusive lower bound of the clinical time (ISO date or date-time) */
+                /** @description Inclusive lower bound of the clinical time (ISO date or date-time); after `until`: 400 `DATE_RANGE_INVALID` */
                 since?: string;
                 status?: components["schemas"]["ReportStatus"][];
                 /** @description Inclusive upper bound */
@@ -1644,13 +1663,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Unchanged or superseded */
+            /** @description A new version (`outcome: updated`; the previous one stays in the history) or unchanged (a retry) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabReportReceipt"];
+                    "application/json": components["schemas"]["WriteReceipt"];
                 };
             };
             /** @description Created */
@@ -1659,7 +1678,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["LabReportReceipt"];
+                    "application/json": components["schemas"]["WriteReceipt"];
                 };
             };
             400: components["responses"]["Invalid"];
@@ -1796,13 +1815,13 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Updated (or unchanged) */
+            /** @description Updated (`outcome: updated`, one version up) or unchanged (a retry) */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UpsertResult"];
+                    "application/json": components["schemas"]["UpsertReceipt"];
                 };
             };
             /** @description Created */
@@ -1811,7 +1830,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UpsertResult"];
+                    "application/json": components["schemas"]["UpsertReceipt"];
                 };
             };
             400: components["responses"]["Invalid"];
@@ -1889,7 +1908,7 @@ export interface operations {
                 "application/json": {
                     /** @description Any part of a patient record, with at least one identifier */
                     input: {
-                        identifiers: components["schemas"]["PatientIdentifier"][];
+                        identifiers: components["schemas"]["IdentifierInput"][];
                     } & {
                         [key: string]: unknown;
                     };

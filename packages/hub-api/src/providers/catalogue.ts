@@ -1,5 +1,5 @@
 import { decodeRelease, type Release } from '@lienthong/catalogue';
-import { clientOf, type HubProviderOptions } from './options.js';
+import { clientOf, type HubProviderOptions, signalOf } from './options.js';
 
 /** Catalogue releases served by a hub: list them, fetch one as a decoded `Release`. */
 export interface HubCatalogueReleases {
@@ -22,12 +22,12 @@ export function createHubCatalogueReleases(options: HubProviderOptions): HubCata
   const hub = clientOf(options);
   return {
     async list(o) {
-      return (await hub.GET('/v1/catalogue/releases', { ...(o?.signal ? { signal: o.signal } : {}) })).items;
+      return (await hub.GET('/v1/catalogue/releases', signalOf(o))).items;
     },
     async fetch(id, o) {
       const compact = await hub.GET('/v1/catalogue/releases/{id}', {
         path: { id },
-        ...(o?.signal ? { signal: o.signal } : {}),
+        ...signalOf(o),
       });
       return decodeRelease(compact);
     },

@@ -1,5 +1,7 @@
-import type { ImagingReference, ImagingRegistry, PublishReceipt } from '@lienthong/imaging';
-import { clientOf, type HubProviderOptions, orUndefined, pages, token } from './options.js';
+import { formatTokenParam } from '@lienthong/core';
+import { throwIfAborted } from '@lienthong/core/contract';
+import type { ImagingRegistry } from '@lienthong/imaging';
+import { clientOf, type HubProviderOptions, orUndefined, pageQuery, pages, signalOf } from './options.js';
 
 /**
  * `ImagingRegistry` over a Liên Thông hub: publish (idempotent on the study UID), get, query. The
@@ -16,35 +18,43 @@ export function createHubImagingRegistry(options: HubProviderOptions): ImagingRe
     contract: 'imaging-registry/v1',
     capabilities: { write: true },
     async publish(reference, o) {
-      return (await hub.POST('/v1/imaging-references', {
-        body: reference as never,
-        ...(o?.signal ? { signal: o.signal } : {}),
-      })) as PublishReceipt;
+      throwIfAborted(o?.signal);
+      return hub.POST('/v1/imaging-references', {
+        body: reference,
+        ...signalOf(o),
+      });
     },
-    get: (uid, o) =>
-      orUndefined(
+    async get(uid, o) {
+      throwIfAborted(o?.signal);
+      return orUndefined(
         hub.GET('/v1/imaging-references/{uid}', {
           path: { uid },
-          ...(o?.signal ? { signal: o.signal } : {}),
+          ...signalOf(o),
         }),
-      ) as Promise<ImagingReference | undefined>,
+      );
+    },
     query(query, o) {
       return pages(
         (cursor) =>
           hub.GET('/v1/imaging-references', {
             query: {
               ...(query.patientIdentifier
-                ? { patient: token(query.patientIdentifier.system, query.patientIdentifier.value) }
+                ? { patient: formatTokenParam(query.patientIdentifier.system, query.patientIdentifier.value) }
                 : {}),
-              ...(query.modality ? { modality: query.modality } : {}),
-              ...(query.dateFrom ? { dateFrom: query.dateFrom } : {}),
-              ...(query.dateTo ? { dateTo: query.dateTo } : {}),
-              ...(query.facility ? { facility: query.facility } : {}),
-              limit: o?.pageSize ?? pageSize,
-              ...(cursor ? { cursor } : {}),
+              ...pageQuery(
+                {
+                  modality: query.modality,
+                  since: query.since,
+                  until: query.until,
+                  facility: query.facility,
+                },
+                o?.pageSize ?? pageSize,
+                cursor,
+              ),
             },
-            ...(o?.signal ? { signal: o.signal } : {}),
-          }) as Promise<{ items: ImagingReference[]; nextCursor: string | null }>,
+            ...signalOf(o),
+          }),
+        o?.signal,
       );
     },
   };

@@ -1,11 +1,7 @@
-import { ValidationError } from '@lienthong/core';
-import type {
-  MatchCandidate,
-  PatientDirectory,
-  PatientIdentifier,
-  PatientRecord,
-} from '@lienthong/patient-id';
-import { clientOf, type HubProviderOptions, orUndefined, pages, token } from './options.js';
+import { formatTokenParam, ValidationError } from '@lienthong/core';
+import { throwIfAborted } from '@lienthong/core/contract';
+import type { PatientDirectory } from '@lienthong/patient-id';
+import { clientOf, type HubProviderOptions, orUndefined, pageQuery, pages, signalOf } from './options.js';
 
 /**
  * The hub answers about the patient an identifier names, never about demographics alone: a search or
@@ -33,33 +29,40 @@ export function createHubPatientDirectory(options: HubProviderOptions): PatientD
   return {
     contract: 'patient-directory/v1',
     capabilities: { write: true, demographicSearch: false, anyIdentifier: true },
-    findByIdentifier: (identifier, o) =>
-      orUndefined(
+    async findByIdentifier(identifier, o) {
+      throwIfAborted(o?.signal);
+      return orUndefined(
         hub.GET('/v1/patients/by-identifier', {
-          query: { identifier: token(identifier.system, identifier.value) },
-          ...(o?.signal ? { signal: o.signal } : {}),
+          query: { identifier: formatTokenParam(identifier.system, identifier.value) },
+          ...signalOf(o),
         }),
-      ) as Promise<PatientRecord | undefined>,
+      );
+    },
     search(query, o) {
       const { identifier } = query;
       return pages((cursor) => {
         if (!identifier) throw identifierRequired('identifier');
         return hub.GET('/v1/patients', {
           query: {
-            identifier: token(identifier.system, identifier.value),
-            ...(query.family ? { family: query.family } : {}),
-            ...(query.given ? { given: query.given } : {}),
-            ...((query as { name?: string }).name ? { name: (query as { name?: string }).name } : {}),
-            ...(query.birthDate ? { birthDate: query.birthDate } : {}),
-            ...(query.sex ? { sex: query.sex } : {}),
-            limit: o?.pageSize ?? pageSize,
-            ...(cursor ? { cursor } : {}),
+            identifier: formatTokenParam(identifier.system, identifier.value),
+            ...pageQuery(
+              {
+                family: query.family,
+                given: query.given,
+                name: query.name,
+                birthDate: query.birthDate,
+                sex: query.sex,
+              },
+              o?.pageSize ?? pageSize,
+              cursor,
+            ),
           },
-          ...(o?.signal ? { signal: o.signal } : {}),
-        }) as Promise<{ items: PatientRecord[]; nextCursor: string | null }>;
-      });
+          ...signalOf(o),
+        });
+      }, o?.signal);
     },
     async match(input, o) {
+      throwIfAborted(o?.signal);
       const { identifiers } = input;
       if (!identifiers?.length) throw identifierRequired('identifiers');
       const { candidates } = await hub.POST('/v1/patients/match', {
@@ -68,28 +71,30 @@ export function createHubPatientDirectory(options: HubProviderOptions): PatientD
           ...(o?.limit ? { limit: o.limit } : {}),
           ...(o?.minGrade ? { minGrade: o.minGrade } : {}),
         },
-        ...(o?.signal ? { signal: o.signal } : {}),
+        ...signalOf(o),
       });
-      return candidates as MatchCandidate[];
+      return candidates;
     },
     async crossReference(identifier, o) {
+      throwIfAborted(o?.signal);
       const answer = await orUndefined(
         hub.GET('/v1/patients/cross-reference', {
           query: {
-            identifier: token(identifier.system, identifier.value),
+            identifier: formatTokenParam(identifier.system, identifier.value),
             ...(o?.targetSystems ? { targetSystem: [...o.targetSystems] } : {}),
           },
-          ...(o?.signal ? { signal: o.signal } : {}),
+          ...signalOf(o),
         }),
       );
-      return answer?.identifiers as PatientIdentifier[] | undefined;
+      return answer?.identifiers;
     },
     async upsert(record, o) {
-      const answer = await hub.PUT('/v1/patients', {
+      throwIfAborted(o?.signal);
+      const receipt = await hub.PUT('/v1/patients', {
         body: record,
-        ...(o?.signal ? { signal: o.signal } : {}),
+        ...signalOf(o),
       });
-      return answer as { record: PatientRecord; created: boolean };
+      return receipt;
     },
   };
 }

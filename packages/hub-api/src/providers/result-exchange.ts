@@ -1,5 +1,7 @@
-import type { LabReport, PublishReceipt, ResultExchange } from '@lienthong/result-exchange';
-import { clientOf, type HubProviderOptions, orUndefined, pages } from './options.js';
+import { formatTokenParam } from '@lienthong/core';
+import { throwIfAborted } from '@lienthong/core/contract';
+import type { ResultExchange } from '@lienthong/result-exchange';
+import { clientOf, type HubProviderOptions, orUndefined, pageQuery, pages, signalOf } from './options.js';
 
 /**
  * `ResultExchange` over a Liên Thông hub: idempotent publish (the idempotency key travels as the
@@ -17,16 +19,17 @@ export function createHubResultExchange(options: HubProviderOptions): ResultExch
     contract: 'result-exchange/v1',
     capabilities: { write: true, history: true },
     async publish(report, o) {
-      return (await hub.POST('/v1/lab-reports', {
+      throwIfAborted(o?.signal);
+      return hub.POST('/v1/lab-reports', {
         body: report,
         ...(o?.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
-        ...(o?.signal ? { signal: o.signal } : {}),
-      })) as PublishReceipt;
+        ...signalOf(o),
+      });
     },
-    get: (id, o) =>
-      orUndefined(
-        hub.GET('/v1/lab-reports/{id}', { path: { id }, ...(o?.signal ? { signal: o.signal } : {}) }),
-      ) as Promise<LabReport | undefined>,
+    async get(id, o) {
+      throwIfAborted(o?.signal);
+      return orUndefined(hub.GET('/v1/lab-reports/{id}', { path: { id }, ...signalOf(o) }));
+    },
     query(query, o) {
       const statuses =
         query.status === undefined
@@ -37,23 +40,31 @@ export function createHubResultExchange(options: HubProviderOptions): ResultExch
       return pages(
         (cursor) =>
           hub.GET('/v1/lab-reports', {
-            query: {
-              ...(query.patient ? { patient: `${query.patient.system}|${query.patient.value}` } : {}),
-              ...(query.codes?.length ? { code: query.codes.map((c) => `${c.system}|${c.code}`) } : {}),
-              ...(query.since ? { since: query.since } : {}),
-              ...(query.until ? { until: query.until } : {}),
-              ...(query.facility ? { facility: query.facility } : {}),
-              ...(statuses ? { status: statuses } : {}),
-              limit: o?.pageSize ?? pageSize,
-              ...(cursor ? { cursor } : {}),
-            },
-            ...(o?.signal ? { signal: o.signal } : {}),
-          }) as Promise<{ items: LabReport[]; nextCursor: string | null }>,
+            query: pageQuery(
+              {
+                patient: query.patient && formatTokenParam(query.patient.system, query.patient.value),
+                code: query.codes?.length
+                  ? query.codes.map((c) => formatTokenParam(c.system, c.code))
+                  : undefined,
+                since: query.since,
+                until: query.until,
+                facility: query.facility,
+                status: statuses,
+              },
+              o?.pageSize ?? pageSize,
+              cursor,
+            ),
+            ...signalOf(o),
+          }),
+        o?.signal,
       );
     },
-    async history(id) {
-      const answer = await orUndefined(hub.GET('/v1/lab-reports/{id}/history', { path: { id } }));
-      return (answer?.items ?? []) as LabReport[];
+    async history(id, o) {
+      throwIfAborted(o?.signal);
+      const answer = await orUndefined(
+        hub.GET('/v1/lab-reports/{id}/history', { path: { id }, ...signalOf(o) }),
+      );
+      return answer?.items ?? [];
     },
   };
 }

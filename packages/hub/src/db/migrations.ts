@@ -2,9 +2,10 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } fr
 
 /**
  * Migrations, in order, written with Kysely's schema builder so one definition serves SQLite and
- * PostgreSQL. Never edit a released migration: add the next one.
+ * PostgreSQL. Never edit a released migration: add the next one. Exported for the tests that
+ * migrate a database holding data written before a migration.
  */
-const migrations: Record<string, Migration> = {
+export const migrations: Readonly<Record<string, Migration>> = {
   '2026-11-25-001-foundation': {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -196,6 +197,21 @@ const migrations: Record<string, Migration> = {
         .createIndex('imaging_references_facility_date')
         .on('imaging_references')
         .columns(['facility_code', 'study_date'])
+        .execute();
+    },
+  },
+  '2026-12-10-006-record-versions': {
+    // Every write answers the contracts' one receipt (`id`, `version`, `outcome`): patients and
+    // imaging references count their versions like lab reports do. Rows stored before count as
+    // version 1. SQLite adds one column per statement.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('patients')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await db.schema
+        .alterTable('imaging_references')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .execute();
     },
   },

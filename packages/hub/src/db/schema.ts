@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The hub's tables. Portable across SQLite and PostgreSQL: text keys (UUIDs, codes), ISO 8601
  * timestamps as text (they sort chronologically), JSON documents as text.
@@ -30,6 +32,8 @@ export interface PatientTable {
   sex: string | null;
   /** The facility that registered the patient; only it may change the demographics. */
   owner_facility: string;
+  /** The record's version: 1 when registered, one more on each change (the upsert receipt's). */
+  version: Generated<number>;
   created_at: string;
   updated_at: string;
 }
@@ -76,6 +80,8 @@ export interface ImagingReferenceTable {
   /** Space-separated modalities of the study and its series (` CT SR `). */
   modalities: string;
   document: string;
+  /** The reference's version: 1 when first published, one more on each change (the publish receipt's). */
+  version: Generated<number>;
   updated_at: string;
 }
 

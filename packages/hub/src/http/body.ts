@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { ValidationError } from '@lienthong/core';
 import type { Context, MiddlewareHandler } from 'hono';
 import { MAX_JSON_DEPTH } from '../limits.js';
-import type { HubEnv } from './app.js';
+import type { HubEnv } from './env.js';
 
 /** Largest accepted request body unless the deployment says otherwise (5 MiB). */
 export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -51,7 +51,7 @@ const unsupportedEncoding = () =>
     message: 'The hub reads request bodies without a content coding: send no Content-Encoding (or identity).',
     messageVi: 'Sàn chỉ đọc nội dung yêu cầu không nén: không gửi Content-Encoding (hoặc gửi identity).',
     path: 'Content-Encoding',
-    details: { status: 415, acceptEncoding: 'identity' },
+    details: { status: 415, headers: { 'accept-encoding': 'identity' } },
   });
 
 /**

@@ -1,14 +1,34 @@
-import { LienThongError, NotFoundError, toLienThongError, toOperationOutcome } from '@lienthong/core';
-import type { Hono } from 'hono';
-import type { HubEnv } from './app.js';
+import { LienThongError, NotFoundError } from '@lienthong/core';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { RouteDeps } from './deps.js';
+import type { HubEnv } from './env.js';
+import { hubFactory } from './factory.js';
 import { capabilityStatement } from './fhir/capability.js';
 import { endpointRoutes } from './fhir/endpoint-routes.js';
 import { imagingRoutes } from './fhir/imaging-routes.js';
 import { patientRoutes } from './fhir/patient-routes.js';
 import { reportRoutes } from './fhir/report-routes.js';
 import { baseOf, fhirJson } from './fhir/respond.js';
-import { problemOf } from './problem.js';
-import type { RouteDeps } from './routes/deps.js';
+import { refuseControlCharacters } from './url-guard.js';
+
+/** A request that reads (HEAD is answered as GET). */
+const reads = (c: Context) => c.req.method === 'GET' || c.req.method === 'HEAD';
+
+/** 404 for a read the facade does not serve, 405 (`Allow: GET`) for any write. */
+function unserved(c: Context): never {
+  if (reads(c))
+    throw new NotFoundError({
+      code: 'FHIR_NOT_FOUND',
+      message: 'The FHIR facade serves no such resource type or interaction (see /fhir/metadata).',
+      messageVi: 'Giao diện FHIR không phục vụ loại tài nguyên hoặc thao tác này (xem /fhir/metadata).',
+    });
+  throw new LienThongError({
+    code: 'FHIR_READ_ONLY',
+    message: 'The FHIR facade is read-only: write through the hub API (/v1).',
+    messageVi: 'Giao diện FHIR chỉ cho phép đọc: hãy ghi dữ liệu qua API của sàn (/v1).',
+    details: { status: 405, headers: { allow: 'GET' } },
+  });
+}
 
 /**
  * A read-and-search FHIR R4 facade over the hub's data, so plain FHIR clients — and the SDK's own
@@ -17,35 +37,19 @@ import type { RouteDeps } from './routes/deps.js';
  * contained) and `Endpoint` (the studies' DICOMweb Endpoints, by id). The CapabilityStatement
  * declares exactly what is served (`fhir/capability.ts`), modifiers and chains included;
  * unknown parameters are refused, never ignored. It is read-only: writes go through the hub API
- * (405 here). Only `metadata` is public; every other request reads patient data or data derived
- * from it and writes one audit entry, like the API's.
+ * (405 here). Only `metadata` is public; every other request is `authenticate`d, reads patient
+ * data or data derived from it and writes one audit entry, like the API's. Errors are answered as
+ * `OperationOutcome`s (`render-error.ts`).
  */
-export function fhirFacade(app: Hono<HubEnv>, deps: RouteDeps): void {
-  app.onError((error, c) => {
-    const family = error instanceof LienThongError ? error : toLienThongError(error);
-    const { status } = problemOf(family);
-    if (status === 405) c.header('allow', 'GET');
-    return fhirJson(c, toOperationOutcome(family), status);
-  });
-
-  app.get('/metadata', (c) => fhirJson(c, capabilityStatement(baseOf(c))));
-  patientRoutes(app, deps);
-  reportRoutes(app, deps);
-  imagingRoutes(app, deps);
-  endpointRoutes(app, deps);
-
-  app.all('*', (c) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD')
-      throw new NotFoundError({
-        code: 'FHIR_NOT_FOUND',
-        message: 'The FHIR facade serves no such resource type or interaction (see /fhir/metadata).',
-        messageVi: 'Giao diện FHIR không phục vụ loại tài nguyên hoặc thao tác này (xem /fhir/metadata).',
-      });
-    throw new LienThongError({
-      code: 'FHIR_READ_ONLY',
-      message: 'The FHIR facade is read-only: write through the hub API (/v1).',
-      messageVi: 'Giao diện FHIR chỉ cho phép đọc: hãy ghi dữ liệu qua API của sàn (/v1).',
-      details: { status: 405 },
-    });
-  });
+export function fhirFacade(deps: RouteDeps, authenticate: MiddlewareHandler<HubEnv>) {
+  return hubFactory
+    .createApp()
+    .use(refuseControlCharacters)
+    .all('/metadata', (c) => (reads(c) ? fhirJson(c, capabilityStatement(baseOf(c))) : unserved(c)))
+    .use(authenticate)
+    .route('/', patientRoutes(deps))
+    .route('/', reportRoutes(deps))
+    .route('/', imagingRoutes(deps))
+    .route('/', endpointRoutes(deps))
+    .all('*', unserved);
 }

@@ -1,5 +1,5 @@
 import { AuthError, type IdentifierValue, ValidationError } from '@lienthong/core';
-import type { Caller } from './app.js';
+import type { Caller } from './env.js';
 
 /*
  * One patient per search, on /v1 and /fhir alike. Every read of patient data writes one audit
@@ -50,13 +50,14 @@ export function searchSeveralPatients(path: string): ValidationError {
  * narrows it). One naming none runs only when `facility` is the caller's own code: the records the
  * caller published (`true`); another facility's code is 403 `HUB_SEARCH_OTHER_FACILITY` (listing
  * another facility's records is a population-level read), no `facility` 400 `HUB_SEARCH_PATIENT_REQUIRED`.
+ * Both APIs take these parameters as `patient` and `facility`: the refusals point at them.
  */
 export function ownRecordsListing(
   caller: Caller,
-  search: { names: boolean; facility: string | undefined; patientPath: string; facilityPath: string },
+  search: { names: boolean; facility: string | undefined },
 ): boolean {
   if (search.names) return false;
-  if (search.facility === undefined) throw searchPatientRequired(search.patientPath, { ownListing: true });
+  if (search.facility === undefined) throw searchPatientRequired('query.patient', { ownListing: true });
   if (search.facility === caller.facilityCode) return true;
   throw new AuthError({
     code: 'HUB_SEARCH_OTHER_FACILITY',
@@ -64,7 +65,7 @@ export function ownRecordsListing(
       "A search naming no patient lists the calling facility's own records only: facility must be its own code.",
     messageVi:
       'Tìm kiếm không nêu người bệnh chỉ liệt kê dữ liệu của chính cơ sở gọi: facility phải là mã của chính cơ sở đó.',
-    path: search.facilityPath,
+    path: 'query.facility',
     status: 403,
   });
 }

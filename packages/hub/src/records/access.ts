@@ -1,5 +1,5 @@
-import { AuthError } from '@lienthong/core';
-import type { Kysely } from 'kysely';
+import { AuthError, ValidationError } from '@lienthong/core';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 
 /** A facility changes only the records it published (what it may claim: `facility-claims.ts`). */
@@ -31,23 +31,56 @@ export function encodeCursor(parts: readonly string[]): string {
   return Buffer.from(JSON.stringify(parts), 'utf8').toString('base64url');
 }
 
-/** Decodes a cursor, or undefined when it is not one of ours. */
-export function decodeCursor(cursor: string | undefined, length: number): string[] | undefined {
-  if (!cursor) return undefined;
+/**
+ * The keyset position of a page's `cursor` (`length` parts), undefined for the first page (no
+ * cursor); 400 `HUB_CURSOR_INVALID` for a cursor that is not one of ours.
+ */
+export function readCursor(cursor: string | undefined, length: number): string[] | undefined {
+  if (cursor === undefined) return undefined;
   try {
     const parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
     if (Array.isArray(parts) && parts.length === length && parts.every((p) => typeof p === 'string'))
       return parts;
   } catch {
-    // fall through
+    // not JSON: not ours
   }
-  return undefined;
+  throw new ValidationError({
+    code: 'HUB_CURSOR_INVALID',
+    message: 'The paging cursor is not valid.',
+    messageVi: 'Con trỏ phân trang không hợp lệ.',
+    path: 'query.cursor',
+  });
 }
 
 /** A page of records and the cursor of the next page. */
 export interface Page<T> {
   items: T[];
   nextCursor: string | null;
+}
+
+/** A page to read: at most `limit` records after the keyset `cursor`, skipping `offset` more. */
+export interface PageRequest {
+  limit: number;
+  cursor?: string;
+  offset?: number;
+}
+
+/**
+ * One page of an ordered query: its first `limit` rows (after `offset` more), read with one row
+ * beyond them, whose presence says that a next page exists: its cursor is then the keyset
+ * position (`keyOf`) of the page's last row.
+ */
+export async function keysetPage<DB, TB extends keyof DB, O>(
+  ordered: SelectQueryBuilder<DB, TB, O>,
+  page: PageRequest,
+  keyOf: (last: O) => readonly string[],
+): Promise<{ rows: O[]; nextCursor: string | null }> {
+  let q = ordered.limit(page.limit + 1);
+  if (page.offset) q = q.offset(page.offset);
+  const found = (await q.execute()) as O[];
+  const rows = found.slice(0, page.limit);
+  const last = rows[rows.length - 1];
+  return { rows, nextCursor: found.length > page.limit && last ? encodeCursor(keyOf(last)) : null };
 }
 
 /**

@@ -88,7 +88,7 @@ describe('bulkLoadReports', () => {
     const receipt = await bulk.db
       .transaction()
       .execute((trx) => publishReport(trx, publisher, { ...reports[4], status: 'corrected' }));
-    expect(receipt).toEqual({ id: 'R-4', version: 2, outcome: 'superseded' });
+    expect(receipt).toEqual({ id: 'R-4', version: 2, outcome: 'updated' });
   });
 
   it('accepts an async iterable', async () => {

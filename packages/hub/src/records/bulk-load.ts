@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { checkPublishable, type LabReport } from '@lienthong/result-exchange';
+import type { LabReport } from '@lienthong/result-exchange';
+import { checkPublishable } from '@lienthong/result-exchange/provider-kit';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import type { Publisher } from './access.js';

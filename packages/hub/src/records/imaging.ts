@@ -1,51 +1,61 @@
-import { type IdentifierValue, stableJson, ValidationError } from '@lienthong/core';
+import { type IdentifierValue, stableJson } from '@lienthong/core';
+import { type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
 import {
-  assertImagingQuery,
-  assertImagingReference,
   type ImagingQuery,
   type ImagingReference,
-  type PublishReceipt,
+  parseImagingQuery,
+  parseImagingReference,
 } from '@lienthong/imaging';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
 import {
   checkOwner,
-  decodeCursor,
-  encodeCursor,
+  keysetPage,
   type Page,
+  type PageRequest,
   type Publisher,
+  readCursor,
   recordsOfAnyIdentifier,
 } from './access.js';
 import { claimImagingReference, withPerformingFacility } from './facility-claims.js';
 
-/** Publishes (or updates) an imaging reference as the publisher's facility; idempotent on the study UID. */
+/**
+ * Publishes (or updates) an imaging reference as the publisher's facility; idempotent on the study
+ * UID. Answers the contract's receipt: `created` (version 1), `updated` (one version up) or
+ * `unchanged`.
+ */
 export async function publishImaging(
   trx: Kysely<HubDatabase>,
   publisher: Publisher,
   input: unknown,
-): Promise<PublishReceipt> {
-  const checked = assertImagingReference(input);
+): Promise<WriteReceipt> {
+  const checked = parseImagingReference(input);
   checkId(checked.accessionNumber, 'accessionNumber');
   checkIdentifiers(checked.patient.identifiers, 'patient.identifiers');
   const claimed = claimImagingReference(publisher, checked);
   const uid = checked.studyInstanceUid;
   const existing = await trx
     .selectFrom('imaging_references')
-    .select(['facility_code', 'document'])
+    .select(['facility_code', 'document', 'version'])
     .where('study_uid', '=', uid)
     .executeTakeFirst();
   if (existing) checkOwner(publisher, existing.facility_code, 'Imaging study', uid);
   const facility = existing?.facility_code ?? claimed;
   const reference = withPerformingFacility(checked, publisher, facility);
-  if (existing && stableJson(JSON.parse(existing.document)) === stableJson(reference))
-    return { studyInstanceUid: uid, status: 'unchanged' };
+  const receipt = writeReceipt(
+    uid,
+    existing?.version,
+    !existing || stableJson(JSON.parse(existing.document)) !== stableJson(reference),
+  );
+  if (receipt.outcome === 'unchanged') return receipt;
   const modalities = ` ${[...new Set([...reference.modalities, ...reference.series.map((s) => s.modality)])].join(' ')} `;
   const row = {
     facility_code: facility,
     study_date: reference.studyDate ?? null,
     modalities,
     document: JSON.stringify(reference),
+    version: receipt.version,
     updated_at: new Date().toISOString(),
   };
   if (existing) {
@@ -63,7 +73,7 @@ export async function publishImaging(
     value: i.value,
   }));
   if (patients.length > 0) await trx.insertInto('imaging_patients').values(patients).execute();
-  return { studyInstanceUid: uid, status: existing ? 'updated' : 'created' };
+  return receipt;
 }
 
 export async function getImaging(
@@ -90,19 +100,11 @@ export interface ImagingNarrowing {
 export async function queryImaging(
   db: Kysely<HubDatabase>,
   input: ImagingQuery,
-  page: { limit: number; cursor?: string; offset?: number },
+  page: PageRequest,
   narrow: ImagingNarrowing = {},
 ): Promise<Page<ImagingReference>> {
-  const query = assertImagingQuery(input);
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 2);
-  if (page.cursor !== undefined && !after) {
-    throw new ValidationError({
-      code: 'HUB_CURSOR_INVALID',
-      message: 'The paging cursor is not valid.',
-      messageVi: 'Con trỏ phân trang không hợp lệ.',
-      path: 'query.cursor',
-    });
-  }
+  const query = parseImagingQuery(input);
+  const after = readCursor(page.cursor, 2);
   if (narrow.anyPatient?.length === 0 || narrow.studyUids?.length === 0)
     return { items: [], nextCursor: null };
   let q = db.selectFrom('imaging_references as i').select(['i.study_uid', 'i.study_date', 'i.document']);
@@ -116,8 +118,8 @@ export async function queryImaging(
     q = q.where('i.study_uid', 'in', sub);
   }
   if (query.modality) q = q.where('i.modalities', 'like', `% ${query.modality} %`);
-  if (query.dateFrom) q = q.where('i.study_date', '>=', query.dateFrom);
-  if (query.dateTo) q = q.where('i.study_date', '<=', query.dateTo);
+  if (query.since) q = q.where('i.study_date', '>=', query.since);
+  if (query.until) q = q.where('i.study_date', '<=', query.until);
   if (query.facility) q = q.where('i.facility_code', '=', query.facility);
   // Studies without a date sort last ('' is below any date in descending order).
   const dateKey = (d: string | null) => d ?? '';
@@ -130,17 +132,10 @@ export async function queryImaging(
       ]),
     );
   }
-  q = q
-    .orderBy((eb) => eb.fn.coalesce('i.study_date', eb.val('')), 'desc')
-    .orderBy('i.study_uid')
-    .limit(page.limit + 1);
-  if (page.offset) q = q.offset(page.offset);
-  const rows = await q.execute();
-  const items = rows.slice(0, page.limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map((r) => JSON.parse(r.document) as ImagingReference),
-    nextCursor:
-      rows.length > page.limit && last ? encodeCursor([dateKey(last.study_date), last.study_uid]) : null,
-  };
+  const { rows, nextCursor } = await keysetPage(
+    q.orderBy((eb) => eb.fn.coalesce('i.study_date', eb.val('')), 'desc').orderBy('i.study_uid'),
+    page,
+    (last) => [dateKey(last.study_date), last.study_uid],
+  );
+  return { items: rows.map((r) => JSON.parse(r.document) as ImagingReference), nextCursor };
 }

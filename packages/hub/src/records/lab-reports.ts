@@ -1,38 +1,30 @@
 import { randomUUID } from 'node:crypto';
-import { type IdentifierValue, ValidationError } from '@lienthong/core';
+import type { IdentifierValue } from '@lienthong/core';
 import {
-  checkPublishable,
-  clinicalTime,
-  decidePublish,
+  checkDateRange,
   instantOf,
-  type LabReport,
-  type LabReportQuery,
-  type PublishReceipt,
-} from '@lienthong/result-exchange';
+  untilInstantOf,
+  type WriteReceipt,
+  writeReceipt,
+} from '@lienthong/core/contract';
+import type { LabReport, LabReportQuery } from '@lienthong/result-exchange';
+import { checkPublishable, clinicalTime, decidePublish } from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import type { HubDatabase, LabReportCodeTable, LabReportTable, RecordPatientTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
 import { checkId, checkIdentifiers } from '../limits.js';
 import {
   checkOwner,
-  decodeCursor,
-  encodeCursor,
+  keysetPage,
   type Page,
+  type PageRequest,
   type Publisher,
+  readCursor,
   recordsOfAnyIdentifier,
 } from './access.js';
 import { claimLabReport, withPerformingFacility } from './facility-claims.js';
 
 const asUtc = (iso: string) => new Date(instantOf(iso)).toISOString();
-
-function badCursor(): ValidationError {
-  return new ValidationError({
-    code: 'HUB_CURSOR_INVALID',
-    message: 'The paging cursor is not valid.',
-    messageVi: 'Con trỏ phân trang không hợp lệ.',
-    path: 'query.cursor',
-  });
-}
 
 /** The rows one stored version of a report occupies (the report, its patient keys, its codes). */
 export interface LabReportRows {
@@ -83,15 +75,16 @@ export function checkReportIds(report: LabReport): void {
 }
 
 /**
- * Publishes a lab report as the publisher's facility in one transaction: a new report, a retry
- * (unchanged), or a new version superseding the current one (the old version stays in the
- * history). The decision rule is the contract's (`decidePublish`), shared with every other provider.
+ * Publishes a lab report as the publisher's facility in one transaction: a new report (`created`),
+ * a retry (`unchanged`), or a new version replacing the current one (`updated`; the old version
+ * stays in the history). The decision rule is the contract's (`decidePublish`), shared with every
+ * other provider.
  */
 export async function publishReport(
   trx: Kysely<HubDatabase>,
   publisher: Publisher,
   input: unknown,
-): Promise<PublishReceipt> {
+): Promise<WriteReceipt> {
   const checked = checkPublishable(input);
   checkReportIds(checked);
   const claimed = claimLabReport(publisher, checked);
@@ -105,12 +98,13 @@ export async function publishReport(
   const facility = current?.facility_code ?? claimed;
   const report = withPerformingFacility(checked, publisher, facility);
   const previous = current ? (JSON.parse(current.document) as LabReport) : undefined;
-  const decision = decidePublish(previous, {
+  const outcome = decidePublish(previous, {
     ...report,
     ...(previous?.version ? { version: previous.version } : {}),
   });
-  if (decision === 'unchanged') return { id: report.id, version: current!.version, outcome: 'unchanged' };
-  const version = (current?.version ?? 0) + 1;
+  const receipt = writeReceipt(report.id, current?.version, outcome !== 'unchanged');
+  if (receipt.outcome === 'unchanged') return receipt;
+  const { version } = receipt;
   if (current)
     await trx.updateTable('lab_reports').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
   const rows = labReportRows(report, {
@@ -122,7 +116,7 @@ export async function publishReport(
   await trx.insertInto('lab_reports').values(rows.report).execute();
   if (rows.patients.length > 0) await trx.insertInto('lab_report_patients').values(rows.patients).execute();
   if (rows.codes.length > 0) await trx.insertInto('lab_report_codes').values(rows.codes).execute();
-  return { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+  return receipt;
 }
 
 /** The current version of a report. */
@@ -162,14 +156,9 @@ export interface ReportFilter extends LabReportQuery {
   ids?: readonly string[];
 }
 
-/** A page to read: at most `limit` records after the keyset `cursor`, skipping `offset` more. */
-export interface PageRequest {
-  limit: number;
-  cursor?: string;
-  offset?: number;
-}
-
 const STORED_COLUMNS = ['r.row_id', 'r.id', 'r.clinical_at', 'r.document', 'r.created_at'] as const;
+/** The stored versions of reports (every version: narrow it to the current ones where asked). */
+const storedVersions = (db: Kysely<HubDatabase>) => db.selectFrom('lab_reports as r').select(STORED_COLUMNS);
 const stored = (row: { row_id: string; document: string; created_at: string }): StoredReport => ({
   rowId: row.row_id,
   report: JSON.parse(row.document) as LabReport,
@@ -179,13 +168,16 @@ const stored = (row: { row_id: string; document: string; created_at: string }): 
 /**
  * Current versions matching the query, newest clinical time first (then by id), one page at a
  * time with a keyset cursor. A patient query is driven by the (system, value, record) index, so
- * it stays fast with millions of stored reports.
+ * it stays fast with millions of stored reports. A reversed window is refused as the contract
+ * refuses it (400 `DATE_RANGE_INVALID`); the FHIR facade's searches ({@link queryReportRecords})
+ * simply match nothing then.
  */
 export async function queryReports(
   db: Kysely<HubDatabase>,
   query: LabReportQuery,
   page: PageRequest,
 ): Promise<Page<LabReport>> {
+  checkDateRange(query, 'query');
   const result = await queryReportRecords(db, query, page);
   return { items: result.items.map((r) => r.report), nextCursor: result.nextCursor };
 }
@@ -209,20 +201,15 @@ export async function queryReportDocuments(
   query: ReportFilter,
   page: PageRequest,
 ): Promise<Page<string>> {
+  checkDateRange(query, 'query');
   const { rows, nextCursor } = await selectReportRows(db, query, page);
   return { items: rows.map((r) => r.document), nextCursor };
 }
 
 async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, page: PageRequest) {
-  const after =
-    page.cursor === undefined
-      ? undefined
-      : (decodeCursor(page.cursor, 2) ??
-        (() => {
-          throw badCursor();
-        })());
+  const after = readCursor(page.cursor, 2);
   if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { rows: [], nextCursor: null };
-  let q = db.selectFrom('lab_reports as r').select(STORED_COLUMNS).where('r.current', '=', 1);
+  let q = storedVersions(db).where('r.current', '=', 1);
   if (query.ids) q = q.where('r.id', 'in', [...query.ids]);
   if (query.patient) {
     const { system, value } = query.patient;
@@ -260,25 +247,20 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
   // The publisher stored from the key, never a code the body named.
   if (query.facility) q = q.where('r.facility_code', '=', query.facility);
   if (query.since) q = q.where('r.clinical_at', '>=', asUtc(query.since));
-  if (query.until) q = q.where('r.clinical_at', '<=', asUtc(query.until)).where('r.clinical_at', '!=', '');
+  if (query.until)
+    q = q
+      .where('r.clinical_at', '<=', new Date(untilInstantOf(query.until)).toISOString())
+      .where('r.clinical_at', '!=', '');
   if (after) {
     const [at, id] = after as [string, string];
     q = q.where((eb) =>
       eb.or([eb('r.clinical_at', '<', at), eb.and([eb('r.clinical_at', '=', at), eb('r.id', '>', id)])]),
     );
   }
-  q = q
-    .orderBy('r.clinical_at', 'desc')
-    .orderBy('r.id')
-    .limit(page.limit + 1);
-  if (page.offset) q = q.offset(page.offset);
-  const found = await q.execute();
-  const rows = found.slice(0, page.limit);
-  const last = rows[rows.length - 1];
-  return {
-    rows,
-    nextCursor: found.length > page.limit && last ? encodeCursor([last.clinical_at, last.id]) : null,
-  };
+  return keysetPage(q.orderBy('r.clinical_at', 'desc').orderBy('r.id'), page, (last) => [
+    last.clinical_at,
+    last.id,
+  ]);
 }
 
 /** The current version of the report whose FHIR id is `fhirId` (the report id, or its hash). */
@@ -286,9 +268,7 @@ export async function getReportByFhirId(
   db: Kysely<HubDatabase>,
   fhirId: string,
 ): Promise<StoredReport | undefined> {
-  const row = await db
-    .selectFrom('lab_reports as r')
-    .select(STORED_COLUMNS)
+  const row = await storedVersions(db)
     .where('r.fhir_id', '=', fhirId)
     .where('r.current', '=', 1)
     .executeTakeFirst();
@@ -300,12 +280,7 @@ export async function reportVersionsByFhirId(
   db: Kysely<HubDatabase>,
   fhirId: string,
 ): Promise<StoredReport[]> {
-  const rows = await db
-    .selectFrom('lab_reports as r')
-    .select(STORED_COLUMNS)
-    .where('r.fhir_id', '=', fhirId)
-    .orderBy('r.version')
-    .execute();
+  const rows = await storedVersions(db).where('r.fhir_id', '=', fhirId).orderBy('r.version').execute();
   return rows.map(stored);
 }
 
@@ -314,11 +289,7 @@ export async function getReportVersion(
   db: Kysely<HubDatabase>,
   rowId: string,
 ): Promise<StoredReport | undefined> {
-  const row = await db
-    .selectFrom('lab_reports as r')
-    .select(STORED_COLUMNS)
-    .where('r.row_id', '=', rowId)
-    .executeTakeFirst();
+  const row = await storedVersions(db).where('r.row_id', '=', rowId).executeTakeFirst();
   return row && stored(row);
 }
 

@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, foldedWords, foldVietnamese, parseWith, ValidationError } from '@lienthong/core';
+import { ConflictError, foldedWords, foldVietnamese, parseWith, stableJson } from '@lienthong/core';
+import { writeReceipt } from '@lienthong/core/contract';
 import {
   type MatchCandidate,
   type MatchGrade,
   type MatchInput,
-  matchesQuery,
   type PatientIdentifier,
   type PatientQuery,
   type PatientRecord,
   PatientRecordSchema,
   rankCandidates,
+  type UpsertReceipt,
 } from '@lienthong/patient-id';
+import { matchesQuery } from '@lienthong/patient-id/provider-kit';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
-import { decodeCursor, encodeCursor, type Page, type Publisher } from './access.js';
+import { encodeCursor, type Page, type Publisher, readCursor } from './access.js';
 import { checkIdentifierClaims } from './facility-claims.js';
 
 const words = (...parts: (string | undefined)[]) =>
@@ -58,7 +60,7 @@ export async function upsertPatient(
   trx: Kysely<HubDatabase>,
   publisher: Publisher,
   input: unknown,
-): Promise<{ record: PatientRecord; created: boolean }> {
+): Promise<UpsertReceipt> {
   const facility = publisher.facilityCode;
   const record = parseWith(PatientRecordSchema, input, {
     code: 'PATIENT_RECORD_INVALID',
@@ -80,7 +82,7 @@ export async function upsertPatient(
   const row = existingId
     ? await trx
         .selectFrom('patients')
-        .select(['id', 'document', 'owner_facility'])
+        .select(['id', 'document', 'owner_facility', 'version'])
         .where('id', '=', existingId)
         .executeTakeFirst()
     : undefined;
@@ -96,6 +98,7 @@ export async function upsertPatient(
         document: JSON.stringify(saved),
         ...searchColumns(saved),
         owner_facility: facility,
+        version: 1,
         created_at: now,
         updated_at: now,
       })
@@ -104,7 +107,7 @@ export async function upsertPatient(
       .insertInto('patient_identifiers')
       .values(saved.identifiers.map((i) => ({ system: i.system, value: i.value, patient_id: id })))
       .execute();
-    return { record: saved, created: true };
+    return { ...writeReceipt(id, undefined, true), record: saved };
   }
   const previous = existing.record;
   let saved: PatientRecord;
@@ -120,9 +123,16 @@ export async function upsertPatient(
       ],
     };
   }
+  const receipt = writeReceipt(existing.id, existing.version, stableJson(previous) !== stableJson(saved));
+  if (receipt.outcome === 'unchanged') return { ...receipt, record: previous };
   await trx
     .updateTable('patients')
-    .set({ document: JSON.stringify(saved), ...searchColumns(saved), updated_at: now })
+    .set({
+      document: JSON.stringify(saved),
+      ...searchColumns(saved),
+      version: receipt.version,
+      updated_at: now,
+    })
     .where('id', '=', existing.id)
     .execute();
   await trx.deleteFrom('patient_identifiers').where('patient_id', '=', existing.id).execute();
@@ -130,7 +140,7 @@ export async function upsertPatient(
     .insertInto('patient_identifiers')
     .values(saved.identifiers.map((i) => ({ system: i.system, value: i.value, patient_id: existing.id })))
     .execute();
-  return { record: saved, created: false };
+  return { ...receipt, record: saved };
 }
 
 /** The patient holding an identifier. */
@@ -178,15 +188,7 @@ export async function searchPatients(
   query: PatientQuery,
   page: { limit: number; cursor?: string },
 ): Promise<Page<PatientRecord>> {
-  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, 1);
-  if (page.cursor !== undefined && !after) {
-    throw new ValidationError({
-      code: 'HUB_CURSOR_INVALID',
-      message: 'The paging cursor is not valid.',
-      messageVi: 'Con trỏ phân trang không hợp lệ.',
-      path: 'query.cursor',
-    });
-  }
+  const after = readCursor(page.cursor, 1);
   let q = db.selectFrom('patients as p').select(['p.id', 'p.document']);
   if (query.identifier) {
     const { system, value } = query.identifier;

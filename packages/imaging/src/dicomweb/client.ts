@@ -16,7 +16,7 @@ import { type DicomJsonDataset, DicomJsonDatasetSchema } from '../dicom-json.js'
  */
 
 /** A date or an inclusive date range; ISO (`2025-03-14`) or DICOM (`20250314`) dates. */
-export type DateRange = string | { from?: string; to?: string };
+export type QidoDateRange = string | { from?: string; to?: string };
 
 /** Standard QIDO-RS matching keys (PS3.18 10.6.1.2) plus any other attribute by keyword or tag. */
 export interface QidoQuery {
@@ -25,7 +25,7 @@ export interface QidoQuery {
   SeriesInstanceUID?: string | readonly string[];
   SOPInstanceUID?: string | readonly string[];
   AccessionNumber?: string;
-  StudyDate?: DateRange;
+  StudyDate?: QidoDateRange;
   /** Study level: matches studies containing a series of this modality. */
   ModalitiesInStudy?: string;
   /** Series level. */
@@ -39,7 +39,7 @@ export interface QidoQuery {
   /** Ask the server for fuzzy (person name) matching. */
   fuzzymatching?: boolean;
   /** Any other matching key, by keyword or tag. */
-  [key: string]: string | number | boolean | readonly string[] | DateRange | undefined;
+  [key: string]: string | number | boolean | readonly string[] | QidoDateRange | undefined;
 }
 
 /** Options of one request. */
@@ -126,7 +126,7 @@ export function qidoSearchParams(query: QidoQuery = {}): URLSearchParams {
     } else if (key === 'fuzzymatching') {
       params.append('fuzzymatching', value ? 'true' : 'false');
     } else if (key === 'StudyDate' || (typeof value === 'object' && !Array.isArray(value))) {
-      const range = value as DateRange;
+      const range = value as QidoDateRange;
       params.append(
         key,
         typeof range === 'string'

@@ -5,13 +5,13 @@
  */
 export {
   createDicomwebClient,
-  type DateRange,
   type DicomwebClient,
   type DicomwebClientOptions,
   type DicomwebImage,
   type DicomwebRequestOptions,
   type DicomwebTarget,
   multipartRelated,
+  type QidoDateRange,
   type QidoQuery,
   qidoSearchParams,
 } from './client.js';

@@ -161,6 +161,6 @@ if (orthanc) {
   describeImagingRegistryConformance(
     'dicomweb (Orthanc QIDO-RS)',
     () => createDicomwebImagingRegistry({ baseUrl: base, retry: false, facility: FACILITY }),
-    { options: { known } },
+    { options: { seed: known } },
   );
 }

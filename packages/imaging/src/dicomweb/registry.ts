@@ -1,13 +1,8 @@
+import { readOnly, throwIfAborted } from '@lienthong/core/contract';
 import { fromDicomJsonSeries, fromDicomJsonStudies } from '../dicom-json.js';
 import type { ImagingReference } from '../model.js';
-import {
-  assertImagingQuery,
-  checkAborted,
-  IMAGING_REGISTRY_CONTRACT,
-  type ImagingRegistry,
-  matchesImagingQuery,
-  readOnlyError,
-} from '../registry/contract.js';
+import { matchesImagingQuery } from '../provider-kit/match.js';
+import { IMAGING_REGISTRY_CONTRACT, type ImagingRegistry, parseImagingQuery } from '../registry/contract.js';
 import { isDicomUid } from '../uid.js';
 import {
   createDicomwebClient,
@@ -31,7 +26,8 @@ const STUDY_FIELDS = ['00081030', '00080080', '00100021', '00080201'];
 
 /**
  * A read-only `ImagingRegistry` straight over a PACS's QIDO-RS: `get` and `query` search studies
- * (and their series); `publish` is not offered (`capabilities.write` is false). Patient identifiers
+ * (and their series); `publish` rejects with `PROVIDER_READ_ONLY` (`capabilities.write` is false —
+ * the contract kit's `readOnly`). Patient identifiers
  * are matched on the value (DICOM PatientID has no system) and facility on this PACS's own code.
  */
 export function createDicomwebImagingRegistry(options: DicomwebImagingRegistryOptions): ImagingRegistry {
@@ -58,53 +54,55 @@ export function createDicomwebImagingRegistry(options: DicomwebImagingRegistryOp
     return { ...ref, series, modalities, instanceCount: Math.max(ref.instanceCount, counted) };
   }
 
-  return {
-    contract: IMAGING_REGISTRY_CONTRACT,
-    capabilities: { write: false },
-    async publish() {
-      throw readOnlyError('dicomweb');
-    },
-    async get(uid, o = {}) {
-      checkAborted(o.signal);
-      if (!isDicomUid(uid)) return undefined;
-      const found = await client.searchStudies(
-        { StudyInstanceUID: uid, includefield: STUDY_FIELDS },
-        o.signal ? { signal: o.signal } : {},
-      );
-      const [ref] = fromDicomJsonStudies(found, group).filter((r) => r.studyInstanceUid === uid);
-      return ref ? complete(ref, o.signal) : undefined;
-    },
-    async *query(query, o = {}) {
-      const q = assertImagingQuery(query);
-      if (q.facility && q.facility !== options.facility) return;
-      const qido: QidoQuery = { includefield: STUDY_FIELDS };
-      if (q.patientIdentifier) qido.PatientID = q.patientIdentifier.value;
-      if (q.modality) qido.ModalitiesInStudy = q.modality;
-      if (q.dateFrom || q.dateTo) {
-        qido.StudyDate = {
-          ...(q.dateFrom ? { from: q.dateFrom } : {}),
-          ...(q.dateTo ? { to: q.dateTo } : {}),
-        };
-      }
-      const pageSize = Math.max(1, o.pageSize ?? 50);
-      for (let offset = 0; ; offset += pageSize) {
-        checkAborted(o.signal);
-        const page = await client.searchStudies(
-          { ...qido, limit: pageSize, offset },
+  return readOnly<ImagingRegistry, 'publish'>(
+    {
+      contract: IMAGING_REGISTRY_CONTRACT,
+      capabilities: { write: false },
+      async get(uid, o = {}) {
+        throwIfAborted(o.signal);
+        if (!isDicomUid(uid)) return undefined;
+        const found = await client.searchStudies(
+          { StudyInstanceUID: uid, includefield: STUDY_FIELDS },
           o.signal ? { signal: o.signal } : {},
         );
-        for (const ref of fromDicomJsonStudies(page, group)) {
-          const full = await complete(ref, o.signal);
-          if (
-            matchesImagingQuery(full, {
-              ...q,
-              patientIdentifier: q.patientIdentifier ? { value: q.patientIdentifier.value } : undefined,
-            })
-          )
-            yield full;
+        const [ref] = fromDicomJsonStudies(found, group).filter((r) => r.studyInstanceUid === uid);
+        return ref ? complete(ref, o.signal) : undefined;
+      },
+      async *query(query, o = {}) {
+        throwIfAborted(o.signal);
+        const q = parseImagingQuery(query);
+        if (q.facility && q.facility !== options.facility) return;
+        const qido: QidoQuery = { includefield: STUDY_FIELDS };
+        if (q.patientIdentifier) qido.PatientID = q.patientIdentifier.value;
+        if (q.modality) qido.ModalitiesInStudy = q.modality;
+        if (q.since || q.until) {
+          qido.StudyDate = {
+            ...(q.since ? { from: q.since } : {}),
+            ...(q.until ? { to: q.until } : {}),
+          };
         }
-        if (page.length < pageSize) return;
-      }
+        const pageSize = Math.max(1, o.pageSize ?? 50);
+        for (let offset = 0; ; offset += pageSize) {
+          throwIfAborted(o.signal);
+          const page = await client.searchStudies(
+            { ...qido, limit: pageSize, offset },
+            o.signal ? { signal: o.signal } : {},
+          );
+          for (const ref of fromDicomJsonStudies(page, group)) {
+            const full = await complete(ref, o.signal);
+            if (
+              matchesImagingQuery(full, {
+                ...q,
+                patientIdentifier: q.patientIdentifier ? { value: q.patientIdentifier.value } : undefined,
+              })
+            )
+              yield full;
+          }
+          if (page.length < pageSize) return;
+        }
+      },
     },
-  };
+    ['publish'],
+    { name: 'DICOMweb' },
+  );
 }

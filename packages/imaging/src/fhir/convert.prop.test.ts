@@ -4,7 +4,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromDicomJsonInstances, fromDicomJsonStudies } from '../dicom-json.js';
 import type { ImagingReference } from '../model.js';
-import { assertImagingReference } from '../reference.js';
+import { parseImagingReference } from '../reference.js';
 import { generateDicomUid } from '../uid.js';
 import { fromFhirImagingStudy, toFhirImagingStudy } from './convert.js';
 
@@ -114,7 +114,7 @@ const reference: fc.Arbitrary<ImagingReference> = fc
         ...r.report.signers.filter((s) => s.role === 'reader'),
       ],
     };
-    return assertImagingReference({
+    return parseImagingReference({
       studyInstanceUid: uid,
       ...(r.accessionNumber ? { accessionNumber: r.accessionNumber } : {}),
       patient: { identifiers, ...(r.patientReference ? { reference: r.patientReference } : {}) },

@@ -3,7 +3,7 @@ import { validateFhir } from '@lienthong/conformance/fhir';
 import type { Endpoint, ImagingStudy } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
 import type { ImagingReference } from '../model.js';
-import { assertImagingReference } from '../reference.js';
+import { parseImagingReference } from '../reference.js';
 import { DEFAULT_IMAGING_EXTENSION_URLS, fromFhirImagingStudy, toFhirImagingStudy } from './convert.js';
 
 const read = <T>(name: string) =>
@@ -12,7 +12,7 @@ const read = <T>(name: string) =>
   ) as T;
 
 /** Synthetic reference (made up for tests; UIDs generated under 2.25). */
-const synthetic: ImagingReference = assertImagingReference({
+const synthetic: ImagingReference = parseImagingReference({
   studyInstanceUid: '2.25.123456789012345678901234567890',
   accessionNumber: 'CT2025-000123',
   patient: {

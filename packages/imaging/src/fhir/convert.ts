@@ -18,7 +18,7 @@ import type {
   ImagingReport,
   ReportSigner,
 } from '../model.js';
-import { parseImagingReference } from '../reference.js';
+import { safeParseImagingReference } from '../reference.js';
 import { dicomUidFromUrn, dicomUidToUrn } from '../uid.js';
 
 /** A reference we build: assignable to every `Reference<T>` of the FHIR types. */
@@ -469,7 +469,7 @@ function readFhirImagingStudy(input: FromFhirImagingInput, ext: ImagingExtension
       ? { completeness }
       : {}),
   };
-  const parsed = parseImagingReference(candidate);
+  const parsed = safeParseImagingReference(candidate);
   if (!parsed.ok) throw parsed.error;
   return parsed.value;
 }

@@ -17,5 +17,6 @@ export {
 export {
   createFhirImagingRegistry,
   type FhirImagingRegistryOptions,
+  IMAGING_REFERENCE_VERSION_EXTENSION,
   IMAGING_REPORT_IDENTIFIER_SYSTEM,
 } from './registry.js';

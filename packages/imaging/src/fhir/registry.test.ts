@@ -7,7 +7,11 @@ import {
 } from '@lienthong/conformance/fhir';
 import { readServerCapabilities } from '@lienthong/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFhirImagingRegistry, imagingPatientParams } from './registry.js';
+import {
+  createFhirImagingRegistry,
+  IMAGING_REFERENCE_VERSION_EXTENSION,
+  imagingPatientParams,
+} from './registry.js';
 
 let server: FhirTestServer;
 beforeAll(async () => {
@@ -55,6 +59,7 @@ describe('fhir imaging registry storage', () => {
     expect(bundle.entry[0]!.resource.extension?.map((e) => e.url)).toEqual([
       extensions.performingFacility,
       'urn:lienthong:fhir:ext:imaging-completeness',
+      IMAGING_REFERENCE_VERSION_EXTENSION,
     ]);
     expect((await registry.get(ref.studyInstanceUid))?.performingFacility).toEqual(ref.performingFacility);
   });

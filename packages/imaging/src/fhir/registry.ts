@@ -1,22 +1,19 @@
 import {
   DEFAULT_IDENTIFIER_SYSTEMS,
   type DiagnosticReport,
+  formatTokenParam,
   type ImagingStudy,
   type ServerCapabilities,
+  stableJson,
   type Transport,
   type TransportOptions,
-  tokenParam,
 } from '@lienthong/core';
+import { throwIfAborted, writeReceipt } from '@lienthong/core/contract';
 import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 import type { ImagingReference } from '../model.js';
-import { assertImagingReference } from '../reference.js';
-import {
-  assertImagingQuery,
-  checkAborted,
-  IMAGING_REGISTRY_CONTRACT,
-  type ImagingRegistry,
-  matchesImagingQuery,
-} from '../registry/contract.js';
+import { matchesImagingQuery } from '../provider-kit/match.js';
+import { parseImagingReference } from '../reference.js';
+import { IMAGING_REGISTRY_CONTRACT, type ImagingRegistry, parseImagingQuery } from '../registry/contract.js';
 import { dicomUidToUrn, isDicomUid } from '../uid.js';
 import {
   fromFhirImagingStudy,
@@ -27,6 +24,15 @@ import {
 
 /** Identifier system of the DiagnosticReport that carries a reference's report (value: the study UID). */
 export const IMAGING_REPORT_IDENTIFIER_SYSTEM = 'urn:lienthong:sid:imaging-report';
+
+/**
+ * Extension on the ImagingStudy carrying the reference's version (`valueInteger`): 1 when first
+ * published, one more on each change (a study written without it counts as version 1).
+ */
+export const IMAGING_REFERENCE_VERSION_EXTENSION = 'urn:lienthong:fhir:ext:imaging-reference-version';
+
+const versionOf = (study: ImagingStudy) =>
+  study.extension?.find((e) => e.url === IMAGING_REFERENCE_VERSION_EXTENSION)?.valueInteger ?? 1;
 
 /** Options of {@link createFhirImagingRegistry}. */
 export type FhirImagingRegistryOptions = (TransportOptions | { transport: Transport }) & {
@@ -52,7 +58,7 @@ export function imagingPatientParams(
 ): Record<string, string> {
   for (const key of ['patient:identifier', 'subject:identifier'])
     if (capabilities.searches('ImagingStudy', key))
-      return { [key]: tokenParam(patient.system, patient.value) };
+      return { [key]: formatTokenParam(patient.system, patient.value) };
   return {};
 }
 
@@ -118,63 +124,69 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
     contract: IMAGING_REGISTRY_CONTRACT,
     capabilities: { write: true },
     async publish(reference, o = {}) {
-      checkAborted(o.signal);
-      const ref = assertImagingReference(reference);
-      const existing = await findStudy(ref.studyInstanceUid, o.signal);
+      throwIfAborted(o.signal);
+      const ref = parseImagingReference(reference);
+      const uid = ref.studyInstanceUid;
+      const found = await findStudy(uid, o.signal);
+      const existing = found?.id ? { study: found, id: found.id } : undefined;
+      const before = existing && (await read(existing.study, o.signal));
+      const receipt = writeReceipt(
+        uid,
+        existing && versionOf(existing.study),
+        stableJson(before) !== stableJson(ref),
+      );
+      if (receipt.outcome === 'unchanged') return receipt;
       const { imagingStudy, diagnosticReport } = toFhirImagingStudy(ref, {
         ...convertOptions,
-        ...(existing?.id ? { ids: { imagingStudy: existing.id } } : {}),
+        ...(existing ? { ids: { imagingStudy: existing.id } } : {}),
       });
-      let status: 'created' | 'updated' | 'unchanged' = 'created';
-      let studyId: string | undefined;
-      if (existing?.id) {
-        const before = await read(existing, o.signal);
-        status = JSON.stringify(before) === JSON.stringify(ref) ? 'unchanged' : 'updated';
-        studyId = existing.id;
-        if (status === 'updated') {
-          await fhir.update({ ...imagingStudy, id: existing.id }, { signal: o.signal });
+      const study: ImagingStudy = {
+        ...imagingStudy,
+        extension: [
+          ...(imagingStudy.extension ?? []),
+          { url: IMAGING_REFERENCE_VERSION_EXTENSION, valueInteger: receipt.version },
+        ],
+      };
+      const studyId = existing
+        ? (await fhir.update({ ...study, id: existing.id }, { signal: o.signal })).id
+        : (await fhir.create(study, { signal: o.signal })).id;
+      const oldReport = await findReport(uid, o.signal);
+      if (diagnosticReport) {
+        const report: DiagnosticReport = {
+          ...diagnosticReport,
+          identifier: [{ system: IMAGING_REPORT_IDENTIFIER_SYSTEM, value: uid }],
+          ...(studyId ? { imagingStudy: [{ reference: `ImagingStudy/${studyId}` }] } : {}),
+        };
+        if (oldReport?.id) {
+          await fhir.update({ ...report, id: oldReport.id }, { signal: o.signal });
+        } else {
+          await fhir.create(report, { signal: o.signal });
         }
-      } else {
-        studyId = (await fhir.create(imagingStudy, { signal: o.signal })).id;
+      } else if (oldReport?.id) {
+        await fhir.delete('DiagnosticReport', oldReport.id, { signal: o.signal });
       }
-      if (status !== 'unchanged') {
-        const oldReport = await findReport(ref.studyInstanceUid, o.signal);
-        if (diagnosticReport) {
-          const report: DiagnosticReport = {
-            ...diagnosticReport,
-            identifier: [{ system: IMAGING_REPORT_IDENTIFIER_SYSTEM, value: ref.studyInstanceUid }],
-            ...(studyId ? { imagingStudy: [{ reference: `ImagingStudy/${studyId}` }] } : {}),
-          };
-          if (oldReport?.id) {
-            await fhir.update({ ...report, id: oldReport.id }, { signal: o.signal });
-          } else {
-            await fhir.create(report, { signal: o.signal });
-          }
-        } else if (oldReport?.id) {
-          await fhir.delete('DiagnosticReport', oldReport.id, { signal: o.signal });
-        }
-      }
-      return { studyInstanceUid: ref.studyInstanceUid, status };
+      return receipt;
     },
     async get(uid, o = {}) {
-      checkAborted(o.signal);
+      throwIfAborted(o.signal);
       if (!isDicomUid(uid)) return undefined;
       const study = await findStudy(uid, o.signal);
       return study ? read(study, o.signal) : undefined;
     },
     async *query(query, o = {}) {
-      const q = assertImagingQuery(query);
+      throwIfAborted(o.signal);
+      const q = parseImagingQuery(query);
       const params: Record<string, string | string[] | number> = { _count: Math.max(1, o.pageSize ?? 50) };
       if (q.modality) params.modality = `${IMAGING_FHIR.dicomModality}|${q.modality}`;
       const started: string[] = [];
-      if (q.dateFrom) started.push(`ge${q.dateFrom}`);
-      if (q.dateTo) started.push(`le${q.dateTo}`);
+      if (q.since) started.push(`ge${q.since}`);
+      if (q.until) started.push(`le${q.until}`);
       if (started.length > 0) params.started = started;
       if (q.patientIdentifier)
         Object.assign(params, imagingPatientParams(await fhir.capabilities(), q.patientIdentifier));
-      checkAborted(o.signal);
+      throwIfAborted(o.signal);
       for await (const page of fhir.searchAll('ImagingStudy', params, { signal: o.signal })) {
-        checkAborted(o.signal);
+        throwIfAborted(o.signal);
         const studies = bundleMatches(page, 'ImagingStudy');
         // The query filters nothing a report holds: match first, then fetch only the matches' reports.
         const matching = studies.flatMap((imagingStudy) => {
@@ -187,7 +199,7 @@ export function createFhirImagingRegistry(options: FhirImagingRegistryOptions): 
           o.signal,
         );
         for (const { imagingStudy, ref } of matching) {
-          checkAborted(o.signal);
+          throwIfAborted(o.signal);
           const diagnosticReport = reports.get(ref.studyInstanceUid);
           yield diagnosticReport
             ? fromFhirImagingStudy({ imagingStudy, diagnosticReport }, readOptions)

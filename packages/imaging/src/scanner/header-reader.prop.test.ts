@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isLienThongError } from '@lienthong/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readDicomHeader } from './header-reader.js';
+import { parseDicomHeader } from './header-reader.js';
 import { nodeInflateRaw } from './scan.js';
 
 const fixture = (name: string) =>
@@ -10,7 +10,7 @@ const fixture = (name: string) =>
 
 function outcome(bytes: Uint8Array, complete: boolean): 'ok' | 'typed' {
   try {
-    readDicomHeader(bytes, { complete, inflateRaw: nodeInflateRaw });
+    parseDicomHeader(bytes, { complete, inflateRaw: nodeInflateRaw });
     return 'ok';
   } catch (error) {
     if (isLienThongError(error)) return 'typed';

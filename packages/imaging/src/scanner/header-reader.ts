@@ -1,4 +1,4 @@
-import { isLienThongError, type LienThongError, ValidationError } from '@lienthong/core';
+import { attempt, isLienThongError, type Result, ValidationError } from '@lienthong/core';
 
 /**
  * A dedicated DICOM Part-10 header reader: it decodes the few top-level attributes an imaging
@@ -40,7 +40,7 @@ const KEYWORD_BY_TAG = new Map<number, HeaderKeyword>(
   Object.entries(HEADER_TAGS).map(([k, t]) => [t, k as HeaderKeyword]),
 );
 
-/** What {@link readDicomHeader} found. Values are trimmed text as stored (DA `YYYYMMDD`, TM `HHMMSS`). */
+/** What {@link parseDicomHeader} found. Values are trimmed text as stored (DA `YYYYMMDD`, TM `HHMMSS`). */
 export interface DicomHeader {
   transferSyntaxUid: string;
   /** Attributes found at the top level of the dataset (absent ones are missing, empty ones are ''). */
@@ -51,7 +51,7 @@ export interface DicomHeader {
   pixelDataOffset?: number;
 }
 
-/** Options of {@link readDicomHeader}. */
+/** Options of {@link parseDicomHeader}. */
 export interface ReadHeaderOptions {
   /**
    * Whether `bytes` is the whole file. When false (a prefix read by a streaming scanner) running out
@@ -265,12 +265,12 @@ function readDataset(reader: Reader, header: DicomHeader, metaOnly: boolean): vo
 }
 
 /**
- * Reads the header of a DICOM Part-10 file (preamble, `DICM`, file meta group, then the dataset up
+ * Parses the header of a DICOM Part-10 file (preamble, `DICM`, file meta group, then the dataset up
  * to Pixel Data). Throws a `ValidationError`: `DICOM_NOT_PART10` (no `DICM` prefix),
  * `DICOM_TRUNCATED`, `DICOM_MALFORMED`, `DICOM_DEFLATE_FAILED`, `DICOM_DEFLATE_UNAVAILABLE`; with
  * `complete: false`, a `LienThongError` with code {@link NEED_MORE_BYTES}.
  */
-export function readDicomHeader(bytes: Uint8Array, options: ReadHeaderOptions = {}): DicomHeader {
+export function parseDicomHeader(bytes: Uint8Array, options: ReadHeaderOptions = {}): DicomHeader {
   const complete = options.complete ?? true;
   try {
     return readUnchecked(bytes, options, complete);
@@ -354,14 +354,10 @@ function readUnchecked(bytes: Uint8Array, options: ReadHeaderOptions, complete: 
   return header;
 }
 
-/** Non-throwing twin of {@link readDicomHeader}. */
-export function parseDicomHeader(
+/** {@link parseDicomHeader}, answering a `Result` instead of throwing. */
+export function safeParseDicomHeader(
   bytes: Uint8Array,
   options: ReadHeaderOptions = {},
-): { ok: true; value: DicomHeader } | { ok: false; error: LienThongError } {
-  try {
-    return { ok: true, value: readDicomHeader(bytes, options) };
-  } catch (error) {
-    return { ok: false, error: error as LienThongError };
-  }
+): Result<DicomHeader> {
+  return attempt(() => parseDicomHeader(bytes, options));
 }

@@ -11,7 +11,7 @@ export {
   NEED_MORE_BYTES,
   parseDicomHeader,
   type ReadHeaderOptions,
-  readDicomHeader,
+  safeParseDicomHeader,
 } from './header-reader.js';
 export {
   type FolderScan,

@@ -2,10 +2,11 @@ import { open, opendir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { inflateRawSync, constants as zlibConstants } from 'node:zlib';
 import { isLienThongError, type LienThongError, toLienThongError } from '@lienthong/core';
+import { throwIfAborted } from '@lienthong/core/contract';
 import { type GroupOptions, type InstanceFacts, ReferenceGrouper } from '../grouping.js';
 import type { ImagingReference } from '../model.js';
 import { isDicomUid } from '../uid.js';
-import { type DicomHeader, NEED_MORE_BYTES, readDicomHeader } from './header-reader.js';
+import { type DicomHeader, NEED_MORE_BYTES, parseDicomHeader } from './header-reader.js';
 
 /** Node's raw inflate, tolerant of a truncated prefix when the file is read in pieces. */
 export function nodeInflateRaw(bytes: Uint8Array, complete: boolean): Uint8Array {
@@ -56,7 +57,7 @@ export async function* walkFiles(root: string, signal?: AbortSignal): AsyncGener
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     const path = join(root, entry.name);
     if (entry.dir) yield* walkFiles(path, signal);
     else if (entry.file) yield path;
@@ -133,7 +134,7 @@ export async function readDicomFileHeader(
       const bytes = filled < length ? buffer.subarray(0, filled) : buffer;
       const complete = filled >= size || filled < length;
       try {
-        const header = readDicomHeader(bytes, { complete, inflateRaw: nodeInflateRaw, path: label });
+        const header = parseDicomHeader(bytes, { complete, inflateRaw: nodeInflateRaw, path: label });
         return { header, bytesRead: filled };
       } catch (error) {
         if (isLienThongError(error) && error.code === NEED_MORE_BYTES && !complete) {
@@ -162,7 +163,7 @@ export async function* scanDicomFiles(
   let instances = 0;
   let skipped = 0;
   for await (const path of files) {
-    options.signal?.throwIfAborted();
+    throwIfAborted(options.signal);
     const file = relative(root, path).split('\\').join('/') || path;
     if (options.filter && !options.filter(file)) continue;
     count++;

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readDicomHeader } from './header-reader.js';
+import { parseDicomHeader } from './header-reader.js';
 import { nodeInflateRaw, scanDicomFolder, scanFolderToReferences } from './scan.js';
 
 const FIXTURES = new URL('../../../../fixtures/real-world/dicom/', import.meta.url);
@@ -71,9 +71,9 @@ describe('Part-10 scanner against dcmdump (dcmtk) ground truth', () => {
   it('reads every fixture identically from a prefix and from the whole file', () => {
     for (const file of Object.keys(truth.files).filter((f) => !truth.files[f]!.error)) {
       const bytes = new Uint8Array(readFileSync(new URL(file, FIXTURES)));
-      const whole = readDicomHeader(bytes, { inflateRaw: nodeInflateRaw });
+      const whole = parseDicomHeader(bytes, { inflateRaw: nodeInflateRaw });
       if (whole.pixelDataOffset !== undefined && whole.transferSyntaxUid !== '1.2.840.10008.1.2.1.99') {
-        const prefix = readDicomHeader(bytes.subarray(0, whole.pixelDataOffset + 12), { complete: false });
+        const prefix = parseDicomHeader(bytes.subarray(0, whole.pixelDataOffset + 12), { complete: false });
         expect(prefix.attributes, file).toEqual(whole.attributes);
       }
     }

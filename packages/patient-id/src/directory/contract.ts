@@ -1,15 +1,16 @@
+import type { CallOptions, Contract, WriteReceipt } from '@lienthong/core/contract';
 import type { MatchGrade, MatchInput, MatchResult } from '../matching/match.js';
 import type { PatientIdentifier, PatientRecord } from '../model/patient-record.js';
 
 /**
  * `PatientDirectory` v1 — find, search, match and cross-reference patients in whatever directory a
  * hospital uses (its FHIR server, the insurance gateway, a hub, memory). Modelled on IHE PDQm
- * (search, `$match`) and PIXm (`$ihe-pix`). Every method takes an `AbortSignal`; an aborted call
- * rejects with a Liên Thông error whose code ends in `ABORTED`.
+ * (search, `$match`) and PIXm (`$ihe-pix`). Every method takes an `AbortSignal`
+ * (`OPERATION_ABORTED`); `upsert` answers a `WriteReceipt` (id = the patient record's id) with the
+ * record as stored; a read-only provider (`capabilities.write: false`) refuses `upsert` with
+ * `PROVIDER_READ_ONLY`.
  */
-export interface PatientDirectory {
-  readonly contract: 'patient-directory/v1';
-  readonly capabilities: PatientDirectoryCapabilities;
+export interface PatientDirectory extends Contract<'patient-directory/v1', PatientDirectoryCapabilities> {
   /** The patient holding this identifier, or undefined. */
   findByIdentifier(identifier: IdentifierRef, options?: LookupOptions): Promise<PatientRecord | undefined>;
   /** Patients matching every given parameter (PDQm), paged lazily. */
@@ -21,13 +22,17 @@ export interface PatientDirectory {
     identifier: IdentifierRef,
     options?: CrossReferenceOptions,
   ): Promise<PatientIdentifier[] | undefined>;
-  /** Creates or updates the patient holding any of the record's identifiers (idempotent). Only when `capabilities.write`. */
-  upsert?(record: PatientRecord, options?: DirectoryCallOptions): Promise<UpsertResult>;
+  /**
+   * Creates or updates the patient holding any of the record's identifiers: `created`, `updated`
+   * (one version up) or `unchanged` (the same record again — a retry). Refused with
+   * `PROVIDER_READ_ONLY` unless `capabilities.write`.
+   */
+  upsert(record: PatientRecord, options?: CallOptions): Promise<UpsertReceipt>;
 }
 
-/** Optional capabilities; the conformance suite marks cases needing an undeclared one "not applicable". */
+/** What a directory supports; the conformance suite marks cases needing an undeclared one "not applicable". */
 export interface PatientDirectoryCapabilities {
-  /** `upsert` is available. */
+  /** `upsert` stores records (else it rejects with `PROVIDER_READ_ONLY`). */
   readonly write: boolean;
   /** `search` and `match` work on demographics alone (without an identifier). */
   readonly demographicSearch: boolean;
@@ -39,15 +44,11 @@ export interface IdentifierRef {
   value: string;
 }
 
-export interface DirectoryCallOptions {
-  signal?: AbortSignal;
-}
-
 /**
  * Demographics some directories require to answer an identifier lookup (the insurance gateway
  * checks the card against the holder's name and birth date). Others ignore them.
  */
-export interface LookupOptions extends DirectoryCallOptions {
+export interface LookupOptions extends CallOptions {
   verify?: { name?: string; birthDate?: string };
 }
 
@@ -68,12 +69,12 @@ export interface PatientQuery {
   identifier?: { system?: string; value: string };
 }
 
-export interface SearchOptions extends DirectoryCallOptions {
+export interface SearchOptions extends CallOptions {
   /** Records fetched per page (default 50). */
   pageSize?: number;
 }
 
-export interface MatchOptions extends DirectoryCallOptions {
+export interface MatchOptions extends CallOptions {
   /** At most this many candidates (default 10). */
   limit?: number;
   /** Drop candidates below this grade (default `possible`). */
@@ -84,7 +85,7 @@ export interface MatchCandidate extends MatchResult {
   record: PatientRecord;
 }
 
-export interface UpsertResult {
+/** What `upsert` answers: the one write receipt (id = the record's id), with the record as stored. */
+export interface UpsertReceipt extends WriteReceipt {
   record: PatientRecord;
-  created: boolean;
 }

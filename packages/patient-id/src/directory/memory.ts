@@ -1,13 +1,14 @@
-import { ConflictError, parseWith } from '@lienthong/core';
+import { ConflictError, parseWith, stableJson } from '@lienthong/core';
+import { throwIfAborted, writeReceipt } from '@lienthong/core/contract';
 import { rankCandidates } from '../matching/match.js';
 import { type PatientRecord, PatientRecordSchema } from '../model/patient-record.js';
-import type { IdentifierRef, PatientDirectory } from './contract.js';
-import { matchesQuery, throwIfAborted } from './query.js';
+import { matchesQuery } from '../provider-kit/match.js';
+import type { IdentifierRef, PatientDirectory, UpsertReceipt } from './contract.js';
 
 /** Options of {@link createMemoryPatientDirectory}. */
 export interface MemoryPatientDirectoryOptions {
-  /** Records to start with (validated). */
-  records?: readonly PatientRecord[];
+  /** Records present from the start (each upserted once, in order). */
+  seed?: readonly PatientRecord[];
 }
 
 const key = (i: IdentifierRef) => `${i.system}|${i.value}`;
@@ -18,10 +19,11 @@ const key = (i: IdentifierRef) => `${i.system}|${i.value}`;
  */
 export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOptions = {}): PatientDirectory {
   const byId = new Map<string, PatientRecord>();
+  const versions = new Map<string, number>();
   const byIdentifier = new Map<string, string>();
   let next = 1;
 
-  function store(record: PatientRecord): { record: PatientRecord; created: boolean } {
+  function store(record: PatientRecord): UpsertReceipt {
     const parsed = parseWith(PatientRecordSchema, record);
     const hits = new Set(
       parsed.identifiers.map((i) => byIdentifier.get(key(i))).filter((x): x is string => !!x),
@@ -42,15 +44,18 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
       });
     }
     const id = existing ?? `mem-${next++}`;
-    const created = !byId.has(id);
     const previous = byId.get(id);
-    if (previous) for (const i of previous.identifiers) byIdentifier.delete(key(i));
     const saved = structuredClone({ ...parsed, id });
-    byId.set(id, saved);
-    for (const i of saved.identifiers) byIdentifier.set(key(i), id);
-    return { record: structuredClone(saved), created };
+    const receipt = writeReceipt(id, versions.get(id), stableJson(previous) !== stableJson(saved));
+    if (receipt.outcome !== 'unchanged') {
+      if (previous) for (const i of previous.identifiers) byIdentifier.delete(key(i));
+      byId.set(id, saved);
+      versions.set(id, receipt.version);
+      for (const i of saved.identifiers) byIdentifier.set(key(i), id);
+    }
+    return { ...receipt, record: structuredClone(byId.get(id)!) };
   }
-  for (const r of options.records ?? []) store(r);
+  for (const r of options.seed ?? []) store(r);
 
   const find = (identifier: IdentifierRef) => {
     const id = byIdentifier.get(key(identifier));
@@ -66,6 +71,7 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
       return r && structuredClone(r);
     },
     async *search(query, opts) {
+      throwIfAborted(opts?.signal);
       const pageSize = opts?.pageSize ?? 50;
       const all = [...byId.values()].filter((r) => matchesQuery(r, query));
       for (let i = 0; i < all.length; i += pageSize) {

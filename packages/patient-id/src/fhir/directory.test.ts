@@ -21,7 +21,7 @@ describe('fhir provider specifics', () => {
   it('reads the CapabilityStatement once and falls back to searches for $match and $ihe-pix', async () => {
     const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
     const [an] = patientDirectoryFixtures('fhir-specific');
-    await directory.upsert!(an!);
+    await directory.upsert(an!);
     const before = server.requests.length;
     const ids = await directory.crossReference(an!.identifiers[0]!);
     expect(ids?.map((i) => i.system)).toContain(DEFAULT_IDENTIFIER_SYSTEMS.bhyt);
@@ -33,7 +33,7 @@ describe('fhir provider specifics', () => {
 
   it('pages with _count (and _offset when the server gives a total but no next link)', async () => {
     const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
-    for (const r of patientDirectoryFixtures('fhir-paging')) await directory.upsert!(r);
+    for (const r of patientDirectoryFixtures('fhir-paging')) await directory.upsert(r);
     const before = server.requests.length;
     const found = [];
     for await (const r of directory.search({ family: 'Nguyễn' }, { pageSize: 1 })) found.push(r);
@@ -46,7 +46,7 @@ describe('fhir provider specifics', () => {
   it('stores a FHIR Patient with VN Core identifier systems', async () => {
     const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
     const [, binh] = patientDirectoryFixtures('fhir-shape');
-    const { record } = await directory.upsert!(binh!);
+    const { record } = await directory.upsert(binh!);
     const stored = await server.repo.readResource('Patient', record.id!);
     expect(stored).toMatchObject({
       resourceType: 'Patient',
@@ -108,7 +108,7 @@ describe('fhir provider on a server that declares $match and $ihe-pix', () => {
   it('calls the declared operations instead of searching', async () => {
     const directory = createFhirPatientDirectory({ baseUrl: withOps.baseUrl });
     const [an] = patientDirectoryFixtures('fhir-ops');
-    await directory.upsert!(an!);
+    await directory.upsert(an!);
     const before = withOps.requests.length;
     const ids = await directory.crossReference(an!.identifiers[0]!, {
       targetSystems: [DEFAULT_IDENTIFIER_SYSTEMS.bhyt],

@@ -2,21 +2,23 @@ import {
   type AuthProvider,
   ConflictError,
   DEFAULT_IDENTIFIER_SYSTEMS,
+  formatTokenParam,
   type IdentifierSystems,
   isNotFoundError,
   LienThongError,
   type Patient,
   parseWith,
+  stableJson,
   type Transport,
-  tokenParam,
 } from '@lienthong/core';
+import { throwIfAborted } from '@lienthong/core/contract';
 import { bundleMatches, createFhirClient, isBundle, isResource } from '@lienthong/core/fhir';
 import type { CapabilityStatement, Parameters } from '@medplum/fhirtypes';
 import type { IdentifierRef, MatchCandidate, PatientDirectory, PatientQuery } from '../directory/contract.js';
-import { matchesQuery, throwIfAborted } from '../directory/query.js';
 import { type MatchGrade, type MatchInput, rankCandidates } from '../matching/match.js';
 import { fromFhirPatient, identifierKind, toFhirPatient } from '../model/fhir-patient.js';
 import { type PatientIdentifier, type PatientRecord, PatientRecordSchema } from '../model/patient-record.js';
+import { matchesQuery } from '../provider-kit/match.js';
 
 /** Options of {@link createFhirPatientDirectory}. */
 export interface FhirPatientDirectoryOptions {
@@ -86,6 +88,19 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
 
   const toRecord = (p: Patient) => fromFhirPatient(p, { systems });
 
+  /**
+   * The version a stored Patient is at: its `meta.versionId` where the server numbers versions
+   * (HAPI), else the length of its history (Medplum names versions with UUIDs).
+   */
+  async function versionOf(patient: Patient, signal?: AbortSignal): Promise<number> {
+    const numbered = Number(patient.meta?.versionId);
+    if (Number.isSafeInteger(numbered) && numbered > 0) return numbered;
+    let versions = 0;
+    for await (const page of fhir.history('Patient', patient.id!, { signal }))
+      versions += page.entry?.length ?? 0;
+    return Math.max(1, versions);
+  }
+
   /** Every Patient of a search, once each: pages of a changing directory may overlap. */
   async function* searchPatients(
     params: Record<string, string>,
@@ -114,7 +129,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
         birthdate: query.birthDate,
         gender: query.sex,
         identifier: query.identifier
-          ? tokenParam(query.identifier.system, query.identifier.value)
+          ? formatTokenParam(query.identifier.system, query.identifier.value)
           : undefined,
       }).filter((e): e is [string, string] => e[1] !== undefined),
     );
@@ -122,7 +137,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
 
   async function findPatient(identifier: IdentifierRef, signal?: AbortSignal): Promise<Patient | undefined> {
     for await (const p of searchPatients(
-      { identifier: tokenParam(identifier.system, identifier.value) },
+      { identifier: formatTokenParam(identifier.system, identifier.value) },
       2,
       signal,
     )) {
@@ -182,7 +197,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       // Fallback: gather candidates with plain searches, score them here.
       const searches: Record<string, string>[] = [];
       for (const id of input.identifiers ?? [])
-        searches.push({ identifier: tokenParam(id.system, id.value) });
+        searches.push({ identifier: formatTokenParam(id.system, id.value) });
       if (input.birthDate) searches.push({ birthdate: input.birthDate });
       if (input.name?.family) searches.push({ family: input.name.family });
       const candidates = new Map<string, PatientRecord>();
@@ -204,7 +219,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
         const result = await fhir
           .operation('Patient/$ihe-pix', {
             searchParams: {
-              sourceIdentifier: tokenParam(identifier.system, identifier.value),
+              sourceIdentifier: formatTokenParam(identifier.system, identifier.value),
               ...(targets ? { targetSystem: [...targets] } : {}),
             },
             signal: opts?.signal,
@@ -234,26 +249,39 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
     },
 
     async upsert(record, opts) {
-      throwIfAborted(opts?.signal);
+      const signal = opts?.signal;
+      throwIfAborted(signal);
       const parsed = parseWith(PatientRecordSchema, record);
-      const ids = new Set<string>();
+      const hits = new Map<string, Patient>();
       for (const identifier of parsed.identifiers) {
-        const hit = await findPatient(identifier, opts?.signal);
-        if (hit?.id) ids.add(hit.id);
+        const hit = await findPatient(identifier, signal);
+        if (hit?.id) hits.set(hit.id, hit);
       }
-      if (ids.size > 1 || (parsed.id && ids.size === 1 && !ids.has(parsed.id))) {
+      if (hits.size > 1 || (parsed.id && hits.size === 1 && !hits.has(parsed.id))) {
         throw new ConflictError({
           code: 'PATIENT_IDENTIFIERS_CONFLICT',
           message: 'The record’s identifiers belong to different patients.',
           messageVi: 'Các mã định danh của hồ sơ thuộc về những bệnh nhân khác nhau.',
         });
       }
-      const id = [...ids][0] ?? parsed.id;
-      const signal = { signal: opts?.signal };
-      const saved = id
-        ? await fhir.update({ ...toFhirPatient({ ...parsed, id }, { systems }), id }, signal)
-        : await fhir.create(toFhirPatient(parsed, { systems }), signal);
-      return { record: toRecord(saved), created: ids.size === 0 };
+      const [existing] = hits.values();
+      const id = existing?.id ?? parsed.id;
+      const next = toFhirPatient(id ? { ...parsed, id } : parsed, { systems });
+      // Same or changed as the server would hold it: the record after a trip through the codec.
+      if (existing && stableJson(toRecord(existing)) === stableJson(toRecord(next)))
+        return {
+          id: existing.id!,
+          version: await versionOf(existing, signal),
+          outcome: 'unchanged',
+          record: toRecord(existing),
+        };
+      const saved = id ? await fhir.update({ ...next, id }, { signal }) : await fhir.create(next, { signal });
+      return {
+        id: saved.id!,
+        version: existing ? await versionOf(saved, signal) : 1,
+        outcome: existing ? 'updated' : 'created',
+        record: toRecord(saved),
+      };
     },
   };
   return directory;

@@ -1,8 +1,8 @@
 import {
   type AuthProvider,
   createTransport,
-  parseNationalDateTime,
   type RetryOptions,
+  safeParseNationalDateTime,
   type Transport,
 } from '@lienthong/core';
 import * as z from 'zod';
@@ -152,7 +152,7 @@ const str = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? St
 const dateTime = (v: unknown) => {
   const s = str(v);
   if (s && /^\d{12}$/.test(s)) {
-    const r = parseNationalDateTime(s);
+    const r = safeParseNationalDateTime(s);
     if (r.ok) return r.value;
   }
   return s;

@@ -4,8 +4,8 @@ import {
   parseWith,
   ValidationError,
 } from '@lienthong/core';
+import { readOnly, throwIfAborted } from '@lienthong/core/contract';
 import type { IdentifierRef, LookupOptions, PatientDirectory } from '../directory/contract.js';
-import { matchesQuery, throwIfAborted } from '../directory/query.js';
 import { rankCandidates } from '../matching/match.js';
 import {
   fullName,
@@ -14,6 +14,7 @@ import {
   PatientRecordSchema,
   splitVietnameseName,
 } from '../model/patient-record.js';
+import { matchesQuery } from '../provider-kit/match.js';
 import {
   type CardLookupOutcome,
   type CardStatus,
@@ -42,7 +43,7 @@ function gatewayError(code: string, message: string, messageVi: string, details?
  * card (or 10-digit social-insurance number) plus the holder's name and birth date, which the
  * gateway checks: pass them as `options.verify` (find, cross-reference) or in the query/input
  * (search, match). Demographic-only search is not offered by the gateway (`demographicSearch:
- * false`); writes are not (`write: false`).
+ * false`); writes are not (`write: false`: `upsert` rejects with `PROVIDER_READ_ONLY`).
  *
  * Outcomes: `valid`, `expired`, `revoked`, `wrong-registered-facility` → the record (coverage
  * dates tell validity); `not-found`, `wrong-card-number` → undefined; `wrong-name`,
@@ -123,61 +124,64 @@ export function createInsuranceGatewayPatientDirectory(
     );
   }
 
-  const directory: PatientDirectory = {
-    contract: 'patient-directory/v1',
-    capabilities: { write: false, demographicSearch: false, anyIdentifier: false },
-    async findByIdentifier(identifier, opts) {
-      throwIfAborted(opts?.signal);
-      return lookup(cardOf(identifier), demographics(opts?.verify), opts?.signal);
-    },
-    async *search(query, opts) {
-      throwIfAborted(opts?.signal);
-      const name =
-        query.name ??
-        ([query.family, query.given].every(Boolean) ? `${query.family} ${query.given}` : undefined);
-      if (!query.identifier || !name || !query.birthDate) {
-        throw gatewayError(
-          'INSURANCE_GATEWAY_QUERY_UNSUPPORTED',
-          'The insurance gateway can only search by card with the full name and birth date.',
-          'Cổng giám định chỉ tìm theo mã thẻ kèm họ tên và ngày sinh.',
+  return readOnly<PatientDirectory, 'upsert'>(
+    {
+      contract: 'patient-directory/v1',
+      capabilities: { write: false, demographicSearch: false, anyIdentifier: false },
+      async findByIdentifier(identifier, opts) {
+        throwIfAborted(opts?.signal);
+        return lookup(cardOf(identifier), demographics(opts?.verify), opts?.signal);
+      },
+      async *search(query, opts) {
+        throwIfAborted(opts?.signal);
+        const name =
+          query.name ??
+          ([query.family, query.given].every(Boolean) ? `${query.family} ${query.given}` : undefined);
+        if (!query.identifier || !name || !query.birthDate) {
+          throw gatewayError(
+            'INSURANCE_GATEWAY_QUERY_UNSUPPORTED',
+            'The insurance gateway can only search by card with the full name and birth date.',
+            'Cổng giám định chỉ tìm theo mã thẻ kèm họ tên và ngày sinh.',
+          );
+        }
+        const record = await lookup(
+          cardOf({ system: query.identifier.system ?? systems.bhyt, value: query.identifier.value }),
+          { name, birthDate: query.birthDate },
+          opts?.signal,
         );
-      }
-      const record = await lookup(
-        cardOf({ system: query.identifier.system ?? systems.bhyt, value: query.identifier.value }),
-        { name, birthDate: query.birthDate },
-        opts?.signal,
-      );
-      if (record && matchesQuery(record, query)) yield record;
-    },
-    async match(input, opts) {
-      throwIfAborted(opts?.signal);
-      const card = input.identifiers?.find(
-        (i) => i.system === systems.bhyt || i.system === systems.socialInsurance,
-      );
-      const name = input.name ? fullName(input.name) : undefined;
-      if (!card || !name || !input.birthDate) {
-        throw gatewayError(
-          'INSURANCE_GATEWAY_QUERY_UNSUPPORTED',
-          'The insurance gateway can only match by card with the full name and birth date.',
-          'Cổng giám định chỉ đối chiếu theo mã thẻ kèm họ tên và ngày sinh.',
+        if (record && matchesQuery(record, query)) yield record;
+      },
+      async match(input, opts) {
+        throwIfAborted(opts?.signal);
+        const card = input.identifiers?.find(
+          (i) => i.system === systems.bhyt || i.system === systems.socialInsurance,
         );
-      }
-      const record = await lookup(card.value, { name, birthDate: input.birthDate }, opts?.signal);
-      return rankCandidates(input, record ? [record] : [], {
-        limit: opts?.limit ?? 10,
-        ...(opts?.minGrade ? { minGrade: opts.minGrade } : {}),
-      });
+        const name = input.name ? fullName(input.name) : undefined;
+        if (!card || !name || !input.birthDate) {
+          throw gatewayError(
+            'INSURANCE_GATEWAY_QUERY_UNSUPPORTED',
+            'The insurance gateway can only match by card with the full name and birth date.',
+            'Cổng giám định chỉ đối chiếu theo mã thẻ kèm họ tên và ngày sinh.',
+          );
+        }
+        const record = await lookup(card.value, { name, birthDate: input.birthDate }, opts?.signal);
+        return rankCandidates(input, record ? [record] : [], {
+          limit: opts?.limit ?? 10,
+          ...(opts?.minGrade ? { minGrade: opts.minGrade } : {}),
+        });
+      },
+      async crossReference(identifier, opts) {
+        throwIfAborted(opts?.signal);
+        const record = await lookup(cardOf(identifier), demographics(opts?.verify), opts?.signal);
+        if (!record) return undefined;
+        return record.identifiers.filter(
+          (i) =>
+            !(i.system === identifier.system && i.value === identifier.value) &&
+            (!opts?.targetSystems || opts.targetSystems.includes(i.system)),
+        );
+      },
     },
-    async crossReference(identifier, opts) {
-      throwIfAborted(opts?.signal);
-      const record = await lookup(cardOf(identifier), demographics(opts?.verify), opts?.signal);
-      if (!record) return undefined;
-      return record.identifiers.filter(
-        (i) =>
-          !(i.system === identifier.system && i.value === identifier.value) &&
-          (!opts?.targetSystems || opts.targetSystems.includes(i.system)),
-      );
-    },
-  };
-  return directory;
+    ['upsert'],
+    { name: 'insurance gateway' },
+  );
 }

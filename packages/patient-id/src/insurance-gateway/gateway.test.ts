@@ -206,6 +206,8 @@ describe('insurance gateway directory', () => {
       ),
     ).rejects.toMatchObject({ code: 'INSURANCE_GATEWAY_IDENTIFIER_UNSUPPORTED' });
     expect(d.capabilities).toMatchObject({ write: false, demographicSearch: false });
-    expect(d.upsert).toBeUndefined();
+    await expect(d.upsert(patientDirectoryFixtures('ro')[0]!)).rejects.toMatchObject({
+      code: 'PROVIDER_READ_ONLY',
+    });
   });
 });

@@ -7,7 +7,7 @@ import { fromFhirPatient, toFhirPatient } from './fhir-patient.js';
 import {
   type PatientRecord,
   PatientRecordSchema,
-  parsePatientRecord,
+  safeParsePatientRecord,
   splitVietnameseName,
 } from './patient-record.js';
 
@@ -134,7 +134,7 @@ describe('PatientRecord ⇄ FHIR Patient', () => {
     expect(() => fromFhirPatient({ resourceType: 'Patient' })).toThrow(
       expect.objectContaining({ code: 'FHIR_PATIENT_INVALID' }),
     );
-    const r = parsePatientRecord({ identifiers: [], name: {} });
+    const r = safeParsePatientRecord({ identifiers: [], name: {} });
     expect(!r.ok && r.error.issues[0]?.path).toBe('identifiers');
   });
 

@@ -1,4 +1,4 @@
-import { identifierSchema, isoDate, nonEmptyText, partialDate, safeParseWith } from '@lienthong/core';
+import { IdentifierValueSchema, isoDate, nonEmptyText, partialDate, safeParseWith } from '@lienthong/core';
 import * as z from 'zod';
 
 /**
@@ -9,7 +9,7 @@ import * as z from 'zod';
  */
 
 /** An identifier with its system URI (`DEFAULT_IDENTIFIER_SYSTEMS` of core by default). */
-export const PatientIdentifierSchema = identifierSchema.extend({
+export const PatientIdentifierSchema = IdentifierValueSchema.extend({
   /** What the identifier is, when known (drives validation and FHIR `Identifier.type`). */
   kind: z.enum(['cccd', 'cmnd', 'passport', 'bhyt', 'socialInsurance', 'mrn', 'other']).optional(),
   /** For `mrn`: the 5-digit facility code that assigned it. */
@@ -102,7 +102,7 @@ export type PatientRecord = z.infer<typeof PatientRecordSchema>;
 export type PatientRecordInput = z.input<typeof PatientRecordSchema>;
 
 /** Validates a patient record; failures list every issue with its path. */
-export const parsePatientRecord = (value: unknown) => safeParseWith(PatientRecordSchema, value);
+export const safeParsePatientRecord = (value: unknown) => safeParseWith(PatientRecordSchema, value);
 
 /** The precision of a partial birth date. */
 export function birthDatePrecision(date: string): 'year' | 'month' | 'day' {

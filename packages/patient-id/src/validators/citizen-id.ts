@@ -31,7 +31,7 @@ export interface CitizenIdParts {
   readonly serial: string;
 }
 
-/** Options of {@link parseCitizenId}. */
+/** Options of {@link safeParseCitizenId}. */
 export interface CitizenIdOptions {
   /** Check against this birth date: `YYYY`, `YYYY-MM` or `YYYY-MM-DD` (year-only is common). */
   birthDate?: string;
@@ -48,10 +48,10 @@ const K = 'CITIZEN_ID';
 
 /**
  * Parses and validates a 12-digit personal ID number, optionally against a birth date and sex.
- * @example parseCitizenId('001203012345') // ok: Hà Nội, 2000s, male, 2003
- * @example parseCitizenId('001203012345', { sex: 'female' }).error.code // 'CITIZEN_ID_SEX_MISMATCH'
+ * @example safeParseCitizenId('001203012345') // ok: Hà Nội, 2000s, male, 2003
+ * @example safeParseCitizenId('001203012345', { sex: 'female' }).error.code // 'CITIZEN_ID_SEX_MISMATCH'
  */
-export function parseCitizenId(
+export function safeParseCitizenId(
   value: unknown,
   options: CitizenIdOptions = {},
 ): Result<CitizenIdParts, ValidationError> {
@@ -95,7 +95,7 @@ export function parseCitizenId(
 
 /**
  * True for a structurally valid personal ID number (12 digits, known province prefix, birth year
- * not in the future). Allocation-free; the same verdict as `parseCitizenId(value).ok`.
+ * not in the future). Allocation-free; the same verdict as `safeParseCitizenId(value).ok`.
  */
 export function isCitizenId(value: unknown): boolean {
   if (typeof value !== 'string') return false;
@@ -123,7 +123,7 @@ function thisYear(): number {
 }
 
 /**
- * Writes a personal ID number from parts as {@link parseCitizenId} returns them (its inverse;
+ * Writes a personal ID number from parts as {@link safeParseCitizenId} returns them (its inverse;
  * parts are not re-validated).
  * @example formatCitizenId({ provinceCode: '001', sex: 'male', birthYear: 2003, serial: '012345' }) // '001203012345'
  */

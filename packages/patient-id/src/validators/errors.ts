@@ -31,16 +31,20 @@ const REASON: Record<string, [string, string]> = {
 const fill = (text: string, args: readonly (string | number)[]) =>
   text.replace(/\{(\d)\}/g, (_, i: string) => String(args[+i]));
 
-/** The validation error `${kind}_${reason}` with its English and Vietnamese messages. */
+/**
+ * The validation error `${kind}_${reason}` with its English and Vietnamese messages: what is wrong
+ * (`named`, else the table's) and why (`reason` text given, else the table's).
+ */
 export function idError(
   kind: string,
   reason: string,
   path?: string,
   args: readonly (string | number)[] = [],
-  texts?: { what?: [string, string]; why?: [string, string] },
+  named?: [string, string],
+  because?: [string, string],
 ): ValidationError {
-  const [what, whatVi] = texts?.what ?? WHAT[kind]!;
-  const [why, whyVi] = texts?.why ?? REASON[reason]!;
+  const [what, whatVi] = named ?? WHAT[kind]!;
+  const [why, whyVi] = because ?? REASON[reason]!;
   return new ValidationError({
     code: `${kind}_${reason}`,
     message: `${what} ${fill(why, args)}.`,
@@ -56,10 +60,9 @@ export function textOf(
   path?: string,
   what?: [string, string],
 ): string | ValidationError {
-  const texts = what ? { what } : undefined;
-  if (typeof value !== 'string') return idError(kind, 'NOT_TEXT', path, [], texts);
+  if (typeof value !== 'string') return idError(kind, 'NOT_TEXT', path, [], what);
   const text = value.trim();
-  return text === '' ? idError(kind, 'EMPTY', path, [], texts) : text;
+  return text === '' ? idError(kind, 'EMPTY', path, [], what) : text;
 }
 
 /** True when every character of `s` from `from` to `to` (exclusive) is an ASCII digit. */

@@ -18,7 +18,7 @@ export interface FacilityCodeParts {
 const K = 'FACILITY_CODE';
 
 /** Parses a 5-digit facility code. */
-export function parseFacilityCode(
+export function safeParseFacilityCode(
   value: unknown,
   options: { path?: string } = {},
 ): Result<FacilityCodeParts, ValidationError> {
@@ -34,6 +34,6 @@ export function parseFacilityCode(
   return ok({ value: text, provinceCode: p, currentProvinceCode, sector, sequence: text.slice(2) });
 }
 
-export const isFacilityCode = (value: unknown): boolean => parseFacilityCode(value).ok;
+export const isFacilityCode = (value: unknown): boolean => safeParseFacilityCode(value).ok;
 export const formatFacilityCode = (parts: Pick<FacilityCodeParts, 'provinceCode' | 'sequence'>): string =>
   `${parts.provinceCode}${parts.sequence}`;

@@ -1,22 +1,22 @@
 import { isLienThongError } from '@lienthong/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier } from '../detect.js';
-import { parseInsuranceCards } from '../identifiers.js';
+import { safeParseIdentifier } from '../detect.js';
+import { safeParseInsuranceCards } from '../identifiers.js';
 import { oldProvinces } from '../provinces.js';
-import { formatCitizenId, isCitizenId, parseCitizenId } from './citizen-id.js';
-import { parseFacilityCode } from './facility-code.js';
-import { formatInsuranceCard, parseInsuranceCard } from './insurance-card.js';
-import { parseOldIdCard } from './old-id-card.js';
-import { parsePassport } from './passport.js';
+import { formatCitizenId, isCitizenId, safeParseCitizenId } from './citizen-id.js';
+import { safeParseFacilityCode } from './facility-code.js';
+import { formatInsuranceCard, safeParseInsuranceCard } from './insurance-card.js';
+import { safeParseOldIdCard } from './old-id-card.js';
+import { safeParsePassport } from './passport.js';
 
 const PARSERS = [
-  parseCitizenId,
-  parseInsuranceCard,
-  parseInsuranceCards,
-  parseFacilityCode,
-  parseOldIdCard,
-  parsePassport,
+  safeParseCitizenId,
+  safeParseInsuranceCard,
+  safeParseInsuranceCards,
+  safeParseFacilityCode,
+  safeParseOldIdCard,
+  safeParsePassport,
 ];
 const prefixes = oldProvinces().map((p) => `0${p.code}`);
 
@@ -30,7 +30,7 @@ describe('identifier properties', () => {
             const r = parse(value as string);
             if (!r.ok) expect(isLienThongError(r.error) && /^[A-Z_]+$/.test(r.error.code)).toBe(true);
           }
-          const c = checkIdentifier(value);
+          const c = safeParseIdentifier(value);
           if (!c.ok) expect(isLienThongError(c.error)).toBe(true);
           expect(typeof isCitizenId(value)).toBe('boolean');
         },
@@ -39,10 +39,10 @@ describe('identifier properties', () => {
     );
   });
 
-  it('isCitizenId agrees with parseCitizenId', () => {
+  it('isCitizenId agrees with safeParseCitizenId', () => {
     fc.assert(
       fc.property(fc.stringMatching(/^\d{12}$/), (s) => {
-        expect(isCitizenId(s)).toBe(parseCitizenId(s).ok);
+        expect(isCitizenId(s)).toBe(safeParseCitizenId(s).ok);
       }),
       { numRuns: 3000 },
     );
@@ -56,13 +56,15 @@ describe('identifier properties', () => {
         fc.stringMatching(/^\d{8}$/),
       )
       .map(([p, g, rest]) => `${p}${g}${rest}`)
-      .filter((s) => parseCitizenId(s).ok);
+      .filter((s) => safeParseCitizenId(s).ok);
     fc.assert(
       fc.property(id, (s) => {
-        const r = parseCitizenId(s);
+        const r = safeParseCitizenId(s);
         if (!r.ok) throw r.error;
         expect(formatCitizenId(r.value)).toBe(s);
-        expect(parseCitizenId(s, { birthDate: String(r.value.birthYear), sex: r.value.sex }).ok).toBe(true);
+        expect(safeParseCitizenId(s, { birthDate: String(r.value.birthYear), sex: r.value.sex }).ok).toBe(
+          true,
+        );
       }),
     );
   });
@@ -80,7 +82,7 @@ describe('identifier properties', () => {
     fc.assert(
       fc.property(fc.array(card, { minLength: 1, maxLength: 4 }), (cards) => {
         const joined = cards.join(';');
-        const r = parseInsuranceCards(joined);
+        const r = safeParseInsuranceCards(joined);
         if (!r.ok) throw r.error;
         expect(r.value.map(formatInsuranceCard).join(';')).toBe(joined);
       }),

@@ -1,19 +1,19 @@
 // Synthetic identifiers only: every number below is made up for tests (valid shapes, no real person).
 import { describe, expect, it } from 'vitest';
-import { checkIdentifier, detectIdentifierType } from '../detect.js';
-import { hospitalRecordIdentifier, parseInsuranceCards } from '../identifiers.js';
+import { detectIdentifierType, safeParseIdentifier } from '../detect.js';
+import { hospitalRecordIdentifier, safeParseInsuranceCards } from '../identifiers.js';
 import { oldProvince, oldProvinces } from '../provinces.js';
-import { formatCitizenId, isCitizenId, parseCitizenId } from './citizen-id.js';
-import { parseFacilityCode } from './facility-code.js';
-import { formatInsuranceCard, parseInsuranceCard } from './insurance-card.js';
-import { parseOldIdCard } from './old-id-card.js';
-import { parsePassport } from './passport.js';
+import { formatCitizenId, isCitizenId, safeParseCitizenId } from './citizen-id.js';
+import { safeParseFacilityCode } from './facility-code.js';
+import { formatInsuranceCard, safeParseInsuranceCard } from './insurance-card.js';
+import { safeParseOldIdCard } from './old-id-card.js';
+import { safeParsePassport } from './passport.js';
 
 const NOW = Date.UTC(2026, 10, 25);
 
-describe('parseCitizenId', () => {
+describe('safeParseCitizenId', () => {
   it('parses the documented example 001203012345', () => {
-    const r = parseCitizenId('001203012345');
+    const r = safeParseCitizenId('001203012345');
     expect(r).toEqual({
       ok: true,
       value: {
@@ -43,7 +43,7 @@ describe('parseCitizenId', () => {
     ['9', 1800, 'female', 1805, true],
   ] as const)('century/sex digit %s → %i %s', (g, century, sex, year, valid) => {
     const id = `079${g}05000123`;
-    const r = parseCitizenId(id, { now: NOW });
+    const r = safeParseCitizenId(id, { now: NOW });
     if (valid) {
       expect(r.ok && r.value).toMatchObject({ century, sex, birthYear: year });
       expect(isCitizenId(id)).toBe(true);
@@ -51,7 +51,7 @@ describe('parseCitizenId', () => {
       expect(!r.ok && r.error.code).toBe('CITIZEN_ID_BIRTH_YEAR_FUTURE');
       expect(isCitizenId(id)).toBe(false);
       // the far future parses once it has come
-      const later = parseCitizenId(id, { now: Date.UTC(year + 1, 0, 1) });
+      const later = safeParseCitizenId(id, { now: Date.UTC(year + 1, 0, 1) });
       expect(later.ok && later.value).toMatchObject({ century, sex, birthYear: year });
     }
   });
@@ -60,7 +60,7 @@ describe('parseCitizenId', () => {
     const provinces = oldProvinces();
     expect(provinces).toHaveLength(63);
     for (const p of provinces) {
-      const r = parseCitizenId(`0${p.code}090123456`);
+      const r = safeParseCitizenId(`0${p.code}090123456`);
       expect(r.ok && r.value.currentProvinceCode).toBe(p.current.code);
       expect(isCitizenId(`0${p.code}090123456`)).toBe(true);
     }
@@ -72,7 +72,7 @@ describe('parseCitizenId', () => {
     for (let n = 0; n < 1000; n++) {
       const prefix = String(n).padStart(3, '0');
       if (known.has(prefix)) continue;
-      const r = parseCitizenId(`${prefix}090123456`);
+      const r = safeParseCitizenId(`${prefix}090123456`);
       expect(!r.ok && r.error.code).toBe('CITIZEN_ID_PROVINCE_UNKNOWN');
       expect(isCitizenId(`${prefix}090123456`)).toBe(false);
       rejected++;
@@ -81,30 +81,30 @@ describe('parseCitizenId', () => {
   });
 
   it('checks against full, year-month and year-only birth dates, including leap days', () => {
-    expect(parseCitizenId('001300012345', { birthDate: '2000-02-29' }).ok).toBe(true); // 2000 is a leap year
-    expect(parseCitizenId('001204012345', { birthDate: '2004-02-29' }).ok).toBe(true);
-    expect(parseCitizenId('001096012345', { birthDate: '1996-02-29' }).ok).toBe(true);
-    const y1900 = parseCitizenId('001000012345', { birthDate: '1900-02-29' }); // 1900 is not
+    expect(safeParseCitizenId('001300012345', { birthDate: '2000-02-29' }).ok).toBe(true); // 2000 is a leap year
+    expect(safeParseCitizenId('001204012345', { birthDate: '2004-02-29' }).ok).toBe(true);
+    expect(safeParseCitizenId('001096012345', { birthDate: '1996-02-29' }).ok).toBe(true);
+    const y1900 = safeParseCitizenId('001000012345', { birthDate: '1900-02-29' }); // 1900 is not
     expect(!y1900.ok && y1900.error.code).toBe('CITIZEN_ID_BIRTH_DATE_INVALID');
-    const y2023 = parseCitizenId('001223012345', { birthDate: '2023-02-29' });
+    const y2023 = safeParseCitizenId('001223012345', { birthDate: '2023-02-29' });
     expect(!y2023.ok && y2023.error.code).toBe('CITIZEN_ID_BIRTH_DATE_INVALID');
-    expect(parseCitizenId('001203012345', { birthDate: '2003' }).ok).toBe(true);
-    expect(parseCitizenId('001203012345', { birthDate: '2003-07' }).ok).toBe(true);
-    const wrongYear = parseCitizenId('001203012345', { birthDate: '2004' });
+    expect(safeParseCitizenId('001203012345', { birthDate: '2003' }).ok).toBe(true);
+    expect(safeParseCitizenId('001203012345', { birthDate: '2003-07' }).ok).toBe(true);
+    const wrongYear = safeParseCitizenId('001203012345', { birthDate: '2004' });
     expect(!wrongYear.ok && wrongYear.error.code).toBe('CITIZEN_ID_BIRTH_YEAR_MISMATCH');
-    const wrongCentury = parseCitizenId('001203012345', { birthDate: '1903-01-01' });
+    const wrongCentury = safeParseCitizenId('001203012345', { birthDate: '1903-01-01' });
     expect(!wrongCentury.ok && wrongCentury.error.code).toBe('CITIZEN_ID_CENTURY_MISMATCH');
   });
 
   it('checks sex', () => {
-    expect(parseCitizenId('001303012345', { sex: 'female', birthDate: '2003-01-31' }).ok).toBe(true);
-    const r = parseCitizenId('001203012345', { sex: 'female' });
+    expect(safeParseCitizenId('001303012345', { sex: 'female', birthDate: '2003-01-31' }).ok).toBe(true);
+    const r = safeParseCitizenId('001203012345', { sex: 'female' });
     expect(!r.ok && r.error.code).toBe('CITIZEN_ID_SEX_MISMATCH');
     expect(!r.ok && r.error.messageVi).toMatch(/giới tính/);
   });
 
   it('never puts the unmasked number in a message', () => {
-    const r = parseCitizenId('001203012345', { birthDate: '1990' });
+    const r = safeParseCitizenId('001203012345', { birthDate: '1990' });
     expect(!r.ok && `${r.error.message} ${r.error.messageVi}`).not.toContain('001203012345');
   });
 
@@ -119,28 +119,28 @@ const cardParts = { group: 'DN', benefitLevel: 4, provinceCode: '01', socialInsu
 
 describe('insurance cards', () => {
   it('parses both forms', () => {
-    expect(parseInsuranceCard('DN4010123456789')).toEqual({
+    expect(safeParseInsuranceCard('DN4010123456789')).toEqual({
       ok: true,
       value: { form: 'full', value: 'DN4010123456789', ...cardParts, currentProvinceCode: '01' },
     });
-    expect(parseInsuranceCard('0123456789')).toEqual({
+    expect(safeParseInsuranceCard('0123456789')).toEqual({
       ok: true,
       value: { form: 'short', value: '0123456789', socialInsuranceNumber: '0123456789' },
     });
-    expect(parseInsuranceCard('ch5970123456789').ok).toBe(true); // 97: defence, lower case accepted
-    const short = parseInsuranceCard('0123456789', { fullOnly: true });
+    expect(safeParseInsuranceCard('ch5970123456789').ok).toBe(true); // 97: defence, lower case accepted
+    const short = safeParseInsuranceCard('0123456789', { fullOnly: true });
     expect(!short.ok && short.error.code).toBe('INSURANCE_CARD_LENGTH');
   });
 
   it.each([1, 2, 3, 4, 5])('accepts benefit level %i', (level) => {
-    const r = parseInsuranceCard(`HT${level}790123456789`);
+    const r = safeParseInsuranceCard(`HT${level}790123456789`);
     expect(r.ok && r.value.form === 'full' && r.value.benefitLevel).toBe(level);
   });
 
   it('parses several cards joined by ;, reporting each bad one with its index', () => {
-    const r = parseInsuranceCards('DN4010123456789;HT3790000000001');
+    const r = safeParseInsuranceCards('DN4010123456789;HT3790000000001');
     expect(r.ok && r.value.map(formatInsuranceCard)).toEqual(['DN4010123456789', 'HT3790000000001']);
-    const bad = parseInsuranceCards('DN4010123456789;DN6010123456789;X');
+    const bad = safeParseInsuranceCards('DN4010123456789;DN6010123456789;X');
     expect(!bad.ok && bad.error.issues.map((i) => [i.path, i.code])).toEqual([
       ['[1]', 'INSURANCE_CARD_BENEFIT_LEVEL_INVALID'],
       ['[2]', 'INSURANCE_CARD_LENGTH'],
@@ -148,30 +148,36 @@ describe('insurance cards', () => {
   });
 
   it('checks the group against a list when given', () => {
-    const r = parseInsuranceCard('ZZ4010123456789', { groups: new Set(['DN', 'HT']) });
+    const r = safeParseInsuranceCard('ZZ4010123456789', { groups: new Set(['DN', 'HT']) });
     expect(!r.ok && r.error.code).toBe('INSURANCE_CARD_GROUP_UNKNOWN');
   });
 });
 
 describe('facility codes, old ID cards, passports, record numbers', () => {
   it('parses facility codes with province, 97 and 98', () => {
-    expect(parseFacilityCode('01001')).toMatchObject({
+    expect(safeParseFacilityCode('01001')).toMatchObject({
       ok: true,
       value: { sector: 'civil', currentProvinceCode: '01' },
     });
-    expect(parseFacilityCode('97001')).toMatchObject({ ok: true, value: { sector: 'defence' } });
-    expect(parseFacilityCode('98012')).toMatchObject({ ok: true, value: { sector: 'public-security' } });
-    expect(parseFacilityCode('74005')).toMatchObject({ ok: true, value: { currentProvinceCode: '79' } });
+    expect(safeParseFacilityCode('97001')).toMatchObject({ ok: true, value: { sector: 'defence' } });
+    expect(safeParseFacilityCode('98012')).toMatchObject({ ok: true, value: { sector: 'public-security' } });
+    expect(safeParseFacilityCode('74005')).toMatchObject({ ok: true, value: { currentProvinceCode: '79' } });
   });
   it('parses old ID cards and passports', () => {
-    expect(parseOldIdCard('012345678').ok).toBe(true);
-    expect(parsePassport('c1234567')).toEqual({ ok: true, value: { value: 'C1234567' } });
+    expect(safeParseOldIdCard('012345678').ok).toBe(true);
+    expect(safeParsePassport('c1234567')).toEqual({ ok: true, value: { value: 'C1234567' } });
   });
   it('builds a per-facility record identifier', () => {
     expect(hospitalRecordIdentifier('01001', 'BN-2025-000123')).toEqual({
-      ok: true,
-      value: { system: 'urn:lienthong:sid:mrn:01001', value: 'BN-2025-000123' },
+      system: 'urn:lienthong:sid:mrn:01001',
+      value: 'BN-2025-000123',
     });
+    expect(() => hospitalRecordIdentifier('0100', 'BN-1')).toThrow(
+      expect.objectContaining({ code: 'FACILITY_CODE_LENGTH', path: 'facilityCode' }),
+    );
+    expect(() => hospitalRecordIdentifier('01001', '  ')).toThrow(
+      expect.objectContaining({ code: 'RECORD_NUMBER_EMPTY', path: 'value' }),
+    );
   });
   it('detects types', () => {
     expect(detectIdentifierType('001203012345')).toBe('cccd');
@@ -180,7 +186,7 @@ describe('facility codes, old ID cards, passports, record numbers', () => {
     expect(detectIdentifierType('0123456789')).toBe('bhyt');
     expect(detectIdentifierType('01001')).toBe('facility');
     expect(detectIdentifierType('hello')).toBeUndefined();
-    expect(checkIdentifier('01001')).toMatchObject({ ok: true, value: { type: 'facility' } });
+    expect(safeParseIdentifier('01001')).toMatchObject({ ok: true, value: { type: 'facility' } });
   });
   it('names provinces from the data', () => {
     expect(oldProvince('001')?.name).toBe('Thành phố Hà Nội');
@@ -240,7 +246,7 @@ const MALFORMED: [string, unknown, Record<string, unknown>, string][] = [
 
 describe(`${MALFORMED.length} malformed inputs, each with its exact error code`, () => {
   it.each(MALFORMED)('%s %j %j → %s', (type, value, options, code) => {
-    const r = checkIdentifier(value, { type: type as never, ...options } as never);
+    const r = safeParseIdentifier(value, { type: type as never, ...options } as never);
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.error.code).toBe(code);
@@ -249,7 +255,7 @@ describe(`${MALFORMED.length} malformed inputs, each with its exact error code`,
     expect(r.error.messageVi.length).toBeGreaterThan(5);
   });
   it('an unrecognisable shape has its own code', () => {
-    const r = checkIdentifier('hello');
+    const r = safeParseIdentifier('hello');
     expect(!r.ok && r.error.code).toBe('IDENTIFIER_TYPE_UNKNOWN');
   });
 });

@@ -9,12 +9,12 @@ export {
   formatCitizenId,
   type IdSex,
   isCitizenId,
-  parseCitizenId,
+  safeParseCitizenId,
 } from './citizen-id.js';
-export { type FacilityCodeParts, parseFacilityCode } from './facility-code.js';
+export { type FacilityCodeParts, safeParseFacilityCode } from './facility-code.js';
 export {
   formatInsuranceCard,
   type InsuranceCardOptions,
   type InsuranceCardParts,
-  parseInsuranceCard,
+  safeParseInsuranceCard,
 } from './insurance-card.js';

@@ -25,7 +25,7 @@ export type InsuranceCardParts =
     }
   | { readonly form: 'short'; readonly value: string; readonly socialInsuranceNumber: string };
 
-/** Options of {@link parseInsuranceCard}. */
+/** Options of {@link safeParseInsuranceCard}. */
 export interface InsuranceCardOptions {
   path?: string;
   /** Only the 15-character form (what claims XML carries). */
@@ -38,9 +38,9 @@ const K = 'INSURANCE_CARD';
 
 /**
  * Parses one insurance card number, 15-character or 10-digit form.
- * @example parseInsuranceCard('DN4010123456789') // ok: group DN, level 4, province 01, BHXH 0123456789
+ * @example safeParseInsuranceCard('DN4010123456789') // ok: group DN, level 4, province 01, BHXH 0123456789
  */
-export function parseInsuranceCard(
+export function safeParseInsuranceCard(
   value: unknown,
   options: InsuranceCardOptions = {},
 ): Result<InsuranceCardParts, ValidationError> {
@@ -76,9 +76,9 @@ export function parseInsuranceCard(
 }
 
 /** True for a valid card number, either form. */
-export const isInsuranceCard = (value: unknown): boolean => parseInsuranceCard(value).ok;
+export const isInsuranceCard = (value: unknown): boolean => safeParseInsuranceCard(value).ok;
 
-/** Writes a card number from its parts (the inverse of {@link parseInsuranceCard}). */
+/** Writes a card number from its parts (the inverse of {@link safeParseInsuranceCard}). */
 export function formatInsuranceCard(parts: InsuranceCardParts): string {
   return parts.form === 'short'
     ? parts.socialInsuranceNumber

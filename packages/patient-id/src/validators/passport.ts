@@ -13,7 +13,7 @@ export interface PassportParts {
 const WHAT: [string, string] = ['Passport number', 'Số hộ chiếu'];
 
 /** Parses a passport number (format only). */
-export function parsePassport(
+export function safeParsePassport(
   value: unknown,
   options: { path?: string } = {},
 ): Result<PassportParts, ValidationError> {
@@ -23,12 +23,12 @@ export function parsePassport(
   return /^[A-Z0-9]{1,9}$/.test(v)
     ? ok({ value: v })
     : fail(
-        idError('PASSPORT', 'FORMAT', options.path, [], {
-          what: WHAT,
-          why: ['needs 1-9 letters/digits (ICAO Doc 9303)', 'cần 1-9 chữ cái/số (ICAO Doc 9303)'],
-        }),
+        idError('PASSPORT', 'FORMAT', options.path, [], WHAT, [
+          'needs 1-9 letters/digits (ICAO Doc 9303)',
+          'cần 1-9 chữ cái/số (ICAO Doc 9303)',
+        ]),
       );
 }
 
-export const isPassport = (value: unknown): boolean => parsePassport(value).ok;
+export const isPassport = (value: unknown): boolean => safeParsePassport(value).ok;
 export const formatPassport = (parts: PassportParts): string => parts.value;

@@ -5,7 +5,7 @@ import { arbDateTime, arbText, arbToken, REAL_QD1227_CODES } from '../../test/ar
 import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS as S } from '../systems.js';
 import { normaliseUnit } from '../units.js';
-import { decodeCv365, encodeCv365, parseCv365 } from './cv365.js';
+import { decodeCv365, encodeCv365, safeDecodeCv365 } from './cv365.js';
 
 // SYNTHETIC field names: CV 365 confirms only `machiso`; every other name below is a stand-in a
 // deployment would replace with its partners' names. They are deliberately not Vietnamese-looking.
@@ -108,14 +108,14 @@ describe('CV 365 KetQuaXetNghiem', () => {
       fc.assert(
         fc.property(arbCv365Report, (report) => {
           const out = encodeCv365(report, { format, fields: SYNTHETIC_FIELDS, codeSystem });
-          expect(out.omitted).toEqual([]);
+          expect(out.warnings).toEqual([]);
           expect(out.codeSystem).toEqual(codeSystem);
-          const back = decodeCv365(out.document, {
+          const back = decodeCv365(out.value, {
             fields: SYNTHETIC_FIELDS,
             codeSystem: out.codeSystem,
             patient,
           });
-          expect(back.reports).toEqual([report]);
+          expect(back.value).toEqual([report]);
         }),
         { numRuns: 150 },
       );
@@ -137,15 +137,24 @@ describe('CV 365 KetQuaXetNghiem', () => {
         },
       ],
     });
-    expect(JSON.parse(out.document)).toEqual({ HoSoBenhAn: { KetQuaXetNghiem: [{ machiso: '1071177' }] } });
-    expect(out.omitted).toEqual(expect.arrayContaining(['reportId', 'indicatorName', 'value']));
-    expect(decodeCv365(out.document).reports[0]!.observations[0]!.codes).toEqual([
+    expect(JSON.parse(out.value)).toEqual({ HoSoBenhAn: { KetQuaXetNghiem: [{ machiso: '1071177' }] } });
+    expect(out.warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining(['fields.reportId', 'fields.indicatorName', 'fields.value']),
+    );
+    expect(out.warnings.every((w) => w.code === 'CV365_FIELD_UNNAMED')).toBe(true);
+    expect(out.warnings.find((w) => w.path === 'fields.value')).toMatchObject({
+      message: 'No CV 365 field name is configured for value: not written',
+      messageVi: 'Chưa cấu hình tên trường CV 365 cho value: không ghi',
+    });
+    expect(decodeCv365(out.value).value[0]!.observations[0]!.codes).toEqual([
       { system: S.national, code: '1071177' },
     ]);
   });
 
   it('an unknown machiso is kept and flagged', () => {
-    const { reports, warnings } = decodeCv365('{"HoSoBenhAn":{"KetQuaXetNghiem":[{"machiso":"SYN-9"}]}}');
+    const { value: reports, warnings } = decodeCv365(
+      '{"HoSoBenhAn":{"KetQuaXetNghiem":[{"machiso":"SYN-9"}]}}',
+    );
     expect(reports[0]!.observations[0]!.codes[0]).toMatchObject({ code: 'SYN-9', unrecognised: true });
     expect(warnings[0]).toMatchObject({
       code: 'CV365_CODE_UNRECOGNISED',
@@ -162,7 +171,7 @@ describe('CV 365 KetQuaXetNghiem', () => {
           fc.jsonValue().map((v) => JSON.stringify(v)),
         ),
         (text) => {
-          const r = parseCv365(text, { fields: SYNTHETIC_FIELDS });
+          const r = safeDecodeCv365(text, { fields: SYNTHETIC_FIELDS });
           if (!r.ok) {
             expect(isLienThongError(r.error)).toBe(true);
             expect(r.error.path).toBeTruthy();

@@ -1,8 +1,14 @@
-import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { formatDecimal } from '../decimal.js';
-import { guard, invalid, issue } from '../errors.js';
-import type { LabObservation, LabReport, LabValue } from '../model.js';
+import {
+  attempt,
+  type Result,
+  type ValidationError,
+  type ValidationIssue,
+  type WithWarnings,
+} from '@lienthong/core';
+import { decodeText, encodeReports, parseOrInvalid, type TextInput } from '../codec.js';
+import { invalid, issue } from '../errors.js';
+import { flatXmlParser, toXmlDocument, valueFromText, valueToText } from '../flat-formats.js';
+import type { LabObservation, LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';
 
@@ -11,7 +17,7 @@ import { normaliseUnit, type UnitNormaliser } from '../units.js';
  * `HoSoBenhAn`, lab results in the group `KetQuaXetNghiem`. The only field name docs/en/guide/domain.md confirms
  * is `machiso` (the QĐ 1227 indicator code). Every other field name is UNCONFIRMED and therefore
  * configuration ({@link Cv365FieldMap}): a model field with no configured name is not written, and
- * `encodeCv365` lists it in `omitted`. The format has no code-system field, so the system and
+ * `encodeCv365` lists it in its `warnings` (`CV365_FIELD_UNNAMED`). The format has no code-system field, so the system and
  * version of `machiso` travel alongside the document (`codeSystem`), never inside it unless a
  * deployment names fields for them.
  */
@@ -51,46 +57,34 @@ export interface Cv365Options {
   reportId?: string;
 }
 
-export interface Cv365Document {
-  /** The document text (JSON or XML). */
-  document: string;
+/**
+ * What {@link encodeCv365} returns: the document text (JSON or XML) as `value`; in `warnings`, each
+ * model field not written because no field name is configured for it (`CV365_FIELD_UNNAMED`, path
+ * `fields.<name>`, the option that would name it).
+ */
+export interface Cv365Document extends WithWarnings<string> {
   format: 'json' | 'xml';
   /** Carried alongside: the system and version of every `machiso`. */
   codeSystem: { system: string; version?: string };
-  /** Model fields not written because no field name is configured for them. */
-  omitted: string[];
 }
 
 const ROOT = 'HoSoBenhAn';
 const GROUP = 'KetQuaXetNghiem';
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/;
+const INPUT: TextInput = {
+  code: 'CV365_UNREADABLE',
+  path: ROOT,
+  subject: { en: 'CV 365 document', vi: 'tài liệu CV 365' },
+  expected: { en: 'Expected document text', vi: 'Cần nội dung tài liệu' },
+};
 
-function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
-  if (!v) return {};
-  switch (v.kind) {
-    case 'quantity':
-      return {
-        value: `${v.comparator ?? ''}${formatDecimal(v.value)}`,
-        ...((v.originalUnit ?? v.unit) ? { unit: (v.originalUnit ?? v.unit)! } : {}),
-      };
-    case 'text':
-      return { value: v.text };
-    case 'coded':
-      return { value: v.text ?? v.codings[0]!.display ?? v.codings[0]!.code };
-    case 'ratio':
-      return { value: `${formatDecimal(v.numerator.value)}/${formatDecimal(v.denominator.value)}` };
-    case 'range':
-      return {
-        value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}`,
-      };
-  }
-}
-
-/** Builds the `KetQuaXetNghiem` entries (plain objects) of reports. */
-export function toCv365Entries(
+/**
+ * Encodes reports as the `KetQuaXetNghiem` entries (plain objects, `value`) of a `HoSoBenhAn`
+ * export you assemble yourself; `warnings` as in {@link encodeCv365}.
+ */
+export function encodeCv365Entries(
   reports: readonly LabReport[],
   options: Cv365Options = {},
-): { entries: Record<string, string>[]; omitted: string[] } {
+): WithWarnings<Record<string, string>[]> {
   const f = { ...CV365_CONFIRMED_FIELDS, ...options.fields };
   const systems = { ...DEFAULT_LAB_SYSTEMS, ...options.systems };
   const cs = options.codeSystem ?? { system: systems.national };
@@ -112,7 +106,8 @@ export function toCv365Entries(
       put(e, 'codeSystem', code ? cs.system : undefined);
       put(e, 'codeSystemVersion', code ? cs.version : undefined);
       put(e, 'indicatorName', o.name ?? o.codes[0]?.display);
-      const v = valueText(o.value);
+      // A range is written without a unit (`rangeUnit` false).
+      const v = valueToText(o.value);
       put(e, 'value', v.value);
       put(e, 'unit', v.unit);
       const rr = o.referenceRange?.[0];
@@ -125,53 +120,43 @@ export function toCv365Entries(
       entries.push(e);
     }
   }
-  return { entries, omitted: [...omitted] };
+  return { value: entries, warnings: [...omitted].map(unnamed) };
 }
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', processEntities: true });
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (n) => n === GROUP,
-});
+/** The warning for a model field written nowhere because no CV 365 field name is configured for it. */
+function unnamed(key: string): ValidationIssue {
+  return issue(
+    'CV365_FIELD_UNNAMED',
+    `fields.${key}`,
+    `No CV 365 field name is configured for ${key}: not written`,
+    `Chưa cấu hình tên trường CV 365 cho ${key}: không ghi`,
+  );
+}
+
+const parser = flatXmlParser(GROUP);
 
 /** Encodes reports as a CV 365 `HoSoBenhAn` document holding their `KetQuaXetNghiem` entries. */
 export function encodeCv365(
   reports: LabReport | readonly LabReport[],
   options: Cv365Options & { format?: 'json' | 'xml' } = {},
 ): Cv365Document {
-  return guard(
-    'CV365_ENCODE_FAILED',
-    { en: 'lab report', vi: 'phiếu kết quả' },
-    () => {
-      const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
-      const { entries, omitted } = toCv365Entries(list, options);
-      const format = options.format ?? 'json';
-      const codeSystem = options.codeSystem ?? {
-        system: { ...DEFAULT_LAB_SYSTEMS, ...options.systems }.national,
-      };
-      const doc = { [ROOT]: { [GROUP]: entries } };
-      const document =
-        format === 'json'
-          ? JSON.stringify(doc, null, 2)
-          : `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(doc)}`;
-      return { document, format, codeSystem, omitted };
-    },
-    'reports',
-  );
+  return encodeReports('CV365_ENCODE_FAILED', reports, (list) => {
+    const { value: entries, warnings } = encodeCv365Entries(list, options);
+    const format = options.format ?? 'json';
+    const codeSystem = options.codeSystem ?? {
+      system: { ...DEFAULT_LAB_SYSTEMS, ...options.systems }.national,
+    };
+    const doc = { [ROOT]: { [GROUP]: entries } };
+    const document = format === 'json' ? JSON.stringify(doc, null, 2) : toXmlDocument(doc);
+    return { value: document, warnings, format, codeSystem };
+  });
 }
 
-/** What {@link decodeCv365} returns. */
-export interface Cv365DecodeResult {
-  reports: LabReport[];
-  warnings: ValidationIssue[];
-}
+/** What {@link decodeCv365} returns: the reports as `value`, and the warnings. */
+export type Cv365DecodeResult = WithWarnings<LabReport[]>;
 
-/** Non-throwing twin of {@link decodeCv365}. */
-export function parseCv365(
+/** {@link decodeCv365}, answering a `Result` instead of throwing. */
+export function safeDecodeCv365(
   document: string,
   options: Cv365Options = {},
 ): Result<Cv365DecodeResult, ValidationError> {
@@ -183,50 +168,23 @@ export function parseCv365(
  * grouped into reports by the configured `reportId` field, else form one report (`options.reportId`).
  */
 export function decodeCv365(document: string, options: Cv365Options = {}): Cv365DecodeResult {
-  return guard(
-    'CV365_UNREADABLE',
-    { en: 'CV 365 document', vi: 'tài liệu CV 365' },
-    () => {
-      if (typeof document !== 'string')
-        throw invalid('CV365_UNREADABLE', ROOT, 'Expected document text', 'Cần nội dung tài liệu');
-      const text = document.replace(/^\uFEFF/, '').trim();
-      let doc: unknown;
-      if (text.startsWith('{')) {
-        try {
-          doc = JSON.parse(text);
-        } catch (error) {
-          const e = invalid(
-            'CV365_NOT_WELL_FORMED',
-            ROOT,
-            'The JSON is not well formed',
-            'JSON không đúng cú pháp',
-          );
-          (e as { cause?: unknown }).cause = error;
-          throw e;
-        }
-      } else {
-        try {
-          doc = parser.parse(text, true);
-        } catch (error) {
-          const e = invalid(
-            'CV365_NOT_WELL_FORMED',
-            ROOT,
-            'The XML is not well formed',
-            'XML không đúng cú pháp',
-          );
-          (e as { cause?: unknown }).cause = error;
-          throw e;
-        }
-      }
-      const root = (doc as Record<string, unknown> | null)?.[ROOT];
-      if (!root || typeof root !== 'object')
-        throw invalid('CV365_ROOT_MISSING', ROOT, `Root ${ROOT} not found`, `Không thấy phần tử gốc ${ROOT}`);
-      const raw = (root as Record<string, unknown>)[GROUP];
-      const list = raw === undefined || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
-      return entriesToReports(list, options);
-    },
-    ROOT,
-  );
+  return decodeText(document, INPUT, (input) => {
+    const text = input.replace(/^\uFEFF/, '').trim();
+    const json = text.startsWith('{');
+    const doc: unknown = parseOrInvalid(
+      () => (json ? JSON.parse(text) : parser.parse(text, true)),
+      'CV365_NOT_WELL_FORMED',
+      ROOT,
+      `The ${json ? 'JSON' : 'XML'} is not well formed`,
+      `${json ? 'JSON' : 'XML'} không đúng cú pháp`,
+    );
+    const root = (doc as Record<string, unknown> | null)?.[ROOT];
+    if (!root || typeof root !== 'object')
+      throw invalid('CV365_ROOT_MISSING', ROOT, `Root ${ROOT} not found`, `Không thấy phần tử gốc ${ROOT}`);
+    const raw = (root as Record<string, unknown>)[GROUP];
+    const list = raw === undefined || raw === '' ? [] : Array.isArray(raw) ? raw : [raw];
+    return entriesToReports(list, options);
+  });
 }
 
 function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv365DecodeResult {
@@ -293,18 +251,7 @@ function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv36
           'machiso không phải mã QĐ 1227; vẫn giữ và đánh dấu',
         ),
       );
-    const text = get('value');
-    const original = get('unit');
-    let value: LabValue | undefined;
-    if (text !== undefined && DECIMAL.test(text.trim())) {
-      const ucum = original ? unit(original) : undefined;
-      value = {
-        kind: 'quantity',
-        value: Number(text.trim()),
-        ...(ucum ? { unit: ucum } : {}),
-        ...(original ? { originalUnit: original } : {}),
-      };
-    } else if (text !== undefined) value = { kind: 'text', text };
+    const value = valueFromText(get('value'), get('unit'), unit);
     const range = get('referenceRange');
     const interpretation = get('interpretation');
     const performedAt = get('performedAt');
@@ -331,5 +278,5 @@ function entriesToReports(list: readonly unknown[], options: Cv365Options): Cv36
     };
     g.report.observations.push(obs);
   });
-  return { reports: [...groups.values()].map((g) => g.report), warnings };
+  return { value: [...groups.values()].map((g) => g.report), warnings };
 }

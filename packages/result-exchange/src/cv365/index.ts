@@ -11,6 +11,6 @@ export {
   type Cv365Options,
   decodeCv365,
   encodeCv365,
-  parseCv365,
-  toCv365Entries,
+  encodeCv365Entries,
+  safeDecodeCv365,
 } from './cv365.js';

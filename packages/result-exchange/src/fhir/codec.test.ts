@@ -5,17 +5,12 @@ import type { Bundle, DiagnosticReport, Observation, Resource } from '@medplum/f
 import * as fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { arbReport, clean, stripFlags } from '../../test/arbitraries.js';
+import { thrown } from '../../test/thrown.js';
 import { decodeOru } from '../hl7/decode-oru.js';
 import type { LabQuantity, LabReport, LabValue } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
-import {
-  decodeFhirObservation,
-  fromFhirBundle,
-  fromFhirObservation,
-  parseFhirBundle,
-  parseFhirObservation,
-  toFhirBundle,
-} from './index.js';
+import { readFhirObservation } from './decode-observation.js';
+import { decodeFhirBundle, decodeFhirObservation, encodeFhirBundle, safeDecodeFhirBundle } from './index.js';
 
 const dir = new URL('../../../../fixtures/real-world/fhir-r4/', import.meta.url);
 const json = <T>(name: string): T => JSON.parse(readFileSync(new URL(name, dir), 'utf8')) as T;
@@ -25,7 +20,7 @@ beforeAll(() => indexFhirR4());
 
 describe('real FHIR lab resources decode', () => {
   it('Bundle-lipids: one report, four observations with LOINC codes, units and ranges', () => {
-    const { reports, warnings } = fromFhirBundle(json<Bundle>('Bundle-lipids.json'));
+    const { value: reports, warnings } = decodeFhirBundle(json<Bundle>('Bundle-lipids.json'));
     expect(reports).toHaveLength(1);
     const r = reports[0]!;
     expect(r.status).toBe('final');
@@ -42,15 +37,15 @@ describe('real FHIR lab resources decode', () => {
     const files = readdirSync(dir).filter((f) => /^(Bundle|DiagnosticReport)-.*\.json$/.test(f));
     let decoded = 0;
     for (const f of files) {
-      const r = parseFhirBundle(json(f));
-      if (r.ok) decoded += r.value.reports.length;
+      const r = safeDecodeFhirBundle(json(f));
+      if (r.ok) decoded += r.value.value.length;
       else expect(isLienThongError(r.error)).toBe(true);
     }
     expect(decoded).toBeGreaterThanOrEqual(6);
   });
 
   it('lab Observations with valueQuantity decode with UCUM units (Observation-f001, glucose)', () => {
-    const o = fromFhirObservation(json<Observation>('Observation-f001.json'));
+    const o = readFhirObservation(json<Observation>('Observation-f001.json'));
     expect(o.codes[0]).toMatchObject({ system: 'http://loinc.org', code: '15074-8' });
     expect(o.value).toEqual({ kind: 'quantity', value: 6.3, unit: 'mmol/L', originalUnit: 'mmol/l' });
     expect(o.interpretation).toEqual(['H']);
@@ -59,9 +54,9 @@ describe('real FHIR lab resources decode', () => {
 
   it('FHIR → model → FHIR → model keeps every covered field of the fixtures', () => {
     for (const f of ['Bundle-lipids.json', 'Bundle-101.json', 'Bundle-f001.json']) {
-      const { reports } = fromFhirBundle(json<Bundle>(f));
+      const { value: reports } = decodeFhirBundle(json<Bundle>(f));
       for (const type of ['transaction', 'collection'] as const) {
-        const again = fromFhirBundle(toFhirBundle(reports, { type })).reports;
+        const again = decodeFhirBundle(encodeFhirBundle(reports, { type }).value).value;
         expect(again.map(fhirView)).toEqual(reports.map(fhirView));
       }
     }
@@ -71,13 +66,13 @@ describe('real FHIR lab resources decode', () => {
 describe('decodeFhirObservation: decode + validate one lab Observation', () => {
   const f001 = () => json<Observation>('Observation-f001.json');
   const rejects = (input: unknown, code: string, path: string) => {
-    const r = parseFhirObservation(input);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error.issues?.map((i) => `${i.code} ${i.path}`)).toContain(`${code} ${path}`);
+    const error = thrown(() => decodeFhirObservation(input));
+    expect(error.issues?.map((i) => `${i.code} ${i.path}`)).toContain(`${code} ${path}`);
   };
 
-  it('decodes Observation-f001 (glucose) to the model', () => {
-    expect(decodeFhirObservation(f001())).toEqual({
+  it('decodes Observation-f001 (glucose) to the model, without warnings', () => {
+    expect(decodeFhirObservation(f001()).warnings).toEqual([]);
+    expect(decodeFhirObservation(f001()).value).toEqual({
       codes: [{ system: 'http://loinc.org', code: '15074-8', display: 'Glucose [Moles/volume] in Blood' }],
       status: 'final',
       value: { kind: 'quantity', value: 6.3, unit: 'mmol/L', originalUnit: 'mmol/l' },
@@ -87,9 +82,13 @@ describe('decodeFhirObservation: decode + validate one lab Observation', () => {
     });
   });
 
-  it('accepts every Observation of the real fixtures, as fromFhirObservation reads it', () => {
+  it('accepts every Observation of the real fixtures, as the bundle decoder reads it', () => {
     const files = readdirSync(dir).filter((f) => /^Observation-.*\.json$/.test(f));
-    for (const f of files) expect(decodeFhirObservation(json(f)), f).toEqual(fromFhirObservation(json(f)));
+    for (const f of files) {
+      const warnings: ValidationIssue[] = [];
+      const read = readFhirObservation(json(f), {}, warnings);
+      expect(decodeFhirObservation(json(f)), f).toEqual({ value: read, warnings });
+    }
   });
 
   it("rejects a status outside the value set (the bench's WRONG object), a missing code, another resource", () => {
@@ -133,8 +132,8 @@ describe('decodeFhirObservation: decode + validate one lab Observation', () => {
   });
 
   it('reads the status unknown as preliminary, with a warning', () => {
-    const warnings: ValidationIssue[] = [];
-    expect(decodeFhirObservation({ ...f001(), status: 'unknown' }, {}, warnings).status).toBe('preliminary');
+    const { value, warnings } = decodeFhirObservation({ ...f001(), status: 'unknown' });
+    expect(value.status).toBe('preliminary');
     expect(warnings.map((w) => w.code)).toEqual(['FHIR_STATUS_UNKNOWN']);
   });
 });
@@ -156,8 +155,9 @@ describe('independent validation (@medplum/core validateResource)', () => {
 
   it('HL7 v2 → FHIR output is valid R4 and carries the LOINC codes and UCUM units of the source', () => {
     for (const file of ['LAB-ORU-1.hl7', 'ORU-R01-01.hl7', 'ORU-multiline-short.hl7']) {
-      const { reports } = decodeOru(hl7(file));
-      const bundle = toFhirBundle(reports);
+      const { value: reports } = decodeOru(hl7(file));
+      const { value: bundle, warnings } = encodeFhirBundle(reports);
+      expect(warnings).toEqual([]);
       validateFhir(bundle);
       for (const e of bundle.entry ?? []) validateFhir(e.resource!);
       if (file === 'LAB-ORU-1.hl7') {
@@ -184,12 +184,12 @@ describe('independent validation (@medplum/core validateResource)', () => {
   it('generated reports encode to valid R4 with national and LOINC codings side by side', () => {
     fc.assert(
       fc.property(arbReport(), (report) => {
-        const bundle = toFhirBundle(report, { type: 'collection' });
+        const bundle = encodeFhirBundle(report, { type: 'collection' }).value;
         for (const e of bundle.entry ?? []) validateFhir(e.resource!);
       }),
       { numRuns: 60 },
     );
-    const bundle = toFhirBundle({
+    const { value: bundle } = encodeFhirBundle({
       id: 'SYN-1',
       patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] },
       codes: [],
@@ -240,19 +240,42 @@ function fhirView(r: LabReport) {
   );
 }
 
-describe('toFhirBundle ∘ fromFhirBundle round trip', () => {
+describe('encodeFhirBundle ∘ decodeFhirBundle round trip', () => {
   it('every field of the model survives (transaction and collection bundles)', () => {
     fc.assert(
       fc.property(
         arbReport(),
         fc.constantFrom('transaction', 'collection') as fc.Arbitrary<'collection'>,
         (report, type) => {
-          const { reports } = fromFhirBundle(JSON.parse(JSON.stringify(toFhirBundle(report, { type }))));
+          const bundle = JSON.parse(JSON.stringify(encodeFhirBundle(report, { type }).value));
+          const { value: reports } = decodeFhirBundle(bundle);
           expect(reports.map(fhirView)).toEqual([fhirView(report)]);
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("keeps a facility code's system when it is not the facility-code system", () => {
+    const report: LabReport = {
+      id: 'SYN-F1',
+      patient: { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN01', value: 'SYN1' }] },
+      codes: [],
+      status: 'final',
+      orderingFacility: { code: 'SYN-ORD', system: 'urn:synthetic:facility', name: 'Synthetic clinic' },
+      performingFacility: { code: '01001', system: DEFAULT_LAB_SYSTEMS.facility, name: 'Synthetic lab' },
+      lab: { code: 'SYN-LAB', system: 'urn:synthetic:lab', qualityLevel: 2 },
+      observations: [],
+    };
+    const { value: bundle } = encodeFhirBundle(report, { type: 'collection' });
+    const dr = bundle.entry!.find((e) => e.resource?.resourceType === 'DiagnosticReport')!
+      .resource as DiagnosticReport;
+    expect(dr.performer?.[0]?.identifier).toEqual({ system: DEFAULT_LAB_SYSTEMS.facility, value: '01001' });
+    const [back] = decodeFhirBundle(bundle).value;
+    expect(back!.orderingFacility).toEqual(report.orderingFacility);
+    // The facility-code system is what a code without one means: not repeated.
+    expect(back!.performingFacility).toEqual({ code: '01001', name: 'Synthetic lab' });
+    expect(back!.lab).toEqual(report.lab);
   });
 
   it('any input gives reports or a typed error with a path, never another exception', () => {
@@ -289,7 +312,7 @@ describe('toFhirBundle ∘ fromFhirBundle round trip', () => {
     );
     fc.assert(
       fc.property(fc.oneof(anyJson, bundleish), (input) => {
-        const r = parseFhirBundle(input);
+        const r = safeDecodeFhirBundle(input);
         if (!r.ok) {
           expect(isLienThongError(r.error)).toBe(true);
           expect(r.error.path).toBeTruthy();

@@ -1,17 +1,24 @@
-import { attempt, type Result, type ValidationError, type ValidationIssue } from '@lienthong/core';
+import {
+  attempt,
+  type Result,
+  type ValidationError,
+  type ValidationIssue,
+  type WithWarnings,
+} from '@lienthong/core';
 import type {
   Bundle,
   DiagnosticReport,
   Extension,
   Specimen as FhirSpecimen,
   Patient,
+  Reference,
   Resource,
 } from '@medplum/fhirtypes';
 import { guard, invalid, issue } from '../errors.js';
-import { type LabObservation, type LabReport, labReportSchema, type ReportStatus } from '../model.js';
+import { type LabObservation, type LabReport, LabReportSchema, type ReportStatus } from '../model.js';
 import { codings } from './codeable-concept.js';
-import { fromFhirObservation } from './decode-observation.js';
-import { dateTime } from './elements.js';
+import { readFhirObservation } from './decode-observation.js';
+import { dateTime, statusReadAsPreliminary } from './elements.js';
 import { cfg, type FhirCodecOptions } from './options.js';
 import { indexBundle, resolve } from './references.js';
 
@@ -47,7 +54,23 @@ function present<T extends object>(o: T): T | undefined {
   return kept ? o : undefined;
 }
 
-/** Converts a DiagnosticReport (resolving references in `bundle`) to the model. */
+/**
+ * The facility an Organization reference names: its identifier's value as the code, the system only
+ * when it is not the facility-code system `facilitySystem`, and the display as the name.
+ */
+function facilityOf(reference: Reference | undefined, facilitySystem: string) {
+  const id = reference?.identifier;
+  return {
+    code: id?.value,
+    system: id?.value && id.system !== facilitySystem ? id.system : undefined,
+    name: reference?.display,
+  };
+}
+
+/**
+ * Converts a DiagnosticReport (resolving references in `bundle`) to the model; internal (the
+ * provider reads one report with it), the public reader is {@link decodeFhirBundle}.
+ */
 export function fromFhirDiagnosticReport(
   dr: DiagnosticReport,
   options: FhirCodecOptions & { bundle?: Bundle } = {},
@@ -98,7 +121,7 @@ export function fromFhirDiagnosticReport(
       );
       return;
     }
-    observations.push(fromFhirObservation(o, options, warnings, `${path}.result[${i}]`));
+    observations.push(readFhirObservation(o, options, warnings, `${path}.result[${i}]`));
     if (!specimenResource && o.specimen) {
       const s = resolve(o.specimen, index, contained);
       if (s?.resourceType === 'Specimen') {
@@ -135,6 +158,7 @@ export function fromFhirDiagnosticReport(
     labExt &&
     present({
       code: ext(labExt, 'code')?.valueString,
+      system: ext(labExt, 'system')?.valueUri,
       name: ext(labExt, 'name')?.valueString,
       qualityLevel: typeof qualityLevel === 'number' ? qualityLevel : undefined,
       accreditation: accreditations?.length
@@ -145,15 +169,7 @@ export function fromFhirDiagnosticReport(
   const performer = dr.performer?.[0];
   const interpreter = dr.resultsInterpreter?.[0];
   const status = DR_STATUS[dr.status];
-  if (!status)
-    warnings.push(
-      issue(
-        'FHIR_STATUS_UNKNOWN',
-        `${path}.status`,
-        `Status ${String(dr.status)} read as preliminary`,
-        `Trạng thái ${String(dr.status)} được đọc là sơ bộ`,
-      ),
-    );
+  if (!status) warnings.push(statusReadAsPreliminary(dr.status, path));
   const name = dr.code?.text;
   // Dates of the wrong FHIR format are left out with a warning (FHIR_DATE_TIME_INVALID).
   const effective = dateTime(dr.effectiveDateTime, false, warnings, path, '.effectiveDateTime');
@@ -168,8 +184,8 @@ export function fromFhirDiagnosticReport(
     codes: codings(dr.code, c),
     name: name !== 'Laboratory report' ? name : undefined,
     status: status ?? 'preliminary',
-    orderingFacility: present({ code: ordering?.identifier?.value, name: ordering?.display }),
-    performingFacility: present({ code: performer?.identifier?.value, name: performer?.display }),
+    orderingFacility: present(facilityOf(ordering, c.systems.facility)),
+    performingFacility: present(facilityOf(performer, c.systems.facility)),
     lab,
     specimen,
     effectiveAt: effective ?? start,
@@ -179,7 +195,7 @@ export function fromFhirDiagnosticReport(
     note: ext(dr.extension, c.ext.reportNote)?.valueString,
     observations,
   });
-  const parsed = labReportSchema.safeParse(report);
+  const parsed = LabReportSchema.safeParse(report);
   if (!parsed.success) {
     const first = parsed.error.issues[0]!;
     throw invalid(
@@ -192,34 +208,36 @@ export function fromFhirDiagnosticReport(
   return parsed.data;
 }
 
-/** What {@link fromFhirBundle} returns. */
-export interface FhirDecodeResult {
-  reports: LabReport[];
-  warnings: ValidationIssue[];
-}
+/** What {@link decodeFhirBundle} returns: the reports as `value`, and the warnings. */
+export type FhirDecodeResult = WithWarnings<LabReport[]>;
 
 /**
- * Reads every DiagnosticReport of a Bundle (any type) — or a lone DiagnosticReport — into reports,
- * resolving Observation, Specimen and Patient references inside the bundle.
+ * Decodes every DiagnosticReport of a Bundle (any type) — or a lone DiagnosticReport — into reports
+ * (`value`), resolving Observation, Specimen and Patient references inside the bundle. What it
+ * reads with a caveat is in `warnings`: an unknown status, an unresolved reference, an element of
+ * the wrong FHIR type or format (left out). Throws a `ValidationError` when the input is no Bundle
+ * or DiagnosticReport, or a report cannot be read.
  */
-export function fromFhirBundle(
-  input: Bundle | DiagnosticReport,
+export function decodeFhirBundle(
+  document: Bundle | DiagnosticReport | unknown,
   options: FhirCodecOptions = {},
 ): FhirDecodeResult {
   return guard(
     'FHIR_UNREADABLE',
     { en: 'FHIR bundle', vi: 'FHIR bundle' },
     () => {
-      if (!input || typeof input !== 'object')
+      if (!document || typeof document !== 'object')
         throw invalid(
           'FHIR_UNREADABLE',
           'resourceType',
           'Expected a FHIR resource',
           'Cần một tài nguyên FHIR',
         );
+      // Checked below as far as it is read: the resource type, the entry list, each report.
+      const input = document as Bundle | DiagnosticReport;
       const warnings: ValidationIssue[] = [];
       if (input.resourceType === 'DiagnosticReport')
-        return { reports: [fromFhirDiagnosticReport(input, options, warnings)], warnings };
+        return { value: [fromFhirDiagnosticReport(input, options, warnings)], warnings };
       if (input.resourceType !== 'Bundle')
         throw invalid(
           'FHIR_RESOURCE_TYPE_UNSUPPORTED',
@@ -247,18 +265,18 @@ export function fromFhirBundle(
           );
         }
       });
-      return { reports, warnings };
+      return { value: reports, warnings };
     },
-    (input as { resourceType?: unknown } | undefined)?.resourceType === 'DiagnosticReport'
+    (document as { resourceType?: unknown } | undefined)?.resourceType === 'DiagnosticReport'
       ? 'DiagnosticReport'
       : 'Bundle',
   );
 }
 
-/** Non-throwing twin of {@link fromFhirBundle}. */
-export function parseFhirBundle(
+/** {@link decodeFhirBundle}, answering a `Result` instead of throwing. */
+export function safeDecodeFhirBundle(
   input: unknown,
   options: FhirCodecOptions = {},
 ): Result<FhirDecodeResult, ValidationError> {
-  return attempt<FhirDecodeResult, ValidationError>(() => fromFhirBundle(input as Bundle, options));
+  return attempt<FhirDecodeResult, ValidationError>(() => decodeFhirBundle(input, options));
 }

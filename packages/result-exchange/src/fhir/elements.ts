@@ -30,6 +30,16 @@ export const asObject = (v: unknown) => (isObject(v) ? v : undefined);
 export const asList = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : EMPTY);
 const EMPTY: readonly unknown[] = Object.freeze([]);
 
+/** The warning for a status outside its value set (`path` names the resource): read as preliminary. */
+export function statusReadAsPreliminary(status: unknown, path: string): ValidationIssue {
+  return issue(
+    'FHIR_STATUS_UNKNOWN',
+    `${path}.status`,
+    `Status ${String(status)} read as preliminary`,
+    `Trạng thái ${String(status)} được đọc là sơ bộ`,
+  );
+}
+
 /**
  * Records a string element that does not match the R4 pattern of its FHIR type: codes
  * `FHIR_DATE_TIME_INVALID` (instant, dateTime), `FHIR_ID_INVALID`, `FHIR_URI_INVALID`. (A decimal

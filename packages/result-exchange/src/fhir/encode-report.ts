@@ -1,3 +1,4 @@
+import type { WithWarnings } from '@lienthong/core';
 import type {
   Bundle,
   BundleEntry,
@@ -8,7 +9,7 @@ import type {
   Patient,
   Reference,
 } from '@medplum/fhirtypes';
-import { guard } from '../errors.js';
+import { encodeReports } from '../codec.js';
 import type { LabReport } from '../model.js';
 import { concept } from './codeable-concept.js';
 import { instant, observationToFhir } from './encode-observation.js';
@@ -17,8 +18,8 @@ import { uuid } from './references.js';
 
 const V2_0074 = 'http://terminology.hl7.org/CodeSystem/v2-0074';
 
-/** Options of {@link toFhirBundle}. */
-export interface ToFhirBundleOptions extends FhirCodecOptions {
+/** Options of {@link encodeFhirBundle} and {@link toFhirResources}. */
+export interface EncodeFhirBundleOptions extends FhirCodecOptions {
   /** `transaction` (default: conditional creates, ready to POST) or `collection`. */
   type?: 'transaction' | 'collection';
   /** Include a Patient resource carrying the identifiers (default true; conditional create in a transaction). */
@@ -36,7 +37,10 @@ export interface FhirReportResources {
 }
 
 /** Converts one report into FHIR resources linked by `urn:uuid:` fullUrls. */
-export function toFhirResources(report: LabReport, options: ToFhirBundleOptions = {}): FhirReportResources {
+export function toFhirResources(
+  report: LabReport,
+  options: EncodeFhirBundleOptions = {},
+): FhirReportResources {
   const c = cfg(options);
   const tx = (options.type ?? 'transaction') === 'transaction';
   const entries: BundleEntry[] = [];
@@ -106,6 +110,7 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
   if (report.lab) {
     const lab: Extension[] = [];
     if (report.lab.code) lab.push({ url: 'code', valueString: report.lab.code });
+    if (report.lab.system) lab.push({ url: 'system', valueUri: report.lab.system });
     if (report.lab.name) lab.push({ url: 'name', valueString: report.lab.name });
     if (report.lab.qualityLevel !== undefined)
       lab.push({ url: c.ext.labQualityLevel, valueInteger: report.lab.qualityLevel });
@@ -118,7 +123,12 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
       valueReference: {
         type: 'Organization',
         ...(report.orderingFacility.code
-          ? { identifier: { system: c.systems.facility, value: report.orderingFacility.code } }
+          ? {
+              identifier: {
+                system: report.orderingFacility.system ?? c.systems.facility,
+                value: report.orderingFacility.code,
+              },
+            }
           : {}),
         ...(report.orderingFacility.name ? { display: report.orderingFacility.name } : {}),
       },
@@ -159,7 +169,7 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
           performer: [
             {
               type: 'Organization',
-              ...(pf.code ? { identifier: { system: c.systems.facility, value: pf.code } } : {}),
+              ...(pf.code ? { identifier: { system: pf.system ?? c.systems.facility, value: pf.code } } : {}),
               ...(pf.name ? { display: pf.name } : {}),
             },
           ],
@@ -203,25 +213,21 @@ export function toFhirResources(report: LabReport, options: ToFhirBundleOptions 
 }
 
 /**
- * Converts reports into a FHIR R4 Bundle: `transaction` (default; DiagnosticReport created only if
- * none has the same business identifier, Patient only if none has the same identifier) or
- * `collection`. National and LOINC codings stand side by side in each `code.coding`.
+ * Encodes reports as a FHIR R4 Bundle (`value`): `transaction` (default; DiagnosticReport created
+ * only if none has the same business identifier, Patient only if none has the same identifier) or
+ * `collection`. National and LOINC codings stand side by side in each `code.coding`. FHIR carries
+ * every field of the model (the rest in extensions), so `warnings` stays empty.
  */
-export function toFhirBundle(
+export function encodeFhirBundle(
   reports: LabReport | readonly LabReport[],
-  options: ToFhirBundleOptions = {},
-): Bundle {
-  return guard(
-    'FHIR_ENCODE_FAILED',
-    { en: 'lab report', vi: 'phiếu kết quả' },
-    () => {
-      const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
-      return {
-        resourceType: 'Bundle',
-        type: options.type ?? 'transaction',
-        entry: list.flatMap((r) => toFhirResources(r, options).entries),
-      };
-    },
-    'reports',
-  );
+  options: EncodeFhirBundleOptions = {},
+): WithWarnings<Bundle> {
+  return encodeReports('FHIR_ENCODE_FAILED', reports, (list) => {
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: options.type ?? 'transaction',
+      entry: list.flatMap((r) => toFhirResources(r, options).entries),
+    };
+    return { value: bundle, warnings: [] };
+  });
 }

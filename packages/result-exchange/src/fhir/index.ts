@@ -1,19 +1,15 @@
 /**
  * `@lienthong/result-exchange/fhir` — FHIR R4 DiagnosticReport + Observation + Specimen codec and
- * the `fhir` provider of the ResultExchange contract (any FHIR R4 server).
+ * the `fhir` provider of the ResultExchange contract (any FHIR R4 server). The decoders and the
+ * encoder answer `{ value, warnings }`; `safeDecodeFhirBundle` a `Result`.
  * @packageDocumentation
  */
-export { decodeFhirObservation, fromFhirObservation, parseFhirObservation } from './decode-observation.js';
+export { decodeFhirObservation } from './decode-observation.js';
+export { decodeFhirBundle, type FhirDecodeResult, safeDecodeFhirBundle } from './decode-report.js';
 export {
-  type FhirDecodeResult,
-  fromFhirBundle,
-  fromFhirDiagnosticReport,
-  parseFhirBundle,
-} from './decode-report.js';
-export {
+  type EncodeFhirBundleOptions,
+  encodeFhirBundle,
   type FhirReportResources,
-  type ToFhirBundleOptions,
-  toFhirBundle,
   toFhirResources,
 } from './encode-report.js';
 export { DEFAULT_EXTENSION_URLS, type FhirCodecOptions, type LabExtensionUrls } from './options.js';

@@ -5,7 +5,7 @@ import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fhirValidator } from '../../test/fhir-schema.js';
 import { type JsonPath, jsonPaths, mutateAt } from '../../test/json-mutation.js';
-import { decodeFhirObservation, fromFhirObservation } from './decode-observation.js';
+import { decodeFhirObservation, readFhirObservation } from './decode-observation.js';
 
 /** ajv 8 on the official R4 schema, compiled once for the file (a second or two). */
 const validate = fhirValidator('Observation');
@@ -192,7 +192,7 @@ describe('our FHIR primitive checks against ajv on the official schema', () => {
         if (!ajvAccepts) expect(validate.errors?.[0]?.instancePath).toBe(`/${path.join('/')}`);
         expect(strictProblems(input).includes(at), `${at} = ${JSON.stringify(value)}`).toBe(!ajvAccepts);
         const warnings: ValidationIssue[] = [];
-        fromFhirObservation(input, {}, warnings);
+        readFhirObservation(input, {}, warnings);
         expect(warnings.some((w) => w.path === at)).toBe(!ajvAccepts);
         seen[ajvAccepts ? 'accepted' : 'rejected']++;
         seen.kinds.add(`${kindOf(path)} ${ajvAccepts}`);

@@ -6,18 +6,41 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabReport } from '../model.js';
 import { createFhirResultExchange } from './provider.js';
 
-// A real FHIR R4 server (@medplum/fhir-router over a MemoryRepository) behind node:http.
-let server: FhirTestServer;
-beforeAll(async () => {
-  server = await startFhirTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+/**
+ * A real FHIR R4 server (@medplum/fhir-router over a MemoryRepository) behind node:http, started
+ * before the tests of the enclosing `describe` (or file) and closed after them; with a provider on
+ * it and the DiagnosticReports it holds.
+ */
+function fhirServer() {
+  let started: FhirTestServer | undefined;
+  beforeAll(async () => {
+    started = await startFhirTestServer();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const server = () => started!;
+  return {
+    get baseUrl() {
+      return server().baseUrl;
+    },
+    get repo() {
+      return server().repo;
+    },
+    /** A provider on the server, without retries. */
+    exchange: () => createFhirResultExchange({ baseUrl: server().baseUrl, transportOptions: { retry: 0 } }),
+    /** The DiagnosticReports (of any version) whose identifier is `id`. */
+    reportsWithId: async (id: string) =>
+      (
+        await server().repo.searchResources<DiagnosticReport>({
+          resourceType: 'DiagnosticReport',
+          count: 1000,
+        })
+      ).filter((dr) => dr.identifier?.some((i) => i.value === id)),
+  };
+}
 
-describeResultExchangeConformance('fhir (medplum fhir-router over HTTP)', () =>
-  createFhirResultExchange({ baseUrl: server.baseUrl, transportOptions: { retry: 0 } }),
-);
+describeResultExchangeConformance('fhir (medplum fhir-router over HTTP)', fhirServer().exchange);
 
 describe('fhir provider', () => {
   it('needs a base URL or a transport', () => {
@@ -50,13 +73,7 @@ const report = (id: string, value: number, status: LabReport['status'] = 'final'
 
 describe('fhir provider: two publishes of one report race', () => {
   // A server of its own: every Observation on it belongs to the reports of these tests.
-  let fhir: FhirTestServer;
-  beforeAll(async () => {
-    fhir = await startFhirTestServer();
-  });
-  afterAll(async () => {
-    await fhir.close();
-  });
+  const fhir = fhirServer();
 
   /** Holds each provider's write until all `n` have read the server: both see "no report yet". */
   function barrier(n: number) {
@@ -102,10 +119,7 @@ describe('fhir provider: two publishes of one report race', () => {
     expect(observations.length).toBeGreaterThan(0);
     return observations.map((o) => `Observation/${o.id}`).filter((ref) => !referenced.has(ref));
   }
-  const reportsWithId = async (id: string) =>
-    (
-      await fhir.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', count: 1000 })
-    ).filter((dr) => dr.identifier?.some((i) => i.value === id));
+  const { reportsWithId } = fhir;
 
   it('the same report twice: one creates it, the other finds it unchanged, no Observation is left behind', async () => {
     const gate = barrier(2);
@@ -123,21 +137,21 @@ describe('fhir provider: two publishes of one report race', () => {
       racer(gate).publish(report('SYN-RACE-2', 4.06, 'preliminary')),
       racer(gate).publish(report('SYN-RACE-2', 4.11, 'preliminary')),
     ]);
-    expect(receipts.map((x) => `${x.outcome} ${x.version}`).sort()).toEqual(['created 1', 'superseded 2']);
-    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    expect(receipts.map((x) => `${x.outcome} ${x.version}`).sort()).toEqual(['created 1', 'updated 2']);
+    const exchange = fhir.exchange();
     expect((await exchange.history('SYN-RACE-2')).map((v) => v.version)).toEqual([1, 2]);
     expect(await reportsWithId('SYN-RACE-2')).toHaveLength(1);
     expect(await orphans()).toEqual([]);
   });
   it('two corrections of one report at once: each becomes its own version (version-aware update), no Observation is left behind', async () => {
-    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    const exchange = fhir.exchange();
     await exchange.publish(report('SYN-RACE-3', 4.06, 'preliminary'));
     const gate = barrier(2);
     const receipts = await Promise.all([
       racer(gate).publish(report('SYN-RACE-3', 4.11, 'preliminary')),
       racer(gate).publish(report('SYN-RACE-3', 4.16, 'preliminary')),
     ]);
-    expect(receipts.map((x) => `${x.outcome} ${x.version}`).sort()).toEqual(['superseded 2', 'superseded 3']);
+    expect(receipts.map((x) => `${x.outcome} ${x.version}`).sort()).toEqual(['updated 2', 'updated 3']);
     expect((await exchange.history('SYN-RACE-3')).map((v) => v.version)).toEqual([1, 2, 3]);
     expect(await orphans()).toEqual([]);
   });
@@ -145,13 +159,7 @@ describe('fhir provider: two publishes of one report race', () => {
 
 describe('fhir provider: a Bundle the server refuses in part', () => {
   // A server of its own: every resource on it belongs to the reports of these tests.
-  let fhir: FhirTestServer;
-  beforeAll(async () => {
-    fhir = await startFhirTestServer();
-  });
-  afterAll(async () => {
-    await fhir.close();
-  });
+  const fhir = fhirServer();
 
   /**
    * A provider whose transaction carries one Observation the server refuses (400: a Patient sent
@@ -176,10 +184,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
   }
   const all = (resourceType: 'Observation' | 'Specimen') =>
     fhir.repo.searchResources({ resourceType, count: 1000 });
-  const reportsWithId = async (id: string) =>
-    (
-      await fhir.repo.searchResources<DiagnosticReport>({ resourceType: 'DiagnosticReport', count: 1000 })
-    ).filter((dr) => dr.identifier?.some((i) => i.value === id));
+  const { reportsWithId } = fhir;
   const exists = (ref: string) =>
     fhir.repo.readReference({ reference: ref }).then(
       () => true,
@@ -196,7 +201,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
   });
 
   it('a correction: the report is put back to the previous version, every Observation it points to exists', async () => {
-    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    const exchange = fhir.exchange();
     await exchange.publish(report('SYN-REFUSED-2', 4.06, 'preliminary'));
     await expect(refusing().publish(report('SYN-REFUSED-2', 4.11, 'preliminary'))).rejects.toMatchObject({
       code: 'FHIR_TRANSACTION_FAILED',
@@ -213,7 +218,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
 
   /** Publishes version 1 of `id`, then a correction the server refuses in part (rolled back). */
   async function refusedCorrection(id: string) {
-    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    const exchange = fhir.exchange();
     await exchange.publish(report(id, 4.06, 'preliminary'));
     await expect(refusing().publish(report(id, 4.11, 'preliminary'))).rejects.toMatchObject({
       code: 'FHIR_TRANSACTION_FAILED',
@@ -232,7 +237,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
   it('after a refused correction, the next correction is version 2 and history is [1, 2]', async () => {
     const exchange = await refusedCorrection('SYN-REFUSED-5');
     expect(await exchange.publish(report('SYN-REFUSED-5', 4.16, 'preliminary'))).toMatchObject({
-      outcome: 'superseded',
+      outcome: 'updated',
       version: 2,
     });
     const history = await exchange.history('SYN-REFUSED-5');
@@ -242,7 +247,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
   });
 
   it('a correction that cannot be put back (the report changed meanwhile): a distinct error, its Observations kept', async () => {
-    const exchange = createFhirResultExchange({ baseUrl: fhir.baseUrl, transportOptions: { retry: 0 } });
+    const exchange = fhir.exchange();
     await exchange.publish(report('SYN-REFUSED-3', 4.06, 'preliminary'));
     const error = await refusing({ 'if-match': 'W/"not-this"' })
       .publish(report('SYN-REFUSED-3', 4.11, 'preliminary'))
@@ -257,13 +262,7 @@ describe('fhir provider: a Bundle the server refuses in part', () => {
 });
 
 describe('fhir provider history over a paged _history', () => {
-  let fhir: FhirTestServer;
-  beforeAll(async () => {
-    fhir = await startFhirTestServer();
-  });
-  afterAll(async () => {
-    await fhir.close();
-  });
+  const fhir = fhirServer();
 
   it('follows the next links: every version of a much-corrected report is listed', async () => {
     const base = createTransport({ baseUrl: fhir.baseUrl, retry: 0 });

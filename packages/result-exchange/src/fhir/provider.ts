@@ -6,21 +6,14 @@ import {
   type Transport,
   type TransportOptions,
 } from '@lienthong/core';
+import { throwIfAborted, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
 import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
 import type { Bundle, BundleEntry, DiagnosticReport, Meta } from '@medplum/fhirtypes';
-import {
-  checkPublishable,
-  contentKey,
-  decidePublish,
-  idempotencyConflict,
-  type LabReportQuery,
-  matchesQuery,
-  type PublishReceipt,
-  type ResultExchange,
-  throwIfAborted,
-} from '../contract.js';
-import { createIdempotencyCache } from '../idempotency.js';
+import type { LabReportQuery, ResultExchange } from '../contract.js';
 import type { LabReport } from '../model.js';
+import { createIdempotencyCache } from '../provider-kit/idempotency.js';
+import { checkPublishable, contentKey, decidePublish, idempotencyConflict } from '../provider-kit/publish.js';
+import { matchesQuery, queryAnswer } from '../provider-kit/query.js';
 import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { fromFhirDiagnosticReport } from './decode-report.js';
 import { toFhirResources } from './encode-report.js';
@@ -256,9 +249,9 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     return 'written';
   }
 
-  async function logicalId(id: string): Promise<string | undefined> {
+  async function logicalId(id: string, signal?: AbortSignal): Promise<string | undefined> {
     const first = async (params: SearchParamsInit) =>
-      bundleMatches(await fhir.search('DiagnosticReport', params), 'DiagnosticReport')[0]?.id;
+      bundleMatches(await fhir.search('DiagnosticReport', params, { signal }), 'DiagnosticReport')[0]?.id;
     // Else a report published with its own idSystem: search by value only.
     return (
       (await first({ identifier: `${idSystemDefault}|${id}`, _elements: 'id' })) ??
@@ -288,22 +281,16 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         }
       }
       const idSystem = report.idSystem ?? idSystemDefault;
-      let receipt: PublishReceipt | undefined;
+      let receipt: WriteReceipt | undefined;
       // A write that loses a race to another publisher left nothing behind: decide again on what
-      // the server holds now (the same content is then unchanged, other content supersedes it).
+      // the server holds now (the same content is then unchanged, other content updates it).
       for (let attempt = 1; !receipt; attempt++) {
         const current = await find(report.id, idSystem, opts.signal);
-        const decision = decidePublish(
-          current?.report && { ...current.report, version: undefined },
-          asStored,
-        );
-        if (decision === 'unchanged') {
-          receipt = { id: report.id, version: current!.report.version ?? 1, outcome: 'unchanged' };
-          break;
-        }
-        const version = decision === 'create' ? 1 : (current!.report.version ?? 1) + 1;
-        if ((await write(content, version, current?.dr, key, opts.signal)) === 'written')
-          receipt = { id: report.id, version, outcome: decision === 'create' ? 'created' : 'superseded' };
+        const outcome = decidePublish(current?.report && { ...current.report, version: undefined }, asStored);
+        const next = writeReceipt(report.id, current?.report.version, outcome !== 'unchanged');
+        if (next.outcome === 'unchanged') receipt = next;
+        else if ((await write(content, next.version, current?.dr, key, opts.signal)) === 'written')
+          receipt = next;
         else if (attempt >= MAX_WRITE_ATTEMPTS) throw contended(report.id);
       }
       keys.remember(key, contentHash, receipt);
@@ -318,58 +305,57 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     },
 
     query(query: LabReportQuery, opts = {}) {
-      const pageSize = Math.max(1, opts.pageSize ?? 50);
-      return {
-        async *[Symbol.asyncIterator]() {
+      return queryAnswer(query, opts, async function* (pageSize) {
+        const params: Record<string, string | string[] | number> = {
+          _include: INCLUDES,
+          _count: pageSize,
+          _sort: '-date',
+        };
+        const direct = query.patient && patientSearchParams(await fhir.capabilities(), query.patient);
+        throwIfAborted(opts.signal);
+        if (direct) {
+          Object.assign(params, direct);
+        } else if (query.patient) {
+          const patients = await fhir.search(
+            'Patient',
+            { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
+            { signal: opts.signal },
+          );
+          const ids = bundleMatches(patients, 'Patient')
+            .map((p) => p.id)
+            .filter(Boolean);
+          if (ids.length === 0) return;
+          params.subject = ids.map((i) => `Patient/${i}`).join(',');
+        }
+        if (query.status !== undefined)
+          params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
+        for await (const page of fhir.searchAll('DiagnosticReport', params, { signal: opts.signal })) {
           throwIfAborted(opts.signal);
-          const params: Record<string, string | string[] | number> = {
-            _include: INCLUDES,
-            _count: pageSize,
-            _sort: '-date',
-          };
-          const direct = query.patient && patientSearchParams(await fhir.capabilities(), query.patient);
-          throwIfAborted(opts.signal);
-          if (direct) {
-            Object.assign(params, direct);
-          } else if (query.patient) {
-            const patients = await fhir.search(
-              'Patient',
-              { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
-              { signal: opts.signal },
-            );
-            const ids = bundleMatches(patients, 'Patient')
-              .map((p) => p.id)
-              .filter(Boolean);
-            if (ids.length === 0) return;
-            params.subject = ids.map((i) => `Patient/${i}`).join(',');
+          const full = await complete(page, opts.signal);
+          for (const dr of bundleMatches(page, 'DiagnosticReport')) {
+            const report = toModel(dr, full);
+            if (matchesQuery(report, query)) yield report;
           }
-          if (query.status !== undefined)
-            params.status = typeof query.status === 'string' ? query.status : query.status.join(',');
-          for await (const page of fhir.searchAll('DiagnosticReport', params, { signal: opts.signal })) {
-            throwIfAborted(opts.signal);
-            const full = await complete(page, opts.signal);
-            for (const dr of bundleMatches(page, 'DiagnosticReport')) {
-              const report = toModel(dr, full);
-              if (matchesQuery(report, query)) yield report;
-            }
-          }
-        },
-      };
+        }
+      });
     },
 
-    async history(id) {
-      const lid = await logicalId(id);
+    async history(id, opts = {}) {
+      throwIfAborted(opts.signal);
+      const { signal } = opts;
+      const lid = await logicalId(id, signal);
       if (!lid) return [];
       // Every page of `_history` (a much-corrected report spans several).
       const entries: BundleEntry[] = [];
-      for await (const page of fhir.history('DiagnosticReport', lid)) entries.push(...(page.entry ?? []));
+      for await (const page of fhir.history('DiagnosticReport', lid, { signal }))
+        entries.push(...(page.entry ?? []));
       // One entry per logical version. A partly refused correction N+1 is rolled back by putting
       // version N again, so several server versions may carry one number (same content: keep any
       // one) and numbers above the current one's were rolled back (their Observations deleted —
       // their references are not fetched).
       // The current number comes from a read: versions written within one millisecond may be
       // listed in any order.
-      const current = await fhir.read('DiagnosticReport', lid);
+      const current = await fhir.read('DiagnosticReport', lid, { signal });
       const latest = versionOf(current);
       const byNumber = new Map<number, DiagnosticReport>();
       for (const e of entries) {
@@ -387,7 +373,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         }
       }
       const resources: BundleEntry[] = [];
-      for (const [type, rid] of refs.values()) resources.push({ resource: await fhir.read(type, rid) });
+      for (const [type, rid] of refs.values())
+        resources.push({ resource: await fhir.read(type, rid, { signal }) });
       const lookup: Bundle = { resourceType: 'Bundle', type: 'collection', entry: resources };
       return versions.map((v) => toModel(v, lookup)).sort((a, b) => (a.version ?? 0) - (b.version ?? 0));
     },

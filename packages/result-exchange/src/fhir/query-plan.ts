@@ -1,4 +1,4 @@
-import { type IdentifierValue, type ServerCapabilities, tokenParam } from '@lienthong/core';
+import { formatTokenParam, type IdentifierValue, type ServerCapabilities } from '@lienthong/core';
 
 /**
  * The DiagnosticReport search parameters that find a patient's reports by identifier in one
@@ -17,7 +17,7 @@ export function patientSearchParams(
   capabilities: ServerCapabilities,
   patient: IdentifierValue,
 ): Record<string, string> | undefined {
-  const token = tokenParam(patient.system, patient.value);
+  const token = formatTokenParam(patient.system, patient.value);
   for (const key of ['subject:identifier', 'patient:identifier', 'subject.identifier', 'patient.identifier'])
     if (capabilities.searches('DiagnosticReport', key)) return { [key]: token };
   return undefined;

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { isValidationError } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
 import { thrown } from '../../test/thrown.js';
-import { decodeCv365 } from '../cv365/index.js';
-import { fromFhirBundle } from '../fhir/index.js';
+import { decodeCv365, encodeCv365 } from '../cv365/index.js';
+import { decodeFhirBundle } from '../fhir/index.js';
 import { decodeOru, encodeOru } from '../hl7/index.js';
 import type { LabReport } from '../model.js';
 import { decodeXml4 } from '../xml4/index.js';
@@ -58,43 +58,56 @@ describe('built-in formats', () => {
     expect(detectFormat(bytes('fhir-r4/package.json'))).toBe('json');
   });
 
-  it('decode real HL7 v2 and FHIR as their codecs do, detected or named, keeping { reports, warnings }', () => {
+  it('decode real HL7 v2 and FHIR as their codecs do, detected or named, keeping { value, warnings }', () => {
     for (const file of HL7_FILES) {
-      const { reports, warnings } = decodeOru(text(file));
-      expect(decodeResults(bytes(file)), file).toEqual({ reports, warnings });
-      expect(decodeResults(text(file), { format: 'hl7v2' })).toEqual({ reports, warnings });
+      const { value, warnings } = decodeOru(text(file));
+      expect(decodeResults(bytes(file)), file).toEqual({ value, warnings });
+      expect(decodeResults(text(file), { format: 'hl7v2' })).toEqual({ value, warnings });
     }
-    const lipids = fromFhirBundle(JSON.parse(text('fhir-r4/Bundle-lipids.json')));
-    expect(lipids.reports[0]!.observations).toHaveLength(4);
+    const lipids = decodeFhirBundle(JSON.parse(text('fhir-r4/Bundle-lipids.json')));
+    expect(lipids.value[0]!.observations).toHaveLength(4);
     expect(decodeResults(text('fhir-r4/Bundle-lipids.json'))).toEqual(lipids);
     const pap = decodeResults(bytes('fhir-r4/DiagnosticReport-pap.json'), { format: 'fhir' });
-    expect(pap.reports).toHaveLength(1);
+    expect(pap.value).toHaveLength(1);
   });
 
   it('convert real HL7 v2 into every format and back, the format detected each time', () => {
-    const { reports } = decodeOru(text('hl7v2/LAB-ORU-1.hl7'));
+    const { value: reports } = decodeOru(text('hl7v2/LAB-ORU-1.hl7'));
     for (const format of ['hl7', 'xml4', 'fhir', 'cv365', 'json']) {
-      const document = encodeResults(reports, format, { encounter: 'SYN-LK-1' });
+      const { value: document } = encodeResults(reports, format, { encounter: 'SYN-LK-1' });
       expect(detectFormat(document), format).toBe(format);
       const back = decodeResults(document, { patient: reports[0]!.patient });
-      expect(back.reports.flatMap((r) => r.observations).length, format).toBe(
+      expect(back.value.flatMap((r) => r.observations).length, format).toBe(
         reports.flatMap((r) => r.observations).length,
       );
     }
-    expect(decodeResults(encodeResults(reports, 'json'))).toEqual({ reports, warnings: [] });
+    expect(decodeResults(encodeResults(reports, 'json').value)).toEqual({ value: reports, warnings: [] });
+  });
+
+  it('pass on what a format cannot carry as the encoder warns it, the document written all the same', () => {
+    const report = synthetic({ lab: { code: 'SYN-LAB', qualityLevel: 2 } });
+    const hl7 = encodeResults(report, 'hl7');
+    expect(hl7.warnings).toEqual(encodeOru(report).warnings);
+    expect(hl7.warnings.map((w) => `${w.code} ${w.path}`)).toEqual(['HL7_FIELD_NOT_CARRIED OBR[1]']);
+    const cv365 = encodeResults(report, 'cv365');
+    expect(cv365.warnings).toEqual(encodeCv365(report).warnings);
+    expect(cv365.warnings.map((w) => w.code)).toContain('CV365_FIELD_UNNAMED');
+    expect(decodeResults(cv365.value, { patient: report.patient }).value).toHaveLength(1);
+    expect(encodeResults(report, 'fhir').warnings).toEqual([]);
+    expect(encodeResults(report, 'json').warnings).toEqual([]);
   });
 
   it('write HL7 v2 with CRLF line ends and XML4, FHIR, CV 365 as their codecs do', () => {
     const report = synthetic({ encounterId: 'SYN-LK-1' });
-    const oru = encodeResults(report, 'hl7');
+    const { value: oru } = encodeResults(report, 'hl7');
     expect(oru).toMatch(/^MSH\|[^\r]*\r\nPID\|/);
-    expect(decodeOru(oru).reports[0]!.observations).toHaveLength(1);
-    expect(decodeXml4(encodeResults([report], 'xml4')).reports[0]!.encounterId).toBe('SYN-LK-1');
-    expect(JSON.parse(encodeResults([report], 'fhir'))).toMatchObject({ type: 'transaction' });
-    expect(decodeCv365(encodeResults([report], 'cv365')).reports[0]!.observations[0]!.codes[0]!.code).toBe(
-      '1071177',
-    );
-    expect(encodeOru([report]).includes('\r\n')).toBe(false); // the codec's own output keeps CR
+    expect(decodeOru(oru).value[0]!.observations).toHaveLength(1);
+    expect(decodeXml4(encodeResults([report], 'xml4').value).value[0]!.encounterId).toBe('SYN-LK-1');
+    expect(JSON.parse(encodeResults([report], 'fhir').value)).toMatchObject({ type: 'transaction' });
+    expect(
+      decodeCv365(encodeResults([report], 'cv365').value).value[0]!.observations[0]!.codes[0]!.code,
+    ).toBe('1071177');
+    expect(encodeOru([report]).value.includes('\r\n')).toBe(false); // the codec's own output keeps CR
   });
 
   it('XML4 needs the visit key: the codec error keeps code, path and issues and names the option', () => {
@@ -111,9 +124,11 @@ describe('built-in formats', () => {
       'The document carries no visit key (MA_LK): give it with --encounter <MA_LK>',
     );
     // The key given fills only the reports without one.
-    const xml = encodeResults([report, { ...report, id: 'SYN-R2', encounterId: 'SYN-LK-2' }], 'xml4', {
-      encounter: 'SYN-LK-1',
-    });
+    const { value: xml } = encodeResults(
+      [report, { ...report, id: 'SYN-R2', encounterId: 'SYN-LK-2' }],
+      'xml4',
+      { encounter: 'SYN-LK-1' },
+    );
     expect(xml.match(/<MA_LK>[^<]+<\/MA_LK>/g)).toEqual([
       '<MA_LK>SYN-LK-1</MA_LK>',
       '<MA_LK>SYN-LK-2</MA_LK>',
@@ -127,18 +142,18 @@ describe('built-in formats', () => {
 
   it('XML4 and CV 365 take the patient from the options; HL7 v2 keeps its own', () => {
     const patient = { identifiers: [{ system: 'urn:lienthong:sid:mrn:SYN02', value: 'SYN2' }] };
-    const xml = encodeResults([synthetic({ encounterId: 'SYN-LK-1' })], 'xml4');
-    expect(decodeResults(xml).reports[0]!.patient).toEqual({ identifiers: [] });
-    expect(decodeResults(xml, { patient }).reports[0]!.patient).toEqual(patient);
-    const cv365 = encodeResults([synthetic()], 'cv365');
-    expect(decodeResults(cv365, { patient }).reports[0]!.patient).toEqual(patient);
+    const { value: xml } = encodeResults([synthetic({ encounterId: 'SYN-LK-1' })], 'xml4');
+    expect(decodeResults(xml).value[0]!.patient).toEqual({ identifiers: [] });
+    expect(decodeResults(xml, { patient }).value[0]!.patient).toEqual(patient);
+    const { value: cv365 } = encodeResults([synthetic()], 'cv365');
+    expect(decodeResults(cv365, { patient }).value[0]!.patient).toEqual(patient);
     const hl7 = decodeResults(text('hl7v2/ORU-R01-01.hl7'), { patient });
-    expect(hl7.reports[0]!.patient).not.toEqual(patient);
+    expect(hl7.value[0]!.patient).not.toEqual(patient);
   });
 
   it('read the SDK JSON as one report or a list, each checked, problems under [index]', () => {
     const report = synthetic();
-    expect(decodeResults(JSON.stringify(report), { format: 'json' }).reports).toEqual([report]);
+    expect(decodeResults(JSON.stringify(report), { format: 'json' }).value).toEqual([report]);
     const bad = thrown(() => decodeResults(JSON.stringify([report, { ...report, status: 'done' }])));
     expect(isValidationError(bad)).toBe(true);
     expect(bad.path).toBe('[1].status');
@@ -155,8 +170,8 @@ describe('built-in formats', () => {
 
   it('drop a byte-order mark before JSON, whether given as text or bytes', () => {
     const json = `\uFEFF${JSON.stringify([synthetic()])}`;
-    expect(decodeResults(json).reports).toHaveLength(1);
-    expect(decodeResults(new TextEncoder().encode(json)).reports).toHaveLength(1);
+    expect(decodeResults(json).value).toHaveLength(1);
+    expect(decodeResults(new TextEncoder().encode(json)).value).toHaveLength(1);
   });
 });
 

@@ -1,8 +1,8 @@
-import { unwrap, ValidationError } from '@lienthong/core';
+import { ValidationError } from '@lienthong/core';
 import { decodeCv365, encodeCv365 } from '../cv365/index.js';
-import { parseFhirBundle, toFhirBundle } from '../fhir/index.js';
+import { decodeFhirBundle, encodeFhirBundle } from '../fhir/index.js';
 import { decodeOru, encodeOru } from '../hl7/index.js';
-import { type LabReport, parseLabReport } from '../model.js';
+import { type LabReport, safeParseLabReport } from '../model.js';
 import { decodeXml4, encodeXml4 } from '../xml4/index.js';
 import type { ResultFormat } from './format.js';
 
@@ -22,7 +22,10 @@ export const hl7Format: ResultFormat = {
   extensions: ['.hl7'],
   detect: (text) => (text.startsWith('MSH') ? 1 : 0),
   decode: (text, options) => decodeOru(text, options),
-  encode: (reports, options) => encodeOru(reports, options).replace(/\r/g, '\r\n'),
+  encode: (reports, options) => {
+    const { value, warnings } = encodeOru(reports, options);
+    return { value: value.replace(/\r/g, '\r\n'), warnings };
+  },
 };
 
 /**
@@ -48,8 +51,11 @@ export const fhirFormat: ResultFormat = {
   extensions: ['.json'],
   // An array of resources is no FHIR document, but saying "FHIR" leads to the error that says why.
   detect: (text) => (isJson(text) && text.includes('"resourceType"') ? 0.8 : 0),
-  decode: (text, options) => unwrap(parseFhirBundle(parseJson(text, 'FHIR_NOT_JSON', 'Bundle'), options)),
-  encode: (reports, options) => JSON.stringify(toFhirBundle(reports, options), null, 2),
+  decode: (text, options) => decodeFhirBundle(parseJson(text, 'FHIR_NOT_JSON', 'Bundle'), options),
+  encode: (reports, options) => {
+    const { value, warnings } = encodeFhirBundle(reports, options);
+    return { value: JSON.stringify(value, null, 2), warnings };
+  },
 };
 
 /** The CV 365/TTYQG EMR export `HoSoBenhAn` (JSON or XML); written as JSON. Carries no patient identifiers. */
@@ -64,7 +70,10 @@ export const cv365Format: ResultFormat = {
       ? 0.9
       : 0,
   decode: (text, options) => decodeCv365(text, options),
-  encode: (reports, options) => encodeCv365(reports, options).document,
+  encode: (reports, options) => {
+    const { value, warnings } = encodeCv365(reports, options);
+    return { value, warnings };
+  },
 };
 
 /** This SDK's own model as JSON: one `LabReport` or an array of them, each checked by the schema. */
@@ -76,9 +85,9 @@ export const jsonFormat: ResultFormat = {
   decode: (text) => {
     const json = parseJson(text, 'REPORTS_NOT_JSON', '$');
     const list = Array.isArray(json) ? json : [json];
-    return { reports: list.map(labReportAt), warnings: [] };
+    return { value: list.map(labReportAt), warnings: [] };
   },
-  encode: (reports) => JSON.stringify(reports, null, 2),
+  encode: (reports) => ({ value: JSON.stringify(reports, null, 2), warnings: [] }),
 };
 
 /** Every built-in format, in the order names are listed and equal detection scores are settled. */
@@ -106,7 +115,7 @@ function parseJson(text: string, code: string, path: string): unknown {
 
 /** The i-th report of a JSON array, its problems' paths prefixed with `[i]`. */
 function labReportAt(item: unknown, i: number): LabReport {
-  const r = parseLabReport(item);
+  const r = safeParseLabReport(item);
   if (r.ok) return r.value;
   throw new ValidationError({
     code: r.error.code,

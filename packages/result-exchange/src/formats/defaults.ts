@@ -1,6 +1,6 @@
 import type { LabReport } from '../model.js';
 import { BUILT_IN_RESULT_FORMATS } from './built-in.js';
-import type { DecodedResults } from './format.js';
+import type { DecodedResults, EncodedResults } from './format.js';
 import {
   createResultFormats,
   type DecodeResultsOptions,
@@ -30,9 +30,9 @@ export function detectFormat(input: ResultDocument, hints?: DetectFormatHints): 
 }
 
 /**
- * Decodes a document of a built-in format, named or detected, into `{ reports, warnings }`.
+ * Decodes a document of a built-in format, named or detected, into `{ value, warnings }`.
  * @example
- * const { reports, warnings } = decodeResults(xml, { format: 'xml4', patient: { identifiers } });
+ * const { value: reports, warnings } = decodeResults(xml, { format: 'xml4', patient: { identifiers } });
  * const detected = decodeResults(readFileSync(file), { fileName: file });
  */
 export function decodeResults(input: ResultDocument, options?: DecodeResultsOptions): DecodedResults {
@@ -40,14 +40,15 @@ export function decodeResults(input: ResultDocument, options?: DecodeResultsOpti
 }
 
 /**
- * Encodes reports as a document of a built-in format.
+ * Encodes reports as a document of a built-in format: `{ value, warnings }`, the warnings listing
+ * what the format could not carry.
  * @example
- * const xml = encodeResults(reports, 'xml4', { encounter: 'LK-0001' }); // MA_LK for reports without one
+ * const { value: xml } = encodeResults(reports, 'xml4', { encounter: 'LK-0001' }); // MA_LK for reports without one
  */
 export function encodeResults(
   reports: LabReport | readonly LabReport[],
   format: string,
   options?: EncodeResultsOptions,
-): string {
+): EncodedResults {
   return resultFormats.encode(reports, format, options);
 }

@@ -102,8 +102,8 @@ describe('decodeResults on arbitrary input', () => {
     fc.assert(
       fc.property(fc.oneof(text, bytes), (input) => {
         try {
-          const { reports, warnings } = decodeResults(input, { fallback: 'json' });
-          expect(Array.isArray(reports) && Array.isArray(warnings)).toBe(true);
+          const { value, warnings } = decodeResults(input, { fallback: 'json' });
+          expect(Array.isArray(value) && Array.isArray(warnings)).toBe(true);
         } catch (error) {
           expect(isLienThongError(error), String(error)).toBe(true);
         }

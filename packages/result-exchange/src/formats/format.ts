@@ -1,4 +1,4 @@
-import type { ValidationIssue } from '@lienthong/core';
+import type { WithWarnings } from '@lienthong/core';
 import type { LabReport } from '../model.js';
 import type { LabSystems } from '../systems.js';
 import type { UnitNormaliser } from '../units.js';
@@ -10,11 +10,11 @@ import type { UnitNormaliser } from '../units.js';
  */
 export type ResultFormatNeed = 'patient' | 'encounter';
 
-/** What a decoder returns: the reports, and what was kept with a caveat or not carried. */
-export interface DecodedResults {
-  reports: LabReport[];
-  warnings: ValidationIssue[];
-}
+/** What a decoder returns: the reports as `value`, and what was kept with a caveat or not carried. */
+export type DecodedResults = WithWarnings<LabReport[]>;
+
+/** What an encoder returns: the document as `value`, and what the format could not carry (left out). */
+export type EncodedResults = WithWarnings<string>;
 
 /** Options every decoder of the registry understands (each reads those its format needs). */
 export interface FormatDecodeOptions {
@@ -40,7 +40,7 @@ export interface FormatEncodeOptions {
  *   mediaTypes: ['text/csv'],
  *   extensions: ['.csv'],
  *   detect: (text) => (text.startsWith('report_id,code,value') ? 1 : 0),
- *   decode: (text, options) => ({ reports: readMyCsv(text, options.patient), warnings: [] }),
+ *   decode: (text, options) => ({ value: readMyCsv(text, options.patient), warnings: [] }),
  * };
  */
 export interface ResultFormat {
@@ -65,6 +65,9 @@ export interface ResultFormat {
   detect(text: string): number;
   /** Reads a document; throws a `LienThongError` (a `ValidationError` naming the bad field) on bad input. */
   decode?(text: string, options: FormatDecodeOptions): DecodedResults;
-  /** Writes reports as one document; throws a `LienThongError` when the format cannot hold them. */
-  encode?(reports: readonly LabReport[], options: FormatEncodeOptions): string;
+  /**
+   * Writes reports as one document, listing in `warnings` what the format could not carry; throws
+   * a `LienThongError` when the format cannot hold them at all.
+   */
+  encode?(reports: readonly LabReport[], options: FormatEncodeOptions): EncodedResults;
 }

@@ -15,6 +15,7 @@ export {
 export { decodeResults, detectFormat, encodeResults, resultFormats } from './defaults.js';
 export type {
   DecodedResults,
+  EncodedResults,
   FormatDecodeOptions,
   FormatEncodeOptions,
   ResultFormat,

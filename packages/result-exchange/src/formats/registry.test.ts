@@ -38,10 +38,10 @@ const lisCsv: ResultFormat = {
       });
       reports.set(id, report);
     }
-    return { reports: [...reports.values()], warnings: [] };
+    return { value: [...reports.values()], warnings: [] };
   },
-  encode: (reports) =>
-    [
+  encode: (reports) => ({
+    value: [
       HEADER,
       ...reports.flatMap((r) =>
         r.observations.map((o) =>
@@ -55,6 +55,8 @@ const lisCsv: ResultFormat = {
         ),
       ),
     ].join('\n'),
+    warnings: [],
+  }),
 };
 const CSV = `${HEADER}\nSYN-R1,SYN1,1071177,5.6,mmol/L\nSYN-R1,SYN1,1071178,4.1,mmol/L\nSYN-R2,SYN1,1071177,6.1,mmol/L\n`;
 
@@ -65,23 +67,23 @@ describe('createResultFormats: a vendor format beside the built-ins', () => {
     expect(formats.names).toEqual(['hl7', 'hl7v2', 'xml4', 'fhir', 'cv365', 'json', 'lis-csv', 'csv']);
     expect(formats.detect(CSV)).toBe('lis-csv');
     expect(formats.detect('', { mediaType: 'text/csv' })).toBe('lis-csv');
-    const { reports, warnings } = formats.decode(new TextEncoder().encode(CSV));
+    const { value: reports, warnings } = formats.decode(new TextEncoder().encode(CSV));
     expect(warnings).toEqual([]);
     expect(reports.map((r) => [r.id, r.observations.length])).toEqual([
       ['SYN-R1', 2],
       ['SYN-R2', 1],
     ]);
-    expect(formats.encode(reports, 'csv')).toBe(CSV.trimEnd());
+    expect(formats.encode(reports, 'csv')).toEqual({ value: CSV.trimEnd(), warnings: [] });
   });
 
   it('converts a vendor document into the built-in formats and a real HL7 v2 message into it', () => {
-    const { reports } = formats.decode(CSV, { format: 'lis-csv' });
-    const bundle = JSON.parse(formats.encode(reports, 'fhir'));
-    expect(formats.decode(JSON.stringify(bundle)).reports.flatMap((r) => r.observations)).toHaveLength(3);
+    const { value: reports } = formats.decode(CSV, { format: 'lis-csv' });
+    const bundle = JSON.parse(formats.encode(reports, 'fhir').value);
+    expect(formats.decode(JSON.stringify(bundle)).value.flatMap((r) => r.observations)).toHaveLength(3);
     const oru = readFileSync(
       new URL('../../../../fixtures/real-world/hl7v2/ORU-R01-01.hl7', import.meta.url),
     );
-    const csv = formats.encode(formats.decode(oru).reports, 'lis-csv');
+    const { value: csv } = formats.encode(formats.decode(oru).value, 'lis-csv');
     expect(formats.detect(csv)).toBe('lis-csv');
     expect(csv.split('\n')).toHaveLength(1 + 3);
   });
@@ -103,13 +105,13 @@ describe('createResultFormats: a vendor format beside the built-ins', () => {
         },
       },
     ]);
-    const { reports } = needy.decode(CSV);
+    const { value: reports } = needy.decode(CSV);
     const error = thrown(() => needy.encode(reports, 'csv'));
     expect(error).toMatchObject({ code: 'SYN_VISIT_MISSING', path: 'visit' });
     expect(error.message).toBe(
       'No visit. The document carries no visit key (MA_LK): give it with options.encounter',
     );
-    expect(needy.encode(reports, 'csv', { encounter: 'SYN-LK-1' })).toBe(CSV.trimEnd());
+    expect(needy.encode(reports, 'csv', { encounter: 'SYN-LK-1' }).value).toBe(CSV.trimEnd());
   });
 
   it('keeps the built-in registry as it was: a vendor format is in the registry made with it only', () => {
@@ -136,7 +138,7 @@ describe('createResultFormats: a vendor format beside the built-ins', () => {
     const { encode: _e, ...readOnly } = lisCsv;
     const { decode: _d, ...writeOnly } = { ...lisCsv, name: 'csv-out', aliases: [] };
     const partial = createResultFormats([readOnly, writeOnly]);
-    expect(partial.decode(CSV).reports).toHaveLength(2);
+    expect(partial.decode(CSV).value).toHaveLength(2);
     expect(thrown(() => partial.encode([], 'lis-csv'))).toMatchObject({
       code: 'RESULT_FORMAT_ENCODE_UNSUPPORTED',
       path: 'format',

@@ -9,7 +9,13 @@ import {
   unsupportedDirection,
   withEncounterHint,
 } from './errors.js';
-import type { DecodedResults, FormatDecodeOptions, FormatEncodeOptions, ResultFormat } from './format.js';
+import type {
+  DecodedResults,
+  EncodedResults,
+  FormatDecodeOptions,
+  FormatEncodeOptions,
+  ResultFormat,
+} from './format.js';
 
 /** A document: text, or bytes read as UTF-8. A leading byte-order mark is dropped either way. */
 export type ResultDocument = string | Uint8Array;
@@ -56,13 +62,18 @@ export interface ResultFormats {
    * `RESULT_FORMAT_UNKNOWN` for a fallback no format has).
    */
   detect(input: ResultDocument, hints?: DetectFormatHints): string;
-  /** Decodes a document into `{ reports, warnings }`: in `options.format`, else in the format detected. */
+  /** Decodes a document into `{ value, warnings }`: in `options.format`, else in the format detected. */
   decode(input: ResultDocument, options?: DecodeResultsOptions): DecodedResults;
   /**
-   * Encodes reports as one document of the named format. When that format needs the visit key and
-   * a report has none, the error says to give it with `options.encounter`.
+   * Encodes reports as one document of the named format: `{ value, warnings }`, the warnings listing
+   * what the format could not carry. When that format needs the visit key and a report has none,
+   * the error says to give it with `options.encounter`.
    */
-  encode(reports: LabReport | readonly LabReport[], format: string, options?: EncodeResultsOptions): string;
+  encode(
+    reports: LabReport | readonly LabReport[],
+    format: string,
+    options?: EncodeResultsOptions,
+  ): EncodedResults;
 }
 
 /**
@@ -73,8 +84,8 @@ export interface ResultFormats {
  * import { BUILT_IN_RESULT_FORMATS, createResultFormats } from '@lienthong/result-exchange/formats';
  *
  * const formats = createResultFormats([...BUILT_IN_RESULT_FORMATS, lisCsv]);
- * const { reports, warnings } = formats.decode(csvText); // detected by lisCsv.detect
- * const bundle = formats.encode(reports, 'fhir');
+ * const { value: reports, warnings } = formats.decode(csvText); // detected by lisCsv.detect
+ * const { value: bundle } = formats.encode(reports, 'fhir');
  */
 export function createResultFormats(list: readonly ResultFormat[]): ResultFormats {
   const formats = Object.freeze([...list]);
@@ -129,8 +140,8 @@ export function createResultFormats(list: readonly ResultFormat[]): ResultFormat
       if (!decode) throw unsupportedDirection(format.name, 'decode');
       const { patient, systems, normaliseUnit } = options;
       return run(format, () => {
-        const { reports, warnings } = decode(text, { patient, systems, normaliseUnit });
-        return { reports, warnings };
+        const { value, warnings } = decode(text, { patient, systems, normaliseUnit });
+        return { value, warnings };
       });
     },
     encode: (reports, name, options = {}) => {
@@ -144,7 +155,10 @@ export function createResultFormats(list: readonly ResultFormat[]): ResultFormat
         ? given.map((r) => (r?.encounterId ? r : { ...r, encounterId: encounter }))
         : given;
       try {
-        return run(format, () => encode(filled, { systems }));
+        return run(format, () => {
+          const { value, warnings } = encode(filled, { systems });
+          return { value, warnings };
+        });
       } catch (error) {
         const needsEncounter = format.needs?.encode?.includes('encounter') === true;
         if (needsEncounter && isValidationError(error) && filled.some((r) => !r?.encounterId))

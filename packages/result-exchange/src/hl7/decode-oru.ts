@@ -3,9 +3,10 @@ import {
   type IdentifierValue,
   type Result,
   ValidationError,
-  type ValidationIssue,
+  type WithWarnings,
 } from '@lienthong/core';
-import { guard, invalid, invalidMany, issue } from '../errors.js';
+import { decodeText, type TextInput } from '../codec.js';
+import { invalid, invalidMany, issue } from '../errors.js';
 import type { Facility, LabCoding, LabObservation, LabReport } from '../model.js';
 import { readCodings, readSpecimenSource, UNNAMED } from './datatypes/coded-element.js';
 import { readFillerIdSystem, readIdentifier } from './datatypes/identifier.js';
@@ -18,21 +19,28 @@ import { type Ctx, type DecodeOruOptions, makeCtx, u } from './options.js';
 import { CONCLUSION_TYPE, OBS_STATUS, REPORT_STATUS } from './tables.js';
 import { field, piece, readDelimiters, type Segment, segmentPath, splitSegments } from './v2.js';
 
-/** What {@link decodeOru} returns. */
-export interface OruDecodeResult {
-  /** One report per OBR group. */
-  reports: LabReport[];
-  /** Things kept with a caveat or not carried (unknown value types, OBX outside an order …). */
-  warnings: ValidationIssue[];
+/**
+ * What {@link decodeOru} returns: `value`, one report per OBR group; `warnings`, what was kept with
+ * a caveat or not carried (unknown value types, OBX outside an order …); and the message's facts.
+ */
+export interface OruDecodeResult extends WithWarnings<LabReport[]> {
+  /** MSH-12. */
   version: string;
+  /** MSH-10. */
   controlId?: string;
 }
 
 const SUBJECT = { en: 'HL7 v2 message', vi: 'Bản tin HL7 v2' };
+const INPUT: TextInput = {
+  code: 'HL7_MESSAGE_UNREADABLE',
+  path: 'MSH',
+  subject: { en: 'HL7 v2 message', vi: 'bản tin HL7 v2' },
+  expected: { en: 'Expected message text', vi: 'Cần nội dung bản tin dạng văn bản' },
+};
 const SUPPORTED = /^2\.(3|3\.1|4|5|5\.1|6)$/;
 
-/** Non-throwing twin of {@link decodeOru}. */
-export function parseOru(
+/** {@link decodeOru}, answering a `Result` instead of throwing. */
+export function safeDecodeOru(
   text: string,
   options: DecodeOruOptions = {},
 ): Result<OruDecodeResult, ValidationError> {
@@ -44,12 +52,7 @@ export function parseOru(
  * OBR group. Throws a `ValidationError` whose `issues` name each bad segment/field (`OBX[2]-14`).
  */
 export function decodeOru(text: string, options: DecodeOruOptions = {}): OruDecodeResult {
-  return guard(
-    'HL7_MESSAGE_UNREADABLE',
-    { en: 'HL7 v2 message', vi: 'bản tin HL7 v2' },
-    () => decodeOruUnsafe(text, options),
-    'MSH',
-  );
+  return decodeText(text, INPUT, (message) => decodeOruUnsafe(message, options));
 }
 
 /** One OBR group being read: its report, and the notes that follow its segments. */
@@ -72,13 +75,6 @@ interface MessageFacts {
 }
 
 function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResult {
-  if (typeof text !== 'string')
-    throw invalid(
-      'HL7_MESSAGE_UNREADABLE',
-      'MSH',
-      'Expected message text',
-      'Cần nội dung bản tin dạng văn bản',
-    );
   const d = readDelimiters(text);
   if (d instanceof ValidationError) throw d;
   const ctx = makeCtx(options, d);
@@ -187,11 +183,11 @@ function decodeOruUnsafe(text: string, options: DecodeOruOptions): OruDecodeResu
   }
   if (ctx.errors.length > 0) throw invalidMany(ctx.errors, SUBJECT);
   // Reports are valid LabReports by construction: every string is checked non-empty before it
-  // is set, numbers come from a decimal pattern, times from parseTimestamp. The property test
-  // "decoded reports satisfy labReportSchema" (oru.test.ts) holds the decoder to it; a schema
+  // is set, numbers come from a decimal pattern, times from the TS reader. The property test
+  // "decoded reports satisfy LabReportSchema" (oru.test.ts) holds the decoder to it; a schema
   // pass here would cost more than the whole decode.
   return {
-    reports,
+    value: reports,
     warnings: ctx.warnings,
     version,
     ...(facts.controlId ? { controlId: facts.controlId } : {}),

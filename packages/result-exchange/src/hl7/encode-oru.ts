@@ -1,4 +1,6 @@
-import { guard, invalid, issue } from '../errors.js';
+import type { WithWarnings } from '@lienthong/core';
+import { encodeReports } from '../codec.js';
+import { invalid, issue } from '../errors.js';
 import type { LabReport } from '../model.js';
 import { writeCodings, writeSpecimenSource } from './datatypes/coded-element.js';
 import { writeFillerId, writeIdentifier } from './datatypes/identifier.js';
@@ -13,20 +15,18 @@ import { DEFAULT_DELIMITERS, escapeHl7 } from './v2.js';
 
 /**
  * Encodes reports of one patient as an HL7 v2 ORU^R01 message (CR separators, UTF-8, escaped
- * text). HL7 v2 has no field for the lab's quality level, accreditation or more than two codings
- * per code: those are reported in `options.warnings` and not written.
+ * text): `value` is the message. HL7 v2 has no field for the lab's quality level, accreditation,
+ * a facility code's system or more than two codings per code: those are not written, and listed in
+ * `warnings` (`HL7_FIELD_NOT_CARRIED`, `HL7_CODING_NOT_CARRIED`).
  */
-export function encodeOru(reports: LabReport | readonly LabReport[], options: EncodeOruOptions = {}): string {
-  return guard(
-    'HL7_ENCODE_FAILED',
-    { en: 'lab report', vi: 'phiếu kết quả' },
-    () => encodeOruUnsafe(reports, options),
-    'reports',
-  );
+export function encodeOru(
+  reports: LabReport | readonly LabReport[],
+  options: EncodeOruOptions = {},
+): WithWarnings<string> {
+  return encodeReports('HL7_ENCODE_FAILED', reports, (list) => encodeOruUnsafe(list, options));
 }
 
-function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: EncodeOruOptions): string {
-  const list = (Array.isArray(input) ? input : [input]) as readonly LabReport[];
+function encodeOruUnsafe(list: readonly LabReport[], options: EncodeOruOptions): WithWarnings<string> {
   if (list.length === 0)
     throw invalid(
       'HL7_NOTHING_TO_ENCODE',
@@ -80,6 +80,16 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
           `OBR[${index + 1}]`,
           'HL7 v2 has no field for the lab quality level or accreditation',
           'HL7 v2 không có trường cho mức chất lượng hoặc công nhận của phòng xét nghiệm',
+        ),
+      );
+    }
+    if (r.orderingFacility?.system || r.performingFacility?.system) {
+      ctx.warnings.push(
+        issue(
+          'HL7_FIELD_NOT_CARRIED',
+          `OBR[${index + 1}]`,
+          'HL7 v2 XON is written without the system of a facility code',
+          'XON của HL7 v2 được ghi không kèm hệ mã của mã cơ sở',
         ),
       );
     }
@@ -182,6 +192,5 @@ function encodeOruUnsafe(input: LabReport | readonly LabReport[], options: Encod
       );
     }
   });
-  if (options.warnings) options.warnings.push(...ctx.warnings);
-  return `${lines.join('\r')}\r`;
+  return { value: `${lines.join('\r')}\r`, warnings: ctx.warnings };
 }

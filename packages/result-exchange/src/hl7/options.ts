@@ -2,7 +2,6 @@ import type { ValidationIssue } from '@lienthong/core';
 import type { LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';
-import type { UnitsRead } from './datatypes/units.js';
 import { defaultHl7CodingSystems } from './tables.js';
 import { type Delimiters, unescapeHl7 } from './v2.js';
 
@@ -34,8 +33,12 @@ export interface EncodeOruOptions extends OruOptions {
   sendingApplication?: string;
   receivingApplication?: string;
   receivingFacility?: string;
-  /** Collects what HL7 v2 cannot carry (third coding, lab quality level …). */
-  warnings?: ValidationIssue[];
+}
+
+/** What OBX-6 gives: the UCUM unit when known, and the unit as written. */
+export interface UnitsRead {
+  unit?: string;
+  originalUnit?: string;
 }
 
 /** What one decode or encode pass carries: the options resolved, caches, and the issues found. */
@@ -94,3 +97,14 @@ export function makeCtx(options: DecodeOruOptions, d: Delimiters): Ctx {
 
 /** A leaf value with its escape sequences decoded. */
 export const u = (raw: string, ctx: Ctx) => unescapeHl7(raw, ctx.d);
+
+/** `fields` without its empty texts (in the same order), or `undefined` when every one is empty. */
+export function nonEmpty<T extends Record<string, string>>(fields: T): Partial<T> | undefined {
+  let out: Partial<T> | undefined;
+  for (const k in fields) {
+    if (!fields[k]) continue;
+    out ??= {};
+    out[k] = fields[k];
+  }
+  return out;
+}

@@ -7,11 +7,11 @@ import {
   type LabCoding,
   type LabQuantity,
   type LabReport,
+  LabReportSchema,
   type LabValue,
-  labReportSchema,
 } from '../model.js';
 import { normaliseUnit } from '../units.js';
-import { decodeOru, parseOru } from './decode-oru.js';
+import { decodeOru, safeDecodeOru } from './decode-oru.js';
 import { encodeOru } from './encode-oru.js';
 import { escapeHl7, unescapeHl7 } from './v2.js';
 
@@ -22,7 +22,7 @@ describe('decodeOru on the real fixtures', () => {
   it('LAB-ORU-1 (BOM, LF, two OBR groups) decodes with LOINC codes and UCUM units', () => {
     const text = fixture('LAB-ORU-1.hl7');
     expect(text.charCodeAt(0)).toBe(0xfeff);
-    const { reports, version } = decodeOru(text);
+    const { value: reports, version } = decodeOru(text);
     expect(version).toBe('2.5');
     expect(reports).toHaveLength(2);
     const [cbc, diff] = reports as [LabReport, LabReport];
@@ -53,7 +53,7 @@ describe('decodeOru on the real fixtures', () => {
   });
 
   it('ORU-R01-01 (v2.5.1, escapes, NTE, CWE values, SN ranges) keeps everything it can and warns about the rest', () => {
-    const { reports, warnings } = decodeOru(fixture('ORU-R01-01.hl7'));
+    const { value: reports, warnings } = decodeOru(fixture('ORU-R01-01.hl7'));
     expect(reports).toHaveLength(1);
     const r = reports[0]!;
     expect(r.note).toContain('E.coli O157:H7 & other STECs'); // \T\ unescaped
@@ -71,7 +71,7 @@ describe('decodeOru on the real fixtures', () => {
   });
 
   it('ORU-multiline-short (v2.6, TX values, no codes) decodes', () => {
-    const { reports } = decodeOru(fixture('ORU-multiline-short.hl7'));
+    const { value: reports } = decodeOru(fixture('ORU-multiline-short.hl7'));
     expect(reports[0]!.observations.map((o) => o.value)).toEqual([
       undefined,
       { kind: 'text', text: '[PII] Emergency Department' },
@@ -95,7 +95,7 @@ describe('typed errors', () => {
   it('names the segment and field of each problem', () => {
     const bad =
       'MSH|^~\\&|A|B|C|D|20250101||ORU^R01|1|P|2.5\rPID|1||SYN1\rOBR|1||R1|^x\rOBX|1|NM|^y||5||||||F|||2025-01-01';
-    const r = parseOru(bad);
+    const r = safeDecodeOru(bad);
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe('HL7_TIMESTAMP_INVALID');
@@ -127,7 +127,7 @@ describe('typed errors', () => {
         (p, segs, sep) => {
           try {
             const r = decodeOru(p + segs.join(sep));
-            expect(Array.isArray(r.reports)).toBe(true);
+            expect(Array.isArray(r.value)).toBe(true);
           } catch (error) {
             expect(isLienThongError(error)).toBe(true);
             expect((error as { path?: string }).path).toBeTruthy();
@@ -219,10 +219,10 @@ describe('decoded reports are valid LabReports (no schema pass in decodeOru reli
         fc.constantFrom('\r', '\n', '\r\n'),
         (version, segments, sep) => {
           const text = [`MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|${version}`, ...segments].join(sep);
-          const r = parseOru(text);
+          const r = safeDecodeOru(text);
           if (!r.ok) return; // a typed error (HL7_CODE_TOO_LONG; see the malformed-input property)
-          for (const report of r.value.reports) {
-            const checked = labReportSchema.safeParse(report);
+          for (const report of r.value.value) {
+            const checked = LabReportSchema.safeParse(report);
             expect(checked.success ? [] : checked.error.issues).toEqual([]);
           }
         },
@@ -234,11 +234,11 @@ describe('decoded reports are valid LabReports (no schema pass in decodeOru reli
   it('values the model cannot hold: a typed error, text or a warning, never an invalid report', () => {
     const msh = 'MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|2.5.1';
     const huge = '9'.repeat(400); // Number() gives Infinity
-    const { reports, warnings } = decodeOru(
+    const { value: reports, warnings } = decodeOru(
       [msh, 'OBR|1||R1^^not a uri^URI|x', `OBX|1|NM|a||${huge}`, `OBX|2|NM|b||5||<${huge}`].join('\r'),
     );
     const [r] = reports as [LabReport];
-    expect(labReportSchema.safeParse(r).success).toBe(true);
+    expect(LabReportSchema.safeParse(r).success).toBe(true);
     expect(r).not.toHaveProperty('idSystem');
     expect(r.observations[0]!.value).toEqual({ kind: 'text', text: huge });
     expect(r.observations[1]!.referenceRange).toEqual([{ text: `<${huge}` }]);
@@ -253,7 +253,7 @@ describe('decoded reports are valid LabReports (no schema pass in decodeOru reli
 
   it('a blank conclusion line, and statuses or coding systems named like Object members', () => {
     const msh = 'MSH|^~\\&|A|FAC|C|D|20250101||ORU^R01|1|P|2.5.1';
-    const { reports, warnings } = decodeOru(
+    const { value: reports, warnings } = decodeOru(
       [
         msh,
         'OBR|1||R1|x^y^constructor|||||||||||||||||||||toString',
@@ -262,7 +262,7 @@ describe('decoded reports are valid LabReports (no schema pass in decodeOru reli
       ].join('\r'),
     );
     const [r] = reports as [LabReport];
-    expect(labReportSchema.safeParse(r).success).toBe(true);
+    expect(LabReportSchema.safeParse(r).success).toBe(true);
     expect(r).not.toHaveProperty('conclusion');
     expect(r.status).toBe('preliminary');
     expect(r.codes[0]!.system).toBe('urn:lienthong:hl7-cs:constructor');
@@ -340,8 +340,8 @@ describe('encodeOru ∘ decodeOru round trip', () => {
   it('every field HL7 v2 carries survives (v2.5.1 and v2.6)', () => {
     fc.assert(
       fc.property(arbReport(), fc.constantFrom('2.5.1', '2.6') as fc.Arbitrary<'2.6'>, (report, version) => {
-        const text = encodeOru(report, { version, messageTime: '2025-01-01T00:00:00+07:00' });
-        const [back] = decodeOru(text).reports;
+        const { value: text } = encodeOru(report, { version, messageTime: '2025-01-01T00:00:00+07:00' });
+        const [back] = decodeOru(text).value;
         expect(hl7View(back!)).toEqual(hl7View(report));
       }),
       { numRuns: 300 },
@@ -364,7 +364,7 @@ describe('encodeOru ∘ decodeOru round trip', () => {
               performingFacility: generated[0]!.performingFacility,
             }),
           );
-          const back = decodeOru(encodeOru(reports)).reports;
+          const back = decodeOru(encodeOru(reports).value).value;
           expect(back.map(hl7View)).toEqual(reports.map(hl7View));
         },
       ),
@@ -373,9 +373,36 @@ describe('encodeOru ∘ decodeOru round trip', () => {
   });
 
   it('v2.3 uses OBR-15 for the specimen type', () => {
-    const [r] = decodeOru(fixture('LAB-ORU-1.hl7')).reports;
-    const back = decodeOru(encodeOru(r!, { version: '2.3' })).reports[0]!;
+    const [r] = decodeOru(fixture('LAB-ORU-1.hl7')).value;
+    const back = decodeOru(encodeOru(r!, { version: '2.3' }).value).value[0]!;
     expect(back.specimen?.type).toMatchObject({ code: 'BLD' });
     expect(back.observations.map((o) => o.value)).toEqual(r!.observations.map((o) => o.value));
+  });
+
+  it('answers what HL7 v2 cannot carry in warnings, beside the message', () => {
+    const [r] = decodeOru(fixture('LAB-ORU-1.hl7')).value;
+    const codes = [
+      { system: 'http://loinc.org', code: '11273-0' },
+      { system: 'urn:lienthong:cs:qd1227', code: '1071177' },
+      { system: 'urn:lienthong:cs:local', code: 'SYN-3' },
+    ];
+    const report: LabReport = {
+      ...r!,
+      lab: { code: 'SYN-LAB', qualityLevel: 3 },
+      performingFacility: { code: 'SYN01', system: 'urn:synthetic:facility' },
+      observations: [{ ...r!.observations[0]!, codes }],
+    };
+    const { value, warnings } = encodeOru(report);
+    expect(value.startsWith('MSH|')).toBe(true);
+    expect(warnings.map((w) => w.code)).toEqual([
+      'HL7_FIELD_NOT_CARRIED',
+      'HL7_FIELD_NOT_CARRIED',
+      'HL7_CODING_NOT_CARRIED',
+    ]);
+    expect(warnings[1]).toMatchObject({
+      path: 'OBR[1]',
+      message: 'HL7 v2 XON is written without the system of a facility code',
+    });
+    expect(encodeOru(r!).warnings).toEqual([]);
   });
 });

@@ -1,7 +1,9 @@
 import { isLienThongError, isTransportError, LienThongError } from '@lienthong/core';
+import type { WriteReceipt } from '@lienthong/core/contract';
 import type BetterSqlite3 from 'better-sqlite3';
-import { checkPublishable, contentKey, type PublishReceipt, type ResultExchange } from '../contract.js';
+import type { ResultExchange } from '../contract.js';
 import type { LabReport } from '../model.js';
+import { checkPublishable, contentKey } from '../provider-kit/publish.js';
 
 /**
  * A durable outbox: publishes are queued in a local SQLite file (better-sqlite3) and delivered to a
@@ -24,7 +26,7 @@ export interface OutboxEntry {
   nextAttemptAt: string;
   deliveredAt?: string;
   lastError?: { code: string; message: string };
-  receipt?: PublishReceipt;
+  receipt?: WriteReceipt;
 }
 
 export interface OutboxOptions {
@@ -148,7 +150,7 @@ export function createOutbox(options: OutboxOptions): Outbox {
     nextAttemptAt: iso(r.next_attempt_at),
     ...(r.delivered_at !== null ? { deliveredAt: iso(r.delivered_at) } : {}),
     ...(r.error_code !== null ? { lastError: { code: r.error_code, message: r.error_message ?? '' } } : {}),
-    ...(r.receipt !== null ? { receipt: JSON.parse(r.receipt) as PublishReceipt } : {}),
+    ...(r.receipt !== null ? { receipt: JSON.parse(r.receipt) as WriteReceipt } : {}),
   });
 
   let running: Promise<DeliveryReport> | undefined;

@@ -5,8 +5,8 @@
 export {
   decodeXml4,
   encodeXml4,
-  parseXml4,
   reportsToXml4Rows,
+  safeDecodeXml4,
   XML4_FIELDS,
   XML4_MAX_LENGTHS,
   type Xml4DecodeResult,

@@ -1,4 +1,4 @@
-import { formatNationalDateTime, isLienThongError, parseNationalDateTime } from '@lienthong/core';
+import { formatNationalDateTime, isLienThongError, safeParseNationalDateTime } from '@lienthong/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -8,10 +8,10 @@ import {
   PUBLISHED_SERVICE_CODES,
   REAL_QD1227_CODES,
 } from '../../test/arbitraries.js';
-import { type LabReport, labReportSchema } from '../model.js';
+import { type LabReport, LabReportSchema } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS as S } from '../systems.js';
 import { normaliseUnit } from '../units.js';
-import { decodeXml4, encodeXml4, parseXml4, XML4_MAX_LENGTHS } from './xml4.js';
+import { decodeXml4, encodeXml4, safeDecodeXml4, XML4_MAX_LENGTHS } from './xml4.js';
 
 // SYNTHETIC: encounter keys and doctor codes are made up; MA_CHI_SO values are real QĐ 1227 rows
 // (imaging), MA_DICH_VU values the published examples of docs/en/guide/domain.md.
@@ -84,8 +84,9 @@ describe('XML4 round trip', () => {
   it('decodeXml4(encodeXml4(report)) gives the report back, field for field', () => {
     fc.assert(
       fc.property(arbXml4Report, (report) => {
-        const xml = encodeXml4(report);
-        const { reports, warnings } = decodeXml4(xml, { patient });
+        const { value: xml, warnings: omitted } = encodeXml4(report);
+        expect(omitted).toEqual([]);
+        const { value: reports, warnings } = decodeXml4(xml, { patient });
         expect(warnings).toEqual([]);
         expect(reports).toEqual([report]);
       }),
@@ -94,7 +95,7 @@ describe('XML4 round trip', () => {
   });
 
   it('writes the published path and fields; dates as yyyymmddHHMM, decimals with "."', () => {
-    const xml = encodeXml4({
+    const { value: xml } = encodeXml4({
       id: 'SYN-1',
       patient,
       encounterId: 'SYNLK0001',
@@ -118,7 +119,10 @@ describe('XML4 round trip', () => {
     expect(xml).toContain('<GIA_TRI>5.6</GIA_TRI>');
     expect(xml).toContain('<DON_VI_DO>mmol/L</DON_VI_DO>');
     expect(xml).toContain('<NGAY_KQ>202506010905</NGAY_KQ>');
-    expect(parseNationalDateTime('202506010905')).toEqual({ ok: true, value: '2025-06-01T09:05:00+07:00' });
+    expect(safeParseNationalDateTime('202506010905')).toEqual({
+      ok: true,
+      value: '2025-06-01T09:05:00+07:00',
+    });
   });
 });
 
@@ -135,8 +139,8 @@ const row = (fields: Record<string, string>) =>
 describe('XML4 length and format rules', () => {
   for (const [field, max] of Object.entries(XML4_MAX_LENGTHS)) {
     it(`${field}: ${max} characters pass, ${max + 1} give XML4_FIELD_TOO_LONG at CHI_TIET_CLS[2].${field}`, () => {
-      expect(parseXml4(row({ [field]: 'x'.repeat(max) })).ok).toBe(true);
-      const r = parseXml4(row({ [field]: 'x'.repeat(max + 1) }));
+      expect(safeDecodeXml4(row({ [field]: 'x'.repeat(max) })).ok).toBe(true);
+      const r = safeDecodeXml4(row({ [field]: 'x'.repeat(max + 1) }));
       expect(r.ok).toBe(false);
       if (!r.ok) {
         expect(r.error.code).toBe('XML4_FIELD_TOO_LONG');
@@ -152,7 +156,7 @@ describe('XML4 length and format rules', () => {
     ['GIA_TRI', '5,6', 'XML4_DECIMAL_COMMA'],
     ['MA_LK', '', 'XML4_FIELD_REQUIRED'],
   ])('%s = %j gives %s', (field, value, code) => {
-    const r = parseXml4(row({ [field]: value }));
+    const r = safeDecodeXml4(row({ [field]: value }));
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.error.code).toBe(code);
@@ -175,7 +179,7 @@ describe('XML4 length and format rules', () => {
     );
   });
   it('an unknown MA_CHI_SO is kept and flagged, never dropped', () => {
-    const { reports, warnings } = decodeXml4(row({ MA_CHI_SO: 'SYN-LOCAL-9', GIA_TRI: '1' }));
+    const { value: reports, warnings } = decodeXml4(row({ MA_CHI_SO: 'SYN-LOCAL-9', GIA_TRI: '1' }));
     expect(reports[0]!.observations.at(-1)!.codes[0]).toEqual({
       system: S.national,
       code: 'SYN-LOCAL-9',
@@ -204,7 +208,7 @@ describe('XML4 length and format rules', () => {
     fc.assert(
       fc.property(fc.oneof(node, fc.string()), (xml) => {
         try {
-          for (const report of decodeXml4(xml).reports) labReportSchema.parse(report);
+          for (const report of decodeXml4(xml).value) LabReportSchema.parse(report);
         } catch (error) {
           expect(isLienThongError(error)).toBe(true);
           expect((error as { path?: string }).path).toBeTruthy();

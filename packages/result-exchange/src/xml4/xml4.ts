@@ -3,13 +3,15 @@ import {
   formatNationalDateTime,
   parseNationalDateTime,
   type Result,
+  safeParseNationalDateTime,
   type ValidationError,
   type ValidationIssue,
+  type WithWarnings,
 } from '@lienthong/core';
-import { XMLBuilder, XMLParser } from 'fast-xml-parser';
-import { formatDecimal } from '../decimal.js';
-import { guard, invalid, invalidMany, issue } from '../errors.js';
-import type { LabCoding, LabObservation, LabReport, LabValue } from '../model.js';
+import { decodeText, encodeReports, parseOrInvalid, type TextInput } from '../codec.js';
+import { invalid, invalidMany, issue } from '../errors.js';
+import { flatXmlParser, toXmlDocument, valueFromText, valueToText } from '../flat-formats.js';
+import type { LabCoding, LabObservation, LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
 import { normaliseUnit, type UnitNormaliser } from '../units.js';
 
@@ -52,7 +54,12 @@ const ROOT = 'CHITIEU_CHITIET_DICHVUCANLAMSANG';
 const LIST = 'DSACH_CHI_TIET_CLS';
 const ROW = 'CHI_TIET_CLS';
 const SUBJECT = { en: 'XML4 table', vi: 'Bảng XML4' };
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d+)?|\.\d+)$/;
+const INPUT: TextInput = {
+  code: 'XML4_UNREADABLE',
+  path: ROOT,
+  subject: { en: 'XML4 table', vi: 'bảng XML4' },
+  expected: { en: 'Expected XML text', vi: 'Cần nội dung XML' },
+};
 const COMMA_DECIMAL = /^[+-]?\d+,\d+$/;
 
 /** Options of the XML4 codec. */
@@ -65,11 +72,9 @@ export interface Xml4Options {
   defaults?: Partial<Pick<LabReport, 'lab' | 'performingFacility' | 'orderingFacility' | 'specimen'>>;
 }
 
-/** What {@link decodeXml4} returns. */
-export interface Xml4DecodeResult {
-  reports: LabReport[];
+/** What {@link decodeXml4} returns: the reports as `value`, the warnings, and the rows as read. */
+export interface Xml4DecodeResult extends WithWarnings<LabReport[]> {
   rows: Xml4Row[];
-  warnings: ValidationIssue[];
 }
 
 function checkRow(row: Xml4Row, index: number, issues: ValidationIssue[]): void {
@@ -88,7 +93,7 @@ function checkRow(row: Xml4Row, index: number, issues: ValidationIssue[]): void 
       );
     }
   }
-  if (row.NGAY_KQ !== undefined && row.NGAY_KQ !== '' && !parseNationalDateTime(row.NGAY_KQ).ok) {
+  if (row.NGAY_KQ !== undefined && row.NGAY_KQ !== '' && !safeParseNationalDateTime(row.NGAY_KQ).ok) {
     issues.push(
       issue(
         'XML4_FIELD_FORMAT_INVALID',
@@ -124,24 +129,25 @@ function checkRow(row: Xml4Row, index: number, issues: ValidationIssue[]): void 
     );
 }
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: false,
-  processEntities: true,
-  htmlEntities: false,
-  isArray: (name) => name === ROW,
-});
+/** Checks every row (numbered from 1); a `ValidationError` lists every problem found. */
+function checkRows(rows: readonly Xml4Row[]): void {
+  const issues: ValidationIssue[] = [];
+  rows.forEach((row, i) => {
+    checkRow(row, i + 1, issues);
+  });
+  if (issues.length) throw invalidMany(issues, SUBJECT);
+}
+
+const parser = flatXmlParser(ROW);
 
 function readRows(xml: string): Xml4Row[] {
-  let doc: unknown;
-  try {
-    doc = parser.parse(xml, true);
-  } catch (error) {
-    const e = invalid('XML4_NOT_WELL_FORMED', ROOT, 'The XML is not well formed', 'XML không đúng cú pháp');
-    (e as { cause?: unknown }).cause = error;
-    throw e;
-  }
+  const doc: unknown = parseOrInvalid(
+    () => parser.parse(xml, true),
+    'XML4_NOT_WELL_FORMED',
+    ROOT,
+    'The XML is not well formed',
+    'XML không đúng cú pháp',
+  );
   const root = (doc as Record<string, unknown> | undefined)?.[ROOT];
   if (root === undefined || typeof root !== 'object' || root === null) {
     throw invalid(
@@ -187,36 +193,28 @@ function readRows(xml: string): Xml4Row[] {
   });
 }
 
-/** Non-throwing twin of {@link decodeXml4}. */
-export function parseXml4(xml: string, options: Xml4Options = {}): Result<Xml4DecodeResult, ValidationError> {
+/** {@link decodeXml4}, answering a `Result` instead of throwing. */
+export function safeDecodeXml4(
+  xml: string,
+  options: Xml4Options = {},
+): Result<Xml4DecodeResult, ValidationError> {
   return attempt<Xml4DecodeResult, ValidationError>(() => decodeXml4(xml, options));
 }
 
 /**
- * Decodes an XML4 table into reports: rows sharing MA_LK, MA_DICH_VU, NGAY_KQ and MA_BS_DOC_KQ
- * form one report. Every length and format rule is checked first; a `ValidationError` lists every
+ * Decodes an XML4 table into reports (`value`): rows sharing MA_LK, MA_DICH_VU, NGAY_KQ and
+ * MA_BS_DOC_KQ form one report. Every length and format rule is checked first; a `ValidationError` lists every
  * problem with its row and field (`CHI_TIET_CLS[3].MA_CHI_SO`).
  */
 export function decodeXml4(xml: string, options: Xml4Options = {}): Xml4DecodeResult {
-  return guard(
-    'XML4_UNREADABLE',
-    { en: 'XML4 table', vi: 'bảng XML4' },
-    () => {
-      if (typeof xml !== 'string')
-        throw invalid('XML4_UNREADABLE', ROOT, 'Expected XML text', 'Cần nội dung XML');
-      const rows = readRows(xml);
-      const issues: ValidationIssue[] = [];
-      rows.forEach((row, i) => {
-        checkRow(row, i + 1, issues);
-      });
-      if (issues.length) throw invalidMany(issues, SUBJECT);
-      return { ...rowsToReports(rows, options), rows };
-    },
-    ROOT,
-  );
+  return decodeText(xml, INPUT, (text) => {
+    const rows = readRows(text);
+    checkRows(rows);
+    return { ...rowsToReports(rows, options), rows };
+  });
 }
 
-function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml4DecodeResult, 'rows'> {
+function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): WithWarnings<LabReport[]> {
   const systems = { ...DEFAULT_LAB_SYSTEMS, ...options.systems };
   const unit = options.normaliseUnit ?? normaliseUnit;
   const warnings: ValidationIssue[] = [];
@@ -234,9 +232,7 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
   const reports: LabReport[] = [];
   for (const g of groups.values()) {
     const head = g.rows[0]!.row;
-    const issuedAt = head.NGAY_KQ
-      ? (parseNationalDateTime(head.NGAY_KQ) as { value: string }).value
-      : undefined;
+    const issuedAt = head.NGAY_KQ ? parseNationalDateTime(head.NGAY_KQ) : undefined;
     const service = head.MA_DICH_VU?.trim();
     const conclusions = [...new Set(g.rows.map((e) => e.row.KET_LUAN ?? '').filter(Boolean))];
     if (conclusions.length > 1) {
@@ -271,18 +267,7 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
           ...(recognised ? {} : { unrecognised: true as const }),
         });
       }
-      const text = row.GIA_TRI ?? '';
-      const original = row.DON_VI_DO?.trim();
-      let value: LabValue | undefined;
-      if (DECIMAL.test(text.trim())) {
-        const ucum = original ? unit(original) : undefined;
-        value = {
-          kind: 'quantity',
-          value: Number(text.trim()),
-          ...(ucum ? { unit: ucum } : {}),
-          ...(original ? { originalUnit: original } : {}),
-        };
-      } else if (text !== '') value = { kind: 'text', text };
+      const value = valueFromText(row.GIA_TRI, row.DON_VI_DO?.trim(), unit);
       return {
         codes,
         ...(row.TEN_CHI_SO ? { name: row.TEN_CHI_SO } : {}),
@@ -314,30 +299,7 @@ function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): Omit<Xml
       observations,
     });
   }
-  return { reports, warnings };
-}
-
-/** The value of an observation as GIA_TRI text and DON_VI_DO. */
-function valueText(v: LabValue | undefined): { value?: string; unit?: string } {
-  if (!v) return {};
-  switch (v.kind) {
-    case 'quantity':
-      return {
-        value: `${v.comparator ?? ''}${formatDecimal(v.value)}`,
-        ...(v.originalUnit || v.unit ? { unit: (v.originalUnit ?? v.unit)! } : {}),
-      };
-    case 'text':
-      return { value: v.text };
-    case 'coded':
-      return { value: v.text ?? v.codings[0]!.display ?? v.codings[0]!.code };
-    case 'ratio':
-      return { value: `${formatDecimal(v.numerator.value)}/${formatDecimal(v.denominator.value)}` };
-    case 'range':
-      return {
-        value: `${v.low ? formatDecimal(v.low.value) : ''}-${v.high ? formatDecimal(v.high.value) : ''}`,
-        ...((v.low?.originalUnit ?? v.low?.unit) ? { unit: (v.low?.originalUnit ?? v.low?.unit)! } : {}),
-      };
-  }
+  return { value: reports, warnings };
 }
 
 /** Builds the XML4 rows of reports (no length check; see {@link encodeXml4}). */
@@ -349,7 +311,8 @@ export function reportsToXml4Rows(reports: readonly LabReport[], options: Xml4Op
     for (const o of r.observations) {
       const national = o.codes.find((c) => c.system === systems.national)?.code;
       const service = o.codes.find((c) => c.system === systems.serviceCode)?.code ?? reportService;
-      const v = valueText(o.value);
+      // GIA_TRI and DON_VI_DO; a range in the unit of its low end.
+      const v = valueToText(o.value, true);
       const row: Xml4Row = {
         MA_LK: r.encounterId ?? '',
         STT: String(rows.length + 1),
@@ -375,35 +338,22 @@ export function reportsToXml4Rows(reports: readonly LabReport[], options: Xml4Op
   return rows;
 }
 
-const builder = new XMLBuilder({
-  format: true,
-  indentBy: '  ',
-  suppressEmptyNode: false,
-  processEntities: true,
-});
-
 /**
- * Encodes reports as an XML4 table. Each row is checked against the published lengths and
- * formats; any violation throws a `ValidationError` (`XML4_FIELD_TOO_LONG`, path
- * `CHI_TIET_CLS[3].MA_CHI_SO`) and nothing is written.
+ * Encodes reports as an XML4 table: `value` is the XML. Each row is checked against the published
+ * lengths and formats; any violation throws a `ValidationError` (`XML4_FIELD_TOO_LONG`, path
+ * `CHI_TIET_CLS[3].MA_CHI_SO`) and nothing is written. The table holds only the columns of
+ * {@link XML4_FIELDS} — no patient, facility or reference range — and `warnings` stays empty.
  */
-export function encodeXml4(reports: LabReport | readonly LabReport[], options: Xml4Options = {}): string {
-  return guard(
-    'XML4_ENCODE_FAILED',
-    { en: 'lab report', vi: 'phiếu kết quả' },
-    () => {
-      const list = (Array.isArray(reports) ? reports : [reports]) as readonly LabReport[];
-      const rows = reportsToXml4Rows(list, options);
-      const issues: ValidationIssue[] = [];
-      rows.forEach((row, i) => {
-        checkRow(row, i + 1, issues);
-      });
-      if (issues.length) throw invalidMany(issues, SUBJECT);
-      const ordered = rows.map((row) =>
-        Object.fromEntries(XML4_FIELDS.filter((f) => row[f] !== undefined).map((f) => [f, row[f]])),
-      );
-      return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build({ [ROOT]: { [LIST]: { [ROW]: ordered } } })}`;
-    },
-    'reports',
-  );
+export function encodeXml4(
+  reports: LabReport | readonly LabReport[],
+  options: Xml4Options = {},
+): WithWarnings<string> {
+  return encodeReports('XML4_ENCODE_FAILED', reports, (list) => {
+    const rows = reportsToXml4Rows(list, options);
+    checkRows(rows);
+    const ordered = rows.map((row) =>
+      Object.fromEntries(XML4_FIELDS.filter((f) => row[f] !== undefined).map((f) => [f, row[f]])),
+    );
+    return { value: toXmlDocument({ [ROOT]: { [LIST]: { [ROW]: ordered } } }), warnings: [] };
+  });
 }

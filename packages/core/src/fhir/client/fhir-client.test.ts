@@ -228,9 +228,9 @@ describe('FhirClient operations, capabilities and cancellation', () => {
     const controller = new AbortController();
     controller.abort();
     const { signal } = controller;
-    await expect(fhir.read('Patient', 'p1', { signal })).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
+    await expect(fhir.read('Patient', 'p1', { signal })).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
     await expect(fhir.searchAll('Patient', {}, { signal }).next()).rejects.toMatchObject({
-      code: 'TRANSPORT_ABORTED',
+      code: 'OPERATION_ABORTED',
     });
     expect(s.requests).toHaveLength(0);
   });

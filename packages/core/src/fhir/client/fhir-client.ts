@@ -75,7 +75,7 @@ export interface FhirClient {
   /**
    * One page of a search (`GET [type]?params`). Pick its matches with `bundleMatches`; the rest of
    * the Bundle holds `_include`d resources, `total` and paging links.
-   * @example const page = await fhir.search('DiagnosticReport', { identifier: tokenParam(system, id), _include: 'DiagnosticReport:result' });
+   * @example const page = await fhir.search('DiagnosticReport', { identifier: formatTokenParam(system, id), _include: 'DiagnosticReport:result' });
    */
   search(type: ResourceType, params?: SearchParamsInit, options?: FhirRequestOptions): Promise<Bundle>;
   /**
@@ -114,7 +114,7 @@ export interface FhirClient {
   /**
    * Creates a resource (`POST [type]`), conditionally with `ifNoneExist`; answers with the
    * resource as stored (its server id and version).
-   * @example const stored = await fhir.create(patient, { ifNoneExist: { identifier: tokenParam(cccd, value) } });
+   * @example const stored = await fhir.create(patient, { ifNoneExist: { identifier: formatTokenParam(cccd, value) } });
    */
   create<T extends Resource>(resource: T, options?: FhirCreateOptions): Promise<T>;
   /**

@@ -1,15 +1,16 @@
 import { ValidationError } from '@lienthong/core';
 import { IMAGING_FHIR } from '@lienthong/imaging/fhir';
-import type { Hono } from 'hono';
 import { getImaging, queryImaging } from '../../records/imaging.js';
-import { type HubEnv, requireScope } from '../app.js';
-import type { RouteDeps } from '../routes/deps.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 import { MAX_COUNT, resourceSpec } from './capability.js';
 import { imagingEndpointResources, parseEndpointId, searchset, subset } from './resources.js';
-import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditSearch, fhirJson, readInstance, readOf, selfOf } from './respond.js';
 import { elementsOf, readSearch, type SearchRequest, tokens } from './search-params.js';
 
 const ENDPOINT = resourceSpec('Endpoint');
+const ENDPOINT_READ = readOf('Endpoint', 'điểm truy cập DICOMweb');
 
 const invalid = (name: string, message: string, messageVi: string) =>
   new ValidationError({ code: 'FHIR_PARAMETER_INVALID', message, messageVi, path: `query.${name}` });
@@ -48,9 +49,10 @@ function connectionTypesOf(search: SearchRequest): Set<string> | undefined {
  * request writes one audit entry naming the study's patient (a search answering the Endpoints of
  * several patients' studies is refused), like every other facade read.
  */
-export function endpointRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.get('/Endpoint', async (c) => {
-    requireScope(c.get('caller'), 'read');
+export function endpointRoutes({ db, audit }: RouteDeps) {
+  const endpoints = hubFactory.createApp();
+
+  endpoints.get('/Endpoint', needs('read'), async (c) => {
     const search = readSearch(c, ENDPOINT.searchParams);
     const elements = elementsOf(search);
     const wanted = idsOf(search);
@@ -76,20 +78,17 @@ export function endpointRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): voi
     return fhirJson(c, searchset(selfOf(c, search), matches, [], null));
   });
 
-  app.get('/Endpoint/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = idParam(c);
-    const at = parseEndpointId(id);
-    const study = at ? await getImaging(db, at.studyUid) : undefined;
-    const endpoint = study && imagingEndpointResources(study).find((e) => e.id === id);
-    await auditFhir(audit, c, {
-      action: 'fhir-read',
-      resourceType: 'Endpoint',
-      resourceId: id,
-      patient: study?.patient.identifiers[0],
+  endpoints.get('/Endpoint/:id', needs('read'), async (c) => {
+    const { answer } = await readInstance(audit, c, ENDPOINT_READ, async (id) => {
+      const at = parseEndpointId(id);
+      const study = at ? await getImaging(db, at.studyUid) : undefined;
+      return {
+        answer: study && imagingEndpointResources(study).find((e) => e.id === id),
+        patient: study?.patient.identifiers[0],
+      };
     });
-    if (!endpoint) throw notFound('Endpoint', 'điểm truy cập DICOMweb');
-    return fhirJson(c, endpoint);
+    return fhirJson(c, answer);
   });
+
+  return endpoints;
 }

@@ -1,15 +1,16 @@
 import { DEFAULT_IDENTIFIER_SYSTEMS, ValidationError } from '@lienthong/core';
 import { dicomUidFromUrn, type ImagingQuery } from '@lienthong/imaging';
 import { IMAGING_FHIR } from '@lienthong/imaging/fhir';
-import type { Hono } from 'hono';
 import { getImaging, type ImagingNarrowing, queryImaging } from '../../records/imaging.js';
-import { type HubEnv, requireScope } from '../app.js';
-import type { RouteDeps } from '../routes/deps.js';
+import { foundRecord } from '../audited-read.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 import { ownRecordsListing } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { patientScope } from './patient-scope.js';
 import { imagingStudyResource, searchset, subset } from './resources.js';
-import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditSearch, fhirJson, readInstance, readOf, selfOf } from './respond.js';
 import {
   checkSort,
   dayRange,
@@ -22,6 +23,7 @@ import {
 } from './search-params.js';
 
 const STUDY = resourceSpec('ImagingStudy');
+const STUDY_READ = readOf('ImagingStudy', 'ca chụp');
 
 /** Study UIDs of `identifier` tokens (`urn:dicom:uid|urn:oid:<uid>`); other systems match nothing. */
 function studyUidsOf(search: SearchRequest): string[] | undefined {
@@ -52,9 +54,10 @@ function modalityOf(search: SearchRequest): string | null | undefined {
  * ImagingStudy: search — of one patient's studies, studies named by UID, or the caller's own
  * (`facility`): see search-scope.ts — and read (DICOMweb Endpoints contained).
  */
-export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.get('/ImagingStudy', async (c) => {
-    requireScope(c.get('caller'), 'read');
+export function imagingRoutes({ db, audit }: RouteDeps) {
+  const studies = hubFactory.createApp();
+
+  studies.get('/ImagingStudy', needs('read'), async (c) => {
     const search = readSearch(c, STUDY.searchParams);
     checkSort(search, 'started');
     const elements = elementsOf(search);
@@ -65,23 +68,22 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     const own = ownRecordsListing(c.get('caller'), {
       names: scope !== undefined || studyUids !== undefined,
       facility,
-      patientPath: 'query.patient',
-      facilityPath: 'query.facility',
     });
     const modality = modalityOf(search);
-    const { dateFrom, dateTo } = dayRange(search.all('started'), 'started');
+    const { since, until } = dayRange(search.all('started'), 'started');
     const query: ImagingQuery = {
       ...(scope?.anySystemValue ? { patientIdentifier: { value: scope.anySystemValue } } : {}),
       ...(modality ? { modality } : {}),
-      ...(dateFrom ? { dateFrom } : {}),
-      ...(dateTo ? { dateTo } : {}),
+      ...(since ? { since } : {}),
+      ...(until ? { until } : {}),
       ...(facility !== undefined ? { facility } : {}),
     };
     const narrow: ImagingNarrowing = {
       ...(scope && !scope.anySystemValue ? { anyPatient: scope.identifiers } : {}),
       ...(studyUids ? { studyUids } : {}),
     };
-    const empty = modality === null || (dateFrom && dateTo && dateFrom > dateTo);
+    // Bounds that exclude each other match nothing in FHIR (the REST API refuses them instead).
+    const empty = modality === null || (since && until && since > until);
     const result = empty ? { items: [], nextCursor: null } : await queryImaging(db, query, page, narrow);
     await auditSearch(
       audit,
@@ -94,18 +96,12 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
   });
 
-  app.get('/ImagingStudy/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = idParam(c);
-    const reference = await getImaging(db, id);
-    await auditFhir(audit, c, {
-      action: 'fhir-read',
-      resourceType: 'ImagingStudy',
-      resourceId: id,
-      patient: reference?.patient.identifiers[0],
-    });
-    if (!reference) throw notFound('ImagingStudy', 'ca chụp');
-    return fhirJson(c, imagingStudyResource(reference));
+  studies.get('/ImagingStudy/:id', needs('read'), async (c) => {
+    const { answer } = await readInstance(audit, c, STUDY_READ, async (id) =>
+      foundRecord(await getImaging(db, id)),
+    );
+    return fhirJson(c, imagingStudyResource(answer));
   });
+
+  return studies;
 }

@@ -1,16 +1,17 @@
 import { ValidationError } from '@lienthong/core';
 import { type PatientQuery, toFhirPatient } from '@lienthong/patient-id';
-import type { Hono } from 'hono';
 import { getPatient, searchPatients } from '../../records/patients.js';
-import { type HubEnv, requireScope } from '../app.js';
-import type { RouteDeps } from '../routes/deps.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 import { searchPatientRequired } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { searchset, subset } from './resources.js';
-import { auditFhir, auditSearch, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import { auditSearch, fhirJson, readInstance, readOf, selfOf } from './respond.js';
 import { elementsOf, oneValue, pageOf, readSearch, tokens } from './search-params.js';
 
 const PATIENT = resourceSpec('Patient');
+const PATIENT_READ = readOf('Patient', 'người bệnh');
 const GENDERS = ['male', 'female', 'other', 'unknown'] as const;
 
 const invalid = (name: string, message: string, messageVi: string) =>
@@ -20,9 +21,10 @@ const invalid = (name: string, message: string, messageVi: string) =>
  * Patient: search (the directory's PDQm search of the patient an `identifier` names; demographics
  * only narrow it) and read.
  */
-export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.get('/Patient', async (c) => {
-    requireScope(c.get('caller'), 'read');
+export function patientRoutes({ db, audit }: RouteDeps) {
+  const patients = hubFactory.createApp();
+
+  patients.get('/Patient', needs('read'), async (c) => {
     const search = readSearch(c, PATIENT.searchParams);
     const rawIdentifier = oneValue(search, 'identifier');
     if (rawIdentifier === undefined) throw searchPatientRequired('query.identifier', { ownListing: false });
@@ -77,18 +79,13 @@ export function patientRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void
     return fhirJson(c, searchset(selfOf(c, search), matches, [], result.nextCursor));
   });
 
-  app.get('/Patient/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = idParam(c);
-    const record = await getPatient(db, id);
-    await auditFhir(audit, c, {
-      action: 'fhir-read',
-      resourceType: 'Patient',
-      resourceId: id,
-      patient: record?.identifiers[0],
+  patients.get('/Patient/:id', needs('read'), async (c) => {
+    const { answer: record } = await readInstance(audit, c, PATIENT_READ, async (id) => {
+      const found = await getPatient(db, id);
+      return { answer: found, patient: found?.identifiers[0] };
     });
-    if (!record) throw notFound('Patient', 'người bệnh');
     return fhirJson(c, { ...toFhirPatient(record), id: record.id });
   });
+
+  return patients;
 }

@@ -8,7 +8,7 @@ import {
 import type { ImagingReference } from '@lienthong/imaging';
 import { IMAGING_REPORT_IDENTIFIER_SYSTEM } from '@lienthong/imaging/fhir';
 import { REPORT_STATUSES, type ReportStatus } from '@lienthong/result-exchange';
-import type { Context, Hono } from 'hono';
+import type { Context } from 'hono';
 import { getImaging, queryImaging } from '../../records/imaging.js';
 import {
   getReportByFhirId,
@@ -17,8 +17,10 @@ import {
   type ReportFilter,
   reportVersionsByFhirId,
 } from '../../records/lab-reports.js';
-import { type HubEnv, requireScope } from '../app.js';
-import type { RouteDeps } from '../routes/deps.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import type { HubEnv } from '../env.js';
+import { hubFactory } from '../factory.js';
 import { ownRecordsListing } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { patientScope } from './patient-scope.js';
@@ -30,7 +32,16 @@ import {
   searchset,
   subset,
 } from './resources.js';
-import { auditFhir, auditSearch, baseOf, fhirJson, idParam, notFound, selfOf } from './respond.js';
+import {
+  auditSearch,
+  baseOf,
+  fhirJson,
+  type Interaction,
+  notFound,
+  readInstance,
+  readOf,
+  selfOf,
+} from './respond.js';
 import {
   checkSort,
   elementsOf,
@@ -51,6 +62,13 @@ const IMAGING_REPORT_PARAMS = REPORT.searchParams.filter((p) =>
   ['identifier', '_count', '_cursor', '_offset', '_elements'].includes(p.name),
 );
 const FHIR_REPORT_STATUS = 'http://hl7.org/fhir/diagnostic-report-status';
+const REPORT_READ = readOf('DiagnosticReport', 'phiếu kết quả');
+const REPORT_HISTORY: Interaction = { ...REPORT_READ, action: 'fhir-history' };
+const REPORT_VREAD: Interaction = {
+  action: 'fhir-vread',
+  resourceType: 'DiagnosticReport',
+  notFound: () => notFound('DiagnosticReport version', 'phiên bản phiếu kết quả'),
+};
 
 const systemRequired = (name: string) =>
   new ValidationError({
@@ -112,8 +130,6 @@ async function reportQuery(
   const own = ownRecordsListing(c.get('caller'), {
     names: scope !== undefined || identifiers !== undefined,
     facility,
-    patientPath: 'query.patient',
-    facilityPath: 'query.facility',
   });
   const codes = codesOf(search);
   const status = statusesOf(search);
@@ -161,11 +177,11 @@ async function imagingReportSearch(c: Context<HubEnv>, deps: RouteDeps, identifi
 }
 
 /** DiagnosticReport (lab reports, and imaging reports by identifier), Observation and Specimen. */
-export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
+export function reportRoutes(deps: RouteDeps) {
   const { db, audit } = deps;
+  const reports = hubFactory.createApp();
 
-  app.get('/DiagnosticReport', async (c) => {
-    requireScope(c.get('caller'), 'read');
+  reports.get('/DiagnosticReport', needs('read'), async (c) => {
     const search = readSearch(c, REPORT.searchParams, { include: REPORT.searchInclude ?? [] });
     const identifiers = search.has('identifier') ? tokens(search.all('identifier'), 'identifier') : undefined;
     if (identifiers?.some((t) => t.system === IMAGING_REPORT_IDENTIFIER_SYSTEM))
@@ -191,22 +207,17 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
     return fhirJson(c, searchset(selfOf(c, search), matches, included, query.page.nextCursor));
   });
 
-  app.get('/DiagnosticReport/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = idParam(c);
-    const stored = await getReportByFhirId(db, id);
-    // Not a lab report: the report of an imaging study (same id as its ImagingStudy)?
-    const imaging = stored ? undefined : await getImaging(db, id);
-    const resource = stored ? reportResources(stored).report : imaging && imagingReportResource(imaging);
-    await auditFhir(audit, c, {
-      action: 'fhir-read',
-      resourceType: 'DiagnosticReport',
-      resourceId: id,
-      patient: (stored?.report ?? imaging)?.patient.identifiers[0],
+  reports.get('/DiagnosticReport/:id', needs('read'), async (c) => {
+    const { answer } = await readInstance(audit, c, REPORT_READ, async (id) => {
+      const stored = await getReportByFhirId(db, id);
+      // Not a lab report: the report of an imaging study (same id as its ImagingStudy)?
+      const imaging = stored ? undefined : await getImaging(db, id);
+      return {
+        answer: stored ? reportResources(stored).report : imaging && imagingReportResource(imaging),
+        patient: (stored?.report ?? imaging)?.patient.identifiers[0],
+      };
     });
-    if (!resource) throw notFound('DiagnosticReport', 'phiếu kết quả');
-    return fhirJson(c, resource);
+    return fhirJson(c, answer);
   });
 
   /** Every version of a report (an imaging report: its current state only; it is updated in place). */
@@ -225,39 +236,26 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
     };
   }
 
-  app.get('/DiagnosticReport/:id/_history', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    const search = readSearch(c, []);
-    const id = idParam(c);
-    const { patient, resources } = await versionsOf(id);
-    await auditFhir(audit, c, {
-      action: 'fhir-history',
-      resourceType: 'DiagnosticReport',
-      resourceId: id,
-      patient,
+  reports.get('/DiagnosticReport/:id/_history', needs('read'), async (c) => {
+    const { answer, search } = await readInstance(audit, c, REPORT_HISTORY, async (id) => {
+      const { patient, resources } = await versionsOf(id);
+      return { answer: resources.length > 0 ? resources : undefined, patient };
     });
-    if (resources.length === 0) throw notFound('DiagnosticReport', 'phiếu kết quả');
-    return fhirJson(c, historyBundle(selfOf(c, search).href, baseOf(c), resources));
+    return fhirJson(c, historyBundle(selfOf(c, search).href, baseOf(c), answer));
   });
 
-  app.get('/DiagnosticReport/:id/_history/:vid', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    readSearch(c, []);
-    const id = idParam(c);
-    const { patient, resources } = await versionsOf(id);
-    const version = resources.find((r) => r.resource.meta?.versionId === c.req.param('vid'));
-    await auditFhir(audit, c, {
-      action: 'fhir-vread',
-      resourceType: 'DiagnosticReport',
-      resourceId: id,
-      patient,
+  reports.get('/DiagnosticReport/:id/_history/:vid', needs('read'), async (c) => {
+    const { answer } = await readInstance(audit, c, REPORT_VREAD, async (id) => {
+      const { patient, resources } = await versionsOf(id);
+      return {
+        answer: resources.find((r) => r.resource.meta?.versionId === c.req.param('vid')),
+        patient,
+      };
     });
-    if (!version) throw notFound('DiagnosticReport version', 'phiên bản phiếu kết quả');
-    return fhirJson(c, version.resource);
+    return fhirJson(c, answer.resource);
   });
 
-  app.get('/Observation', async (c) => {
-    requireScope(c.get('caller'), 'read');
+  reports.get('/Observation', needs('read'), async (c) => {
     const search = readSearch(c, OBSERVATION.searchParams);
     const elements = elementsOf(search);
     const query = await reportQuery(c, deps, search, undefined);
@@ -284,23 +282,20 @@ export function reportRoutes(app: Hono<HubEnv>, deps: RouteDeps): void {
     vi: string,
     pick: (id: string) => { rowId: string; index: number } | undefined,
   ) =>
-    app.get(`/${type}/:id`, async (c) => {
-      requireScope(c.get('caller'), 'read');
-      readSearch(c, []);
-      const id = idParam(c);
-      const at = pick(id);
-      const stored = at ? await getReportVersion(db, at.rowId) : undefined;
-      const resources = stored && reportResources(stored);
-      const resource = type === 'Specimen' ? resources?.specimen : resources?.observations[at?.index ?? -1];
-      await auditFhir(audit, c, {
-        action: 'fhir-read',
-        resourceType: type,
-        resourceId: id,
-        patient: stored?.report.patient.identifiers[0] as IdentifierValue | undefined,
+    reports.get(`/${type}/:id`, needs('read'), async (c) => {
+      const { answer } = await readInstance(audit, c, readOf(type, vi), async (id) => {
+        const at = pick(id);
+        const stored = at ? await getReportVersion(db, at.rowId) : undefined;
+        const resources = stored && reportResources(stored);
+        return {
+          answer: type === 'Specimen' ? resources?.specimen : resources?.observations[at?.index ?? -1],
+          patient: stored?.report.patient.identifiers[0] as IdentifierValue | undefined,
+        };
       });
-      if (!resource) throw notFound(type, vi);
-      return fhirJson(c, resource);
+      return fhirJson(c, answer);
     });
   versionPart('Observation', 'kết quả xét nghiệm', parseObservationId);
   versionPart('Specimen', 'mẫu bệnh phẩm', (id) => ({ rowId: id, index: 0 }));
+
+  return reports;
 }

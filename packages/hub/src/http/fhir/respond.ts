@@ -1,13 +1,12 @@
 import { type IdentifierValue, NotFoundError, ValidationError } from '@lienthong/core';
+import { FHIR_JSON } from '@lienthong/core/fhir';
 import type { Context } from 'hono';
 import type { AuditLog } from '../../audit.js';
 import { FHIR_ID } from '../../limits.js';
-import type { HubEnv } from '../app.js';
-import { auditRead } from '../routes/deps.js';
+import { auditedRead, auditRead, type Found } from '../audited-read.js';
+import type { HubEnv } from '../env.js';
 import { auditedPatient, searchAction } from '../search-scope.js';
-import type { SearchRequest } from './search-params.js';
-
-const FHIR_JSON = 'application/fhir+json';
+import { readSearch, type SearchRequest } from './search-params.js';
 
 /** 404 `FHIR_NOT_FOUND` for a resource (Vietnamese name `vi`). */
 export const notFound = (type: string, vi: string) =>
@@ -47,13 +46,42 @@ export function idParam(c: Context<HubEnv>): string {
   return id;
 }
 
-/** Writes the one audit entry of a facade request that reads patient data. */
-export function auditFhir(
+/** An instance interaction of the facade: its audit action, the type it reads, its 404. */
+export interface Interaction {
+  action: 'fhir-read' | 'fhir-history' | 'fhir-vread';
+  resourceType: string;
+  notFound: () => Error;
+}
+
+/** The `fhir-read` of a `resourceType` (`vi`: its Vietnamese name, for the 404). */
+export const readOf = (resourceType: string, vi: string): Interaction => ({
+  action: 'fhir-read',
+  resourceType,
+  notFound: () => notFound(resourceType, vi),
+});
+
+/**
+ * An instance interaction (`GET /<type>/:id…`): no parameter but `_format`, a valid FHIR id, then
+ * one audit entry of what `read` found of that id — found or not — and `notFound()` when nothing
+ * was. Answers what was found, and the parameters used (a history's `self` link).
+ */
+export async function readInstance<T>(
   audit: AuditLog,
   c: Context<HubEnv>,
-  what: { action: string; resourceType: string; resourceId?: string; patient?: IdentifierValue | undefined },
-): Promise<void> {
-  return auditRead(audit, c.get('caller'), what);
+  interaction: Interaction,
+  read: (id: string) => Promise<Found<T>>,
+): Promise<{ answer: T; search: SearchRequest }> {
+  const search = readSearch(c, []);
+  const id = idParam(c);
+  const { action, resourceType } = interaction;
+  const answer = await auditedRead(
+    audit,
+    c,
+    { action, resourceType, resourceId: id },
+    () => read(id),
+    interaction.notFound,
+  );
+  return { answer, search };
 }
 
 /**
@@ -69,7 +97,7 @@ export function auditSearch(
   search: { named?: { system?: string; value: string } | undefined; own: boolean; path: string },
   answered: readonly (readonly IdentifierValue[])[],
 ): Promise<void> {
-  return auditFhir(audit, c, {
+  return auditRead(audit, c, {
     action: searchAction('fhir-search', search.own),
     resourceType,
     patient: search.own ? undefined : auditedPatient(search.named, answered, search.path),

@@ -1,4 +1,4 @@
-import { ValidationError } from '@lienthong/core';
+import { parseTokenParam, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { unsupportedParameters } from '../query-parameters.js';
 import { wholeNumber } from '../routes/params.js';
@@ -107,21 +107,17 @@ export interface Token {
   value: string;
 }
 
-/** The tokens of every value of a parameter (comma lists split). */
+/** The tokens of every value of a parameter (comma lists split; each read by `parseTokenParam`). */
 export function tokens(values: readonly string[], name: string): Token[] {
   return values.flatMap(anyOf).map((raw) => {
-    const bar = raw.search(/(?<!\\)\|/);
-    const token =
-      bar < 0
-        ? { value: unescapeToken(raw) }
-        : { system: unescapeToken(raw.slice(0, bar)), value: unescapeToken(raw.slice(bar + 1)) };
-    if (token.value === '')
+    const { system, value } = parseTokenParam(raw);
+    if (value === undefined)
       throw invalid(
         name,
         `Parameter ${name} needs a value ("system|value" or "value").`,
         `Tham số ${name} cần giá trị ("system|value" hoặc "value").`,
       );
-    return token;
+    return system === undefined ? { value } : { system, value };
   });
 }
 
@@ -233,13 +229,13 @@ export function instantRange(values: readonly string[], name: string): { since?:
   };
 }
 
-/** A date search at day precision (Vietnam time) as inclusive `YYYY-MM-DD` bounds. */
-export function dayRange(values: readonly string[], name: string): { dateFrom?: string; dateTo?: string } {
+/** A date search at day precision (Vietnam time) as inclusive `YYYY-MM-DD` bounds, for `since`/`until`. */
+export function dayRange(values: readonly string[], name: string): { since?: string; until?: string } {
   const b = bounds(values, name, true);
   const day = (ms: number) => new Date(ms + 7 * 3_600_000).toISOString().slice(0, 10);
   return {
-    ...(b.from !== undefined ? { dateFrom: day(b.from) } : {}),
-    ...(b.to !== undefined ? { dateTo: day(b.to) } : {}),
+    ...(b.from !== undefined ? { since: day(b.from) } : {}),
+    ...(b.to !== undefined ? { until: day(b.to) } : {}),
   };
 }
 

@@ -6,8 +6,8 @@ import {
   loadBundledRelease,
 } from '@lienthong/catalogue/bundled';
 import { NotFoundError } from '@lienthong/core';
-import type { Hono } from 'hono';
-import { type HubEnv, requireScope } from '../app.js';
+import { needs } from '../auth.js';
+import { hubFactory } from '../factory.js';
 
 /** A release as the hub lists it. */
 interface ReleaseSummary {
@@ -34,16 +34,16 @@ function release(id: BundledReleaseId) {
   return pending;
 }
 
-/** Catalogue releases: the list, and each release in the compact format `decodeRelease` reads. */
-export function catalogueRoutes(app: Hono<HubEnv>): void {
-  app.get('/catalogue/releases', async (c) => {
-    requireScope(c.get('caller'), 'read');
+/** `/v1/catalogue`: the releases, and each release in the compact format `decodeRelease` reads. */
+export function catalogueRoutes() {
+  const catalogue = hubFactory.createApp();
+
+  catalogue.get('/releases', needs('read'), async (c) => {
     const items = await Promise.all(BUNDLED_RELEASE_IDS.map(async (id) => (await release(id)).summary));
     return c.json({ items });
   });
 
-  app.get('/catalogue/releases/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
+  catalogue.get('/releases/:id', needs('read'), async (c) => {
     const id = c.req.param('id');
     if (!isBundledReleaseId(id)) {
       throw new NotFoundError({
@@ -60,4 +60,6 @@ export function catalogueRoutes(app: Hono<HubEnv>): void {
       'cache-control': 'public, max-age=86400',
     });
   });
+
+  return catalogue;
 }

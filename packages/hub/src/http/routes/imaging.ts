@@ -1,13 +1,15 @@
 import { NotFoundError } from '@lienthong/core';
-import { assertImagingQuery, isDicomUid } from '@lienthong/imaging';
-import type { Hono } from 'hono';
+import { isDicomUid, parseImagingQuery } from '@lienthong/imaging';
 import { getImaging, publishImaging, queryImaging } from '../../records/imaging.js';
-import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { auditedRead, auditRead, foundRecord } from '../audited-read.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 import { auditedPatient, ownRecordsListing, searchAction } from '../search-scope.js';
-import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, patientParam, tokenParam } from './params.js';
+import { publishWrite } from './idempotent-write.js';
+import { pageParams, patientParam, readToken } from './params.js';
 
-const notFound = (uid?: string) =>
+const studyNotFound = (uid?: string) =>
   new NotFoundError({
     code: 'IMAGING_STUDY_NOT_FOUND',
     message: uid ? `No imaging study ${uid}.` : 'No imaging study has this id (not a DICOM UID).',
@@ -15,54 +17,47 @@ const notFound = (uid?: string) =>
   });
 
 /**
- * Imaging references: publish (idempotent on the study UID), get, and a query of one patient's
- * studies or of the caller's own (`facility`). Reads are audited.
+ * `/v1/imaging-references`: publish (idempotent on the study UID), get, and a query of one
+ * patient's studies or of the caller's own (`facility`). Reads are audited.
  */
-export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
-  idempotentWrite(app, 'post', '/imaging-references', store, async (trx, caller, body) => {
-    const receipt = await publishImaging(trx, publisherOf(caller), body);
-    return { created: receipt.status === 'created', answer: receipt };
-  });
+export function imagingRoutes({ db, store, audit }: RouteDeps) {
+  const imaging = hubFactory.createApp();
 
-  app.get('/imaging-references/:uid', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+  imaging.post('/', needs('write'), publishWrite(store, publishImaging));
+
+  imaging.get('/:uid', needs('read'), async (c) => {
     const uid = c.req.param('uid');
     // No study can have another id (the ImagingRegistry contract: a non-UID is simply not found).
-    if (!isDicomUid(uid)) throw notFound();
-    const reference = await getImaging(db, uid);
-    await auditRead(audit, caller, {
-      action: 'read',
-      resourceType: 'ImagingStudy',
-      resourceId: uid,
-      patient: reference?.patient.identifiers[0],
-    });
-    if (!reference) throw notFound(uid);
+    if (!isDicomUid(uid)) throw studyNotFound();
+    const reference = await auditedRead(
+      audit,
+      c,
+      { action: 'read', resourceType: 'ImagingStudy', resourceId: uid },
+      async () => foundRecord(await getImaging(db, uid)),
+      () => studyNotFound(uid),
+    );
     return c.json(reference);
   });
 
   // One patient per search, or the caller's own records (`facility`): see search-scope.ts.
-  app.get('/imaging-references', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+  imaging.get('/', needs('read'), async (c) => {
     const q = c.req.query();
-    const patient = tokenParam(patientParam(c, 'patient'), 'patient', { systemOptional: true });
-    // An invalid query is refused as such, whatever it names (the contract's IMAGING_QUERY_INVALID).
-    const query = assertImagingQuery({
+    const patient = readToken(patientParam(c, 'patient'), 'patient', { anySystem: true });
+    // An invalid query is refused as such, whatever it names (the contract's IMAGING_QUERY_INVALID,
+    // DATE_RANGE_INVALID).
+    const query = parseImagingQuery({
       ...(patient ? { patientIdentifier: patient } : {}),
       ...(q.modality ? { modality: q.modality } : {}),
-      ...(q.dateFrom ? { dateFrom: q.dateFrom } : {}),
-      ...(q.dateTo ? { dateTo: q.dateTo } : {}),
+      ...(q.since ? { since: q.since } : {}),
+      ...(q.until ? { until: q.until } : {}),
       ...(q.facility ? { facility: q.facility } : {}),
     });
-    const own = ownRecordsListing(caller, {
+    const own = ownRecordsListing(c.get('caller'), {
       names: patient !== undefined,
       facility: q.facility,
-      patientPath: 'query.patient',
-      facilityPath: 'query.facility',
     });
     const page = await queryImaging(db, query, pageParams(c));
-    await auditRead(audit, caller, {
+    await auditRead(audit, c, {
       action: searchAction('search', own),
       resourceType: 'ImagingStudy',
       patient:
@@ -75,4 +70,6 @@ export function imagingRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     });
     return c.json(page);
   });
+
+  return imaging;
 }

@@ -1,13 +1,17 @@
 import { NotFoundError, parseWith } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
-import type { Hono } from 'hono';
+import type { Context } from 'hono';
 import * as z from 'zod';
 import { checkId } from '../../limits.js';
 import { getReport, publishReport, queryReportDocuments, reportHistory } from '../../records/lab-reports.js';
-import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { auditedRead, auditRead, type Found, foundRecord } from '../audited-read.js';
+import { needs } from '../auth.js';
+import type { RouteDeps } from '../deps.js';
+import type { HubEnv } from '../env.js';
+import { hubFactory } from '../factory.js';
 import { ownRecordsListing, searchAction } from '../search-scope.js';
-import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, patientParam, requiredToken, storedJsonPage } from './params.js';
+import { publishWrite } from './idempotent-write.js';
+import { pageParams, patientParam, readRequiredToken, storedJsonPage } from './params.js';
 
 const dateOrDateTime = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
@@ -18,7 +22,7 @@ const ReportFilters = z.object({
   status: z.array(z.enum(REPORT_STATUSES)).optional(),
 });
 
-const notFound = (id: string) =>
+const reportNotFound = (id: string) =>
   new NotFoundError({
     code: 'LAB_REPORT_NOT_FOUND',
     message: `No lab report ${id}.`,
@@ -26,60 +30,53 @@ const notFound = (id: string) =>
   });
 
 /**
- * Lab reports: idempotent publish (as the caller's facility only), get, history, and a query of one
- * patient's reports or of the caller's own (`facility`). Reads are audited.
+ * `/v1/lab-reports`: idempotent publish (as the caller's facility only), get, history, and a
+ * query of one patient's reports or of the caller's own (`facility`). Reads are audited.
  */
-export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
-  idempotentWrite(app, 'post', '/lab-reports', store, async (trx, caller, body) => {
-    const receipt = await publishReport(trx, publisherOf(caller), body);
-    return { created: receipt.outcome === 'created', answer: receipt };
+export function labReportRoutes({ db, store, audit }: RouteDeps) {
+  const reports = hubFactory.createApp();
+
+  reports.post('/', needs('write'), publishWrite(store, publishReport));
+
+  /** `action` (read, history) of the report `:id` names, audited found or not; 404 when there is none. */
+  const readReport = <T>(c: Context<HubEnv>, action: string, read: (id: string) => Promise<Found<T>>) => {
+    const id = c.req.param('id') ?? ''; // always there: both routes take `:id`
+    checkId(id, 'id');
+    return auditedRead(
+      audit,
+      c,
+      { action, resourceType: 'LabReport', resourceId: id },
+      () => read(id),
+      () => reportNotFound(id),
+    );
+  };
+
+  reports.get('/:id/history', needs('read'), async (c) => {
+    const items = await readReport(c, 'history', async (id) => {
+      const versions = await reportHistory(db, id);
+      return {
+        answer: versions.length > 0 ? versions : undefined,
+        patient: versions[0]?.patient.identifiers[0],
+      };
+    });
+    return c.json({ items });
   });
 
-  app.get('/lab-reports/:id/history', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    const id = c.req.param('id');
-    checkId(id, 'id');
-    const versions = await reportHistory(db, id);
-    await auditRead(audit, c.get('caller'), {
-      action: 'history',
-      resourceType: 'LabReport',
-      resourceId: id,
-      patient: versions[0]?.patient.identifiers[0],
-    });
-    if (versions.length === 0) throw notFound(id);
-    return c.json({ items: versions });
-  });
-
-  app.get('/lab-reports/:id', async (c) => {
-    requireScope(c.get('caller'), 'read');
-    const id = c.req.param('id');
-    checkId(id, 'id');
-    const report = await getReport(db, id);
-    await auditRead(audit, c.get('caller'), {
-      action: 'read',
-      resourceType: 'LabReport',
-      resourceId: id,
-      patient: report?.patient.identifiers[0],
-    });
-    if (!report) throw notFound(id);
-    return c.json(report);
-  });
+  reports.get('/:id', needs('read'), async (c) =>
+    c.json(await readReport(c, 'read', async (id) => foundRecord(await getReport(db, id)))),
+  );
 
   // One patient per search, or the caller's own records (`facility`): see search-scope.ts.
-  app.get('/lab-reports', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+  reports.get('/', needs('read'), async (c) => {
     const q = c.req.query();
     const rawPatient = patientParam(c, 'patient');
-    const patient = rawPatient === undefined ? undefined : requiredToken(rawPatient, 'patient');
-    const own = ownRecordsListing(caller, {
+    const patient = rawPatient === undefined ? undefined : readRequiredToken(rawPatient, 'patient');
+    const own = ownRecordsListing(c.get('caller'), {
       names: patient !== undefined,
       facility: q.facility,
-      patientPath: 'query.patient',
-      facilityPath: 'query.facility',
     });
     const codes = (c.req.queries('code') ?? [])
-      .map((raw) => requiredToken(raw, 'code'))
+      .map((raw) => readRequiredToken(raw, 'code'))
       .map((t) => ({ system: t.system, code: t.value }));
     const filters = parseWith(
       ReportFilters,
@@ -95,11 +92,13 @@ export function labReportRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDe
       },
       pageParams(c),
     );
-    await auditRead(audit, caller, {
+    await auditRead(audit, c, {
       action: searchAction('search', own),
       resourceType: 'LabReport',
       patient,
     });
     return storedJsonPage(c, page);
   });
+
+  return reports;
 }

@@ -1,28 +1,36 @@
-import { ValidationError } from '@lienthong/core';
+import { parseTokenParam, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { searchSeveralPatients } from '../search-scope.js';
 
-/** Reads a `system|value` token (`value` alone means any system when `systemOptional`). */
-export function tokenParam(
-  raw: string | undefined,
-  name: string,
-  options: { systemOptional?: boolean } = {},
-): { system?: string; value: string } | undefined {
-  if (raw === undefined) return undefined;
-  const bar = raw.indexOf('|');
-  if (bar < 0) {
-    if (options.systemOptional && raw !== '') return { value: raw };
-  } else if (bar > 0 && bar < raw.length - 1) {
-    return { system: raw.slice(0, bar), value: raw.slice(bar + 1) };
-  } else if (bar === 0 && options.systemOptional && raw.length > 1) {
-    return { value: raw.slice(1) };
-  }
-  throw new ValidationError({
+const tokenInvalid = (name: string) =>
+  new ValidationError({
     code: 'HUB_PARAMETER_INVALID',
     message: `Query parameter ${name} must be "system|value".`,
     messageVi: `Tham số ${name} phải có dạng "system|value".`,
     path: `query.${name}`,
   });
+
+/** A token naming both a system and a value, read by the FHIR token rules (`\|` escapes a bar); else undefined. */
+export function systemAndValue(raw: string): { system: string; value: string } | undefined {
+  const { system, value } = parseTokenParam(raw);
+  return system && value !== undefined ? { system, value } : undefined;
+}
+
+/**
+ * Reads a `system|value` query parameter (`parseTokenParam`); `value` alone means any system
+ * where `anySystem`. 400 `HUB_PARAMETER_INVALID` for any other form (`|value`: the hub's
+ * identifiers all have a system).
+ */
+export function readToken(
+  raw: string | undefined,
+  name: string,
+  options: { anySystem?: boolean } = {},
+): { system?: string; value: string } | undefined {
+  if (raw === undefined) return undefined;
+  const token = parseTokenParam(raw);
+  if (token.value !== undefined && token.system === undefined && options.anySystem)
+    return { value: token.value };
+  return readRequiredToken(raw, name);
 }
 
 /** The one value of a parameter naming a patient (`patient`, `identifier`); repeated, it names several: 400. */
@@ -32,18 +40,18 @@ export function patientParam(c: Context, name: string): string | undefined {
   return values[0];
 }
 
-/** Like {@link tokenParam} but the system is required. */
-export function requiredToken(raw: string | undefined, name: string): { system: string; value: string } {
-  const token = tokenParam(raw, name);
-  if (!token?.system) {
+/** Like {@link readToken}, but the parameter and its system are required (400 `HUB_PARAMETER_MISSING` without it). */
+export function readRequiredToken(raw: string | undefined, name: string): { system: string; value: string } {
+  if (raw === undefined)
     throw new ValidationError({
       code: 'HUB_PARAMETER_MISSING',
       message: `Query parameter ${name} ("system|value") is required.`,
       messageVi: `Thiếu tham số ${name} ("system|value").`,
       path: `query.${name}`,
     });
-  }
-  return token as { system: string; value: string };
+  const token = systemAndValue(raw);
+  if (!token) throw tokenInvalid(name);
+  return token;
 }
 
 /**

@@ -1,6 +1,5 @@
 import { NotFoundError, parseWith } from '@lienthong/core';
 import { PatientRecordSchema } from '@lienthong/patient-id';
-import type { Hono } from 'hono';
 import * as z from 'zod';
 import {
   crossReference,
@@ -9,11 +8,14 @@ import {
   searchPatients,
   upsertPatient,
 } from '../../records/patients.js';
-import { type HubEnv, publisherOf, requireScope } from '../app.js';
+import { auditedRead, auditRead } from '../audited-read.js';
+import { needs } from '../auth.js';
 import { readJsonBody } from '../body.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 import { auditedPatient, searchPatientRequired, searchSeveralPatients } from '../search-scope.js';
-import { auditRead, idempotentWrite, type RouteDeps } from './deps.js';
-import { pageParams, patientParam, requiredToken, tokenParam } from './params.js';
+import { publishWrite } from './idempotent-write.js';
+import { pageParams, patientParam, readRequiredToken, readToken } from './params.js';
 
 // Built once: a zod schema compiles itself on first use, which costs more than the query it checks.
 const PatientFilters = z.object({
@@ -32,63 +34,57 @@ const MatchRequest = z.object({
   minGrade: z.enum(['certain', 'probable', 'possible', 'certainly-not']).optional(),
 });
 
-/**
- * Patients: upsert, identifier lookup, PDQm search and $match of the patient an identifier names,
- * PIXm cross-reference. Reads are audited.
- */
-export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps): void {
-  idempotentWrite(app, 'put', '/patients', store, async (trx, caller, body) => {
-    const result = await upsertPatient(trx, publisherOf(caller), body);
-    return { created: result.created, answer: result };
+const patientNotFound = () =>
+  new NotFoundError({
+    code: 'PATIENT_NOT_FOUND',
+    message: 'No patient holds this identifier.',
+    messageVi: 'Không có người bệnh nào mang mã định danh này.',
+    path: 'query.identifier',
   });
 
-  app.get('/patients/by-identifier', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
-    const identifier = requiredToken(patientParam(c, 'identifier'), 'identifier');
-    const record = await findPatient(db, identifier);
-    await auditRead(audit, caller, {
-      action: 'read',
-      resourceType: 'Patient',
-      resourceId: record?.id,
-      patient: identifier,
-    });
-    if (!record)
-      throw new NotFoundError({
-        code: 'PATIENT_NOT_FOUND',
-        message: 'No patient holds this identifier.',
-        messageVi: 'Không có người bệnh nào mang mã định danh này.',
-        path: 'query.identifier',
-      });
+/**
+ * `/v1/patients`: upsert, identifier lookup, PDQm search and $match of the patient an identifier
+ * names, PIXm cross-reference. Reads are audited.
+ */
+export function patientRoutes({ db, store, audit }: RouteDeps) {
+  const patients = hubFactory.createApp();
+
+  patients.put('/', needs('write'), publishWrite(store, upsertPatient));
+
+  patients.get('/by-identifier', needs('read'), async (c) => {
+    const identifier = readRequiredToken(patientParam(c, 'identifier'), 'identifier');
+    const record = await auditedRead(
+      audit,
+      c,
+      { action: 'read', resourceType: 'Patient' },
+      async () => {
+        const found = await findPatient(db, identifier);
+        return { answer: found, patient: identifier, resourceId: found?.id };
+      },
+      patientNotFound,
+    );
     return c.json(record);
   });
 
-  app.get('/patients/cross-reference', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
-    const identifier = requiredToken(patientParam(c, 'identifier'), 'identifier');
-    const identifiers = await crossReference(db, identifier, c.req.queries('targetSystem'));
-    await auditRead(audit, caller, {
-      action: 'cross-reference',
-      resourceType: 'Patient',
-      patient: identifier,
-    });
-    if (!identifiers)
-      throw new NotFoundError({
-        code: 'PATIENT_NOT_FOUND',
-        message: 'No patient holds this identifier.',
-        messageVi: 'Không có người bệnh nào mang mã định danh này.',
-        path: 'query.identifier',
-      });
+  patients.get('/cross-reference', needs('read'), async (c) => {
+    const identifier = readRequiredToken(patientParam(c, 'identifier'), 'identifier');
+    const identifiers = await auditedRead(
+      audit,
+      c,
+      { action: 'cross-reference', resourceType: 'Patient' },
+      async () => ({
+        answer: await crossReference(db, identifier, c.req.queries('targetSystem')),
+        patient: identifier,
+      }),
+      patientNotFound,
+    );
     return c.json({ identifiers });
   });
 
   // PDQm by identifier: demographics narrow the one patient an identifier names, never replace it.
-  app.get('/patients', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+  patients.get('/', needs('read'), async (c) => {
     const q = c.req.query();
-    const identifier = tokenParam(patientParam(c, 'identifier'), 'identifier', { systemOptional: true });
+    const identifier = readToken(patientParam(c, 'identifier'), 'identifier', { anySystem: true });
     if (!identifier) throw searchPatientRequired('query.identifier', { ownListing: false });
     const query = parseWith(
       PatientFilters,
@@ -96,7 +92,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
     const page = await searchPatients(db, { ...query, identifier }, pageParams(c));
-    await auditRead(audit, caller, {
+    await auditRead(audit, c, {
       action: 'search',
       resourceType: 'Patient',
       patient: auditedPatient(
@@ -108,9 +104,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     return c.json(page);
   });
 
-  app.post('/patients/match', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+  patients.post('/match', needs('read'), async (c) => {
     const request = parseWith(MatchRequest, await readJsonBody(c), {
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
@@ -124,7 +118,7 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
       ...(request.minGrade ? { minGrade: request.minGrade } : {}),
     });
     if (candidates.length > 1) throw searchSeveralPatients('body.input.identifiers');
-    await auditRead(audit, caller, {
+    await auditRead(audit, c, {
       action: 'match',
       resourceType: 'Patient',
       patient: auditedPatient(
@@ -135,4 +129,6 @@ export function patientRoutes(app: Hono<HubEnv>, { db, store, audit }: RouteDeps
     });
     return c.json({ candidates });
   });
+
+  return patients;
 }

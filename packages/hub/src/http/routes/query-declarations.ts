@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
-import type { HubEnv } from '../app.js';
+import type { HubEnv } from '../env.js';
 import { unsupportedParameters } from '../query-parameters.js';
 
 /**
@@ -13,7 +13,7 @@ export const V1_QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = 
   'GET /v1/patients/by-identifier': ['identifier'],
   'GET /v1/patients/cross-reference': ['identifier', 'targetSystem'],
   'GET /v1/lab-reports': ['patient', 'code', 'since', 'until', 'facility', 'status', 'limit', 'cursor'],
-  'GET /v1/imaging-references': ['patient', 'modality', 'dateFrom', 'dateTo', 'facility', 'limit', 'cursor'],
+  'GET /v1/imaging-references': ['patient', 'modality', 'since', 'until', 'facility', 'limit', 'cursor'],
 };
 
 /**

@@ -1,11 +1,12 @@
 import { parseWith } from '@lienthong/core';
 import { adviseReuse, type LabReport } from '@lienthong/result-exchange';
-import type { Hono } from 'hono';
 import * as z from 'zod';
 import { queryReports } from '../../records/lab-reports.js';
-import { type HubEnv, requireScope } from '../app.js';
+import { auditRead } from '../audited-read.js';
+import { needs } from '../auth.js';
 import { readJsonBody } from '../body.js';
-import { auditRead, type RouteDeps } from './deps.js';
+import type { RouteDeps } from '../deps.js';
+import { hubFactory } from '../factory.js';
 
 const IntendedOrder = z.object({
   code: z.object({ system: z.string().min(1), code: z.string().min(1) }),
@@ -19,13 +20,13 @@ const IntendedOrder = z.object({
 const LOOK_BACK_DAYS = 120;
 
 /**
- * Reuse check: an intended order and the patient → the shared results that can be reused, with
+ * `/v1/reuse-check`: an intended order and the patient → the shared results that can be reused, with
  * reasons, and why every other candidate cannot (the draft-circular policy by default).
  */
-export function reuseRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
-  app.post('/reuse-check', async (c) => {
-    const caller = c.get('caller');
-    requireScope(caller, 'read');
+export function reuseRoutes({ db, audit }: RouteDeps) {
+  const reuse = hubFactory.createApp();
+
+  reuse.post('/', needs('read'), async (c) => {
     const order = parseWith(IntendedOrder, await readJsonBody(c), {
       code: 'HUB_REQUEST_INVALID',
       pathPrefix: 'body',
@@ -44,7 +45,7 @@ export function reuseRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
     }
-    await auditRead(audit, caller, {
+    await auditRead(audit, c, {
       action: 'reuse-check',
       resourceType: 'LabReport',
       patient: order.patient[0],
@@ -52,4 +53,6 @@ export function reuseRoutes(app: Hono<HubEnv>, { db, audit }: RouteDeps): void {
     const unique = [...new Map(reports.map((r) => [r.id, r])).values()];
     return c.json(adviseReuse(order, unique));
   });
+
+  return reuse;
 }

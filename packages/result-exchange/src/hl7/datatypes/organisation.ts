@@ -1,5 +1,5 @@
 import type { Facility } from '../../model.js';
-import { type Ctx, u } from '../options.js';
+import { type Ctx, nonEmpty, u } from '../options.js';
 import { escapeHl7, piece } from '../v2.js';
 
 /** XON (ORC-21, OBX-23): organisation name (component 1) and identifier (component 10). */
@@ -7,11 +7,7 @@ export function readFacility(raw: string, ctx: Ctx): Facility | undefined {
   if (raw === '') return undefined;
   const name = u(piece(raw, 0, ctx.d.component), ctx).trim();
   const code = u(piece(raw, 9, ctx.d.component), ctx).trim();
-  if (!name && !code) return undefined;
-  const out: Facility = {};
-  if (code) out.code = code;
-  if (name) out.name = name;
-  return out;
+  return nonEmpty({ code, name });
 }
 
 /** Facility → XON. */

@@ -1,5 +1,5 @@
 import type { Signer } from '../../model.js';
-import { type Ctx, u } from '../options.js';
+import { type Ctx, nonEmpty, u } from '../options.js';
 import { escapeHl7, piece } from '../v2.js';
 
 /** OBR-32 (NDL): the principal result interpreter — an id, a family and a given name (CNN). */
@@ -11,11 +11,7 @@ export function readSigner(raw: string, ctx: Ctx): Signer | undefined {
   const family = u(piece(cnn, 1, d.subcomponent), ctx).trim();
   const given = u(piece(cnn, 2, d.subcomponent), ctx).trim();
   const name = family && given ? `${family} ${given}` : family || given;
-  if (!id && !name) return undefined;
-  const signer: Signer = {};
-  if (id) signer.id = id;
-  if (name) signer.name = name;
-  return signer;
+  return nonEmpty({ id, name });
 }
 
 /** Signer → OBR-32: the id, then the whole name as the family name. */

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTimestamp, parseTimestamp } from './timestamp.js';
+import { thrown } from '../../../test/thrown.js';
+import { formatTimestamp, parseTimestamp, timestampToIso } from './timestamp.js';
 
 describe('HL7 TS/DTM timestamps', () => {
   it.each([
@@ -23,7 +24,7 @@ describe('HL7 TS/DTM timestamps', () => {
     ['201', null],
     ['', null],
   ])('%j → %j', (raw, expected) => {
-    expect(parseTimestamp(raw, '+07:00')).toBe(expected);
+    expect(timestampToIso(raw, '+07:00')).toBe(expected);
   });
 
   it('format then parse is the identity on minute-precision date-times and dates', () => {
@@ -34,9 +35,25 @@ describe('HL7 TS/DTM timestamps', () => {
         (d, dateOnly) => {
           const iso = d.toISOString();
           const value = dateOnly ? iso.slice(0, 10) : `${iso.slice(0, 19)}+00:00`;
-          expect(parseTimestamp(formatTimestamp(value), '+07:00')).toBe(value);
+          expect(timestampToIso(formatTimestamp(value), '+07:00')).toBe(value);
         },
       ),
     );
+  });
+
+  it('parseTimestamp (public) gives the ISO text, undefined when too imprecise, or throws', () => {
+    expect(parseTimestamp('201410060929')).toBe('2014-10-06T09:29:00+07:00');
+    expect(parseTimestamp('201410060929', '+00:00')).toBe('2014-10-06T09:29:00+00:00');
+    expect(parseTimestamp('201410')).toBeUndefined();
+    for (const raw of ['20230229', '2014-10-06', '', 42 as unknown as string]) {
+      expect(
+        thrown(() => parseTimestamp(raw)),
+        String(raw),
+      ).toMatchObject({
+        code: 'HL7_TIMESTAMP_INVALID',
+        path: 'TS',
+        messageVi: expect.stringMatching(/^Sai định dạng thời gian HL7/),
+      });
+    }
   });
 });

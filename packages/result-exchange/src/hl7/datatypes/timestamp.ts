@@ -1,4 +1,4 @@
-import { issue } from '../../errors.js';
+import { invalid, issue } from '../../errors.js';
 import { type Ctx, u } from '../options.js';
 import { piece, type Segment, segmentPath } from '../v2.js';
 
@@ -7,9 +7,10 @@ import { piece, type Segment, segmentPath } from '../v2.js';
 /**
  * Reads an HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) into ISO 8601: a date when only the
  * day is given, else a date-time with offset (`defaultOffset` when the source has none).
- * Returns `null` when malformed, `undefined` when too imprecise for the model (year or month only).
+ * Returns `null` when malformed, `undefined` when too imprecise for the model (year or month only):
+ * the decoder's fast path, which turns `null` into an issue of its own.
  */
-export function parseTimestamp(raw: string, defaultOffset: string): string | undefined | null {
+export function timestampToIso(raw: string, defaultOffset: string): string | undefined | null {
   const t =
     raw.length > 0 && (raw.charCodeAt(0) === 32 || raw.charCodeAt(raw.length - 1) === 32) ? raw.trim() : raw;
   // Digits first (up to 14), then an optional fraction, then an optional ±ZZZZ offset.
@@ -61,6 +62,25 @@ export function parseTimestamp(raw: string, defaultOffset: string): string | und
 
 const isDigit = (c: number) => c >= 48 && c <= 57;
 
+/**
+ * Reads an HL7 TS/DTM (`YYYY[MM[DD[HH[MM[SS[.S…]]]]]][±ZZZZ]`) into ISO 8601: a date when only the
+ * day is given, else a date-time with offset (`defaultOffset`, Vietnam time by default, when the
+ * source has none); `undefined` when too imprecise for the model (year or month only). Throws a
+ * `ValidationError` `HL7_TIMESTAMP_INVALID` when `raw` is not a timestamp.
+ * @example parseTimestamp('201410060929') // '2014-10-06T09:29:00+07:00'
+ */
+export function parseTimestamp(raw: string, defaultOffset = '+07:00'): string | undefined {
+  const iso = typeof raw === 'string' ? timestampToIso(raw, defaultOffset) : null;
+  if (iso === null)
+    throw invalid(
+      'HL7_TIMESTAMP_INVALID',
+      'TS',
+      'Not an HL7 timestamp (YYYYMMDDHHMMSS±ZZZZ)',
+      'Sai định dạng thời gian HL7 (YYYYMMDDHHMMSS±ZZZZ)',
+    );
+  return iso;
+}
+
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** Writes an ISO date or date-time as an HL7 TS (`YYYYMMDD` or `YYYYMMDDHHMMSS[.S]±ZZZZ`). */
@@ -80,7 +100,7 @@ export function readTimestamp(raw: string, seg: Segment, n: number, ctx: Ctx): s
   if (!text) return undefined;
   let iso = ctx.times.get(text);
   if (iso === undefined && !ctx.times.has(text)) {
-    iso = parseTimestamp(text, ctx.offset);
+    iso = timestampToIso(text, ctx.offset);
     ctx.times.set(text, iso);
   }
   if (iso === null) {

@@ -1,11 +1,5 @@
-import { type Ctx, u } from '../options.js';
+import { type Ctx, type UnitsRead, u } from '../options.js';
 import { escapeHl7, piece } from '../v2.js';
-
-/** What OBX-6 gives: the UCUM unit when known, and the unit as written. */
-export interface UnitsRead {
-  unit?: string;
-  originalUnit?: string;
-}
 
 const NO_UNITS: UnitsRead = Object.freeze({});
 

@@ -1,8 +1,11 @@
-import { foldVietnamese, LienThongError } from '@lienthong/core';
+import { foldVietnamese } from '@lienthong/core';
+import type { PatientQuery } from '../directory/contract.js';
 import { fullName, type PatientRecord } from '../model/patient-record.js';
-import type { PatientQuery } from './contract.js';
 
-/** True when `record` satisfies every parameter of a PDQm query (the semantics every provider shares). */
+/**
+ * True when `record` satisfies every parameter of a PDQm query: the semantics every directory
+ * shares (prefix, case- and diacritic-insensitive names; FHIR date containment for `birthDate`).
+ */
 export function matchesQuery(record: PatientRecord, query: PatientQuery): boolean {
   const starts = (value: string | undefined, prefix: string) =>
     value !== undefined && foldVietnamese(value).startsWith(foldVietnamese(prefix));
@@ -28,16 +31,4 @@ export function matchesQuery(record: PatientRecord, query: PatientQuery): boolea
       return false;
   }
   return true;
-}
-
-/** Rejects with `PATIENT_DIRECTORY_ABORTED` when the signal is aborted. */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new LienThongError({
-      code: 'PATIENT_DIRECTORY_ABORTED',
-      message: 'The patient-directory call was aborted.',
-      messageVi: 'Lời gọi danh bạ bệnh nhân đã bị huỷ.',
-      cause: signal.reason,
-    });
-  }
 }

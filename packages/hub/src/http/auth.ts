@@ -1,0 +1,110 @@
+import { AuthError, LienThongError } from '@lienthong/core';
+import type { Kysely } from 'kysely';
+import type { HubDatabase } from '../db/schema.js';
+import type { Scope } from '../facilities.js';
+import type { Publisher } from '../records/access.js';
+import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
+import type { RateLimiter } from '../security/rate-limit.js';
+import type { Caller } from './env.js';
+import { hubFactory } from './factory.js';
+
+const authRequired = () =>
+  new AuthError({
+    code: 'HUB_AUTH_REQUIRED',
+    message: 'A valid API key is required.',
+    messageVi: 'Cần khóa API hợp lệ.',
+    status: 401,
+  });
+
+/** 403 `HUB_SCOPE_MISSING`: the caller's credential lacks `scope`. */
+export const scopeMissing = (scope: Scope) =>
+  new AuthError({
+    code: 'HUB_SCOPE_MISSING',
+    message: `This credential lacks the "${scope}" scope.`,
+    messageVi: `Thông tin xác thực này không có quyền "${scope}".`,
+    status: 403,
+  });
+
+const rateLimited = (retryAfterSeconds: number) =>
+  new LienThongError({
+    code: 'HUB_RATE_LIMITED',
+    message: 'Too many requests for this credential.',
+    messageVi: 'Quá nhiều yêu cầu cho thông tin xác thực này.',
+    details: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
+  });
+
+/** Throws 403 `HUB_SCOPE_MISSING` unless the caller holds `scope` (an administrator holds every scope). */
+export function requireScope(caller: Caller, scope: Scope): void {
+  if (!caller.scopes.has(scope) && !caller.scopes.has('admin')) throw scopeMissing(scope);
+}
+
+/**
+ * Middleware of a route that needs `scope` (403 `HUB_SCOPE_MISSING` otherwise), placed before its
+ * handler: `app.get('/x', needs('read'), handler)`.
+ */
+export const needs = (scope: Scope) =>
+  hubFactory.createMiddleware(async (c, next) => {
+    requireScope(c.get('caller'), scope);
+    await next();
+  });
+
+/** The publisher a caller acts as (administrators may publish on behalf of the facility a record names). */
+export function publisherOf(caller: Caller): Publisher {
+  return { facilityCode: caller.facilityCode, admin: caller.scopes.has('admin') };
+}
+
+/** What {@link authenticate} checks keys against. */
+export interface AuthenticateOptions {
+  db: Kysely<HubDatabase>;
+  /** SHA-256 of the bootstrap administrator key, when one is configured. */
+  adminKeyHash: string | undefined;
+  /** Per-credential rate limit; undefined: none. */
+  limiter: RateLimiter | undefined;
+}
+
+/**
+ * Middleware that sets the request's `caller` from its API key (`Authorization: Bearer …` or
+ * `X-API-Key`): 401 `HUB_AUTH_REQUIRED` without a valid, unrevoked key, 429 `HUB_RATE_LIMITED`
+ * (with `Retry-After`) past the credential's rate. `X-User` and `X-Purpose-Of-Use` are kept for
+ * the audit trail when well-formed.
+ */
+export function authenticate({ db, adminKeyHash, limiter }: AuthenticateOptions) {
+  return hubFactory.createMiddleware(async (c, next) => {
+    const header = c.req.header('authorization');
+    const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.header('x-api-key');
+    if (!key) throw authRequired();
+    const hash = hashApiKey(key);
+    let caller: Omit<Caller, 'userRef' | 'purpose'>;
+    if (adminKeyHash && hash === adminKeyHash) {
+      caller = {
+        facilityCode: '*',
+        credentialId: 'admin',
+        scopes: new Set<Scope>(['admin', 'read', 'write']),
+      };
+    } else {
+      if (!looksLikeApiKey(key)) throw authRequired();
+      const row = await db
+        .selectFrom('credentials')
+        .select(['id', 'facility_code', 'scopes'])
+        .where('key_hash', '=', hash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (!row) throw authRequired();
+      caller = {
+        facilityCode: row.facility_code,
+        credentialId: row.id,
+        scopes: new Set(row.scopes.split(' ') as Scope[]),
+      };
+    }
+    const wait = limiter?.take(caller.credentialId) ?? 0;
+    if (wait > 0) throw rateLimited(wait);
+    const user = c.req.header('x-user');
+    const purpose = c.req.header('x-purpose-of-use') ?? '';
+    c.set('caller', {
+      ...caller,
+      userRef: user && user.length <= 200 ? user : undefined,
+      purpose: /^[A-Z_]{2,30}$/.test(purpose) ? purpose : 'TREAT',
+    });
+    await next();
+  });
+}

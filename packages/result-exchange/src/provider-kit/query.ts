@@ -1,0 +1,76 @@
+import {
+  type CallOptions,
+  checkDateRange,
+  instantOf,
+  throwIfAborted,
+  untilInstantOf,
+} from '@lienthong/core/contract';
+import type { LabReportQuery } from '../contract.js';
+import type { LabReport } from '../model.js';
+
+/** The time a report is placed at on a timeline and in reuse windows. */
+export function clinicalTime(report: LabReport): string | undefined {
+  return report.specimen?.collectedAt ?? report.effectiveAt ?? report.issuedAt;
+}
+
+/** Whether a report matches a query (used by the memory provider and as a client-side filter). */
+export function matchesQuery(report: LabReport, query: LabReportQuery): boolean {
+  if (
+    query.patient &&
+    !report.patient.identifiers.some(
+      (i) => i.system === query.patient!.system && i.value === query.patient!.value,
+    )
+  )
+    return false;
+  if (query.codes?.length) {
+    const all = [...report.codes, ...report.observations.flatMap((o) => o.codes)];
+    if (!query.codes.some((q) => all.some((c) => c.system === q.system && c.code === q.code))) return false;
+  }
+  if (query.status !== undefined) {
+    const list = typeof query.status === 'string' ? [query.status] : query.status;
+    if (!list.includes(report.status)) return false;
+  }
+  if (
+    query.facility &&
+    report.performingFacility?.code !== query.facility &&
+    report.lab?.code !== query.facility
+  )
+    return false;
+  if (query.since || query.until) {
+    const t = clinicalTime(report);
+    if (!t) return false;
+    const at = instantOf(t);
+    if (query.since && at < instantOf(query.since)) return false;
+    if (query.until && at > untilInstantOf(query.until)) return false;
+  }
+  return true;
+}
+
+/**
+ * The answer of a provider's `query` (internal: the shipped providers'): nothing runs until it is
+ * iterated; then the abort and the date range are checked and `reports(pageSize)` yields the
+ * reports, `pageSize` being the caller's (at least 1, default 50).
+ */
+export function queryAnswer(
+  query: LabReportQuery,
+  options: CallOptions & { pageSize?: number },
+  reports: (pageSize: number) => AsyncIterable<LabReport>,
+): AsyncIterable<LabReport> {
+  const pageSize = Math.max(1, options.pageSize ?? 50);
+  return {
+    async *[Symbol.asyncIterator]() {
+      throwIfAborted(options.signal);
+      checkDateRange(query);
+      yield* reports(pageSize);
+    },
+  };
+}
+
+/** Newest clinical time first; reports without a time last; then by id. */
+export function byClinicalTimeDesc(a: LabReport, b: LabReport): number {
+  const ta = clinicalTime(a);
+  const tb = clinicalTime(b);
+  const da = ta ? instantOf(ta) : Number.NEGATIVE_INFINITY;
+  const db = tb ? instantOf(tb) : Number.NEGATIVE_INFINITY;
+  return db - da || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
