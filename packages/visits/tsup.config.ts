@@ -1,0 +1,6 @@
+import { packageBuild } from '../../tsup.shared';
+
+export default packageBuild({
+  index: 'src/index.ts',
+  xml130: 'src/xml130/index.ts',
+});
