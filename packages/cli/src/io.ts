@@ -16,8 +16,23 @@ export function printResult(io: CliIo, json: boolean, data: unknown, human: () =
   io.stdout(json ? `${JSON.stringify(data, null, 2)}\n` : `${human()}\n`);
 }
 
-/** Exit code of an error: remote unavailable → 3, anything else the user can fix → 1. */
+/**
+ * Thrown by a command that has printed its whole result and still ends with `exitCode` (a check
+ * that found errors): the program returns the code and prints nothing more.
+ */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CliExit';
+  }
+}
+
+/**
+ * Exit code of an error: a usage error (`details.exitCode` 2, e.g. a format not supported) → 2,
+ * remote unavailable → 3, anything else the user can fix → 1.
+ */
 export function exitCodeOf(error: LienThongError): number {
+  if (error.details?.exitCode === EXIT.usage) return EXIT.usage;
   if (isTransportError(error) && (error.retryable || error.status === undefined)) return EXIT.unavailable;
   return EXIT.invalid;
 }

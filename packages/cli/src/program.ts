@@ -7,7 +7,8 @@ import { registerImagingCommands } from './commands/imaging.js';
 import { registerResultsCommands } from './commands/results.js';
 import { registerSystemsCommands } from './commands/systems.js';
 import { registerTextCommands } from './commands/text.js';
-import { type CliIo, EXIT, reportError } from './io.js';
+import { registerVisitsCommands } from './commands/visits.js';
+import { CliExit, type CliIo, EXIT, reportError } from './io.js';
 import { VERSION } from './version.js';
 
 /** Each capability package contributes one `register…Commands(program, io)`; add yours here. */
@@ -19,6 +20,7 @@ const COMMAND_GROUPS = [
   registerIdCommands,
   registerImagingCommands,
   registerResultsCommands,
+  registerVisitsCommands,
   registerHubCommands,
 ];
 
@@ -50,6 +52,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // --help and --version end through here with exit code 0.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
+    if (error instanceof CliExit) return error.exitCode;
     return reportError(io, argv.includes('--json'), error);
   }
 }
