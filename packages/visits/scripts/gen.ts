@@ -2,6 +2,7 @@
 // data/xml130/qd4750_fields.csv (turbo task `gen`; run: npm run gen -w @lienthong/visits).
 // Field names, types and lengths come from that file only (data/xml130/SOURCES.md).
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { Xml130FieldSpec } from '../src/xml130/spec-types.ts';
 
 const csvUrl = new URL('../../../data/xml130/qd4750_fields.csv', import.meta.url);
 const out = new URL('../src/generated/fields.ts', import.meta.url);
@@ -53,15 +54,7 @@ const C = {
   mandatory: col('mandatory'),
 };
 
-interface Spec {
-  name: string;
-  type: 'string' | 'number';
-  maxLength?: number;
-  mandatory: 'yes' | 'no' | 'conditional';
-  condition?: string;
-  dateTime?: true;
-}
-const tables: Record<string, Spec[]> = {};
+const tables: Record<string, Xml130FieldSpec[]> = {};
 for (const r of body) {
   const table = r[C.table]!;
   const name = r[C.field]!;
@@ -76,7 +69,7 @@ for (const r of body) {
     .filter((v): v is number => v !== undefined);
   const unbounded = r[C.len130] === 'n' || r[C.lenV] === 'n';
   const m = (r[C.mandatory] ?? '').trim();
-  const spec: Spec = {
+  const spec: Xml130FieldSpec = {
     name,
     type,
     ...(lengths.length > 0 && !unbounded ? { maxLength: Math.max(...lengths) } : {}),
