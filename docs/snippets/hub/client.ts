@@ -12,12 +12,12 @@ const hub = createHubClient({
 export async function example() {
   const me = await hub.GET('/v1/me');
   const page = await hub.GET('/v1/lab-reports', {
-    query: { patient: 'http://fhir.hl7.org.vn/core/sid/cccd|001203012345', limit: 20 },
+    query: { patient: 'http://fhir.ehealth.gov.vn/core/sid/national_id|001203012345', limit: 20 },
   });
   const advice = await hub.POST('/v1/reuse-check', {
     body: {
       code: { system: 'urn:lienthong:cs:service-code', code: '23.0075.1494' },
-      patient: [{ system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' }],
+      patient: [{ system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' }],
       at: new Date().toISOString(),
       requesterLabLevel: 3,
     },

@@ -19,7 +19,7 @@ export const imaging = readOnly(createFhirImagingRegistry({ baseUrl: fhirBase, a
 });
 
 export async function patientSummary(cccd: string) {
-  const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: cccd };
+  const patient = { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: cccd };
   const reports = [];
   for await (const report of results.query({ patient }, { pageSize: 20 })) reports.push(report);
   const versions = reports[0] ? await results.history(reports[0].id) : [];

@@ -5,7 +5,7 @@ import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 // The rest of the software only knows the ResultExchange contract…
 export async function latestGlucose(exchange: ResultExchange, cccd: string) {
   for await (const report of exchange.query({
-    patient: { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: cccd },
+    patient: { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: cccd },
     codes: [{ system: 'http://loinc.org', code: '14749-6' }],
   })) {
     return report; // newest clinical time first

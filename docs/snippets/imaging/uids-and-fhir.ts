@@ -7,7 +7,9 @@ if (!check.ok) console.log(check.error.code, check.error.messageVi); // DICOM_UI
 
 const { imagingStudy, diagnosticReport } = toFhirImagingStudy({
   studyInstanceUid: uid,
-  patient: { identifiers: [{ system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' }] },
+  patient: {
+    identifiers: [{ system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' }],
+  },
   studyDate: '2025-03-14',
   modalities: ['CT'],
   series: [{ uid: generateDicomUid(), modality: 'CT', number: 1, instanceCount: 120 }],

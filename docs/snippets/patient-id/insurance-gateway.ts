@@ -37,7 +37,7 @@ switch (outcome.status) {
 // The same lookup as a read-only PatientDirectory (no upsert; demographic-only search not offered)
 const directory = createInsuranceGatewayPatientDirectory(settings);
 const patient = await directory.findByIdentifier(
-  { system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: 'DN4790000000001' },
+  { system: 'http://fhir.ehealth.gov.vn/core/sid/insurance_number', value: 'DN4790000000001' },
   { verify: { name: 'Nguyễn Văn An', birthDate: '1985-03-12' } },
 );
 console.log(patient?.insurance?.[0]);

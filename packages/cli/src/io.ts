@@ -6,6 +6,24 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** Language of human messages (`LIENTHONG_LANG=en`, default Vietnamese + English). */
   lang: 'vi' | 'en' | 'both';
+  /** Where a long command shows its progress (a terminal's stderr); absent: no progress. */
+  progress?: (text: string) => void;
+}
+
+/**
+ * A progress callback `(done, total)` that writes `label done/total` to `io.progress` at most once
+ * per tenth of the work and at the end; a no-op without `io.progress`.
+ */
+export function progressOf(io: CliIo, label: string): ((done: number, total: number) => void) | undefined {
+  const show = io.progress;
+  if (!show) return undefined;
+  let shown = -1;
+  return (done, total) => {
+    const step = Math.floor((done * 10) / Math.max(total, 1));
+    if (step === shown && done !== total) return;
+    shown = step;
+    show(`${label} ${done}/${total}${done === total ? '\n' : ''}`);
+  };
 }
 
 /** Exit codes shared by every command (docs/en/guide/getting-started.md). */

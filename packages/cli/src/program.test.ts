@@ -76,7 +76,7 @@ describe('lienthong CLI', () => {
   it('lists identifier systems', async () => {
     const c = capture('both');
     await runCli(['systems', '--json'], c.io);
-    expect(JSON.parse(c.out()).cccd).toBe('http://fhir.hl7.org.vn/core/sid/cccd');
+    expect(JSON.parse(c.out()).cccd).toBe('http://fhir.ehealth.gov.vn/core/sid/national_id');
   });
 
   it('maps an unreachable remote to exit 3', () => {

@@ -33,3 +33,10 @@ export {
   resultExchangeSuite,
 } from './result-exchange.js';
 export { type ContractShape, sharedCases } from './shared-cases.js';
+export {
+  describeVisitHistoryConformance,
+  type VisitHistoryConformanceOptions,
+  type VisitHistoryFixtures,
+  visitHistoryFixtures,
+  visitHistorySuite,
+} from './visit-history.js';

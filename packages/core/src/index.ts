@@ -57,20 +57,37 @@ export {
   searchParams,
 } from './fhir/builders.js';
 export {
+  type BundleIndex,
+  indexBundle,
+  newUrnUuid,
+  resolveReference,
+} from './fhir/bundle-references.js';
+export {
   readServerCapabilities,
   type ServerCapabilities,
   serverCapabilities,
 } from './fhir/capabilities.js';
-export { formatTokenParam, parseTokenParam, type TokenParam } from './fhir/token-param.js';
+export {
+  formatTokenParam,
+  identifierSearchToken,
+  parseTokenParam,
+  type TokenParam,
+} from './fhir/token-param.js';
 export type * from './fhir/types.js';
 export {
+  canonicalIdentifier,
+  canonicalIdentifierSystem,
   createIdentifierSystems,
   DEFAULT_IDENTIFIER_SYSTEMS,
   facilityRecordSystem,
   type IdentifierSystemName,
   type IdentifierSystems,
+  identifierSystemAliases,
   identifierSystemName,
+  LEGACY_IDENTIFIER_SYSTEMS,
   VN_CORE_BASE,
+  VN_CORE_COMMUNITY_BASE,
+  VN_CORE_PROFILES,
 } from './identifier-systems.js';
 export { maskIdentifier, redactText, redactUrl } from './privacy/mask.js';
 export { attempt, fail, ok, type Result, unwrap, type WithWarnings } from './result.js';

@@ -1,6 +1,7 @@
 import { ImagingReferenceSchema } from '@lienthong/imaging';
 import { PatientIdentifierSchema, PatientRecordSchema } from '@lienthong/patient-id';
 import { LabReportSchema } from '@lienthong/result-exchange';
+import { PatientSummarySchema, VisitSchema } from '@lienthong/visits';
 import type * as z from 'zod';
 
 /**
@@ -38,5 +39,12 @@ export const domainSchemas: Record<string, { schema: z.ZodType; io: 'input' | 'o
     schema: ImagingReferenceSchema,
     io: 'input',
     source: '@lienthong/imaging ImagingReferenceSchema',
+  },
+  Visit: { schema: VisitSchema, io: 'output', source: '@lienthong/visits VisitSchema' },
+  VisitInput: { schema: VisitSchema, io: 'input', source: '@lienthong/visits VisitSchema' },
+  PatientSummary: {
+    schema: PatientSummarySchema,
+    io: 'output',
+    source: '@lienthong/visits PatientSummarySchema',
   },
 };

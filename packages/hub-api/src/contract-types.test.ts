@@ -2,6 +2,7 @@ import type { WriteReceipt } from '@lienthong/core/contract';
 import type { ImagingReference, ImagingReferenceInput } from '@lienthong/imaging';
 import type { MatchCandidate, PatientIdentifier, PatientRecord } from '@lienthong/patient-id';
 import type { LabReport } from '@lienthong/result-exchange';
+import type { PatientSummary, Visit } from '@lienthong/visits';
 import { describe, expectTypeOf, it } from 'vitest';
 import type * as z from 'zod';
 import type { components } from './generated/openapi.js';
@@ -20,12 +21,18 @@ describe('OpenAPI types equal the domain models (checked by tsc)', () => {
     expectTypeOf<Wire['PatientIdentifier']>().toEqualTypeOf<PatientIdentifier>();
     expectTypeOf<Wire['MatchCandidate']>().toEqualTypeOf<MatchCandidate>();
     expectTypeOf<Wire['WriteReceipt']>().toEqualTypeOf<WriteReceipt>();
+    expectTypeOf<Wire['Visit']>().toEqualTypeOf<Visit>();
+    expectTypeOf<Wire['PatientSummary']>().toEqualTypeOf<PatientSummary>();
+    expectTypeOf<Wire['VisitFileSetReceipts']>().toEqualTypeOf<{ receipts: WriteReceipt[] }>();
   });
 
   it('request bodies accept what the models accept', () => {
     expectTypeOf<Wire['ImagingReferenceInput']>().toEqualTypeOf<ImagingReferenceInput>();
     expectTypeOf<Wire['LabReportInput']>().toEqualTypeOf<
       z.input<typeof import('@lienthong/result-exchange').LabReportSchema>
+    >();
+    expectTypeOf<Wire['VisitInput']>().toEqualTypeOf<
+      z.input<typeof import('@lienthong/visits').VisitSchema>
     >();
     expectTypeOf<Wire['PatientRecordInput']>().toEqualTypeOf<
       z.input<typeof import('@lienthong/patient-id').PatientRecordSchema>

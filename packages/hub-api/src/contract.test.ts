@@ -4,6 +4,8 @@ import { fromDicomJsonStudies, ImagingReferenceSchema } from '@lienthong/imaging
 import { PatientRecordSchema } from '@lienthong/patient-id';
 import { LabReportSchema } from '@lienthong/result-exchange';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
+import { VisitSchema } from '@lienthong/visits';
+import { decodeXml130 } from '@lienthong/visits/xml130';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import type * as z from 'zod';
@@ -30,6 +32,11 @@ const imagingReferences = () =>
   fromDicomJsonStudies(
     JSON.parse(readFileSync(new URL('dicomweb/search_for_studies.json', REAL), 'utf8')),
   ).map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
+/** The visits of the SYNTHETIC XML 130 file set of `@lienthong/visits`. */
+const visits = () =>
+  decodeXml130(
+    readFileSync(new URL('../../visits/test/fixtures/synthetic-xml130-file-set.xml', import.meta.url)),
+  ).value.visits.map((v) => JSON.parse(JSON.stringify(v)) as Record<string, unknown>);
 const patients = () =>
   patientDirectoryFixtures('contract').map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>);
 
@@ -82,6 +89,14 @@ const cases: {
     docs: imagingReferences,
     required: ['studyInstanceUid', 'patient', 'instanceCount'],
     enums: { completeness: 'maybe' },
+  },
+  {
+    name: 'Visit',
+    schema: VisitSchema,
+    contract: 'VisitInput',
+    docs: visits,
+    required: ['id', 'patient', 'secondaryDiagnoses', 'medications', 'labReports'],
+    enums: {},
   },
 ];
 

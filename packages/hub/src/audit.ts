@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { canonicalIdentifierSystem, identifierSystemAliases } from '@lienthong/core';
 import type { Insertable, Kysely } from 'kysely';
 import type { HubDb } from './db/open-database.js';
 import type { AuditEventTable, HubDatabase } from './db/schema.js';
@@ -14,6 +15,8 @@ export interface AuditEntry {
   resourceId?: string | undefined;
   /** The patient identifier concerned (`system|value`); stored only as a keyed hash. */
   patient?: { system: string; value: string } | undefined;
+  /** Diagnoses a disclosure policy withheld from the answer (visit reads). */
+  withheld?: number | undefined;
 }
 
 /** An audit entry as the API shows it (the patient appears only as its keyed hash). */
@@ -27,6 +30,8 @@ export interface AuditEvent {
   resourceType: string;
   resourceId: string | null;
   patientRef: string | null;
+  /** Diagnoses a disclosure policy withheld from the answer (visit reads), else null. */
+  withheld: number | null;
 }
 
 /**
@@ -47,14 +52,20 @@ export interface AuditLog {
   }): Promise<AuditEvent[]>;
 }
 
-/** Most entries one INSERT carries (10 columns each: well under every dialect's parameter limit). */
+/** Most entries one INSERT carries (11 columns each: well under every dialect's parameter limit). */
 const MAX_ROWS_PER_INSERT = 500;
 
 export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Promise<AuditLog> {
   const { db } = store;
   const key = await auditKey(db);
+  const hash = (system: string, value: string) =>
+    createHmac('sha256', key).update(`${system}|${value}`).digest('hex');
+  // Entries name the patient under the current URI; those written before under an older alias
+  // (`http://fhir.hl7.org.vn/core/sid/cccd`) hashed that one, so a listing asks for every alias.
   const patientRef = (p: { system: string; value: string }) =>
-    createHmac('sha256', key).update(`${p.system}|${p.value}`).digest('hex');
+    hash(canonicalIdentifierSystem(p.system), p.value);
+  const patientRefs = (p: { system: string; value: string }) =>
+    identifierSystemAliases(p.system).map((system) => hash(system, p.value));
   type Pending = { row: Insertable<AuditEventTable>; resolve: () => void; reject: (error: unknown) => void };
   let pending: Pending[] = [];
   const flush = async () => {
@@ -87,6 +98,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Pro
         resource_type: entry.resourceType,
         resource_id: entry.resourceId ?? null,
         patient_ref: entry.patient ? patientRef(entry.patient) : null,
+        withheld: entry.withheld ?? null,
       };
       return new Promise<void>((resolve, reject) => {
         if (pending.length === 0) setImmediate(() => void flush());
@@ -96,7 +108,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Pro
     async list(filter) {
       let query = db.selectFrom('audit_events').selectAll();
       if (filter.facilityCode) query = query.where('facility_code', '=', filter.facilityCode);
-      if (filter.patient) query = query.where('patient_ref', '=', patientRef(filter.patient));
+      if (filter.patient) query = query.where('patient_ref', 'in', patientRefs(filter.patient));
       const rows = await query
         .orderBy('at', 'desc')
         .orderBy('id')
@@ -112,6 +124,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Pro
         resourceType: r.resource_type,
         resourceId: r.resource_id,
         patientRef: r.patient_ref,
+        withheld: r.withheld,
       }));
     },
   };

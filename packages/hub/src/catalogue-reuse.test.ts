@@ -6,7 +6,7 @@ import { sqliteDatabase, type TestDatabase } from '../test/databases.js';
 import { startTestHub } from '../test/test-hub.js';
 import type { RunningHub } from './server.js';
 
-const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
+const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
 const GLUCOSE = { system: DEFAULT_LAB_SYSTEMS.serviceCode, code: '23.0075.1494' }; // published example code (docs/en/guide/domain.md)
 const patient = { system: CCCD, value: '001203012345' }; // SYNTHETIC
 const daysAgo = (n: number, from: Date) => new Date(from.getTime() - n * 86_400_000).toISOString();

@@ -7,10 +7,14 @@ import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
-import { describeRecordVersionsMigration } from '../test/migration-behaviour.js';
+import {
+  describeIdentifierSystemsMigration,
+  describeRecordVersionsMigration,
+} from '../test/migration-behaviour.js';
 import { describeHubPatientScope } from '../test/patient-scope-behaviour.js';
 import { describeHubProviderConformance } from '../test/provider-conformance.js';
 import { describeHubSecurity } from '../test/security-behaviour.js';
+import { describeHubVisits } from '../test/visits-behaviour.js';
 
 const pgUrl = serviceUrl('LIENTHONG_PG_URL');
 
@@ -25,4 +29,6 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeFacilityClaims('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubPatientScope('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeRecordVersionsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeIdentifierSystemsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeHubVisits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

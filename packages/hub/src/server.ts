@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { LienThongError } from '@lienthong/core';
+import { parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
 import { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
@@ -14,7 +15,10 @@ import { createLogger, type Logger } from './logger.js';
 
 /** Options of {@link startHub}. */
 export interface StartHubOptions
-  extends Pick<HubAppOptions, 'adminKey' | 'rateLimit' | 'bodyLimitBytes' | 'publicUrl'> {
+  extends Pick<
+    HubAppOptions,
+    'adminKey' | 'rateLimit' | 'bodyLimitBytes' | 'publicUrl' | 'disclosurePolicy'
+  > {
   database: DatabaseConfig;
   /** Port (default 8080; 0 picks a free one). */
   port?: number;
@@ -42,6 +46,8 @@ export interface RunningHub {
 export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   // Checked before anything is opened: a bad configuration leaves nothing behind.
   const configuredUrl = options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl);
+  const disclosurePolicy =
+    options.disclosurePolicy === undefined ? undefined : parseDisclosurePolicy(options.disclosurePolicy);
   const logger = options.logger ?? createLogger();
   const store = await openDatabase(options.database);
   const audit = await createAuditLog(store);
@@ -74,6 +80,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     ...(options.adminKey ? { adminKey: options.adminKey } : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
+    ...(disclosurePolicy ? { disclosurePolicy } : {}),
     isShuttingDown: () => shuttingDown,
   });
   logger.info({ url, publicUrl, database: store.dialect }, 'hub started');

@@ -38,7 +38,7 @@ import type { MakeDatabase, TestDatabase } from './databases.js';
 import { startTestHub } from './test-hub.js';
 
 const REAL = new URL('../../../fixtures/real-world/', import.meta.url);
-const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
+const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
 const ADMIN = 'facade-admin';
 
 const strip = ({ version: _v, ...r }: LabReport) => r;
@@ -544,7 +544,7 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
     });
 
     describe('a patient with several identifiers', () => {
-      const BHYT = 'http://fhir.hl7.org.vn/core/sid/bhyt';
+      const BHYT = 'http://fhir.ehealth.gov.vn/core/sid/insurance_number';
       const both = [
         { system: CCCD, value: '079203099881' },
         { system: BHYT, value: 'DN4790000000777' },
@@ -576,6 +576,19 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
           validateFhir(o);
           expect(o.subject?.reference).toBe('#patient');
           expect(o.contained).toEqual([{ resourceType: 'Patient', id: 'patient', identifier: both }]);
+        }
+      });
+
+      it('the fhir provider finds it by the community VN Core URIs too (current URI and alias ORed)', async () => {
+        const x = exchange();
+        const old = [
+          { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: both[0]!.value },
+          { system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: both[1]!.value },
+        ];
+        for (const identifier of old) {
+          const found: string[] = [];
+          for await (const r of x.query({ patient: identifier })) found.push(r.id);
+          expect(found, identifier.system).toEqual([report.id]);
         }
       });
 

@@ -326,6 +326,8 @@ async function storedRows(hub: RunningHub): Promise<Record<string, number>> {
     'lab_report_codes',
     'imaging_references',
     'imaging_patients',
+    'visits',
+    'visit_patients',
   ] as const;
   const counts: Record<string, number> = {};
   for (const table of tables) {
@@ -384,6 +386,8 @@ export function describeHubHttpFuzz(dialect: string, makeDatabase: MakeDatabase)
       const routes = operations.map((o) => `${o.method} ${o.path}`);
       expect(routes).toContain('POST /v1/lab-reports');
       expect(routes).toContain('PUT /v1/patients');
+      expect(routes).toContain('POST /v1/visits');
+      expect(routes).toContain('GET /v1/patients/{identifier}/summary');
       expect(routes).toContain('GET /fhir/Observation');
       expect(routes.length).toBeGreaterThan(25);
     });

@@ -2,6 +2,7 @@ import { request } from 'node:http';
 import { Writable } from 'node:stream';
 import {
   createTransport,
+  DEFAULT_IDENTIFIER_SYSTEMS,
   isAuthError,
   isConflictError,
   isNotFoundError,
@@ -12,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import type { RunningHub } from '../src/server.js';
 import type { MakeDatabase, TestDatabase } from './databases.js';
+import { syntheticReport } from './synthetic-report.js';
 import { failure, startTestHub } from './test-hub.js';
 
 const ADMIN_KEY = 'test-admin-key-not-secret';
@@ -193,7 +195,7 @@ export function describeHubBehaviour(dialect: string, makeDatabase: MakeDatabase
 
     it('logs structured lines without credentials or identifiers', async () => {
       await fetch(
-        `${hub.url}/v1/audit?patient=${encodeURIComponent('http://fhir.hl7.org.vn/core/sid/cccd|001203012345')}`,
+        `${hub.url}/v1/audit?patient=${encodeURIComponent(`${DEFAULT_IDENTIFIER_SYSTEMS.cccd}|001203012345`)}`,
         { headers: { authorization: `Bearer ${ADMIN_KEY}` } },
       );
       const text = logLines.join('');
@@ -201,6 +203,45 @@ export function describeHubBehaviour(dialect: string, makeDatabase: MakeDatabase
       expect(text).not.toContain('001203012345');
       expect(text).not.toContain(ADMIN_KEY);
       for (const line of logLines) expect(() => JSON.parse(line)).not.toThrow();
+    });
+
+    it('reads the community VN Core URIs as the current ones: published old, found new, and back', async () => {
+      const created = (await admin.post('facilities', {
+        json: { code: '79007', name: 'Bệnh viện D (synthetic)' },
+      })) as { credential: { apiKey: string } };
+      const facility = as(created.credential.apiKey);
+      const OLD = 'http://fhir.hl7.org.vn/core/sid/cccd';
+      const NEW = DEFAULT_IDENTIFIER_SYSTEMS.cccd;
+      const ids = (page: unknown) => (page as { items: { id: string }[] }).items.map((r) => r.id);
+      await facility.post('lab-reports', {
+        json: syntheticReport('SYN-ALIAS-1', { system: OLD, value: '079085000081' }),
+      });
+      await facility.put('patients', {
+        json: {
+          identifiers: [{ system: OLD, value: '079085000081' }],
+          name: { family: 'Phạm', given: 'Em' },
+        },
+      });
+      expect(
+        ids(await facility.get('lab-reports', { searchParams: { patient: `${NEW}|079085000081` } })),
+      ).toEqual(['SYN-ALIAS-1']);
+      const patient = (await facility.get('patients/by-identifier', {
+        searchParams: { identifier: `${NEW}|079085000081` },
+      })) as { identifiers: unknown[] };
+      expect(patient.identifiers).toEqual([{ system: NEW, value: '079085000081' }]);
+      await facility.post('lab-reports', {
+        json: syntheticReport('SYN-ALIAS-2', { system: NEW, value: '079085000082' }),
+      });
+      expect(
+        ids(await facility.get('lab-reports', { searchParams: { patient: `${OLD}|079085000082` } })),
+      ).toEqual(['SYN-ALIAS-2']);
+      // Both reads of the first patient are audited under one name, found by either URI.
+      const audit = (u: string) =>
+        admin.get('audit', { searchParams: { patient: `${u}|079085000081` } }) as Promise<{
+          items: unknown[];
+        }>;
+      expect((await audit(OLD)).items).toHaveLength(2);
+      expect(await audit(NEW)).toEqual(await audit(OLD));
     });
 
     it('lists audit entries for the caller only', async () => {

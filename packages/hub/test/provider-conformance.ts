@@ -2,11 +2,13 @@ import {
   describeImagingRegistryConformance,
   describePatientDirectoryConformance,
   describeResultExchangeConformance,
+  describeVisitHistoryConformance,
 } from '@lienthong/conformance';
 import {
   createHubImagingRegistry,
   createHubPatientDirectory,
   createHubResultExchange,
+  createHubVisitHistory,
 } from '@lienthong/hub-api';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { RunningHub } from '../src/server.js';
@@ -38,5 +40,6 @@ export function describeHubProviderConformance(dialect: string, makeDatabase: Ma
     describePatientDirectoryConformance(`hub (${dialect})`, () => createHubPatientDirectory(options()));
     describeResultExchangeConformance(`hub (${dialect})`, () => createHubResultExchange(options()));
     describeImagingRegistryConformance(`hub (${dialect})`, () => createHubImagingRegistry(options()));
+    describeVisitHistoryConformance(`hub (${dialect})`, () => createHubVisitHistory(options()));
   });
 }

@@ -6,7 +6,7 @@ import type { RunningHub } from '../src/server.js';
 import type { MakeDatabase, TestDatabase } from './databases.js';
 import { failure, startTestHub } from './test-hub.js';
 
-const CCCD = 'http://fhir.hl7.org.vn/core/sid/cccd';
+const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
 
 /** A SYNTHETIC report (made-up patient; glucose's published insurance service code from docs/en/guide/domain.md). */
 function report(

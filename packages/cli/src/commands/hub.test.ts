@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,67 @@ describe('lienthong hub', () => {
     expect(byDefault.printed.publicUrl).toBe(byDefault.printed.url);
     expect(await metadataUrl(byDefault.printed.url)).toBe(`${byDefault.printed.url}/fhir`);
     expect(await byDefault.stop()).toBe(0);
+  });
+
+  it('applies the disclosure policy of --disclosure-policy; refuses an unreadable or invalid one', async () => {
+    const bad = join(dir, 'bad-policy.json');
+    writeFileSync(bad, JSON.stringify({ rules: [{ name: 'hiv', diagnoses: ['HIV'], allowPurposes: [] }] }));
+    const invalid = capture();
+    expect(
+      await runCli(['hub', 'serve', '--port', '0', '--db', db, '--disclosure-policy', bad], invalid.io),
+    ).toBe(1);
+    expect(invalid.err()).toMatch(/DISCLOSURE_POLICY_INVALID/);
+    const missing = capture();
+    const nowhere = join(dir, 'none.json');
+    expect(
+      await runCli(['hub', 'serve', '--port', '0', '--db', db, '--disclosure-policy', nowhere], missing.io),
+    ).toBe(1);
+    expect(missing.err()).toMatch(/CLI_DISCLOSURE_POLICY_UNREADABLE/);
+
+    // SYNTHETIC: facility 01001 (added above) records B20 (HIV disease); 01002 reads it for TREAT.
+    const policy = join(dir, 'policy.json');
+    writeFileSync(
+      policy,
+      JSON.stringify({ rules: [{ name: 'hiv', diagnoses: ['B20-B24'], allowPurposes: ['ETREAT'] }] }),
+    );
+    const keyOf = async (code: string) => {
+      const c = capture();
+      await runCli(
+        ['hub', 'facility', 'add', code, '--name', `BV ${code} (synthetic)`, '--db', db, '--json'],
+        c.io,
+      );
+      return (JSON.parse(c.out()) as { credential: { apiKey: string } }).credential.apiKey;
+    };
+    const [writer, reader] = [await keyOf('01011'), await keyOf('01012')];
+    const hub = await serving(['--disclosure-policy', policy]);
+    const visit = {
+      id: 'SYN-LK-CLI',
+      facility: '01011',
+      patient: { identifiers: [{ system: 'urn:synthetic:cli', value: 'P1' }] },
+      mainDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'B20' },
+      secondaryDiagnoses: [],
+      traditionalDiagnoses: [],
+      procedures: [],
+      followUpDates: [],
+      medications: [],
+      services: [],
+      notes: [],
+      labReports: [],
+      labRows: [],
+      otherTables: [],
+      source: {},
+    };
+    const published = await fetch(`${hub.printed.url}/v1/visits`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
+      body: JSON.stringify(visit),
+    });
+    expect(published.status).toBe(201);
+    const read = await fetch(`${hub.printed.url}/v1/visits/01011:SYN-LK-CLI`, {
+      headers: { authorization: `Bearer ${reader}` },
+    });
+    expect(await read.json()).not.toHaveProperty('mainDiagnosis');
+    expect(await hub.stop()).toBe(0);
   });
 
   it('serves until SIGTERM, then shuts down gracefully', async () => {

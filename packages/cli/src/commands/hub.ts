@@ -1,11 +1,21 @@
+import { readFileSync } from 'node:fs';
 import { ValidationError } from '@lienthong/core';
 import { addFacility, type DatabaseConfig, openDatabase, startHub } from '@lienthong/hub';
+import { type DisclosurePolicy, parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
 
 interface DbOptions {
   db?: string;
   databaseUrl?: string;
+}
+
+interface ServeOptions {
+  port: string;
+  host: string;
+  publicUrl?: string;
+  disclosurePolicy?: string;
+  json?: boolean;
 }
 
 /** `--db file` (SQLite, the default `./hub.db`) or `--database-url postgres://…` (or DATABASE_URL). */
@@ -21,6 +31,28 @@ function databaseOf(options: DbOptions): DatabaseConfig {
   const url = options.databaseUrl ?? (options.db ? undefined : process.env.DATABASE_URL);
   if (url) return { postgres: url };
   return { sqlite: options.db ?? './hub.db' };
+}
+
+/**
+ * The disclosure policy in the JSON file `file` (`--disclosure-policy`, or the variable
+ * LIENTHONG_HUB_DISCLOSURE_POLICY): `CLI_DISCLOSURE_POLICY_UNREADABLE` when it cannot be read as JSON,
+ * `DISCLOSURE_POLICY_INVALID` (with the path at fault) when it is not a policy.
+ */
+function disclosurePolicyOf(file: string | undefined): DisclosurePolicy | undefined {
+  if (!file) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (cause) {
+    throw new ValidationError({
+      code: 'CLI_DISCLOSURE_POLICY_UNREADABLE',
+      message: `Cannot read ${file} as JSON.`,
+      messageVi: `Không đọc được ${file} dưới dạng JSON.`,
+      path: '--disclosure-policy',
+      cause,
+    });
+  }
+  return parseDisclosurePolicy(json);
 }
 
 /** Resolves on SIGINT/SIGTERM (the hub then shuts down gracefully). */
@@ -57,8 +89,12 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       '--public-url <url>',
       'public base URL of the links the hub writes, e.g. https://hub.example.vn/lienthong behind a proxy (or LIENTHONG_HUB_PUBLIC_URL; default: the listening address)',
     )
+    .option(
+      '--disclosure-policy <file>',
+      'JSON file of the sensitive diagnoses withheld from other facilities (or LIENTHONG_HUB_DISCLOSURE_POLICY; default: none)',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: DbOptions & { port: string; host: string; publicUrl?: string; json?: boolean }) => {
+    .action(async (opts: DbOptions & ServeOptions) => {
       const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : Number.NaN;
       if (!(port >= 0 && port <= 65_535)) {
         throw new ValidationError({
@@ -69,11 +105,15 @@ export function registerHubCommands(program: Command, io: CliIo): void {
         });
       }
       const publicUrl = opts.publicUrl ?? process.env.LIENTHONG_HUB_PUBLIC_URL;
+      const disclosurePolicy = disclosurePolicyOf(
+        opts.disclosurePolicy ?? process.env.LIENTHONG_HUB_DISCLOSURE_POLICY,
+      );
       const running = await startHub({
         database: databaseOf(opts),
         port,
         host: opts.host,
         ...(publicUrl ? { publicUrl } : {}),
+        ...(disclosurePolicy ? { disclosurePolicy } : {}),
         ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
       });
       printResult(

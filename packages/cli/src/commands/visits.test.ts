@@ -36,6 +36,16 @@ describe('lienthong visits check', () => {
     expect(Array.isArray(doc.problems)).toBe(true);
   });
 
+  it('shows progress per HOSO on a terminal, and none elsewhere', async () => {
+    const c = capture('en', { progress: true });
+    expect(await runCli(['visits', 'check', FIXTURE], c.io)).toBe(0);
+    expect(c.progress()).toEqual(['HOSO 1/3', 'HOSO 2/3', 'HOSO 3/3\n']);
+    expect(c.err()).toBe('');
+    const p = capture('en', { progress: true });
+    expect(await runCli(['visits', 'convert', FIXTURE, '--from', 'xml130', '--to', 'json'], p.io)).toBe(0);
+    expect(p.progress().at(-1)).toBe('HOSO 3/3\n');
+  });
+
   it('reports an unknown ICD-10 code with its place: exit 1, in vi + en', async () => {
     const file = planted('unknown-icd.xml', (x) =>
       x.replace('<MA_BENH_CHINH>J18.9</MA_BENH_CHINH>', '<MA_BENH_CHINH>Q99.99</MA_BENH_CHINH>'),
@@ -130,12 +140,43 @@ describe('lienthong visits convert', () => {
     expect(JSON.parse(j.out())).toMatchObject({ ok: false, error: { code: 'XML130_INVALID' } });
   });
 
-  it('answers --to fhir and unknown formats with a usage error (exit 2, vi + en)', async () => {
+  it('converts XML 130 → FHIR → XML 130 with every field equal, and reads a bad Bundle with its place', async () => {
+    const fhir = join(dir, 'visits.fhir.json');
+    const c = capture();
+    expect(
+      await runCli(['visits', 'convert', FIXTURE, '--from', 'xml130', '--to', 'fhir', '--out', fhir], c.io),
+    ).toBe(0);
+    const bundle = JSON.parse(readFileSync(fhir, 'utf8'));
+    expect(bundle).toMatchObject({ resourceType: 'Bundle', type: 'transaction' });
+    const xml = capture();
+    expect(await runCli(['visits', 'convert', fhir, '--from', 'fhir', '--to', 'xml130'], xml.io)).toBe(0);
+    const direct = capture();
+    expect(
+      await runCli(['visits', 'convert', FIXTURE, '--from', 'xml130', '--to', 'xml130'], direct.io),
+    ).toBe(0);
+    expect(xml.out()).toBe(direct.out());
+    const enc = bundle.entry.findIndex(
+      (e: { resource: { resourceType: string } }) => e.resource.resourceType === 'Encounter',
+    );
+    bundle.entry[enc].resource.period.start = 'yesterday';
+    const bad = join(dir, 'bad.fhir.json');
+    writeFileSync(bad, JSON.stringify(bundle));
+    const b = capture();
+    expect(await runCli(['visits', 'convert', bad, '--from', 'fhir', '--to', 'json', '--json'], b.io)).toBe(
+      1,
+    );
+    expect(JSON.parse(b.out())).toMatchObject({
+      ok: false,
+      error: { code: 'VISIT_FHIR_DATE_INVALID', path: `Bundle.entry[${enc}].resource.period.start` },
+    });
+  });
+
+  it('answers unknown formats with a usage error (exit 2, vi + en)', async () => {
     const c = capture('both');
-    expect(await runCli(['visits', 'convert', FIXTURE, '--from', 'xml130', '--to', 'fhir'], c.io)).toBe(2);
+    expect(await runCli(['visits', 'convert', FIXTURE, '--from', 'xml130', '--to', 'hl7'], c.io)).toBe(2);
     expect(c.err()).toContain('CLI_FORMAT_UNSUPPORTED (--to)');
-    expect(c.err()).toContain('chưa được xây dựng');
-    expect(c.err()).toContain('not built yet');
+    expect(c.err()).toContain('phải là một trong');
+    expect(c.err()).toContain('must be one of');
     const j = capture();
     expect(
       await runCli(['visits', 'convert', FIXTURE, '--from', 'hl7', '--to', 'json', '--json'], j.io),

@@ -3,45 +3,29 @@ import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { loadIcd10 } from '@lienthong/catalogue/icd10';
 import { ValidationError, type ValidationIssue } from '@lienthong/core';
+import type { VisitFileSet } from '@lienthong/visits';
+import { decodeFhirVisitBundle, encodeFhirVisitBundle } from '@lienthong/visits/fhir';
 import { decodeXml130, encodeXml130, type Xml130Problem } from '@lienthong/visits/xml130';
 import type { Command } from 'commander';
-import { CliExit, type CliIo, EXIT, printResult } from '../io.js';
+import { CliExit, type CliIo, EXIT, printResult, progressOf } from '../io.js';
 
-const FROM = ['xml130'] as const;
-const TO = ['json', 'xml130'] as const;
+const FROM = ['xml130', 'fhir'] as const;
+const TO = ['json', 'xml130', 'fhir'] as const;
 
 /** A usage error (exit 2) with its code, in English and Vietnamese. */
 function usage(code: string, message: string, messageVi: string, path: string): ValidationError {
   return new ValidationError({ code, path, message, messageVi, details: { exitCode: EXIT.usage } });
 }
 
-function checkFrom(value: string): string {
-  if (!(FROM as readonly string[]).includes(value))
+function checkFormat<F extends string>(option: '--from' | '--to', value: string, formats: readonly F[]): F {
+  if (!(formats as readonly string[]).includes(value))
     throw usage(
       'CLI_FORMAT_UNSUPPORTED',
-      `--from must be ${FROM.join(', ')}`,
-      `--from phải là ${FROM.join(', ')}`,
-      '--from',
+      `${option} must be one of ${formats.join(', ')}`,
+      `${option} phải là một trong ${formats.join(', ')}`,
+      option,
     );
-  return value;
-}
-
-function checkTo(value: string): (typeof TO)[number] {
-  if (value === 'fhir')
-    throw usage(
-      'CLI_FORMAT_UNSUPPORTED',
-      `--to fhir: the FHIR mapping of visits is not built yet; use ${TO.join(' or ')}`,
-      `--to fhir: ánh xạ FHIR cho lượt khám chưa được xây dựng; hãy dùng ${TO.join(' hoặc ')}`,
-      '--to',
-    );
-  if (!(TO as readonly string[]).includes(value))
-    throw usage(
-      'CLI_FORMAT_UNSUPPORTED',
-      `--to must be one of ${TO.join(', ')}`,
-      `--to phải là một trong ${TO.join(', ')}`,
-      '--to',
-    );
-  return value as (typeof TO)[number];
+  return value as F;
 }
 
 /** The bytes of a file, or of stdin for `-` (bytes: the codec handles the BOM and the encoding). */
@@ -84,13 +68,14 @@ interface CheckSummary {
 /** Every problem of a file set and the summary; input that is not XML 130 is one error. */
 async function checkFileSet(
   input: Uint8Array,
+  onProgress?: (done: number, total: number) => void,
 ): Promise<{ problems: Xml130Problem[]; summary: CheckSummary }> {
   const icd10 = await loadIcd10();
   let problems: Xml130Problem[];
   let visits = 0;
   let tables = 0;
   try {
-    const decoded = decodeXml130(input, { icd10, lenient: true });
+    const decoded = decodeXml130(input, { icd10, lenient: true, ...(onProgress ? { onProgress } : {}) });
     problems = decoded.problems;
     visits = decoded.value.visits.length;
     tables = countTables(input);
@@ -114,7 +99,9 @@ async function checkFileSet(
 export function registerVisitsCommands(program: Command, io: CliIo): void {
   const visits = program
     .command('visits')
-    .description('visits (lượt khám): check and convert the insurance XML 130 file set (QĐ 130/QĐ 4750)');
+    .description(
+      'visits (lượt khám): check and convert the insurance XML 130 file set (QĐ 130/QĐ 4750) and FHIR R4',
+    );
 
   visits
     .command('check')
@@ -122,7 +109,7 @@ export function registerVisitsCommands(program: Command, io: CliIo): void {
     .argument('<file>', 'input file (GIAMDINHHS envelope or a bare table), or - for stdin')
     .option('--json', 'print one JSON document { ok, problems, summary }')
     .action(async (file: string, opts: { json?: boolean }) => {
-      const { problems, summary } = await checkFileSet(readInput(file));
+      const { problems, summary } = await checkFileSet(readInput(file), progressOf(io, 'HOSO'));
       const ok = summary.errors === 0;
       printResult(io, opts.json === true, { ok, problems, summary }, () =>
         [
@@ -138,28 +125,36 @@ export function registerVisitsCommands(program: Command, io: CliIo): void {
 
   visits
     .command('convert')
-    .description('convert an XML 130 file set to the visit model (JSON) or back to XML 130')
+    .description('convert visits between the XML 130 file set, a FHIR R4 Bundle and the visit model (JSON)')
     .argument('<file>', 'input file, or - for stdin')
     .requiredOption('--from <format>', `input format: ${FROM.join(', ')}`)
-    .requiredOption('--to <format>', `output format: ${TO.join(', ')} (fhir: not built yet)`)
+    .requiredOption('--to <format>', `output format: ${TO.join(', ')}`)
     .option('--out <file>', 'write the output to a file instead of stdout (never a partial file)')
     .option('--json', 'print one JSON document (visits count, warnings, output)')
     .action((file: string, opts: { from: string; to: string; out?: string; json?: boolean }) => {
-      const from = checkFrom(opts.from);
-      const to = checkTo(opts.to);
-      let decoded: ReturnType<typeof decodeXml130>;
+      const from = checkFormat('--from', opts.from, FROM);
+      const to = checkFormat('--to', opts.to, TO);
+      let decoded: { value: VisitFileSet; warnings: ValidationIssue[] };
       try {
-        decoded = decodeXml130(readInput(file));
+        const input = readInput(file);
+        const onProgress = progressOf(io, 'HOSO');
+        decoded =
+          from === 'fhir'
+            ? decodeFhirVisitBundle(input)
+            : decodeXml130(input, onProgress ? { onProgress } : {});
       } catch (error) {
         // The first problem is the error itself, which the program reports; the others go on stderr.
         if (opts.json !== true && error instanceof ValidationError)
           for (const issue of error.issues.slice(1)) io.stderr(`lienthong: ${issueText(io, issue)}\n`);
         throw error;
       }
+      const asJson = (value: unknown) => ({ value: `${JSON.stringify(value, null, 2)}\n`, warnings: [] });
       const encoded =
         to === 'json'
-          ? { value: `${JSON.stringify(decoded.value, null, 2)}\n`, warnings: [] }
-          : encodeXml130(decoded.value);
+          ? asJson(decoded.value)
+          : to === 'fhir'
+            ? asJson(encodeFhirVisitBundle(decoded.value).value)
+            : encodeXml130(decoded.value);
       const warnings = [...decoded.warnings, ...encoded.warnings];
       const output = encoded.value;
       if (opts.out) writeAtomically(opts.out, output);

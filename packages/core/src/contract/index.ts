@@ -3,7 +3,8 @@
  * (id + required capabilities), `CallOptions` and `throwIfAborted` (one abort code,
  * `OPERATION_ABORTED`), the one write receipt (`WriteReceipt`: `id`, `version`, `outcome`
  * `created | updated | unchanged`), the one read-only wrapper (`readOnly`, `PROVIDER_READ_ONLY`) and
- * the `since`/`until` window of queries (`checkDateRange`, `DATE_RANGE_INVALID`).
+ * the `since`/`until` window of queries (`checkDateRange`, `DATE_RANGE_INVALID`) and the receipts
+ * kept for idempotency keys (`createIdempotencyCache`).
  * @packageDocumentation
  */
 export { OPERATION_ABORTED, throwIfAborted } from './abort.js';
@@ -16,6 +17,8 @@ export {
   writeReceipt,
 } from './contract.js';
 export { checkDateRange, type DateRange, instantOf, untilInstantOf } from './date-range.js';
+export { createIdempotencyCache, type IdempotencyCache } from './idempotency.js';
+export { pagedAnswer } from './paged-answer.js';
 export {
   type MethodName,
   PROVIDER_READ_ONLY,

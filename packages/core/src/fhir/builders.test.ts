@@ -14,7 +14,7 @@ describe('FHIR builders', () => {
   it('builds identifiers, codings and concepts without undefined keys', () => {
     expect(identifier(DEFAULT_IDENTIFIER_SYSTEMS.cccd, '001203012345', { use: 'official' })).toEqual({
       use: 'official',
-      system: 'http://fhir.hl7.org.vn/core/sid/cccd',
+      system: 'http://fhir.ehealth.gov.vn/core/sid/national_id',
       value: '001203012345',
     });
     expect(coding('http://loinc.org', '2345-7')).toEqual({ system: 'http://loinc.org', code: '2345-7' });

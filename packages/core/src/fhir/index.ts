@@ -16,3 +16,4 @@ export {
 } from './client/fhir-client.js';
 export { FHIR_JSON } from './media-type.js';
 export { bundleMatches, isBundle, isResource } from './resources.js';
+export { createdResources, discard, entryStatus, lostRace } from './write-outcome.js';

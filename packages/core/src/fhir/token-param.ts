@@ -6,6 +6,8 @@
  * the caller's job: a token here is one value.
  */
 
+import { identifierSystemAliases } from '../identifier-systems.js';
+
 /** Characters a token escapes with a backslash. */
 const SPECIAL = /[\\|,$]/g;
 
@@ -53,11 +55,24 @@ export function parseTokenParam(text: string): TokenParam {
  * `value`, escaping `\`, `|`, `,` and `$` in both. No system: the value alone (any system); no
  * value: `system|` (any value of the system).
  * @example
- * formatTokenParam(DEFAULT_IDENTIFIER_SYSTEMS.cccd, '001203012345') // 'http://fhir.hl7.org.vn/core/sid/cccd|001203012345'
+ * formatTokenParam(DEFAULT_IDENTIFIER_SYSTEMS.cccd, '001203012345') // 'http://fhir.ehealth.gov.vn/core/sid/national_id|001203012345'
  * formatTokenParam(undefined, 'A|1,2')                              // 'A\\|1\\,2'
  */
 export function formatTokenParam(system: string | undefined, value?: string): string {
   const escaped = (s: string) => s.replace(SPECIAL, (c) => `\\${c}`);
   const escapedValue = value === undefined ? '' : escaped(value);
   return system === undefined ? escapedValue : `${escaped(system)}|${escapedValue}`;
+}
+
+/**
+ * The token of an identifier in a search: the identifier under its system's current URI and each
+ * older alias, comma-separated (FHIR ORs them), so resources a server holds under
+ * `http://fhir.hl7.org.vn/core/sid/cccd` are found by `…/sid/national_id` and back. A system with
+ * no alias is one token.
+ * @example identifierSearchToken({ system: 'urn:x', value: '042' }) // 'urn:x|042'
+ */
+export function identifierSearchToken(identifier: { system: string; value: string }): string {
+  return identifierSystemAliases(identifier.system)
+    .map((system) => formatTokenParam(system, identifier.value))
+    .join(',');
 }

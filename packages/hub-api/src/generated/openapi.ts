@@ -299,6 +299,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/patients/{identifier}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The patient's summary from every visit shared (problems, medications, procedures, encounters, lab results)
+         * @description `withheld` counts the diagnoses the hub's disclosure policy kept from the reader (another facility, a
+         *     purpose of use the policy does not allow). A patient without visits has an empty summary.
+         */
+        get: operations["getPatientSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/patients/{identifier}/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Current versions of one patient's visits across facilities, newest admission first
+         * @description The patient is named by any of their identifiers. Filters narrow the answer; a visit matches
+         *     `since`/`until` when its stay overlaps the window (an open visit runs to now). Diagnoses the hub's
+         *     disclosure policy withholds from the reader are removed before filtering: `diagnosis` never matches them.
+         */
+        get: operations["queryPatientVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/patients/by-identifier": {
         parameters: {
             query?: never;
@@ -375,6 +418,71 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Publish a visit (JSON) or a whole XML 130 file set (XML) as the caller's facility (idempotent)
+         * @description A visit's key is `<facility>:<MA_LK>`. The same content again is `unchanged`; other content is its
+         *     correction, a new version (`updated`), the previous one kept in the history. A visit's `facility`
+         *     (MA_CSKCB) must be the caller's facility (403 `HUB_PUBLISH_AS_OTHER_FACILITY`, `path` naming it); so
+         *     must the patient's record numbers (403 `HUB_IDENTIFIER_OF_OTHER_FACILITY`).
+         *
+         *     With `Content-Type: application/xml` (or `text/xml`) the body is a whole XML 130 file set
+         *     (`GIAMDINHHS`), decoded strictly on the hub (ICD-10 rules included): any error is 400 `XML130_INVALID`
+         *     (`XML130_UNREADABLE` for what is not XML 130 at all) listing every problem with its place in `issues`.
+         *     Every visit is checked before any is stored — a visit of another facility is 403 at
+         *     `visits[i].facility`; visits that cannot be published are 400 `HUB_VISIT_FILE_SET_INVALID`, every one
+         *     listed (`visits[1].patient.identifiers`) — then all are stored in one transaction, or none. The answer
+         *     lists one receipt per visit, in the file set's order (201 when at least one was created).
+         */
+        post: operations["publishVisits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/visits/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The current version of a visit, as the reader may see it (sensitive diagnoses of another facility withheld) */
+        get: operations["getVisit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/visits/{key}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every version of a visit, oldest first */
+        get: operations["getVisitHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -391,6 +499,8 @@ export interface components {
             resourceId: string | null;
             resourceType: string;
             userRef: string | null;
+            /** @description Diagnoses the disclosure policy withheld from the answer (visit reads); null for other reads */
+            withheld: number | null;
         };
         /**
          * @description A business id or identifier value as the hub accepts it: 1–200 characters, without control
@@ -1024,6 +1134,214 @@ export interface components {
             id?: components["schemas"]["BusinessId"];
             identifiers?: components["schemas"]["IdentifierLimits"][];
         };
+        /** PatientSummary */
+        PatientSummary: {
+            asOf: string;
+            encounters: {
+                admittedAt?: string;
+                dischargedAt?: string;
+                facility?: string;
+                inpatientAt?: string;
+                mainDiagnosis?: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                };
+                visit: string;
+                visitType?: string;
+            }[];
+            imaging: {
+                description?: string;
+                facility?: string;
+                modalities: string[];
+                startedAt?: string;
+                studyInstanceUid: string;
+            }[];
+            labResults: {
+                codes: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                }[];
+                conclusion?: string;
+                effectiveAt?: string;
+                encounterId?: string;
+                id: string;
+                idSystem?: string;
+                issuedAt?: string;
+                lab?: {
+                    accreditation?: string[];
+                    code?: string;
+                    name?: string;
+                    qualityLevel?: number;
+                    system?: string;
+                };
+                name?: string;
+                note?: string;
+                observations: {
+                    codes: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    }[];
+                    interpretation?: string[];
+                    method?: string;
+                    name?: string;
+                    note?: string;
+                    performedAt?: string;
+                    referenceRange?: {
+                        high?: number;
+                        low?: number;
+                        text?: string;
+                        unit?: string;
+                    }[];
+                    /** @enum {string} */
+                    status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled" | "entered-in-error";
+                    value?: {
+                        /** @enum {string} */
+                        comparator?: "<" | "<=" | ">=" | ">";
+                        /** @constant */
+                        kind: "quantity";
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    } | {
+                        codings: {
+                            code: string;
+                            display?: string;
+                            system: string;
+                            /** @constant */
+                            unrecognised?: true;
+                            version?: string;
+                        }[];
+                        /** @constant */
+                        kind: "coded";
+                        text?: string;
+                    } | {
+                        /** @constant */
+                        kind: "text";
+                        text: string;
+                    } | {
+                        denominator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "ratio";
+                        numerator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    } | {
+                        high?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "range";
+                        low?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    };
+                }[];
+                orderId?: string;
+                orderingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                patient: {
+                    identifiers: {
+                        system: string;
+                        value: string;
+                    }[];
+                };
+                performingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                signer?: {
+                    id?: string;
+                    name?: string;
+                };
+                specimen?: {
+                    collectedAt?: string;
+                    id?: string;
+                    receivedAt?: string;
+                    type?: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    };
+                    typeText?: string;
+                };
+                /** @enum {string} */
+                status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+                supersedes?: string;
+                version?: number;
+            }[];
+            medications: {
+                at?: string;
+                code?: string;
+                directions?: string;
+                dose?: string;
+                facility?: string;
+                name?: string;
+                route?: string;
+                /** @enum {string} */
+                status: "current" | "recent";
+                strength?: string;
+                visit: string;
+            }[];
+            patient: {
+                birth?: string;
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+                name?: string;
+                /** @enum {string} */
+                sex?: "male" | "female" | "unknown";
+            };
+            problems: {
+                code: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                };
+                facilities: string[];
+                firstSeen?: string;
+                lastSeen?: string;
+                main: boolean;
+                visits: number;
+            }[];
+            procedures: {
+                at?: string;
+                code: {
+                    code: string;
+                    system: string;
+                };
+                facility?: string;
+                name?: string;
+                visit: string;
+            }[];
+            withheld: number;
+        };
         /** @description RFC 9457 problem document with the SDK's error fields. */
         Problem: {
             /** @description Stable error code (never changes meaning) */
@@ -1091,6 +1409,516 @@ export interface components {
         UpsertReceipt: components["schemas"]["WriteReceipt"] & {
             record: components["schemas"]["PatientRecord"];
         };
+        /** Visit */
+        Visit: {
+            admissionDiagnosis?: string;
+            admittedAt?: string;
+            department?: string;
+            dischargedAt?: string;
+            dischargeDiagnosis?: string;
+            dischargeType?: string;
+            facility?: string;
+            followUpDates: string[];
+            id: string;
+            inpatientAt?: string;
+            labReports: {
+                codes: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                }[];
+                conclusion?: string;
+                effectiveAt?: string;
+                encounterId?: string;
+                id: string;
+                idSystem?: string;
+                issuedAt?: string;
+                lab?: {
+                    accreditation?: string[];
+                    code?: string;
+                    name?: string;
+                    qualityLevel?: number;
+                    system?: string;
+                };
+                name?: string;
+                note?: string;
+                observations: {
+                    codes: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    }[];
+                    interpretation?: string[];
+                    method?: string;
+                    name?: string;
+                    note?: string;
+                    performedAt?: string;
+                    referenceRange?: {
+                        high?: number;
+                        low?: number;
+                        text?: string;
+                        unit?: string;
+                    }[];
+                    /** @enum {string} */
+                    status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled" | "entered-in-error";
+                    value?: {
+                        /** @enum {string} */
+                        comparator?: "<" | "<=" | ">=" | ">";
+                        /** @constant */
+                        kind: "quantity";
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    } | {
+                        codings: {
+                            code: string;
+                            display?: string;
+                            system: string;
+                            /** @constant */
+                            unrecognised?: true;
+                            version?: string;
+                        }[];
+                        /** @constant */
+                        kind: "coded";
+                        text?: string;
+                    } | {
+                        /** @constant */
+                        kind: "text";
+                        text: string;
+                    } | {
+                        denominator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "ratio";
+                        numerator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    } | {
+                        high?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "range";
+                        low?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    };
+                }[];
+                orderId?: string;
+                orderingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                patient: {
+                    identifiers: {
+                        system: string;
+                        value: string;
+                    }[];
+                };
+                performingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                signer?: {
+                    id?: string;
+                    name?: string;
+                };
+                specimen?: {
+                    collectedAt?: string;
+                    id?: string;
+                    receivedAt?: string;
+                    type?: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    };
+                    typeText?: string;
+                };
+                /** @enum {string} */
+                status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+                supersedes?: string;
+                version?: number;
+            }[];
+            labRows: {
+                [key: string]: string;
+            }[];
+            mainDiagnosis?: {
+                code: string;
+                system: string;
+            };
+            medicalRecordNumber?: string;
+            medications: {
+                administeredAt?: string;
+                code?: string;
+                department?: string;
+                directions?: string;
+                dose?: string;
+                name?: string;
+                orderedAt?: string;
+                prescriber?: string;
+                quantity?: string;
+                route?: string;
+                source: {
+                    [key: string]: string;
+                };
+                strength?: string;
+                unit?: string;
+            }[];
+            notes: {
+                at?: string;
+                author?: string;
+                consultation?: string;
+                source: {
+                    [key: string]: string;
+                };
+                stage?: string;
+                surgery?: string;
+                text?: string;
+            }[];
+            otherTables: {
+                base64?: string;
+                content?: string;
+                type: string;
+            }[];
+            outcome?: string;
+            patient: {
+                birth?: string;
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+                localId?: string;
+                name?: string;
+                /** @enum {string} */
+                sex?: "male" | "female" | "unknown";
+            };
+            procedures: {
+                code: string;
+                system: string;
+            }[];
+            reason?: string;
+            referralFrom?: string;
+            referralTo?: string;
+            secondaryDiagnoses: {
+                code: string;
+                system: string;
+            }[];
+            services: {
+                code?: string;
+                department?: string;
+                diagnoses: {
+                    code: string;
+                    system: string;
+                }[];
+                name?: string;
+                orderedAt?: string;
+                orderer?: string;
+                performedAt?: string;
+                performer?: string;
+                procedures: {
+                    code: string;
+                    system: string;
+                }[];
+                quantity?: string;
+                resultAt?: string;
+                source: {
+                    [key: string]: string;
+                };
+                supplyCode?: string;
+                supplyName?: string;
+                unit?: string;
+            }[];
+            source: {
+                [key: string]: string;
+            };
+            traditionalDiagnoses: string[];
+            visitType?: string;
+        };
+        /** @description `VisitInput` within the hub's limits (`VisitLimits`). */
+        VisitBody: components["schemas"]["VisitInput"] & components["schemas"]["VisitLimits"];
+        /** @description The receipts of a file set's visits, in its order (`id` = the visit key). */
+        VisitFileSetReceipts: {
+            receipts: components["schemas"]["WriteReceipt"][];
+        };
+        /** VisitInput */
+        VisitInput: {
+            admissionDiagnosis?: string;
+            admittedAt?: string;
+            department?: string;
+            dischargedAt?: string;
+            dischargeDiagnosis?: string;
+            dischargeType?: string;
+            facility?: string;
+            followUpDates: string[];
+            id: string;
+            inpatientAt?: string;
+            labReports: {
+                codes: {
+                    code: string;
+                    display?: string;
+                    system: string;
+                    /** @constant */
+                    unrecognised?: true;
+                    version?: string;
+                }[];
+                conclusion?: string;
+                effectiveAt?: string;
+                encounterId?: string;
+                id: string;
+                idSystem?: string;
+                issuedAt?: string;
+                lab?: {
+                    accreditation?: string[];
+                    code?: string;
+                    name?: string;
+                    qualityLevel?: number;
+                    system?: string;
+                };
+                name?: string;
+                note?: string;
+                observations: {
+                    codes: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    }[];
+                    interpretation?: string[];
+                    method?: string;
+                    name?: string;
+                    note?: string;
+                    performedAt?: string;
+                    referenceRange?: {
+                        high?: number;
+                        low?: number;
+                        text?: string;
+                        unit?: string;
+                    }[];
+                    /** @enum {string} */
+                    status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled" | "entered-in-error";
+                    value?: {
+                        /** @enum {string} */
+                        comparator?: "<" | "<=" | ">=" | ">";
+                        /** @constant */
+                        kind: "quantity";
+                        originalUnit?: string;
+                        unit?: string;
+                        value: number;
+                    } | {
+                        codings: {
+                            code: string;
+                            display?: string;
+                            system: string;
+                            /** @constant */
+                            unrecognised?: true;
+                            version?: string;
+                        }[];
+                        /** @constant */
+                        kind: "coded";
+                        text?: string;
+                    } | {
+                        /** @constant */
+                        kind: "text";
+                        text: string;
+                    } | {
+                        denominator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "ratio";
+                        numerator: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    } | {
+                        high?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                        /** @constant */
+                        kind: "range";
+                        low?: {
+                            originalUnit?: string;
+                            unit?: string;
+                            value: number;
+                        };
+                    };
+                }[];
+                orderId?: string;
+                orderingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                patient: {
+                    identifiers: {
+                        system: string;
+                        value: string;
+                    }[];
+                };
+                performingFacility?: {
+                    code?: string;
+                    name?: string;
+                    system?: string;
+                };
+                signer?: {
+                    id?: string;
+                    name?: string;
+                };
+                specimen?: {
+                    collectedAt?: string;
+                    id?: string;
+                    receivedAt?: string;
+                    type?: {
+                        code: string;
+                        display?: string;
+                        system: string;
+                        /** @constant */
+                        unrecognised?: true;
+                        version?: string;
+                    };
+                    typeText?: string;
+                };
+                /** @enum {string} */
+                status: "registered" | "preliminary" | "final" | "amended" | "corrected" | "cancelled";
+                supersedes?: string;
+                version?: number;
+            }[];
+            labRows: {
+                [key: string]: string;
+            }[];
+            mainDiagnosis?: {
+                code: string;
+                system: string;
+            };
+            medicalRecordNumber?: string;
+            medications: {
+                administeredAt?: string;
+                code?: string;
+                department?: string;
+                directions?: string;
+                dose?: string;
+                name?: string;
+                orderedAt?: string;
+                prescriber?: string;
+                quantity?: string;
+                route?: string;
+                source: {
+                    [key: string]: string;
+                };
+                strength?: string;
+                unit?: string;
+            }[];
+            notes: {
+                at?: string;
+                author?: string;
+                consultation?: string;
+                source: {
+                    [key: string]: string;
+                };
+                stage?: string;
+                surgery?: string;
+                text?: string;
+            }[];
+            otherTables: {
+                base64?: string;
+                content?: string;
+                type: string;
+            }[];
+            outcome?: string;
+            patient: {
+                birth?: string;
+                identifiers: {
+                    system: string;
+                    value: string;
+                }[];
+                localId?: string;
+                name?: string;
+                /** @enum {string} */
+                sex?: "male" | "female" | "unknown";
+            };
+            procedures: {
+                code: string;
+                system: string;
+            }[];
+            reason?: string;
+            referralFrom?: string;
+            referralTo?: string;
+            secondaryDiagnoses: {
+                code: string;
+                system: string;
+            }[];
+            services: {
+                code?: string;
+                department?: string;
+                diagnoses: {
+                    code: string;
+                    system: string;
+                }[];
+                name?: string;
+                orderedAt?: string;
+                orderer?: string;
+                performedAt?: string;
+                performer?: string;
+                procedures: {
+                    code: string;
+                    system: string;
+                }[];
+                quantity?: string;
+                resultAt?: string;
+                source: {
+                    [key: string]: string;
+                };
+                supplyCode?: string;
+                supplyName?: string;
+                unit?: string;
+            }[];
+            source: {
+                [key: string]: string;
+            };
+            traditionalDiagnoses: string[];
+            visitType?: string;
+        };
+        /** @description The hub's limits on a visit's ids, on top of `VisitInput`. */
+        VisitLimits: {
+            facility?: components["schemas"]["BusinessId"];
+            id?: components["schemas"]["BusinessId"];
+            patient?: {
+                identifiers?: components["schemas"]["IdentifierLimits"][];
+            };
+        };
+        VisitPage: {
+            items: components["schemas"]["Visit"][];
+            nextCursor: string | null;
+        };
+        /** @description A visit's receipt (`id` = its key `<facility>:<MA_LK>`), or a file set's receipts. */
+        VisitPublishAnswer: components["schemas"]["WriteReceipt"] | components["schemas"]["VisitFileSetReceipts"];
         /**
          * @description The one answer of every write (a lab report, an imaging reference, a patient): `created` (version 1),
          *     `updated` (a new version now current) or `unchanged` (the same content again — a retry; nothing written).
@@ -1235,8 +2063,12 @@ export interface components {
          */
         IdempotencyKey: string;
         Limit: number;
+        /** @description One of the patient's identifiers as `system|value`, URL-encoded (an older URI of a system names the same one) */
+        PatientIdentifierPath: string;
         /** @description A report's business id (400 `HUB_ID_INVALID` beyond the limits of `BusinessId`). */
         ReportId: components["schemas"]["BusinessId"];
+        /** @description A visit key `<facility>:<MA_LK>`, URL-encoded (a key without a colon is not found). */
+        VisitKey: string;
     };
     requestBodies: never;
     headers: never;
@@ -1840,6 +2672,73 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
         };
     };
+    getPatientSummary: {
+        parameters: {
+            query?: {
+                /** @description The instant of the summary (ISO date-time with offset; default now): current and recent count back from it */
+                asOf?: string;
+            };
+            header?: never;
+            path: {
+                /** @description One of the patient's identifiers as `system|value`, URL-encoded (an older URI of a system names the same one) */
+                identifier: components["parameters"]["PatientIdentifierPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PatientSummary"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    queryPatientVisits: {
+        parameters: {
+            query?: {
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+                /** @description ICD-10, main or secondary: a code, a category (`J18` matches `J18.9`) or a range (`J00-J99`) */
+                diagnosis?: string;
+                /** @description The facility code (MA_CSKCB) */
+                facility?: string;
+                limit?: components["parameters"]["Limit"];
+                /** @description ISO date or date-time; after `until`: 400 `DATE_RANGE_INVALID` */
+                since?: string;
+                /** @description ISO date or date-time */
+                until?: string;
+                /** @description Visit type codes (MA_LOAI_KCB, as written) */
+                visitType?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description One of the patient's identifiers as `system|value`, URL-encoded (an older URI of a system names the same one) */
+                identifier: components["parameters"]["PatientIdentifierPath"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPage"];
+                };
+            };
+            400: components["responses"]["InvalidSearch"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
     findPatientByIdentifier: {
         parameters: {
             query: {
@@ -1959,6 +2858,105 @@ export interface operations {
             400: components["responses"]["Invalid"];
             401: components["responses"]["Unauthorized"];
             415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    publishVisits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a publish safe to retry; the same key with the same request returns the first answer.
+                 *     1–200 printable ASCII characters (400 `HUB_IDEMPOTENCY_KEY_INVALID` otherwise).
+                 */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VisitBody"];
+                "application/xml": string;
+            };
+        };
+        responses: {
+            /** @description A visit: a new version (`outcome: updated`) or unchanged (a retry). A file set: nothing created */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPublishAnswer"];
+                };
+            };
+            /** @description Created (a file set — at least one visit created) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPublishAnswer"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["PublishForbidden"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+        };
+    };
+    getVisit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A visit key `<facility>:<MA_LK>`, URL-encoded (a key without a colon is not found). */
+                key: components["parameters"]["VisitKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The visit */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Visit"];
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+        };
+    };
+    getVisitHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A visit key `<facility>:<MA_LK>`, URL-encoded (a key without a colon is not found). */
+                key: components["parameters"]["VisitKey"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The versions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Visit"][];
+                    };
+                };
+            };
+            400: components["responses"]["Invalid"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
         };
     };
 }

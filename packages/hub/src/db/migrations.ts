@@ -215,7 +215,130 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '2026-12-10-007-vn-core-identifier-systems': {
+    // The SDK's identifier-system defaults became the URIs of the VN Core IG the MoH publishes
+    // (`http://fhir.ehealth.gov.vn/core/sid/…`); the hub stores and asks for patient keys under
+    // them, so the keys stored under the old defaults move to the new ones. Lab reports and imaging
+    // references stay as published (only their keys move); patient records, which the hub answers
+    // as the directory, are rewritten. Other URIs — a deployment's own — are not touched.
+    async up(db: Kysely<unknown>) {
+      for (const [old, current] of RENAMED_IDENTIFIER_SYSTEMS) {
+        for (const name of ['lab_report_patients', 'imaging_patients']) {
+          const table = sql.table(name);
+          // A record filed under both URIs keeps one key.
+          await sql`DELETE FROM ${table} WHERE system = ${old} AND EXISTS (
+            SELECT 1 FROM ${table} AS t WHERE t.record_id = ${table}.record_id
+              AND t.system = ${current} AND t.value = ${table}.value)`.execute(db);
+          await sql`UPDATE ${table} SET system = ${current} WHERE system = ${old}`.execute(db);
+        }
+        // (system, value) is the key of patient_identifiers: a patient holding both keeps one; a
+        // key whose new form another patient holds already is left under the old URI (two patients
+        // to merge by hand; they are not merged here).
+        await sql`DELETE FROM patient_identifiers WHERE system = ${old} AND EXISTS (
+          SELECT 1 FROM patient_identifiers AS t WHERE t.system = ${current}
+            AND t.value = patient_identifiers.value AND t.patient_id = patient_identifiers.patient_id)`.execute(
+          db,
+        );
+        await sql`UPDATE patient_identifiers SET system = ${current} WHERE system = ${old} AND NOT EXISTS (
+          SELECT 1 FROM patient_identifiers AS t WHERE t.system = ${current} AND t.value = patient_identifiers.value)`.execute(
+          db,
+        );
+      }
+      await rewritePatientDocuments(db);
+    },
+  },
+  '2026-12-10-008-visits': {
+    // Visit history (issue 16): every version of each visit kept, `current` marking the one reads
+    // return, and the patient keys (under canonical URIs) that find a patient's visits by any of
+    // their identifiers. Query filters other than the patient (facility, type, diagnosis, period)
+    // run in memory over the patient's visits with the contract's own `matchesVisitQuery`: a patient
+    // has few visits, and the filter then cannot drift from the other providers'.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('visits')
+        .addColumn('row_id', 'text', (c) => c.primaryKey())
+        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('facility_code', 'text', (c) => c.notNull())
+        .addColumn('visit_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('current', 'integer', (c) => c.notNull())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('ended_at', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addUniqueConstraint('visits_key_version', ['key', 'version'])
+        .execute();
+      await db.schema.createIndex('visits_key_current').on('visits').columns(['key', 'current']).execute();
+      await db.schema
+        .createTable('visit_patients')
+        .addColumn('record_id', 'text', (c) => c.notNull().references('visits.row_id'))
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('visit_patients_key')
+        .on('visit_patients')
+        .columns(['system', 'value', 'record_id'])
+        .execute();
+      // How many diagnoses a disclosure policy withheld from a read's answer.
+      await db.schema.alterTable('audit_events').addColumn('withheld', 'integer').execute();
+    },
+  },
 };
+
+/**
+ * The identifier systems migration 007 renames: the SDK's defaults before it → the VN Core URIs.
+ * Written out here, not read from `@lienthong/core`: a released migration never follows later changes.
+ */
+const RENAMED_IDENTIFIER_SYSTEMS: readonly (readonly [old: string, current: string])[] = [
+  ['http://fhir.hl7.org.vn/core/sid/cccd', 'http://fhir.ehealth.gov.vn/core/sid/national_id'],
+  ['http://fhir.hl7.org.vn/core/sid/bhyt', 'http://fhir.ehealth.gov.vn/core/sid/insurance_number'],
+  ['urn:lienthong:sid:cmnd', 'http://fhir.ehealth.gov.vn/core/sid/citizen_id'],
+  ['urn:lienthong:sid:passport', 'http://fhir.ehealth.gov.vn/core/sid/passport_number'],
+];
+
+/**
+ * Migration 007's rewrite of stored patient records: an identifier under an old URI takes the new
+ * one when its key moved (a key left under the old URI keeps the record as it was), and a record
+ * that then holds one identifier twice keeps the first. Parsed and written back as JSON, a page of
+ * patients at a time, so no text outside `identifiers[].system` can change.
+ */
+async function rewritePatientDocuments(db: Kysely<unknown>): Promise<void> {
+  const renamed = new Map(RENAMED_IDENTIFIER_SYSTEMS);
+  let after = '';
+  for (;;) {
+    const { rows } = await sql<{ id: string; document: string }>`SELECT id, document FROM patients
+      WHERE id > ${after} ORDER BY id LIMIT 500`.execute(db);
+    if (rows.length === 0) return;
+    after = rows[rows.length - 1]!.id;
+    for (const row of rows) {
+      if (!RENAMED_IDENTIFIER_SYSTEMS.some(([old]) => row.document.includes(JSON.stringify(old)))) continue;
+      const { rows: keys } = await sql<{ system: string; value: string }>`SELECT system, value
+        FROM patient_identifiers WHERE patient_id = ${row.id}`.execute(db);
+      const stored = new Set(keys.map((k) => `${k.system}|${k.value}`));
+      const record = JSON.parse(row.document) as { identifiers: { system: string; value: string }[] };
+      const seen = new Set<string>();
+      const identifiers = record.identifiers
+        .map((i) => {
+          const current = renamed.get(i.system);
+          return current && stored.has(`${current}|${i.value}`) ? { ...i, system: current } : i;
+        })
+        .filter((i) => {
+          const key = `${i.system}|${i.value}`;
+          if (seen.has(key)) return false;
+          seen.add(key);
+          return true;
+        });
+      if (
+        identifiers.length === record.identifiers.length &&
+        identifiers.every((i, n) => i === record.identifiers[n])
+      )
+        continue;
+      await sql`UPDATE patients SET document = ${JSON.stringify({ ...record, identifiers })}
+        WHERE id = ${row.id}`.execute(db);
+    }
+  }
+}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

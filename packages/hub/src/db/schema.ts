@@ -17,6 +17,8 @@ export interface HubDatabase {
   lab_report_codes: LabReportCodeTable;
   imaging_references: ImagingReferenceTable;
   imaging_patients: RecordPatientTable;
+  visits: VisitTable;
+  visit_patients: RecordPatientTable;
 }
 
 /** A patient (the document is a `PatientRecord`; search columns are folded copies). */
@@ -57,6 +59,26 @@ export interface LabReportTable {
   status: string;
   /** Clinical time as a UTC instant (ISO), '' when unknown — sorts last in descending order. */
   clinical_at: string;
+  document: string;
+  created_at: string;
+}
+
+/** One version of a visit (`<facility>:<MA_LK>`); `current = 1` marks the version reads return. */
+export interface VisitTable {
+  row_id: string;
+  /** The visit key, `<facility>:<MA_LK>` (`visitKey`). */
+  key: string;
+  /** MA_CSKCB: the facility that published it (always the caller's, checked on publish). */
+  facility_code: string;
+  /** MA_LK. */
+  visit_id: string;
+  version: number;
+  current: number;
+  /** Start of the stay (admission, else inpatient admission, else discharge) as a UTC instant, '' when unknown. */
+  started_at: string;
+  /** Discharge as a UTC instant, '' while the visit is open. */
+  ended_at: string;
+  /** The visit as published (`Visit` JSON). */
   document: string;
   created_at: string;
 }
@@ -124,6 +146,8 @@ export interface AuditEventTable {
   resource_id: string | null;
   /** Keyed hash of the patient identifier read, so audits can be searched without storing it. */
   patient_ref: string | null;
+  /** Diagnoses a disclosure policy withheld from the answer (visit reads), else null. */
+  withheld: number | null;
 }
 
 export interface IdempotencyKeyTable {

@@ -1,3 +1,8 @@
+import {
+  DEFAULT_DISCLOSURE_POLICY,
+  type DisclosurePolicy,
+  parseDisclosurePolicy,
+} from '@lienthong/visits/provider-kit';
 import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { AuditLog } from '../audit.js';
@@ -21,6 +26,7 @@ import { labReportRoutes } from './routes/lab-reports.js';
 import { patientRoutes } from './routes/patients.js';
 import { refuseUndeclaredQuery } from './routes/query-declarations.js';
 import { reuseRoutes } from './routes/reuse.js';
+import { patientVisitRoutes, visitRoutes } from './routes/visits.js';
 import { refuseControlCharacters } from './url-guard.js';
 
 /** Options of {@link createHubApp}. */
@@ -42,6 +48,13 @@ export interface HubAppOptions {
    * listens on.
    */
   publicUrl?: string;
+  /**
+   * Sensitive diagnoses: ICD-10 ranges withheld from readers of another facility unless their
+   * purpose of use (`X-Purpose-Of-Use`) allows it, on every visit read and summary (the answer and
+   * the audit entry count what was withheld). Validated with `parseDisclosurePolicy`
+   * (`DISCLOSURE_POLICY_INVALID` at start-up); default `DEFAULT_DISCLOSURE_POLICY`, withholding nothing.
+   */
+  disclosurePolicy?: DisclosurePolicy;
   /** Reports whether the hub is shutting down (readiness then answers 503). */
   isShuttingDown?: () => boolean;
 }
@@ -59,6 +72,9 @@ const FHIR_BASE = '/fhir';
 export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   const { store, audit, logger } = options;
   const deps: RouteDeps = { db: store.db, store, audit };
+  const visitOptions = {
+    disclosurePolicy: parseDisclosurePolicy(options.disclosurePolicy ?? DEFAULT_DISCLOSURE_POLICY),
+  };
   const rateLimit = options.rateLimit ?? { perSecond: 200, capacity: 400 };
   // One middleware, so /v1 and /fhir share each credential's rate limit.
   const authenticated = authenticate({
@@ -75,6 +91,8 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     .use(refuseUndeclaredQuery)
     .route('/', adminRoutes(deps))
     .route('/patients', patientRoutes(deps))
+    .route('/patients', patientVisitRoutes(deps, visitOptions))
+    .route('/visits', visitRoutes(deps, visitOptions))
     .route('/lab-reports', labReportRoutes(deps))
     .route('/imaging-references', imagingRoutes(deps))
     .route('/catalogue', catalogueRoutes())

@@ -12,6 +12,8 @@ export interface ReadEntry {
   resourceId?: string | undefined;
   /** Recorded only with its system: a value in any system names no one patient. */
   patient?: NamedPatient | undefined;
+  /** Diagnoses a disclosure policy withheld from the answer (visit reads). */
+  withheld?: number | undefined;
 }
 
 /**
@@ -30,6 +32,7 @@ export function auditRead(audit: AuditLog, c: Context<HubEnv>, entry: ReadEntry)
     resourceType: entry.resourceType,
     resourceId: entry.resourceId,
     patient: patient?.system ? { system: patient.system, value: patient.value } : undefined,
+    withheld: entry.withheld,
   });
 }
 
@@ -39,6 +42,8 @@ export interface Found<T> {
   patient: NamedPatient | undefined;
   /** The record read, when the request named it otherwise (by an identifier). */
   resourceId?: string | undefined;
+  /** Diagnoses a disclosure policy withheld from the answer. */
+  withheld?: number | undefined;
 }
 
 /** What a read of one record about a patient found: the record, and the first identifier of its patient. */
@@ -53,7 +58,7 @@ export const foundRecord = <T extends { patient: { identifiers: readonly NamedPa
 export async function auditedRead<T>(
   audit: AuditLog,
   c: Context<HubEnv>,
-  entry: Omit<ReadEntry, 'patient'>,
+  entry: Omit<ReadEntry, 'patient' | 'withheld'>,
   read: () => Promise<Found<T>>,
   notFound: () => Error,
 ): Promise<T> {
@@ -62,6 +67,7 @@ export async function auditedRead<T>(
     ...entry,
     ...(found.resourceId !== undefined ? { resourceId: found.resourceId } : {}),
     patient: found.patient,
+    withheld: found.withheld,
   });
   if (found.answer === undefined) throw notFound();
   return found.answer;

@@ -1,4 +1,4 @@
-import { AuthError, type IdentifierValue, ValidationError } from '@lienthong/core';
+import { AuthError, canonicalIdentifierSystem, type IdentifierValue, ValidationError } from '@lienthong/core';
 import type { Caller } from './env.js';
 
 /*
@@ -84,14 +84,16 @@ export function auditedPatient(
   answered: readonly (readonly IdentifierValue[])[],
   path: string,
 ): IdentifierValue | undefined {
-  if (named?.system) return { system: named.system, value: named.value };
+  const canonical = canonicalIdentifierSystem;
+  if (named?.system) return { system: canonical(named.system), value: named.value };
   const [first, ...rest] = answered;
   if (!first) return undefined;
+  // Records keep the URIs they were published with: an older alias names the same identifier.
   const carried = (ids: readonly IdentifierValue[], i: IdentifierValue) =>
-    ids.some((j) => j.system === i.system && j.value === i.value);
+    ids.some((j) => canonical(j.system) === canonical(i.system) && j.value === i.value);
   const shared = first.find(
     (i) => (named === undefined || i.value === named.value) && rest.every((ids) => carried(ids, i)),
   );
   if (!shared) throw searchSeveralPatients(path);
-  return { system: shared.system, value: shared.value };
+  return { system: canonical(shared.system), value: shared.value };
 }

@@ -1,4 +1,4 @@
-import { AuthError, ValidationError } from '@lienthong/core';
+import { AuthError, canonicalIdentifierSystem, ValidationError } from '@lienthong/core';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 
@@ -96,6 +96,10 @@ export function recordsOfAnyIdentifier(
     .selectFrom(table)
     .select('record_id')
     .where((eb) =>
-      eb.or(identifiers.map((p) => eb.and([eb('system', '=', p.system), eb('value', '=', p.value)]))),
+      eb.or(
+        identifiers.map((p) =>
+          eb.and([eb('system', '=', canonicalIdentifierSystem(p.system)), eb('value', '=', p.value)]),
+        ),
+      ),
     );
 }

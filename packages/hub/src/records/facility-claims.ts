@@ -1,6 +1,7 @@
 import { AuthError, facilityRecordSystem } from '@lienthong/core';
 import type { ImagingReference } from '@lienthong/imaging';
 import type { LabReport } from '@lienthong/result-exchange';
+import type { Visit } from '@lienthong/visits';
 import type { Publisher } from './access.js';
 
 /**
@@ -135,4 +136,18 @@ export function claimImagingReference(publisher: Publisher, reference: ImagingRe
   ]);
   checkIdentifierClaims(publisher, reference.patient.identifiers, 'patient.identifiers');
   return facility;
+}
+
+/**
+ * Checks the claims of a visit published as `publisher` — its facility (MA_CSKCB, part of its key)
+ * and the patient's record numbers — at the visit's `path` (`''`, or `visits[2].` in a file set).
+ */
+export function claimVisit(publisher: Publisher, visit: Visit, path = ''): void {
+  claimFacility(publisher, visit.facility, `${path}facility`);
+  checkIdentifierClaims(publisher, visit.patient.identifiers, `${path}patient.identifiers`);
+}
+
+/** 403 `HUB_PUBLISH_AS_OTHER_FACILITY` at `path` when `code` names another facility than the publisher's. */
+export function claimFacility(publisher: Publisher, code: string | undefined, path: string): void {
+  publishingFacility(publisher, [{ path, code }]);
 }

@@ -1,4 +1,4 @@
-import { type IdentifierValue, stableJson } from '@lienthong/core';
+import { canonicalIdentifierSystem, type IdentifierValue, stableJson } from '@lienthong/core';
 import { type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
 import {
   type ImagingQuery,
@@ -67,9 +67,10 @@ export async function publishImaging(
       .values({ study_uid: uid, ...row })
       .execute();
   }
+  // Keys under the current URIs (the document stays as published), as for lab reports.
   const patients = reference.patient.identifiers.map((i) => ({
     record_id: uid,
-    system: i.system,
+    system: canonicalIdentifierSystem(i.system),
     value: i.value,
   }));
   if (patients.length > 0) await trx.insertInto('imaging_patients').values(patients).execute();
@@ -114,7 +115,7 @@ export async function queryImaging(
   const pid = query.patientIdentifier;
   if (pid) {
     let sub = db.selectFrom('imaging_patients').select('record_id').where('value', '=', pid.value);
-    if (pid.system) sub = sub.where('system', '=', pid.system);
+    if (pid.system) sub = sub.where('system', '=', canonicalIdentifierSystem(pid.system));
     q = q.where('i.study_uid', 'in', sub);
   }
   if (query.modality) q = q.where('i.modalities', 'like', `% ${query.modality} %`);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { IdentifierValue } from '@lienthong/core';
+import { canonicalIdentifierSystem, type IdentifierValue } from '@lienthong/core';
 import {
   checkDateRange,
   instantOf,
@@ -62,7 +62,13 @@ export function labReportRows(
       document: JSON.stringify(stored),
       created_at: at.createdAt,
     },
-    patients: report.patient.identifiers.map((i) => ({ record_id: rowId, system: i.system, value: i.value })),
+    // Keys under the current URIs (the document stays as published), so a report published with
+    // an older URI is found by a query with the current one.
+    patients: report.patient.identifiers.map((i) => ({
+      record_id: rowId,
+      system: canonicalIdentifierSystem(i.system),
+      value: i.value,
+    })),
     codes: [...codes.values()],
   };
 }
@@ -219,7 +225,7 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
       db
         .selectFrom('lab_report_patients')
         .select('record_id')
-        .where('system', '=', system)
+        .where('system', '=', canonicalIdentifierSystem(system))
         .where('value', '=', value),
     );
   }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, foldedWords, foldVietnamese, parseWith, stableJson } from '@lienthong/core';
+import {
+  ConflictError,
+  canonicalIdentifier,
+  canonicalIdentifierSystem,
+  foldedWords,
+  foldVietnamese,
+  parseWith,
+  stableJson,
+} from '@lienthong/core';
 import { writeReceipt } from '@lienthong/core/contract';
 import {
   type MatchCandidate,
@@ -34,6 +42,9 @@ function searchColumns(record: PatientRecord) {
 
 const rowToRecord = (row: { document: string }) => JSON.parse(row.document) as PatientRecord;
 
+/** An identifier under the URI the hub stores: an older alias (`…hl7.org.vn/core/sid/cccd`) becomes the current one. */
+const canonical = <T extends { system: string }>(identifier: T): T => canonicalIdentifier(identifier);
+
 async function idsHolding(
   db: Kysely<HubDatabase>,
   identifiers: readonly { system: string; value: string }[],
@@ -43,7 +54,11 @@ async function idsHolding(
     .selectFrom('patient_identifiers')
     .select('patient_id')
     .where((eb) =>
-      eb.or(identifiers.map((i) => eb.and([eb('system', '=', i.system), eb('value', '=', i.value)]))),
+      eb.or(
+        identifiers
+          .map(canonical)
+          .map((i) => eb.and([eb('system', '=', i.system), eb('value', '=', i.value)])),
+      ),
     )
     .execute();
   return new Set(rows.map((r) => r.patient_id));
@@ -62,10 +77,12 @@ export async function upsertPatient(
   input: unknown,
 ): Promise<UpsertReceipt> {
   const facility = publisher.facilityCode;
-  const record = parseWith(PatientRecordSchema, input, {
+  const parsed = parseWith(PatientRecordSchema, input, {
     code: 'PATIENT_RECORD_INVALID',
     subject: { en: 'patient record', vi: 'hồ sơ người bệnh' },
   });
+  // The hub is the directory: it stores the record under the current URIs, as it answers them.
+  const record = { ...parsed, identifiers: parsed.identifiers.map(canonical) };
   checkId(record.id, 'id');
   checkIdentifiers(record.identifiers, 'identifiers');
   const hits = await idsHolding(trx, record.identifiers);
@@ -148,12 +165,13 @@ export async function findPatient(
   db: Kysely<HubDatabase>,
   identifier: { system: string; value: string },
 ): Promise<PatientRecord | undefined> {
+  const { system, value } = canonical(identifier);
   const row = await db
     .selectFrom('patients as p')
     .innerJoin('patient_identifiers as i', 'i.patient_id', 'p.id')
     .select('p.document')
-    .where('i.system', '=', identifier.system)
-    .where('i.value', '=', identifier.value)
+    .where('i.system', '=', system)
+    .where('i.value', '=', value)
     .executeTakeFirst();
   return row ? rowToRecord(row) : undefined;
 }
@@ -172,9 +190,11 @@ export async function crossReference(
 ): Promise<PatientIdentifier[] | undefined> {
   const patient = await findPatient(db, identifier);
   if (!patient) return undefined;
+  const asked = canonical(identifier);
+  const targets = targetSystems?.map((s) => canonicalIdentifierSystem(s));
   return patient.identifiers
-    .filter((i) => !(i.system === identifier.system && i.value === identifier.value))
-    .filter((i) => !targetSystems?.length || targetSystems.includes(i.system));
+    .filter((i) => !(i.system === asked.system && i.value === asked.value))
+    .filter((i) => !targets?.length || targets.includes(i.system));
 }
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
@@ -185,11 +205,16 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  */
 export async function searchPatients(
   db: Kysely<HubDatabase>,
-  query: PatientQuery,
+  asked: PatientQuery,
   page: { limit: number; cursor?: string },
 ): Promise<Page<PatientRecord>> {
   const after = readCursor(page.cursor, 1);
   let q = db.selectFrom('patients as p').select(['p.id', 'p.document']);
+  const system = asked.identifier?.system;
+  const query: PatientQuery =
+    system === undefined
+      ? asked
+      : { ...asked, identifier: { ...asked.identifier!, system: canonicalIdentifierSystem(system) } };
   if (query.identifier) {
     const { system, value } = query.identifier;
     let sub = db.selectFrom('patient_identifiers').select('patient_id').where('value', '=', value);

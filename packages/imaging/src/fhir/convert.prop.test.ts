@@ -29,7 +29,7 @@ const time = fc
   .tuple(fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }))
   .map(([h, m, s]) => [h, m, s].map((n) => String(n).padStart(2, '0')).join(':'));
 const identifier = fc.record({
-  system: fc.constantFrom('http://fhir.hl7.org.vn/core/sid/cccd', 'urn:lienthong:sid:mrn:79001'),
+  system: fc.constantFrom('http://fhir.ehealth.gov.vn/core/sid/national_id', 'urn:lienthong:sid:mrn:79001'),
   value: fc.stringMatching(/^[A-Z0-9-]{1,12}$/),
 });
 const signer = fc.oneof(

@@ -17,7 +17,7 @@ const synthetic: ImagingReference = parseImagingReference({
   accessionNumber: 'CT2025-000123',
   patient: {
     identifiers: [
-      { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' },
+      { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' },
       { system: 'urn:lienthong:sid:mrn:79001', value: 'BN-42' },
     ],
   },

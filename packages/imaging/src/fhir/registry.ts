@@ -3,6 +3,7 @@ import {
   type DiagnosticReport,
   formatTokenParam,
   type ImagingStudy,
+  identifierSystemAliases,
   type ServerCapabilities,
   stableJson,
   type Transport,
@@ -58,7 +59,15 @@ export function imagingPatientParams(
 ): Record<string, string> {
   for (const key of ['patient:identifier', 'subject:identifier'])
     if (capabilities.searches('ImagingStudy', key))
-      return { [key]: formatTokenParam(patient.system, patient.value) };
+      return {
+        // The current URI and its older aliases, ORed: studies stored under either are found.
+        [key]:
+          patient.system === undefined
+            ? formatTokenParam(undefined, patient.value)
+            : identifierSystemAliases(patient.system)
+                .map((system) => formatTokenParam(system, patient.value))
+                .join(','),
+      };
   return {};
 }
 

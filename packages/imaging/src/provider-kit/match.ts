@@ -1,3 +1,4 @@
+import { canonicalIdentifierSystem } from '@lienthong/core';
 import type * as z from 'zod';
 import type { ImagingReference } from '../model.js';
 import type { ImagingQuerySchema } from '../registry/contract.js';
@@ -11,9 +12,14 @@ export function matchesImagingQuery(
   query: z.output<typeof ImagingQuerySchema>,
 ): boolean {
   const pid = query.patientIdentifier;
+  // References stay as published: an older URI of the system asked for (`…hl7.org.vn/core/sid/cccd`)
+  // names the same identifier.
+  const system = pid?.system && canonicalIdentifierSystem(pid.system);
   if (
     pid &&
-    !ref.patient.identifiers.some((i) => i.value === pid.value && (!pid.system || i.system === pid.system))
+    !ref.patient.identifiers.some(
+      (i) => i.value === pid.value && (!system || canonicalIdentifierSystem(i.system) === system),
+    )
   ) {
     return false;
   }

@@ -1,4 +1,12 @@
-import { ConflictError, parseWith, stableJson } from '@lienthong/core';
+import {
+  ConflictError,
+  canonicalIdentifier,
+  canonicalIdentifierSystem,
+  DEFAULT_IDENTIFIER_SYSTEMS,
+  type IdentifierSystems,
+  parseWith,
+  stableJson,
+} from '@lienthong/core';
 import { throwIfAborted, writeReceipt } from '@lienthong/core/contract';
 import { rankCandidates } from '../matching/match.js';
 import { type PatientRecord, PatientRecordSchema } from '../model/patient-record.js';
@@ -9,9 +17,13 @@ import type { IdentifierRef, PatientDirectory, UpsertReceipt } from './contract.
 export interface MemoryPatientDirectoryOptions {
   /** Records present from the start (each upserted once, in order). */
   seed?: readonly PatientRecord[];
+  /**
+   * The deployment's identifier systems (default `DEFAULT_IDENTIFIER_SYSTEMS`): identifiers written
+   * or asked for with an older alias (`http://fhir.hl7.org.vn/core/sid/cccd`, …) are stored and
+   * looked up under these URIs.
+   */
+  systems?: IdentifierSystems;
 }
-
-const key = (i: IdentifierRef) => `${i.system}|${i.value}`;
 
 /**
  * An in-memory `PatientDirectory`: for tests, demos and small offline tools. Writable; `upsert`
@@ -22,9 +34,14 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
   const versions = new Map<string, number>();
   const byIdentifier = new Map<string, string>();
   let next = 1;
+  const systems = options.systems ?? DEFAULT_IDENTIFIER_SYSTEMS;
+  const canonical = (system: string) => canonicalIdentifierSystem(system, systems);
+  const key = (i: IdentifierRef) => `${canonical(i.system)}|${i.value}`;
 
   function store(record: PatientRecord): UpsertReceipt {
-    const parsed = parseWith(PatientRecordSchema, record);
+    const valid = parseWith(PatientRecordSchema, record);
+    // Stored with the deployment's URIs: what the directory answers is what it would write.
+    const parsed = { ...valid, identifiers: valid.identifiers.map((i) => canonicalIdentifier(i, systems)) };
     const hits = new Set(
       parsed.identifiers.map((i) => byIdentifier.get(key(i))).filter((x): x is string => !!x),
     );
@@ -73,7 +90,12 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
     async *search(query, opts) {
       throwIfAborted(opts?.signal);
       const pageSize = opts?.pageSize ?? 50;
-      const all = [...byId.values()].filter((r) => matchesQuery(r, query));
+      const system = query.identifier?.system;
+      const canonicalQuery =
+        system === undefined
+          ? query
+          : { ...query, identifier: { ...query.identifier!, system: canonical(system) } };
+      const all = [...byId.values()].filter((r) => matchesQuery(r, canonicalQuery));
       for (let i = 0; i < all.length; i += pageSize) {
         throwIfAborted(opts?.signal);
         await Promise.resolve();
@@ -83,7 +105,8 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
     },
     async match(input, opts) {
       throwIfAborted(opts?.signal);
-      return rankCandidates(input, [...byId.values()], {
+      const identifiers = input.identifiers?.map((i) => canonicalIdentifier(i, systems));
+      return rankCandidates(identifiers ? { ...input, identifiers } : input, [...byId.values()], {
         limit: opts?.limit ?? 10,
         ...(opts?.minGrade ? { minGrade: opts.minGrade } : {}),
       }).map((c) => ({ ...c, record: structuredClone(c.record) }));
@@ -92,9 +115,10 @@ export function createMemoryPatientDirectory(options: MemoryPatientDirectoryOpti
       throwIfAborted(opts?.signal);
       const r = find(identifier);
       if (!r) return undefined;
+      const targets = opts?.targetSystems?.map(canonical);
       return r.identifiers
-        .filter((i) => !(i.system === identifier.system && i.value === identifier.value))
-        .filter((i) => !opts?.targetSystems || opts.targetSystems.includes(i.system))
+        .filter((i) => key(i) !== key(identifier))
+        .filter((i) => !targets || targets.includes(i.system))
         .map((i) => ({ ...i }));
     },
     async upsert(record, opts) {

@@ -55,8 +55,31 @@ describe('fhir provider specifics', () => {
       name: [{ family: 'Trần', given: ['Thị', 'Bình'] }],
     });
     expect((stored as { identifier: { system: string }[] }).identifier.map((i) => i.system)).toContain(
-      'http://fhir.hl7.org.vn/core/sid/cccd',
+      'http://fhir.ehealth.gov.vn/core/sid/national_id',
     );
+  });
+
+  it('finds a Patient stored with the community VN Core URI by the current one, and reads it canonical', async () => {
+    const directory = createFhirPatientDirectory({ baseUrl: server.baseUrl });
+    // SYNTHETIC Patient, written straight to the server as an older client wrote it.
+    await server.repo.createResource<Patient>({
+      resourceType: 'Patient',
+      identifier: [{ system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '079085000777' }],
+      name: [{ family: 'Lê', given: ['Cũ'] }],
+    });
+    const found = await directory.findByIdentifier({
+      system: DEFAULT_IDENTIFIER_SYSTEMS.cccd,
+      value: '079085000777',
+    });
+    expect(found?.identifiers).toEqual([
+      { system: DEFAULT_IDENTIFIER_SYSTEMS.cccd, value: '079085000777', kind: 'cccd' },
+    ]);
+    const searched = [];
+    for await (const r of directory.search({
+      identifier: { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '079085000777' },
+    }))
+      searched.push(r.id);
+    expect(searched).toEqual([found?.id]);
   });
 });
 

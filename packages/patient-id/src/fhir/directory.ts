@@ -1,9 +1,11 @@
 import {
   type AuthProvider,
   ConflictError,
+  canonicalIdentifierSystem,
   DEFAULT_IDENTIFIER_SYSTEMS,
   formatTokenParam,
   type IdentifierSystems,
+  identifierSystemAliases,
   isNotFoundError,
   LienThongError,
   type Patient,
@@ -87,6 +89,17 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
   }
 
   const toRecord = (p: Patient) => fromFhirPatient(p, { systems });
+  const canonical = (system: string) => canonicalIdentifierSystem(system, systems);
+
+  /**
+   * The `identifier` search value of one identifier: the deployment's URI and its older aliases
+   * (comma-separated values are ORed), so a server holding Patients written with
+   * `http://fhir.hl7.org.vn/core/sid/cccd` answers a search by `…/sid/national_id` and back.
+   */
+  const identifierToken = (system: string, value: string) =>
+    identifierSystemAliases(system, systems)
+      .map((s) => formatTokenParam(s, value))
+      .join(',');
 
   /**
    * The version a stored Patient is at: its `meta.versionId` where the server numbers versions
@@ -129,19 +142,25 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
         birthdate: query.birthDate,
         gender: query.sex,
         identifier: query.identifier
-          ? formatTokenParam(query.identifier.system, query.identifier.value)
+          ? query.identifier.system === undefined
+            ? formatTokenParam(undefined, query.identifier.value)
+            : identifierToken(query.identifier.system, query.identifier.value)
           : undefined,
       }).filter((e): e is [string, string] => e[1] !== undefined),
     );
   }
 
   async function findPatient(identifier: IdentifierRef, signal?: AbortSignal): Promise<Patient | undefined> {
+    const system = canonical(identifier.system);
     for await (const p of searchPatients(
-      { identifier: formatTokenParam(identifier.system, identifier.value) },
+      { identifier: identifierToken(system, identifier.value) },
       2,
       signal,
     )) {
-      if (p.identifier?.some((i) => i.system === identifier.system && i.value === identifier.value)) return p;
+      if (
+        p.identifier?.some((i) => i.system && canonical(i.system) === system && i.value === identifier.value)
+      )
+        return p;
     }
     return undefined;
   }
@@ -156,7 +175,13 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       return p && toRecord(p);
     },
 
-    async *search(query, opts) {
+    async *search(asked, opts) {
+      // Records come back under the deployment's URIs: the filter below asks under them too.
+      const system = asked.identifier?.system;
+      const query =
+        system === undefined
+          ? asked
+          : { ...asked, identifier: { ...asked.identifier!, system: canonical(system) } };
       for await (const p of searchPatients(queryParams(query), opts?.pageSize ?? 50, opts?.signal)) {
         const record = toRecord(p);
         // The contract's semantics (prefix, case- and diacritic-insensitive; FHIR date containment)
@@ -197,7 +222,7 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
       // Fallback: gather candidates with plain searches, score them here.
       const searches: Record<string, string>[] = [];
       for (const id of input.identifiers ?? [])
-        searches.push({ identifier: formatTokenParam(id.system, id.value) });
+        searches.push({ identifier: identifierToken(id.system, id.value) });
       if (input.birthDate) searches.push({ birthdate: input.birthDate });
       if (input.name?.family) searches.push({ family: input.name.family });
       const candidates = new Map<string, PatientRecord>();
@@ -213,14 +238,16 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
 
     async crossReference(identifier, opts) {
       throwIfAborted(opts?.signal);
-      const targets = opts?.targetSystems;
+      const targets = opts?.targetSystems?.map(canonical);
       const { pix } = await serverFeatures();
       if (pix) {
         const result = await fhir
           .operation('Patient/$ihe-pix', {
             searchParams: {
-              sourceIdentifier: formatTokenParam(identifier.system, identifier.value),
-              ...(targets ? { targetSystem: [...targets] } : {}),
+              sourceIdentifier: formatTokenParam(canonical(identifier.system), identifier.value),
+              ...(targets
+                ? { targetSystem: targets.flatMap((t) => identifierSystemAliases(t, systems)) }
+                : {}),
             },
             signal: opts?.signal,
           })
@@ -236,14 +263,14 @@ export function createFhirPatientDirectory(options: FhirPatientDirectoryOptions)
           )
           .map((p): PatientIdentifier => {
             const { system, value } = p.valueIdentifier as { system: string; value: string };
-            return { system, value, ...identifierKind(system, systems) };
+            return { system: canonical(system), value, ...identifierKind(system, systems) };
           });
       }
       const patient = await findPatient(identifier, opts?.signal);
       if (!patient) return undefined;
       return toRecord(patient).identifiers.filter(
         (i) =>
-          !(i.system === identifier.system && i.value === identifier.value) &&
+          !(i.system === canonical(identifier.system) && i.value === identifier.value) &&
           (!targets || targets.includes(i.system)),
       );
     },

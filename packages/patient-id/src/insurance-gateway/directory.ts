@@ -1,6 +1,8 @@
 import {
+  canonicalIdentifierSystem,
   DEFAULT_IDENTIFIER_SYSTEMS,
   type IdentifierSystems,
+  identifierSystemName,
   parseWith,
   ValidationError,
 } from '@lienthong/core';
@@ -55,9 +57,15 @@ export function createInsuranceGatewayPatientDirectory(
 ): PatientDirectory {
   const client = options.client ?? createInsuranceGatewayClient(options);
   const systems = options.systems ?? DEFAULT_IDENTIFIER_SYSTEMS;
+  const canonical = (system: string) => canonicalIdentifierSystem(system, systems);
+  // By name, so a card asked for with an older URI (`…hl7.org.vn/core/sid/bhyt`) is looked up too.
+  const isCard = (system: string) => {
+    const name = identifierSystemName(system, systems);
+    return name === 'bhyt' || name === 'socialInsurance';
+  };
 
   function cardOf(identifier: IdentifierRef): string {
-    if (identifier.system !== systems.bhyt && identifier.system !== systems.socialInsurance) {
+    if (!isCard(identifier.system)) {
       throw gatewayError(
         'INSURANCE_GATEWAY_IDENTIFIER_UNSUPPORTED',
         'The insurance gateway looks up insurance cards and social-insurance numbers only.',
@@ -149,13 +157,16 @@ export function createInsuranceGatewayPatientDirectory(
           { name, birthDate: query.birthDate },
           opts?.signal,
         );
-        if (record && matchesQuery(record, query)) yield record;
+        const system = query.identifier.system;
+        const canonicalQuery =
+          system === undefined
+            ? query
+            : { ...query, identifier: { ...query.identifier, system: canonical(system) } };
+        if (record && matchesQuery(record, canonicalQuery)) yield record;
       },
       async match(input, opts) {
         throwIfAborted(opts?.signal);
-        const card = input.identifiers?.find(
-          (i) => i.system === systems.bhyt || i.system === systems.socialInsurance,
-        );
+        const card = input.identifiers?.find((i) => isCard(i.system));
         const name = input.name ? fullName(input.name) : undefined;
         if (!card || !name || !input.birthDate) {
           throw gatewayError(
@@ -174,10 +185,11 @@ export function createInsuranceGatewayPatientDirectory(
         throwIfAborted(opts?.signal);
         const record = await lookup(cardOf(identifier), demographics(opts?.verify), opts?.signal);
         if (!record) return undefined;
+        const targets = opts?.targetSystems?.map(canonical);
         return record.identifiers.filter(
           (i) =>
-            !(i.system === identifier.system && i.value === identifier.value) &&
-            (!opts?.targetSystems || opts.targetSystems.includes(i.system)),
+            !(i.system === canonical(identifier.system) && i.value === identifier.value) &&
+            (!targets || targets.includes(i.system)),
         );
       },
     },

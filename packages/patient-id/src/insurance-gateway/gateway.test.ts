@@ -184,6 +184,17 @@ describe('insurance gateway directory', () => {
     expect(r?.insurance?.[0]).toMatchObject({ validTo: '2024-12-31' });
   });
 
+  it('looks up a card asked for with the community VN Core URI', async () => {
+    const d = createInsuranceGatewayPatientDirectory(settings());
+    const r = await d.findByIdentifier(
+      { system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: 'GD4790000000999' },
+      { verify: { name: 'Nguyễn Thị Cúc', birthDate: '1985-07-01' } },
+    );
+    expect(r?.identifiers).toContainEqual(
+      expect.objectContaining({ system: DEFAULT_IDENTIFIER_SYSTEMS.bhyt, value: 'GD4790000000999' }),
+    );
+  });
+
   it('turns a failed check into a typed error with the maKetQua', async () => {
     const d = createInsuranceGatewayPatientDirectory(settings());
     const an = seed[0]!;

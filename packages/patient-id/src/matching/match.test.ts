@@ -42,6 +42,27 @@ describe('scoreMatch', () => {
     );
   });
 
+  it('reads the community VN Core URIs as the same systems (agreement and conflict)', () => {
+    const old = scoreMatch(
+      {
+        identifiers: [{ system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: 'DN4790000000001' }],
+        name: an.name,
+      },
+      an,
+    );
+    expect(old.grade).toBe('certain');
+    // No `kind`: the old personal-ID URI alone says it is a personal ID, and another number conflicts.
+    const conflict = scoreMatch(
+      {
+        identifiers: [{ system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '079085999999' }],
+        name: an.name,
+        birthDate: an.birthDate!,
+      },
+      an,
+    );
+    expect(conflict.grade).toBe('certainly-not');
+  });
+
   it('grades full demographic agreement probable, never certain', () => {
     const r = scoreMatch(
       { name: { family: 'Nguyen', middle: 'Van', given: 'An' }, birthDate: '1985-03-12', sex: 'male' },

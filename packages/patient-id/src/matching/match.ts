@@ -1,3 +1,4 @@
+import { canonicalIdentifierSystem, identifierSystemName } from '@lienthong/core';
 import type { PatientIdentifier, PatientRecord } from '../model/patient-record.js';
 import { nameSimilarity, nameWords } from './names.js';
 
@@ -43,7 +44,10 @@ export interface MatchResult {
   disagreeing: string[];
 }
 
-const norm = (i: PatientIdentifier) => `${i.system}|${i.value.trim().toUpperCase()}`;
+// Systems compared through their canonical URI, so an older alias (`…hl7.org.vn/core/sid/cccd`)
+// agrees with the current one (`…ehealth.gov.vn/core/sid/national_id`).
+const norm = (i: PatientIdentifier) =>
+  `${canonicalIdentifierSystem(i.system)}|${i.value.trim().toUpperCase()}`;
 
 export function gradeOf(score: number): MatchGrade {
   return score >= MATCH_THRESHOLDS.certain
@@ -76,8 +80,9 @@ export function scoreMatch(input: MatchInput, candidate: PatientRecord): MatchRe
     if (theirs.has(norm(id))) {
       idAgrees = true;
       agreeing.push(`identifier:${id.system}`);
-    } else if (id.kind === 'cccd' || id.system.endsWith('/sid/cccd')) {
-      if (candidate.identifiers.some((c) => c.system === id.system)) {
+    } else if (id.kind === 'cccd' || identifierSystemName(id.system) === 'cccd') {
+      const system = canonicalIdentifierSystem(id.system);
+      if (candidate.identifiers.some((c) => canonicalIdentifierSystem(c.system) === system)) {
         idConflict = true;
         disagreeing.push(`identifier:${id.system}`);
       }

@@ -1,4 +1,5 @@
 import {
+  canonicalIdentifierSystem,
   DEFAULT_IDENTIFIER_SYSTEMS,
   facilityRecordSystem,
   type Identifier,
@@ -19,7 +20,8 @@ import {
 
 /**
  * FHIR R4 `Patient` ⇄ {@link PatientRecord}. Identifier systems follow VN Core by default
- * (`…/sid/cccd`, `…/sid/bhyt`) and are configurable. Facts with no FHIR element (address codes,
+ * (`…/sid/national_id`, `…/sid/insurance_number`) and are configurable; both directions write the
+ * deployment's URI for an older alias (`http://fhir.hl7.org.vn/core/sid/cccd`, …). Facts with no FHIR element (address codes,
  * insurance validity and registered facility) travel in extensions of the project's own
  * `urn:lienthong:fhir:ext:` namespace, like the other packages' — no national URI exists for them.
  */
@@ -63,12 +65,14 @@ export function toFhirPatient(record: PatientRecord, options: FhirPatientOptions
       ...ext('replacedBy', c.replacedBy),
     ],
   }));
-  void options;
+  const systems = options.systems ?? DEFAULT_IDENTIFIER_SYSTEMS;
   return {
     resourceType: 'Patient',
     ...(record.id ? { id: record.id } : {}),
     ...(insuranceExt.length ? { extension: insuranceExt } : {}),
-    identifier: record.identifiers.map((i): Identifier => ({ system: i.system, value: i.value })),
+    identifier: record.identifiers.map(
+      (i): Identifier => ({ system: canonicalIdentifierSystem(i.system, systems), value: i.value }),
+    ),
     name: [name],
     ...(record.sex ? { gender: record.sex } : {}),
     ...(record.birthDate ? { birthDate: record.birthDate } : {}),
@@ -168,7 +172,11 @@ export function fromFhirPatient(patient: Patient, options: FhirPatientOptions = 
     ...(patient.id ? { id: patient.id } : {}),
     identifiers: (patient.identifier ?? [])
       .filter((i) => i.system && i.value)
-      .map((i) => ({ system: i.system!, value: i.value!, ...identifierKind(i.system!, systems) })),
+      .map((i) => ({
+        system: canonicalIdentifierSystem(i.system!, systems),
+        value: i.value!,
+        ...identifierKind(i.system!, systems),
+      })),
     name: { ...parts, ...text },
     ...(patient.birthDate ? { birthDate: patient.birthDate } : {}),
     ...(patient.gender ? { sex: patient.gender } : {}),

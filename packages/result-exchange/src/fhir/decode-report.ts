@@ -1,6 +1,8 @@
 import {
   attempt,
+  indexBundle,
   type Result,
+  resolveReference,
   type ValidationError,
   type ValidationIssue,
   type WithWarnings,
@@ -20,7 +22,6 @@ import { codings } from './codeable-concept.js';
 import { readFhirObservation } from './decode-observation.js';
 import { dateTime, statusReadAsPreliminary } from './elements.js';
 import { cfg, type FhirCodecOptions } from './options.js';
-import { indexBundle, resolve } from './references.js';
 
 /** FHIR R4 `diagnostic-report-status` → report status. Null prototype: `toString` is not a status. */
 const DR_STATUS: Record<string, ReportStatus> = Object.assign(Object.create(null), {
@@ -89,7 +90,7 @@ export function fromFhirDiagnosticReport(
       'The DiagnosticReport has neither an identifier nor an id',
       'DiagnosticReport không có identifier cũng không có id',
     );
-  const subject = resolve(dr.subject, index, contained) as Patient | undefined;
+  const subject = resolveReference(dr.subject, index, contained) as Patient | undefined;
   // The resolved Patient's identifiers, else the subject's logical identifier.
   const identifiers = (
     subject?.resourceType === 'Patient' ? (subject.identifier ?? []) : [dr.subject?.identifier]
@@ -109,7 +110,7 @@ export function fromFhirDiagnosticReport(
   let specimenResource: FhirSpecimen | undefined;
   let specimenPath = '';
   (dr.result ?? []).forEach((ref, i) => {
-    const o = resolve(ref, index, contained);
+    const o = resolveReference(ref, index, contained);
     if (o?.resourceType !== 'Observation') {
       warnings.push(
         issue(
@@ -123,14 +124,14 @@ export function fromFhirDiagnosticReport(
     }
     observations.push(readFhirObservation(o, options, warnings, `${path}.result[${i}]`));
     if (!specimenResource && o.specimen) {
-      const s = resolve(o.specimen, index, contained);
+      const s = resolveReference(o.specimen, index, contained);
       if (s?.resourceType === 'Specimen') {
         specimenResource = s;
         specimenPath = `${path}.result[${i}].specimen`;
       }
     }
   });
-  const sp = dr.specimen?.[0] ? resolve(dr.specimen[0], index, contained) : undefined;
+  const sp = dr.specimen?.[0] ? resolveReference(dr.specimen[0], index, contained) : undefined;
   if (sp?.resourceType === 'Specimen') {
     specimenResource = sp;
     specimenPath = `${path}.specimen[0]`;

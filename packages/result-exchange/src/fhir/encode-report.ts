@@ -1,4 +1,4 @@
-import type { WithWarnings } from '@lienthong/core';
+import { newUrnUuid, type WithWarnings } from '@lienthong/core';
 import type {
   Bundle,
   BundleEntry,
@@ -14,7 +14,6 @@ import type { LabReport } from '../model.js';
 import { concept } from './codeable-concept.js';
 import { instant, observationToFhir } from './encode-observation.js';
 import { cfg, type FhirCodecOptions } from './options.js';
-import { uuid } from './references.js';
 
 const V2_0074 = 'http://terminology.hl7.org/CodeSystem/v2-0074';
 
@@ -52,7 +51,7 @@ export function toFhirResources(
       resourceType: 'Patient',
       identifier: report.patient.identifiers.map((i) => ({ system: i.system, value: i.value })),
     };
-    const fullUrl = uuid();
+    const fullUrl = newUrnUuid();
     subject = { reference: fullUrl };
     entries.push({
       fullUrl,
@@ -86,7 +85,7 @@ export function toFhirResources(
       ...(s.receivedAt && s.receivedAt.length > 10 ? { receivedTime: s.receivedAt } : {}),
       ...(s.collectedAt ? { collection: { collectedDateTime: s.collectedAt } } : {}),
     };
-    const fullUrl = uuid();
+    const fullUrl = newUrnUuid();
     specimenRef = { reference: fullUrl };
     entries.push({
       fullUrl,
@@ -97,7 +96,7 @@ export function toFhirResources(
   const observations = report.observations.map((o) => observationToFhir(o, report, subject, specimenRef, c));
   const results: Reference<Observation>[] = [];
   for (const o of observations) {
-    const fullUrl = uuid();
+    const fullUrl = newUrnUuid();
     results.push({ reference: fullUrl });
     entries.push({
       fullUrl,
@@ -191,7 +190,7 @@ export function toFhirResources(
     ...(report.conclusion ? { conclusion: report.conclusion } : {}),
   };
   entries.push({
-    fullUrl: uuid(),
+    fullUrl: newUrnUuid(),
     resource: diagnosticReport,
     ...(tx
       ? {

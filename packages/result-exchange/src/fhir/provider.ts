@@ -7,7 +7,14 @@ import {
   type TransportOptions,
 } from '@lienthong/core';
 import { throwIfAborted, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
-import { bundleMatches, createFhirClient } from '@lienthong/core/fhir';
+import {
+  bundleMatches,
+  createdResources,
+  createFhirClient,
+  discard,
+  entryStatus,
+  lostRace,
+} from '@lienthong/core/fhir';
 import type { Bundle, BundleEntry, DiagnosticReport, Meta } from '@medplum/fhirtypes';
 import type { LabReportQuery, ResultExchange } from '../contract.js';
 import type { LabReport } from '../model.js';
@@ -18,9 +25,8 @@ import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { fromFhirDiagnosticReport } from './decode-report.js';
 import { toFhirResources } from './encode-report.js';
 import type { FhirCodecOptions } from './options.js';
-import { patientSearchParams } from './query-plan.js';
+import { patientIdentifierToken, patientSearchParams } from './query-plan.js';
 import { FHIR_IDEMPOTENCY_TAG_SYSTEM, FHIR_REPORT_VERSION_EXTENSION } from './server-conventions.js';
-import { createdResources, discard, entryStatus, lostRace } from './write-outcome.js';
 
 /** Options of {@link createFhirResultExchange}. */
 export interface FhirResultExchangeOptions extends FhirCodecOptions {
@@ -55,6 +61,13 @@ function baseUrlMissing(): never {
     path: 'baseUrl',
   });
 }
+
+/**
+ * Resource types a report's write owns (the Patient is shared). The DiagnosticReport's create is
+ * conditional: 201 means this write created it — a partly refused write removes it too, else it
+ * would point at the Observations removed with it.
+ */
+const OWN_TYPES = ['Observation', 'Specimen', 'DiagnosticReport'];
 
 /** The resources a report points to, which `INCLUDES` asks for. */
 const LINKED = ['Observation', 'Specimen', 'Patient'] as const;
@@ -237,7 +250,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
           });
         }
       }
-      await discard(fhir, createdResources(entries, answer), signal);
+      await discard(fhir, createdResources(entries, answer, OWN_TYPES), signal);
       if (lost) return 'lost';
       throw new LienThongError({
         code: 'FHIR_TRANSACTION_FAILED',
@@ -318,7 +331,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
         } else if (query.patient) {
           const patients = await fhir.search(
             'Patient',
-            { identifier: `${query.patient.system}|${query.patient.value}`, _elements: 'id' },
+            { identifier: patientIdentifierToken(query.patient), _elements: 'id' },
             { signal: opts.signal },
           );
           const ids = bundleMatches(patients, 'Patient')

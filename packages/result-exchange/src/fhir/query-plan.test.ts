@@ -1,9 +1,9 @@
 import { capabilityStatementDeclaring } from '@lienthong/conformance/fhir';
 import { readServerCapabilities } from '@lienthong/core';
 import { describe, expect, it } from 'vitest';
-import { patientSearchParams } from './query-plan.js';
+import { patientIdentifierToken, patientSearchParams } from './query-plan.js';
 
-const patient = { system: 'http://fhir.hl7.org.vn/core/sid/cccd', value: '001203012345' };
+const patient = { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' };
 
 const plan = (...names: string[]) =>
   patientSearchParams(
@@ -13,7 +13,8 @@ const plan = (...names: string[]) =>
 
 describe('patientSearchParams', () => {
   it('searches by the subject’s identifier when the server declares the modifier (finds reports without a Patient resource)', () => {
-    const token = `${patient.system}|${patient.value}`;
+    // The current URI and the community VN Core one: a server holding either answers.
+    const token = `${patient.system}|${patient.value},http://fhir.hl7.org.vn/core/sid/cccd|${patient.value}`;
     expect(plan('subject', 'subject:identifier', 'subject.identifier')).toEqual({
       'subject:identifier': token,
     });
@@ -22,7 +23,7 @@ describe('patientSearchParams', () => {
 
   it('uses a declared chain when no modifier is declared (one request instead of two)', () => {
     expect(plan('subject', 'patient.identifier')).toEqual({
-      'patient.identifier': `${patient.system}|${patient.value}`,
+      'patient.identifier': patientIdentifierToken(patient),
     });
   });
 
@@ -42,5 +43,16 @@ describe('patientSearchParams', () => {
     ).toEqual({
       'subject:identifier': 'urn:example:mrn|A\\|1\\,2',
     });
+  });
+
+  it('asks for an old-URI identifier under the current URI too, and a system without aliases alone', () => {
+    expect(
+      patientIdentifierToken({ system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: 'DN4790000000001' }),
+    ).toBe(
+      'http://fhir.ehealth.gov.vn/core/sid/insurance_number|DN4790000000001,http://fhir.hl7.org.vn/core/sid/bhyt|DN4790000000001',
+    );
+    expect(patientIdentifierToken({ system: 'urn:lienthong:sid:mrn:79001', value: 'BN-1' })).toBe(
+      'urn:lienthong:sid:mrn:79001|BN-1',
+    );
   });
 });

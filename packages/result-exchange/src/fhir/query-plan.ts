@@ -1,4 +1,4 @@
-import { formatTokenParam, type IdentifierValue, type ServerCapabilities } from '@lienthong/core';
+import { type IdentifierValue, identifierSearchToken, type ServerCapabilities } from '@lienthong/core';
 
 /**
  * The DiagnosticReport search parameters that find a patient's reports by identifier in one
@@ -17,8 +17,11 @@ export function patientSearchParams(
   capabilities: ServerCapabilities,
   patient: IdentifierValue,
 ): Record<string, string> | undefined {
-  const token = formatTokenParam(patient.system, patient.value);
+  const token = patientIdentifierToken(patient);
   for (const key of ['subject:identifier', 'patient:identifier', 'subject.identifier', 'patient.identifier'])
     if (capabilities.searches('DiagnosticReport', key)) return { [key]: token };
   return undefined;
 }
+
+/** The token of a patient identifier in a search, under every alias of its system (`identifierSearchToken`). */
+export const patientIdentifierToken = (patient: IdentifierValue): string => identifierSearchToken(patient);

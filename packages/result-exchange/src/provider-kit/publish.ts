@@ -1,4 +1,10 @@
-import { ConflictError, stableJson, ValidationError, validationErrorFromZod } from '@lienthong/core';
+import {
+  ConflictError,
+  canonicalIdentifier,
+  stableJson,
+  ValidationError,
+  validationErrorFromZod,
+} from '@lienthong/core';
 import type { WriteOutcome } from '@lienthong/core/contract';
 import { type LabReport, LabReportSchema } from '../model.js';
 
@@ -30,6 +36,19 @@ export function contentKey(report: LabReport): string {
 }
 
 /**
+ * {@link contentKey} with the patient's identifier systems made canonical: a report published with
+ * an older URI (`http://fhir.hl7.org.vn/core/sid/cccd`) and again with the current one is the same
+ * report. `contentKey` itself stays as it was, since outbox keys are derived from it.
+ */
+function sameContent(a: LabReport, b: LabReport): boolean {
+  const canonical = (r: LabReport): LabReport => ({
+    ...r,
+    patient: { ...r.patient, identifiers: r.patient.identifiers.map((i) => canonicalIdentifier(i)) },
+  });
+  return contentKey(a) === contentKey(b) || contentKey(canonical(a)) === contentKey(canonical(b));
+}
+
+/**
  * The outcome a publish will have, given the current version (the rule every provider shares):
  * `created` when there is none, `unchanged` for the same content, `updated` for a changed report
  * with status `amended`/`corrected`/`cancelled` or replacing a `registered`/`preliminary` one.
@@ -40,7 +59,7 @@ export function contentKey(report: LabReport): string {
  */
 export function decidePublish(current: LabReport | undefined, next: LabReport): WriteOutcome {
   if (!current) return 'created';
-  if (contentKey(current) === contentKey(next)) return 'unchanged';
+  if (sameContent(current, next)) return 'unchanged';
   if (
     ['amended', 'corrected', 'cancelled'].includes(next.status) ||
     ['registered', 'preliminary'].includes(current.status)

@@ -1,8 +1,9 @@
+import { canonicalIdentifierSystem } from '@lienthong/core';
 import {
   type CallOptions,
   checkDateRange,
   instantOf,
-  throwIfAborted,
+  pagedAnswer,
   untilInstantOf,
 } from '@lienthong/core/contract';
 import type { LabReportQuery } from '../contract.js';
@@ -15,13 +16,18 @@ export function clinicalTime(report: LabReport): string | undefined {
 
 /** Whether a report matches a query (used by the memory provider and as a client-side filter). */
 export function matchesQuery(report: LabReport, query: LabReportQuery): boolean {
-  if (
-    query.patient &&
-    !report.patient.identifiers.some(
-      (i) => i.system === query.patient!.system && i.value === query.patient!.value,
+  if (query.patient) {
+    // Reports stay as published: an older URI of the system asked for (`…hl7.org.vn/core/sid/cccd`)
+    // names the same identifier.
+    const system = canonicalIdentifierSystem(query.patient.system);
+    const value = query.patient.value;
+    if (
+      !report.patient.identifiers.some(
+        (i) => i.value === value && canonicalIdentifierSystem(i.system) === system,
+      )
     )
-  )
-    return false;
+      return false;
+  }
   if (query.codes?.length) {
     const all = [...report.codes, ...report.observations.flatMap((o) => o.codes)];
     if (!query.codes.some((q) => all.some((c) => c.system === q.system && c.code === q.code))) return false;
@@ -56,14 +62,7 @@ export function queryAnswer(
   options: CallOptions & { pageSize?: number },
   reports: (pageSize: number) => AsyncIterable<LabReport>,
 ): AsyncIterable<LabReport> {
-  const pageSize = Math.max(1, options.pageSize ?? 50);
-  return {
-    async *[Symbol.asyncIterator]() {
-      throwIfAborted(options.signal);
-      checkDateRange(query);
-      yield* reports(pageSize);
-    },
-  };
+  return pagedAnswer(options, () => checkDateRange(query), reports);
 }
 
 /** Newest clinical time first; reports without a time last; then by id. */

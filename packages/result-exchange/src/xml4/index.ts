@@ -4,6 +4,7 @@
  */
 export {
   decodeXml4,
+  decodeXml4Rows,
   encodeXml4,
   reportsToXml4Rows,
   safeDecodeXml4,

@@ -1,4 +1,9 @@
-import { formatNationalDateTime, isLienThongError, safeParseNationalDateTime } from '@lienthong/core';
+import {
+  formatNationalDateTime,
+  isLienThongError,
+  safeParseNationalDateTime,
+  type ValidationError,
+} from '@lienthong/core';
 import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -11,7 +16,7 @@ import {
 import { type LabReport, LabReportSchema } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS as S } from '../systems.js';
 import { normaliseUnit } from '../units.js';
-import { decodeXml4, encodeXml4, safeDecodeXml4, XML4_MAX_LENGTHS } from './xml4.js';
+import { decodeXml4, decodeXml4Rows, encodeXml4, safeDecodeXml4, XML4_MAX_LENGTHS } from './xml4.js';
 
 // SYNTHETIC: encounter keys and doctor codes are made up; MA_CHI_SO values are real QĐ 1227 rows
 // (imaging), MA_DICH_VU values the published examples of docs/en/guide/domain.md.
@@ -215,6 +220,65 @@ describe('XML4 length and format rules', () => {
         }
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('decodeXml4Rows(rows) gives what decodeXml4 gives for the table holding the rows, errors included', () => {
+    const value = fc.oneof(
+      arbText(60),
+      fc.constantFrom(
+        '',
+        '202501150930',
+        '202502301200',
+        '1,5',
+        '7.2',
+        'x'.repeat(300),
+        ...REAL_QD1227_CODES,
+      ),
+      fc.constantFrom(...PUBLISHED_SERVICE_CODES),
+    );
+    const row = fc.record(
+      {
+        MA_LK: fc.constantFrom('SYN1', 'SYN2', ''),
+        STT: fc.constantFrom('1', '2', '3', 'x'),
+        MA_DICH_VU: value,
+        MA_CHI_SO: value,
+        TEN_CHI_SO: value,
+        GIA_TRI: value,
+        DON_VI_DO: value,
+        MO_TA: value,
+        KET_LUAN: value,
+        NGAY_KQ: value,
+        MA_BS_DOC_KQ: value,
+        EXTRA: value,
+      },
+      { requiredKeys: ['MA_LK'] },
+    );
+    const escapeText = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const table = (rows: Record<string, string>[]) =>
+      `<CHITIEU_CHITIET_DICHVUCANLAMSANG><DSACH_CHI_TIET_CLS>${rows
+        .map(
+          (r) =>
+            `<CHI_TIET_CLS>${Object.entries(r)
+              .map(([k, v]) => `<${k}>${escapeText(v)}</${k}>`)
+              .join('')}</CHI_TIET_CLS>`,
+        )
+        .join('')}</DSACH_CHI_TIET_CLS></CHITIEU_CHITIET_DICHVUCANLAMSANG>`;
+    const outcome = (decode: () => unknown) => {
+      try {
+        return decode();
+      } catch (error) {
+        const { code, path, issues } = error as ValidationError;
+        return { code, path, issues };
+      }
+    };
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 6 }), (rows) => {
+        expect(outcome(() => decodeXml4Rows(rows, { patient }))).toEqual(
+          outcome(() => decodeXml4(table(rows), { patient })),
+        );
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -9,7 +9,7 @@ import {
   type WithWarnings,
 } from '@lienthong/core';
 import { decodeText, encodeReports, parseOrInvalid, type TextInput } from '../codec.js';
-import { invalid, invalidMany, issue } from '../errors.js';
+import { guard, invalid, invalidMany, issue } from '../errors.js';
 import { flatXmlParser, toXmlDocument, valueFromText, valueToText } from '../flat-formats.js';
 import type { LabCoding, LabObservation, LabReport } from '../model.js';
 import { DEFAULT_LAB_SYSTEMS, isRecognisedCode, type LabSystems } from '../systems.js';
@@ -177,20 +177,25 @@ function readRows(xml: string): Xml4Row[] {
         'A row must contain fields',
         'Mỗi dòng phải chứa các trường',
       );
-    const row: Xml4Row = {};
-    for (const [k, v] of Object.entries(r as Record<string, unknown>)) {
-      if (!(XML4_FIELDS as readonly string[]).includes(k)) continue;
-      if (typeof v !== 'string')
-        throw invalid(
-          'XML4_STRUCTURE_INVALID',
-          `${ROW}[${i + 1}].${k}`,
-          `${k} must be text`,
-          `${k} phải là văn bản`,
-        );
-      row[k as Xml4Field] = v;
-    }
-    return row;
+    return rowFields(r as Record<string, unknown>, i);
   });
+}
+
+/** The XML4 fields of row `i` (from 0), in their order; other fields are left out. */
+function rowFields(r: Readonly<Record<string, unknown>>, i: number): Xml4Row {
+  const row: Xml4Row = {};
+  for (const [k, v] of Object.entries(r)) {
+    if (!(XML4_FIELDS as readonly string[]).includes(k)) continue;
+    if (typeof v !== 'string')
+      throw invalid(
+        'XML4_STRUCTURE_INVALID',
+        `${ROW}[${i + 1}].${k}`,
+        `${k} must be text`,
+        `${k} phải là văn bản`,
+      );
+    row[k as Xml4Field] = v;
+  }
+  return row;
 }
 
 /** {@link decodeXml4}, answering a `Result` instead of throwing. */
@@ -207,11 +212,26 @@ export function safeDecodeXml4(
  * problem with its row and field (`CHI_TIET_CLS[3].MA_CHI_SO`).
  */
 export function decodeXml4(xml: string, options: Xml4Options = {}): Xml4DecodeResult {
-  return decodeText(xml, INPUT, (text) => {
-    const rows = readRows(text);
-    checkRows(rows);
-    return { ...rowsToReports(rows, options), rows };
-  });
+  return decodeText(xml, INPUT, (text) => decodeRows(readRows(text), options));
+}
+
+/**
+ * Decodes rows already read from an XML4 table (each `CHI_TIET_CLS` as field → text, in document
+ * order — as an XML 130 file-set reader has them) with the result, issues and paths
+ * {@link decodeXml4} gives for the table holding them, without writing and parsing the XML again:
+ * fields other than {@link XML4_FIELDS} are left out, every rule is checked first (a
+ * `ValidationError` lists every problem, rows numbered from 1: `CHI_TIET_CLS[3].MA_CHI_SO`).
+ */
+export function decodeXml4Rows(
+  rows: readonly Readonly<Record<string, unknown>>[],
+  options: Xml4Options = {},
+): Xml4DecodeResult {
+  return guard(INPUT.code, INPUT.subject, () => decodeRows(rows.map(rowFields), options), INPUT.path);
+}
+
+function decodeRows(rows: Xml4Row[], options: Xml4Options): Xml4DecodeResult {
+  checkRows(rows);
+  return { ...rowsToReports(rows, options), rows };
 }
 
 function rowsToReports(rows: readonly Xml4Row[], options: Xml4Options): WithWarnings<LabReport[]> {

@@ -5,10 +5,9 @@ import {
   type ValidationIssue,
   type WithWarnings,
 } from '@lienthong/core';
-import { decodeXml4 } from '@lienthong/result-exchange/xml4';
-import type { RawTable, Visit, VisitFileSet } from '../model.js';
+import { decodeXml4Rows } from '@lienthong/result-exchange/xml4';
+import type { CourseNote, Medication, RawTable, Service, Visit, VisitFileSet } from '../model.js';
 import { checkDiagnoses, type Icd10Checker } from './diagnoses.js';
-import { tableXml } from './encode.js';
 import { checkRowFields, problem, type Xml130Problem } from './problems.js';
 import { inputText, readEnvelope, readTableRows, TABLE_PATHS } from './read.js';
 import { medicationFromXml2, noteFromXml5, serviceFromXml3, visitFromXml1 } from './tables.js';
@@ -23,6 +22,8 @@ export interface Xml130Options {
   icd10?: Icd10Checker;
   /** Decode despite errors (they become warnings). Default: a `ValidationError` lists every error. */
   lenient?: boolean;
+  /** Called after each `HOSO` with how many are read and how many the file set holds (progress on large file sets). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** What {@link decodeXml130} returns: the file set, the warnings, and every problem found. */
@@ -30,7 +31,34 @@ export interface Xml130DecodeResult extends WithWarnings<VisitFileSet> {
   problems: Xml130Problem[];
 }
 
-const LINKED = ['XML2', 'XML3', 'XML4', 'XML5'] as const;
+type LinkedTable = 'XML2' | 'XML3' | 'XML4' | 'XML5';
+type Item = Medication | Service | CourseNote;
+
+/**
+ * A row of XML2–XML5 waiting for every XML1 to be read. A row of XML2/3/5 whose visit is already
+ * known becomes its model at once and the row is let go: holding every row of a file set until the
+ * end made the decode spend its time in the garbage collector. XML4 rows are kept (they are the
+ * visit's `labRows`).
+ */
+interface LinkedRow {
+  maLk: string;
+  row?: Row;
+  item?: Item;
+}
+
+function linkedRow(table: LinkedTable, row: Row, byId: ReadonlyMap<string, Visit>): LinkedRow {
+  const maLk = row.MA_LK ?? '';
+  return table === 'XML4' || !byId.has(maLk) ? { maLk, row } : { maLk, item: itemFromRow(table, row) };
+}
+
+const itemFromRow = (table: Exclude<LinkedTable, 'XML4'>, row: Row): Item =>
+  table === 'XML2' ? medicationFromXml2(row) : table === 'XML3' ? serviceFromXml3(row) : noteFromXml5(row);
+
+function addItem(visit: Visit, table: Exclude<LinkedTable, 'XML4'>, item: Item): void {
+  if (table === 'XML2') visit.medications.push(item as Medication);
+  else if (table === 'XML3') visit.services.push(item as Service);
+  else visit.notes.push(item as CourseNote);
+}
 
 interface Collected {
   fileSet: VisitFileSet;
@@ -43,15 +71,16 @@ function collect(input: unknown, options: Xml130Options): Collected {
   const visits: Visit[] = [];
   const byId = new Map<string, Visit>();
   const otherTables: RawTable[] = [];
-  const linked: { table: (typeof LINKED)[number]; hoso: number; rows: Row[] }[] = [];
+  const linked: { table: LinkedTable; hoso: number; rows: LinkedRow[] }[] = [];
   for (const [hoso, files] of envelope.hosos.entries()) {
     const own: Visit[] = [];
     const raws: RawTable[] = [];
     for (const file of files) {
-      const mapped = file.type in TABLE_PATHS && file.text !== undefined;
-      const rows = mapped ? readTableRows(file.type, file.text!, hoso, problems) : undefined;
+      const text = file.readText?.();
+      const mapped = file.type in TABLE_PATHS && text !== undefined;
+      const rows = mapped ? readTableRows(file.type, text, hoso, problems) : undefined;
       if (!rows) {
-        if (file.text !== undefined && !(file.type in TABLE_PATHS))
+        if (text !== undefined && !(file.type in TABLE_PATHS))
           problems.push(
             problem(
               'warning',
@@ -63,7 +92,7 @@ function collect(input: unknown, options: Xml130Options): Collected {
           );
         raws.push({
           type: file.type,
-          ...(file.text !== undefined ? { content: file.text } : { base64: file.base64 ?? '' }),
+          ...(text !== undefined ? { content: text } : { base64: file.base64 ?? '' }),
         });
         continue;
       }
@@ -85,35 +114,43 @@ function collect(input: unknown, options: Xml130Options): Collected {
               ),
             );
         }
-      } else linked.push({ table: file.type as (typeof LINKED)[number], hoso, rows });
+      } else {
+        const table = file.type as LinkedTable;
+        linked.push({ table, hoso, rows: rows.map((row) => linkedRow(table, row, byId)) });
+      }
     }
     visits.push(...own);
     if (own[0]) own[0].otherTables.push(...raws);
     else otherTables.push(...raws);
+    options.onProgress?.(hoso + 1, envelope.hosos.length);
   }
   const unlinked = new Map<string, Row[]>();
   for (const { table, hoso, rows } of linked) {
-    for (const [i, row] of rows.entries()) {
-      const visit = byId.get(row.MA_LK ?? '');
+    for (const [i, { maLk, row, item }] of rows.entries()) {
+      const visit = byId.get(maLk);
       if (!visit) {
         problems.push(
           problem(
             'error',
             'XML130_VISIT_LINK_MISSING',
             { hoso, table, row: i, field: 'MA_LK' },
-            `MA_LK "${row.MA_LK ?? ''}" of ${table} has no XML1 in the file set`,
-            `MA_LK "${row.MA_LK ?? ''}" của ${table} không có XML1 tương ứng trong bộ hồ sơ`,
+            `MA_LK "${maLk}" of ${table} has no XML1 in the file set`,
+            `MA_LK "${maLk}" của ${table} không có XML1 tương ứng trong bộ hồ sơ`,
           ),
         );
-        unlinked.set(table, [...(unlinked.get(table) ?? []), row]);
+        unlinked.set(table, [...(unlinked.get(table) ?? []), row!]);
         continue;
       }
-      if (table === 'XML2') visit.medications.push(medicationFromXml2(row));
-      else if (table === 'XML3') visit.services.push(serviceFromXml3(row));
-      else if (table === 'XML5') visit.notes.push(noteFromXml5(row));
-      else visit.labRows.push(row);
+      if (table === 'XML4') visit.labRows.push(row!);
+      else addItem(visit, table, item ?? itemFromRow(table, row!));
     }
-    if (table === 'XML4') readLabReports(tableXml('XML4', rows), hoso, byId, problems);
+    if (table === 'XML4')
+      readLabReports(
+        rows.map((r) => r.row!),
+        hoso,
+        byId,
+        problems,
+      );
   }
   return {
     fileSet: {
@@ -128,18 +165,18 @@ function collect(input: unknown, options: Xml130Options): Collected {
 }
 
 /**
- * XML4 through result-exchange's codec, from the rows as read here (values trimmed, so the reports
- * are what decoding the written rows gives); the rows are kept on the visit whatever it says.
+ * XML4 through result-exchange's codec, from the rows as read here (not written and parsed again:
+ * the result is the same); the rows are kept on the visit whatever it says.
  */
 function readLabReports(
-  text: string,
+  rows: readonly Row[],
   hoso: number,
   byId: Map<string, Visit>,
   problems: Xml130Problem[],
 ): void {
-  let reports: ReturnType<typeof decodeXml4>['value'];
+  let reports: ReturnType<typeof decodeXml4Rows>['value'];
   try {
-    reports = decodeXml4(text).value;
+    reports = decodeXml4Rows(rows).value;
   } catch (error) {
     const issues = error instanceof ValidationError ? error.issues : [];
     for (const i of issues) {

@@ -41,8 +41,11 @@ export function problem(
   return { severity, code, path: placePath(place), message, messageVi, ...place };
 }
 
-const specsByTable = new Map<string, Map<string, Xml130FieldSpec>>(
-  Object.entries(XML130_FIELD_SPECS).map(([t, specs]) => [t, new Map(specs.map((s) => [s.name, s]))]),
+const specsByTable = new Map<string, { list: readonly Xml130FieldSpec[]; names: ReadonlySet<string> }>(
+  Object.entries(XML130_FIELD_SPECS).map(([t, specs]) => [
+    t,
+    { list: specs, names: new Set(specs.map((s) => s.name)) },
+  ]),
 );
 
 /** The fields of a table in order (the generated specs). */
@@ -50,13 +53,28 @@ export const tableFields = (table: string): readonly string[] =>
   (XML130_FIELD_SPECS[table] ?? []).map((s) => s.name);
 
 const NUMBER = /^[+-]?\d+(\.\d+)?$/;
+const DATE_TIME = /^\d{12}$/;
 
-/** Checks one row against its table's field specs: mandatory, type, length, `yyyymmddHHMM`, unknown fields. */
+/**
+ * A `yyyymmddHHMM` date-time as ISO 8601; `undefined` when it is not a real one. The form is
+ * checked first: a failed parse builds an error with its stack, too costly for every row.
+ */
+export function dateTimeOf(value: string): string | undefined {
+  if (!DATE_TIME.test(value)) return undefined;
+  const r = safeParseNationalDateTime(value);
+  return r.ok ? r.value : undefined;
+}
+
+const at = (place: Place, table: string, field: string): Place => ({ ...place, table, field });
+
+/**
+ * Checks one row against its table's field specs: mandatory, type, length, `yyyymmddHHMM`, unknown
+ * fields. Runs for every field of every row: it allocates only for a problem.
+ */
 export function checkRowFields(table: string, row: Row, place: Place, out: Xml130Problem[]): void {
   const specs = specsByTable.get(table);
   if (!specs) return;
-  for (const spec of specs.values()) {
-    const at = { ...place, table, field: spec.name };
+  for (const spec of specs.list) {
     const value = row[spec.name];
     if (value === undefined || value === '') {
       if (spec.mandatory === 'yes')
@@ -64,7 +82,7 @@ export function checkRowFields(table: string, row: Row, place: Place, out: Xml13
           problem(
             'error',
             'XML130_FIELD_MISSING',
-            at,
+            at(place, table, spec.name),
             `${spec.name} is mandatory in ${table}`,
             `${spec.name} là trường bắt buộc của ${table}`,
           ),
@@ -76,18 +94,18 @@ export function checkRowFields(table: string, row: Row, place: Place, out: Xml13
         problem(
           'error',
           'XML130_FIELD_TOO_LONG',
-          at,
+          at(place, table, spec.name),
           `${spec.name} is ${value.length} characters long; at most ${spec.maxLength} allowed`,
           `${spec.name} dài ${value.length} ký tự; tối đa ${spec.maxLength} ký tự`,
         ),
       );
     if (spec.dateTime) {
-      if (!safeParseNationalDateTime(value).ok)
+      if (dateTimeOf(value) === undefined)
         out.push(
           problem(
             'error',
             'XML130_DATE_INVALID',
-            at,
+            at(place, table, spec.name),
             `${spec.name} must be a real date-time yyyymmddHHMM`,
             `${spec.name} phải là ngày giờ có thật dạng yyyymmddHHMM`,
           ),
@@ -97,20 +115,20 @@ export function checkRowFields(table: string, row: Row, place: Place, out: Xml13
         problem(
           'error',
           'XML130_NOT_A_NUMBER',
-          at,
+          at(place, table, spec.name),
           `${spec.name} must be a number`,
           `${spec.name} phải là số`,
         ),
       );
     }
   }
-  for (const name of Object.keys(row)) {
-    if (!specs.has(name))
+  for (const name in row) {
+    if (!specs.names.has(name))
       out.push(
         problem(
           'warning',
           'XML130_FIELD_UNKNOWN',
-          { ...place, table, field: name },
+          at(place, table, name),
           `${name} is not a field of ${table} (QĐ 4750); kept as read`,
           `${name} không phải trường của ${table} (QĐ 4750); được giữ nguyên`,
         ),

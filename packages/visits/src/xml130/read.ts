@@ -1,6 +1,17 @@
 import { ValidationError } from '@lienthong/core';
+import type { XmlElement } from './flat-xml.js';
 import { type Place, problem, type Xml130Problem } from './problems.js';
-import { asList, fromBase64, leafText, parseXml, type Row, stripBom, toRow } from './xml.js';
+import {
+  child,
+  childrenNamed,
+  cleanBase64,
+  decodeBase64,
+  leafText,
+  parseXml,
+  type Row,
+  stripBom,
+  toRow,
+} from './xml.js';
 
 /** The element path of each mapped table: root, list, row (XML1 is its root, one row). */
 export const TABLE_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -11,10 +22,16 @@ export const TABLE_PATHS: Readonly<Record<string, readonly string[]>> = {
   XML5: ['CHITIEU_CHITIET_DIENBIENLAMSANG', 'DSACH_CHI_TIET_DIEN_BIEN_BENH', 'CHI_TIET_DIEN_BIEN_BENH'],
 };
 
-/** One `FILEHOSO`: its type and its decoded XML (absent when the base64 is broken). */
+/** One `FILEHOSO`: its type and its content. */
 export interface FileEntry {
   type: string;
-  text?: string;
+  /**
+   * Decodes its XML (absent when the base64 is broken). A function, called when the table's turn
+   * comes, so that a file set is read one table at a time: holding every table's text at once made
+   * the decode spend its time in the garbage collector.
+   */
+  readText?: () => string;
+  /** NOIDUNGFILE as found, when it is not base64. */
   base64?: string;
 }
 
@@ -48,32 +65,27 @@ export function readEnvelope(text: string, problems: Xml130Problem[]): Envelope 
   const parsed = parseXml(text);
   if ('error' in parsed)
     throw unreadable(`Not well-formed XML: ${parsed.error}`, `XML không hợp lệ: ${parsed.error}`);
-  const doc = parsed.doc;
-  const root = doc.GIAMDINHHS;
-  if (root === undefined) {
-    const table = Object.keys(TABLE_PATHS).find((t) => doc[TABLE_PATHS[t]![0]!] !== undefined);
+  const root = parsed.root;
+  if (root.name !== 'GIAMDINHHS') {
+    const table = Object.keys(TABLE_PATHS).find((t) => TABLE_PATHS[t]![0] === root.name);
     if (!table)
       throw unreadable(
         'Neither a GIAMDINHHS envelope nor a table of XML 130',
         'Không phải hồ sơ GIAMDINHHS cũng không phải bảng XML 130',
       );
-    return { bare: true, hosos: [[{ type: table, text }]] };
+    return { bare: true, hosos: [[{ type: table, readText: () => text }]] };
   }
-  const r = (root ?? {}) as Record<string, unknown>;
-  const unit = (r.THONGTINDONVI ?? {}) as Record<string, unknown>;
-  const info = (r.THONGTINHOSO ?? {}) as Record<string, unknown>;
-  const facility = leafText(unit.MACSKCB);
-  const createdOn = leafText(info.NGAYLAP);
-  const declared = leafText(info.SOLUONGHOSO);
-  const list = (info.DANHSACHHOSO ?? {}) as Record<string, unknown>;
-  const hosos: FileEntry[][] = asList(list.HOSO).map((h, hoso) =>
-    asList((h as Record<string, unknown> | null)?.FILEHOSO).map((f, i) => {
-      const file = (f ?? {}) as Record<string, unknown>;
-      const type = (leafText(file.LOAIHOSO) ?? '').trim();
-      const content = leafText(file.NOIDUNGFILE) ?? '';
+  const info = child(root, 'THONGTINHOSO');
+  const facility = leafText(child(child(root, 'THONGTINDONVI'), 'MACSKCB'));
+  const createdOn = leafText(child(info, 'NGAYLAP'));
+  const declared = leafText(child(info, 'SOLUONGHOSO'));
+  const hosos: FileEntry[][] = childrenNamed(child(info, 'DANHSACHHOSO'), 'HOSO').map((h, hoso) =>
+    childrenNamed(h, 'FILEHOSO').map((file, i) => {
+      const type = (leafText(child(file, 'LOAIHOSO')) ?? '').trim();
+      const content = leafText(child(file, 'NOIDUNGFILE')) ?? '';
       const place: Place = { hoso, table: type || `FILEHOSO[${i}]` };
-      const decoded = fromBase64(content);
-      if (decoded === undefined) {
+      const base64 = cleanBase64(content);
+      if (base64 === undefined) {
         problems.push(
           problem(
             'error',
@@ -85,7 +97,10 @@ export function readEnvelope(text: string, problems: Xml130Problem[]): Envelope 
         );
         return { type, base64: content };
       }
-      return { type, text: decoded };
+      return {
+        type,
+        readText: () => decodeBase64(base64),
+      };
     }),
   );
   if (declared === undefined || declared.trim() !== String(hosos.length))
@@ -115,12 +130,8 @@ export function readTableRows(
 ): Row[] | undefined {
   const parsed = parseXml(text);
   const path = TABLE_PATHS[table]!;
-  let node: unknown = 'error' in parsed ? undefined : parsed.doc[path[0]!];
-  if (node !== undefined && path.length === 3) {
-    const list = (node as Record<string, unknown> | null)?.[path[1]!];
-    node = list === undefined || list === '' ? [] : (list as Record<string, unknown> | null)?.[path[2]!];
-  }
-  if ('error' in parsed || node === undefined || (path.length === 1 && typeof node !== 'object')) {
+  const elements = 'error' in parsed ? undefined : rowElements(parsed.root, path);
+  if (!elements) {
     problems.push(
       problem(
         'error',
@@ -132,8 +143,8 @@ export function readTableRows(
     );
     return undefined;
   }
-  return asList(node).map((n, row) => {
-    const { row: values, nested } = toRow(n);
+  return elements.map((element, row) => {
+    const { row: values, nested } = toRow(element);
     for (const field of nested)
       problems.push(
         problem(
@@ -146,4 +157,21 @@ export function readTableRows(
       );
     return values;
   });
+}
+
+/**
+ * The row elements of a table at `path` (its root, or root/list/rows); `undefined` when the
+ * document is not that table. No list, or an empty one, is a table without rows.
+ */
+function rowElements(root: XmlElement, path: readonly string[]): readonly XmlElement[] | undefined {
+  if (root.name !== path[0]) return undefined;
+  if (path.length === 1) return root.children.length > 0 ? [root] : undefined;
+  const lists = childrenNamed(root, path[1]!);
+  if (lists.length === 0) return [];
+  if (lists.length > 1) return undefined;
+  const list = lists[0]!;
+  // Text in place of the rows is not a table.
+  if (list.children.length === 0) return list.text === '' ? [] : undefined;
+  const rows = childrenNamed(list, path[2]!);
+  return rows.length > 0 ? rows : undefined;
 }

@@ -2,8 +2,8 @@ import {
   DEFAULT_IDENTIFIER_SYSTEMS,
   formatNationalDateTime,
   type IdentifierValue,
+  identifierSystemName,
   safeParseNationalDate,
-  safeParseNationalDateTime,
 } from '@lienthong/core';
 import { isCitizenId } from '@lienthong/patient-id';
 import {
@@ -15,7 +15,7 @@ import {
   type Service,
   type Visit,
 } from '../model.js';
-import { tableFields } from './problems.js';
+import { dateTimeOf, tableFields } from './problems.js';
 import type { Row } from './xml.js';
 
 /** How a model field is written in a table: as text, or as a `yyyymmddHHMM` date-time. */
@@ -106,9 +106,9 @@ function readScalars(rest: Row, mapping: Mapping): Record<string, string> {
     const value = rest[field];
     if (value === undefined) continue;
     if (kind === 'dateTime') {
-      const r = safeParseNationalDateTime(value);
-      if (!r.ok) continue;
-      out[key] = r.value;
+      const iso = dateTimeOf(value);
+      if (iso === undefined) continue;
+      out[key] = iso;
     } else out[key] = value;
     delete rest[field];
   }
@@ -151,6 +151,12 @@ export function orderRow(table: string, row: Row): Row {
   return out;
 }
 
+/**
+ * A copy of `rest`: taking fields out with `delete` leaves an object in V8's slow dictionary mode,
+ * a copy has compact properties again — the model holds thousands of these `source` rows.
+ */
+const compact = (rest: Row): Row => ({ ...rest });
+
 /** An XML1 row as a visit (without its other tables). */
 export function visitFromXml1(row: Row): Visit {
   const rest: Row = { ...row };
@@ -190,7 +196,7 @@ export function visitFromXml1(row: Row): Visit {
     labReports: [],
     labRows: [],
     otherTables: [],
-    source: rest,
+    source: compact(rest),
   };
 }
 
@@ -200,9 +206,10 @@ export function visitToXml1(visit: Visit): Row {
   writeScalars(row, visit as unknown as Record<string, unknown>, XML1_SCALARS);
   writeScalars(row, visit.patient, PATIENT);
   if (visit.patient.sex) row.GIOI_TINH = SEX_CODE[visit.patient.sex];
-  const cccd = visit.patient.identifiers.find((i) => i.system === DEFAULT_IDENTIFIER_SYSTEMS.cccd);
+  // By name: a visit built with an older URI (`…hl7.org.vn/core/sid/cccd`) still fills the columns.
+  const cccd = visit.patient.identifiers.find((i) => identifierSystemName(i.system) === 'cccd');
   if (cccd) row.SO_CCCD = cccd.value;
-  const cards = visit.patient.identifiers.filter((i) => i.system === DEFAULT_IDENTIFIER_SYSTEMS.bhyt);
+  const cards = visit.patient.identifiers.filter((i) => identifierSystemName(i.system) === 'bhyt');
   if (cards.length > 0) row.MA_THE_BHYT = cards.map((c) => c.value).join(';');
   if (visit.mainDiagnosis) row.MA_BENH_CHINH = visit.mainDiagnosis.code;
   if (visit.secondaryDiagnoses.length > 0)
@@ -216,7 +223,7 @@ export function visitToXml1(visit: Visit): Row {
 
 export function medicationFromXml2(row: Row): Medication {
   const rest: Row = { ...row };
-  return { ...readScalars(rest, XML2), source: rest };
+  return { ...readScalars(rest, XML2), source: compact(rest) };
 }
 
 export function medicationToXml2(m: Medication, visitId: string): Row {
@@ -232,7 +239,7 @@ export function serviceFromXml3(row: Row): Service {
     ...scalars,
     procedures: codings(takeList(rest, 'MA_PTTT_QT'), ICD9CM_SYSTEM),
     diagnoses: codings(takeList(rest, 'MA_BENH'), ICD10_SYSTEM),
-    source: rest,
+    source: compact(rest),
   };
 }
 
@@ -246,7 +253,7 @@ export function serviceToXml3(s: Service, visitId: string): Row {
 
 export function noteFromXml5(row: Row): CourseNote {
   const rest: Row = { ...row };
-  return { ...readScalars(rest, XML5), source: rest };
+  return { ...readScalars(rest, XML5), source: compact(rest) };
 }
 
 export function noteToXml5(n: CourseNote, visitId: string): Row {

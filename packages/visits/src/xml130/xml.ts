@@ -1,60 +1,72 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { readXml, type XmlElement, XmlSyntaxError } from './flat-xml.js';
 
 /** One table row as text, field name → value. */
 export type Row = Record<string, string>;
 
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  parseTagValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  processEntities: true,
-});
-
 /** Removes a UTF-8 BOM. */
 export const stripBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
-/** Parses XML text; `undefined` with the parser's message when it is not well-formed. */
-export function parseXml(text: string): { doc: Record<string, unknown> } | { error: string } {
-  const body = stripBom(text).trim();
-  if (body === '') return { error: 'empty' };
-  // No document type: entity declarations are never needed by XML 130 and could expand without bound.
-  if (/<!DOCTYPE/i.test(body)) return { error: 'DOCTYPE is not allowed' };
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) return { error: `${valid.err.msg} (line ${valid.err.line})` };
-  const doc = parser.parse(body) as unknown;
-  if (doc === null || typeof doc !== 'object') return { error: 'no element' };
-  return { doc: doc as Record<string, unknown> };
-}
-
-/** A parsed element as a list (the parser gives one object for one element, an array for many). */
-export function asList(node: unknown): unknown[] {
-  if (node === undefined || node === null) return [];
-  return Array.isArray(node) ? node : [node];
-}
-
-/** The text of a parsed leaf; `undefined` for a nested element (not a field). */
-export function leafText(node: unknown): string | undefined {
-  if (typeof node === 'string') return node;
-  if (typeof node === 'number' || typeof node === 'boolean') return String(node);
-  if (node !== null && typeof node === 'object' && !Array.isArray(node)) {
-    const keys = Object.keys(node);
-    if (keys.length === 0) return '';
-    if (keys.length === 1 && keys[0] === '#text') return leafText((node as Record<string, unknown>)['#text']);
+/** Parses XML text into its root element, or the reader's message (with the line) when it is not well-formed. */
+export function parseXml(text: string): { root: XmlElement } | { error: string } {
+  const body = stripBom(text);
+  if (!/\S/.test(body)) return { error: 'empty' };
+  try {
+    return { root: readXml(body) };
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) return { error: `${error.message} (line ${error.line})` };
+    throw error;
   }
-  return undefined;
 }
 
-/** A parsed row element as a {@link Row}; fields that are not leaves are listed in `nested`. */
-export function toRow(node: unknown): { row: Row; nested: string[] } {
+/** The first child element named `name`. */
+export const child = (element: XmlElement | undefined, name: string): XmlElement | undefined =>
+  element?.children.find((c) => c.name === name);
+
+/** The child elements named `name`, in order. */
+export const childrenNamed = (element: XmlElement | undefined, name: string): XmlElement[] =>
+  element ? element.children.filter((c) => c.name === name) : [];
+
+/** The text of a leaf element; `undefined` when absent or holding elements (not a field). */
+export const leafText = (element: XmlElement | undefined): string | undefined =>
+  element && element.children.length === 0 ? element.text : undefined;
+
+const NONE: readonly string[] = [];
+
+// A field named `__proto__` is kept as an own field, not taken for the row's prototype.
+function setField(row: Row, name: string, value: string): void {
+  if (name === '__proto__')
+    Object.defineProperty(row, name, { value, enumerable: true, writable: true, configurable: true });
+  else row[name] = value;
+}
+
+/**
+ * A row element as a {@link Row}, its fields in order; fields that repeat or hold elements keep
+ * their first text, if any, and are listed in `nested`. Text of the row element itself is ignored.
+ */
+export function toRow(element: XmlElement): { row: Row; nested: readonly string[] } {
+  const row: Row = {};
+  let nested: string[] | undefined;
+  for (const field of element.children) {
+    if (Object.hasOwn(row, field.name) || nested?.includes(field.name)) return toRowRepeated(element);
+    if (field.children.length === 0) setField(row, field.name, field.text);
+    else {
+      nested ??= [];
+      nested.push(field.name);
+    }
+  }
+  return { row, nested: nested ?? NONE };
+}
+
+/** {@link toRow} when a field repeats (rare): fields grouped by name in first-seen order. */
+function toRowRepeated(element: XmlElement): { row: Row; nested: readonly string[] } {
+  const byName = new Map<string, XmlElement[]>();
+  for (const field of element.children) byName.set(field.name, [...(byName.get(field.name) ?? []), field]);
   const row: Row = {};
   const nested: string[] = [];
-  if (node === null || typeof node !== 'object' || Array.isArray(node)) return { row, nested };
-  for (const [k, v] of Object.entries(node)) {
-    const value = Array.isArray(v) ? leafText(v[0]) : leafText(v);
-    if (value === undefined || Array.isArray(v)) nested.push(k);
-    if (value !== undefined) row[k] = value;
+  for (const [name, fields] of byName) {
+    const value = leafText(fields[0]);
+    if (value === undefined || fields.length > 1) nested.push(name);
+    if (value !== undefined) setField(row, name, value);
   }
   return { row, nested };
 }
@@ -82,17 +94,35 @@ export function toBase64(text: string): string {
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-/** base64 (one line or wrapped) → UTF-8 text; `undefined` when it is not base64. */
-export function fromBase64(text: string): string | undefined {
-  const clean = text.replace(/\s+/g, '');
-  if (clean === '' || clean.length % 4 !== 0 || !BASE64.test(clean)) return undefined;
-  let binary: string;
-  try {
-    binary = atob(clean);
-  } catch {
-    return undefined;
+/** base64 (one line or wrapped) without its whitespace; `undefined` when it is not base64. */
+export function cleanBase64(text: string): string | undefined {
+  // Most files write one line: test before copying without whitespace.
+  const clean = BASE64.test(text) ? text : text.replace(/\s+/g, '');
+  return clean !== '' && clean.length % 4 === 0 && (clean === text || BASE64.test(clean)) ? clean : undefined;
+}
+
+const utf8 = new TextDecoder('utf-8');
+const SEXTETS = new Uint8Array(128);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries())
+  SEXTETS[c.charCodeAt(0)] = i;
+
+/**
+ * {@link cleanBase64}'s output → UTF-8 text. Decoded straight to bytes (not through `atob`'s
+ * binary string): a file set is megabytes of base64, and every copy is work for the GC.
+ */
+export function decodeBase64(base64: string): string {
+  const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+  const bytes = new Uint8Array((base64.length / 4) * 3 - padding);
+  // Writes past the end (the padding's bytes) are dropped by the typed array.
+  for (let i = 0, j = 0; i < base64.length; i += 4, j += 3) {
+    const n =
+      (SEXTETS[base64.charCodeAt(i)]! << 18) |
+      (SEXTETS[base64.charCodeAt(i + 1)]! << 12) |
+      (SEXTETS[base64.charCodeAt(i + 2)]! << 6) |
+      SEXTETS[base64.charCodeAt(i + 3)]!;
+    bytes[j] = n >> 16;
+    bytes[j + 1] = n >> 8;
+    bytes[j + 2] = n;
   }
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return stripBom(new TextDecoder('utf-8').decode(bytes));
+  return stripBom(utf8.decode(bytes));
 }

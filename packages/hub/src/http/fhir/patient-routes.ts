@@ -8,7 +8,7 @@ import { searchPatientRequired } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
 import { searchset, subset } from './resources.js';
 import { auditSearch, fhirJson, readInstance, readOf, selfOf } from './respond.js';
-import { elementsOf, oneValue, pageOf, readSearch, tokens } from './search-params.js';
+import { elementsOf, oneToken, oneValue, pageOf, readSearch } from './search-params.js';
 
 const PATIENT = resourceSpec('Patient');
 const PATIENT_READ = readOf('Patient', 'người bệnh');
@@ -26,9 +26,8 @@ export function patientRoutes({ db, audit }: RouteDeps) {
 
   patients.get('/Patient', needs('read'), async (c) => {
     const search = readSearch(c, PATIENT.searchParams);
-    const rawIdentifier = oneValue(search, 'identifier');
-    if (rawIdentifier === undefined) throw searchPatientRequired('query.identifier', { ownListing: false });
-    const identifier = tokens([rawIdentifier], 'identifier')[0]!;
+    const identifier = oneToken(search, 'identifier');
+    if (identifier === undefined) throw searchPatientRequired('query.identifier', { ownListing: false });
     const gender = oneValue(search, 'gender');
     if (gender !== undefined && !(GENDERS as readonly string[]).includes(gender))
       throw invalid(

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../../db/schema.js';
 import { getPatient } from '../../records/patients.js';
 import { searchSeveralPatients } from '../search-scope.js';
-import { anyOf, referenceId, type SearchRequest, tokens } from './search-params.js';
+import { anyOf, distinctTokens, referenceId, type SearchRequest, tokens } from './search-params.js';
 
 /** The one patient a search names, as the identifiers its records are stored under. */
 export interface PatientScope {
@@ -35,7 +35,7 @@ export async function patientScope(
   ]);
   if (named.length === 0) return undefined;
   const [first] = named;
-  const tokenList = first!.kind === 'identifier' ? tokens([first!.value], first!.key) : [];
+  const tokenList = first!.kind === 'identifier' ? distinctTokens(tokens([first!.value], first!.key)) : [];
   if (named.length > 1 || tokenList.length > 1) throw searchSeveralPatients(`query.${first!.key}`);
   if (first!.kind === 'reference') {
     const record = await getPatient(db, referenceId(first!.value, first!.key, 'Patient'));

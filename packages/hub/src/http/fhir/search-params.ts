@@ -1,4 +1,4 @@
-import { parseTokenParam, ValidationError } from '@lienthong/core';
+import { canonicalIdentifierSystem, parseTokenParam, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { unsupportedParameters } from '../query-parameters.js';
 import { wholeNumber } from '../routes/params.js';
@@ -107,7 +107,11 @@ export interface Token {
   value: string;
 }
 
-/** The tokens of every value of a parameter (comma lists split; each read by `parseTokenParam`). */
+/**
+ * The tokens of every value of a parameter (comma lists split; each read by `parseTokenParam`). An
+ * older URI of a known identifier system is read as the current one, which the hub stores; other
+ * systems (codes, report ids) are no alias of anything and stay as they are.
+ */
 export function tokens(values: readonly string[], name: string): Token[] {
   return values.flatMap(anyOf).map((raw) => {
     const { system, value } = parseTokenParam(raw);
@@ -117,8 +121,35 @@ export function tokens(values: readonly string[], name: string): Token[] {
         `Parameter ${name} needs a value ("system|value" or "value").`,
         `Tham số ${name} cần giá trị ("system|value" hoặc "value").`,
       );
-    return system === undefined ? { value } : { system, value };
+    return system === undefined ? { value } : { system: system && canonicalIdentifierSystem(system), value };
   });
+}
+
+/**
+ * The tokens with each identifier once: SDK clients ask for an identifier under its current URI and
+ * its older aliases (`…/sid/national_id|v,…hl7.org.vn/core/sid/cccd|v`), which {@link tokens} reads
+ * as the same token.
+ */
+export function distinctTokens(list: readonly Token[]): Token[] {
+  const seen = new Set<string>();
+  return list.filter((t) => {
+    const key = JSON.stringify([t.system ?? null, t.value]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** The one token of a parameter naming one identifier ({@link distinctTokens}); several: 400. */
+export function oneToken(search: SearchRequest, key: string): Token | undefined {
+  const list = distinctTokens(tokens(search.all(key), key));
+  if (list.length > 1)
+    throw invalid(
+      key,
+      `Parameter ${key} takes one value here.`,
+      `Tham số ${key} chỉ nhận một giá trị ở đây.`,
+    );
+  return list[0];
 }
 
 /** The single value of a parameter that does not take several (repeated or comma-separated). */

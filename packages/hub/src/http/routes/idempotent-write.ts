@@ -1,5 +1,5 @@
 import type { WriteReceipt } from '@lienthong/core/contract';
-import type { Handler } from 'hono';
+import type { Context, Handler } from 'hono';
 import { routePath } from 'hono/route';
 import type { Kysely } from 'kysely';
 import type { HubDb } from '../../db/open-database.js';
@@ -17,30 +17,40 @@ export interface WriteOutcome<T> {
   answer: T;
 }
 
+/** A request body as a write reads it: its value, and the text that stands for it in the fingerprint. */
+export type ReadBody<B> = (c: Context<HubEnv>) => Promise<{ value: B; text: string }>;
+
+/** A JSON body ({@link readJsonBody}); its fingerprint is its canonical JSON text. */
+export const jsonBody: ReadBody<unknown> = async (c) => {
+  const value = await readJsonBody(c);
+  return { value, text: JSON.stringify(value) };
+};
+
 /**
- * The one handler of every write route, placed behind `needs('write')`: a JSON body, written
- * exactly once under the caller's `Idempotency-Key` (1–200 printable ASCII characters; the same
- * key with another request — method, route, body — is 409), answered 201 when something was
- * created, 200 otherwise.
+ * The one handler of every write route, placed behind `needs('write')`: a body (JSON unless `read`
+ * says otherwise), written exactly once under the caller's `Idempotency-Key` (1–200 printable
+ * ASCII characters; the same key with another request — method, route, body — is 409), answered
+ * 201 when something was created, 200 otherwise.
  */
-export function idempotentWrite<T>(
+export function idempotentWrite<T, B = unknown>(
   store: HubDb,
-  write: (trx: Kysely<HubDatabase>, caller: Caller, body: unknown) => Promise<WriteOutcome<T>>,
+  write: (trx: Kysely<HubDatabase>, caller: Caller, body: B) => Promise<WriteOutcome<T>>,
+  read: ReadBody<B> = jsonBody as ReadBody<B>,
 ): Handler<HubEnv> {
   return async (c) => {
     const caller = c.get('caller');
     const key = c.req.header('idempotency-key');
     checkIdempotencyKey(key);
-    const body = await readJsonBody(c);
+    const body = await read(c);
     const result = await idempotent(
       store,
       {
         facilityCode: caller.facilityCode,
         key,
-        fingerprint: requestFingerprint(c.req.method, routePath(c), JSON.stringify(body)),
+        fingerprint: requestFingerprint(c.req.method, routePath(c), body.text),
       },
       async (trx) => {
-        const { created, answer } = await write(trx, caller, body);
+        const { created, answer } = await write(trx, caller, body.value);
         return { status: created ? 201 : 200, body: answer };
       },
     );

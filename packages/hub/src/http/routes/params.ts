@@ -1,19 +1,26 @@
-import { parseTokenParam, ValidationError } from '@lienthong/core';
+import { canonicalIdentifierSystem, parseTokenParam, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { searchSeveralPatients } from '../search-scope.js';
 
-const tokenInvalid = (name: string) =>
+/** Where a parameter is: the query (`?patient=`) or the path (`/patients/{identifier}/…`). */
+type Place = 'query' | 'path';
+
+const tokenInvalid = (name: string, place: Place) =>
   new ValidationError({
     code: 'HUB_PARAMETER_INVALID',
-    message: `Query parameter ${name} must be "system|value".`,
+    message: `${place === 'query' ? 'Query' : 'Path'} parameter ${name} must be "system|value".`,
     messageVi: `Tham số ${name} phải có dạng "system|value".`,
-    path: `query.${name}`,
+    path: `${place}.${name}`,
   });
 
-/** A token naming both a system and a value, read by the FHIR token rules (`\|` escapes a bar); else undefined. */
+/**
+ * A token naming both a system and a value, read by the FHIR token rules (`\|` escapes a bar); else
+ * undefined. An older URI of a known identifier system (`http://fhir.hl7.org.vn/core/sid/cccd`) is
+ * read as the current one, which the hub stores.
+ */
 export function systemAndValue(raw: string): { system: string; value: string } | undefined {
   const { system, value } = parseTokenParam(raw);
-  return system && value !== undefined ? { system, value } : undefined;
+  return system && value !== undefined ? { system: canonicalIdentifierSystem(system), value } : undefined;
 }
 
 /**
@@ -40,8 +47,15 @@ export function patientParam(c: Context, name: string): string | undefined {
   return values[0];
 }
 
-/** Like {@link readToken}, but the parameter and its system are required (400 `HUB_PARAMETER_MISSING` without it). */
-export function readRequiredToken(raw: string | undefined, name: string): { system: string; value: string } {
+/**
+ * Like {@link readToken}, but the parameter and its system are required (400 `HUB_PARAMETER_MISSING`
+ * without it); `place` says where the parameter is, for the error's path.
+ */
+export function readRequiredToken(
+  raw: string | undefined,
+  name: string,
+  place: Place = 'query',
+): { system: string; value: string } {
   if (raw === undefined)
     throw new ValidationError({
       code: 'HUB_PARAMETER_MISSING',
@@ -50,7 +64,7 @@ export function readRequiredToken(raw: string | undefined, name: string): { syst
       path: `query.${name}`,
     });
   const token = systemAndValue(raw);
-  if (!token) throw tokenInvalid(name);
+  if (!token) throw tokenInvalid(name, place);
   return token;
 }
 

@@ -14,7 +14,20 @@ export const V1_QUERY_PARAMETERS: Readonly<Record<string, readonly string[]>> = 
   'GET /v1/patients/cross-reference': ['identifier', 'targetSystem'],
   'GET /v1/lab-reports': ['patient', 'code', 'since', 'until', 'facility', 'status', 'limit', 'cursor'],
   'GET /v1/imaging-references': ['patient', 'modality', 'since', 'until', 'facility', 'limit', 'cursor'],
+  'GET /v1/patients/{identifier}/visits': [
+    'facility',
+    'visitType',
+    'diagnosis',
+    'since',
+    'until',
+    'limit',
+    'cursor',
+  ],
+  'GET /v1/patients/{identifier}/summary': ['asOf'],
 };
+
+/** A Hono route path as the contract writes it: `/v1/visits/:key` → `/v1/visits/{key}`. */
+const contractPath = (path: string) => path.replace(/:(\w+)/g, '{$1}');
 
 /**
  * 400 `HUB_PARAMETER_UNSUPPORTED` for a query parameter the operation does not declare, before
@@ -24,7 +37,7 @@ export const refuseUndeclaredQuery: MiddlewareHandler<HubEnv> = async (c, next) 
   // The last route matched is the operation's handler (HEAD requests match GET handlers).
   const route = matchedRoutes(c).at(-1);
   if (route && route.method !== 'ALL') {
-    const declared = V1_QUERY_PARAMETERS[`${route.method} ${route.path}`] ?? [];
+    const declared = V1_QUERY_PARAMETERS[`${route.method} ${contractPath(route.path)}`] ?? [];
     const undeclared = [...new Set(new URL(c.req.url).searchParams.keys())].filter(
       (key) => !declared.includes(key),
     );

@@ -1,4 +1,4 @@
-import { DEFAULT_IDENTIFIER_SYSTEMS, type IdentifierValue } from '@lienthong/core';
+import { DEFAULT_IDENTIFIER_SYSTEMS, type IdentifierValue, identifierSystemName } from '@lienthong/core';
 import { issue } from '../../errors.js';
 import { type Ctx, u } from '../options.js';
 import { escapeHl7, piece, type Segment, segmentPath } from '../v2.js';
@@ -11,6 +11,8 @@ export const URI = /^[a-z][a-z0-9+.-]*:\S+$/i;
 /**
  * CX → identifier: the system is the assigning authority's universal id when it is a URI, the
  * citizen-ID system for a national number (`NNVNM`, `NN`), else a URN of the authority or type.
+ * A URI is kept as sent (reports stay as published); lookups compare systems through
+ * `canonicalIdentifierSystem`.
  */
 export function readIdentifier(raw: string, ctx: Ctx): IdentifierValue | undefined {
   const d = ctx.d;
@@ -28,10 +30,10 @@ export function readIdentifier(raw: string, ctx: Ctx): IdentifierValue | undefin
   return { system, value };
 }
 
-/** Identifier → CX: the system as a URI assigning authority, `NNVNM` for a citizen ID. */
+/** Identifier → CX: the system as a URI assigning authority, `NNVNM` for a citizen ID (under any of its URIs). */
 export function writeIdentifier(id: IdentifierValue, ctx: Ctx): string {
   const d = ctx.d;
-  const type = id.system === DEFAULT_IDENTIFIER_SYSTEMS.cccd ? 'NNVNM' : '';
+  const type = identifierSystemName(id.system) === 'cccd' ? 'NNVNM' : '';
   return [escapeHl7(id.value, d), '', '', ['', escapeHl7(id.system, d), 'URI'].join(d.subcomponent), type]
     .join(d.component)
     .replace(/\^+$/, '');

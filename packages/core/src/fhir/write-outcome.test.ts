@@ -1,7 +1,10 @@
-import { ConflictError, TransportError, ValidationError } from '@lienthong/core';
 import type { BundleEntry } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { ConflictError, TransportError, ValidationError } from '../errors/lienthong-error.js';
 import { createdResources, entryStatus, lostRace } from './write-outcome.js';
+
+/** What a lab report's write owns (the Patient is shared). */
+const OWNED = ['Observation', 'Specimen', 'DiagnosticReport'];
 
 describe('reading a transaction answer', () => {
   it('reads entry statuses written with or without their reason phrase', () => {
@@ -11,7 +14,7 @@ describe('reading a transaction answer', () => {
     expect(entryStatus(undefined)).toBe(0);
   });
 
-  it('lists the Observations, Specimens and report the answer says were created, whatever the location form', () => {
+  it('lists the owned resources the answer says were created, whatever the location form', () => {
     const post = (url: string): BundleEntry => ({ request: { method: 'POST', url } });
     const request = [
       post('Patient'),
@@ -35,12 +38,16 @@ describe('reading a transaction answer', () => {
         { response: { status: '200 OK', location: 'DiagnosticReport/d1' } },
       ],
     };
-    expect(createdResources(request, answer)).toEqual(['Specimen/s1', 'Observation/o1', 'Observation/o2']);
+    expect(createdResources(request, answer, OWNED)).toEqual([
+      'Specimen/s1',
+      'Observation/o1',
+      'Observation/o2',
+    ]);
     // A report this answer created (201 to its conditional create) is listed too.
     const createdReport = answer.entry.map((e, i) =>
       i === 4 ? { response: { status: '201 Created', location: 'DiagnosticReport/d1' } } : e,
     );
-    expect(createdResources(request, { ...answer, entry: createdReport })).toEqual([
+    expect(createdResources(request, { ...answer, entry: createdReport }, OWNED)).toEqual([
       'Specimen/s1',
       'Observation/o1',
       'Observation/o2',
@@ -48,10 +55,11 @@ describe('reading a transaction answer', () => {
     ]);
     // Entries that were not created (a conditional match, a failure) are not listed.
     expect(
-      createdResources(request, {
-        ...answer,
-        entry: answer.entry.map((e) => ({ ...e, response: { status: '200' } })),
-      }),
+      createdResources(
+        request,
+        { ...answer, entry: answer.entry.map((e) => ({ ...e, response: { status: '200' } })) },
+        OWNED,
+      ),
     ).toEqual([]);
   });
 

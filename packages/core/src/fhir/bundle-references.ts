@@ -6,8 +6,8 @@ import type { Bundle, Reference, Resource } from '@medplum/fhirtypes';
  */
 
 let counter = 0;
-/** A fresh `urn:uuid:` (crypto.randomUUID where available). */
-export function uuid(): string {
+/** A fresh `urn:uuid:` for a bundle entry's fullUrl (crypto.randomUUID where available). */
+export function newUrnUuid(): string {
   const g = globalThis as { crypto?: { randomUUID?: () => string } };
   if (g.crypto?.randomUUID) return `urn:uuid:${g.crypto.randomUUID()}`;
   counter++;
@@ -19,11 +19,12 @@ export function uuid(): string {
   return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export type Index = Map<string, Resource>;
+/** The resources of a bundle by fullUrl and by `Type/id` ({@link indexBundle}). */
+export type BundleIndex = Map<string, Resource>;
 
 /** The resources of a bundle by fullUrl and by `Type/id`. */
-export function indexBundle(bundle: Bundle): Index {
-  const index: Index = new Map();
+export function indexBundle(bundle: Bundle): BundleIndex {
+  const index: BundleIndex = new Map();
   for (const e of bundle.entry ?? []) {
     const r = e?.resource;
     if (!r || typeof r !== 'object') continue;
@@ -34,9 +35,9 @@ export function indexBundle(bundle: Bundle): Index {
 }
 
 /** The resource a reference points at, in `index` or among `contained`. */
-export function resolve(
+export function resolveReference(
   ref: Reference | undefined,
-  index: Index,
+  index: BundleIndex,
   contained: readonly Resource[] = [],
 ): Resource | undefined {
   const target = ref?.reference;

@@ -1,0 +1,31 @@
+import type { WriteReceipt } from './contract.js';
+
+/**
+ * The receipts of writes made with an idempotency key, as a provider keeps them: the same key with
+ * the same content answers the first receipt again, with other content it is refused.
+ */
+export interface IdempotencyCache {
+  /** A copy of the receipt given for `key`, if any; throws the cache's conflict error when it was for other `content`. */
+  replay(key: string | undefined, content: string): WriteReceipt | undefined;
+  /** Keeps the receipt of a write made with `key` (nothing without a key). */
+  remember(key: string | undefined, content: string, receipt: WriteReceipt): void;
+}
+
+/**
+ * An in-memory {@link IdempotencyCache} (per provider instance, kept for its lifetime); `conflict`
+ * makes the error of a key reused for other content (each contract names its record in it).
+ * @example const keys = createIdempotencyCache(() => new ConflictError({ code: 'IDEMPOTENCY_KEY_REUSED', … }));
+ */
+export function createIdempotencyCache(conflict: () => Error): IdempotencyCache {
+  const keys = new Map<string, { content: string; receipt: WriteReceipt }>();
+  return {
+    replay(key, content) {
+      const seen = key === undefined ? undefined : keys.get(key);
+      if (seen && seen.content !== content) throw conflict();
+      return seen && { ...seen.receipt };
+    },
+    remember(key, content, receipt) {
+      if (key !== undefined) keys.set(key, { content, receipt });
+    },
+  };
+}

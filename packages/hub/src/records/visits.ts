@@ -1,0 +1,237 @@
+import { randomUUID } from 'node:crypto';
+import { canonicalIdentifierSystem, type IdentifierValue, ValidationError } from '@lienthong/core';
+import { checkDateRange, instantOf, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
+import type { SummaryImaging, Visit, VisitFileSet, VisitQuery } from '@lienthong/visits';
+import {
+  byVisitStartDesc,
+  checkPublishableVisit,
+  decideVisitPublish,
+  matchesVisitQuery,
+  visitKey,
+  visitStart,
+} from '@lienthong/visits/provider-kit';
+import type { Kysely } from 'kysely';
+import type { HubDatabase } from '../db/schema.js';
+import { checkId, checkIdentifiers } from '../limits.js';
+import { encodeCursor, type Page, type PageRequest, type Publisher, readCursor } from './access.js';
+import { claimFacility, claimVisit } from './facility-claims.js';
+import { queryImaging } from './imaging.js';
+
+const asUtc = (iso: string | undefined) => (iso ? new Date(instantOf(iso)).toISOString() : '');
+
+/**
+ * A visit as the hub publishes it: the contract's checks (`checkPublishableVisit`), the hub's
+ * limits on its ids, and its claims — its facility and the patient's record numbers are the
+ * caller's (403 otherwise).
+ */
+export function checkVisit(publisher: Publisher, input: unknown): Visit {
+  const visit = checkPublishableVisit(input);
+  checkId(visit.id, 'id');
+  checkId(visit.facility, 'facility');
+  checkIdentifiers(visit.patient.identifiers, 'patient.identifiers');
+  claimVisit(publisher, visit);
+  return visit;
+}
+
+/**
+ * Stores a checked visit under its key `<facility>:<MA_LK>`: `created`, `unchanged` (the same
+ * content), or `updated` — a new current version, the previous one kept for the history. The
+ * decision is the contract's (`decideVisitPublish`), shared with every other provider.
+ */
+async function storeVisit(trx: Kysely<HubDatabase>, visit: Visit): Promise<WriteReceipt> {
+  const key = visitKey(visit);
+  const current = await trx
+    .selectFrom('visits')
+    .select(['row_id', 'version', 'document'])
+    .where('key', '=', key)
+    .where('current', '=', 1)
+    .executeTakeFirst();
+  const previous = current ? (JSON.parse(current.document) as Visit) : undefined;
+  const receipt = writeReceipt(key, current?.version, decideVisitPublish(previous, visit) !== 'unchanged');
+  if (receipt.outcome === 'unchanged') return receipt;
+  if (current)
+    await trx.updateTable('visits').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
+  const rowId = randomUUID();
+  await trx
+    .insertInto('visits')
+    .values({
+      row_id: rowId,
+      key,
+      facility_code: visit.facility ?? '',
+      visit_id: visit.id,
+      version: receipt.version,
+      current: 1,
+      started_at: asUtc(visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt),
+      ended_at: asUtc(visit.dischargedAt),
+      document: JSON.stringify(visit),
+      created_at: new Date().toISOString(),
+    })
+    .execute();
+  // Keys under the current URIs (the document stays as published), so a visit published with an
+  // older URI is found by a query with the current one; one key per identifier.
+  const keys = new Map(
+    visit.patient.identifiers.map((i) => {
+      const system = canonicalIdentifierSystem(i.system);
+      return [`${system}|${i.value}`, { record_id: rowId, system, value: i.value }];
+    }),
+  );
+  await trx
+    .insertInto('visit_patients')
+    .values([...keys.values()])
+    .execute();
+  return receipt;
+}
+
+/** Publishes one visit (a JSON body) as `publisher`, in the caller's transaction. */
+export async function publishVisit(
+  trx: Kysely<HubDatabase>,
+  publisher: Publisher,
+  input: unknown,
+): Promise<WriteReceipt> {
+  return storeVisit(trx, checkVisit(publisher, input));
+}
+
+/**
+ * Publishes every visit of a decoded XML 130 file set, or none: each visit is checked first — a
+ * visit of another facility is 403 at `visits[i].facility`; visits that cannot be published are
+ * 400 `HUB_VISIT_FILE_SET_INVALID` listing every one with its place — and only then written, in
+ * the caller's one transaction. The receipts are in the file set's order.
+ */
+export async function publishVisitFileSet(
+  trx: Kysely<HubDatabase>,
+  publisher: Publisher,
+  fileSet: VisitFileSet,
+): Promise<WriteReceipt[]> {
+  // The envelope names the sending facility too: it must be the caller's as well.
+  claimFacility(publisher, fileSet.facility, 'facility');
+  const visits: Visit[] = [];
+  const issues: { path: string; code: string; message: string; messageVi: string }[] = [];
+  fileSet.visits.forEach((input, i) => {
+    // The claims first, at the visit's place: a visit of another facility is refused as such
+    // (403), whatever else is wrong with the file set.
+    claimVisit(publisher, input, `visits[${i}].`);
+    try {
+      visits.push(checkVisit(publisher, input));
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      for (const issue of error.issues)
+        issues.push({
+          path: `visits[${i}]${issue.path ? `.${issue.path}` : ''}`,
+          code: issue.code,
+          message: issue.message,
+          messageVi: issue.messageVi,
+        });
+    }
+  });
+  if (issues.length > 0)
+    throw new ValidationError({
+      code: 'HUB_VISIT_FILE_SET_INVALID',
+      message: `${issues.length} problem(s) in the file set's visits; nothing was stored. First: ${issues[0]!.path}: ${issues[0]!.message}`,
+      messageVi: `Các lượt khám của bộ hồ sơ có ${issues.length} lỗi; chưa lưu gì. Lỗi đầu: ${issues[0]!.path}: ${issues[0]!.messageVi}`,
+      path: issues[0]!.path,
+      issues,
+    });
+  const receipts: WriteReceipt[] = [];
+  for (const visit of visits) receipts.push(await storeVisit(trx, visit));
+  return receipts;
+}
+
+/** The current version of a visit by its key. */
+export async function getVisit(db: Kysely<HubDatabase>, key: string): Promise<Visit | undefined> {
+  const row = await db
+    .selectFrom('visits')
+    .select('document')
+    .where('key', '=', key)
+    .where('current', '=', 1)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.document) as Visit) : undefined;
+}
+
+/** Every version of a visit, oldest first (empty when unknown). */
+export async function visitVersions(db: Kysely<HubDatabase>, key: string): Promise<Visit[]> {
+  const rows = await db
+    .selectFrom('visits')
+    .select('document')
+    .where('key', '=', key)
+    .orderBy('version')
+    .execute();
+  return rows.map((r) => JSON.parse(r.document) as Visit);
+}
+
+/**
+ * The current versions of every visit filed under `patient` (any URI of its system), newest
+ * admission first (`byVisitStartDesc`): driven by the (system, value, record) index.
+ */
+export async function patientVisits(db: Kysely<HubDatabase>, patient: IdentifierValue): Promise<Visit[]> {
+  const rows = await db
+    .selectFrom('visits as v')
+    .select('v.document')
+    .where('v.current', '=', 1)
+    .where(
+      'v.row_id',
+      'in',
+      db
+        .selectFrom('visit_patients')
+        .select('record_id')
+        .where('system', '=', canonicalIdentifierSystem(patient.system))
+        .where('value', '=', patient.value),
+    )
+    .execute();
+  return rows.map((r) => JSON.parse(r.document) as Visit).sort(byVisitStartDesc);
+}
+
+/**
+ * One page of `visits` — a patient's, as a reader may see them — matching `query`, in the
+ * contract's order, after the keyset `cursor` (the start instant and key of the previous page's
+ * last visit). The filters run here, on the visits as disclosed: a withheld diagnosis is never
+ * matched (a filter must not reveal what the answer withholds).
+ */
+export function pageOfVisits<T extends { visit: Visit }>(
+  visits: readonly T[],
+  query: VisitQuery,
+  page: PageRequest,
+): Page<T> {
+  checkDateRange(query, 'query');
+  const after = readCursor(page.cursor, 2);
+  const matching = visits
+    .filter((v) => matchesVisitQuery(v.visit, query))
+    .sort((a, b) => byVisitStartDesc(a.visit, b.visit));
+  const from = after
+    ? matching.findIndex(({ visit }) => {
+        const start = visitStart(visit);
+        const at = Number(after[0]);
+        return start < at || (start === at && visitKey(visit) > after[1]!);
+      })
+    : 0;
+  const rest = from < 0 ? [] : matching.slice(from);
+  const items = rest.slice(0, page.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    nextCursor:
+      rest.length > page.limit && last
+        ? encodeCursor([String(visitStart(last.visit)), visitKey(last.visit)])
+        : null,
+  };
+}
+
+/** Most imaging studies a summary lists (the newest). */
+const SUMMARY_STUDIES = 50;
+
+/**
+ * The patient's imaging studies the hub holds, as a summary lists them (newest first): the hub is
+ * the imaging registry its summaries draw on.
+ */
+export async function patientImaging(
+  db: Kysely<HubDatabase>,
+  patient: IdentifierValue,
+): Promise<SummaryImaging[]> {
+  const { items } = await queryImaging(db, { patientIdentifier: patient }, { limit: SUMMARY_STUDIES });
+  return items.map((study) => ({
+    studyInstanceUid: study.studyInstanceUid,
+    ...(study.studyDate ? { startedAt: study.studyDate } : {}),
+    modalities: study.modalities,
+    ...(study.description ? { description: study.description } : {}),
+    ...(study.performingFacility?.code ? { facility: study.performingFacility.code } : {}),
+  }));
+}
