@@ -2,8 +2,10 @@
  * The two-hospitals demo — what `npm run demo` runs.
  *
  * A district hospital (vendor A's software) and a provincial hospital (vendor B's) share one
- * patient's history through a Liên Thông hub; a duplicate test is avoided; then B swaps its
- * result-exchange provider from the hub to a FHIR server and the same query gives the same answer.
+ * patient's history through a Liên Thông hub: lab results, an X-ray reference and, at discharge, A's
+ * XML 130 file set, which B reads as visits and a patient summary; a duplicate test is avoided; then
+ * B swaps its result-exchange and visit-history providers from the hub to a FHIR server and the same
+ * queries give the same answers.
  * All people and facility codes are SYNTHETIC. `--keep` leaves the hub running.
  * `LIENTHONG_DICOM_FOLDER=<folder>` scans another folder of DICOM files than the repository's
  * fixtures. A failure prints its code and both messages (no stack trace unless `DEBUG` is set) and
@@ -16,14 +18,19 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { loadIcd10 } from '@lienthong/catalogue/icd10';
 import { startFhirTestServer } from '@lienthong/conformance/fhir';
-import { maskIdentifier } from '@lienthong/core';
+import { type IdentifierValue, maskIdentifier } from '@lienthong/core';
+import type { CallOptions } from '@lienthong/core/contract';
 import { createLogger, startHub } from '@lienthong/hub';
 import {
   createHubClient,
   createHubImagingRegistry,
   createHubPatientDirectory,
   createHubResultExchange,
+  createHubVisitHistory,
+  publishVisitFileSet,
 } from '@lienthong/hub-api';
 import { evaluateReuse } from '@lienthong/imaging';
 import { scanFolderToReferences } from '@lienthong/imaging/scanner';
@@ -36,9 +43,13 @@ import {
 import { DEFAULT_LAB_SYSTEMS, type LabReport, type ResultExchange } from '@lienthong/result-exchange';
 import { createFhirResultExchange } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
+import type { SummaryImaging, Visit, VisitHistory } from '@lienthong/visits';
+import { createFhirVisitHistory } from '@lienthong/visits/fhir';
+import { encodeXml130 } from '@lienthong/visits/xml130';
 import { DEFAULT_DIST, serveViewer } from '../../viewer/src/server/serve.js';
 import { chapter, explainFailure, say } from './story.js';
 import { analyserMessage, HOSPITAL_A, HOSPITAL_B, PATIENT } from './synthetic-data.js';
+import { dischargeFileSet } from './synthetic-visit.js';
 
 const keep = process.argv.includes('--keep');
 const DICOM_FOLDER =
@@ -165,6 +176,21 @@ try {
   say('study:', `${xray.modalities.join('/')} ${xray.studyInstanceUid} — ${imagingReceipt.outcome}`);
 
   chapter(
+    'Bệnh viện A cho người bệnh ra viện: HIS của A lập bộ hồ sơ XML 130 (GIAMDINHHS) và gửi nguyên bộ lên sàn',
+    "A discharges the patient: A's HIS writes the XML 130 file set (GIAMDINHHS) and publishes it whole",
+  );
+  const fileSet = dischargeFileSet(now);
+  const xml130 = encodeXml130(fileSet).value;
+  const tables = new Set(Array.from(xml130.matchAll(/<LOAIHOSO>([^<]+)</g), (m) => m[1]));
+  say(
+    'XML 130:',
+    `${fileSet.visits.length} hồ sơ / visit, MA_CSKCB ${fileSet.facility}, ${[...tables].join(' ')}, ${Buffer.byteLength(xml130)} bytes`,
+  );
+  // The hub decodes the file set strictly (field table, ICD-10 rules): all its visits or none.
+  const visitReceipts = await publishVisitFileSet(a, xml130, { idempotencyKey: 'SYN-A-GIAMDINHHS-0001' });
+  for (const r of visitReceipts) say(`${r.id}:`, `${r.outcome} (v${r.version})`);
+
+  chapter(
     'Người bệnh được chuyển tuyến. Bệnh viện B tìm người bệnh bằng thẻ BHYT',
     'The patient is referred. B finds them by insurance card',
   );
@@ -206,6 +232,45 @@ try {
       decision.reusable ? 'được / yes' : decision.reasons.map((r) => r.messageVi).join('; '),
     );
   }
+
+  chapter(
+    'B xem các đợt điều trị của A theo số định danh cá nhân, rồi bản tóm tắt người bệnh',
+    "B reads A's visits by personal ID (diagnoses, medications, stay), then the patient summary",
+  );
+  const icd10 = await loadIcd10();
+  const patientId = { system: cccd.system, value: cccd.value };
+  let visitsB: VisitHistory = createHubVisitHistory(b);
+  const stays: Visit[] = [];
+  for await (const v of visitsB.query({ patient: patientId })) stays.push(v);
+  const day = (iso?: string) => iso?.slice(0, 10) ?? '…';
+  for (const v of stays) {
+    say(
+      `${v.facility} ${v.id}:`,
+      `${day(v.admittedAt)} → ${day(v.dischargedAt)} (MA_LOAI_KCB ${v.visitType}), chuyển tới / referred to ${v.referralTo ?? '—'}`,
+    );
+    for (const d of [v.mainDiagnosis, ...v.secondaryDiagnoses])
+      if (d)
+        say(
+          `   ${d === v.mainDiagnosis ? 'bệnh chính / main' : 'bệnh kèm / secondary'}:`,
+          `${d.code} ${icd10.lookup(d.code)?.display ?? ''}`,
+        );
+    say(
+      '   thuốc / medications:',
+      v.medications.map((m) => `${m.name} ${m.strength ?? ''} (${m.dose ?? ''})`).join('; '),
+    );
+  }
+  // One instant for both providers' summaries, so "current" and "recent" count back from the same time.
+  const asOf = now.toISOString();
+  const patientSummary = await visitsB.summary(patientId, { asOf });
+  say(
+    'tóm tắt / summary:',
+    `${patientSummary.problems.length} bệnh / problems, ${patientSummary.medications.length} thuốc / medications, ${patientSummary.encounters.length} đợt / encounters, ${patientSummary.imaging.length} ca chụp / studies, ${patientSummary.withheld} chẩn đoán ẩn / withheld`,
+  );
+  for (const p of patientSummary.problems)
+    say(
+      `   ${p.code.code}${p.main ? ' (chính / main)' : ''}:`,
+      `${p.code.display}, ${p.facilities.join(', ')}`,
+    );
 
   chapter(
     'B định chỉ định lại glucose: sàn báo kết quả gần đây dùng lại được, và vì sao',
@@ -264,6 +329,37 @@ try {
     `${viaFhir.length} phiếu / reports — ${same ? 'cùng kết quả / same answer ✔' : 'KHÁC / DIFFERENT ✘'}`,
   );
   if (!same) throw new Error('The FHIR provider answered differently from the hub provider');
+
+  chapter(
+    'B đổi nhà cung cấp lịch sử khám: từ sàn sang cùng máy chủ FHIR — một dòng mã',
+    'B swaps its visit-history provider from the hub to the same FHIR server — one line',
+  );
+  const imagingB = createHubImagingRegistry(b);
+  // The hub names diagnoses from its ICD-10 and adds the studies it holds to a summary; a FHIR
+  // visit history is given the same: the ICD-10 list and B's imaging registry (still the hub).
+  const imagingOf = async (patient: IdentifierValue, o: CallOptions): Promise<SummaryImaging[]> => {
+    const studies: SummaryImaging[] = [];
+    for await (const s of imagingB.query({ patientIdentifier: patient }, o))
+      studies.push({
+        studyInstanceUid: s.studyInstanceUid,
+        ...(s.studyDate ? { startedAt: s.studyDate } : {}),
+        modalities: s.modalities,
+        ...(s.description ? { description: s.description } : {}),
+        ...(s.performingFacility?.code ? { facility: s.performingFacility.code } : {}),
+      });
+    return studies;
+  };
+  const fhirVisits = createFhirVisitHistory({ baseUrl: fhir.baseUrl, icd10, imagingOf });
+  for (const v of stays) await fhirVisits.publish(v); // the FHIR server holds the same visits
+  say(
+    'code:',
+    'visitsB = createFhirVisitHistory({ baseUrl, icd10, imagingOf })  // was createHubVisitHistory({ baseUrl, apiKey })',
+  );
+  visitsB = fhirVisits;
+  const summaryViaFhir = await visitsB.summary(patientId, { asOf });
+  const sameSummary = isDeepStrictEqual(summaryViaFhir, patientSummary);
+  say('cùng tóm tắt / same summary:', sameSummary ? 'yes ✔' : 'NO ✘');
+  if (!sameSummary) throw new Error('The FHIR visit history summarised differently from the hub');
 
   const audit = await admin.GET('/v1/audit', { query: { patient: `${cccd.system}|${cccd.value}` } });
   chapter('Nhật ký truy cập: ai đã xem gì', 'Audit trail: who read what');

@@ -1,18 +1,21 @@
 /**
  * What the viewer reads from the hub, through the SDK's hub providers (fetch-based, so they run in
  * the browser): the patient, their shared lab reports and imaging references, and the reuse advice
- * for each ordered test.
+ * for each ordered test; on demand, their visit history (summary and visits).
  */
 import {
   createHubClient,
   createHubImagingRegistry,
   createHubPatientDirectory,
   createHubResultExchange,
+  createHubVisitHistory,
   type HubClient,
 } from '@lienthong/hub-api';
 import type { ImagingReference } from '@lienthong/imaging';
 import type { PatientIdentifier, PatientRecord } from '@lienthong/patient-id';
 import type { LabReport, ReuseAdvice } from '@lienthong/result-exchange';
+import type { PatientSummary, Visit } from '@lienthong/visits';
+import { visitKeyOf } from './history.js';
 import { latestVersions, orderCodeOf } from './model.js';
 
 export interface PatientView {
@@ -91,4 +94,32 @@ export async function loadPatient(
     ),
   );
   return { patient, reports, imaging, advice };
+}
+
+export interface HistoryView {
+  summary: PatientSummary;
+  /** The visits the summary is made of, by key (`facility:MA_LK`), for the details on demand. */
+  visits: Map<string, Visit>;
+}
+
+/**
+ * The patient's visit history: the hub's summary and their visits, read by one identifier. The
+ * personal ID is preferred: it is on every XML 130 visit since 2024 (SO_CCCD), while an insurance
+ * card number changes when the card is renewed.
+ */
+export async function loadHistory(
+  hub: HubClient,
+  patient: PatientRecord,
+  searched: { system: string; value: string },
+  options: { signal?: AbortSignal } = {},
+): Promise<HistoryView> {
+  const signal = options.signal ? { signal: options.signal } : {};
+  const cccd = patient.identifiers.find((i) => i.kind === 'cccd');
+  const id = cccd ? { system: cccd.system, value: cccd.value } : searched;
+  const history = createHubVisitHistory({ client: hub, pageSize: 100 });
+  const [summary, visits] = await Promise.all([
+    history.summary(id, signal),
+    collect(history.query({ patient: id }, signal)),
+  ]);
+  return { summary, visits: new Map(visits.map((v) => [visitKeyOf(v), v])) };
 }

@@ -1,12 +1,15 @@
 /**
- * The viewer page: a search form, then the patient's trends, timeline by facility and imaging.
+ * The viewer page: a search form, then the patient's trends, timeline by facility and imaging, or
+ * (the second view) their visit history, loaded when first asked for.
  * State lives here; what to show is decided by `model.ts`, charts are drawn by `chart.ts`.
  */
 import { fullName } from '@lienthong/patient-id';
 import type { LabReport } from '@lienthong/result-exchange';
 import { LAB_COLOURS, renderTrendChart } from './chart.js';
+import { facilityNames } from './history.js';
+import { historyHtml } from './history-view.js';
 import { html, type Raw } from './html.js';
-import { loadPatient, type PatientView, viewerHubClient } from './hub.js';
+import { type HistoryView, loadHistory, loadPatient, type PatientView, viewerHubClient } from './hub.js';
 import { formatDate, formatNumber, type Lang, MESSAGES, type Messages } from './i18n.js';
 import { type ImagingThumbnails, imagingThumbnails } from './imaging.js';
 import {
@@ -34,6 +37,10 @@ interface State {
   view?: PatientView;
   now: Date;
   units: Map<string, string>;
+  tab: 'labs' | 'history';
+  history?: HistoryView;
+  historyLoading?: boolean;
+  historyError?: { message: string; messageVi: string };
 }
 
 const params = new URLSearchParams(location.search);
@@ -51,6 +58,7 @@ const state: State = {
   loading: false,
   now: new Date(),
   units: new Map(),
+  tab: params.get('view') === 'history' ? 'history' : 'labs',
 };
 const hub = viewerHubClient(location.origin);
 const thumbnails: ImagingThumbnails = imagingThumbnails(() => render());
@@ -200,6 +208,28 @@ function imagingHtml(view: PatientView): Raw {
 </section>`;
 }
 
+/** The two views of a patient: a pair of toggle buttons (aria-pressed), the chosen one shown below. */
+function viewSwitchHtml(): Raw {
+  const m = t();
+  const button = (id: string, tab: State['tab'], label: string) =>
+    html`<button type="button" id="${id}" data-tab="${tab}" aria-pressed="${String(state.tab === tab)}" aria-controls="view">${label}</button>`;
+  return html`<div class="view-switch" role="group" aria-label="${m.viewSwitch}">${button('view-labs', 'labs', m.viewLabs)}${button('view-history', 'history', m.viewHistory)}</div>`;
+}
+
+function resultsHtml(view: PatientView): Raw {
+  const body =
+    state.tab === 'labs'
+      ? html`${trendsHtml(view)}${timelineHtml(view)}${imagingHtml(view)}`
+      : state.history
+        ? historyHtml(state.history, {
+            lang: state.lang,
+            m: t(),
+            facilities: facilityNames(view.reports, view.imaging),
+          })
+        : '';
+  return html`${patientHtml(view)}${viewSwitchHtml()}<div id="view">${body}</div>`;
+}
+
 function render(): void {
   const m = t();
   document.documentElement.lang = state.lang;
@@ -210,13 +240,26 @@ function render(): void {
     : active?.id
       ? `#${CSS.escape(active.id)}`
       : undefined;
+  const historyStatus =
+    state.tab !== 'history'
+      ? ''
+      : state.historyLoading
+        ? m.history.loading
+        : state.historyError
+          ? `${m.loadFailed}: ${say(state.historyError)}`
+          : state.history
+            ? m.history.loaded(state.history.visits.size)
+            : '';
   const status = state.loading
     ? m.searching
     : state.error
       ? `${m.loadFailed}: ${say(state.error)}`
       : state.notFound
         ? m.notFound
-        : '';
+        : historyStatus;
+  const failed = state.error || state.notFound || (state.tab === 'history' && state.historyError);
+  // Open <details> survive a re-render (a thumbnail arriving, the language switched).
+  const open = [...app.querySelectorAll<HTMLDetailsElement>('details[id][open]')].map((d) => d.id);
   app.innerHTML =
     html`<a class="skip" href="#results">${state.lang === 'vi' ? 'Bỏ qua đến kết quả' : 'Skip to results'}</a>
 <header class="top">
@@ -239,20 +282,46 @@ function render(): void {
     </div>
     <button id="go" type="submit">${m.searchButton}</button>
   </form>
-  <p id="status" class="status${state.error || state.notFound ? ' error' : ''}" role="status" aria-live="polite">${status}</p>
+  <p id="status" class="status${failed ? ' error' : ''}" role="status" aria-live="polite">${status}</p>
   <div id="results" tabindex="-1">
-    ${state.view ? html`${patientHtml(state.view)}${trendsHtml(state.view)}${timelineHtml(state.view)}${imagingHtml(state.view)}` : ''}
+    ${state.view ? resultsHtml(state.view) : ''}
   </div>
 </main>
 <footer class="muted">${m.footer}</footer>`.__html;
+  for (const id of open) document.getElementById(id)?.setAttribute('open', '');
   if (focusKey) document.querySelector<HTMLElement>(focusKey)?.focus();
+}
+
+async function showHistory(): Promise<void> {
+  const view = state.view;
+  if (!view || state.history || state.historyLoading) return;
+  const target = searchTarget(state.query);
+  state.historyLoading = true;
+  delete state.historyError;
+  render();
+  try {
+    const loaded = await loadHistory(hub, view.patient, target.ok ? target : view.patient.identifiers[0]!);
+    // A new search while this one loaded: its answer belongs to another patient.
+    if (state.view === view) state.history = loaded;
+  } catch (error) {
+    const e = error as { message?: string; messageVi?: string };
+    state.historyError = {
+      message: e.message ?? String(error),
+      messageVi: e.messageVi ?? e.message ?? String(error),
+    };
+  } finally {
+    state.historyLoading = false;
+  }
+  render();
 }
 
 async function search(): Promise<void> {
   const target = searchTarget(state.query);
   state.view = undefined;
+  state.history = undefined;
   state.notFound = false;
   delete state.error;
+  delete state.historyError;
   if (!target.ok) {
     state.error = target;
     render();
@@ -280,6 +349,7 @@ async function search(): Promise<void> {
   history.replaceState(null, '', url);
   render();
   document.querySelector<HTMLElement>(state.view ? '#patient-h' : '#q')?.focus();
+  if (state.tab === 'history') void showHistory();
 }
 
 app.addEventListener('submit', (e) => {
@@ -301,6 +371,17 @@ app.addEventListener('input', (e) => {
   if (el instanceof HTMLInputElement && el.id === 'q') state.query = el.value;
 });
 app.addEventListener('click', (e) => {
+  const tab = (e.target as HTMLElement).closest<HTMLElement>('[data-tab]')?.dataset.tab;
+  if (tab === 'labs' || tab === 'history') {
+    state.tab = tab;
+    const url = new URL(location.href);
+    if (tab === 'history') url.searchParams.set('view', 'history');
+    else url.searchParams.delete('view');
+    history.replaceState(null, '', url);
+    render();
+    if (tab === 'history') void showHistory();
+    return;
+  }
   if ((e.target as HTMLElement).closest('#lang')) {
     state.lang = state.lang === 'vi' ? 'en' : 'vi';
     try {

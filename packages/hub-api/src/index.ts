@@ -17,4 +17,4 @@ export { createHubImagingRegistry } from './providers/imaging-registry.js';
 export type { HubProviderOptions } from './providers/options.js';
 export { createHubPatientDirectory } from './providers/patient-directory.js';
 export { createHubResultExchange } from './providers/result-exchange.js';
-export { createHubVisitHistory } from './providers/visit-history.js';
+export { createHubVisitHistory, publishVisitFileSet } from './providers/visit-history.js';

@@ -1,4 +1,6 @@
 import { sqliteDatabase } from '../test/databases.js';
 import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
+import { describeFhirVisits } from '../test/fhir-visits-behaviour.js';
 
 describeFhirFacade('SQLite (embedded)', sqliteDatabase);
+describeFhirVisits('SQLite (embedded)', sqliteDatabase);

@@ -4,6 +4,7 @@ import { describeCrashDurability } from '../test/crash-behaviour.js';
 import { postgresDatabase } from '../test/databases.js';
 import { describeFacilityClaims } from '../test/facility-claims-behaviour.js';
 import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
+import { describeFhirVisits } from '../test/fhir-visits-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
@@ -26,6 +27,7 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubInputLimits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeFhirVisits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFacilityClaims('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubPatientScope('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeRecordVersionsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));

@@ -35,6 +35,7 @@ import type {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../src/server.js';
 import type { MakeDatabase, TestDatabase } from './databases.js';
+import { VISIT_TYPES, visitSearchSamples } from './fhir-visits-behaviour.js';
 import { startTestHub } from './test-hub.js';
 
 const REAL = new URL('../../../fixtures/real-world/', import.meta.url);
@@ -161,6 +162,7 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
           'Specimen',
           'ImagingStudy',
           'Endpoint',
+          ...VISIT_TYPES,
         ]);
         const interactions = new Set(resources.flatMap((x) => x.interaction!.map((i) => i.code)));
         expect([...interactions].sort()).toEqual(['history-instance', 'read', 'search-type', 'vread']);
@@ -188,6 +190,7 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
           Observation: `patient:identifier=${pagingPatient}&`,
           ImagingStudy: `patient:identifier=${cccdPatient}&`,
           Endpoint: `_id=${ct}&`,
+          ...Object.fromEntries(VISIT_TYPES.map((t) => [t, `patient:identifier=${cccdPatient}&`])),
         };
         // DiagnosticReport and Observation searches take the one report query's scope and paging.
         const reportQuery = {
@@ -246,6 +249,7 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
             'connection-type': 'http://terminology.hl7.org/CodeSystem/endpoint-connection-type|dicom-wado-rs',
             _elements: 'id,address',
           },
+          ...visitSearchSamples(`${CCCD}|001203012345`),
         };
         for (const resource of cs.rest![0]!.resource!) {
           for (const p of resource.searchParam ?? []) {
@@ -316,7 +320,7 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
           expect(body.resourceType).toBe('OperationOutcome');
           expect(JSON.stringify(body)).toContain('FHIR_READ_ONLY');
         }
-        expect((await get('Encounter')).status).toBe(404);
+        expect((await get('Composition')).status).toBe(404);
       });
     });
 

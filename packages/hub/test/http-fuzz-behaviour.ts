@@ -61,9 +61,11 @@ function contractOperations(): Operation[] {
   return operations;
 }
 
-/** The FHIR facade's searches and reads, as its CapabilityStatement declares them. */
+/** The FHIR facade's searches, reads and type operations, as its CapabilityStatement declares them. */
 function facadeOperations(capability: {
-  rest: { resource: { type: string; searchParam?: { name: string }[] }[] }[];
+  rest: {
+    resource: { type: string; searchParam?: { name: string }[]; operation?: { name: string }[] }[];
+  }[];
 }): Operation[] {
   return capability.rest.flatMap((rest) =>
     rest.resource.flatMap((resource) => [
@@ -74,6 +76,13 @@ function facadeOperations(capability: {
         hasBody: false,
       },
       { method: 'GET', path: `/fhir/${resource.type}/{id}`, queryNames: [], hasBody: false },
+      // The statement lists no parameters of an operation: `$summary` takes the patient's identifier.
+      ...(resource.operation ?? []).map((o) => ({
+        method: 'GET',
+        path: `/fhir/${resource.type}/$${o.name}`,
+        queryNames: ['identifier'],
+        hasBody: false,
+      })),
     ]),
   );
 }
@@ -389,6 +398,8 @@ export function describeHubHttpFuzz(dialect: string, makeDatabase: MakeDatabase)
       expect(routes).toContain('POST /v1/visits');
       expect(routes).toContain('GET /v1/patients/{identifier}/summary');
       expect(routes).toContain('GET /fhir/Observation');
+      expect(routes).toContain('GET /fhir/Encounter');
+      expect(routes).toContain('GET /fhir/Patient/$summary');
       expect(routes.length).toBeGreaterThan(25);
     });
 

@@ -41,7 +41,7 @@ if (stack) {
   console.log(`Hub (SYNTHETIC data): ${stack.hub.url}`);
   console.log(`Viewer:               ${stack.pageUrl}`);
   console.log(
-    `Patient (synthetic):  ${stack.seed.searchId} — ${stack.seed.reports} reports, ${stack.seed.studies} studies`,
+    `Patient (synthetic):  ${stack.seed.searchId} — ${stack.seed.reports} reports, ${stack.seed.studies} studies, ${stack.seed.visits} visits`,
   );
   console.log('Ctrl+C to stop.');
   const stop = async () => {

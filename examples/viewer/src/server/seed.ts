@@ -6,6 +6,9 @@
  * - Synthetic reports use only published insurance service codes (docs/en/guide/domain.md): `23.0075.1494`
  *   glucose, `23.0051.1494` creatinine, `22.0120.1370` blood count; the blood count's analytes use
  *   the LOINC codes and names of the real fixture below.
+ * - SYNTHETIC visits (XML 130 as the SDK models it) at district hospital A and provincial hospital B,
+ *   with real ICD-10 codes (E11.9, I10, J18.9, K29.7, F32.9) and ICD-9-CM 87.44; F32.9 is what the
+ *   stack's disclosure policy withholds from B, so the history view shows "withheld: 1".
  * - Real fixtures, read in place and re-keyed to the synthetic patient: the HL7 v2 ORU^R01
  *   `LAB-ORU-1.hl7` (a 2014 hemogram and differential, decoded by `decodeOru`), and two DICOM files
  *   (`CR1_6154.dcm`, `CT_small.dcm`) turned into imaging references by the SDK's scanner.
@@ -19,11 +22,13 @@ import {
   createHubImagingRegistry,
   createHubPatientDirectory,
   createHubResultExchange,
+  createHubVisitHistory,
 } from '@lienthong/hub-api';
 import { scanFolderToReferences } from '@lienthong/imaging/scanner';
 import type { PatientRecord } from '@lienthong/patient-id';
 import { DEFAULT_LAB_SYSTEMS, type LabObservation, type LabReport } from '@lienthong/result-exchange';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
+import type { Medication, Visit } from '@lienthong/visits';
 
 /** The repository's real-world fixtures (fixtures/real-world, read in place). */
 export const FIXTURES = fileURLToPath(new URL('../../../../fixtures/real-world/', import.meta.url));
@@ -175,6 +180,121 @@ export function syntheticReports(now: Date): { facility: FacilityKey; report: La
   ];
 }
 
+const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
+const ICD9CM = 'http://hl7.org/fhir/sid/icd-9-cm';
+const icd = (code: string) => ({ system: ICD10, code });
+
+/**
+ * A drug as an XML2 row, given `days` before `now` at 8 in the morning. No MA_THUOC: the synthetic
+ * rows name the active ingredient only rather than make up a code from the national drug list.
+ */
+const drug = (now: Date, days: number, name: string, strength: string, dose: string): Medication => ({
+  name,
+  strength,
+  dose,
+  administeredAt: daysBefore(now, days, 8),
+  source: {},
+});
+
+function visit(
+  id: string,
+  facility: FacilityKey,
+  parts: Partial<Visit> & Pick<Visit, 'visitType' | 'admittedAt' | 'mainDiagnosis'>,
+): Visit {
+  const { name, birthDate, sex } = SYNTHETIC_PATIENT;
+  return {
+    id,
+    facility: SYNTHETIC_FACILITIES[facility].code,
+    patient: {
+      name: `${name.family} ${name.middle} ${name.given}`,
+      ...(birthDate ? { birth: birthDate } : {}),
+      ...(sex === 'female' ? { sex } : {}),
+      identifiers: SYNTHETIC_PATIENT.identifiers.map(({ system, value }) => ({ system, value })),
+    },
+    secondaryDiagnoses: [],
+    traditionalDiagnoses: [],
+    procedures: [],
+    followUpDates: [],
+    medications: [],
+    services: [],
+    notes: [],
+    labReports: [],
+    labRows: [],
+    otherTables: [],
+    source: { GHI_CHU: 'SYNTHETIC test data' },
+    ...parts,
+  };
+}
+
+/**
+ * The SYNTHETIC visits, dated relative to `now`: an outpatient visit at A (200 days ago), a closed
+ * inpatient stay at B (48 → 41 days ago) and an open one at A (admitted 3 days ago, ongoing).
+ * Visit type codes (MA_LOAI_KCB): 1 outpatient, 3 inpatient.
+ */
+export function syntheticVisits(now: Date): { facility: FacilityKey; visit: Visit }[] {
+  const at = (d: number, hour = 7) => daysBefore(now, d, hour);
+  const metformin = (d: number) => drug(now, d, 'Metformin', '500mg', '1 viên x 2 lần/ngày');
+  const amlodipin = (d: number) => drug(now, d, 'Amlodipin', '5mg', '1 viên/ngày');
+  return [
+    {
+      facility: 'district',
+      visit: visit('SYN-A-V1', 'district', {
+        visitType: '1',
+        admittedAt: at(200),
+        dischargedAt: at(200, 10),
+        mainDiagnosis: icd('E11.9'),
+        secondaryDiagnoses: [icd('I10')],
+        medications: [metformin(200), amlodipin(200)],
+      }),
+    },
+    {
+      facility: 'province',
+      visit: visit('SYN-B-V1', 'province', {
+        visitType: '3',
+        admittedAt: at(48),
+        inpatientAt: at(48, 9),
+        dischargedAt: at(41, 10),
+        mainDiagnosis: icd('J18.9'),
+        secondaryDiagnoses: [icd('E11.9'), icd('I10')],
+        procedures: [{ system: ICD9CM, code: '87.44' }],
+        services: [
+          {
+            name: 'Chụp X-quang ngực thẳng',
+            procedures: [{ system: ICD9CM, code: '87.44' }],
+            performedAt: at(48, 10),
+            diagnoses: [icd('J18.9')],
+            source: {},
+          },
+        ],
+        medications: [
+          drug(now, 47, 'Ceftriaxon', '1g', '1 lọ x 2 lần/ngày, tiêm tĩnh mạch'),
+          drug(now, 42, 'Ceftriaxon', '1g', '1 lọ x 2 lần/ngày, tiêm tĩnh mạch'),
+          metformin(42),
+        ],
+      }),
+    },
+    {
+      facility: 'district',
+      visit: visit('SYN-A-V2', 'district', {
+        visitType: '3',
+        admittedAt: at(3),
+        inpatientAt: at(3, 9),
+        mainDiagnosis: icd('K29.7'),
+        secondaryDiagnoses: [icd('I10'), icd('F32.9')],
+        medications: [drug(now, 1, 'Omeprazol', '20mg', '1 viên/ngày trước ăn sáng'), amlodipin(1)],
+      }),
+    },
+  ];
+}
+
+/**
+ * The stack's disclosure policy: depressive episodes (F32–F33) stay with the facility that recorded
+ * them unless the reader treats an emergency (`ETREAT`).
+ */
+export const SYNTHETIC_DISCLOSURE_POLICY = {
+  rules: [{ name: 'mental-health', diagnoses: ['F32-F33'], allowPurposes: ['ETREAT'] }],
+};
+
 /** The real HL7 v2 fixture `LAB-ORU-1.hl7` decoded, re-keyed to the synthetic patient, as district hospital A's. */
 export async function fixtureReports(): Promise<LabReport[]> {
   const text = await readFile(join(FIXTURES, 'hl7v2/LAB-ORU-1.hl7'), 'utf8');
@@ -214,6 +334,7 @@ export interface Seeded {
   keys: Record<FacilityKey, string>;
   reports: number;
   studies: number;
+  visits: number;
 }
 
 /** Registers the synthetic facilities and publishes the patient, the reports and the imaging references. */
@@ -239,6 +360,12 @@ export async function seedHub(options: SeedOptions): Promise<Seeded> {
   for (const { facility, report } of syntheticReports(now)) {
     await createHubResultExchange(as(facility)).publish(report);
     reports++;
+  }
+
+  let visits = 0;
+  for (const { facility, visit } of syntheticVisits(now)) {
+    await createHubVisitHistory(as(facility)).publish(visit);
+    visits++;
   }
 
   let studies = 0;
@@ -267,6 +394,7 @@ export async function seedHub(options: SeedOptions): Promise<Seeded> {
     keys,
     reports,
     studies,
+    visits,
   };
 }
 

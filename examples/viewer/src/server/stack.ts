@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger, type RunningHub, startHub } from '@lienthong/hub';
-import { type Seeded, seedHub, uploadDicomFixtures } from './seed.js';
+import { type Seeded, SYNTHETIC_DISCLOSURE_POLICY, seedHub, uploadDicomFixtures } from './seed.js';
 import { type RunningViewer, serveViewer } from './serve.js';
 
 export interface ViewerStackOptions {
@@ -44,6 +44,7 @@ export async function startViewerStack(options: ViewerStackOptions = {}): Promis
     database: { sqlite: join(dir, 'hub.db') },
     port: options.hubPort ?? 0,
     adminKey,
+    disclosurePolicy: SYNTHETIC_DISCLOSURE_POLICY,
     logger: createLogger({ level: options.verbose ? 'info' : 'silent' }),
   });
   let key: string | undefined;

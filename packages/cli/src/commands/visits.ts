@@ -8,6 +8,7 @@ import { decodeFhirVisitBundle, encodeFhirVisitBundle } from '@lienthong/visits/
 import { decodeXml130, encodeXml130, type Xml130Problem } from '@lienthong/visits/xml130';
 import type { Command } from 'commander';
 import { CliExit, type CliIo, EXIT, printResult, progressOf } from '../io.js';
+import { registerVisitsHubCommands } from './visits-hub.js';
 
 const FROM = ['xml130', 'fhir'] as const;
 const TO = ['json', 'xml130', 'fhir'] as const;
@@ -95,7 +96,7 @@ async function checkFileSet(
   return { problems, summary: { visits, tables, errors, warnings: problems.length - errors } };
 }
 
-/** `lienthong visits check|convert`. */
+/** `lienthong visits check|convert|publish|summary`. */
 export function registerVisitsCommands(program: Command, io: CliIo): void {
   const visits = program
     .command('visits')
@@ -167,4 +168,5 @@ export function registerVisitsCommands(program: Command, io: CliIo): void {
         () => (opts.out ? `${count} visit(s) written to ${opts.out}` : output.replace(/\n$/, '')),
       );
     });
+  registerVisitsHubCommands(visits, io);
 }

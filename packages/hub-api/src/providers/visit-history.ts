@@ -1,5 +1,5 @@
 import { formatTokenParam, type IdentifierValue, ValidationError } from '@lienthong/core';
-import { checkDateRange, pagedAnswer, throwIfAborted } from '@lienthong/core/contract';
+import { checkDateRange, pagedAnswer, throwIfAborted, type WriteReceipt } from '@lienthong/core/contract';
 import type { VisitHistory } from '@lienthong/visits';
 import { clientOf, type HubProviderOptions, orUndefined, pageQuery, pages, signalOf } from './options.js';
 
@@ -102,4 +102,26 @@ export function createHubVisitHistory(options: HubProviderOptions): VisitHistory
       });
     },
   };
+}
+
+/**
+ * Publishes a whole XML 130 file set (`GIAMDINHHS`) to the hub, which decodes it strictly and stores
+ * every visit in one transaction or none: one receipt per visit, in the file set's order. Errors
+ * come back with their place (`XML130_INVALID` listing every problem, 403 at `visits[i].facility`).
+ * @example const receipts = await publishVisitFileSet({ baseUrl, apiKey }, readFileSync('bo-ho-so.xml'));
+ */
+export async function publishVisitFileSet(
+  options: HubProviderOptions,
+  fileSet: string | Uint8Array,
+  o: { idempotencyKey?: string; signal?: AbortSignal } = {},
+): Promise<WriteReceipt[]> {
+  throwIfAborted(o.signal);
+  const answer = (await clientOf(options).transport.request('POST', '/v1/visits', {
+    // Bytes go as they are (the hub reads the encoding and the BOM); a copy gives fetch a plain ArrayBuffer.
+    body: typeof fileSet === 'string' ? fileSet : new Uint8Array(fileSet).buffer,
+    headers: { 'content-type': 'application/xml' },
+    ...(o.idempotencyKey ? { idempotencyKey: o.idempotencyKey } : {}),
+    ...signalOf(o),
+  })) as { receipts: WriteReceipt[] };
+  return answer.receipts;
 }

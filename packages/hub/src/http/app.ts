@@ -116,6 +116,6 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     }
   });
   app.route('/v1', v1);
-  app.route(FHIR_BASE, fhirFacade(deps, authenticated));
+  app.route(FHIR_BASE, fhirFacade(deps, authenticated, visitOptions));
   return app;
 }

@@ -9,6 +9,8 @@ import { imagingRoutes } from './fhir/imaging-routes.js';
 import { patientRoutes } from './fhir/patient-routes.js';
 import { reportRoutes } from './fhir/report-routes.js';
 import { baseOf, fhirJson } from './fhir/respond.js';
+import { visitFhirRoutes } from './fhir/visit-routes.js';
+import type { VisitRouteOptions } from './routes/visits.js';
 import { refuseControlCharacters } from './url-guard.js';
 
 /** A request that reads (HEAD is answered as GET). */
@@ -32,24 +34,34 @@ function unserved(c: Context): never {
 
 /**
  * A read-and-search FHIR R4 facade over the hub's data, so plain FHIR clients — and the SDK's own
- * `fhir` providers — can read it: `metadata`, `Patient`, `DiagnosticReport` (versions, `_history`,
- * `_include` of results and specimen), `Observation`, `Specimen`, `ImagingStudy` (Endpoints
- * contained) and `Endpoint` (the studies' DICOMweb Endpoints, by id). The CapabilityStatement
+ * `fhir` providers — can read it: `metadata`, `Patient` (and `$summary`, the patient summary
+ * document), `DiagnosticReport` (versions, `_history`, `_include` of results and specimen),
+ * `Observation`, `Specimen`, `ImagingStudy` (Endpoints contained), `Endpoint` (the studies'
+ * DICOMweb Endpoints, by id) and the visits — `Encounter`, `Condition`, `MedicationStatement`,
+ * `Procedure` — after the disclosure policy (`visitOptions`). The CapabilityStatement
  * declares exactly what is served (`fhir/capability.ts`), modifiers and chains included;
  * unknown parameters are refused, never ignored. It is read-only: writes go through the hub API
  * (405 here). Only `metadata` is public; every other request is `authenticate`d, reads patient
  * data or data derived from it and writes one audit entry, like the API's. Errors are answered as
  * `OperationOutcome`s (`render-error.ts`).
  */
-export function fhirFacade(deps: RouteDeps, authenticate: MiddlewareHandler<HubEnv>) {
-  return hubFactory
-    .createApp()
-    .use(refuseControlCharacters)
-    .all('/metadata', (c) => (reads(c) ? fhirJson(c, capabilityStatement(baseOf(c))) : unserved(c)))
-    .use(authenticate)
-    .route('/', patientRoutes(deps))
-    .route('/', reportRoutes(deps))
-    .route('/', imagingRoutes(deps))
-    .route('/', endpointRoutes(deps))
-    .all('*', unserved);
+export function fhirFacade(
+  deps: RouteDeps,
+  authenticate: MiddlewareHandler<HubEnv>,
+  visitOptions: VisitRouteOptions,
+) {
+  return (
+    hubFactory
+      .createApp()
+      .use(refuseControlCharacters)
+      .all('/metadata', (c) => (reads(c) ? fhirJson(c, capabilityStatement(baseOf(c))) : unserved(c)))
+      .use(authenticate)
+      // Before Patient's: `Patient/$summary` is no Patient id.
+      .route('/', visitFhirRoutes(deps, visitOptions))
+      .route('/', patientRoutes(deps))
+      .route('/', reportRoutes(deps))
+      .route('/', imagingRoutes(deps))
+      .route('/', endpointRoutes(deps))
+      .all('*', unserved)
+  );
 }

@@ -136,15 +136,46 @@ export async function publishVisitFileSet(
   return receipts;
 }
 
+/** A stored visit version: the visit as published and its version number. */
+export interface StoredVisit {
+  visit: Visit;
+  version: number;
+}
+
+const storedOf = (row: { document: string; version: number }): StoredVisit => ({
+  visit: JSON.parse(row.document) as Visit,
+  version: Number(row.version),
+});
+
+/** The current version of a visit by its key, with its version number. */
+export async function getStoredVisit(
+  db: Kysely<HubDatabase>,
+  key: string,
+  version?: number,
+): Promise<StoredVisit | undefined> {
+  let query = db.selectFrom('visits').select(['document', 'version']).where('key', '=', key);
+  query = version === undefined ? query.where('current', '=', 1) : query.where('version', '=', version);
+  const row = await query.executeTakeFirst();
+  return row ? storedOf(row) : undefined;
+}
+
 /** The current version of a visit by its key. */
 export async function getVisit(db: Kysely<HubDatabase>, key: string): Promise<Visit | undefined> {
-  const row = await db
-    .selectFrom('visits')
-    .select('document')
-    .where('key', '=', key)
-    .where('current', '=', 1)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.document) as Visit) : undefined;
+  return (await getStoredVisit(db, key))?.visit;
+}
+
+/**
+ * The keys of the current visits (of `facility` when given) for which `wanted` holds: a scan, for
+ * ids that name a visit by a digest of its key (see the FHIR facade's visit ids).
+ */
+export async function findVisitKeys(
+  db: Kysely<HubDatabase>,
+  wanted: (key: string) => boolean,
+  facility?: string,
+): Promise<string[]> {
+  let query = db.selectFrom('visits').select('key').where('current', '=', 1);
+  if (facility !== undefined) query = query.where('facility_code', '=', facility);
+  return (await query.execute()).map((r) => r.key).filter(wanted);
 }
 
 /** Every version of a visit, oldest first (empty when unknown). */
@@ -159,13 +190,18 @@ export async function visitVersions(db: Kysely<HubDatabase>, key: string): Promi
 }
 
 /**
- * The current versions of every visit filed under `patient` (any URI of its system), newest
- * admission first (`byVisitStartDesc`): driven by the (system, value, record) index.
+ * The current versions of every visit filed under any of `patients` (any URI of each system),
+ * newest admission first (`byVisitStartDesc`), with their version numbers: driven by the
+ * (system, value, record) index. No identifier: no visit.
  */
-export async function patientVisits(db: Kysely<HubDatabase>, patient: IdentifierValue): Promise<Visit[]> {
+export async function currentVisitsOf(
+  db: Kysely<HubDatabase>,
+  patients: readonly IdentifierValue[],
+): Promise<StoredVisit[]> {
+  if (patients.length === 0) return [];
   const rows = await db
     .selectFrom('visits as v')
-    .select('v.document')
+    .select(['v.document', 'v.version'])
     .where('v.current', '=', 1)
     .where(
       'v.row_id',
@@ -173,28 +209,41 @@ export async function patientVisits(db: Kysely<HubDatabase>, patient: Identifier
       db
         .selectFrom('visit_patients')
         .select('record_id')
-        .where('system', '=', canonicalIdentifierSystem(patient.system))
-        .where('value', '=', patient.value),
+        .where((eb) =>
+          eb.or(
+            patients.map((p) =>
+              eb.and([eb('system', '=', canonicalIdentifierSystem(p.system)), eb('value', '=', p.value)]),
+            ),
+          ),
+        ),
     )
     .execute();
-  return rows.map((r) => JSON.parse(r.document) as Visit).sort(byVisitStartDesc);
+  return rows.map(storedOf).sort((a, b) => byVisitStartDesc(a.visit, b.visit));
+}
+
+/** The current versions of every visit filed under `patient`, newest admission first ({@link currentVisitsOf}). */
+export async function patientVisits(db: Kysely<HubDatabase>, patient: IdentifierValue): Promise<Visit[]> {
+  return (await currentVisitsOf(db, [patient])).map((s) => s.visit);
 }
 
 /**
- * One page of `visits` — a patient's, as a reader may see them — matching `query`, in the
+ * One page of `visits` — a patient's, as a reader may see them — matching `query` (its patient optional), in the
  * contract's order, after the keyset `cursor` (the start instant and key of the previous page's
  * last visit). The filters run here, on the visits as disclosed: a withheld diagnosis is never
  * matched (a filter must not reveal what the answer withholds).
  */
 export function pageOfVisits<T extends { visit: Visit }>(
   visits: readonly T[],
-  query: VisitQuery,
+  query: Omit<VisitQuery, 'patient'> & { patient?: IdentifierValue },
   page: PageRequest,
 ): Page<T> {
   checkDateRange(query, 'query');
   const after = readCursor(page.cursor, 2);
+  // Without a patient, the visits are the patient's already (found under any of its identifiers).
   const matching = visits
-    .filter((v) => matchesVisitQuery(v.visit, query))
+    .filter((v) =>
+      matchesVisitQuery(v.visit, { ...query, patient: query.patient ?? v.visit.patient.identifiers[0]! }),
+    )
     .sort((a, b) => byVisitStartDesc(a.visit, b.visit));
   const from = after
     ? matching.findIndex(({ visit }) => {

@@ -15,11 +15,23 @@ export interface ParamSpec {
 
 /** What the facade serves of one resource type; the single source of the CapabilityStatement and of parameter checks. */
 export interface ResourceSpec {
-  type: 'Patient' | 'DiagnosticReport' | 'Observation' | 'Specimen' | 'ImagingStudy' | 'Endpoint';
+  type:
+    | 'Patient'
+    | 'DiagnosticReport'
+    | 'Observation'
+    | 'Specimen'
+    | 'ImagingStudy'
+    | 'Endpoint'
+    | 'Encounter'
+    | 'Condition'
+    | 'MedicationStatement'
+    | 'Procedure';
   interactions: readonly ('read' | 'vread' | 'history-instance' | 'search-type')[];
   versioning: 'no-version' | 'versioned';
   searchParams: readonly ParamSpec[];
   searchInclude?: readonly string[];
+  /** Operations on the type (`Patient/$summary`): name, canonical definition, what it does. */
+  operations?: readonly { name: string; definition: string; documentation: string }[];
   documentation: string;
 }
 
@@ -75,13 +87,50 @@ const clinicalDate: ParamSpec = {
     'Clinical time of the report (specimen collection, else effective, else issued); prefixes eq, ge, gt, le, lt; dates count in Vietnam time (+07:00).',
 };
 
+const visitDate = (name: string, what: string): ParamSpec => ({
+  name,
+  type: 'date',
+  documentation: `${what}: the stay of its visit (admission to discharge; an open visit runs to now) overlaps the range; prefixes eq, ge, gt, le, lt; dates count in Vietnam time (+07:00). Pages hold the resources of whole visits.`,
+});
+const visitCode = (what: string): ParamSpec => ({
+  name: 'code',
+  type: 'token',
+  documentation: `${what}: \`system|code\` or \`code\` (comma: any of them); ICD-10 codes match with or without the dot (\`J18.9\`, \`J189\`).`,
+});
+const visitPatient = (name: 'patient' | 'subject'): ParamSpec => ({
+  ...patientRefSystemRequired(name),
+  documentation: `${patientRefSystemRequired(name).documentation} Required: visits are read patient by patient, after the hub's disclosure policy (a withheld diagnosis is in no answer).`,
+});
+const visitPaging = [count, cursor, elements] as const;
+/** The resources of a visit (made by the visits package's FHIR mapping), one spec per type. */
+const visitResource = (
+  type: 'Encounter' | 'Condition' | 'MedicationStatement' | 'Procedure',
+  documentation: string,
+  params: readonly ParamSpec[],
+): ResourceSpec => ({
+  type,
+  interactions: ['read', 'search-type'],
+  versioning: 'no-version',
+  documentation,
+  searchParams: [visitPatient('patient'), visitPatient('subject'), ...params, ...visitPaging],
+});
+
 /** Every resource type the facade serves, and how. It is read-only: no create, update, delete or transaction. */
 export const FACADE_RESOURCES: readonly ResourceSpec[] = [
   {
     type: 'Patient',
     interactions: ['read', 'search-type'],
     versioning: 'no-version',
-    documentation: 'The hub patient directory.',
+    documentation:
+      'The hub patient directory, and the patient summary of the visits the hub holds (`$summary`).',
+    operations: [
+      {
+        name: 'summary',
+        definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
+        documentation:
+          '`GET /Patient/$summary?identifier=system|value`: the patient summary of the visits every facility shared, as an International Patient Summary-style `document` Bundle, after the disclosure policy (what it withheld is counted).',
+      },
+    ],
     searchParams: [
       {
         name: 'identifier',
@@ -226,6 +275,26 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
       elements,
     ],
   },
+  visitResource(
+    'Encounter',
+    'Visits (XML 130 `MA_LK`): one Encounter per visit, its current version; the id is `<facility>.<MA_LK>` (a digest when they are not id characters). The visit key is an identifier (`urn:lienthong:sid:visit-key`), the version the `urn:lienthong:fhir:ext:visit-version` extension.',
+    [visitDate('date', 'Visit time'), sort('date')],
+  ),
+  visitResource(
+    'Condition',
+    "A visit's diagnoses (ICD-10): id `<visit id>.v<version>.<part>`. A diagnosis the disclosure policy withholds from the reader is in no Condition and no `Encounter.diagnosis`.",
+    [visitCode('ICD-10 code')],
+  ),
+  visitResource(
+    'MedicationStatement',
+    "A visit's medications (XML2 rows): id `<visit id>.v<version>.<part>`.",
+    [visitCode('Drug code'), visitDate('effective', 'Medication time')],
+  ),
+  visitResource(
+    'Procedure',
+    "A visit's procedures (ICD-9-CM) and services (XML3 rows with a service code): id `<visit id>.v<version>.<part>`.",
+    [visitCode('Procedure or service code'), visitDate('date', 'Procedure time')],
+  ),
 ];
 
 /** The spec of a resource type the facade serves. */
@@ -260,6 +329,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
           readHistory: r.interactions.includes('vread'),
           interaction: r.interactions.map((code) => ({ code })),
           ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
+          ...(r.operations ? { operation: r.operations.map((o) => ({ ...o })) } : {}),
           ...(r.searchParams.length
             ? {
                 searchParam: r.searchParams.flatMap((p) => [

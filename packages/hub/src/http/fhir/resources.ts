@@ -161,6 +161,10 @@ const MANDATORY: Record<string, readonly string[]> = {
   Observation: ['status', 'code'],
   ImagingStudy: ['status', 'subject'],
   Endpoint: ['status', 'connectionType', 'payloadType', 'address'],
+  Encounter: ['status', 'class'],
+  Condition: ['subject'],
+  MedicationStatement: ['status', 'medicationCodeableConcept', 'subject'],
+  Procedure: ['status', 'subject'],
 };
 const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
 

@@ -94,12 +94,19 @@ export function auditSearch(
   audit: AuditLog,
   c: Context<HubEnv>,
   resourceType: string,
-  search: { named?: { system?: string; value: string } | undefined; own: boolean; path: string },
+  search: {
+    named?: { system?: string; value: string } | undefined;
+    own: boolean;
+    path: string;
+    /** Diagnoses a disclosure policy withheld from the answer (visit resources). */
+    withheld?: number;
+  },
   answered: readonly (readonly IdentifierValue[])[],
 ): Promise<void> {
   return auditRead(audit, c, {
     action: searchAction('fhir-search', search.own),
     resourceType,
     patient: search.own ? undefined : auditedPatient(search.named, answered, search.path),
+    ...(search.withheld !== undefined ? { withheld: search.withheld } : {}),
   });
 }

@@ -1,16 +1,25 @@
 import { createHash } from 'node:crypto';
 import { type Icd10, loadIcd10 } from '@lienthong/catalogue/icd10';
-import { isLienThongError, NotFoundError, parseWith, ValidationError } from '@lienthong/core';
-import type { Visit, VisitFileSet } from '@lienthong/visits';
+import {
+  type IdentifierValue,
+  isLienThongError,
+  NotFoundError,
+  parseWith,
+  ValidationError,
+} from '@lienthong/core';
+import type { PatientSummary, Visit, VisitFileSet } from '@lienthong/visits';
 import {
   type DisclosurePolicy,
+  type DisclosureReader,
   discloseVisits,
   parseVisitKey,
   summarizeVisits,
 } from '@lienthong/visits/provider-kit';
 import { decodeXml130 } from '@lienthong/visits/xml130';
 import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
 import * as z from 'zod';
+import type { HubDatabase } from '../../db/schema.js';
 import { checkId } from '../../limits.js';
 import {
   getVisit,
@@ -88,8 +97,31 @@ const xmlFileSet: ReadBody<VisitFileSet> = async (c) => {
   return { value: fileSet, text: createHash('sha256').update(bytes).digest('hex') };
 };
 
+/**
+ * The patient's summary as `reader` may see it under `policy`: the patient's visits disclosed,
+ * summarized with ICD-10 names and the imaging studies the hub holds (`summary.withheld` counts
+ * what the policy withheld). The one summary of the REST API and of the FHIR facade's
+ * `Patient/$summary`.
+ */
+export async function patientSummary(
+  db: Kysely<HubDatabase>,
+  policy: DisclosurePolicy,
+  reader: DisclosureReader,
+  patient: IdentifierValue,
+  asOf?: string,
+): Promise<PatientSummary> {
+  const { visits, withheld } = discloseVisits(await patientVisits(db, patient), policy, reader);
+  return summarizeVisits(visits, {
+    patient,
+    icd10: await icd10List(),
+    imaging: await patientImaging(db, patient),
+    withheld,
+    ...(asOf ? { asOf } : {}),
+  });
+}
+
 /** Who reads, for the disclosure policy: the caller's facility and purpose of use. */
-const readerOf = (c: Context<HubEnv>) => {
+export const readerOf = (c: Context<HubEnv>): DisclosureReader => {
   const caller = c.get('caller');
   return { facility: caller.facilityCode, purpose: caller.purpose };
 };
@@ -204,19 +236,13 @@ export function patientVisitRoutes({ db, audit }: RouteDeps, { disclosurePolicy 
       { asOf: c.req.query('asOf') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const { visits, withheld } = discloseVisits(
-      await patientVisits(db, patient),
-      disclosurePolicy,
-      readerOf(c),
-    );
-    const summary = summarizeVisits(visits, {
+    const summary = await patientSummary(db, disclosurePolicy, readerOf(c), patient, asOf);
+    await auditRead(audit, c, {
+      action: 'summary',
+      resourceType: 'Visit',
       patient,
-      icd10: await icd10List(),
-      imaging: await patientImaging(db, patient),
-      withheld,
-      ...(asOf ? { asOf } : {}),
+      withheld: summary.withheld,
     });
-    await auditRead(audit, c, { action: 'summary', resourceType: 'Visit', patient, withheld });
     return c.json(summary);
   });
 
