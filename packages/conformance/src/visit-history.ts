@@ -10,7 +10,7 @@
  * pass the same object as `options.seed`; the write cases are then reported not applicable.
  */
 import { DEFAULT_IDENTIFIER_SYSTEMS, type IdentifierValue } from '@lienthong/core';
-import type { Visit, VisitHistory, VisitQuery } from '@lienthong/visits';
+import { newVisit, type Visit, type VisitHistory, type VisitQuery } from '@lienthong/visits';
 import { visitKey } from '@lienthong/visits/provider-kit';
 import { expect } from 'vitest';
 import {
@@ -35,7 +35,7 @@ function cccdOf(key: string): string {
 }
 
 function visit(key: string, overrides: Partial<Visit> = {}): Visit {
-  return {
+  return newVisit({
     id: `SYN-LK-${key}`,
     facility: 'SYN01',
     patient: {
@@ -52,9 +52,7 @@ function visit(key: string, overrides: Partial<Visit> = {}): Visit {
     dischargedAt: '2026-03-05T10:00:00+07:00',
     mainDiagnosis: { system: ICD10, code: 'J18.9' },
     secondaryDiagnoses: [{ system: ICD10, code: 'I10' }],
-    traditionalDiagnoses: [],
     procedures: [{ system: ICD9CM, code: '96.04' }],
-    followUpDates: [],
     medications: [
       {
         code: 'SYN-THUOC-1',
@@ -64,14 +62,9 @@ function visit(key: string, overrides: Partial<Visit> = {}): Visit {
         source: {},
       },
     ],
-    services: [],
     notes: [{ text: 'Sốt giảm (synthetic)', at: '2026-03-03T08:00:00+07:00', source: {} }],
-    labReports: [],
-    labRows: [],
-    otherTables: [],
-    source: {},
     ...overrides,
-  };
+  });
 }
 
 /** The correction of a visit: the discharge diagnosis text and a secondary diagnosis added. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_IDENTIFIER_SYSTEMS, isAuthError } from '@lienthong/core';
 import { createHubVisitHistory } from '@lienthong/hub-api';
-import type { Visit, VisitHistory } from '@lienthong/visits';
+import { newVisit, type Visit, type VisitHistory } from '@lienthong/visits';
 import { visitKey } from '@lienthong/visits/provider-kit';
 import { decodeXml130, encodeXml130 } from '@lienthong/visits/xml130';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +27,7 @@ const collect = async <T>(items: AsyncIterable<T>): Promise<T[]> => {
 
 /** A SYNTHETIC visit of `facility` for the patient holding CCCD `cccd`. */
 function visit(id: string, cccd: string, overrides: Partial<Visit> = {}): Visit {
-  return {
+  return newVisit({
     id,
     facility: '01001',
     patient: { name: 'Bệnh nhân tổng hợp', identifiers: [{ system: CCCD, value: cccd }] },
@@ -35,19 +35,8 @@ function visit(id: string, cccd: string, overrides: Partial<Visit> = {}): Visit 
     admittedAt: '2026-03-01T08:00:00+07:00',
     dischargedAt: '2026-03-05T10:00:00+07:00',
     mainDiagnosis: { system: ICD10, code: 'J18.9' },
-    secondaryDiagnoses: [],
-    traditionalDiagnoses: [],
-    procedures: [],
-    followUpDates: [],
-    medications: [],
-    services: [],
-    notes: [],
-    labReports: [],
-    labRows: [],
-    otherTables: [],
-    source: {},
     ...overrides,
-  };
+  });
 }
 
 /**

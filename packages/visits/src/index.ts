@@ -37,6 +37,7 @@ export {
   ICD10_SYSTEM,
   type Medication,
   MedicationSchema,
+  newVisit,
   parseVisit,
   parseVisitFileSet,
   type RawTable,

@@ -157,3 +157,26 @@ export const parseVisitFileSet = (value: unknown): VisitFileSet =>
 /** {@link parseVisitFileSet}, answering a `Result`. */
 export const safeParseVisitFileSet = (value: unknown): Result<VisitFileSet, ValidationError> =>
   safeParseWith(VisitFileSetSchema, value, FILE_SET_PARSE);
+
+/**
+ * A visit built by hand: `id`, `facility` and `patient` with everything else of the model empty
+ * unless given — the lists a visit read from XML 130 always has, so a visit an application builds
+ * has the same shape (and publishes, compares and round-trips the same way).
+ * @example const visit = newVisit({ id: 'LK-1', facility: '01001', patient: { identifiers: [cccd] }, mainDiagnosis });
+ */
+export function newVisit(fields: Pick<Visit, 'id' | 'patient'> & Partial<Visit>): Visit {
+  return {
+    secondaryDiagnoses: [],
+    traditionalDiagnoses: [],
+    procedures: [],
+    followUpDates: [],
+    medications: [],
+    services: [],
+    notes: [],
+    labReports: [],
+    labRows: [],
+    otherTables: [],
+    source: {},
+    ...fields,
+  };
+}

@@ -28,7 +28,7 @@ import { scanFolderToReferences } from '@lienthong/imaging/scanner';
 import type { PatientRecord } from '@lienthong/patient-id';
 import { DEFAULT_LAB_SYSTEMS, type LabObservation, type LabReport } from '@lienthong/result-exchange';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
-import type { Medication, Visit } from '@lienthong/visits';
+import { type Medication, newVisit, type Visit } from '@lienthong/visits';
 
 /** The repository's real-world fixtures (fixtures/real-world, read in place). */
 export const FIXTURES = fileURLToPath(new URL('../../../../fixtures/real-world/', import.meta.url));
@@ -202,7 +202,7 @@ function visit(
   parts: Partial<Visit> & Pick<Visit, 'visitType' | 'admittedAt' | 'mainDiagnosis'>,
 ): Visit {
   const { name, birthDate, sex } = SYNTHETIC_PATIENT;
-  return {
+  return newVisit({
     id,
     facility: SYNTHETIC_FACILITIES[facility].code,
     patient: {
@@ -211,19 +211,9 @@ function visit(
       ...(sex === 'female' ? { sex } : {}),
       identifiers: SYNTHETIC_PATIENT.identifiers.map(({ system, value }) => ({ system, value })),
     },
-    secondaryDiagnoses: [],
-    traditionalDiagnoses: [],
-    procedures: [],
-    followUpDates: [],
-    medications: [],
-    services: [],
-    notes: [],
-    labReports: [],
-    labRows: [],
-    otherTables: [],
     source: { GHI_CHU: 'SYNTHETIC test data' },
     ...parts,
-  };
+  });
 }
 
 /**

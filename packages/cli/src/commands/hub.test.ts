@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { newVisit } from '@lienthong/visits';
 import { afterAll, describe, expect, it } from 'vitest';
 import { capture } from '../../test/capture.js';
 import { runCli } from '../program.js';
@@ -123,23 +124,12 @@ describe('lienthong hub', () => {
     };
     const [writer, reader] = [await keyOf('01011'), await keyOf('01012')];
     const hub = await serving(['--disclosure-policy', policy]);
-    const visit = {
+    const visit = newVisit({
       id: 'SYN-LK-CLI',
       facility: '01011',
       patient: { identifiers: [{ system: 'urn:synthetic:cli', value: 'P1' }] },
       mainDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'B20' },
-      secondaryDiagnoses: [],
-      traditionalDiagnoses: [],
-      procedures: [],
-      followUpDates: [],
-      medications: [],
-      services: [],
-      notes: [],
-      labReports: [],
-      labRows: [],
-      otherTables: [],
-      source: {},
-    };
+    });
     const published = await fetch(`${hub.printed.url}/v1/visits`, {
       method: 'POST',
       headers: { authorization: `Bearer ${writer}`, 'content-type': 'application/json' },
