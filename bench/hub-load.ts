@@ -18,17 +18,20 @@
  * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
  *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree).
  */
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
-import autocannon from 'autocannon';
+import { cpus } from 'node:os';
 import { sql } from 'kysely';
-import pg from 'pg';
-import { type DatabaseConfig, openDatabase } from '../packages/hub/src/index.ts';
+import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
-import { postgresDatabase } from '../packages/hub/test/databases.ts';
+import { serveChild, stopChild } from './hub-load/child.ts';
+import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import {
+  load as loadFor,
+  MAX_REQUESTS,
+  type Measured,
+  measured as measuredFor,
+  type Req,
+} from './hub-load/runner.ts';
 import {
   PATIENT_SYSTEM,
   patientValue,
@@ -37,134 +40,21 @@ import {
   syntheticReport,
   syntheticReports,
 } from './hub-load/synthetic.ts';
+import { postgresTarget, sqliteTarget, stopPrivatePostgres, type Target } from './hub-load/targets.ts';
 
 // ---- options ------------------------------------------------------------------------------
-const argv = process.argv.slice(2);
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string, fallback: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
-};
 const REPORTS = Number(option('reports', '1000000'));
 const PATIENTS = Number(option('patients', String(Math.max(1, Math.floor(REPORTS / 10)))));
 const DURATION = Number(option('duration', '5'));
 const CONNECTIONS = option('connections', '1,10,50').split(',').map(Number);
-const MAX_REQUESTS = 250_000;
 if (![REPORTS, PATIENTS, DURATION].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
   throw new Error('--reports, --patients and --duration (≤ 60 s) take positive integers');
 
 const started = performance.now();
-const fmt = (n: number, digits = 0) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
-const secs = (ms: number) => `${fmt(ms / 1000, 1)} s`;
-const log = (line: string) => console.log(line);
-
-// ---- child servers --------------------------------------------------------------------------
-interface Served {
-  url: string;
-  apiKey?: string;
-  child: ChildProcess;
-}
-
-function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<Served> {
-  const child = fork(new URL('./hub-load/server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
-    // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
-    execArgv: [
-      '--import',
-      'tsx',
-      ...(process.env.HUB_LOAD_CPU_PROF
-        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HUB_LOAD_CPU_PROF}`]
-        : []),
-    ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ ...(m as { url: string; apiKey?: string }), child }));
-    child.once('exit', (code) => reject(new Error(`${mode} server exited (${code}) before listening`)));
-  });
-}
-
-/** CPU time (user + system, µs) the server process has used so far. */
-function cpuOf(s: Served): Promise<number> {
-  return new Promise((resolve) => {
-    const on = (m: unknown) => {
-      if (m && typeof m === 'object' && 'cpuMicros' in m) {
-        s.child.off('message', on);
-        resolve((m as { cpuMicros: number }).cpuMicros);
-      }
-    };
-    s.child.on('message', on);
-    s.child.send('cpu');
-  });
-}
-
-/** A run, with the server's CPU time per answered request (µs). */
-async function measured(s: Served, connections: number, next: () => Req): Promise<Measured> {
-  const before = await cpuOf(s);
-  const m = await load(s.url, connections, next);
-  return { ...m, cpuPerRequest: ((await cpuOf(s)) - before) / Math.max(1, m.requests) };
-}
-
-function stopChild(s: Served): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
-    s.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    s.child.send('close');
-  });
-}
-
-// ---- autocannon -----------------------------------------------------------------------------
-interface Measured {
-  rps: number;
-  p50: number;
-  p99: number;
-  requests: number;
-  bad: number;
-  /** Server CPU µs per request (user + system). */
-  cpuPerRequest?: number;
-}
-
-type Req = { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string };
-
-async function load(
-  url: string,
-  connections: number,
-  next: () => Req,
-  seconds = DURATION,
-): Promise<Measured> {
-  // autocannon's histogram keeps whole milliseconds; keep every response time (float ms) instead.
-  const times = new Float64Array(MAX_REQUESTS + connections);
-  let n = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url,
-        connections,
-        pipelining: 1,
-        duration: seconds,
-        maxOverallRequests: MAX_REQUESTS,
-        requests: [{ setupRequest: (req) => ({ ...req, ...next() }) }],
-      },
-      (err, res) => (err ? reject(err) : resolve(res)),
-    );
-    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
-      if (n < times.length) times[n++] = ms;
-    });
-  });
-  const sorted = times.subarray(0, n).sort();
-  const pct = (p: number) =>
-    n ? Math.round(sorted[Math.min(n - 1, Math.floor((p / 100) * n))]! * 100) / 100 : Number.NaN;
-  return {
-    rps: result.requests.total / (result.duration || seconds),
-    p50: pct(50),
-    p99: pct(99),
-    requests: result.requests.total,
-    bad: result.non2xx + result.errors + result.timeouts,
-  };
-}
+// Every run lasts --duration seconds.
+const load = (url: string, c: number, next: () => Req, seconds = DURATION) => loadFor(url, c, next, seconds);
+const measured = (s: Parameters<typeof measuredFor>[0], c: number, next: () => Req) =>
+  measuredFor(s, c, next, DURATION);
 
 interface Row {
   db: string;
@@ -227,89 +117,6 @@ async function measureCeiling(): Promise<void> {
     ceilings.set(`POST ${c}`, await measured(server, c, post));
   }
   await stopChild(server);
-}
-
-// ---- databases ----------------------------------------------------------------------------------
-interface Target {
-  name: string;
-  config: DatabaseConfig;
-  describe(): Promise<string>;
-  drop(): Promise<void>;
-}
-
-function sqliteTarget(): Target {
-  const kept = option('sqlite-file', '');
-  const dir = kept ? '' : mkdtempSync(join(tmpdir(), 'lienthong-hub-load-'));
-  const file = kept || join(dir, 'hub.db');
-  return {
-    name: 'SQLite',
-    config: { sqlite: file },
-    async describe() {
-      const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
-      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer`;
-    },
-    drop: async () => {
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-const statSafe = (f: string) => {
-  try {
-    return statSync(f).size;
-  } catch {
-    return undefined;
-  }
-};
-
-let stopPostgres: (() => void) | undefined;
-async function postgresTarget(): Promise<Target> {
-  let adminUrl = process.env.LIENTHONG_PG_URL;
-  if (!adminUrl) {
-    // A private cluster on 127.0.0.1 in its own temp state dir (not the test services' one).
-    const state = mkdtempSync(join(tmpdir(), 'lienthong-bench-pg-'));
-    chmodSync(state, 0o755);
-    const env = { ...process.env, LIENTHONG_SERVICES_DIR: state };
-    const script = new URL('../scripts/services/postgres.sh', import.meta.url).pathname;
-    const out = execFileSync('bash', [script, 'start'], { env, encoding: 'utf8' });
-    adminUrl = /LIENTHONG_PG_URL=(\S+)/.exec(out)?.[1];
-    if (!adminUrl) throw new Error(`postgres.sh start printed no URL: ${out}`);
-    // The service script starts its test cluster with fsync=off; a benchmark beside SQLite's
-    // synchronous=FULL restarts it with fsync on (PostgreSQL's default) so both are durable.
-    const dir = join(state, 'postgres');
-    const port = readFileSync(join(dir, 'port'), 'utf8').trim();
-    const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], {
-      encoding: 'utf8',
-    }).trim();
-    execFileSync('su', [
-      'postgres',
-      '-s',
-      '/bin/sh',
-      '-c',
-      `'${bin}/pg_ctl' -D '${dir}/data' -l '${dir}/log' -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}/sock -c fsync=on" -w restart >/dev/null`,
-    ]);
-    stopPostgres = () => {
-      execFileSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
-      rmSync(state, { recursive: true, force: true });
-    };
-  }
-  const database = await postgresDatabase(adminUrl, 'hub_load');
-  const url = database.config.postgres;
-  return {
-    name: 'PostgreSQL',
-    config: database.config,
-    async describe() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      const v = await c.query(
-        "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
-      );
-      await c.end();
-      const r = v.rows[0] as { v: string; f: string; s: string; b: string };
-      return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
-    },
-    drop: database.drop,
-  };
 }
 
 async function seed(target: Target): Promise<{ ms: number; plan: string; reused: number }> {
@@ -381,11 +188,7 @@ async function measureTarget(target: Target): Promise<void> {
   const query = queryRequest(apiKey);
   const publish = publishRequest(apiKey);
   await load(hub.url, 10, query, 1); // warm-up, not recorded
-  log(
-    `  load average before the runs: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')} (${cpus().length} cores)`,
-  );
+  log(`  load average before the runs: ${loadAverage()} (${cpus().length} cores)`);
   for (const c of CONNECTIONS) {
     const m = await measured(hub, c, query);
     rows.push({ db: target.name, op: 'query', connections: c, m, ceiling: ceilings.get(`GET ${c}`) });
@@ -400,11 +203,7 @@ async function measureTarget(target: Target): Promise<void> {
       `  publish ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${fmt(m.cpuPerRequest ?? Number.NaN)} µs CPU/req`,
     );
   }
-  log(
-    `  load average after the runs: ${loadavg()
-      .map((l) => l.toFixed(2))
-      .join(' ')}`,
-  );
+  log(`  load average after the runs: ${loadAverage()}`);
   await stopChild(hub);
 }
 
@@ -441,17 +240,13 @@ function printTables(): void {
 log(
   `Liên Thông hub load benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
 );
-log(
-  `  load average at start: ${loadavg()
-    .map((l) => l.toFixed(2))
-    .join(' ')} (other processes share these cores)`,
-);
+log(`  load average at start: ${loadAverage()} (other processes share these cores)`);
 log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC.`,
 );
 const targets: (() => Promise<Target>)[] = [];
-if (!flag('no-sqlite')) targets.push(async () => sqliteTarget());
-if (flag('pg')) targets.push(postgresTarget);
+if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(option('sqlite-file', '')));
+if (flag('pg')) targets.push(() => postgresTarget('hub_load'));
 try {
   if (!flag('no-ceiling')) {
     log('\n■ Ceiling: empty Hono handler on @hono/node-server (fixed small JSON)');
@@ -474,6 +269,6 @@ try {
   }
   printTables();
 } finally {
-  stopPostgres?.();
+  stopPrivatePostgres();
   log(`\nTotal run time ${secs(performance.now() - started)}.`);
 }

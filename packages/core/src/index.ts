@@ -63,6 +63,7 @@ export {
   resolveReference,
 } from './fhir/bundle-references.js';
 export {
+  patientSearchParams,
   readServerCapabilities,
   type ServerCapabilities,
   serverCapabilities,

@@ -5,8 +5,12 @@ import type { HubDatabase } from './db/schema.js';
 import { isFacilityName, MAX_FACILITY_NAME_LENGTH } from './limits.js';
 import { newApiKey } from './security/api-keys.js';
 
-/** Scopes a credential can hold. `admin` manages facilities and reads every audit entry. */
-export const SCOPES = ['read', 'write', 'admin'] as const;
+/**
+ * Scopes a credential can hold. `admin` manages facilities and reads every audit entry. `export`
+ * runs FHIR Bulk Data exports of what the facility may read (the only population-level read);
+ * `export-deidentified` runs them de-identified only (research credentials).
+ */
+export const SCOPES = ['read', 'write', 'admin', 'export', 'export-deidentified'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**

@@ -1,10 +1,13 @@
 import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
+import { describeBulkExport } from '../test/bulk-export-behaviour.js';
+import { describeBulkExportLifecycle } from '../test/bulk-export-lifecycle-behaviour.js';
 import { describeCrashDurability } from '../test/crash-behaviour.js';
 import { postgresDatabase } from '../test/databases.js';
 import { describeFacilityClaims } from '../test/facility-claims-behaviour.js';
 import { describeFhirFacade } from '../test/fhir-facade-behaviour.js';
 import { describeFhirVisits } from '../test/fhir-visits-behaviour.js';
+import { describeFhirVisitsProvider } from '../test/fhir-visits-provider-behaviour.js';
 import { describeHubBehaviour } from '../test/hub-behaviour.js';
 import { describeIdempotency } from '../test/idempotency-behaviour.js';
 import { describeHubInputLimits } from '../test/input-limits-behaviour.js';
@@ -28,9 +31,12 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeCrashDurability('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFhirFacade('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFhirVisits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeFhirVisitsProvider('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeFacilityClaims('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubPatientScope('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeRecordVersionsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeIdentifierSystemsMigration('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeHubVisits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeBulkExport('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeBulkExportLifecycle('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

@@ -6,6 +6,13 @@
 export { type AuditEntry, type AuditEvent, type AuditLog, createAuditLog } from './audit.js';
 export { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
 export type { HubDatabase } from './db/schema.js';
+export type { Deidentify } from './export/bulk-run.js';
+export {
+  createDeidentifier,
+  type Deidentifier,
+  type DeidentifierOptions,
+} from './export/deidentify.js';
+export { type BulkExportOptions, type BulkExports, createBulkExports } from './export/jobs-runner.js';
 export {
   addCredential,
   addFacility,
@@ -23,4 +30,4 @@ export { problemOf, statusOf } from './http/problem.js';
 export { createLogger, type Logger } from './logger.js';
 export { hashApiKey, newApiKey } from './security/api-keys.js';
 export { createRateLimiter, type RateLimiter } from './security/rate-limit.js';
-export { type RunningHub, type StartHubOptions, startHub } from './server.js';
+export { defaultExportDirectory, type RunningHub, type StartHubOptions, startHub } from './server.js';

@@ -1,17 +1,24 @@
+import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
 import { LienThongError } from '@lienthong/core';
 import { parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
 import { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
+import { type BulkExportOptions, type BulkExports, createBulkExports } from './export/jobs-runner.js';
 import { createHubApp, type HubAppOptions } from './http/app.js';
 import type { HubEnv } from './http/env.js';
 import { problemOf } from './http/problem.js';
 import { normalizePublicUrl } from './http/public-url.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
+
+/** How long an idle keep-alive connection stays open: longer than the 60 s of common proxies. */
+const KEEP_ALIVE_MS = 65_000;
 
 /** Options of {@link startHub}. */
 export interface StartHubOptions
@@ -25,6 +32,33 @@ export interface StartHubOptions
   /** Interface to bind (default 127.0.0.1 — expose it deliberately, behind TLS). */
   host?: string;
   logger?: Logger;
+  /**
+   * FHIR Bulk Data exports (`/fhir/$export`): where files go, how many jobs run at once, expiry,
+   * file size, the de-identification hook (see {@link BulkExportOptions}). On by default, files
+   * in {@link defaultExportDirectory} unless `directory` says otherwise; `false` turns exports off.
+   * Only credentials holding the `export` scopes can start one.
+   */
+  exports?: BulkExportOptions | false;
+}
+
+/**
+ * Where export files go when no directory is configured: beside a SQLite file
+ * (`<file>.exports`); else a directory of the database's own under the temp dir (named by a
+ * digest of its URL without credentials), so hubs of different databases never share one.
+ */
+export function defaultExportDirectory(database: DatabaseConfig): string {
+  if ('sqlite' in database && database.sqlite !== ':memory:' && database.sqlite !== '')
+    return `${resolvePath(database.sqlite)}.exports`;
+  let name = 'sqlite' in database ? `memory-${process.pid}` : database.postgres;
+  if ('postgres' in database)
+    try {
+      const url = new URL(database.postgres);
+      name = `${url.hostname}:${url.port}${url.pathname}`;
+    } catch {
+      // not a URL (a connection string): its digest still names it
+    }
+  const digest = createHash('sha256').update(name).digest('hex').slice(0, 16);
+  return join(tmpdir(), 'lienthong-hub-exports', digest);
 }
 
 /** A running hub. */
@@ -51,6 +85,22 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const logger = options.logger ?? createLogger();
   const store = await openDatabase(options.database);
   const audit = await createAuditLog(store);
+  let exports: BulkExports | undefined;
+  if (options.exports !== false) {
+    const directory = options.exports?.directory ?? defaultExportDirectory(options.database);
+    exports = createBulkExports(
+      store,
+      { ...(disclosurePolicy ? { disclosurePolicy } : {}), ...options.exports, directory },
+      logger,
+    );
+    try {
+      await exports.start();
+    } catch (error) {
+      await exports.close();
+      await store.close();
+      throw error;
+    }
+  }
   let shuttingDown = false;
   // The app is built once the port is known (its default public URL is the listening address);
   // no request is read before: the listen callback and this function's continuation run before
@@ -69,6 +119,11 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     );
   });
   (server as Server).on('clientError', answerClientError);
+  // Idle keep-alive connections stay open longer than the clients and proxies that reuse them
+  // (Node's 5 s is shorter than most): a client never sends on a socket the hub is closing, which
+  // it would see as ECONNRESET. Headers must still arrive within their own, longer, timeout.
+  (server as Server).keepAliveTimeout = KEEP_ALIVE_MS;
+  (server as Server).headersTimeout = KEEP_ALIVE_MS + 1_000;
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const publicUrl = configuredUrl ?? url;
@@ -81,6 +136,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(disclosurePolicy ? { disclosurePolicy } : {}),
+    ...(exports ? { exports } : {}),
     isShuttingDown: () => shuttingDown,
   });
   logger.info({ url, publicUrl, database: store.dialect }, 'hub started');
@@ -97,6 +153,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
         // Idle keep-alive connections would hold close() open; in-flight requests still finish.
         (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
       });
+      // Running exports stop and stay queued: the next hub on this database runs them again.
+      await exports?.close();
       await store.close();
       logger.info('hub stopped');
     },

@@ -3,7 +3,7 @@ import { visitHistoryFixtures } from '@lienthong/conformance';
 import { indexFhirR4, validateFhir } from '@lienthong/conformance/fhir';
 import { createHubPatientDirectory } from '@lienthong/hub-api';
 import type { Visit } from '@lienthong/visits';
-import { SUMMARY_SECTIONS, WITHHELD_EXTENSION } from '@lienthong/visits/fhir';
+import { FHIR_VISIT_KEY_SYSTEM, SUMMARY_SECTIONS, WITHHELD_EXTENSION } from '@lienthong/visits/fhir';
 import { decodeXml130 } from '@lienthong/visits/xml130';
 import type {
   Bundle,
@@ -16,6 +16,7 @@ import type {
 } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fhirValidator } from '../../result-exchange/test/fhir-schema.js';
+import { VISIT_RESOURCE_TYPES } from '../src/http/fhir/visit-resources.js';
 import type { RunningHub } from '../src/server.js';
 import type { MakeDatabase, TestDatabase } from './databases.js';
 import { startTestHub } from './test-hub.js';
@@ -29,7 +30,7 @@ const FILE_SET = readFileSync(
   new URL('../../visits/test/fixtures/synthetic-xml130-file-set.xml', import.meta.url),
 );
 /** The visit resource types the facade serves. */
-export const VISIT_TYPES = ['Encounter', 'Condition', 'MedicationStatement', 'Procedure'] as const;
+export const VISIT_TYPES = VISIT_RESOURCE_TYPES;
 
 /**
  * A value for each search parameter the facade declares on the visit types (`patient`: a
@@ -47,11 +48,20 @@ export function visitSearchSamples(patient: string): Record<string, Record<strin
     _cursor: '',
     _elements: 'id,subject',
   };
+  // Visits named by reference or key: unknown ones match nothing.
+  const visit = 'Encounter/SYN01.SYN-LK-none,Encounter/SYN01.SYN-LK-none/_history/1';
   return {
-    Encounter: { ...common, date: 'ge2025-01-01', _sort: '-date' },
-    Condition: { ...common, code: `${ICD10}|J18.9` },
-    MedicationStatement: { ...common, code: 'SYN-THUOC-1', effective: 'lt2027' },
-    Procedure: { ...common, code: '96.04', date: 'le2027-01-01' },
+    Encounter: {
+      ...common,
+      identifier: `${FHIR_VISIT_KEY_SYSTEM}|SYN01:SYN-LK-none`,
+      date: 'ge2025-01-01',
+      _sort: '-date',
+    },
+    Condition: { ...common, encounter: visit, code: `${ICD10}|J18.9` },
+    MedicationStatement: { ...common, context: visit, code: 'SYN-THUOC-1', effective: 'lt2027' },
+    Procedure: { ...common, encounter: visit, code: '96.04', date: 'le2027-01-01' },
+    ClinicalImpression: { ...common, encounter: visit },
+    ChargeItem: { ...common, context: visit },
   };
 }
 
@@ -124,6 +134,19 @@ export function describeFhirVisits(dialect: string, makeDatabase: MakeDatabase):
           ...r,
           patient: { identifiers: same.patient.identifiers },
         })),
+        // A supply line (XML3 row without a service code): a ChargeItem. SYNTHETIC code.
+        services: [
+          ...withLabs.services,
+          {
+            supplyCode: 'SYN-VT-1',
+            supplyName: 'Bơm tiêm 5 ml (synthetic)',
+            unit: 'Cái',
+            quantity: '2',
+            procedures: [],
+            diagnoses: [],
+            source: {},
+          },
+        ],
       };
       for (const code of new Set(['SYN01', 'SYN02', labs.facility!])) {
         const answer = await fetch(`${hub.url}/v1/facilities`, {
@@ -166,7 +189,12 @@ export function describeFhirVisits(dialect: string, makeDatabase: MakeDatabase):
           `MedicationStatement?patient:identifier=${patient}`,
         ),
         Procedure: await search<Procedure>(`Procedure?patient.identifier=${patient}`),
+        ClinicalImpression: await search<Resource>(`ClinicalImpression?subject:identifier=${patient}`),
+        ChargeItem: await search<Resource>(`ChargeItem?patient:identifier=${patient}`),
       };
+      // The notes of the visits (XML5) and the supplies of the XML 130 visit (XML3 rows without a service code).
+      expect(byType.ClinicalImpression.length).toBeGreaterThanOrEqual(4);
+      expect(byType.ChargeItem.length).toBeGreaterThanOrEqual(1);
       expect(codes(byType.Condition)).toEqual(expect.arrayContaining(['I10', 'J18.9', 'J189', 'K297']));
       expect(byType.MedicationStatement.length).toBeGreaterThanOrEqual(3);
       expect(byType.Procedure.map((p) => p.code?.coding?.[0]?.code)).toContain('96.04');
@@ -317,7 +345,7 @@ export function describeFhirVisits(dialect: string, makeDatabase: MakeDatabase):
         headers: { authorization: `Bearer ${keys.SYN02}`, 'content-type': 'application/fhir+json' },
         body: '{"resourceType":"Parameters"}',
       });
-      expect(post.status).toBe(405);
+      expect(post.status).toBe(400);
     });
   });
 }

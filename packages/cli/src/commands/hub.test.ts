@@ -143,6 +143,54 @@ describe('lienthong hub', () => {
     expect(await hub.stop()).toBe(0);
   });
 
+  it('serves de-identified exports only with LIENTHONG_HUB_EXPORT_SECRET; refuses a short secret', async () => {
+    const c = capture();
+    await runCli(
+      [
+        'hub',
+        'facility',
+        'add',
+        '01021',
+        '--name',
+        'BV (synthetic)',
+        '--scopes',
+        'read,export',
+        '--db',
+        db,
+        '--json',
+      ],
+      c.io,
+    );
+    const key = (JSON.parse(c.out()) as { credential: { apiKey: string } }).credential.apiKey;
+    const kickOff = (url: string) =>
+      fetch(`${url}/fhir/$export?_deidentify=true`, {
+        headers: { authorization: `Bearer ${key}`, prefer: 'respond-async' },
+      });
+    const without = await serving([]);
+    expect((await kickOff(without.printed.url)).status).toBe(400);
+    expect(await without.stop()).toBe(0);
+    process.env.LIENTHONG_HUB_EXPORT_SECRET = 'SYNTHETIC-test-secret-of-at-least-32-bytes';
+    try {
+      const withSecret = await serving([]);
+      const started = await kickOff(withSecret.printed.url);
+      expect(started.status).toBe(202);
+      // Cancelled: a later hub on this database without the secret would fail the job.
+      const cancel = await fetch(started.headers.get('content-location')!, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(cancel.status).toBe(202);
+      expect(await withSecret.stop()).toBe(0);
+      process.env.LIENTHONG_HUB_EXPORT_SECRET = 'short';
+      const short = capture();
+      expect(await runCli(['hub', 'serve', '--port', '0', '--db', db], short.io)).toBe(1);
+      expect(short.err()).toMatch(/DEIDENTIFY_SECRET_TOO_SHORT/);
+      expect(short.err()).not.toContain('short\n');
+    } finally {
+      delete process.env.LIENTHONG_HUB_EXPORT_SECRET;
+    }
+  });
+
   it('serves until SIGTERM, then shuts down gracefully', async () => {
     const c = capture();
     const exit = runCli(['hub', 'serve', '--port', '0', '--db', db, '--json'], c.io);

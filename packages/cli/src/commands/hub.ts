@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@lienthong/core';
-import { addFacility, type DatabaseConfig, openDatabase, startHub } from '@lienthong/hub';
+import { addFacility, createDeidentifier, type DatabaseConfig, openDatabase, startHub } from '@lienthong/hub';
 import { type DisclosurePolicy, parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
+import { registerHubExportCommand } from './hub-export.js';
 
 interface DbOptions {
   db?: string;
@@ -70,7 +71,7 @@ function untilSignal(): Promise<string> {
   });
 }
 
-/** `lienthong hub serve` and `lienthong hub facility add`. */
+/** `lienthong hub serve`, `lienthong hub export` and `lienthong hub facility add`. */
 export function registerHubCommands(program: Command, io: CliIo): void {
   const hub = program
     .command('hub')
@@ -115,6 +116,15 @@ export function registerHubCommands(program: Command, io: CliIo): void {
         ...(publicUrl ? { publicUrl } : {}),
         ...(disclosurePolicy ? { disclosurePolicy } : {}),
         ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
+        // De-identified exports need the hub's pseudonym secret (an environment variable, never an argument).
+        ...(process.env.LIENTHONG_HUB_EXPORT_SECRET
+          ? {
+              exports: {
+                deidentify: createDeidentifier({ secret: process.env.LIENTHONG_HUB_EXPORT_SECRET })
+                  .deidentify,
+              },
+            }
+          : {}),
       });
       printResult(
         io,
@@ -129,13 +139,19 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       await running.close();
     });
 
+  registerHubExportCommand(hub, io);
+
   const facility = hub.command('facility').description('manage the facilities registered on a hub');
   facility
     .command('add')
     .description('register a facility and print its new API key (shown once)')
     .argument('<code>', 'facility code, e.g. the 5-digit mã cơ sở KCB')
     .requiredOption('--name <name>', 'facility name')
-    .option('--scopes <scopes>', 'comma-separated scopes (read,write,admin)', 'read,write')
+    .option(
+      '--scopes <scopes>',
+      'comma-separated scopes (read, write, export, export-deidentified, admin)',
+      'read,write',
+    )
     .option('--db <file>', 'SQLite database file (default ./hub.db)')
     .option('--database-url <url>', 'PostgreSQL URL (or the DATABASE_URL variable)')
     .option('--json', 'print JSON')

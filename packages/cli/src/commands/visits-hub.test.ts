@@ -2,17 +2,17 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';
-import { createLogger, type RunningHub, startHub } from '@lienthong/hub';
+import type { RunningHub } from '@lienthong/hub';
 import { decodeXml130, encodeXml130 } from '@lienthong/visits/xml130';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { capture } from '../../test/capture.js';
+import { startCliTestHub } from '../../test/test-hub.js';
 import { runCli } from '../program.js';
 
-const ADMIN_KEY = 'cli-visits-admin-key-not-secret';
 const CCCD = '001085012345';
 const dir = mkdtempSync(join(tmpdir(), 'lienthong-cli-visits-'));
 let hub: RunningHub;
-const keys: Record<string, string> = {};
+let keys: Record<string, string> = {};
 
 /** The SYNTHETIC fixture with every visit given the same patient's CCCD (visits 2 and 3 carry none). */
 function fileSetOfOnePatient(): string {
@@ -27,21 +27,7 @@ function fileSetOfOnePatient(): string {
 }
 
 beforeAll(async () => {
-  hub = await startHub({
-    database: { sqlite: join(dir, 'hub.db') },
-    port: 0,
-    adminKey: ADMIN_KEY,
-    rateLimit: false,
-    logger: createLogger({ level: 'silent' }),
-  });
-  for (const code of ['01001', '01002']) {
-    const answer = await fetch(`${hub.url}/v1/facilities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${ADMIN_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ code, name: `Bệnh viện ${code} (synthetic)` }),
-    });
-    keys[code] = ((await answer.json()) as { credential: { apiKey: string } }).credential.apiKey;
-  }
+  ({ hub, keys } = await startCliTestHub(dir, { '01001': undefined, '01002': undefined }));
 });
 afterAll(async () => {
   await hub?.close();

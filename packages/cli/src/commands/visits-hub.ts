@@ -4,35 +4,18 @@ import {
   type IdentifierValue,
   maskIdentifier,
   parseTokenParam,
-  ValidationError,
 } from '@lienthong/core';
 import { createHubVisitHistory, publishVisitFileSet } from '@lienthong/hub-api';
 import { detectIdentifierType } from '@lienthong/patient-id';
 import type { PatientSummary } from '@lienthong/visits';
 import type { Command } from 'commander';
-import { type CliIo, EXIT, printResult } from '../io.js';
+import { type CliIo, printResult } from '../io.js';
+import { hubKeyOf, usage } from './hub-key.js';
 
 interface HubOptions {
   hub: string;
   key?: string;
   json?: boolean;
-}
-
-function usage(code: string, message: string, messageVi: string, path: string): ValidationError {
-  return new ValidationError({ code, path, message, messageVi, details: { exitCode: EXIT.usage } });
-}
-
-/** The facility's key: `--key`, else `LIENTHONG_HUB_KEY` (a key on the command line shows in `ps`). */
-function keyOf(opts: HubOptions): string {
-  const key = opts.key ?? process.env.LIENTHONG_HUB_KEY;
-  if (!key)
-    throw usage(
-      'CLI_HUB_KEY_MISSING',
-      'Give the facility key with --key or LIENTHONG_HUB_KEY',
-      'Hãy cung cấp khóa của cơ sở bằng --key hoặc LIENTHONG_HUB_KEY',
-      '--key',
-    );
-  return key;
 }
 
 /**
@@ -96,7 +79,7 @@ export function registerVisitsHubCommands(visits: Command, io: CliIo): void {
     .option('--idempotency-key <key>', 'makes a retry of the same publish safe')
     .option('--json', 'print one JSON document { ok, receipts }')
     .action(async (file: string, opts: HubOptions & { idempotencyKey?: string }) => {
-      const key = keyOf(opts);
+      const key = hubKeyOf(opts);
       const bytes = file === '-' ? readFileSync(0) : readFileSync(file);
       const receipts = await publishVisitFileSet({ baseUrl: opts.hub, apiKey: key }, bytes, {
         ...(opts.idempotencyKey ? { idempotencyKey: opts.idempotencyKey } : {}),
@@ -125,7 +108,7 @@ export function registerVisitsHubCommands(visits: Command, io: CliIo): void {
       const patient = identifierArgument(text);
       const history = createHubVisitHistory({
         baseUrl: opts.hub,
-        apiKey: keyOf(opts),
+        apiKey: hubKeyOf(opts),
         ...(opts.purpose ? { purpose: opts.purpose } : {}),
       });
       const summary = await history.summary(patient, opts.asOf ? { asOf: opts.asOf } : {});

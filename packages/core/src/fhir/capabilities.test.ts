@@ -2,7 +2,7 @@ import type { CapabilityStatement } from '@medplum/fhirtypes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { sendJson, startLoopbackServer } from '../../test/loopback-server.js';
 import { createTransport } from '../transport/create-transport.js';
-import { readServerCapabilities, serverCapabilities } from './capabilities.js';
+import { patientSearchParams, readServerCapabilities, serverCapabilities } from './capabilities.js';
 
 type Server = Awaited<ReturnType<typeof startLoopbackServer>>;
 const servers: Server[] = [];
@@ -50,6 +50,76 @@ describe('readServerCapabilities', () => {
     // A client-mode rest entry is not what the server serves.
     expect(c.searches('Patient', 'client-only')).toBe(false);
     expect(readServerCapabilities(undefined).searches('DiagnosticReport', 'subject')).toBe(false);
+  });
+
+  it('says which types it lists search parameters for (a type listed without any says nothing)', () => {
+    const c = readServerCapabilities({
+      ...statement,
+      rest: [{ mode: 'server', resource: [...statement.rest![1]!.resource!, { type: 'Encounter' }] }],
+    });
+    expect(c.declaresSearches('DiagnosticReport')).toBe(true);
+    expect(c.declaresSearches('Encounter')).toBe(false);
+    expect(c.declaresSearches('Condition')).toBe(false);
+    expect(readServerCapabilities(undefined).declaresSearches('DiagnosticReport')).toBe(false);
+  });
+});
+
+/** A server statement declaring `names` as the search parameters of `type`. */
+const declaring = (type: string, names: string[]): CapabilityStatement => ({
+  ...statement,
+  rest: [
+    {
+      mode: 'server',
+      resource: [{ type: type as 'Patient', searchParam: names.map((name) => ({ name, type: 'token' })) }],
+    },
+  ],
+});
+
+describe('patientSearchParams', () => {
+  const patient = { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' };
+  const plan = (type: string, ...names: string[]) =>
+    patientSearchParams(readServerCapabilities(declaring(type, names)), type, patient);
+
+  it('searches by the subject’s identifier when the type declares the modifier (finds resources without a Patient resource)', () => {
+    // The current URI and the community VN Core one: a server holding either answers.
+    const token = `${patient.system}|${patient.value},http://fhir.hl7.org.vn/core/sid/cccd|${patient.value}`;
+    expect(plan('DiagnosticReport', 'subject', 'subject:identifier', 'subject.identifier')).toEqual({
+      'subject:identifier': token,
+    });
+    expect(plan('Encounter', 'patient', 'patient:identifier')).toEqual({ 'patient:identifier': token });
+    // Declared for another type only: not for this one.
+    expect(
+      patientSearchParams(
+        readServerCapabilities(declaring('Encounter', ['subject:identifier'])),
+        'DiagnosticReport',
+        patient,
+      ),
+    ).toBeUndefined();
+  });
+
+  it('uses a declared chain when no modifier is declared (one request instead of two)', () => {
+    expect(plan('DiagnosticReport', 'subject', 'patient.identifier')).toEqual({
+      'patient.identifier': `${patient.system}|${patient.value},http://fhir.hl7.org.vn/core/sid/cccd|${patient.value}`,
+    });
+  });
+
+  it('leaves the portable way (Patient first) when neither is declared, or nothing is', () => {
+    // `subject` alone says nothing of its modifiers: some servers answer them with an empty Bundle.
+    expect(plan('DiagnosticReport', 'subject', 'patient', 'identifier')).toBeUndefined();
+    expect(
+      patientSearchParams(readServerCapabilities(undefined), 'DiagnosticReport', patient),
+    ).toBeUndefined();
+  });
+
+  it('escapes the identifier as a FHIR token', () => {
+    const odd = { system: 'urn:example:mrn', value: 'A|1,2' };
+    expect(
+      patientSearchParams(
+        readServerCapabilities(declaring('DiagnosticReport', ['subject:identifier'])),
+        'DiagnosticReport',
+        odd,
+      ),
+    ).toEqual({ 'subject:identifier': 'urn:example:mrn|A\\|1\\,2' });
   });
 });
 

@@ -1,7 +1,9 @@
 import type { CapabilityStatement } from '@medplum/fhirtypes';
+import type { IdentifierValue } from '../schema/primitives.js';
 import type { Transport } from '../transport/create-transport.js';
 import { FHIR_JSON } from './media-type.js';
 import { isResource } from './resources.js';
+import { identifierSearchToken } from './token-param.js';
 
 /** What a FHIR server's CapabilityStatement says it can search. */
 export interface ServerCapabilities {
@@ -13,6 +15,12 @@ export interface ServerCapabilities {
    * (`subject:identifier`, `patient.identifier`).
    */
   searches(resourceType: string, key: string): boolean;
+  /**
+   * True when the statement lists search parameters for `resourceType` at all: a parameter it
+   * then does not list is one the server refuses. (A type listed without any, as some servers
+   * do, says nothing about its parameters.)
+   */
+  declaresSearches(resourceType: string): boolean;
 }
 
 /**
@@ -37,7 +45,32 @@ export function readServerCapabilities(statement: CapabilityStatement | undefine
   return {
     statement,
     searches: (resourceType, key) => byType.get(resourceType)?.has(key) ?? false,
+    declaresSearches: (resourceType) => (byType.get(resourceType)?.size ?? 0) > 0,
   };
+}
+
+/**
+ * The search parameters that find a patient's resources of `resourceType` by identifier in one
+ * search, when the server declares one; undefined when it declares none, and the portable way is
+ * left: resolve `Patient?identifier=` first, then search `subject=Patient/<id>`, which finds only
+ * resources whose patient has a Patient resource. In order of preference:
+ * 1. `subject:identifier` / `patient:identifier` — matches subjects that carry the identifier, so
+ *    it also finds resources whose patient has no Patient resource on the server (servers that
+ *    keep subjects as logical references, such as the hub's FHIR facade, declare it);
+ * 2. `subject.identifier` / `patient.identifier` — a chain through the Patient resource: the same
+ *    resources as the portable way, in one request instead of two.
+ * The identifier is asked under every alias of its system ({@link identifierSearchToken}).
+ * @example
+ * patientSearchParams(await fhir.capabilities(), 'Encounter', cccd) // { 'subject:identifier': '…|0012…' }
+ */
+export function patientSearchParams(
+  capabilities: ServerCapabilities,
+  resourceType: string,
+  patient: IdentifierValue,
+): Record<string, string> | undefined {
+  for (const key of ['subject:identifier', 'patient:identifier', 'subject.identifier', 'patient.identifier'])
+    if (capabilities.searches(resourceType, key)) return { [key]: identifierSearchToken(patient) };
+  return undefined;
 }
 
 /**

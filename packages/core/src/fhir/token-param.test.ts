@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTokenParam, parseTokenParam } from './token-param.js';
+import { formatTokenParam, identifierSearchToken, parseTokenParam } from './token-param.js';
 
 describe('parseTokenParam', () => {
   it('reads the four forms of a FHIR token', () => {
@@ -56,6 +56,19 @@ describe('formatTokenParam', () => {
         const token = parseTokenParam(raw);
         expect(parseTokenParam(formatTokenParam(token.system, token.value))).toEqual(token);
       }),
+    );
+  });
+});
+
+describe('identifierSearchToken', () => {
+  it('asks for an old-URI identifier under the current URI too, and a system without aliases alone', () => {
+    expect(
+      identifierSearchToken({ system: 'http://fhir.hl7.org.vn/core/sid/bhyt', value: 'DN4790000000001' }),
+    ).toBe(
+      'http://fhir.ehealth.gov.vn/core/sid/insurance_number|DN4790000000001,http://fhir.hl7.org.vn/core/sid/bhyt|DN4790000000001',
+    );
+    expect(identifierSearchToken({ system: 'urn:lienthong:sid:mrn:79001', value: 'BN-1' })).toBe(
+      'urn:lienthong:sid:mrn:79001|BN-1',
     );
   });
 });

@@ -1403,8 +1403,11 @@ export interface components {
             message: string;
             messageVi: string;
         };
-        /** @enum {unknown} */
-        Scope: "read" | "write" | "admin";
+        /**
+         * @description `export` runs FHIR Bulk Data exports on the hub's FHIR facade (`/fhir/$export`); `export-deidentified` runs them de-identified only.
+         * @enum {unknown}
+         */
+        Scope: "read" | "write" | "admin" | "export" | "export-deidentified";
         /** @description The receipt of a patient upsert (`id` = the patient record's id), with the record as stored. */
         UpsertReceipt: components["schemas"]["WriteReceipt"] & {
             record: components["schemas"]["PatientRecord"];

@@ -284,6 +284,33 @@ export const migrations: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable('audit_events').addColumn('withheld', 'integer').execute();
     },
   },
+  '2026-12-10-009-export-jobs': {
+    // FHIR Bulk Data export jobs (issue 17): the request, its state, the heartbeat of the hub
+    // running it (a job whose heartbeat went stale is run again), and the manifest's file list,
+    // written once when the job completes — never a half-listed manifest.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('export_jobs')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('facility_code', 'text', (c) => c.notNull())
+        .addColumn('credential_id', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('state', 'text', (c) => c.notNull())
+        .addColumn('progress', 'text', (c) => c.notNull())
+        .addColumn('transaction_time', 'text')
+        .addColumn('output', 'text')
+        .addColumn('error', 'text')
+        .addColumn('heartbeat_at', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('expires_at', 'text')
+        .execute();
+      await db.schema
+        .createIndex('export_jobs_state')
+        .on('export_jobs')
+        .columns(['state', 'created_at'])
+        .execute();
+    },
+  },
 };
 
 /**

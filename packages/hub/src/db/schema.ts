@@ -19,6 +19,32 @@ export interface HubDatabase {
   imaging_patients: RecordPatientTable;
   visits: VisitTable;
   visit_patients: RecordPatientTable;
+  export_jobs: ExportJobTable;
+}
+
+/** A FHIR Bulk Data export job (`export/jobs-store.ts`). */
+export interface ExportJobTable {
+  id: string;
+  /** The facility of the credential that asked ('*' for the bootstrap administrator). */
+  facility_code: string;
+  credential_id: string;
+  /** The parsed kick-off request (`ExportRequest` JSON). */
+  request: string;
+  /** `queued`, `running`, `completed` or `failed`. */
+  state: string;
+  /** What the status answer's `X-Progress` says. */
+  progress: string;
+  /** Start of the run whose files the manifest lists. */
+  transaction_time: string | null;
+  /** The manifest's `output` and `error` lists (JSON), written once on completion. */
+  output: string | null;
+  /** Why the job failed (`LienThongError` JSON), when it did. */
+  error: string | null;
+  /** Last sign of life of the hub running it; a stale one means that hub stopped. */
+  heartbeat_at: string | null;
+  created_at: string;
+  /** When the job and its files are removed (set on completion or failure). */
+  expires_at: string | null;
 }
 
 /** A patient (the document is a `PatientRecord`; search columns are folded copies). */

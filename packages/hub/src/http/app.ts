@@ -7,6 +7,7 @@ import type { Hono } from 'hono';
 import { sql } from 'kysely';
 import type { AuditLog } from '../audit.js';
 import type { HubDb } from '../db/open-database.js';
+import type { BulkExports } from '../export/jobs-runner.js';
 import type { Logger } from '../logger.js';
 import { hashApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
@@ -55,6 +56,8 @@ export interface HubAppOptions {
    * (`DISCLOSURE_POLICY_INVALID` at start-up); default `DEFAULT_DISCLOSURE_POLICY`, withholding nothing.
    */
   disclosurePolicy?: DisclosurePolicy;
+  /** FHIR Bulk Data exports (`/fhir/$export`, `export/jobs-runner.ts`); without them the facade serves none. */
+  exports?: BulkExports;
   /** Reports whether the hub is shutting down (readiness then answers 503). */
   isShuttingDown?: () => boolean;
 }
@@ -116,6 +119,6 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     }
   });
   app.route('/v1', v1);
-  app.route(FHIR_BASE, fhirFacade(deps, authenticated, visitOptions));
+  app.route(FHIR_BASE, fhirFacade(deps, authenticated, visitOptions, options.exports));
   return app;
 }

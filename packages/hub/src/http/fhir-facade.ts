@@ -1,8 +1,10 @@
 import { LienThongError, NotFoundError } from '@lienthong/core';
 import type { Context, MiddlewareHandler } from 'hono';
+import type { BulkExports } from '../export/jobs-runner.js';
 import type { RouteDeps } from './deps.js';
 import type { HubEnv } from './env.js';
 import { hubFactory } from './factory.js';
+import { bulkRoutes } from './fhir/bulk-routes.js';
 import { capabilityStatement } from './fhir/capability.js';
 import { endpointRoutes } from './fhir/endpoint-routes.js';
 import { imagingRoutes } from './fhir/imaging-routes.js';
@@ -41,7 +43,8 @@ function unserved(c: Context): never {
  * `Procedure` — after the disclosure policy (`visitOptions`). The CapabilityStatement
  * declares exactly what is served (`fhir/capability.ts`), modifiers and chains included;
  * unknown parameters are refused, never ignored. It is read-only: writes go through the hub API
- * (405 here). Only `metadata` is public; every other request is `authenticate`d, reads patient
+ * (405 here) — but for FHIR Bulk Data exports (`$export`, when `exports` is given:
+ * `fhir/bulk-routes.ts`). Only `metadata` is public; every other request is `authenticate`d, reads patient
  * data or data derived from it and writes one audit entry, like the API's. Errors are answered as
  * `OperationOutcome`s (`render-error.ts`).
  */
@@ -49,13 +52,20 @@ export function fhirFacade(
   deps: RouteDeps,
   authenticate: MiddlewareHandler<HubEnv>,
   visitOptions: VisitRouteOptions,
+  exports?: BulkExports,
 ) {
+  const bulkExport = exports !== undefined;
+  const facade = hubFactory
+    .createApp()
+    .use(refuseControlCharacters)
+    .all('/metadata', (c) =>
+      reads(c) ? fhirJson(c, capabilityStatement(baseOf(c), { bulkExport })) : unserved(c),
+    )
+    .use(authenticate);
+  // First: `Patient/$export` is no Patient id.
+  if (exports) facade.route('/', bulkRoutes(deps, exports));
   return (
-    hubFactory
-      .createApp()
-      .use(refuseControlCharacters)
-      .all('/metadata', (c) => (reads(c) ? fhirJson(c, capabilityStatement(baseOf(c))) : unserved(c)))
-      .use(authenticate)
+    facade
       // Before Patient's: `Patient/$summary` is no Patient id.
       .route('/', visitFhirRoutes(deps, visitOptions))
       .route('/', patientRoutes(deps))

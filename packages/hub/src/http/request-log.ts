@@ -15,8 +15,12 @@ export function requestLog(logger: Logger, publicUrl: string) {
     c.set('requestId', requestId);
     c.set('publicUrl', publicUrl);
     const started = performance.now();
-    await next();
+    // Set before the answer exists, so it is built with the header: set on a finished answer, it
+    // makes the answer be rebuilt as a stream (a copy of the body, slow for a large one).
     c.header('x-request-id', requestId);
+    await next();
+    // An answer built without the context's headers (a bare Response) still gets it.
+    if (!c.res.headers.has('x-request-id')) c.header('x-request-id', requestId);
     logger.info(
       {
         requestId,

@@ -1,6 +1,8 @@
 import {
   ConflictError,
+  identifierSearchToken,
   LienThongError,
+  patientSearchParams,
   redactText,
   type SearchParamsInit,
   type Transport,
@@ -25,7 +27,6 @@ import { DEFAULT_LAB_SYSTEMS } from '../systems.js';
 import { fromFhirDiagnosticReport } from './decode-report.js';
 import { toFhirResources } from './encode-report.js';
 import type { FhirCodecOptions } from './options.js';
-import { patientIdentifierToken, patientSearchParams } from './query-plan.js';
 import { FHIR_IDEMPOTENCY_TAG_SYSTEM, FHIR_REPORT_VERSION_EXTENSION } from './server-conventions.js';
 
 /** Options of {@link createFhirResultExchange}. */
@@ -324,14 +325,15 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
           _count: pageSize,
           _sort: '-date',
         };
-        const direct = query.patient && patientSearchParams(await fhir.capabilities(), query.patient);
+        const direct =
+          query.patient && patientSearchParams(await fhir.capabilities(), 'DiagnosticReport', query.patient);
         throwIfAborted(opts.signal);
         if (direct) {
           Object.assign(params, direct);
         } else if (query.patient) {
           const patients = await fhir.search(
             'Patient',
-            { identifier: patientIdentifierToken(query.patient), _elements: 'id' },
+            { identifier: identifierSearchToken(query.patient), _elements: 'id' },
             { signal: opts.signal },
           );
           const ids = bundleMatches(patients, 'Patient')

@@ -22,6 +22,7 @@ export {
   WITHHELD_EXTENSION,
 } from './patient-summary.js';
 export { createFhirVisitHistory, type FhirVisitHistoryOptions } from './provider.js';
+export { servedVisitExtension } from './served-visit.js';
 export {
   FHIR_PATIENT_RECORD_SYSTEM,
   FHIR_VISIT_KEY_SYSTEM,

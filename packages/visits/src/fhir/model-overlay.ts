@@ -1,4 +1,4 @@
-import { stableJson } from '@lienthong/core';
+import { type Extension, stableJson } from '@lienthong/core';
 import { type Visit, VisitSchema } from '../model.js';
 
 /**
@@ -39,3 +39,9 @@ export function applyVisitOverlay(decoded: Visit, json: string | undefined): Vis
     return decoded;
   }
 }
+
+/** The Encounter extension carrying an overlay (as the `fhir` visit history writes it). */
+export const overlayExtension = (url: string, overlay: VisitOverlay): Extension => ({
+  url,
+  valueString: JSON.stringify(overlay),
+});

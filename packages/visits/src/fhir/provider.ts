@@ -4,6 +4,7 @@ import {
   formatTokenParam,
   identifierSearchToken,
   LienThongError,
+  patientSearchParams,
   redactText,
   type Transport,
   type TransportOptions,
@@ -43,7 +44,13 @@ import {
   FHIR_VISIT_MODEL_EXTENSION,
   FHIR_VISIT_VERSION_EXTENSION,
 } from './server-conventions.js';
-import { readStoredVisits, type StoredVisitReader, searchEvery, visitHeader } from './stored-visits.js';
+import {
+  type EncounterRef,
+  readStoredVisits,
+  type StoredVisitReader,
+  searchEvery,
+  visitHeader,
+} from './stored-visits.js';
 import { type VisitWrite, writeVisitVersion } from './visit-writer.js';
 
 /** Options of {@link createFhirVisitHistory}. */
@@ -101,9 +108,11 @@ const contended = (key: string) =>
  * Creating a version is conditional on its identifier, so two publishers at once cannot both write
  * version N: the one that finds it written removes what its Bundle created (servers that run it as
  * a batch create the rest anyway) and decides again — same content → `unchanged`, other content →
- * version N+1. `query` finds the patient's Patients by identifier (every alias of its system), their
- * Encounters by `subject`, orders the current versions newest first, then reads and filters them
- * page by page; every search is portable (no `_include`, `_revinclude` or chains needed).
+ * version N+1. `query` finds the patient's Encounters by `subject:identifier` where the server
+ * declares it, else its Patients by identifier (every alias of its system) and their Encounters by
+ * `subject`, orders the current versions newest first, then reads and filters them page by page;
+ * every search is portable (no `_include`, `_revinclude` or chains needed). A server that keeps a
+ * visit as one Encounter with its versions in `_history` (the hub's FHIR facade) is read too.
  * @example
  * const history = createFhirVisitHistory({ baseUrl: 'https://fhir.benhvien.example.vn/fhir' });
  * await history.publish(visit);
@@ -172,20 +181,43 @@ export function createFhirVisitHistory(options: FhirVisitHistoryOptions): VisitH
     );
   }
 
+  /**
+   * Versions read from a server's `_history` (a server that keeps one Encounter per visit, such
+   * as the hub's facade): their resources point at that version of the Encounter.
+   */
+  const fromHistory = new WeakSet<Encounter>();
+  const refOf: EncounterRef = (e) =>
+    fromHistory.has(e) ? `Encounter/${e.id}/_history/${e.meta?.versionId}` : `Encounter/${e.id}`;
+
   /** Every stored version's Encounter of a visit key, oldest first. */
   async function versionsOf(key: string, signal?: AbortSignal): Promise<Encounter[]> {
     if (!parseVisitKey(key)) return [];
     const found = (await searchEvery(reader(signal), 'Encounter', {
       identifier: formatTokenParam(keySystem, key),
     })) as Encounter[];
-    return versionsByKey(found).get(key) ?? [];
+    const versions = versionsByKey(found).get(key) ?? [];
+    const head = versions.at(-1);
+    if (!head || versions.length >= versionOf(head)) return versions;
+    // Fewer Encounters than versions: the server keeps the older ones in the Encounter's history.
+    const older = new Map<number, Encounter>();
+    for await (const page of fhir.history('Encounter', head.id!, { signal }))
+      for (const e of page.entry ?? []) {
+        const encounter = e.resource as Encounter | undefined;
+        if (encounter?.resourceType !== 'Encounter' || keyOf(encounter) !== key) continue;
+        const n = versionOf(encounter);
+        if (n < versionOf(head) && !older.has(n) && encounter.meta?.versionId !== undefined) {
+          fromHistory.add(encounter);
+          older.set(n, encounter);
+        }
+      }
+    return [...older.values(), ...versions].sort((a, b) => versionOf(a) - versionOf(b));
   }
 
   /** The current version of a visit: its Encounter, number and visit. */
   async function current(key: string, signal?: AbortSignal) {
     const encounter = (await versionsOf(key, signal)).at(-1);
     if (!encounter) return undefined;
-    const [visit] = await readStoredVisits(reader(signal), [encounter]);
+    const [visit] = await readStoredVisits(reader(signal), [encounter], refOf);
     return { version: versionOf(encounter), visit: visit! };
   }
 
@@ -204,9 +236,15 @@ export function createFhirVisitHistory(options: FhirVisitHistoryOptions): VisitH
     };
   }
 
-  /** The current versions of the patient's visits, newest admission first (not yet read whole). */
-  async function patientEncounters(query: VisitQuery, signal?: AbortSignal): Promise<Encounter[]> {
+  /**
+   * The Encounters of the patient's visits: by the subject's identifier where the server declares
+   * the search (it also finds visits whose patient has no Patient resource), else portably —
+   * the patient's Patient resources first, then their Encounters by `subject`.
+   */
+  async function encountersOf(query: VisitQuery, signal?: AbortSignal): Promise<Encounter[]> {
     const r = reader(signal);
+    const direct = patientSearchParams(await fhir.capabilities(), 'Encounter', query.patient);
+    if (direct) return (await searchEvery(r, 'Encounter', direct)) as Encounter[];
     const patients = await searchEvery(r, 'Patient', {
       identifier: identifierSearchToken(query.patient),
       _elements: 'id',
@@ -219,6 +257,13 @@ export function createFhirVisitHistory(options: FhirVisitHistoryOptions): VisitH
           subject: subjects.slice(i, i + 50).join(','),
         })) as Encounter[]),
       );
+    return encounters;
+  }
+
+  /** The current versions of the patient's visits, newest admission first (not yet read whole). */
+  async function patientEncounters(query: VisitQuery, signal?: AbortSignal): Promise<Encounter[]> {
+    const r = reader(signal);
+    const encounters = await encountersOf(query, signal);
     const heads = [...versionsByKey(encounters).values()].map((versions) => {
       const encounter = versions.at(-1)!;
       return { encounter, head: visitHeader(r, encounter) };
@@ -286,7 +331,7 @@ export function createFhirVisitHistory(options: FhirVisitHistoryOptions): VisitH
 
     async history(key, opts = {}) {
       throwIfAborted(opts.signal);
-      return readStoredVisits(reader(opts.signal), await versionsOf(key, opts.signal));
+      return readStoredVisits(reader(opts.signal), await versionsOf(key, opts.signal), refOf);
     },
 
     async summary(patient, opts = {}) {

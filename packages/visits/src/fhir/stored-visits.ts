@@ -9,7 +9,9 @@ import type { VisitFhirOptions } from './options.js';
  * Reading the visits the `fhir` visit history stored: each version of a visit is an Encounter of
  * its own with the resources pointing at it, read back with portable searches only (a reference
  * parameter with comma-separated values, `_id`) — servers without `_include`/`_revinclude` (such
- * as Medplum's MemoryRepository) answer them too.
+ * as Medplum's MemoryRepository) answer them too. A server that keeps the versions of one
+ * Encounter in its `_history` instead (the hub's FHIR facade) points the resources of an older
+ * version at that version (`Encounter/<id>/_history/<n>`), and is searched so.
  */
 
 /** The resources that point at a visit's Encounter, and through which search parameter. */
@@ -44,6 +46,15 @@ export function literal(ref: Reference | undefined): string | undefined {
   const m = /([A-Z][A-Za-z]+\/[^/]+)(?:\/_history\/[^/]+)?$/.exec(ref?.reference ?? '');
   return m?.[1];
 }
+
+/** `Type/id/_history/n` of a version-specific reference (absolute or relative), else undefined. */
+function versioned(ref: Reference | undefined): string | undefined {
+  return /([A-Z][A-Za-z]+\/[^/]+\/_history\/[^/]+)$/.exec(ref?.reference ?? '')?.[1];
+}
+
+/** How the resources of a stored Encounter name it: `Encounter/<id>`, or the version of a server-versioned one. */
+export type EncounterRef = (encounter: Encounter) => string;
+const byId: EncounterRef = (e) => `Encounter/${e.id}`;
 
 /** Every resource of every page of a search. */
 export async function searchEvery(
@@ -98,16 +109,21 @@ function byPartOrder(r: StoredVisitReader) {
 export async function readStoredVisits(
   r: StoredVisitReader,
   encounters: readonly Encounter[],
+  refOf: EncounterRef = byId,
 ): Promise<Visit[]> {
   if (encounters.length === 0) return [];
-  const refs = encounters.map((e) => `Encounter/${e.id}`);
+  const refs = encounters.map(refOf);
   const partsOf = new Map<string, Resource[]>(refs.map((ref) => [ref, []]));
-  for (const [type, param] of PARTS)
+  const capabilities = await r.fhir.capabilities();
+  for (const [type, param] of PARTS) {
+    // A server that lists its search parameters and not this one does not keep these parts.
+    if (capabilities.declaresSearches(type) && !capabilities.searches(type, param)) continue;
     for (const list of chunks(refs))
       for (const part of await searchEvery(r, type, { [param]: list.join(',') })) {
-        const at = literal((part as unknown as Record<string, Reference | undefined>)[param]);
-        partsOf.get(at ?? '')?.push(part);
+        const ref = (part as unknown as Record<string, Reference | undefined>)[param];
+        (partsOf.get(versioned(ref) ?? '') ?? partsOf.get(literal(ref) ?? ''))?.push(part);
       }
+  }
   // What the lab reports and the Encounters point to: Observations, Specimens, Patients.
   const wanted = new Map<string, Set<string>>();
   const want = (ref: Reference | undefined) => {

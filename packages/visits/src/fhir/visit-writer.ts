@@ -9,7 +9,7 @@ import {
 import { createdResources, discard, entryStatus, type FhirClient, lostRace } from '@lienthong/core/fhir';
 import type { Visit } from '../model.js';
 import { encodeFhirVisitBundle } from './encode.js';
-import type { VisitOverlay } from './model-overlay.js';
+import { overlayExtension, type VisitOverlay } from './model-overlay.js';
 import type { VisitFhirOptions } from './options.js';
 
 /**
@@ -93,7 +93,7 @@ function versionEntries(
       enc.extension = [
         ...(enc.extension ?? []),
         { url: w.versionUrl, valueInteger: version },
-        ...(overlay ? [{ url: w.modelUrl, valueString: JSON.stringify(overlay) }] : []),
+        ...(overlay ? [overlayExtension(w.modelUrl, overlay)] : []),
       ];
       if (idempotencyKey !== undefined)
         enc.meta = { ...enc.meta, tag: [{ system: w.systems.idempotencyTag, code: idempotencyKey }] };

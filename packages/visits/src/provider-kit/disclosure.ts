@@ -18,6 +18,13 @@ export const DisclosurePolicySchema = z.object({
       diagnoses: z.array(z.string().regex(/^([A-Z]\d{2}(\.?\d{1,2})?|[A-Z]\d{2}-[A-Z]\d{2})$/)).min(1),
       /** Purposes of use (HL7 v3 PurposeOfUse, as the hub's `X-Purpose-Of-Use`) that may see them, e.g. `ETREAT`. */
       allowPurposes: z.array(z.string()),
+      /**
+       * What goes with them: `diagnoses` (default) — the diagnoses, and the parts of their visit
+       * that may name them in words (free-text diagnoses, clinical notes, the visit's other tables,
+       * unmapped row fields); `visit` — the whole visit, for diagnoses that its medications or lab
+       * results would reveal anyway (antiretrovirals, CD4 counts and viral loads tell HIV).
+       */
+      scope: z.enum(['diagnoses', 'visit']).optional(),
     }),
   ),
 });
@@ -52,11 +59,21 @@ export interface Disclosed {
   withheld: number;
 }
 
+/** The diagnoses of a visit: main, secondary, its services'. */
+const diagnosesOf = (v: Visit): Coding[] => [
+  ...(v.mainDiagnosis ? [v.mainDiagnosis] : []),
+  ...v.secondaryDiagnoses,
+  ...v.services.flatMap((s) => s.diagnoses),
+];
+
 /**
- * The visits as `reader` may see them under `policy`: in a visit of another facility, each
+ * The visits as `reader` may see them under `policy`. In a visit of another facility, each
  * diagnosis (main, secondary, a service's) in a rule whose purposes do not include the reader's is
- * removed and counted; the visit's free-text diagnoses go too when anything was removed, since
- * they usually name it.
+ * removed and counted; with it go the parts of the visit that may name it in words — its free-text
+ * diagnoses, clinical notes (XML5), other tables (such as XML6, the HIV/AIDS care record) and the
+ * row fields the model does not map (`source`: reasons, treatment methods, notes, traditional-medicine
+ * codes of services). A visit with a diagnosis of a `visit`-scoped rule is withheld whole, each
+ * of its diagnoses counted. Medications, procedures and lab results of a visit kept stay.
  * @example const { visits, withheld } = discloseVisits(found, policy, { facility: '01002', purpose: 'TREAT' });
  */
 export function discloseVisits(
@@ -64,30 +81,44 @@ export function discloseVisits(
   policy: DisclosurePolicy,
   reader: DisclosureReader,
 ): Disclosed {
-  const hidden = policy.rules
-    .filter((r) => !r.allowPurposes.includes(reader.purpose))
-    .flatMap((r) => r.diagnoses);
-  if (hidden.length === 0) return { visits: [...visits], withheld: 0 };
-  const sensitive = (c: Coding) => hidden.some((filter) => icd10Matches(c.code, filter));
+  const rules = policy.rules.filter((r) => !r.allowPurposes.includes(reader.purpose));
+  if (rules.length === 0) return { visits: [...visits], withheld: 0 };
+  const matcher = (filters: string[]) => (c: Coding) => filters.some((f) => icd10Matches(c.code, f));
+  const sensitive = matcher(rules.flatMap((r) => r.diagnoses));
+  const wholeVisit = matcher(rules.filter((r) => r.scope === 'visit').flatMap((r) => r.diagnoses));
   let withheld = 0;
-  const out = visits.map((v) => {
-    if (v.facility === reader.facility) return v;
-    const main = v.mainDiagnosis && sensitive(v.mainDiagnosis) ? 1 : 0;
-    const secondary = v.secondaryDiagnoses.filter((c) => !sensitive(c));
-    const services = v.services.map((s) => ({ ...s, diagnoses: s.diagnoses.filter((c) => !sensitive(c)) }));
-    const removed =
-      main +
-      (v.secondaryDiagnoses.length - secondary.length) +
-      v.services.reduce((n, s, i) => n + s.diagnoses.length - services[i]!.diagnoses.length, 0);
-    if (removed === 0) return v;
+  const out: Visit[] = [];
+  for (const v of visits) {
+    if (v.facility === reader.facility) {
+      out.push(v);
+      continue;
+    }
+    const all = diagnosesOf(v);
+    if (all.some(wholeVisit)) {
+      withheld += all.length;
+      continue;
+    }
+    const removed = all.filter(sensitive).length;
+    if (removed === 0) {
+      out.push(v);
+      continue;
+    }
     withheld += removed;
     const { mainDiagnosis, admissionDiagnosis: _a, dischargeDiagnosis: _d, ...rest } = v;
-    return {
+    out.push({
       ...rest,
-      ...(mainDiagnosis && !main ? { mainDiagnosis } : {}),
-      secondaryDiagnoses: secondary,
-      services,
-    };
-  });
+      ...(mainDiagnosis && !sensitive(mainDiagnosis) ? { mainDiagnosis } : {}),
+      secondaryDiagnoses: v.secondaryDiagnoses.filter((c) => !sensitive(c)),
+      services: v.services.map((s) => ({
+        ...s,
+        diagnoses: s.diagnoses.filter((c) => !sensitive(c)),
+        source: {},
+      })),
+      medications: v.medications.map((m) => ({ ...m, source: {} })),
+      notes: [],
+      otherTables: [],
+      source: {},
+    });
+  }
   return { visits: out, withheld };
 }

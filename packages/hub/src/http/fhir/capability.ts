@@ -25,7 +25,9 @@ export interface ResourceSpec {
     | 'Encounter'
     | 'Condition'
     | 'MedicationStatement'
-    | 'Procedure';
+    | 'Procedure'
+    | 'ClinicalImpression'
+    | 'ChargeItem';
   interactions: readonly ('read' | 'vread' | 'history-instance' | 'search-type')[];
   versioning: 'no-version' | 'versioned';
   searchParams: readonly ParamSpec[];
@@ -99,18 +101,27 @@ const visitCode = (what: string): ParamSpec => ({
 });
 const visitPatient = (name: 'patient' | 'subject'): ParamSpec => ({
   ...patientRefSystemRequired(name),
-  documentation: `${patientRefSystemRequired(name).documentation} Required: visits are read patient by patient, after the hub's disclosure policy (a withheld diagnosis is in no answer).`,
+  documentation: `${patientRefSystemRequired(name).documentation} Visits are read patient by patient, after the hub's disclosure policy (a withheld diagnosis is in no answer): a search names the patient, or the visits (\`encounter\`/\`context\`, Encounter \`identifier\`), all of one patient.`,
+});
+/** Most visits one search may name by reference or key. */
+export const MAX_VISIT_REFS = 100;
+/** The parameter naming the visits whose parts a search reads (`encounter`, or `context` where FHIR R4 calls it so). */
+const visitRef = (name: 'encounter' | 'context'): ParamSpec => ({
+  name,
+  type: 'reference',
+  documentation: `The visits: \`Encounter/<id>\` (the current version's resources) or \`Encounter/<id>/_history/<n>\` (version n's, which point at that version); comma: any of them, up to ${MAX_VISIT_REFS}, all of one patient (400 \`HUB_SEARCH_SEVERAL_PATIENTS\` otherwise).`,
 });
 const visitPaging = [count, cursor, elements] as const;
 /** The resources of a visit (made by the visits package's FHIR mapping), one spec per type. */
 const visitResource = (
-  type: 'Encounter' | 'Condition' | 'MedicationStatement' | 'Procedure',
+  type: 'Encounter' | 'Condition' | 'MedicationStatement' | 'Procedure' | 'ClinicalImpression' | 'ChargeItem',
   documentation: string,
   params: readonly ParamSpec[],
 ): ResourceSpec => ({
   type,
-  interactions: ['read', 'search-type'],
-  versioning: 'no-version',
+  interactions:
+    type === 'Encounter' ? ['read', 'vread', 'history-instance', 'search-type'] : ['read', 'search-type'],
+  versioning: type === 'Encounter' ? 'versioned' : 'no-version',
   documentation,
   searchParams: [visitPatient('patient'), visitPatient('subject'), ...params, ...visitPaging],
 });
@@ -128,7 +139,7 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
         name: 'summary',
         definition: 'http://hl7.org/fhir/uv/ips/OperationDefinition/summary',
         documentation:
-          '`GET /Patient/$summary?identifier=system|value`: the patient summary of the visits every facility shared, as an International Patient Summary-style `document` Bundle, after the disclosure policy (what it withheld is counted).',
+          '`GET /Patient/$summary?identifier=system|value`, or `POST /Patient/$summary` with a `Parameters` body holding one `identifier` (`valueIdentifier`): the patient summary of the visits every facility shared, as an International Patient Summary-style `document` Bundle, after the disclosure policy (what it withheld is counted).',
       },
     ],
     searchParams: [
@@ -277,23 +288,41 @@ export const FACADE_RESOURCES: readonly ResourceSpec[] = [
   },
   visitResource(
     'Encounter',
-    'Visits (XML 130 `MA_LK`): one Encounter per visit, its current version; the id is `<facility>.<MA_LK>` (a digest when they are not id characters). The visit key is an identifier (`urn:lienthong:sid:visit-key`), the version the `urn:lienthong:fhir:ext:visit-version` extension.',
-    [visitDate('date', 'Visit time'), sort('date')],
+    "Visits (XML 130 `MA_LK`): one Encounter per visit, every version kept (`meta.versionId` and the `urn:lienthong:fhir:ext:visit-version` extension are the visit version; searches answer the current one, `_history` every one). The id is `<facility>.<MA_LK>` (a digest when they are not id characters); the visit key `<facility>:<MA_LK>` is an identifier (`urn:lienthong:sid:visit-key`). What the other resources do not give back of the visit (its Patient, which the facade does not serve) rides in the `urn:lienthong:fhir:ext:visit-model` extension, so the SDK's `fhir` visit history reads each version back whole.",
+    [
+      {
+        name: 'identifier',
+        type: 'token',
+        documentation: `The visit key: \`urn:lienthong:sid:visit-key|<facility>:<MA_LK>\` (comma: any of them, up to ${MAX_VISIT_REFS}, all of one patient); other identifier systems are refused.`,
+      },
+      visitDate('date', 'Visit time'),
+      sort('date'),
+    ],
   ),
   visitResource(
     'Condition',
     "A visit's diagnoses (ICD-10): id `<visit id>.v<version>.<part>`. A diagnosis the disclosure policy withholds from the reader is in no Condition and no `Encounter.diagnosis`.",
-    [visitCode('ICD-10 code')],
+    [visitRef('encounter'), visitCode('ICD-10 code')],
   ),
   visitResource(
     'MedicationStatement',
     "A visit's medications (XML2 rows): id `<visit id>.v<version>.<part>`.",
-    [visitCode('Drug code'), visitDate('effective', 'Medication time')],
+    [visitRef('context'), visitCode('Drug code'), visitDate('effective', 'Medication time')],
   ),
   visitResource(
     'Procedure',
     "A visit's procedures (ICD-9-CM) and services (XML3 rows with a service code): id `<visit id>.v<version>.<part>`.",
-    [visitCode('Procedure or service code'), visitDate('date', 'Procedure time')],
+    [visitRef('encounter'), visitCode('Procedure or service code'), visitDate('date', 'Procedure time')],
+  ),
+  visitResource(
+    'ClinicalImpression',
+    "A visit's clinical notes (XML5 rows): id `<visit id>.v<version>.<part>`.",
+    [visitRef('encounter')],
+  ),
+  visitResource(
+    'ChargeItem',
+    "A visit's supplies (XML3 rows without a service code): id `<visit id>.v<version>.<part>`.",
+    [visitRef('context')],
   ),
 ];
 
@@ -302,10 +331,29 @@ export function resourceSpec(type: ResourceSpec['type']): ResourceSpec {
   return FACADE_RESOURCES.find((r) => r.type === type)!;
 }
 
-/** The facade's CapabilityStatement: exactly the types, interactions and parameters it serves. */
-export function capabilityStatement(base: string): CapabilityStatement {
+/** The Bulk Data IG's server CapabilityStatement, which the facade instantiates when it serves exports. */
+export const BULK_DATA_SERVER = 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data';
+const BULK_OPERATION = 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition';
+const BULK_DOC =
+  'FHIR Bulk Data (v2) export, asynchronous (`Prefer: respond-async`): `_type`, `_since`, `_until`, `_typeFilter` (per type: DiagnosticReport code, status, date; Observation code, date; ImagingStudy modality, started), `_outputFormat` (NDJSON), `_deidentify`. Writes Patient, DiagnosticReport, Observation, Specimen, ImagingStudy and the visits (Encounter, Condition, MedicationStatement, Procedure, ClinicalImpression, ChargeItem, after the disclosure policy). Needs the `export` scope; a facility exports its own records and patients.';
+
+/**
+ * The facade's CapabilityStatement: exactly the types, interactions and parameters it serves —
+ * and, with `bulkExport`, the Bulk Data export operations (system, Patient, Group).
+ */
+export function capabilityStatement(
+  base: string,
+  options: { bulkExport?: boolean } = {},
+): CapabilityStatement {
+  const bulk = options.bulkExport === true;
+  const exportOf = (name: string) => ({
+    name: 'export',
+    definition: `${BULK_OPERATION}/${name}`,
+    documentation: BULK_DOC,
+  });
   return {
     resourceType: 'CapabilityStatement',
+    ...(bulk ? { instantiates: [BULK_DATA_SERVER] } : {}),
     status: 'active',
     date: '2026-11-26',
     kind: 'instance',
@@ -322,27 +370,47 @@ export function capabilityStatement(base: string): CapabilityStatement {
           description:
             'Every request but /metadata needs a facility API key (`Authorization: Bearer …`) with the `read` scope; every read of patient data is audited.',
         },
-        resource: FACADE_RESOURCES.map((r) => ({
-          type: r.type,
-          documentation: r.documentation,
-          versioning: r.versioning,
-          readHistory: r.interactions.includes('vread'),
-          interaction: r.interactions.map((code) => ({ code })),
-          ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
-          ...(r.operations ? { operation: r.operations.map((o) => ({ ...o })) } : {}),
-          ...(r.searchParams.length
-            ? {
-                searchParam: r.searchParams.flatMap((p) => [
-                  { name: p.name, type: p.type, documentation: p.documentation },
-                  ...(p.suffixes ?? []).map((suffix) => ({
-                    name: `${p.name}${suffix}`,
-                    type: 'token' as const,
-                    documentation: `\`${p.name}\` by the patient's identifier (\`${p.name}${suffix}=system|value\`), whether or not a Patient resource exists: see \`${p.name}\`.`,
-                  })),
-                ]),
-              }
-            : {}),
-        })),
+        ...(bulk ? { operation: [exportOf('export')] } : {}),
+        resource: [
+          ...FACADE_RESOURCES.map((r) => ({
+            type: r.type,
+            documentation: r.documentation,
+            versioning: r.versioning,
+            readHistory: r.interactions.includes('vread'),
+            interaction: r.interactions.map((code) => ({ code })),
+            ...(r.searchInclude ? { searchInclude: [...r.searchInclude] } : {}),
+            ...(r.operations || (bulk && r.type === 'Patient')
+              ? {
+                  operation: [
+                    ...(r.operations ?? []).map((o) => ({ ...o })),
+                    ...(bulk && r.type === 'Patient' ? [exportOf('patient-export')] : []),
+                  ],
+                }
+              : {}),
+            ...(r.searchParams.length
+              ? {
+                  searchParam: r.searchParams.flatMap((p) => [
+                    { name: p.name, type: p.type, documentation: p.documentation },
+                    ...(p.suffixes ?? []).map((suffix) => ({
+                      name: `${p.name}${suffix}`,
+                      type: 'token' as const,
+                      documentation: `\`${p.name}\` by the patient's identifier (\`${p.name}${suffix}=system|value\`), whether or not a Patient resource exists: see \`${p.name}\`.`,
+                    })),
+                  ]),
+                }
+              : {}),
+          })),
+          ...(bulk
+            ? [
+                {
+                  type: 'Group' as const,
+                  documentation:
+                    "A Group is a facility registered on the hub (id: its code): the patients it registered or whose records it published. Served only by `Group/<code>/$export`, which exports the facility's records and patients (a facility its own group only).",
+                  operation: [exportOf('group-export')],
+                },
+              ]
+            : []),
+        ],
       },
     ],
   };

@@ -5,12 +5,20 @@ import {
   encodeFhirVisitBundle,
   FHIR_VISIT_KEY_SYSTEM,
   FHIR_VISIT_VERSION_EXTENSION,
+  servedVisitExtension,
 } from '@lienthong/visits/fhir';
 import { parseVisitKey, visitKey } from '@lienthong/visits/provider-kit';
 import type { StoredVisit } from '../../records/visits.js';
 
 /** The resource types of a visit the facade serves. */
-export const VISIT_RESOURCE_TYPES = ['Encounter', 'Condition', 'MedicationStatement', 'Procedure'] as const;
+export const VISIT_RESOURCE_TYPES = [
+  'Encounter',
+  'Condition',
+  'MedicationStatement',
+  'Procedure',
+  'ClinicalImpression',
+  'ChargeItem',
+] as const;
 /** One of {@link VISIT_RESOURCE_TYPES}. */
 export type VisitResourceType = (typeof VISIT_RESOURCE_TYPES)[number];
 
@@ -82,8 +90,8 @@ const served = (e: BundleEntry): boolean =>
 
 /**
  * Replaces each `urn:uuid` reference by the `Type/id` it names in `links`; a reference to a
- * resource not served (the visit's Patient, its lab reports, supplies, notes) keeps its identifier
- * only — a logical reference, as the facade's lab reports name their patient.
+ * resource not served (the visit's Patient, its lab reports) keeps its identifier only — a logical
+ * reference, as the facade's lab reports name their patient.
  */
 function relink(value: unknown, links: ReadonlyMap<string, string>): unknown {
   if (Array.isArray(value)) return value.map((v) => relink(v, links));
@@ -102,11 +110,17 @@ function relink(value: unknown, links: ReadonlyMap<string, string>): unknown {
  * The served resources of one stored visit version as `shown` (the version as the reader may see
  * it, after the disclosure policy), with the facade's ids: the Encounter is the visit's id (its
  * `meta.versionId` and `visit-version` extension the version, its identifiers the visit key too);
- * each Condition, MedicationStatement and Procedure is `<visit id>.v<version>.<part>`, the part
- * from its entry identifier in the whole version — a diagnosis withheld from this reader leaves
- * the others' ids as every reader sees them. Made with the visits package's own mapping.
+ * each other resource is `<visit id>.v<version>.<part>`, the part from its entry identifier in the
+ * whole version — a diagnosis withheld from this reader leaves the others' ids as every reader
+ * sees them. They point at the Encounter, or at `Encounter/<id>/_history/<version>` when the
+ * version is not the `current` one. What they do not give back of the visit (its Patient) rides
+ * in the visits package's model extension. Made with the visits package's own mapping.
  */
-export function visitResources({ visit, version }: StoredVisit, shown: Visit): Resource[] {
+export function visitResources(
+  { visit, version }: StoredVisit,
+  shown: Visit,
+  { current }: { current: boolean },
+): Resource[] {
   const key = visitKey(visit);
   const base = visitFhirId(key);
   const scope = `${key}:v${version}`;
@@ -136,18 +150,30 @@ export function visitResources({ visit, version }: StoredVisit, shown: Visit): R
       ? base
       : `${base}.v${version}.${partIn(resource!).replaceAll('_', '').replaceAll(':', '-')}`,
   );
-  const links = new Map(entries.map((e, i) => [e.fullUrl!, `${e.resource!.resourceType}/${ids[i]}`]));
-  return entries.map(({ resource }, i) => {
+  const encounterRef = current ? `Encounter/${base}` : `Encounter/${base}/_history/${version}`;
+  const links = new Map(
+    entries.map((e, i) => [
+      e.fullUrl!,
+      e.resource!.resourceType === 'Encounter' ? encounterRef : `${e.resource!.resourceType}/${ids[i]}`,
+    ]),
+  );
+  const resources = entries.map(({ resource }, i) => {
     const r = { ...(relink(resource, links) as Resource), id: ids[i]! };
     if (r.resourceType !== 'Encounter') return r;
     const encounter = r as Encounter;
     return {
       ...encounter,
+      meta: { ...encounter.meta, versionId: String(version) },
       extension: [
         ...(encounter.extension ?? []),
         { url: FHIR_VISIT_VERSION_EXTENSION, valueInteger: version },
       ],
       identifier: [...(encounter.identifier ?? []), { system: FHIR_VISIT_KEY_SYSTEM, value: key }],
-    } as Resource;
+    } as Encounter;
   });
+  const model = servedVisitExtension(shown, resources);
+  if (!model) return resources;
+  return resources.map((r) =>
+    r.resourceType === 'Encounter' ? { ...r, extension: [...(r.extension ?? []), model] } : r,
+  );
 }

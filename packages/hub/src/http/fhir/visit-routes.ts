@@ -1,27 +1,19 @@
-import { type Coding, type Resource, ValidationError } from '@lienthong/core';
+import { type Coding, type IdentifierValue, type Resource, ValidationError } from '@lienthong/core';
 import { encodePatientSummaryDocument } from '@lienthong/visits/fhir';
-import { discloseVisits } from '@lienthong/visits/provider-kit';
+import { discloseVisits, visitKey as visitKeyOf } from '@lienthong/visits/provider-kit';
 import type { Context } from 'hono';
-import type { Kysely } from 'kysely';
-import type { HubDatabase } from '../../db/schema.js';
-import {
-  currentVisitsOf,
-  findVisitKeys,
-  getStoredVisit,
-  pageOfVisits,
-  type StoredVisit,
-} from '../../records/visits.js';
+import { pageOfVisits, visitVersions } from '../../records/visits.js';
 import { auditRead } from '../audited-read.js';
 import { needs } from '../auth.js';
+import { readJsonBody } from '../body.js';
 import type { RouteDeps } from '../deps.js';
 import type { HubEnv } from '../env.js';
 import { hubFactory } from '../factory.js';
 import { patientSummary, readerOf, type VisitRouteOptions } from '../routes/visits.js';
 import { searchPatientRequired } from '../search-scope.js';
 import { resourceSpec } from './capability.js';
-import { patientScope } from './patient-scope.js';
-import { searchset, subset } from './resources.js';
-import { auditSearch, baseOf, fhirJson, readInstance, readOf, selfOf } from './respond.js';
+import { historyBundle, searchset, subset } from './resources.js';
+import { auditSearch, baseOf, fhirJson, type Interaction, readInstance, readOf, selfOf } from './respond.js';
 import {
   checkSort,
   elementsOf,
@@ -32,14 +24,14 @@ import {
   type Token,
   tokens,
 } from './search-params.js';
+import { summaryPatientOf } from './summary-parameters.js';
 import {
-  parseVisitFhirId,
   parseVisitPartId,
   VISIT_RESOURCE_TYPES,
   type VisitResourceType,
-  visitFhirId,
   visitResources,
 } from './visit-resources.js';
+import { type ScopedVisit, storedVisitById, visitScope } from './visit-scope.js';
 
 /** Vietnamese names of the visit resource types, for their 404s. */
 const VI: Record<VisitResourceType, string> = {
@@ -47,7 +39,12 @@ const VI: Record<VisitResourceType, string> = {
   Condition: 'chẩn đoán',
   MedicationStatement: 'thuốc đã dùng',
   Procedure: 'thủ thuật, dịch vụ',
+  ClinicalImpression: 'diễn biến lâm sàng',
+  ChargeItem: 'vật tư y tế',
 };
+const ENCOUNTER_READ = readOf('Encounter', VI.Encounter);
+const ENCOUNTER_HISTORY: Interaction = { ...ENCOUNTER_READ, action: 'fhir-history' };
+const ENCOUNTER_VREAD: Interaction = { ...ENCOUNTER_READ, action: 'fhir-vread' };
 /** The date parameter of each type (none on Condition: a diagnosis is searched by code). */
 const DATE_PARAM: Partial<Record<VisitResourceType, string>> = {
   Encounter: 'date',
@@ -77,22 +74,6 @@ function hasCode(resource: Resource, wanted: readonly Token[]): boolean {
   );
 }
 
-/** The stored visit a visit id names (`version`: that version, else the current one). */
-async function storedVisitById(
-  db: Kysely<HubDatabase>,
-  id: string,
-  version?: number,
-): Promise<StoredVisit | undefined> {
-  const at = parseVisitFhirId(id);
-  if (at?.key !== undefined && visitFhirId(at.key) === id) {
-    const found = await getStoredVisit(db, at.key, version);
-    if (found) return found;
-  }
-  if (!at?.digest) return undefined;
-  const [key] = await findVisitKeys(db, (k) => visitFhirId(k) === id, at.digest.facility);
-  return key === undefined ? undefined : getStoredVisit(db, key, version);
-}
-
 /**
  * The visits as FHIR: `Encounter`, `Condition`, `MedicationStatement` and `Procedure` (read, and
  * search of one patient's visits), and `Patient/$summary` (the patient summary as a document
@@ -102,10 +83,30 @@ async function storedVisitById(
  */
 export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: VisitRouteOptions) {
   const app = hubFactory.createApp();
-  const disclose = (c: Context<HubEnv>, stored: StoredVisit) => {
+  const disclose = (c: Context<HubEnv>, stored: ScopedVisit) => {
     const { visits, withheld } = discloseVisits([stored.visit], disclosurePolicy, readerOf(c));
     return { visit: visits[0]!, stored, withheld };
   };
+  /** The resources of a visit version as the caller may see them, and what was withheld. */
+  const served = (c: Context<HubEnv>, stored: ScopedVisit) => {
+    const { visit, withheld } = disclose(c, stored);
+    return { resources: visitResources(stored, visit, stored), withheld };
+  };
+
+  /** The patient summary document of `patient` as the caller may see it; one audit entry. */
+  async function summaryAnswer(c: Context<HubEnv>, patient: IdentifierValue) {
+    const summary = await patientSummary(db, disclosurePolicy, readerOf(c), patient);
+    await auditRead(audit, c, {
+      action: 'fhir-summary',
+      resourceType: 'Patient',
+      patient,
+      withheld: summary.withheld,
+    });
+    const { value } = encodePatientSummaryDocument(summary, {
+      author: { type: 'Device', display: `Liên Thông hub (${baseOf(c)})` },
+    });
+    return fhirJson(c, value);
+  }
 
   app.get('/Patient/$summary', needs('read'), async (c) => {
     const search = readSearch(c, SUMMARY_PARAMS);
@@ -118,18 +119,13 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
         messageVi: 'Tham số identifier cần dạng "system|value" ở đây.',
         path: 'query.identifier',
       });
-    const patient = { system: token.system, value: token.value };
-    const summary = await patientSummary(db, disclosurePolicy, readerOf(c), patient);
-    await auditRead(audit, c, {
-      action: 'fhir-summary',
-      resourceType: 'Patient',
-      patient,
-      withheld: summary.withheld,
-    });
-    const { value } = encodePatientSummaryDocument(summary, {
-      author: { type: 'Device', display: `Liên Thông hub (${baseOf(c)})` },
-    });
-    return fhirJson(c, value);
+    return summaryAnswer(c, { system: token.system, value: token.value });
+  });
+
+  // The IPS operation's POST form: the patient in a Parameters body (no query parameters).
+  app.post('/Patient/$summary', needs('read'), async (c) => {
+    readSearch(c, []);
+    return summaryAnswer(c, summaryPatientOf(await readJsonBody(c)));
   });
 
   for (const type of VISIT_RESOURCE_TYPES) {
@@ -141,11 +137,10 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
       if (type === 'Encounter') checkSort(search, 'date');
       const elements = elementsOf(search);
       const { limit, cursor } = pageOf(search);
-      const scope = await patientScope(db, search, { systemRequired: true });
-      if (scope === undefined) throw searchPatientRequired('query.patient', { ownListing: false });
+      const scope = await visitScope(db, search, type);
       const codes = search.has('code') ? tokens(search.all('code'), 'code') : undefined;
       const range = dateParam ? instantRange(search.all(dateParam), dateParam) : {};
-      const shown = (await currentVisitsOf(db, scope.identifiers)).map((s) => disclose(c, s));
+      const shown = scope.visits.map((s) => disclose(c, s));
       // Bounds that exclude each other match nothing, as in the facade's other searches.
       const page =
         range.since && range.until && range.since > range.until
@@ -153,7 +148,7 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
           : pageOfVisits(shown, range, { limit, ...(cursor !== undefined ? { cursor } : {}) });
       const found = page.items.map((v) => ({
         patient: v.stored.visit.patient.identifiers,
-        resources: visitResources(v.stored, v.visit).filter(
+        resources: visitResources(v.stored, v.visit, v.stored).filter(
           (r) => r.resourceType === type && (!codes || hasCode(r, codes)),
         ),
       }));
@@ -164,7 +159,7 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
         {
           named: scope.named,
           own: false,
-          path: 'query.patient',
+          path: scope.path,
           withheld: page.items.reduce((n, v) => n + v.withheld, 0),
         },
         found.filter((f) => f.resources.length > 0).map((f) => f.patient),
@@ -178,9 +173,9 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
         const at = type === 'Encounter' ? { visitId: id, version: undefined } : parseVisitPartId(id);
         const stored = at && (await storedVisitById(db, at.visitId, at.version));
         if (!stored) return { answer: undefined, patient: undefined };
-        const { visit, withheld } = disclose(c, stored);
+        const { resources, withheld } = served(c, stored);
         return {
-          answer: visitResources(stored, visit).find((r) => r.resourceType === type && r.id === id),
+          answer: resources.find((r) => r.resourceType === type && r.id === id),
           patient: stored.visit.patient.identifiers[0],
           withheld,
         };
@@ -188,6 +183,42 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
       return fhirJson(c, answer);
     });
   }
+
+  /** Every version of a visit as its Encounter, oldest first (as the caller may see each). */
+  async function encounterVersions(c: Context<HubEnv>, id: string) {
+    const current = await storedVisitById(db, id);
+    if (!current) return { answer: undefined, patient: undefined };
+    let withheld = 0;
+    const versions = (await visitVersions(db, visitKeyOf(current.visit))).map((visit, i) => {
+      const shown = served(c, { visit, version: i + 1, current: i + 1 === current.version });
+      withheld += shown.withheld;
+      return shown.resources.find((r) => r.resourceType === 'Encounter')!;
+    });
+    return { answer: versions, patient: current.visit.patient.identifiers[0], withheld };
+  }
+
+  app.get('/Encounter/:id/_history', needs('read'), async (c) => {
+    const { answer, search } = await readInstance(audit, c, ENCOUNTER_HISTORY, (id) =>
+      encounterVersions(c, id),
+    );
+    const versions = answer.map((resource, i) => ({ resource, created: i === 0 }));
+    return fhirJson(c, historyBundle(selfOf(c, search).href, baseOf(c), versions));
+  });
+
+  app.get('/Encounter/:id/_history/:vid', needs('read'), async (c) => {
+    const { answer } = await readInstance(audit, c, ENCOUNTER_VREAD, async (id) => {
+      const version = /^\d{1,6}$/.test(c.req.param('vid')) ? Number(c.req.param('vid')) : undefined;
+      const stored = version === undefined ? undefined : await storedVisitById(db, id, version);
+      if (!stored) return { answer: undefined, patient: undefined };
+      const { resources, withheld } = served(c, stored);
+      return {
+        answer: resources.find((r) => r.resourceType === 'Encounter'),
+        patient: stored.visit.patient.identifiers[0],
+        withheld,
+      };
+    });
+    return fhirJson(c, answer);
+  });
 
   return app;
 }

@@ -1,0 +1,58 @@
+/**
+ * The servers under test run in a child process (bench/hub-load/server.ts, one core), autocannon in
+ * the parent: start, CPU time, stop.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
+
+/** A served child: its URL, the API key of the synthetic facility (hub mode), the process. */
+export interface Served {
+  url: string;
+  apiKey?: string;
+  child: ChildProcess;
+}
+
+/** Starts the ceiling (an empty Hono handler) or the hub on `config` in a child process. */
+export function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<Served> {
+  const child = fork(new URL('./server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
+    // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.HUB_LOAD_CPU_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.HUB_LOAD_CPU_PROF}`]
+        : []),
+    ],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ ...(m as { url: string; apiKey?: string }), child }));
+    child.once('exit', (code) => reject(new Error(`${mode} server exited (${code}) before listening`)));
+  });
+}
+
+/** CPU time (user + system, µs) the server process has used so far. */
+export function cpuOf(s: Served): Promise<number> {
+  return new Promise((resolve) => {
+    const on = (m: unknown) => {
+      if (m && typeof m === 'object' && 'cpuMicros' in m) {
+        s.child.off('message', on);
+        resolve((m as { cpuMicros: number }).cpuMicros);
+      }
+    };
+    s.child.on('message', on);
+    s.child.send('cpu');
+  });
+}
+
+/** Asks the child to close (killed after 10 s) and waits for it to exit. */
+export function stopChild(s: Served): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
+    s.child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    s.child.send('close');
+  });
+}

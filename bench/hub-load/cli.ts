@@ -1,0 +1,23 @@
+/** Command-line options and output formatting shared by the hub load benchmarks. */
+import { loadavg } from 'node:os';
+
+const argv = process.argv.slice(2);
+/** Whether `--name` was given. */
+export const flag = (name: string): boolean => argv.includes(`--${name}`);
+/** The value after `--name`, else `fallback`. */
+export const option = (name: string, fallback: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
+};
+
+/** `n` with thousands separators and at most `digits` decimals ('–' when not finite). */
+export const fmt = (n: number, digits = 0): string =>
+  Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
+/** Milliseconds as seconds, one decimal. */
+export const secs = (ms: number): string => `${fmt(ms / 1000, 1)} s`;
+export const log = (line: string): void => console.log(line);
+/** The 1, 5 and 15 minute load averages. */
+export const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');

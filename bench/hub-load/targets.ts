@@ -1,0 +1,108 @@
+/**
+ * The databases a hub load benchmark runs on: a SQLite file in a temp dir, or a throw-away
+ * PostgreSQL database (LIENTHONG_PG_URL, else a private cluster started here on 127.0.0.1 and
+ * stopped by {@link stopPrivatePostgres}). Each is deleted by its `drop`.
+ */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
+import { postgresDatabase } from '../../packages/hub/test/databases.ts';
+import { fmt } from './cli.ts';
+
+/** A database to seed and serve. */
+export interface Target {
+  name: string;
+  config: DatabaseConfig;
+  /** Size and durability settings, for the report. */
+  describe(): Promise<string>;
+  drop(): Promise<void>;
+}
+
+const statSafe = (f: string) => {
+  try {
+    return statSync(f).size;
+  } catch {
+    return undefined;
+  }
+};
+
+/** A SQLite file in a new temp dir, or `keptFile` (kept at the end) when given. */
+export function sqliteTarget(keptFile = ''): Target {
+  const dir = keptFile ? '' : mkdtempSync(join(tmpdir(), 'lienthong-hub-load-'));
+  const file = keptFile || join(dir, 'hub.db');
+  return {
+    name: 'SQLite',
+    config: { sqlite: file },
+    async describe() {
+      const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
+      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer`;
+    },
+    drop: async () => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+let stopPostgres: (() => void) | undefined;
+
+/** Stops the private PostgreSQL cluster {@link postgresTarget} started, if any, and deletes it. */
+export function stopPrivatePostgres(): void {
+  stopPostgres?.();
+  stopPostgres = undefined;
+}
+
+/** A throw-away PostgreSQL database named after `name`. */
+export async function postgresTarget(name = 'hub_load'): Promise<Target> {
+  let adminUrl = process.env.LIENTHONG_PG_URL;
+  if (!adminUrl) {
+    // A private cluster on 127.0.0.1 in its own temp state dir (not the test services' one).
+    const state = mkdtempSync(join(tmpdir(), 'lienthong-bench-pg-'));
+    chmodSync(state, 0o755);
+    const env = { ...process.env, LIENTHONG_SERVICES_DIR: state };
+    const script = new URL('../../scripts/services/postgres.sh', import.meta.url).pathname;
+    const out = execFileSync('bash', [script, 'start'], { env, encoding: 'utf8' });
+    adminUrl = /LIENTHONG_PG_URL=(\S+)/.exec(out)?.[1];
+    if (!adminUrl) throw new Error(`postgres.sh start printed no URL: ${out}`);
+    stopPostgres = () => {
+      execFileSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
+      rmSync(state, { recursive: true, force: true });
+    };
+    // The service script starts its test cluster with fsync=off; a benchmark beside SQLite's
+    // synchronous=FULL restarts it with fsync on (PostgreSQL's default) so both are durable.
+    const stateDir = join(state, 'postgres');
+    const port = readFileSync(join(stateDir, 'port'), 'utf8').trim();
+    // The cluster's own folder is named in `cluster` (older scripts kept it in the state dir).
+    const clusterFile = join(stateDir, 'cluster');
+    const dir = existsSync(clusterFile) ? readFileSync(clusterFile, 'utf8').trim() : stateDir;
+    const bin = execFileSync('bash', ['-c', 'ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1'], {
+      encoding: 'utf8',
+    }).trim();
+    execFileSync('su', [
+      'postgres',
+      '-s',
+      '/bin/sh',
+      '-c',
+      `'${bin}/pg_ctl' -D '${dir}/data' -l '${dir}/log' -o "-c listen_addresses=127.0.0.1 -p ${port} -k ${dir}/sock -c fsync=on" -w restart >/dev/null`,
+    ]);
+  }
+  const database = await postgresDatabase(adminUrl, name);
+  const url = database.config.postgres;
+  return {
+    name: 'PostgreSQL',
+    config: database.config,
+    async describe() {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      const v = await c.query(
+        "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
+      );
+      await c.end();
+      const r = v.rows[0] as { v: string; f: string; s: string; b: string };
+      return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
+    },
+    drop: database.drop,
+  };
+}

@@ -1,0 +1,161 @@
+import { isLienThongError } from '@lienthong/core';
+import { describe, expect, it } from 'vitest';
+import { parametersOf, parseExportRequest } from './bulk-request.js';
+import { EXPORT_TYPES, meetsFilter, parseTypeFilter, passesFilters } from './bulk-type-filter.js';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (error) {
+    return isLienThongError(error) ? error.code : String(error);
+  }
+  return 'no error';
+};
+
+describe('parseExportRequest', () => {
+  it('defaults to every type, no window, identified output', () => {
+    expect(parseExportRequest([], { level: 'system' })).toEqual({
+      level: 'system',
+      types: [...EXPORT_TYPES],
+      typeFilters: {},
+      deidentify: false,
+    });
+  });
+
+  it('reads _type lists in the export order, instants as UTC, filters by type', () => {
+    const request = parseExportRequest(
+      [
+        ['_type', 'Observation,Patient'],
+        ['_since', '2026-11-01T07:00:00+07:00'],
+        ['_until', '2026-11-30T00:00:00Z'],
+        ['_outputFormat', 'application/fhir+ndjson'],
+        [
+          '_typeFilter',
+          'Observation?code=http://loinc.org|2345-7,http://loinc.org|2339-0,Observation?date=ge2026-11-10',
+        ],
+        ['_deidentify', 'true'],
+      ],
+      { level: 'group', groupId: '01001' },
+    );
+    expect(request).toEqual({
+      level: 'group',
+      groupId: '01001',
+      types: ['Patient', 'Observation'],
+      since: '2026-11-01T00:00:00.000Z',
+      until: '2026-11-30T00:00:00.000Z',
+      typeFilters: {
+        Observation: [
+          'Observation?code=http://loinc.org|2345-7,http://loinc.org|2339-0',
+          'Observation?date=ge2026-11-10',
+        ],
+      },
+      deidentify: true,
+    });
+  });
+
+  const refusals: [[string, string][], string][] = [
+    [[['_outputFormat', 'text/csv']], 'FHIR_PARAMETER_INVALID'],
+    [[['_type', 'Medication']], 'FHIR_PARAMETER_INVALID'],
+    [[['_since', '2026-11-01']], 'FHIR_PARAMETER_INVALID'],
+    [[['_since', '2026-13-01T00:00:00Z']], 'FHIR_PARAMETER_INVALID'],
+    [
+      [
+        ['_since', 'a'],
+        ['_since', 'b'],
+      ],
+      'FHIR_PARAMETER_INVALID',
+    ],
+    [
+      [
+        ['_since', '2026-11-02T00:00:00Z'],
+        ['_until', '2026-11-01T00:00:00Z'],
+      ],
+      'FHIR_PARAMETER_INVALID',
+    ],
+    [[['patient', 'Patient/1']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'Patient?name=An']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'DiagnosticReport?_count=5']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'DiagnosticReport']], 'FHIR_PARAMETER_INVALID'],
+    [[['_typeFilter', 'DiagnosticReport?status=done']], 'FHIR_PARAMETER_INVALID'],
+    [[['_typeFilter', 'Observation?date=2026-02-30']], 'FHIR_PARAMETER_INVALID'],
+    [
+      [
+        ['_type', 'Patient'],
+        ['_typeFilter', 'Observation?code=a|b'],
+      ],
+      'FHIR_PARAMETER_INVALID',
+    ],
+    [[['_deidentify', 'yes']], 'FHIR_PARAMETER_INVALID'],
+  ];
+  it.each(refusals)('refuses %j with %s', (pairs, code) => {
+    expect(codeOf(() => parseExportRequest(pairs, { level: 'system' }))).toBe(code);
+  });
+
+  it('leaves unknown parameters out under lenient handling', () => {
+    const request = parseExportRequest(
+      [
+        ['_elements', 'id'],
+        ['_type', 'Patient'],
+      ],
+      { level: 'patient', lenient: true },
+    );
+    expect(request.types).toEqual(['Patient']);
+  });
+});
+
+describe('parametersOf', () => {
+  it('reads the primitive values of a Parameters resource', () => {
+    expect(
+      parametersOf({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: '_type', valueString: 'Patient' },
+          { name: '_since', valueInstant: '2026-11-01T00:00:00Z' },
+          { name: '_deidentify', valueBoolean: true },
+        ],
+      }),
+    ).toEqual([
+      ['_type', 'Patient'],
+      ['_since', '2026-11-01T00:00:00Z'],
+      ['_deidentify', 'true'],
+    ]);
+    expect(parametersOf(undefined)).toEqual([]);
+  });
+
+  it.each([
+    { resourceType: 'Patient' },
+    { resourceType: 'Parameters', parameter: {} },
+    { resourceType: 'Parameters', parameter: [{ valueString: 'x' }] },
+    { resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'a', valueCode: 'b' }] },
+    { resourceType: 'Parameters', parameter: [{ name: '_type', valueReference: { reference: 'x' } }] },
+    'text',
+  ])('refuses %j with 400', (body) => {
+    expect(codeOf(() => parametersOf(body))).toBe('FHIR_PARAMETERS_INVALID');
+  });
+});
+
+describe('type filters', () => {
+  const lab = { system: 'urn:synthetic:service', code: 'X1' };
+  it('match codes, statuses and clinical time; an unknown time meets no date condition', () => {
+    const { filter } = parseTypeFilter(
+      'DiagnosticReport?code=urn:synthetic:service|X1&status=final,amended&date=ge2026-11-10',
+      ['DiagnosticReport'],
+    );
+    const facts = { codes: [lab], status: 'final', time: '2026-11-10T00:00:00.000Z' };
+    expect(meetsFilter(filter, facts)).toBe(true);
+    expect(meetsFilter(filter, { ...facts, status: 'preliminary' })).toBe(false);
+    expect(meetsFilter(filter, { ...facts, codes: [{ ...lab, code: 'X2' }] })).toBe(false);
+    // 2026-11-10 starts at 00:00 Vietnam time, 17:00 UTC the day before.
+    expect(meetsFilter(filter, { ...facts, time: '2026-11-09T16:59:59.999Z' })).toBe(false);
+    expect(meetsFilter(filter, { ...facts, time: '' })).toBe(false);
+  });
+
+  it('match study modalities and days; several filters of a type are any of them', () => {
+    const ct = parseTypeFilter('ImagingStudy?modality=CT', ['ImagingStudy']).filter;
+    const day = parseTypeFilter('ImagingStudy?started=le2026-01-31', ['ImagingStudy']).filter;
+    expect(passesFilters([ct, day], { modalities: ['MR'], day: '2026-01-05' })).toBe(true);
+    expect(passesFilters([ct, day], { modalities: ['MR'], day: '2026-02-05' })).toBe(false);
+    expect(passesFilters([ct, day], { modalities: ['CT'], day: null })).toBe(true);
+    expect(passesFilters(undefined, {})).toBe(true);
+  });
+});
