@@ -12,7 +12,7 @@ import type { Visit } from '@lienthong/visits';
 import { type Kysely, sql } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { imagingStudyResource, reportResources } from '../http/fhir/resources.js';
-import { visitResources } from '../http/fhir/visit-resources.js';
+import { VISIT_RESOURCE_TYPES, visitResources } from '../http/fhir/visit-resources.js';
 import type { ExportType, ResourceFacts } from './bulk-type-filter.js';
 
 /** Which records an export reads: a facility's (its records and patients) or every one, stored in a time window. */
@@ -213,15 +213,8 @@ export async function* imagingItems(
   }
 }
 
-/** The resource types of a visit an export writes. */
-export const VISIT_TYPES: readonly ExportType[] = [
-  'Encounter',
-  'Condition',
-  'MedicationStatement',
-  'Procedure',
-  'ClinicalImpression',
-  'ChargeItem',
-];
+/** The resource types of a visit an export writes: those the facade serves. */
+export const VISIT_TYPES: readonly ExportType[] = VISIT_RESOURCE_TYPES;
 
 /**
  * The current version of every visit in scope as the facade serves it (`visitResources`: its
