@@ -2,6 +2,7 @@ import { ValidationError } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
 import { type ResourceSpec, resourceSpec } from '../http/fhir/capability.js';
 import { dayRange, instantRange, type SearchRequest, tokens } from '../http/fhir/search-params.js';
+import { VISIT_RESOURCE_TYPES } from '../http/fhir/visit-resources.js';
 import { unsupportedParameters } from '../http/query-parameters.js';
 
 /** The resource types a bulk export writes, in the order their files are written. */
@@ -11,12 +12,7 @@ export const EXPORT_TYPES = [
   'Observation',
   'Specimen',
   'ImagingStudy',
-  'Encounter',
-  'Condition',
-  'MedicationStatement',
-  'Procedure',
-  'ClinicalImpression',
-  'ChargeItem',
+  ...VISIT_RESOURCE_TYPES,
 ] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
