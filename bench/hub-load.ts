@@ -13,6 +13,8 @@
  *
  * Options: --reports N  --patients N (default reports/10)  --duration S  --connections 1,10,50
  *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
+ *          --pg-layout plain|partitioned|plain,partitioned (PostgreSQL tables: one table each, the
+ *            hub's default, or monthly partitions — layout: 'partitioned'; both: one run each)
  *          --no-sqlite  --no-ceiling
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
  * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
@@ -23,6 +25,7 @@ import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
+import { patientKeyRows } from '../packages/hub/src/records/report-routing.ts';
 import { serveChild, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
 import {
@@ -148,15 +151,8 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
     .selectFrom('lab_reports as r')
     .select(['r.id', 'r.clinical_at', 'r.document'])
     .where('r.current', '=', 1)
-    .where(
-      'r.row_id',
-      'in',
-      store.db
-        .selectFrom('lab_report_patients')
-        .select('record_id')
-        .where('system', '=', PATIENT_SYSTEM)
-        .where('value', '=', patient),
-    )
+    // The hub's own patient-key predicate (its PostgreSQL form matches on row id and clinical time).
+    .where(patientKeyRows(store.db, [{ system: PATIENT_SYSTEM, value: patient }], {}))
     .orderBy('r.clinical_at', 'desc')
     .orderBy('r.id')
     .limit(51)
@@ -246,7 +242,12 @@ log(
 );
 const targets: (() => Promise<Target>)[] = [];
 if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(option('sqlite-file', '')));
-if (flag('pg')) targets.push(() => postgresTarget('hub_load'));
+const PG_LAYOUTS = option('pg-layout', 'plain').split(',');
+if (!PG_LAYOUTS.every((l) => l === 'partitioned' || l === 'plain'))
+  throw new Error('--pg-layout takes partitioned, plain or both (comma-separated)');
+if (flag('pg'))
+  for (const layout of PG_LAYOUTS as ('partitioned' | 'plain')[])
+    targets.push(() => postgresTarget(`hub_load_${layout}`, layout));
 try {
   if (!flag('no-ceiling')) {
     log('\n■ Ceiling: empty Hono handler on @hono/node-server (fixed small JSON)');

@@ -54,8 +54,14 @@ export function stopPrivatePostgres(): void {
   stopPostgres = undefined;
 }
 
-/** A throw-away PostgreSQL database named after `name`. */
-export async function postgresTarget(name = 'hub_load'): Promise<Target> {
+/**
+ * A throw-away PostgreSQL database named after `name`, with the hub's tables in `layout`: one table
+ * each (the hub's default) or monthly partitions (`layout: 'partitioned'`), to compare them.
+ */
+export async function postgresTarget(
+  name = 'hub_load',
+  layout: 'partitioned' | 'plain' = 'plain',
+): Promise<Target> {
   let adminUrl = process.env.LIENTHONG_PG_URL;
   if (!adminUrl) {
     // A private cluster on 127.0.0.1 in its own temp state dir (not the test services' one).
@@ -91,8 +97,8 @@ export async function postgresTarget(name = 'hub_load'): Promise<Target> {
   const database = await postgresDatabase(adminUrl, name);
   const url = database.config.postgres;
   return {
-    name: 'PostgreSQL',
-    config: database.config,
+    name: `PostgreSQL (${layout})`,
+    config: { postgres: url, layout },
     async describe() {
       const c = new pg.Client({ connectionString: url });
       await c.connect();

@@ -1,7 +1,8 @@
-import { createHmac, randomBytes, randomUUID } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { canonicalIdentifierSystem, identifierSystemAliases } from '@lienthong/core';
 import type { Insertable, Kysely } from 'kysely';
 import type { HubDb } from './db/open-database.js';
+import { newRowId } from './db/row-id.js';
 import type { AuditEventTable, HubDatabase } from './db/schema.js';
 
 /** Who read (or wrote) what, for the audit trail. */
@@ -88,7 +89,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Pro
     patientRef,
     record(entry) {
       const row = {
-        id: randomUUID(),
+        id: newRowId(),
         at: new Date().toISOString(),
         facility_code: entry.facilityCode,
         credential_id: entry.credentialId,

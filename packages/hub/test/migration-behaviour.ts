@@ -228,7 +228,8 @@ export function describeIdentifierSystemsMigration(label: string, makeDatabase: 
         .execute();
       await raw
         .insertInto('lab_report_codes' as never)
-        .values(rows.codes as never)
+        // Code rows before migration 010 had no clinical time.
+        .values(rows.codes.map(({ clinical_at: _, ...c }) => c) as never)
         .execute();
       await raw
         .insertInto('imaging_references' as never)

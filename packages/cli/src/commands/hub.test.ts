@@ -37,6 +37,10 @@ describe('lienthong hub', () => {
       ),
     ).toBe(1);
     expect(c.err()).toMatch(/CLI_OPTIONS_CONFLICT/);
+    // Partitions are PostgreSQL's: with a SQLite file the option is refused, nothing started.
+    const part = capture();
+    expect(await runCli(['hub', 'serve', '--db', db, '--partitioned', '--port', '0'], part.io)).toBe(1);
+    expect(part.err()).toMatch(/CLI_OPTIONS_CONFLICT.*--partitioned/s);
     for (const port of ['eighty', '0x50', '8e3', ' 80', '-1', '65536']) {
       const p = capture();
       expect(await runCli(['hub', 'serve', '--port', port, '--db', db], p.io)).toBe(1);

@@ -7,6 +7,8 @@ import { type CliIo, printResult } from '../io.js';
 import { registerHubExportCommand } from './hub-export.js';
 
 interface DbOptions {
+  /** PostgreSQL only: lab reports and audit entries in monthly partitions. */
+  partitioned?: boolean;
   db?: string;
   databaseUrl?: string;
 }
@@ -30,7 +32,14 @@ function databaseOf(options: DbOptions): DatabaseConfig {
     });
   }
   const url = options.databaseUrl ?? (options.db ? undefined : process.env.DATABASE_URL);
-  if (url) return { postgres: url };
+  if (options.partitioned && !url)
+    throw new ValidationError({
+      code: 'CLI_OPTIONS_CONFLICT',
+      message: '--partitioned applies to PostgreSQL (--database-url) only.',
+      messageVi: '--partitioned chỉ dùng với PostgreSQL (--database-url).',
+      path: '--partitioned',
+    });
+  if (url) return options.partitioned ? { postgres: url, layout: 'partitioned' } : { postgres: url };
   return { sqlite: options.db ?? './hub.db' };
 }
 
@@ -86,6 +95,10 @@ export function registerHubCommands(program: Command, io: CliIo): void {
     .option('--host <host>', 'interface to bind', '127.0.0.1')
     .option('--db <file>', 'SQLite database file (default ./hub.db)')
     .option('--database-url <url>', 'PostgreSQL URL (or the DATABASE_URL variable)')
+    .option(
+      '--partitioned',
+      'PostgreSQL: lab reports and audit entries in monthly partitions (a province hub with years of data; converts the tables once, keeping every row)',
+    )
     .option(
       '--public-url <url>',
       'public base URL of the links the hub writes, e.g. https://hub.example.vn/lienthong behind a proxy (or LIENTHONG_HUB_PUBLIC_URL; default: the listening address)',

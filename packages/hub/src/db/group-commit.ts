@@ -56,6 +56,11 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 async function runGroup(db: Kysely<HubDatabase>, jobs: Job[], flush: WalSync | undefined): Promise<void> {
   const outcomes: Outcome[] = [];
   const units = async (trx: Transaction<HubDatabase>) => {
+    // A group of one needs no savepoint: its unit failing rolls the whole transaction back.
+    if (jobs.length === 1) {
+      outcomes.push({ ok: true, value: await jobs[0]!.work(trx) });
+      return;
+    }
     for (const job of jobs) {
       await sql`savepoint unit`.execute(trx);
       try {

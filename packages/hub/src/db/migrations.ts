@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { labReportKeyTimes } from './migrations-partitioned.js';
 
 /**
  * Migrations, in order, written with Kysely's schema builder so one definition serves SQLite and
@@ -311,6 +312,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
         .execute();
     },
   },
+  '2026-12-17-010-lab-report-key-times': labReportKeyTimes,
 };
 
 /**

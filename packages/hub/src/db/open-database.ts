@@ -2,13 +2,21 @@ import { LienThongError } from '@lienthong/core';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { groupCommit, type Transact, transactionPerUnit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
+import { partitionLabReports } from './migrations-partitioned.js';
+import { ensurePartitionsAhead, retryOnMissingPartition } from './partitions.js';
 import type { HubDatabase } from './schema.js';
-import { openWalSync } from './wal-sync.js';
+import { openWalSync, type WalSync } from './wal-sync.js';
 
-/** Where the hub keeps its data: an embedded SQLite file (default) or a PostgreSQL URL. */
-export type DatabaseConfig = { sqlite: string } | { postgres: string };
+/**
+ * Where the hub keeps its data: an embedded SQLite file (default) or a PostgreSQL URL. With
+ * `layout: 'partitioned'` PostgreSQL holds lab reports and audit entries in monthly partitions
+ * (a province's hub with years of reports: `partitionLabReports`, docs/en/guide/partitioning.md);
+ * the default, `'plain'`, leaves them in one table each — it does not undo a partitioning done.
+ */
+export type DatabaseConfig = { sqlite: string } | { postgres: string; layout?: 'partitioned' | 'plain' };
 
 /** An open database with its dialect and a way to close it. */
 export interface HubDb {
@@ -34,6 +42,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
   let db: Kysely<HubDatabase>;
   let dialect: HubDb['dialect'];
   let walSync: Awaited<ReturnType<typeof openWalSync>> | undefined;
+  let checkpointer: Checkpointer | undefined;
   try {
     if ('sqlite' in config) {
       const sqlite = new SQLite(config.sqlite);
@@ -43,15 +52,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       sqlite.pragma('synchronous = FULL');
       sqlite.pragma('busy_timeout = 5000');
       sqlite.pragma('foreign_keys = ON');
-      // A checkpoint runs inside the commit that crosses this many WAL pages and blocks the event
-      // loop while it copies them and flushes the file twice. Small, frequent checkpoints keep
-      // each pause short: 100 pages (SQLite's default is 1,000) took the query p99 at 10 clients
-      // from 22–24 ms to 15–16 ms in the load benchmark, at the same throughput.
-      sqlite.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
+      // Checkpoints run on a thread of their own (startCheckpointer); this connection checkpoints
+      // only should that thread fall behind this far (pages, 8 MiB), pausing the event loop.
+      sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
       await migrateToLatest(db as Kysely<unknown>);
-      if (wal) walSync = await openWalSync(`${sqlite.name}-wal`);
+      if (wal) {
+        walSync = await openWalSync(`${sqlite.name}-wal`);
+        checkpointer = startCheckpointer(sqlite.name);
+      }
     } else {
       const pool = new pg.Pool({ connectionString: config.postgres, max: 10 });
       // An idle pooled connection can die (server restart, an administrator terminating it). pg then
@@ -61,6 +71,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
       dialect = 'postgres';
       await migrateToLatest(db as Kysely<unknown>);
+      if (config.layout === 'partitioned') await partitionLabReports(db as Kysely<unknown>);
+      await ensurePartitionsAhead(db as Kysely<unknown>);
     }
   } catch (cause) {
     throw new LienThongError({
@@ -70,21 +82,55 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       cause,
     });
   }
-  const transact =
-    dialect === 'sqlite' ? groupCommit(db, walSync ? { flush: walSync.sync } : {}) : transactionPerUnit(db);
+  let transact: Transact;
+  let partitionTimer: NodeJS.Timeout | undefined;
+  if (dialect === 'sqlite') transact = groupCommit(db, sqliteFlush(walSync, checkpointer));
+  else {
+    // A row for a month without a partition (a back-filled report) creates it and runs again.
+    const perUnit = transactionPerUnit(db);
+    transact = (work) => retryOnMissingPartition(db as Kysely<unknown>, () => perUnit(work));
+    // Partitions ahead: checked daily, so a hub running for months never writes into a missing one.
+    // A failed check waits for the next day: a write reaching a missing month creates it anyway.
+    partitionTimer = setInterval(
+      () => void ensurePartitionsAhead(db as Kysely<unknown>).catch(() => {}),
+      PARTITION_CHECK_MS,
+    ).unref();
+  }
   return {
     db,
     dialect,
     transact,
     async close() {
+      clearInterval(partitionTimer);
+      await checkpointer?.stop();
       await walSync?.close();
       await db.destroy();
     },
   };
 }
 
-/** WAL size (pages) that triggers an automatic checkpoint. */
-const WAL_CHECKPOINT_PAGES = 100;
+/** How often an open PostgreSQL hub makes sure the next months' partitions exist. */
+const PARTITION_CHECK_MS = 24 * 60 * 60 * 1000;
+
+/** WAL size (pages) at which the hub's connection checkpoints itself (the checkpointer runs far sooner). */
+const FALLBACK_CHECKPOINT_PAGES = 2000;
+
+/**
+ * What a group commit does once committed: flush the WAL to disk (when it can) and tell the
+ * checkpointer the log grew.
+ */
+function sqliteFlush(
+  walSync: { sync: WalSync } | undefined,
+  checkpointer: Checkpointer | undefined,
+): { flush?: WalSync } {
+  if (!walSync) return {};
+  return {
+    flush: () => {
+      checkpointer?.nudge();
+      return walSync.sync();
+    },
+  };
+}
 
 /** Most prepared statements kept per SQLite connection. */
 const STATEMENT_CACHE_SIZE = 256;

@@ -13,8 +13,9 @@ export interface HubDatabase {
   patients: PatientTable;
   patient_identifiers: PatientIdentifierTable;
   lab_reports: LabReportTable;
-  lab_report_patients: RecordPatientTable;
+  lab_report_patients: LabReportPatientTable;
   lab_report_codes: LabReportCodeTable;
+  lab_report_versions: LabReportVersionTable;
   imaging_references: ImagingReferenceTable;
   imaging_patients: RecordPatientTable;
   visits: VisitTable;
@@ -115,10 +116,38 @@ export interface RecordPatientTable {
   value: string;
 }
 
+/**
+ * A patient key of one stored report version, with the report's clinical time (migration 010): a
+ * patient's reports are then read from the key index in clinical-time order, and on partitioned
+ * PostgreSQL the key row lives in the same month's partition as its report.
+ */
+export interface LabReportPatientTable extends RecordPatientTable {
+  /** The report's `clinical_at` ('' when undated). */
+  clinical_at: string;
+}
+
 export interface LabReportCodeTable {
   record_id: string;
   system: string;
   code: string;
+  /** The report's `clinical_at` ('' when undated): the partition key on partitioned PostgreSQL. */
+  clinical_at: string;
+}
+
+/**
+ * Where each stored version of a report lives (migration 010/011). A view over `lab_reports` on
+ * SQLite and unpartitioned PostgreSQL; on partitioned PostgreSQL a table kept by triggers in the
+ * writing transaction, holding the global UNIQUE (id, version) a partitioned table cannot, and
+ * the clinical time that routes a read by id, FHIR id or row id to one partition. Read-only for
+ * the hub's code.
+ */
+export interface LabReportVersionTable {
+  id: string;
+  version: number;
+  row_id: string;
+  fhir_id: string;
+  clinical_at: string;
+  current: number;
 }
 
 export interface ImagingReferenceTable {

@@ -90,7 +90,10 @@ export async function* patientItems(
               .innerJoin('lab_report_patients as lp', (j) =>
                 j.onRef('lp.system', '=', 'pi.system').onRef('lp.value', '=', 'pi.value'),
               )
-              .innerJoin('lab_reports as r', 'r.row_id', 'lp.record_id')
+              // The clinical time too: on partitioned PostgreSQL each key opens its report's month only.
+              .innerJoin('lab_reports as r', (j) =>
+                j.onRef('r.row_id', '=', 'lp.record_id').onRef('r.clinical_at', '=', 'lp.clinical_at'),
+              )
               .select(sql`1`.as('one'))
               .whereRef('pi.patient_id', '=', 'p.id')
               .where('r.facility_code', '=', facility)

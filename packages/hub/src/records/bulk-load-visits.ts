@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Visit } from '@lienthong/visits';
 import type { Kysely } from 'kysely';
+import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { Publisher } from './access.js';
 import { claimVisit } from './facility-claims.js';
@@ -54,7 +54,7 @@ export async function bulkLoadVisits(
       // Claims are checked even when `validate` is off: what a facility may claim is not a matter of trust.
       const visit = validate ? checkVisit(options.publisher, input) : input;
       if (!validate) claimVisit(options.publisher, visit);
-      const rows = visitRows(visit, { rowId: randomUUID(), version: 1, createdAt });
+      const rows = visitRows(visit, { rowId: newRowId(), version: 1, createdAt });
       visitRowsOfBatch.push(rows.visit);
       patientRows.push(...rows.patients);
     }

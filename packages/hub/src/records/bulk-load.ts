@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { LabReport } from '@lienthong/result-exchange';
 import { checkPublishable } from '@lienthong/result-exchange/provider-kit';
 import type { Kysely } from 'kysely';
+import { retryOnMissingPartition } from '../db/partitions.js';
+import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { Publisher } from './access.js';
 import { claimLabReport, withPerformingFacility } from './facility-claims.js';
@@ -21,7 +22,7 @@ export interface BulkLoadOptions {
 
 // Rows per multi-row INSERT, under SQLite's and PostgreSQL's bound-parameter limits.
 const REPORT_ROWS_PER_INSERT = 1_000; // 10 columns
-const KEY_ROWS_PER_INSERT = 5_000; // 3 columns
+const KEY_ROWS_PER_INSERT = 5_000; // 4 columns
 
 /** `rows` in slices of `size`. */
 function* slices<T>(rows: readonly T[], size: number): Generator<T[]> {
@@ -56,19 +57,22 @@ export async function bulkLoadReports(
       // Checked even when `validate` is off: what a facility may claim is not a matter of trust.
       const facilityCode = claimLabReport(options.publisher, checked);
       const report = withPerformingFacility(checked, options.publisher, facilityCode);
-      const rows = labReportRows(report, { rowId: randomUUID(), version: 1, facilityCode, createdAt });
+      const rows = labReportRows(report, { rowId: newRowId(), version: 1, facilityCode, createdAt });
       reportRows.push(rows.report);
       patientRows.push(...rows.patients);
       codeRows.push(...rows.codes);
     }
-    await db.transaction().execute(async (trx) => {
-      for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT))
-        await trx.insertInto('lab_reports').values(rows).execute();
-      for (const rows of slices(patientRows, KEY_ROWS_PER_INSERT))
-        await trx.insertInto('lab_report_patients').values(rows).execute();
-      for (const rows of slices(codeRows, KEY_ROWS_PER_INSERT))
-        await trx.insertInto('lab_report_codes').values(rows).execute();
-    });
+    // On partitioned PostgreSQL a batch reaching a month without a partition creates it and runs again.
+    await retryOnMissingPartition(db as Kysely<unknown>, () =>
+      db.transaction().execute(async (trx) => {
+        for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT))
+          await trx.insertInto('lab_reports').values(rows).execute();
+        for (const rows of slices(patientRows, KEY_ROWS_PER_INSERT))
+          await trx.insertInto('lab_report_patients').values(rows).execute();
+        for (const rows of slices(codeRows, KEY_ROWS_PER_INSERT))
+          await trx.insertInto('lab_report_codes').values(rows).execute();
+      }),
+    );
     loaded += batch.length;
     batch = [];
     options.onBatch?.(loaded);

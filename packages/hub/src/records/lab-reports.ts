@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { canonicalIdentifierSystem, type IdentifierValue } from '@lienthong/core';
 import {
   checkDateRange,
@@ -10,26 +9,20 @@ import {
 import type { LabReport, LabReportQuery } from '@lienthong/result-exchange';
 import { checkPublishable, clinicalTime, decidePublish } from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
-import type { HubDatabase, LabReportCodeTable, LabReportTable, RecordPatientTable } from '../db/schema.js';
+import { newRowId } from '../db/row-id.js';
+import type { HubDatabase, LabReportCodeTable, LabReportPatientTable, LabReportTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
 import { checkId, checkIdentifiers } from '../limits.js';
-import {
-  checkOwner,
-  keysetPage,
-  type Page,
-  type PageRequest,
-  type Publisher,
-  readCursor,
-  recordsOfAnyIdentifier,
-} from './access.js';
+import { checkOwner, keysetPage, type Page, type PageRequest, type Publisher, readCursor } from './access.js';
 import { claimLabReport, withPerformingFacility } from './facility-claims.js';
+import { onPostgres, patientKeyRows, versionTimes } from './report-routing.js';
 
 const asUtc = (iso: string) => new Date(instantOf(iso)).toISOString();
 
 /** The rows one stored version of a report occupies (the report, its patient keys, its codes). */
 export interface LabReportRows {
   report: Insertable<LabReportTable>;
-  patients: Insertable<RecordPatientTable>[];
+  patients: Insertable<LabReportPatientTable>[];
   codes: Insertable<LabReportCodeTable>[];
 }
 
@@ -44,10 +37,16 @@ export function labReportRows(
   const { rowId, version } = at;
   const stored: LabReport = { ...report, version };
   const time = clinicalTime(stored);
-  const codes = new Map<string, { record_id: string; system: string; code: string }>();
+  const clinicalAt = time ? asUtc(time) : '';
+  const codes = new Map<string, Insertable<LabReportCodeTable>>();
   for (const c of [...report.codes, ...report.observations.flatMap((o) => o.codes)]) {
     if (c.system && c.code)
-      codes.set(`${c.system}|${c.code}`, { record_id: rowId, system: c.system, code: c.code });
+      codes.set(`${c.system}|${c.code}`, {
+        record_id: rowId,
+        system: c.system,
+        code: c.code,
+        clinical_at: clinicalAt,
+      });
   }
   return {
     report: {
@@ -58,7 +57,7 @@ export function labReportRows(
       current: 1,
       facility_code: at.facilityCode,
       status: report.status,
-      clinical_at: time ? asUtc(time) : '',
+      clinical_at: clinicalAt,
       document: JSON.stringify(stored),
       created_at: at.createdAt,
     },
@@ -68,6 +67,7 @@ export function labReportRows(
       record_id: rowId,
       system: canonicalIdentifierSystem(i.system),
       value: i.value,
+      clinical_at: clinicalAt,
     })),
     codes: [...codes.values()],
   };
@@ -94,11 +94,13 @@ export async function publishReport(
   const checked = checkPublishable(input);
   checkReportIds(checked);
   const claimed = claimLabReport(publisher, checked);
+  const times = await versionTimes(trx, 'id', checked.id, { current: true });
   const current = await trx
     .selectFrom('lab_reports')
-    .select(['row_id', 'version', 'facility_code', 'document'])
+    .select(['row_id', 'version', 'facility_code', 'document', 'clinical_at'])
     .where('id', '=', checked.id)
     .where('current', '=', 1)
+    .$if(times !== undefined, (q) => q.where('clinical_at', 'in', times!))
     .executeTakeFirst();
   if (current) checkOwner(publisher, current.facility_code, 'Lab report', checked.id);
   const facility = current?.facility_code ?? claimed;
@@ -112,9 +114,14 @@ export async function publishReport(
   if (receipt.outcome === 'unchanged') return receipt;
   const { version } = receipt;
   if (current)
-    await trx.updateTable('lab_reports').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
+    await trx
+      .updateTable('lab_reports')
+      .set({ current: 0 })
+      .where('row_id', '=', current.row_id)
+      .where('clinical_at', '=', current.clinical_at)
+      .execute();
   const rows = labReportRows(report, {
-    rowId: randomUUID(),
+    rowId: newRowId(),
     version,
     facilityCode: facility,
     createdAt: new Date().toISOString(),
@@ -127,21 +134,25 @@ export async function publishReport(
 
 /** The current version of a report. */
 export async function getReport(db: Kysely<HubDatabase>, id: string): Promise<LabReport | undefined> {
+  const times = await versionTimes(db, 'id', id, { current: true });
   const row = await db
     .selectFrom('lab_reports')
     .select('document')
     .where('id', '=', id)
     .where('current', '=', 1)
+    .$if(times !== undefined, (q) => q.where('clinical_at', 'in', times!))
     .executeTakeFirst();
   return row ? (JSON.parse(row.document) as LabReport) : undefined;
 }
 
 /** Every version, oldest first. */
 export async function reportHistory(db: Kysely<HubDatabase>, id: string): Promise<LabReport[]> {
+  const times = await versionTimes(db, 'id', id);
   const rows = await db
     .selectFrom('lab_reports')
     .select('document')
     .where('id', '=', id)
+    .$if(times !== undefined, (q) => q.where('clinical_at', 'in', times!))
     .orderBy('version')
     .execute();
   return rows.map((r) => JSON.parse(r.document) as LabReport);
@@ -219,18 +230,9 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
   if (query.ids) q = q.where('r.id', 'in', [...query.ids]);
   if (query.patient) {
     const { system, value } = query.patient;
-    q = q.where(
-      'r.row_id',
-      'in',
-      db
-        .selectFrom('lab_report_patients')
-        .select('record_id')
-        .where('system', '=', canonicalIdentifierSystem(system))
-        .where('value', '=', value),
-    );
+    q = q.where(patientKeyRows(db, [{ system, value }], query));
   }
-  if (query.anyPatient)
-    q = q.where('r.row_id', 'in', recordsOfAnyIdentifier(db, 'lab_report_patients', query.anyPatient));
+  if (query.anyPatient) q = q.where(patientKeyRows(db, query.anyPatient, query));
   if (query.codes?.length) {
     const codes = query.codes;
     q = q.where(({ exists, selectFrom }) =>
@@ -238,6 +240,7 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
         selectFrom('lab_report_codes as c')
           .select('c.record_id')
           .whereRef('c.record_id', '=', 'r.row_id')
+          .$if(onPostgres(db), (c) => c.whereRef('c.clinical_at', '=', 'r.clinical_at'))
           .where((inner) =>
             inner.or(
               codes.map((c) => inner.and([inner('c.system', '=', c.system), inner('c.code', '=', c.code)])),
@@ -274,9 +277,11 @@ export async function getReportByFhirId(
   db: Kysely<HubDatabase>,
   fhirId: string,
 ): Promise<StoredReport | undefined> {
+  const times = await versionTimes(db, 'fhir_id', fhirId, { current: true });
   const row = await storedVersions(db)
     .where('r.fhir_id', '=', fhirId)
     .where('r.current', '=', 1)
+    .$if(times !== undefined, (q) => q.where('r.clinical_at', 'in', times!))
     .executeTakeFirst();
   return row && stored(row);
 }
@@ -286,7 +291,12 @@ export async function reportVersionsByFhirId(
   db: Kysely<HubDatabase>,
   fhirId: string,
 ): Promise<StoredReport[]> {
-  const rows = await storedVersions(db).where('r.fhir_id', '=', fhirId).orderBy('r.version').execute();
+  const times = await versionTimes(db, 'fhir_id', fhirId);
+  const rows = await storedVersions(db)
+    .where('r.fhir_id', '=', fhirId)
+    .$if(times !== undefined, (q) => q.where('r.clinical_at', 'in', times!))
+    .orderBy('r.version')
+    .execute();
   return rows.map(stored);
 }
 
@@ -295,7 +305,11 @@ export async function getReportVersion(
   db: Kysely<HubDatabase>,
   rowId: string,
 ): Promise<StoredReport | undefined> {
-  const row = await storedVersions(db).where('r.row_id', '=', rowId).executeTakeFirst();
+  const times = await versionTimes(db, 'row_id', rowId);
+  const row = await storedVersions(db)
+    .where('r.row_id', '=', rowId)
+    .$if(times !== undefined, (q) => q.where('r.clinical_at', 'in', times!))
+    .executeTakeFirst();
   return row && stored(row);
 }
 

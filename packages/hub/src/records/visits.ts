@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { canonicalIdentifierSystem, type IdentifierValue, ValidationError } from '@lienthong/core';
 import { checkDateRange, instantOf, type WriteReceipt, writeReceipt } from '@lienthong/core/contract';
 import type { SummaryImaging, Visit, VisitFileSet, VisitQuery } from '@lienthong/visits';
@@ -10,6 +9,7 @@ import {
   visitStart,
 } from '@lienthong/visits/provider-kit';
 import type { Insertable, Kysely } from 'kysely';
+import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
 import { encodeCursor, type Page, type PageRequest, type Publisher, readCursor } from './access.js';
@@ -42,7 +42,7 @@ export interface VisitRows {
  * The rows of version `version` of a checked visit, as the publish path and the bulk load write
  * them: the visit as published, and its keys under the current identifier URIs (so a visit
  * published with an older URI is found by a query with the current one), one per identifier.
- * @example const rows = visitRows(visit, { rowId: randomUUID(), version: 1, createdAt: new Date().toISOString() });
+ * @example const rows = visitRows(visit, { rowId: newRowId(), version: 1, createdAt: new Date().toISOString() });
  */
 export function visitRows(
   visit: Visit,
@@ -90,7 +90,7 @@ async function storeVisit(trx: Kysely<HubDatabase>, visit: Visit): Promise<Write
   if (current)
     await trx.updateTable('visits').set({ current: 0 }).where('row_id', '=', current.row_id).execute();
   const rows = visitRows(visit, {
-    rowId: randomUUID(),
+    rowId: newRowId(),
     version: receipt.version,
     createdAt: new Date().toISOString(),
   });

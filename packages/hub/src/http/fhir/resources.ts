@@ -63,6 +63,24 @@ function containedSubject(
 }
 
 /**
+ * A copy of `value` — plain JSON data, as the codec answers it — with every string that is a key
+ * of `refs` (a bundle's `urn:uuid:` full URL) replaced by its value (`Type/id`), undefined members
+ * left out as JSON would. One walk: a JSON round trip with a string replace per reference made
+ * ~150 µs and ~300 KB of garbage per report, which a bulk export pays for every report.
+ */
+function relinked(value: unknown, refs: ReadonlyMap<string, string>): unknown {
+  if (typeof value === 'string') return refs.get(value) ?? value;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : relinked(v, refs)));
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) copy[key] = relinked(v, refs);
+  }
+  return copy;
+}
+
+/**
  * Converts a stored version with the SDK's own codec. The patient is a logical reference (the hub
  * keeps no Patient resource per report); several identifiers are kept in a contained Patient, in
  * the report, its Observations and its Specimen alike.
@@ -81,9 +99,12 @@ export function reportResources({ rowId, report, storedAt }: StoredReport): Repo
           : observationId(rowId, observation++);
     refs.set(entry.fullUrl!, `${type}/${id}`);
   }
-  let json = JSON.stringify(converted.entries.map((e) => e.resource));
-  for (const [urn, ref] of refs) json = json.split(JSON.stringify(urn)).join(JSON.stringify(ref));
-  const resources = (JSON.parse(json) as Resource[]).map((r, i) => {
+  const resources = (
+    relinked(
+      converted.entries.map((e) => e.resource),
+      refs,
+    ) as Resource[]
+  ).map((r, i) => {
     const id = refs.get(converted.entries[i]!.fullUrl!)!.split('/')[1]!;
     const meta: Meta = { lastUpdated: storedAt };
     return { ...r, id, meta } as Resource;

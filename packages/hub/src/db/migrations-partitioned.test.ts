@@ -1,0 +1,121 @@
+import SQLite from 'better-sqlite3';
+import { type CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqliteDatabase, type TestDatabase } from '../../test/databases.js';
+import { labReportRows, queryReports } from '../records/lab-reports.js';
+import { migrations } from './migrations.js';
+import { openDatabase } from './open-database.js';
+import type { HubDatabase } from './schema.js';
+
+// SYNTHETIC data only: made-up identifiers and codes under urn:synthetic: systems.
+const BEFORE_010 = '2026-12-10-009-export-jobs';
+const PATIENT = { system: 'urn:synthetic:patient-id', value: 'P1' };
+const report = (id: string, effectiveAt?: string) => ({
+  id,
+  patient: { identifiers: [PATIENT] },
+  codes: [{ system: 'urn:synthetic:lab-panel', code: 'P-CHEM' }],
+  status: 'final' as const,
+  ...(effectiveAt ? { effectiveAt } : {}),
+  observations: [{ codes: [{ system: 'urn:synthetic:lab-test', code: 'T-GLU' }], status: 'final' as const }],
+});
+
+let databases: TestDatabase[] = [];
+afterEach(async () => {
+  for (const d of databases) await d.drop();
+  databases = [];
+});
+
+/** A SQLite database migrated up to migration 009 (the layout before 010), open without the hub. */
+async function before010() {
+  const database = sqliteDatabase();
+  databases.push(database);
+  const file = (database.config as { sqlite: string }).sqlite;
+  const raw = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
+  const migrator = new Migrator({ db: raw, provider: { getMigrations: async () => migrations } });
+  const { error } = await migrator.migrateTo(BEFORE_010);
+  if (error) throw error;
+  return { database, raw };
+}
+
+/** The SQLite plan of `query`, one step a line. */
+async function plan(db: Kysely<HubDatabase>, query: CompiledQuery): Promise<string[]> {
+  const { rows } = await db.executeQuery<{ detail: string }>({
+    ...query,
+    sql: `EXPLAIN QUERY PLAN ${query.sql}`,
+  });
+  return rows.map((r) => r.detail);
+}
+
+describe('migration 010 (lab report key times) on SQLite', () => {
+  it('gives every patient key and code row its report’s clinical time, undated as empty', async () => {
+    const { database, raw } = await before010();
+    for (const [n, r] of [report('R-1', '2026-03-04T08:00:00+07:00'), report('R-2')].entries()) {
+      const rows = labReportRows(r, { rowId: `row-${n}`, version: 1, facilityCode: 'SYN01', createdAt: 'x' });
+      await raw.insertInto('lab_reports').values(rows.report).execute();
+      // The rows as written before 010: no clinical time on keys and codes.
+      await raw
+        .insertInto('lab_report_patients')
+        .values(rows.patients.map(({ clinical_at: _, ...p }) => p) as never)
+        .execute();
+      await raw
+        .insertInto('lab_report_codes')
+        .values(rows.codes.map(({ clinical_at: _, ...c }) => c) as never)
+        .execute();
+    }
+    await raw.destroy();
+    const hub = await openDatabase(database.config);
+    try {
+      const keys = await hub.db
+        .selectFrom('lab_report_patients')
+        .select(['record_id', 'clinical_at'])
+        .execute();
+      expect(keys.sort((a, b) => a.record_id.localeCompare(b.record_id))).toEqual([
+        { record_id: 'row-0', clinical_at: '2026-03-04T01:00:00.000Z' },
+        { record_id: 'row-1', clinical_at: '' },
+      ]);
+      const codes = await hub.db
+        .selectFrom('lab_report_codes')
+        .select(['record_id', 'clinical_at'])
+        .where('code', '=', 'T-GLU')
+        .orderBy('record_id')
+        .execute();
+      expect(codes.map((c) => c.clinical_at)).toEqual(['2026-03-04T01:00:00.000Z', '']);
+      // A view on SQLite (a table only on partitioned PostgreSQL).
+      const versions = await hub.db.selectFrom('lab_report_versions').selectAll().orderBy('id').execute();
+      expect(versions.map((v) => [v.id, v.version, v.row_id, v.current])).toEqual([
+        ['R-1', 1, 'row-0', 1],
+        ['R-2', 1, 'row-1', 1],
+      ]);
+      const page = await queryReports(hub.db, { patient: PATIENT }, { limit: 10 });
+      expect(page.items.map((r) => r.id)).toEqual(['R-1', 'R-2']);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('leaves the patient query’s plan as it was, on the new key index', async () => {
+    // The hub's patient query, as it sends it.
+    const { database, raw } = await before010();
+    const sent: CompiledQuery[] = [];
+    const file = (database.config as { sqlite: string }).sqlite;
+    await raw.destroy();
+    const logged = new Kysely<HubDatabase>({
+      dialect: new SqliteDialect({ database: new SQLite(file) }),
+      log: (event) => void (event.level === 'query' && sent.push(event.query)),
+    });
+    await queryReports(logged, { patient: PATIENT, since: '2026-01-01' }, { limit: 10 });
+    const query = sent[sent.length - 1]!;
+    const before = await plan(logged, query);
+    await logged.destroy();
+    const hub = await openDatabase(database.config);
+    try {
+      const after = await plan(hub.db, query);
+      expect(before.join('\n')).toMatch(/lab_report_patients_key \(system=\? AND value=\?\)/);
+      expect(after).toEqual(
+        before.map((step) => step.replace('lab_report_patients_key ', 'lab_report_patients_key_time ')),
+      );
+    } finally {
+      await hub.close();
+    }
+  });
+});
