@@ -7,6 +7,7 @@ import { groupCommit, type Transact, transactionPerUnit } from './group-commit.j
 import { migrateToLatest } from './migrations.js';
 import { partitionLabReports } from './migrations-partitioned.js';
 import { ensurePartitionsAhead, retryOnMissingPartition } from './partitions.js';
+import { prepareStatements } from './prepared-statements.js';
 import type { HubDatabase } from './schema.js';
 import { openWalSync, type WalSync } from './wal-sync.js';
 
@@ -68,10 +69,13 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       // emits 'error' on the pool, which would crash the process if unheard; the pool replaces the
       // connection on the next checkout, and a query on a dead one fails to its caller as usual.
       pool.on('error', () => {});
+      let migrated = false;
+      prepareStatements(pool, () => migrated);
       db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
       dialect = 'postgres';
       await migrateToLatest(db as Kysely<unknown>);
       if (config.layout === 'partitioned') await partitionLabReports(db as Kysely<unknown>);
+      migrated = true;
       await ensurePartitionsAhead(db as Kysely<unknown>);
     }
   } catch (cause) {
