@@ -1,9 +1,9 @@
 import { type Kysely, sql } from 'kysely';
 
 /**
- * Monthly partitions of the hub's large tables on PostgreSQL (migration 011): lab reports, their
- * patient keys and codes by month of the clinical time (`clinical_at`, '' when undated: its own
- * partition), audit entries by month of `at`. Bounds compare text under COLLATE "C" (the key
+ * Monthly partitions of the hub's large tables on PostgreSQL (`partitionLabReports`): lab
+ * reports, their patient keys and codes by month of the clinical time (`clinical_at`, '' when
+ * undated: its own partition), audit entries by month of `at`. Bounds compare text under COLLATE "C" (the key
  * columns are declared so): an ISO instant `2026-01-15T…` falls in `['2026-01', '2026-02')`.
  *
  * There is no DEFAULT partition, on purpose: a row routed there would stay out of reach of
@@ -51,7 +51,7 @@ export function partitionName(table: PartitionedTable, month: string): string {
 /** The partition of undated reports (`clinical_at = ''`). */
 export const undatedPartitionName = (table: PartitionedTable) => `${table}_undated`;
 
-/** Whether this database holds the partitioned layout (PostgreSQL after migration 011). */
+/** Whether this database holds the partitioned layout (PostgreSQL after `partitionLabReports`). */
 export async function isPartitioned(db: Kysely<unknown>): Promise<boolean> {
   const { rows } = await sql<{ partitioned: boolean }>`SELECT EXISTS (
       SELECT 1 FROM pg_partitioned_table p JOIN pg_class c ON c.oid = p.partrelid

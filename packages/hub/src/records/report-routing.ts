@@ -6,7 +6,7 @@ import type { HubDatabase, LabReportTable } from '../db/schema.js';
 
 /**
  * How reads of lab reports reach their rows when PostgreSQL holds them in monthly partitions of
- * the clinical time (migration 011): a read names the clinical time of the rows it wants, so the
+ * the clinical time (`partitionLabReports`): a read names the clinical time of the rows it wants, so the
  * planner (by id: constants) or the executor (a patient's keys: join parameters) opens one
  * partition instead of all. On SQLite the queries stay as they were: there the extra predicates
  * would only cost CPU (a second lookup; a code index no longer covering).
@@ -18,7 +18,7 @@ export const onPostgres = (db: Kysely<HubDatabase>) => db.getExecutor().adapter 
 const partitionedByAdapter = new WeakMap<object, boolean>();
 
 /**
- * Whether `db` holds the partitioned layout (PostgreSQL after migration 011), asked once per
+ * Whether `db` holds the partitioned layout (PostgreSQL after `partitionLabReports`), asked once per
  * database (a transaction shares its database's adapter) and remembered.
  */
 async function partitioned(db: Kysely<HubDatabase>): Promise<boolean> {
