@@ -46,12 +46,13 @@ export function sqliteTarget(keptFile = ''): Target {
   };
 }
 
-let stopPostgres: (() => void) | undefined;
+/** The private cluster {@link postgresTarget} started: one per process, shared by its targets. */
+let privateCluster: { adminUrl: string; stop: () => void } | undefined;
 
 /** Stops the private PostgreSQL cluster {@link postgresTarget} started, if any, and deletes it. */
 export function stopPrivatePostgres(): void {
-  stopPostgres?.();
-  stopPostgres = undefined;
+  privateCluster?.stop();
+  privateCluster = undefined;
 }
 
 /**
@@ -62,7 +63,8 @@ export async function postgresTarget(
   name = 'hub_load',
   layout: 'partitioned' | 'plain' = 'plain',
 ): Promise<Target> {
-  let adminUrl = process.env.LIENTHONG_PG_URL;
+  // A second target (another layout) gets its own database in the cluster the first one started.
+  let adminUrl = process.env.LIENTHONG_PG_URL ?? privateCluster?.adminUrl;
   if (!adminUrl) {
     // A private cluster on 127.0.0.1 in its own temp state dir (not the test services' one).
     const state = mkdtempSync(join(tmpdir(), 'lienthong-bench-pg-'));
@@ -72,9 +74,12 @@ export async function postgresTarget(
     const out = execFileSync('bash', [script, 'start'], { env, encoding: 'utf8' });
     adminUrl = /LIENTHONG_PG_URL=(\S+)/.exec(out)?.[1];
     if (!adminUrl) throw new Error(`postgres.sh start printed no URL: ${out}`);
-    stopPostgres = () => {
-      execFileSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
-      rmSync(state, { recursive: true, force: true });
+    privateCluster = {
+      adminUrl,
+      stop: () => {
+        execFileSync('bash', [script, 'stop'], { env, stdio: 'inherit' });
+        rmSync(state, { recursive: true, force: true });
+      },
     };
     // The service script starts its test cluster with fsync=off; a benchmark beside SQLite's
     // synchronous=FULL restarts it with fsync on (PostgreSQL's default) so both are durable.
