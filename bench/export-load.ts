@@ -30,8 +30,9 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { bulkExport } from '../packages/hub-api/src/bulk-export/index.ts';
+import { stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
-import { compileServer, heapOf, sampleRss, serveExportHub, stopExportHub } from './hub-load/export-child.ts';
+import { compileServer, heapOf, sampleRss, serveExportHub } from './hub-load/export-child.ts';
 import { reportsWithObservations } from './hub-load/export-synthetic.ts';
 import { SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
 import { postgresTarget, sqliteTarget, stopPrivatePostgres, type Target } from './hub-load/targets.ts';
@@ -194,7 +195,7 @@ async function measureExport(target: Target, observations: number): Promise<void
     );
     log(`  load average after the export: ${loadAverage()}`);
   } finally {
-    await stopExportHub(hub);
+    await stopChild(hub);
     await rm(exportDir, { recursive: true, force: true });
     await rm(downloadDir, { recursive: true, force: true });
   }

@@ -31,22 +31,29 @@ export function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Pr
   });
 }
 
-/** CPU time (user + system, µs) the server process has used so far. */
-export function cpuOf(s: Served): Promise<number> {
+/**
+ * Sends `request` to a served child and resolves with the `key` member of its first answer that
+ * carries one (the children answer 'cpu', 'memory'… over IPC).
+ */
+export function askChild<T>(child: ChildProcess, request: string, key: string): Promise<T> {
   return new Promise((resolve) => {
     const on = (m: unknown) => {
-      if (m && typeof m === 'object' && 'cpuMicros' in m) {
-        s.child.off('message', on);
-        resolve((m as { cpuMicros: number }).cpuMicros);
+      if (m && typeof m === 'object' && key in m) {
+        child.off('message', on);
+        resolve((m as Record<string, T>)[key] as T);
       }
     };
-    s.child.on('message', on);
-    s.child.send('cpu');
+    child.on('message', on);
+    child.send(request);
   });
 }
 
-/** Asks the child to close (killed after 10 s) and waits for it to exit. */
-export function stopChild(s: Served): Promise<void> {
+/** CPU time (user + system, µs) the server process has used so far. */
+export const cpuOf = (s: Served): Promise<number> => askChild(s.child, 'cpu', 'cpuMicros');
+
+/** Asks the child to close (killed after 10 s) and waits for it to exit (at once if it has). */
+export function stopChild(s: Pick<Served, 'child'>): Promise<void> {
+  if (s.child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => s.child.kill('SIGKILL'), 10_000);
     s.child.once('exit', () => {

@@ -6,6 +6,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
+import { askChild } from './child.ts';
 
 /** The served hub: its URL, a key with the `export` scope, the process. */
 export interface ExportHub {
@@ -79,31 +80,7 @@ export interface HubMemory {
 }
 
 /** Heap used and RSS (bytes) of the hub right after a full GC (and before it). */
-export function heapOf(hub: ExportHub): Promise<HubMemory> {
-  return new Promise((resolve) => {
-    const on = (m: unknown) => {
-      if (m && typeof m === 'object' && 'memory' in m) {
-        hub.child.off('message', on);
-        resolve((m as { memory: HubMemory }).memory);
-      }
-    };
-    hub.child.on('message', on);
-    hub.child.send('memory');
-  });
-}
-
-/** Asks the hub to close (killed after 10 s) and waits for it to exit. */
-export function stopExportHub(hub: ExportHub): Promise<void> {
-  if (hub.child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => hub.child.kill('SIGKILL'), 10_000);
-    hub.child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    hub.child.send('close');
-  });
-}
+export const heapOf = (hub: ExportHub): Promise<HubMemory> => askChild(hub.child, 'memory', 'memory');
 
 /** Resident set size (VmRSS) and its peak so far (VmHWM) of process `pid`, in bytes. */
 export function residentOf(pid: number): { rss: number; hwm: number } {
