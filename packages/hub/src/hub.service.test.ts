@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { serviceUrl } from '../../../scripts/services/service-env.js';
+import { describeBulkCohorts } from '../test/bulk-cohort-behaviour.js';
 import { describeBulkExport } from '../test/bulk-export-behaviour.js';
 import { describeBulkExportLifecycle } from '../test/bulk-export-lifecycle-behaviour.js';
 import { describeCrashDurability } from '../test/crash-behaviour.js';
@@ -39,4 +40,5 @@ describe.skipIf(!pgUrl)('PostgreSQL', () => {
   describeHubVisits('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeBulkExport('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
   describeBulkExportLifecycle('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
+  describeBulkCohorts('PostgreSQL (Debian server)', () => postgresDatabase(pgUrl!));
 });

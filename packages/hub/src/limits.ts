@@ -18,6 +18,13 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 /** A facility's name. */
 export const MAX_FACILITY_NAME_LENGTH = 200;
 
+/** Members of a saved cohort (`POST /fhir/Group`), and patients of one export's `patient` parameter. */
+export const MAX_COHORT_MEMBERS = 10_000;
+/** A saved cohort's name. */
+export const MAX_COHORT_NAME_LENGTH = 200;
+/** Element names of one export's `_elements`. */
+export const MAX_EXPORT_ELEMENTS = 100;
+
 /** A FHIR id: `[A-Za-z0-9\-.]{1,64}`. */
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** A control character (C0, DEL, C1) or, with the `u` flag, an unpaired surrogate. */

@@ -250,7 +250,9 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
         `${base}/$export?_type=Medication`,
         `${base}/$export?_since=2026-11-01`,
         `${base}/$export?_since=2026-11-02T00:00:00Z&_until=2026-11-01T00:00:00Z`,
-        `${base}/$export?_elements=id`,
+        `${base}/$export?_elements=name.given`,
+        `${base}/$export?_elements=Medication.code`,
+        `${base}/$export?includeAssociatedData=LatestProvenanceResources`,
         `${base}/$export?_typeFilter=${encodeURIComponent('Patient?name=An')}`,
         `${base}/$export?_typeFilter=${encodeURIComponent('DiagnosticReport?patient=Patient/x')}`,
         `${base}/$export?_typeFilter=${encodeURIComponent('DiagnosticReport?code=nosystem')}`,
@@ -274,9 +276,13 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
       // Not configured here: de-identified exports are refused, never run identified.
       expect((await kickOff(`${base}/$export?_deidentify=true`, keyA)).status).toBe(400);
       // Lenient handling leaves an unsupported parameter out.
-      const lenient = await kickOff(`${base}/$export?_type=Patient&_elements=id`, keyA, {
-        headers: { prefer: 'respond-async, handling=lenient' },
-      });
+      const lenient = await kickOff(
+        `${base}/$export?_type=Patient&includeAssociatedData=LatestProvenanceResources`,
+        keyA,
+        {
+          headers: { prefer: 'respond-async, handling=lenient' },
+        },
+      );
       await waitForManifest(await statusUrlOf(lenient), keyA);
     });
 

@@ -163,10 +163,17 @@ export function describeFhirFacade(dialect: string, makeDatabase: MakeDatabase):
           'ImagingStudy',
           'Endpoint',
           ...VISIT_TYPES,
-          'Group', // served only by Group/<facility code>/$export (bulk-export-behaviour.ts)
+          'Group', // facility groups and saved cohorts of the bulk export (bulk-cohort-behaviour.ts)
         ]);
-        const interactions = new Set(resources.flatMap((x) => (x.interaction ?? []).map((i) => i.code)));
+        const interactions = new Set(
+          resources
+            .filter((x) => x.type !== 'Group')
+            .flatMap((x) => (x.interaction ?? []).map((i) => i.code)),
+        );
         expect([...interactions].sort()).toEqual(['history-instance', 'read', 'search-type', 'vread']);
+        // The one write: saved cohorts (create, read, delete), with the bulk export.
+        const group = resources.find((x) => x.type === 'Group');
+        expect(group?.interaction?.map((i) => i.code)).toEqual(['create', 'read', 'delete']);
         expect(cs.rest![0]!.interaction).toBeUndefined(); // no transaction, batch or system history
       });
 

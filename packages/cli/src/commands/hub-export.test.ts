@@ -87,10 +87,36 @@ describe('lienthong hub export', () => {
     expect(existsSync(join(out, '.lienthong-export.json'))).toBe(false);
   });
 
+  it('keeps the --elements asked, tagged SUBSETTED', async () => {
+    const out = join(dir, 'elements');
+    const c = capture('en');
+    const args = [
+      ...exportArgs(out),
+      '--elements',
+      'Observation.valueQuantity,DiagnosticReport.issued',
+      '--json',
+    ];
+    expect(await runCli(args, c.io), c.err()).toBe(0);
+    const { files } = JSON.parse(c.out()) as { files: { type: string; path: string }[] };
+    const allowed: Record<string, string[]> = {
+      Observation: ['resourceType', 'id', 'meta', 'status', 'code', 'valueQuantity'],
+      DiagnosticReport: ['resourceType', 'id', 'meta', 'status', 'code', 'issued'],
+    };
+    expect(files.length).toBeGreaterThan(0);
+    for (const f of files)
+      for (const line of readFileSync(f.path, 'utf8').trim().split('\n')) {
+        const resource = JSON.parse(line) as { meta?: { tag?: { code?: string }[] } };
+        expect(Object.keys(resource).filter((k) => !allowed[f.type]!.includes(k))).toEqual([]);
+        expect(resource.meta?.tag?.map((t) => t.code)).toContain('SUBSETTED');
+      }
+  });
+
   it('answers bad options with usage errors (exit 2) and a key without the export scope with the hub’s 403', async () => {
     for (const extra of [
       ['--since', 'yesterday'],
       ['--group', '01001', '--patients'],
+      ['--elements', ' , '],
+      ['--patient', 'p-1'],
     ]) {
       const c = capture();
       expect(await runCli([...exportArgs(join(dir, 'bad')), ...extra], c.io)).toBe(2);

@@ -21,6 +21,8 @@ interface ExportOptions {
   typeFilter?: string[];
   group?: string;
   patients?: boolean;
+  patient?: string[];
+  elements?: string;
   deidentify?: boolean;
   json?: boolean;
 }
@@ -46,10 +48,27 @@ function requestOf(opts: ExportOptions): BulkExportRequest {
       'Chỉ dùng một trong --group và --patients',
       '--group',
     );
-  const types = opts.type
-    ?.split(',')
-    .map((t) => t.trim())
-    .filter(Boolean);
+  const listOf = (text: string | undefined) =>
+    text
+      ?.split(',')
+      .map((t) => t.trim())
+      .filter(Boolean);
+  const types = listOf(opts.type);
+  const elements = listOf(opts.elements);
+  if (opts.elements !== undefined && !elements?.length)
+    throw usage(
+      'CLI_EXPORT_ELEMENTS_EMPTY',
+      '--elements takes element names separated by commas, e.g. birthDate,Observation.valueQuantity',
+      '--elements nhận tên phần tử cách nhau bởi dấu phẩy, ví dụ birthDate,Observation.valueQuantity',
+      '--elements',
+    );
+  if (opts.patient?.length && opts.group === undefined && !opts.patients)
+    throw usage(
+      'CLI_EXPORT_PATIENT_LEVEL',
+      '--patient narrows a --group or --patients export',
+      '--patient chỉ dùng cùng --group hoặc --patients',
+      '--patient',
+    );
   return {
     level: opts.group !== undefined ? { group: opts.group } : opts.patients ? 'patient' : 'system',
     ...(types?.length ? { types } : {}),
@@ -57,6 +76,8 @@ function requestOf(opts: ExportOptions): BulkExportRequest {
     ...(opts.until ? { until: opts.until } : {}),
     ...(opts.typeFilter?.length ? { typeFilters: opts.typeFilter } : {}),
     ...(opts.deidentify ? { deidentify: true } : {}),
+    ...(elements?.length ? { elements } : {}),
+    ...(opts.patient?.length ? { patients: opts.patient } : {}),
   };
 }
 
@@ -88,8 +109,19 @@ export function registerHubExportCommand(hub: Command, io: CliIo): void {
       '--type-filter <search...>',
       'a search narrowing a type, e.g. "Observation?code=http://loinc.org|2345-7"',
     )
-    .option('--group <facility>', "export one facility's patients (a Group on the hub)")
+    .option(
+      '--group <id>',
+      "export a Group: one facility's patients (its code) or a saved cohort (its id on the hub)",
+    )
     .option('--patients', 'export patient data only (Patient/$export)')
+    .option(
+      '--patient <id...>',
+      'only these patients (ids of the hub FHIR Patient resources), with --group or --patients',
+    )
+    .option(
+      '--elements <names>',
+      'comma-separated elements to keep (e.g. birthDate,Observation.valueQuantity); resources are tagged SUBSETTED',
+    )
     .option('--deidentify', 'de-identified export (needs the export-deidentified scope)')
     .option('--json', 'print one JSON document { ok, manifest, files }')
     .action(async (opts: ExportOptions) => {

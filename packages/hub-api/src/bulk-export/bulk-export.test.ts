@@ -4,7 +4,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkExport, kickOffQuery, resumeBulkExport, retryAfterMs } from './bulk-export.js';
+import {
+  bulkExport,
+  kickOffParameters,
+  kickOffQuery,
+  resumeBulkExport,
+  retryAfterMs,
+} from './bulk-export.js';
+import { createCohort, deleteCohort } from './cohorts.js';
 
 /*
  * The client's logic against a small Bulk Data server on loopback (the protocol as the IG writes
@@ -20,13 +27,32 @@ let base: string;
 let polls = 0;
 let manifestBody: unknown;
 const seen: string[] = [];
+/** Bodies POSTed to the server, by path. */
+const posted: { path: string; type: string; body: unknown }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''} ${req.headers.prefer ?? ''}`);
     const url = req.url ?? '';
     const path = url.split('?')[0];
-    if (path === '/fhir/$export' || path?.startsWith('/fhir/Group/')) {
+    if (req.method === 'POST') {
+      let text = '';
+      req.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+      });
+      req.on('end', () => {
+        posted.push({ path: path ?? '', type: req.headers['content-type'] ?? '', body: JSON.parse(text) });
+        if (path === '/fhir/Group')
+          res
+            .writeHead(201, { 'content-type': 'application/fhir+json' })
+            .end(JSON.stringify({ resourceType: 'Group', id: 'c-1', name: 'SYNTHETIC', quantity: 2 }));
+        else res.writeHead(202, { 'content-location': `${base}/fhir/$export-status/j1` }).end();
+      });
+      return;
+    }
+    if (path === '/fhir/Group/c-1' && req.method === 'DELETE') {
+      res.writeHead(204).end();
+    } else if (path === '/fhir/$export' || path?.startsWith('/fhir/Group/')) {
       res.writeHead(202, { 'content-location': `${base}/fhir/$export-status/j1` }).end();
     } else if (url === '/fhir/Patient/$export?_outputFormat=application%2Ffhir%2Bndjson') {
       res.writeHead(200, { 'content-type': 'application/fhir+json' }).end('{}');
@@ -135,6 +161,76 @@ describe('bulkExport', () => {
     const controller = new AbortController();
     const waiting = job.wait({ signal: controller.signal, onProgress: () => controller.abort() });
     await expect(waiting).rejects.toMatchObject({ code: 'OPERATION_ABORTED' });
+  });
+});
+
+describe('patients, elements and cohorts', () => {
+  it('POSTs the kick-off as a Parameters resource when it names patients', async () => {
+    posted.length = 0;
+    const job = await bulkExport({
+      ...options(),
+      level: { group: 'c-1' },
+      types: ['Patient'],
+      since: '2026-01-01T00:00:00+07:00',
+      elements: ['birthDate'],
+      patients: ['p-1', 'p-2'],
+    });
+    expect(job.statusUrl).toBe(`${base}/fhir/$export-status/j1`);
+    expect(posted).toEqual([
+      {
+        path: '/fhir/Group/c-1/$export',
+        type: 'application/fhir+json',
+        body: {
+          resourceType: 'Parameters',
+          parameter: [
+            { name: '_outputFormat', valueString: 'application/fhir+ndjson' },
+            { name: '_type', valueString: 'Patient' },
+            { name: '_since', valueInstant: '2026-01-01T00:00:00+07:00' },
+            { name: '_elements', valueString: 'birthDate' },
+            { name: 'patient', valueReference: { reference: 'Patient/p-1' } },
+            { name: 'patient', valueReference: { reference: 'Patient/p-2' } },
+          ],
+        },
+      },
+    ]);
+    expect(seen.at(-1)).toMatch(/^POST \/fhir\/Group\/c-1\/\$export Bearer lthub_test respond-async$/);
+  });
+
+  it('writes _elements in a GET kick-off, _deidentify as a boolean in Parameters', () => {
+    expect(kickOffQuery({ elements: ['birthDate', 'Observation.valueQuantity'] })).toBe(
+      '_outputFormat=application%2Ffhir%2Bndjson&_elements=birthDate%2CObservation.valueQuantity',
+    );
+    expect(kickOffParameters({ deidentify: true }).parameter).toContainEqual({
+      name: '_deidentify',
+      valueBoolean: true,
+    });
+  });
+
+  it('creates a cohort as a FHIR Group of Patient references and identifiers, and deletes it', async () => {
+    posted.length = 0;
+    const cohort = await createCohort({
+      ...options(),
+      name: 'SYNTHETIC',
+      patients: ['p-1'],
+      identifiers: [{ system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' }],
+    });
+    expect(cohort).toEqual({ id: 'c-1', name: 'SYNTHETIC', quantity: 2 });
+    expect(posted[0]?.body).toEqual({
+      resourceType: 'Group',
+      type: 'person',
+      actual: true,
+      name: 'SYNTHETIC',
+      member: [
+        { entity: { reference: 'Patient/p-1' } },
+        {
+          entity: {
+            identifier: { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '001203012345' },
+          },
+        },
+      ],
+    });
+    await deleteCohort({ ...options(), id: 'c-1' });
+    expect(seen.at(-1)).toMatch(/^DELETE \/fhir\/Group\/c-1 Bearer lthub_test/);
   });
 });
 

@@ -11,7 +11,10 @@ import { ndjsonValues } from './ndjson-lines.js';
 
 /** What an export asks for (FHIR Bulk Data v2 kick-off parameters). */
 export interface BulkExportRequest {
-  /** `system` (`$export`, default), `patient` (`Patient/$export`) or a Group (a facility code on the hub). */
+  /**
+   * `system` (`$export`, default), `patient` (`Patient/$export`) or a Group: a facility code on the
+   * hub, or the id of a saved cohort ({@link createCohort}).
+   */
   level?: 'system' | 'patient' | { group: string };
   /** Resource types (`_type`); none: every type the hub exports. */
   types?: readonly string[];
@@ -23,6 +26,16 @@ export interface BulkExportRequest {
   typeFilters?: readonly string[];
   /** A de-identified export (`_deidentify=true`); a key with only the `export-deidentified` scope always gets one. */
   deidentify?: boolean;
+  /**
+   * Only these patients (the `patient` parameter): ids of the hub's FHIR Patient resources, at
+   * `patient` or Group level. The kick-off is then POSTed (a `Parameters` resource), as Bulk Data v2 requires.
+   */
+  patients?: readonly string[];
+  /**
+   * Only these elements of each resource (`_elements`: `birthDate`, or of one type,
+   * `Observation.valueQuantity`); the mandatory ones are kept, and the resources are tagged SUBSETTED.
+   */
+  elements?: readonly string[];
   signal?: AbortSignal;
 }
 
@@ -99,7 +112,33 @@ export function kickOffQuery(request: BulkExportRequest): string {
   if (request.until) q.set('_until', request.until);
   for (const f of request.typeFilters ?? []) q.append('_typeFilter', f);
   if (request.deidentify) q.set('_deidentify', 'true');
+  if (request.elements?.length) q.set('_elements', request.elements.join(','));
   return q.toString();
+}
+
+/**
+ * The kick-off as a FHIR `Parameters` resource (what a POSTed kick-off carries): the parameters of
+ * {@link kickOffQuery}, and each of `patients` as a `patient` reference.
+ * @example kickOffParameters({ patients: ['p-1'] }).parameter.at(-1) // { name: 'patient', valueReference: { reference: 'Patient/p-1' } }
+ */
+export function kickOffParameters(request: BulkExportRequest): {
+  resourceType: 'Parameters';
+  parameter: ({ name: string } & Record<string, unknown>)[];
+} {
+  const parameter: ({ name: string } & Record<string, unknown>)[] = [
+    ...[...new URLSearchParams(kickOffQuery(request))].map(([name, value]) =>
+      name === '_since' || name === '_until'
+        ? { name, valueInstant: value }
+        : name === '_deidentify'
+          ? { name, valueBoolean: value === 'true' }
+          : { name, valueString: value },
+    ),
+    ...(request.patients ?? []).map((id) => ({
+      name: 'patient',
+      valueReference: { reference: `Patient/${id}` },
+    })),
+  ];
+  return { resourceType: 'Parameters', parameter };
 }
 
 /** Milliseconds a `Retry-After` (seconds or an HTTP date) asks, within bounds; 1 s without one. */
@@ -254,15 +293,20 @@ function jobOn(transport: Transport, statusUrl: string): BulkExportJob {
  */
 export async function bulkExport(options: HubProviderOptions & BulkExportRequest): Promise<BulkExportJob> {
   const { transport } = clientOf(options);
-  const response = await transport.fetchResponse(
-    'GET',
-    `${kickOffPath(options.level)}?${kickOffQuery(options)}`,
-    {
-      accept: 'application/fhir+json',
-      headers: { prefer: 'respond-async' },
-      ...(options.signal ? { signal: options.signal } : {}),
-    },
-  );
+  const signal = options.signal ? { signal: options.signal } : {};
+  // With patients the kick-off is POSTed (Bulk Data v2 takes `patient` in a Parameters body only).
+  const response = options.patients?.length
+    ? await transport.fetchResponse('POST', kickOffPath(options.level), {
+        accept: 'application/fhir+json',
+        headers: { prefer: 'respond-async', 'content-type': 'application/fhir+json' },
+        body: JSON.stringify(kickOffParameters(options)),
+        ...signal,
+      })
+    : await transport.fetchResponse('GET', `${kickOffPath(options.level)}?${kickOffQuery(options)}`, {
+        accept: 'application/fhir+json',
+        headers: { prefer: 'respond-async' },
+        ...signal,
+      });
   await response.body?.cancel();
   const statusUrl = response.headers.get('content-location');
   if (response.status !== 202 || !statusUrl)

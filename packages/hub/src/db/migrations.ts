@@ -313,6 +313,50 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '2026-12-17-010-lab-report-key-times': labReportKeyTimes,
+  '2026-12-24-011-cohorts': {
+    // Saved cohorts (FHIR Group resources a facility creates on the facade) and the member keys an
+    // export job snapshots at kick-off (a cohort's, or the `patient` parameter's). A member is a
+    // patient key (system, value), as the key tables hold them: an export reads the records of
+    // the members from `lab_report_patients`, `visit_patients` and `imaging_patients` by their
+    // (system, value) indexes, driven from the members (primary key: cohort or job first). New
+    // tables only: the report and audit tables (partitioned on some PostgreSQL hubs) are untouched.
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('cohorts')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('owner_facility', 'text', (c) => c.notNull())
+        .addColumn('name', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .addColumn('document', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createIndex('cohorts_owner')
+        .on('cohorts')
+        .columns(['owner_facility', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('cohort_members')
+        .addColumn('cohort_id', 'text', (c) => c.notNull().references('cohorts.id').onDelete('cascade'))
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('cohort_members_pk', ['cohort_id', 'system', 'value'])
+        .execute();
+      // Which cohorts name a patient key (the erasure of a patient finds them).
+      await db.schema
+        .createIndex('cohort_members_key')
+        .on('cohort_members')
+        .columns(['system', 'value', 'cohort_id'])
+        .execute();
+      await db.schema
+        .createTable('export_job_members')
+        .addColumn('job_id', 'text', (c) => c.notNull())
+        .addColumn('system', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('export_job_members_pk', ['job_id', 'system', 'value'])
+        .execute();
+    },
+  },
 };
 
 /**

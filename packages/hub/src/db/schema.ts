@@ -21,6 +21,36 @@ export interface HubDatabase {
   visits: VisitTable;
   visit_patients: RecordPatientTable;
   export_jobs: ExportJobTable;
+  cohorts: CohortTable;
+  cohort_members: CohortMemberTable;
+  export_job_members: ExportJobMemberTable;
+}
+
+/** A saved cohort: a FHIR Group of patients a facility created on the facade (migration 011). */
+export interface CohortTable {
+  /** A UUID: never a facility code, so `Group/<id>` names one or the other. */
+  id: string;
+  /** The facility of the credential that created it: only it (and administrators) may read, export or delete it. */
+  owner_facility: string;
+  name: string | null;
+  created_at: string;
+  updated_at: string;
+  /** The Group resource as stored (JSON), members as they were given. */
+  document: string;
+}
+
+/** One patient key of a cohort: each member given, and the directory's other identifiers of its patient. */
+export interface CohortMemberTable {
+  cohort_id: string;
+  system: string;
+  value: string;
+}
+
+/** One patient key an export job is restricted to, snapshotted at kick-off (a cohort's members, or the `patient` parameter's). */
+export interface ExportJobMemberTable {
+  job_id: string;
+  system: string;
+  value: string;
 }
 
 /** A FHIR Bulk Data export job (`export/jobs-store.ts`). */

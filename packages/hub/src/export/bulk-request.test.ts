@@ -72,7 +72,15 @@ describe('parseExportRequest', () => {
       ],
       'FHIR_PARAMETER_INVALID',
     ],
-    [[['patient', 'Patient/1']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    // `patient` narrows a Patient or Group export only.
+    [[['patient', 'Patient/1']], 'FHIR_PARAMETER_INVALID'],
+    [[['includeAssociatedData', 'LatestProvenanceResources']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_elements', '']], 'FHIR_PARAMETER_INVALID'],
+    [[['_elements', 'name.given']], 'FHIR_PARAMETER_INVALID'],
+    [[['_elements', 'Medication.code']], 'FHIR_PARAMETER_INVALID'],
+    [[['_elements', 'Observation.']], 'FHIR_PARAMETER_INVALID'],
+    [[['_elements', 'value[x]']], 'FHIR_PARAMETER_INVALID'],
+    [[['_elements', Array.from({ length: 101 }, (_, i) => `e${i}`).join(',')]], 'FHIR_PARAMETER_INVALID'],
     [[['_typeFilter', 'Patient?name=An']], 'FHIR_PARAMETER_UNSUPPORTED'],
     [[['_typeFilter', 'DiagnosticReport?_count=5']], 'FHIR_PARAMETER_UNSUPPORTED'],
     [[['_typeFilter', 'DiagnosticReport']], 'FHIR_PARAMETER_INVALID'],
@@ -91,10 +99,51 @@ describe('parseExportRequest', () => {
     expect(codeOf(() => parseExportRequest(pairs, { level: 'system' }))).toBe(code);
   });
 
+  it('reads _elements: names alone or of an exported type, each once', () => {
+    const request = parseExportRequest(
+      [
+        ['_elements', 'status,Observation.valueQuantity'],
+        ['_elements', 'status,Patient.birthDate'],
+      ],
+      { level: 'system' },
+    );
+    expect(request.elements).toEqual(['status', 'Observation.valueQuantity', 'Patient.birthDate']);
+  });
+
+  it('reads patient references at Patient and Group level, POSTed only', () => {
+    const pairs: [string, string][] = [
+      ['patient', 'Patient/p-1'],
+      ['patient', 'Patient/p-2'],
+      ['patient', 'Patient/p-1'],
+    ];
+    expect(parseExportRequest(pairs, { level: 'patient' }).patients).toEqual(['p-1', 'p-2']);
+    expect(parseExportRequest(pairs, { level: 'group', groupId: '01001' }).patients).toEqual(['p-1', 'p-2']);
+    const refused = (p: [string, string][], options: Parameters<typeof parseExportRequest>[1]) => {
+      try {
+        parseExportRequest(p, options);
+      } catch (error) {
+        return isLienThongError(error) ? `${error.code} ${error.path}` : String(error);
+      }
+      return 'no error';
+    };
+    expect(refused(pairs, { level: 'patient', queryNames: ['patient'] })).toBe(
+      'FHIR_PARAMETER_INVALID query.patient',
+    );
+    expect(refused(pairs, { level: 'system' })).toBe('FHIR_PARAMETER_INVALID parameter.patient');
+    expect(refused([...pairs, ['patient', 'Observation/x']], { level: 'patient' })).toBe(
+      'FHIR_PARAMETER_INVALID parameter.patient[3]',
+    );
+    expect(refused([['patient', 'Patient/a b']], { level: 'patient' })).toBe(
+      'FHIR_PARAMETER_INVALID parameter.patient[0]',
+    );
+    const many = Array.from({ length: 10_001 }, (_, i): [string, string] => ['patient', `Patient/p${i}`]);
+    expect(refused(many, { level: 'patient' })).toBe('BULK_COHORT_TOO_LARGE parameter.patient');
+  });
+
   it('leaves unknown parameters out under lenient handling', () => {
     const request = parseExportRequest(
       [
-        ['_elements', 'id'],
+        ['includeAssociatedData', 'LatestProvenanceResources'],
         ['_type', 'Patient'],
       ],
       { level: 'patient', lenient: true },
@@ -122,12 +171,31 @@ describe('parametersOf', () => {
     expect(parametersOf(undefined)).toEqual([]);
   });
 
+  it('reads a patient valueReference as its reference', () => {
+    expect(
+      parametersOf({
+        resourceType: 'Parameters',
+        parameter: [
+          { name: 'patient', valueReference: { reference: 'Patient/p-1' } },
+          { name: '_elements', valueString: 'id,status' },
+        ],
+      }),
+    ).toEqual([
+      ['patient', 'Patient/p-1'],
+      ['_elements', 'id,status'],
+    ]);
+  });
+
   it.each([
     { resourceType: 'Patient' },
     { resourceType: 'Parameters', parameter: {} },
     { resourceType: 'Parameters', parameter: [{ valueString: 'x' }] },
     { resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'a', valueCode: 'b' }] },
     { resourceType: 'Parameters', parameter: [{ name: '_type', valueReference: { reference: 'x' } }] },
+    { resourceType: 'Parameters', parameter: [{ name: 'patient', valueString: 'Patient/p-1' }] },
+    { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: null }] },
+    { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: { reference: 5 } }] },
+    { resourceType: 'Parameters', parameter: [{ name: 'patient', valueReference: 'Patient/p-1' }] },
     'text',
   ])('refuses %j with 400', (body) => {
     expect(codeOf(() => parametersOf(body))).toBe('FHIR_PARAMETERS_INVALID');

@@ -1,7 +1,9 @@
 import { ValidationError } from '@lienthong/core';
 import { anyOf } from '../http/fhir/search-params.js';
 import { unsupportedParameters } from '../http/query-parameters.js';
+import { MAX_COHORT_MEMBERS, MAX_EXPORT_ELEMENTS } from '../limits.js';
 import { EXPORT_TYPES, type ExportType, parseTypeFilter } from './bulk-type-filter.js';
+import { cohortTooLarge, patientIdOf } from './cohort-group.js';
 
 /** The output formats an export accepts (`_outputFormat`); every one means FHIR NDJSON. */
 export const OUTPUT_FORMATS = ['application/fhir+ndjson', 'application/ndjson', 'ndjson'] as const;
@@ -12,7 +14,7 @@ export type ExportLevel = 'system' | 'patient' | 'group';
 /** A kick-off request, checked: what a job exports. Stored with the job (JSON). */
 export interface ExportRequest {
   level: ExportLevel;
-  /** The Group's id (a facility code) of a group-level export. */
+  /** The Group's id (a facility code, or a saved cohort's id) of a group-level export. */
   groupId?: string;
   /** The types exported, in {@link EXPORT_TYPES} order. */
   types: ExportType[];
@@ -24,10 +26,88 @@ export interface ExportRequest {
   typeFilters: Partial<Record<ExportType, string[]>>;
   /** Whether every resource passes through the hub's de-identification function. */
   deidentify: boolean;
+  /** The `patient` parameter (POST, Patient and Group levels): facade Patient ids, each once, in order. */
+  patients?: string[];
+  /** `_elements`: element names, alone (`status`) or of one type (`Observation.code`), each once. */
+  elements?: string[];
 }
 
 /** The parameters a kick-off takes; anything else is refused (or left out with `Prefer: handling=lenient`). */
-const KNOWN = ['_outputFormat', '_type', '_since', '_until', '_typeFilter', '_deidentify'] as const;
+const KNOWN = [
+  '_outputFormat',
+  '_type',
+  '_since',
+  '_until',
+  '_typeFilter',
+  '_deidentify',
+  '_elements',
+  'patient',
+] as const;
+
+/** An `_elements` entry: a root element name, alone or after an exported type (`Observation.code`). */
+const ELEMENT = /^(?:([A-Z][A-Za-z]*)\.)?([a-z][A-Za-z0-9]*)$/;
+
+/** 400 `FHIR_PARAMETER_INVALID` for the `patient` parameter (`path`: which one). */
+const patientInvalid = (path: string, message: string, messageVi: string) =>
+  new ValidationError({ code: 'FHIR_PARAMETER_INVALID', message, messageVi, path });
+
+/** The `_elements` of a kick-off, checked (400 for a name that is no root element, or of a type not exported). */
+function elementsOf(values: readonly string[]): string[] {
+  const names = [...new Set(values.flatMap((v) => anyOf(v).map((n) => n.trim())))];
+  if (names.length === 0 || names.length > MAX_EXPORT_ELEMENTS)
+    throw invalid(
+      '_elements',
+      `_elements names 1–${MAX_EXPORT_ELEMENTS} elements.`,
+      `_elements nêu 1–${MAX_EXPORT_ELEMENTS} phần tử.`,
+    );
+  for (const name of names) {
+    const match = ELEMENT.exec(name);
+    if (!match)
+      throw invalid(
+        '_elements',
+        `_elements: ${JSON.stringify(name.slice(0, 80))} is not a root element name (element or Type.element).`,
+        `_elements: ${JSON.stringify(name.slice(0, 80))} không phải tên phần tử gốc (element hoặc Type.element).`,
+      );
+    if (match[1] !== undefined && !(EXPORT_TYPES as readonly string[]).includes(match[1]))
+      throw invalid(
+        '_elements',
+        `_elements: ${JSON.stringify(match[1].slice(0, 40))} is not a type the export writes (${EXPORT_TYPES.join(', ')}).`,
+        `_elements: ${JSON.stringify(match[1].slice(0, 40))} không phải loại được xuất (${EXPORT_TYPES.join(', ')}).`,
+      );
+  }
+  return names;
+}
+
+/** The Patient ids of the `patient` parameter (POSTed only, at Patient and Group level). */
+function patientsOf(
+  values: readonly string[],
+  options: { level: ExportLevel; queryNames?: readonly string[] },
+) {
+  if (options.queryNames?.includes('patient'))
+    throw patientInvalid(
+      'query.patient',
+      'patient is taken in a POSTed Parameters resource only (valueReference Patient/<id>).',
+      'Tham số patient chỉ nhận trong tài nguyên Parameters gửi bằng POST (valueReference Patient/<id>).',
+    );
+  if (options.level === 'system')
+    throw patientInvalid(
+      'parameter.patient',
+      'patient narrows a Patient or Group export (Patient/$export, Group/<id>/$export), not a system one.',
+      'Tham số patient chỉ dùng cho lệnh xuất Patient hoặc Group (Patient/$export, Group/<id>/$export), không cho toàn hệ thống.',
+    );
+  if (values.length > MAX_COHORT_MEMBERS) throw cohortTooLarge('parameter.patient');
+  const ids = values.map((v, i) => {
+    const id = patientIdOf(v);
+    if (id === undefined)
+      throw patientInvalid(
+        `parameter.patient[${i}]`,
+        `parameter.patient[${i}] must be a valueReference "Patient/<id>".`,
+        `parameter.patient[${i}] phải là valueReference "Patient/<id>".`,
+      );
+    return id;
+  });
+  return [...new Set(ids)];
+}
 
 const invalid = (name: string, message: string, messageVi: string) =>
   new ValidationError({ code: 'FHIR_PARAMETER_INVALID', message, messageVi, path: `query.${name}` });
@@ -63,7 +143,13 @@ function single(pairs: readonly (readonly [string, string])[], name: string): st
  */
 export function parseExportRequest(
   pairs: readonly (readonly [string, string])[],
-  options: { level: ExportLevel; groupId?: string; lenient?: boolean },
+  options: {
+    level: ExportLevel;
+    groupId?: string;
+    lenient?: boolean;
+    /** Names of the parameters that came in the URL's query (`patient` is refused there). */
+    queryNames?: readonly string[];
+  },
 ): ExportRequest {
   const unknown = [...new Set(pairs.map(([k]) => k))].filter(
     (k) => !(KNOWN as readonly string[]).includes(k),
@@ -107,6 +193,10 @@ export function parseExportRequest(
   const deidentify = single(known, '_deidentify');
   if (deidentify !== undefined && deidentify !== 'true' && deidentify !== 'false')
     throw invalid('_deidentify', '_deidentify is true or false.', '_deidentify là true hoặc false.');
+  const elementValues = known.filter(([k]) => k === '_elements').map(([, v]) => v);
+  const elements = elementValues.length > 0 ? elementsOf(elementValues) : undefined;
+  const patientValues = known.filter(([k]) => k === 'patient').map(([, v]) => v);
+  const patients = patientValues.length > 0 ? patientsOf(patientValues, options) : undefined;
   return {
     level: options.level,
     ...(options.groupId !== undefined ? { groupId: options.groupId } : {}),
@@ -115,10 +205,12 @@ export function parseExportRequest(
     ...(until !== undefined ? { until } : {}),
     typeFilters,
     deidentify: deidentify === 'true',
+    ...(patients !== undefined ? { patients } : {}),
+    ...(elements !== undefined ? { elements } : {}),
   };
 }
 
-/** A FHIR `Parameters` parameter of a POSTed kick-off: a name and one primitive value. */
+/** A FHIR `Parameters` parameter of a POSTed kick-off: a name and one value. */
 interface Parameter {
   name?: unknown;
   [value: string]: unknown;
@@ -126,16 +218,18 @@ interface Parameter {
 
 /**
  * The parameters of a POSTed kick-off body (a FHIR `Parameters` resource) as name–value pairs:
- * each parameter's one `value[x]` primitive as text; 400 for anything else.
+ * each parameter's one `value[x]` primitive as text — and, for `patient` only, a
+ * `valueReference` as its reference (`Patient/<id>`); 400 for anything else.
  * @example parametersOf({ resourceType: 'Parameters', parameter: [{ name: '_type', valueString: 'Patient' }] })
  */
 export function parametersOf(body: unknown): [string, string][] {
   const bad = () =>
     new ValidationError({
       code: 'FHIR_PARAMETERS_INVALID',
-      message: 'A POSTed kick-off carries a FHIR Parameters resource of named primitive values.',
+      message:
+        'A POSTed kick-off carries a FHIR Parameters resource of named primitive values (patient: a valueReference to a Patient).',
       messageVi:
-        'Yêu cầu xuất gửi bằng POST phải là tài nguyên FHIR Parameters gồm các giá trị nguyên thủy có tên.',
+        'Yêu cầu xuất gửi bằng POST phải là tài nguyên FHIR Parameters gồm các giá trị nguyên thủy có tên (patient: valueReference tới một Patient).',
       path: 'body',
     });
   if (body === undefined) return [];
@@ -151,8 +245,13 @@ export function parametersOf(body: unknown): [string, string][] {
     if (typeof p !== 'object' || p === null || typeof p.name !== 'string') throw bad();
     const values = Object.entries(p).filter(([k]) => k.startsWith('value'));
     const [entry] = values;
-    if (values.length !== 1 || !entry || !['string', 'boolean', 'number'].includes(typeof entry[1]))
-      throw bad();
+    if (values.length !== 1 || !entry) throw bad();
+    if (p.name === 'patient') {
+      const reference = (entry[1] as { reference?: unknown } | null)?.reference;
+      if (entry[0] !== 'valueReference' || typeof reference !== 'string') throw bad();
+      return ['patient', reference] as [string, string];
+    }
+    if (!['string', 'boolean', 'number'].includes(typeof entry[1])) throw bad();
     return [p.name, String(entry[1])] as [string, string];
   });
 }

@@ -2,6 +2,7 @@ import { isLienThongError, LienThongError, type Resource, toOperationOutcome } f
 import type { Visit } from '@lienthong/visits';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
+import { subset } from '../http/fhir/resources.js';
 import type { ExportRequest } from './bulk-request.js';
 import {
   DEFAULT_PAGE_SIZE,
@@ -38,6 +39,8 @@ export interface RunExportOptions {
   request: ExportRequest;
   /** The facility whose records are exported; undefined: every facility's. */
   facility: string | undefined;
+  /** The job whose member snapshot (`export_job_members`) restricts the export to its patients; undefined: every patient. */
+  membersOf?: string | undefined;
   /** The run's transaction time: nothing stored after it is exported. */
   transactionTime: string;
   limits?: NdjsonLimits;
@@ -65,9 +68,31 @@ function leftOut(type: string, cause: unknown): Resource {
 const LAB_TYPES: readonly ExportType[] = ['DiagnosticReport', 'Observation', 'Specimen'];
 
 /**
+ * The `_elements` kept for each type: the names given alone, and those given as `<type>.<name>`
+ * (a type none applies to keeps its mandatory elements only).
+ */
+export function elementsByType(
+  elements: readonly string[] | undefined,
+  types: readonly ExportType[],
+): Map<ExportType, string[]> | undefined {
+  if (!elements) return undefined;
+  return new Map(
+    types.map((type) => [
+      type,
+      elements.flatMap((e) => {
+        const dot = e.indexOf('.');
+        if (dot < 0) return [e];
+        return e.slice(0, dot) === type ? [e.slice(dot + 1)] : [];
+      }),
+    ]),
+  );
+}
+
+/**
  * Runs one export: reads the records in scope page by page (patients, lab reports, imaging
- * studies, visits), keeps the requested types that pass their `_typeFilter`s, de-identifies them when
- * asked, and writes them as NDJSON files split by type and size; what could not be converted goes
+ * studies, visits — of the member patients only, when the job has a member snapshot), keeps the
+ * requested types that pass their `_typeFilter`s, de-identifies them when asked, keeps their
+ * `_elements` (tagged SUBSETTED), and writes them as NDJSON files split by type and size; what could not be converted goes
  * to OperationOutcome files. Answers the manifest's file lists once every file is on disk.
  * @example const files = await runExport({ db, dir, request, facility: '01001', transactionTime, signal });
  */
@@ -87,7 +112,13 @@ export async function runExport(options: RunExportOptions): Promise<JobOutput> {
     request.until !== undefined && request.until < options.transactionTime
       ? request.until
       : options.transactionTime;
-  const scope: SourceScope = { facility: options.facility, since: request.since, until };
+  const scope: SourceScope = {
+    facility: options.facility,
+    since: request.since,
+    until,
+    ...(options.membersOf !== undefined ? { membersOf: options.membersOf } : {}),
+  };
+  const elements = elementsByType(request.elements, types);
   const pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
   const sources: AsyncGenerator<ExportItem>[] = [];
   if (types.includes('Patient')) sources.push(patientItems(options.db, scope, signal, pageSize));
@@ -115,6 +146,8 @@ export async function runExport(options: RunExportOptions): Promise<JobOutput> {
             }
           }
           if (!resource) continue;
+          // After de-identification, which sees the whole resource.
+          if (elements) resource = subset(resource, elements.get(item.type));
         }
         await writer.write(resource);
         if (++written % pageSize === 0) {

@@ -23,6 +23,33 @@ export interface SourceScope {
   since?: string | undefined;
   /** Stored up to this instant (inclusive, UTC ISO): the request's `_until`, at most the job's transaction time. */
   until: string;
+  /**
+   * The job whose member snapshot (`export_job_members`) restricts the records to those whose
+   * patient key is a member, and the patients to those holding one; undefined: every patient.
+   */
+  membersOf?: string | undefined;
+}
+
+/**
+ * The ids of the records of a key table whose patient key is a member of job `jobId`'s snapshot:
+ * driven from the members (primary key job first), each probing the key table's (system, value)
+ * index — never every record read and filtered in memory.
+ */
+function memberRecords(
+  db: Kysely<HubDatabase>,
+  table: 'lab_report_patients' | 'visit_patients' | 'imaging_patients',
+  jobId: string,
+) {
+  return (
+    db
+      .selectFrom('export_job_members as m')
+      // One shape (record_id, system, value) in all three: typed as one of them.
+      .innerJoin(`${table} as k` as 'visit_patients as k', (j) =>
+        j.onRef('k.system', '=', 'm.system').onRef('k.value', '=', 'm.value'),
+      )
+      .select('k.record_id')
+      .where('m.job_id', '=', jobId)
+  );
 }
 
 /** One line of an export: a resource of a type with the facts its filters look at, or an error. */
@@ -80,6 +107,18 @@ export async function* patientItems(
       .where('p.id', '>', after)
       .where('p.updated_at', '<=', scope.until);
     if (scope.since) q = q.where('p.updated_at', '>', scope.since);
+    if (scope.membersOf !== undefined)
+      q = q.where(
+        'p.id',
+        'in',
+        db
+          .selectFrom('export_job_members as m')
+          .innerJoin('patient_identifiers as mi', (j) =>
+            j.onRef('mi.system', '=', 'm.system').onRef('mi.value', '=', 'm.value'),
+          )
+          .select('mi.patient_id')
+          .where('m.job_id', '=', scope.membersOf),
+      );
     if (facility !== undefined)
       q = q.where((eb) =>
         eb.or([
@@ -157,6 +196,8 @@ export async function* labReportItems(
       .where('r.created_at', '<=', scope.until);
     if (scope.since) q = q.where('r.created_at', '>', scope.since);
     if (scope.facility !== undefined) q = q.where('r.facility_code', '=', scope.facility);
+    if (scope.membersOf !== undefined)
+      q = q.where('r.row_id', 'in', memberRecords(db, 'lab_report_patients', scope.membersOf));
     return q.orderBy('r.row_id').limit(pageSize).execute();
   };
   for await (const row of keyset(read, (r) => r.row_id, signal)) {
@@ -201,6 +242,8 @@ export async function* imagingItems(
       .where('i.updated_at', '<=', scope.until);
     if (scope.since) q = q.where('i.updated_at', '>', scope.since);
     if (scope.facility !== undefined) q = q.where('i.facility_code', '=', scope.facility);
+    if (scope.membersOf !== undefined)
+      q = q.where('i.study_uid', 'in', memberRecords(db, 'imaging_patients', scope.membersOf));
     return q.orderBy('i.study_uid').limit(pageSize).execute();
   };
   for await (const row of keyset(read, (r) => r.study_uid, signal)) {
@@ -240,6 +283,8 @@ export async function* visitItems(
       .where('v.created_at', '<=', scope.until);
     if (scope.since) q = q.where('v.created_at', '>', scope.since);
     if (scope.facility !== undefined) q = q.where('v.facility_code', '=', scope.facility);
+    if (scope.membersOf !== undefined)
+      q = q.where('v.row_id', 'in', memberRecords(db, 'visit_patients', scope.membersOf));
     return q.orderBy('v.row_id').limit(pageSize).execute();
   };
   for await (const row of keyset(read, (r) => r.row_id, signal)) {

@@ -7,6 +7,7 @@ import { type DisclosurePolicy, discloseVisits } from '@lienthong/visits/provide
 import type { HubDb } from '../db/open-database.js';
 import type { Logger } from '../logger.js';
 import { type Deidentify, runExport } from './bulk-run.js';
+import type { MemberSnapshot } from './cohorts-store.js';
 import { type ExportJob, jobsStore, type StoredRequest } from './jobs-store.js';
 
 /** Options of the hub's bulk exports (`StartHubOptions.exports`). */
@@ -44,7 +45,9 @@ export interface NewJob {
   credentialId: string;
   /** The facility whose records are exported; undefined: every facility's (administrators). */
   scopeFacility: string | undefined;
-  request: Omit<StoredRequest, 'scopeFacility'>;
+  request: Omit<StoredRequest, 'scopeFacility' | 'members'>;
+  /** The patients the export is restricted to (a cohort's members, or the `patient` parameter's), snapshotted with the job. */
+  members?: MemberSnapshot | undefined;
 }
 
 /** The hub's bulk export jobs: queued in the database, run in the background with bounded concurrency. */
@@ -128,6 +131,7 @@ export function createBulkExports(
         dir,
         request: job.request,
         facility: job.request.scopeFacility,
+        ...(job.request.members ? { membersOf: job.id } : {}),
         transactionTime,
         limits: {
           ...(options.maxLinesPerFile ? { maxLines: options.maxLinesPerFile } : {}),
@@ -226,7 +230,9 @@ export function createBulkExports(
         request: {
           ...job.request,
           ...(job.scopeFacility !== undefined ? { scopeFacility: job.scopeFacility } : {}),
+          ...(job.members ? { members: true } : {}),
         },
+        members: job.members,
       });
       void pump();
       return id;

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { HubDb } from '../db/open-database.js';
 import type { ExportJobTable } from '../db/schema.js';
 import type { ExportRequest } from './bulk-request.js';
+import { type MemberSnapshot, snapshotMembers } from './cohorts-store.js';
 
 /** States of a job: waiting for a worker, being written, done (manifest ready), or failed. */
 export type JobState = 'queued' | 'running' | 'completed' | 'failed';
@@ -25,6 +26,13 @@ export type StoredRequest = ExportRequest & {
   scopeFacility?: string;
   /** Who asked, for the disclosure policy of visits (facility and purpose of use). */
   reader?: { facility: string; purpose: string };
+  /** The saved cohort a group-level export names (its members were snapshotted at kick-off). */
+  cohort?: string;
+  /**
+   * True when the job reads only the patients snapshotted at kick-off into `export_job_members`
+   * (a cohort's members, or the `patient` parameter's).
+   */
+  members?: boolean;
 };
 
 /** A job as stored. */
@@ -73,9 +81,12 @@ export function jobsStore(store: Pick<HubDb, 'db' | 'transact'>) {
       facilityCode: string;
       credentialId: string;
       request: ExportJob['request'];
+      /** The patient keys the job is restricted to, written in the same transaction (before any worker can claim it). */
+      members?: MemberSnapshot | undefined;
     }) {
-      await store.transact((trx) =>
-        trx
+      await store.transact(async (trx) => {
+        if (job.members) await snapshotMembers(trx, job.id, job.members);
+        await trx
           .insertInto('export_jobs')
           .values({
             id: job.id,
@@ -91,8 +102,8 @@ export function jobsStore(store: Pick<HubDb, 'db' | 'transact'>) {
             created_at: new Date().toISOString(),
             expires_at: null,
           })
-          .execute(),
-      );
+          .execute();
+      });
     },
     async get(id: string): Promise<ExportJob | undefined> {
       const row = await db.selectFrom('export_jobs').selectAll().where('id', '=', id).executeTakeFirst();
@@ -194,9 +205,10 @@ export function jobsStore(store: Pick<HubDb, 'db' | 'transact'>) {
       return rows.map((r) => r.id);
     },
     async remove(id: string): Promise<boolean> {
-      const result = await store.transact((trx) =>
-        trx.deleteFrom('export_jobs').where('id', '=', id).executeTakeFirst(),
-      );
+      const result = await store.transact(async (trx) => {
+        await trx.deleteFrom('export_job_members').where('job_id', '=', id).execute();
+        return trx.deleteFrom('export_jobs').where('id', '=', id).executeTakeFirst();
+      });
       return Number(result.numDeletedRows) > 0;
     },
   };

@@ -4,6 +4,13 @@ import { Readable } from 'node:stream';
 import { LienThongError, NotFoundError, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { type ExportLevel, parametersOf, parseExportRequest } from '../../export/bulk-request.js';
+import { groupInvalid } from '../../export/cohort-group.js';
+import {
+  cohortsStore,
+  type MemberSnapshot,
+  memberKeyLists,
+  patientKeyText,
+} from '../../export/cohorts-store.js';
 import type { BulkExports } from '../../export/jobs-runner.js';
 import type { ExportJob } from '../../export/jobs-store.js';
 import { FHIR_ID } from '../../limits.js';
@@ -13,6 +20,7 @@ import type { RouteDeps } from '../deps.js';
 import type { HubEnv } from '../env.js';
 import { hubFactory } from '../factory.js';
 import { deidentifiedOnly, exportAccess, jobNotFound, otherFacility, ownJob } from './bulk-access.js';
+import { cohortOf, cohortRoutes, groupNotFound } from './cohort-routes.js';
 import { baseOf, fhirJson } from './respond.js';
 
 /** Where a job's status is polled (and cancelled), and its files downloaded, under the facade's base. */
@@ -39,13 +47,6 @@ const deidentifyUnavailable = () =>
     message: 'This hub has no de-identification configured: de-identified exports are not served.',
     messageVi: 'Sàn này chưa cấu hình khử định danh: không phục vụ lệnh xuất dữ liệu đã khử định danh.',
     path: 'query._deidentify',
-  });
-
-const groupNotFound = () =>
-  new NotFoundError({
-    code: 'BULK_GROUP_NOT_FOUND',
-    message: 'No such Group: a Group id is the code of a facility registered on the hub.',
-    messageVi: 'Không có nhóm này: mã nhóm (Group id) là mã của một cơ sở đã đăng ký trên sàn.',
   });
 
 /** The audit entry of an export interaction: a population-level read, naming the job (and file), no patient. */
@@ -79,7 +80,8 @@ function acceptsNdjson(accept: string | undefined): boolean {
 
 /**
  * FHIR Bulk Data Access (v2) export on the facade: kick-off at `$export` (system),
- * `Patient/$export` and `Group/<facility code>/$export`, by GET or POST (a `Parameters` body);
+ * `Patient/$export` and `Group/<facility code or saved cohort id>/$export`, by GET or POST (a
+ * `Parameters` body; `patient` is POSTed only); saved cohorts themselves (`cohort-routes.ts`);
  * status at `$export-status/<job>` (202 with `X-Progress` and `Retry-After`, then the manifest;
  * DELETE cancels); files at `$export-output/<job>/<file>`. Needs the `export` scope (or
  * `export-deidentified`, or `admin`); a facility exports its own records and patients, an
@@ -87,6 +89,38 @@ function acceptsNdjson(accept: string | undefined): boolean {
  */
 export function bulkRoutes(deps: RouteDeps, exports: BulkExports) {
   const app = hubFactory.createApp();
+  const cohorts = cohortsStore(deps.store);
+
+  /**
+   * The patients an export is restricted to: those of the `patient` parameter (their identifiers
+   * in the directory; each one a member of the cohort, when the Group is one), else the cohort's
+   * members; undefined: no restriction.
+   */
+  const membersOf = async (
+    patients: readonly string[] | undefined,
+    cohort: string | undefined,
+  ): Promise<MemberSnapshot | undefined> => {
+    if (patients === undefined) return cohort === undefined ? undefined : { cohortId: cohort };
+    const lists = await memberKeyLists(
+      deps.db,
+      patients.map((patientId) => ({ patientId })),
+      (i) => `parameter.patient[${i}]`,
+    );
+    if (cohort !== undefined) {
+      const inCohort = await cohorts.membersAmong(cohort, lists.flat());
+      const outside = lists.findIndex((keys) => !keys.some((k) => inCohort.has(patientKeyText(k))));
+      if (outside >= 0)
+        throw groupInvalid(
+          `parameter.patient[${outside}]`,
+          `parameter.patient[${outside}] is not a member of the Group.`,
+          `parameter.patient[${outside}] không phải thành viên của nhóm.`,
+        );
+    }
+    // Two patients never share a key in the directory; once each all the same (the snapshot's key).
+    return { keys: [...new Map(lists.flat().map((k) => [patientKeyText(k), k])).values()] };
+  };
+
+  app.route('/', cohortRoutes(deps));
 
   const kickOff = (level: ExportLevel) => async (c: Context<HubEnv>) => {
     const caller = c.get('caller');
@@ -103,16 +137,24 @@ export function bulkRoutes(deps: RouteDeps, exports: BulkExports) {
       level,
       ...(groupId !== undefined ? { groupId } : {}),
       lenient: /\bhandling\s*=\s*lenient\b/i.test(prefer),
+      queryNames: [...url.searchParams.keys()],
     });
+    // A Group is a facility (by its code) first, else a saved cohort the caller may use.
+    let cohort: string | undefined;
     if (groupId !== undefined) {
       const facility = await deps.db
         .selectFrom('facilities')
         .select('code')
         .where('code', '=', groupId)
         .executeTakeFirst();
-      if (!facility) throw groupNotFound();
-      if (!access.admin && groupId !== caller.facilityCode) throw otherFacility();
+      if (facility) {
+        if (!access.admin && groupId !== caller.facilityCode) throw otherFacility();
+      } else {
+        cohort = (await cohortOf(deps, caller, groupId, access.admin))?.id;
+        if (cohort === undefined) throw groupNotFound();
+      }
     }
+    const members = await membersOf(request.patients, cohort);
     if (access.deidentifiedOnly) {
       if (pairs.some(([k, v]) => k === '_deidentify' && v === 'false')) throw deidentifiedOnly();
       request.deidentify = true;
@@ -121,9 +163,12 @@ export function bulkRoutes(deps: RouteDeps, exports: BulkExports) {
     const id = await exports.kickOff({
       facilityCode: caller.facilityCode,
       credentialId: caller.credentialId,
-      scopeFacility: access.admin ? groupId : caller.facilityCode,
+      // An administrator's cohort export reads every facility's records of its members.
+      scopeFacility: access.admin ? (cohort === undefined ? groupId : undefined) : caller.facilityCode,
+      members,
       request: {
         ...request,
+        ...(cohort !== undefined ? { cohort } : {}),
         url: `${c.get('publicUrl')}${c.req.path}${url.search}`,
         reader: { facility: caller.facilityCode, purpose: caller.purpose },
       },

@@ -335,7 +335,7 @@ export function resourceSpec(type: ResourceSpec['type']): ResourceSpec {
 export const BULK_DATA_SERVER = 'http://hl7.org/fhir/uv/bulkdata/CapabilityStatement/bulk-data';
 const BULK_OPERATION = 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition';
 const BULK_DOC =
-  'FHIR Bulk Data (v2) export, asynchronous (`Prefer: respond-async`): `_type`, `_since`, `_until`, `_typeFilter` (per type: DiagnosticReport code, status, date; Observation code, date; ImagingStudy modality, started), `_outputFormat` (NDJSON), `_deidentify`. Writes Patient, DiagnosticReport, Observation, Specimen, ImagingStudy and the visits (Encounter, Condition, MedicationStatement, Procedure, ClinicalImpression, ChargeItem, after the disclosure policy). Needs the `export` scope; a facility exports its own records and patients.';
+  'FHIR Bulk Data (v2) export, asynchronous (`Prefer: respond-async`): `_type`, `_since`, `_until`, `_typeFilter` (per type: DiagnosticReport code, status, date; Observation code, date; ImagingStudy modality, started), `_outputFormat` (NDJSON), `_deidentify`, `_elements` (root element names, alone or `Type.element`; mandatory elements are kept and subsetted resources are tagged SUBSETTED), and — POSTed at Patient and Group level only — `patient` (valueReference `Patient/<id>`, repeatable: those patients only). `includeAssociatedData` is not supported (refused as an unknown parameter). Writes Patient, DiagnosticReport, Observation, Specimen, ImagingStudy and the visits (Encounter, Condition, MedicationStatement, Procedure, ClinicalImpression, ChargeItem, after the disclosure policy). Needs the `export` scope; a facility exports its own records and patients.';
 
 /**
  * The facade's CapabilityStatement: exactly the types, interactions and parameters it serves —
@@ -365,7 +365,8 @@ export function capabilityStatement(
       {
         mode: 'server',
         documentation:
-          'Read-only: records are written through the hub API (/v1). Unknown or unsupported search parameters and `_include` values are refused with 400 unless the request says `Prefer: handling=lenient`, in which case they are left out of the search and of its `self` link. One patient per search: a search of patient data names one patient (or records by id, all of one patient), or lists the records the calling facility published itself (`facility=<its own code>`); otherwise 400 `HUB_SEARCH_PATIENT_REQUIRED` (`HUB_SEARCH_SEVERAL_PATIENTS` for several patients).',
+          (bulk ? 'Read-only but for bulk export and saved cohorts (Group create and delete)' : 'Read-only') +
+          ': records are written through the hub API (/v1). Unknown or unsupported search parameters and `_include` values are refused with 400 unless the request says `Prefer: handling=lenient`, in which case they are left out of the search and of its `self` link. One patient per search: a search of patient data names one patient (or records by id, all of one patient), or lists the records the calling facility published itself (`facility=<its own code>`); otherwise 400 `HUB_SEARCH_PATIENT_REQUIRED` (`HUB_SEARCH_SEVERAL_PATIENTS` for several patients).',
         security: {
           description:
             'Every request but /metadata needs a facility API key (`Authorization: Bearer …`) with the `read` scope; every read of patient data is audited.',
@@ -405,7 +406,12 @@ export function capabilityStatement(
                 {
                   type: 'Group' as const,
                   documentation:
-                    "A Group is a facility registered on the hub (id: its code): the patients it registered or whose records it published. Served only by `Group/<code>/$export`, which exports the facility's records and patients (a facility its own group only).",
+                    "A Group is a facility registered on the hub (id: its code) — the patients it registered or whose records it published, exported by `Group/<code>/$export` (a facility its own group only) — or a saved cohort (id: a UUID): a Group of `type` person, `actual` true, whose members are `Patient/<id>` references or identifiers, created by POST (expanded to every identifier of each patient the directory knows), read and deleted by id, and exported by `Group/<id>/$export` (the records of its members; a facility's own records only, unless administrator). Cohorts need the `export` scope; a facility sees its own cohorts only.",
+                  interaction: [
+                    { code: 'create' as const },
+                    { code: 'read' as const },
+                    { code: 'delete' as const },
+                  ],
                   operation: [exportOf('group-export')],
                 },
               ]
