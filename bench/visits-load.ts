@@ -20,7 +20,8 @@
  *          --no-sqlite
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds visits;
  *          the publishes of each run stay in it)
- * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir> (as bench:hub).
+ * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir> (as bench:hub);
+ *            HUB_LOAD_SUMMARY_WORKERS=<n> (the hub's summary worker threads; 0: on the event loop).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';

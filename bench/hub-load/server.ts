@@ -45,6 +45,10 @@ if (mode === 'ceiling') {
     adminKey: 'bench-admin-key-not-a-secret-0123456789abcdef',
     rateLimit: false,
     logger: createLogger({ level: 'silent' }),
+    // HUB_LOAD_SUMMARY_WORKERS=<n>: the hub's summary worker threads (0: summaries on the event loop).
+    ...(process.env.HUB_LOAD_SUMMARY_WORKERS
+      ? { summaryWorkers: Number(process.env.HUB_LOAD_SUMMARY_WORKERS) }
+      : {}),
   });
   // A reused database (--sqlite-file) already has the facility: issue it one more key.
   const known = await hub.store.db

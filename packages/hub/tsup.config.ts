@@ -1,3 +1,8 @@
 import { packageBuild } from '../../tsup.shared';
 
-export default packageBuild({ index: 'src/index.ts' }, { platform: 'node' });
+// `summary-worker` is no export of the package: it is the file the summary workers run
+// (`src/summary/summary-pool.ts` finds it beside the module that starts them).
+export default packageBuild(
+  { index: 'src/index.ts', 'summary-worker': 'src/summary/summary-worker.ts' },
+  { platform: 'node' },
+);

@@ -15,6 +15,7 @@ import { maskCitizenId, safeParseIdentifier } from '@lienthong/patient-id';
 import { isCitizenId, safeParseCitizenId } from '@lienthong/patient-id/validators';
 import { encodeFhirBundle } from '@lienthong/result-exchange/fhir';
 import { decodeOru } from '@lienthong/result-exchange/hl7';
+import { newVisit } from '@lienthong/visits';
 
 function env(name) {
   const value = process.env[name];
@@ -136,3 +137,28 @@ assert.deepEqual(
   'the report read back is the report published, with its publisher',
 );
 ok(`hub-api: createHubClient → POST /v1/lab-reports (${receipt.outcome}, replayed) → GET it back`);
+
+// Hub: a SYNTHETIC visit published, then the patient's summary — made by the hub's summary worker
+// thread (the built `summary-worker.js`; `hub serve` starts one on a machine with 2 cores or more).
+const patient = { system: 'http://fhir.ehealth.gov.vn/core/sid/national_id', value: '074203012345' };
+const visit = newVisit({
+  id: 'CONSUMER-LK-1',
+  facility: env('CONSUMER_FACILITY'),
+  patient: { name: 'Bệnh nhân tổng hợp', identifiers: [patient] },
+  visitType: '03',
+  admittedAt: '2026-03-01T08:00:00+07:00',
+  dischargedAt: '2026-03-05T10:00:00+07:00',
+  mainDiagnosis: { system: 'http://hl7.org/fhir/sid/icd-10', code: 'J18.9' },
+});
+const visitReceipt = await hub.POST('/v1/visits', { body: visit, idempotencyKey: 'esm-visit-1' });
+assert.equal(visitReceipt.outcome, 'created');
+const summary = await hub.GET('/v1/patients/{identifier}/summary', {
+  path: { identifier: `${patient.system}|${patient.value}` },
+});
+assert.deepEqual(
+  summary.problems.map((p) => [p.code.code, p.code.display]),
+  [['J18.9', 'Viêm phổi, không đặc hiệu']],
+  'the summary names the diagnosis in Vietnamese (ICD-10 loaded by the worker)',
+);
+assert.equal(summary.withheld, 0);
+ok('hub-api: POST /v1/visits → GET /v1/patients/{identifier}/summary (made by the summary worker)');

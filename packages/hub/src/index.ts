@@ -32,3 +32,5 @@ export { createLogger, type Logger } from './logger.js';
 export { hashApiKey, newApiKey } from './security/api-keys.js';
 export { createRateLimiter, type RateLimiter } from './security/rate-limit.js';
 export { defaultExportDirectory, type RunningHub, type StartHubOptions, startHub } from './server.js';
+export { createSummaryPool, type SummaryPool } from './summary/summary-pool.js';
+export type { SummaryAnswer, SummaryInput } from './summary/summary-task.js';

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { LienThongError } from '@lienthong/core';
+import { LienThongError, ValidationError } from '@lienthong/core';
 import { parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
@@ -16,6 +16,7 @@ import { problemOf } from './http/problem.js';
 import { normalizePublicUrl } from './http/public-url.js';
 import { MAX_HEADER_BYTES } from './limits.js';
 import { createLogger, type Logger } from './logger.js';
+import { createSummaryPool } from './summary/summary-pool.js';
 
 /** How long an idle keep-alive connection stays open: longer than the 60 s of common proxies. */
 const KEEP_ALIVE_MS = 65_000;
@@ -39,6 +40,12 @@ export interface StartHubOptions
    * Only credentials holding the `export` scopes can start one.
    */
   exports?: BulkExportOptions | false;
+  /**
+   * Worker threads making patients' summaries off the event loop (`GET /v1/patients/{id}/summary`):
+   * default one fewer than the machine's cores, at most 4 (`availableParallelism()`); `0` makes
+   * them on the event loop. Each worker holds ICD-10 in memory (about 20 MB).
+   */
+  summaryWorkers?: number;
 }
 
 /**
@@ -82,6 +89,14 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
   const configuredUrl = options.publicUrl === undefined ? undefined : normalizePublicUrl(options.publicUrl);
   const disclosurePolicy =
     options.disclosurePolicy === undefined ? undefined : parseDisclosurePolicy(options.disclosurePolicy);
+  const summaryWorkers = options.summaryWorkers ?? Math.min(4, availableParallelism() - 1);
+  if (!Number.isInteger(summaryWorkers) || summaryWorkers < 0)
+    throw new ValidationError({
+      code: 'HUB_OPTION_INVALID',
+      message: 'summaryWorkers must be a whole number, 0 or more.',
+      messageVi: 'summaryWorkers phải là số nguyên không âm.',
+      path: 'summaryWorkers',
+    });
   const logger = options.logger ?? createLogger();
   const store = await openDatabase(options.database);
   const audit = await createAuditLog(store);
@@ -101,6 +116,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       throw error;
     }
   }
+  const summaries = summaryWorkers > 0 ? createSummaryPool({ workers: summaryWorkers }) : undefined;
   let shuttingDown = false;
   // The app is built once the port is known (its default public URL is the listening address);
   // no request is read before: the listen callback and this function's continuation run before
@@ -137,6 +153,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(disclosurePolicy ? { disclosurePolicy } : {}),
     ...(exports ? { exports } : {}),
+    ...(summaries ? { summaries } : {}),
     isShuttingDown: () => shuttingDown,
   });
   logger.info({ url, publicUrl, database: store.dialect }, 'hub started');
@@ -155,6 +172,7 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
       });
       // Running exports stop and stay queued: the next hub on this database runs them again.
       await exports?.close();
+      await summaries?.close();
       await store.close();
       logger.info('hub stopped');
     },

@@ -46,6 +46,13 @@ describe('lienthong hub', () => {
       expect(await runCli(['hub', 'serve', '--port', port, '--db', db], p.io)).toBe(1);
       expect(p.err()).toMatch(/CLI_PORT_INVALID/);
     }
+    for (const workers of ['two', '-1', '1.5', '100', '']) {
+      const w = capture();
+      expect(
+        await runCli(['hub', 'serve', '--port', '0', '--db', db, '--summary-workers', workers], w.io),
+      ).toBe(1);
+      expect(w.err()).toMatch(/CLI_SUMMARY_WORKERS_INVALID/);
+    }
     const u = capture();
     expect(await runCli(['hub', 'serve', '--port', '0', '--db', db, '--public-url', 'ftp://x'], u.io)).toBe(
       1,
@@ -127,7 +134,7 @@ describe('lienthong hub', () => {
       return (JSON.parse(c.out()) as { credential: { apiKey: string } }).credential.apiKey;
     };
     const [writer, reader] = [await keyOf('01011'), await keyOf('01012')];
-    const hub = await serving(['--disclosure-policy', policy]);
+    const hub = await serving(['--disclosure-policy', policy, '--summary-workers', '1']);
     const visit = newVisit({
       id: 'SYN-LK-CLI',
       facility: '01011',
@@ -144,6 +151,12 @@ describe('lienthong hub', () => {
       headers: { authorization: `Bearer ${reader}` },
     });
     expect(await read.json()).not.toHaveProperty('mainDiagnosis');
+    // The summary, made by the summary worker thread, withholds it too and counts it.
+    const summary = await fetch(
+      `${hub.printed.url}/v1/patients/${encodeURIComponent('urn:synthetic:cli|P1')}/summary`,
+      { headers: { authorization: `Bearer ${reader}` } },
+    );
+    expect(await summary.json()).toMatchObject({ problems: [], withheld: 1 });
     expect(await hub.stop()).toBe(0);
   });
 

@@ -17,6 +17,7 @@ interface ServeOptions {
   port: string;
   host: string;
   publicUrl?: string;
+  summaryWorkers?: string;
   disclosurePolicy?: string;
   json?: boolean;
 }
@@ -107,6 +108,10 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       '--disclosure-policy <file>',
       'JSON file of the sensitive diagnoses withheld from other facilities (or LIENTHONG_HUB_DISCLOSURE_POLICY; default: none)',
     )
+    .option(
+      '--summary-workers <n>',
+      "worker threads making patients' summaries off the event loop (default: one fewer than the cores, at most 4; 0: none)",
+    )
     .option('--json', 'print JSON')
     .action(async (opts: DbOptions & ServeOptions) => {
       const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : Number.NaN;
@@ -118,6 +123,13 @@ export function registerHubCommands(program: Command, io: CliIo): void {
           path: '--port',
         });
       }
+      if (opts.summaryWorkers !== undefined && !/^\d{1,2}$/.test(opts.summaryWorkers))
+        throw new ValidationError({
+          code: 'CLI_SUMMARY_WORKERS_INVALID',
+          message: `--summary-workers takes a whole number from 0 to 99, not ${JSON.stringify(opts.summaryWorkers.slice(0, 20))}.`,
+          messageVi: `--summary-workers nhận số nguyên từ 0 đến 99, không phải ${JSON.stringify(opts.summaryWorkers.slice(0, 20))}.`,
+          path: '--summary-workers',
+        });
       const publicUrl = opts.publicUrl ?? process.env.LIENTHONG_HUB_PUBLIC_URL;
       const disclosurePolicy = disclosurePolicyOf(
         opts.disclosurePolicy ?? process.env.LIENTHONG_HUB_DISCLOSURE_POLICY,
@@ -128,6 +140,7 @@ export function registerHubCommands(program: Command, io: CliIo): void {
         host: opts.host,
         ...(publicUrl ? { publicUrl } : {}),
         ...(disclosurePolicy ? { disclosurePolicy } : {}),
+        ...(opts.summaryWorkers !== undefined ? { summaryWorkers: Number(opts.summaryWorkers) } : {}),
         ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
         // De-identified exports need the hub's pseudonym secret (an environment variable, never an argument).
         ...(process.env.LIENTHONG_HUB_EXPORT_SECRET

@@ -11,6 +11,7 @@ import type { BulkExports } from '../export/jobs-runner.js';
 import type { Logger } from '../logger.js';
 import { hashApiKey } from '../security/api-keys.js';
 import { createRateLimiter } from '../security/rate-limit.js';
+import type { SummaryPool } from '../summary/summary-pool.js';
 import { authenticate } from './auth.js';
 import { DEFAULT_BODY_LIMIT_BYTES, limitBody } from './body.js';
 import type { RouteDeps } from './deps.js';
@@ -58,6 +59,12 @@ export interface HubAppOptions {
   disclosurePolicy?: DisclosurePolicy;
   /** FHIR Bulk Data exports (`/fhir/$export`, `export/jobs-runner.ts`); without them the facade serves none. */
   exports?: BulkExports;
+  /**
+   * Worker threads that make `GET /v1/patients/{id}/summary` answers off the event loop
+   * (`createSummaryPool`; its owner closes it). Without them summaries are made on the event loop:
+   * the same answers, fewer per second.
+   */
+  summaries?: SummaryPool;
   /** Reports whether the hub is shutting down (readiness then answers 503). */
   isShuttingDown?: () => boolean;
 }
@@ -77,6 +84,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   const deps: RouteDeps = { db: store.db, store, audit };
   const visitOptions = {
     disclosurePolicy: parseDisclosurePolicy(options.disclosurePolicy ?? DEFAULT_DISCLOSURE_POLICY),
+    summaries: options.summaries,
   };
   const rateLimit = options.rateLimit ?? { perSecond: 200, capacity: 400 };
   // One middleware, so /v1 and /fhir share each credential's rate limit.

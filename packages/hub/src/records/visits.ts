@@ -206,17 +206,9 @@ export async function visitVersions(db: Kysely<HubDatabase>, key: string): Promi
   return rows.map((r) => JSON.parse(r.document) as Visit);
 }
 
-/**
- * The current versions of every visit filed under any of `patients` (any URI of each system),
- * newest admission first (`byVisitStartDesc`), with their version numbers: driven by the
- * (system, value, record) index. No identifier: no visit.
- */
-export async function currentVisitsOf(
-  db: Kysely<HubDatabase>,
-  patients: readonly IdentifierValue[],
-): Promise<StoredVisit[]> {
-  if (patients.length === 0) return [];
-  const rows = await db
+/** The stored rows of the current versions of every visit filed under any of `patients` (any URI of each system), any order. */
+function currentVisitRows(db: Kysely<HubDatabase>, patients: readonly IdentifierValue[]) {
+  return db
     .selectFrom('visits as v')
     .select(['v.document', 'v.version'])
     .where('v.current', '=', 1)
@@ -235,7 +227,30 @@ export async function currentVisitsOf(
         ),
     )
     .execute();
-  return newestFirst(rows.map(storedOf));
+}
+
+/**
+ * The current versions of every visit filed under any of `patients` (any URI of each system),
+ * newest admission first (`byVisitStartDesc`), with their version numbers: driven by the
+ * (system, value, record) index. No identifier: no visit.
+ */
+export async function currentVisitsOf(
+  db: Kysely<HubDatabase>,
+  patients: readonly IdentifierValue[],
+): Promise<StoredVisit[]> {
+  if (patients.length === 0) return [];
+  return newestFirst((await currentVisitRows(db, patients)).map(storedOf));
+}
+
+/**
+ * The stored documents of the current versions of every visit filed under `patient`, any order,
+ * unparsed: a summary parses them where it is made (`summary/summary-pool.ts`).
+ */
+export async function patientVisitDocuments(
+  db: Kysely<HubDatabase>,
+  patient: IdentifierValue,
+): Promise<string[]> {
+  return (await currentVisitRows(db, [patient])).map((row) => row.document);
 }
 
 /**

@@ -13,7 +13,6 @@ import {
   type DisclosureReader,
   discloseVisits,
   parseVisitKey,
-  summarizeVisits,
 } from '@lienthong/visits/provider-kit';
 import { decodeXml130 } from '@lienthong/visits/xml130';
 import type { Context } from 'hono';
@@ -25,17 +24,26 @@ import {
   getVisit,
   pageOfVisits,
   patientImaging,
+  patientVisitDocuments,
   patientVisits,
   publishVisit,
   publishVisitFileSet,
   visitVersions,
 } from '../../records/visits.js';
+import type { SummaryPool } from '../../summary/summary-pool.js';
+import {
+  type SummaryAnswer,
+  type SummaryContext,
+  summaryBytes,
+  summaryOf,
+} from '../../summary/summary-task.js';
 import { auditedRead, auditRead } from '../audited-read.js';
 import { needs, publisherOf } from '../auth.js';
 import { isXmlMediaType, readXmlBody } from '../body.js';
 import type { RouteDeps } from '../deps.js';
 import type { HubEnv } from '../env.js';
 import { hubFactory } from '../factory.js';
+import { jsonBytes } from '../json-bytes.js';
 import { idempotentWrite, publishWrite, type ReadBody } from './idempotent-write.js';
 import { pageParams, readRequiredToken } from './params.js';
 
@@ -50,31 +58,6 @@ const VisitFilters = z.object({
 });
 const SummaryParams = z.object({ asOf: z.iso.datetime({ offset: true }).optional() });
 
-/**
- * The bytes of `JSON.stringify(value)` (UTF-8), made a member at a time: the lists of a plain
- * object (a summary's problems, medications…, a page's visits) element by element. A patient's
- * summary or visit list is 80–150 KB of mostly Vietnamese text; made as one string it is a
- * two-byte string of that size, and encoding it (as Node's HTTP layer does for a string answer,
- * measuring then writing it) costs about 1 ms of CPU — several small strings encode in a fraction.
- */
-export function jsonBytes(value: unknown): Buffer<ArrayBuffer> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value) || 'toJSON' in value)
-    return Buffer.from(JSON.stringify(value) ?? 'null');
-  const parts: string[] = [];
-  // Object.entries walks the own enumerable string keys in JSON.stringify's order.
-  for (const [key, member] of Object.entries(value)) {
-    const text = Array.isArray(member)
-      ? member.map((item: unknown) => JSON.stringify(item) ?? 'null')
-      : JSON.stringify(member);
-    if (text === undefined) continue; // undefined, a function: JSON.stringify leaves the member out
-    parts.push(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:`);
-    if (typeof text === 'string') parts.push(text);
-    else parts.push('[', ...text.map((item, i) => (i ? `,${item}` : item)), ']');
-  }
-  parts.push(parts.length ? '}' : '{}');
-  return Buffer.concat(parts.map((part) => Buffer.from(part)));
-}
-
 /** `value` as a JSON answer: the bytes and headers of `c.json(value)`, made by {@link jsonBytes}. */
 const jsonAnswer = (c: Context<HubEnv>, value: unknown) =>
   c.body(jsonBytes(value), 200, { 'Content-Type': 'application/json' });
@@ -83,6 +66,8 @@ const jsonAnswer = (c: Context<HubEnv>, value: unknown) =>
 export interface VisitRouteOptions {
   /** Sensitive diagnoses withheld from readers of other facilities (already validated). */
   disclosurePolicy: DisclosurePolicy;
+  /** Worker threads that make summaries off the event loop; without them, summaries are made on it. */
+  summaries?: SummaryPool | undefined;
 }
 
 const visitNotFound = (key: string) =>
@@ -139,14 +124,25 @@ export async function patientSummary(
   patient: IdentifierValue,
   asOf?: string,
 ): Promise<PatientSummary> {
-  const { visits, withheld } = discloseVisits(await patientVisits(db, patient), policy, reader);
-  return summarizeVisits(visits, {
-    patient,
-    icd10: await icd10List(),
-    imaging: await patientImaging(db, patient),
-    withheld,
-    ...(asOf ? { asOf } : {}),
-  });
+  const context = { policy, reader, patient, imaging: await patientImaging(db, patient), asOf };
+  return summaryOf(await patientVisits(db, patient), context, await icd10List());
+}
+
+/**
+ * {@link patientSummary} as the bytes of its JSON, made by a worker of `summaries` when the hub
+ * has them (`summary/summary-pool.ts`), else on the event loop: the same bytes either way.
+ */
+async function patientSummaryBytes(
+  db: Kysely<HubDatabase>,
+  summaries: SummaryPool | undefined,
+  context: Omit<SummaryContext, 'imaging'>,
+): Promise<SummaryAnswer> {
+  const input = {
+    ...context,
+    documents: await patientVisitDocuments(db, context.patient),
+    imaging: await patientImaging(db, context.patient),
+  };
+  return summaries ? summaries.summarize(input) : summaryBytes(input, await icd10List());
 }
 
 /** Who reads, for the disclosure policy: the caller's facility and purpose of use. */
@@ -223,7 +219,10 @@ export function visitRoutes({ db, store, audit }: RouteDeps, { disclosurePolicy 
  * (filtered, paged) and their summary, with the imaging studies the hub holds for them. `identifier` is `system|value`, URL-encoded. Each read is
  * audited once, naming the patient and how many diagnoses the policy withheld.
  */
-export function patientVisitRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: VisitRouteOptions) {
+export function patientVisitRoutes(
+  { db, audit }: RouteDeps,
+  { disclosurePolicy, summaries }: VisitRouteOptions,
+) {
   const patients = hubFactory.createApp();
   const patientOf = (c: Context<HubEnv>) =>
     readRequiredToken(c.req.param('identifier'), 'identifier', 'path');
@@ -265,14 +264,14 @@ export function patientVisitRoutes({ db, audit }: RouteDeps, { disclosurePolicy 
       { asOf: c.req.query('asOf') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const summary = await patientSummary(db, disclosurePolicy, readerOf(c), patient, asOf);
-    await auditRead(audit, c, {
-      action: 'summary',
-      resourceType: 'Visit',
+    const { bytes, withheld } = await patientSummaryBytes(db, summaries, {
+      policy: disclosurePolicy,
+      reader: readerOf(c),
       patient,
-      withheld: summary.withheld,
+      asOf,
     });
-    return jsonAnswer(c, summary);
+    await auditRead(audit, c, { action: 'summary', resourceType: 'Visit', patient, withheld });
+    return c.body(bytes, 200, { 'Content-Type': 'application/json' });
   });
 
   return patients;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonBytes } from './visits.js';
+import { jsonBytes } from './json-bytes.js';
 
 const same = (value: unknown) =>
   expect(jsonBytes(value).equals(Buffer.from(JSON.stringify(value)))).toBe(true);

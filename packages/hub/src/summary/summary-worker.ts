@@ -1,0 +1,51 @@
+/**
+ * The entry of a summary worker thread (`summary-pool.ts`): loads ICD-10 once, then answers each
+ * `{ id, input }` with `{ id, bytes, withheld }` — the bytes' memory moved to the event loop's
+ * thread, not copied — or `{ id, error }` carrying only a code and messages, never the patient
+ * data it was given.
+ */
+import { parentPort } from 'node:worker_threads';
+import { loadIcd10 } from '@lienthong/catalogue/icd10';
+import { isLienThongError } from '@lienthong/core';
+import { type SummaryInput, summaryBytes } from './summary-task.js';
+
+/** What the pool sends. */
+export interface SummaryRequest {
+  id: number;
+  input: SummaryInput;
+}
+
+/** What a worker answers: the summary's bytes, or why it could not make one. */
+export type SummaryReply =
+  | { id: number; bytes: ArrayBuffer; withheld: number }
+  | { id: number; error: { code: string; message: string; messageVi: string } };
+
+/** The answer's bytes as an ArrayBuffer of their own: a large answer already owns one (Buffer.concat). */
+function ownBuffer(bytes: Uint8Array): ArrayBuffer {
+  const { buffer, byteOffset, byteLength } = bytes;
+  return byteOffset === 0 && byteLength === buffer.byteLength
+    ? (buffer as ArrayBuffer)
+    : (buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer);
+}
+
+const icd10 = loadIcd10();
+
+parentPort?.on('message', async ({ id, input }: SummaryRequest) => {
+  try {
+    const { bytes, withheld } = summaryBytes(input, await icd10);
+    const buffer = ownBuffer(bytes);
+    parentPort?.postMessage({ id, bytes: buffer, withheld } satisfies SummaryReply, [buffer]);
+  } catch (error) {
+    const reply: SummaryReply = {
+      id,
+      error: isLienThongError(error)
+        ? { code: error.code, message: error.message, messageVi: error.messageVi }
+        : {
+            code: 'HUB_SUMMARY_FAILED',
+            message: 'The summary could not be made from the stored visits.',
+            messageVi: 'Không lập được bản tóm tắt từ các lượt khám đã lưu.',
+          },
+    };
+    parentPort?.postMessage(reply);
+  }
+});
