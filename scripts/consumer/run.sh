@@ -12,7 +12,7 @@
 #      compared with the budgets the packages declare.
 #
 # Usage: bash scripts/consumer/run.sh                      (the machine's node)
-#        CONSUMER_NODE_HOME=$NODE24_HOME bash scripts/consumer/run.sh
+#        CONSUMER_NODE_HOME=$NODE_LTS_HOME bash scripts/consumer/run.sh   (after node_lts_install 22, scripts/node-lts.sh)
 # CONSUMER_NODE_HOME is a Node installation (bin/node, include/node); its bin goes first in PATH,
 # so npm, node-gyp (better-sqlite3 compiles from source where no prebuilt addon can be downloaded,
 # against that Node's own headers) and every script run on it. The build must have run first (`npm run build`). Nothing is reused across
