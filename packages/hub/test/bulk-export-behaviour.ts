@@ -231,6 +231,21 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
         );
       expect((await studies('CT')).resources.get('ImagingStudy')).toHaveLength(1);
       expect((await studies('MR')).manifest.output).toEqual([]);
+      // Visit resources: a code (ICD-10 with or without the dot), the visit's period (3–5 Nov).
+      const visitPart = (filter: string) =>
+        exportAll(
+          `${base}/$export?_type=Encounter,Condition&_typeFilter=${encodeURIComponent(filter)}`,
+          keyA,
+        );
+      const pneumonia = await visitPart(`Condition?code=${ICD10}|J189`);
+      expect(pneumonia.resources.get('Condition')).toHaveLength(1);
+      expect(JSON.stringify(pneumonia.resources.get('Condition'))).toContain('"J18.9"');
+      expect(pneumonia.resources.get('Encounter')).toHaveLength(1);
+      const during = await visitPart('Encounter?date=ge2026-11-04');
+      expect(during.resources.get('Encounter')).toHaveLength(1);
+      const after = await visitPart('Encounter?date=ge2026-11-06');
+      expect(after.resources.get('Encounter')).toBeUndefined();
+      expect(after.resources.get('Condition')).toHaveLength(2);
       const posted = await exportAll(`${base}/$export`, keyA, {
         method: 'POST',
         body: {

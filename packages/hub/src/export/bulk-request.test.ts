@@ -1,4 +1,5 @@
 import { isLienThongError } from '@lienthong/core';
+import { newVisit } from '@lienthong/visits';
 import { describe, expect, it } from 'vitest';
 import { parametersOf, parseExportRequest } from './bulk-request.js';
 import { EXPORT_TYPES, meetsFilter, parseTypeFilter, passesFilters } from './bulk-type-filter.js';
@@ -86,6 +87,12 @@ describe('parseExportRequest', () => {
     [[['_typeFilter', 'DiagnosticReport']], 'FHIR_PARAMETER_INVALID'],
     [[['_typeFilter', 'DiagnosticReport?status=done']], 'FHIR_PARAMETER_INVALID'],
     [[['_typeFilter', 'Observation?date=2026-02-30']], 'FHIR_PARAMETER_INVALID'],
+    [[['_typeFilter', 'Encounter?code=http://hl7.org/fhir/sid/icd-10|J18.9']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'Condition?date=ge2026-01-01']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'MedicationStatement?date=ge2026-01-01']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'Condition?encounter=Encounter/x']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'ClinicalImpression?code=a|b']], 'FHIR_PARAMETER_UNSUPPORTED'],
+    [[['_typeFilter', 'Procedure?date=2026-13-01']], 'FHIR_PARAMETER_INVALID'],
     [
       [
         ['_type', 'Patient'],
@@ -225,5 +232,39 @@ describe('type filters', () => {
     expect(passesFilters([ct, day], { modalities: ['MR'], day: '2026-02-05' })).toBe(false);
     expect(passesFilters([ct, day], { modalities: ['CT'], day: null })).toBe(true);
     expect(passesFilters(undefined, {})).toBe(true);
+  });
+  it('match visit resources as their searches do: the visit period, ICD-10 codes with or without the dot', () => {
+    const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
+    /** A SYNTHETIC visit: admitted 2026-11-03, discharged 2026-11-05 (Vietnam time). */
+    const visit = newVisit({
+      id: 'SYN-LK-1',
+      facility: '01001',
+      patient: { identifiers: [{ system: 'urn:synthetic:patient-id', value: 'P1' }] },
+      admittedAt: '2026-11-03T08:00:00+07:00',
+      dischargedAt: '2026-11-05T10:00:00+07:00',
+    });
+    const condition = (q: string) => parseTypeFilter(`Condition?${q}`, ['Condition']).filter;
+    const facts = { codes: [{ system: ICD10, code: 'J18.9' }], visit };
+    expect(meetsFilter(condition(`code=${ICD10}|J189`), facts)).toBe(true);
+    expect(meetsFilter(condition(`code=${ICD10}|J18.9,${ICD10}|I10`), facts)).toBe(true);
+    expect(meetsFilter(condition(`code=${ICD10}|J18.0`), facts)).toBe(false);
+    expect(meetsFilter(condition('code=urn:other|J18.9'), facts)).toBe(false);
+    const encounter = (q: string) => parseTypeFilter(`Encounter?${q}`, ['Encounter']).filter;
+    // The period overlaps the window: a stay that began before it still counts.
+    expect(meetsFilter(encounter('date=ge2026-11-04'), { visit })).toBe(true);
+    expect(meetsFilter(encounter('date=le2026-11-03'), { visit })).toBe(true);
+    expect(meetsFilter(encounter('date=ge2026-11-06'), { visit })).toBe(false);
+    expect(meetsFilter(encounter('date=le2026-11-02'), { visit })).toBe(false);
+    const medication = parseTypeFilter('MedicationStatement?effective=ge2026-12-01', ['MedicationStatement']);
+    expect(meetsFilter(medication.filter, { codes: [], visit })).toBe(false);
+    const procedure = parseTypeFilter('Procedure?code=urn:lienthong:cs:tt23-pl01|10.979&date=le2026-11-30', [
+      'Procedure',
+    ]);
+    expect(
+      meetsFilter(procedure.filter, {
+        codes: [{ system: 'urn:lienthong:cs:tt23-pl01', code: '10.979' }],
+        visit,
+      }),
+    ).toBe(true);
   });
 });

@@ -12,7 +12,7 @@ import type { Visit } from '@lienthong/visits';
 import { type Kysely, sql } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import { imagingStudyResource, reportResources } from '../http/fhir/resources.js';
-import { VISIT_RESOURCE_TYPES, visitResources } from '../http/fhir/visit-resources.js';
+import { codingsOf, VISIT_RESOURCE_TYPES, visitResources } from '../http/fhir/visit-resources.js';
 import type { ExportType, ResourceFacts } from './bulk-type-filter.js';
 
 /** Which records an export reads: a facility's (its records and patients) or every one, stored in a time window. */
@@ -289,15 +289,21 @@ export async function* visitItems(
   };
   for await (const row of keyset(read, (r) => r.row_id, signal)) {
     let resources: Resource[];
+    let shown: Visit;
     try {
       const visit = JSON.parse(row.document) as Visit;
-      resources = visitResources({ visit, version: Number(row.version) }, disclose(visit), { current: true });
+      shown = disclose(visit);
+      resources = visitResources({ visit, version: Number(row.version) }, shown, { current: true });
     } catch (cause) {
       yield failed('Visit', row.key, cause);
       continue;
     }
     for (const resource of resources)
       if (VISIT_TYPES.includes(resource.resourceType as ExportType))
-        yield { type: resource.resourceType as ExportType, resource, facts: {} };
+        yield {
+          type: resource.resourceType as ExportType,
+          resource,
+          facts: { codes: codingsOf(resource), visit: shown },
+        };
   }
 }

@@ -1,7 +1,9 @@
 import { ValidationError } from '@lienthong/core';
 import { REPORT_STATUSES } from '@lienthong/result-exchange';
+import type { Visit } from '@lienthong/visits';
+import { matchesVisitQuery } from '@lienthong/visits/provider-kit';
 import { type ResourceSpec, resourceSpec } from '../http/fhir/capability.js';
-import { dayRange, instantRange, type SearchRequest, tokens } from '../http/fhir/search-params.js';
+import { dayRange, holdsCode, instantRange, type SearchRequest, tokens } from '../http/fhir/search-params.js';
 import { VISIT_RESOURCE_TYPES } from '../http/fhir/visit-resources.js';
 import { unsupportedParameters } from '../http/query-parameters.js';
 
@@ -19,7 +21,9 @@ export type ExportType = (typeof EXPORT_TYPES)[number];
 /**
  * The searches `_typeFilter` may carry, per type: the facade's own search parameters of that type
  * (its CapabilityStatement) that an export can apply to every record — not the ones that name a
- * patient, a record or a page. A type without any (Patient, Specimen, the visit resources) takes no filter.
+ * patient, a record or a page. A type without any (Patient, Specimen, clinical notes, supplies)
+ * takes no filter. On the visit resources, as in the facade's searches, a date matches the visit's
+ * period and a code the resource's own (ICD-10 with or without its dot).
  */
 export const TYPE_FILTER_PARAMS: Readonly<Record<ExportType, readonly string[]>> = {
   Patient: [],
@@ -27,11 +31,10 @@ export const TYPE_FILTER_PARAMS: Readonly<Record<ExportType, readonly string[]>>
   Observation: ['code', 'date'],
   Specimen: [],
   ImagingStudy: ['modality', 'started'],
-  // Visit resources are searched patient by patient only: no filter an export could apply yet.
-  Encounter: [],
-  Condition: [],
-  MedicationStatement: [],
-  Procedure: [],
+  Encounter: ['date'],
+  Condition: ['code'],
+  MedicationStatement: ['code', 'effective'],
+  Procedure: ['code', 'date'],
   ClinicalImpression: [],
   ChargeItem: [],
 };
@@ -62,6 +65,8 @@ export interface ResourceFacts {
   modalities?: readonly string[];
   /** Study date (`YYYY-MM-DD`), null when unknown. */
   day?: string | null;
+  /** The visit a visit resource comes from (as disclosed): a date condition matches its period. */
+  visit?: Visit;
 }
 
 const invalid = (message: string, messageVi: string) =>
@@ -128,7 +133,9 @@ export function parseTypeFilter(
         );
       return t.value;
     });
-  if (search.has('date')) Object.assign(filter, instantRange(search.all('date'), 'date'));
+  // `effective` is MedicationStatement's date parameter (the facade's name for it).
+  for (const name of ['date', 'effective'])
+    if (search.has(name)) Object.assign(filter, instantRange(search.all(name), name));
   if (search.has('modality'))
     filter.modalities = tokens(search.all('modality'), 'modality').map((t) => t.value);
   if (search.has('started')) {
@@ -143,11 +150,18 @@ export function parseTypeFilter(
 export function meetsFilter(filter: TypeFilter, facts: ResourceFacts): boolean {
   if (
     filter.codes &&
-    !(facts.codes ?? []).some((k) => filter.codes!.some((c) => c.system === k.system && c.code === k.code))
+    !holdsCode(
+      facts.codes ?? [],
+      filter.codes.map((c) => ({ system: c.system, value: c.code })),
+    )
   )
     return false;
   if (filter.statuses && !filter.statuses.includes(facts.status ?? '')) return false;
-  if (filter.since !== undefined || filter.until !== undefined) {
+  if (facts.visit && (filter.since !== undefined || filter.until !== undefined)) {
+    const { visit } = facts;
+    const period = { patient: visit.patient.identifiers[0]!, since: filter.since, until: filter.until };
+    if (!matchesVisitQuery(visit, period)) return false;
+  } else if (filter.since !== undefined || filter.until !== undefined) {
     const time = facts.time ?? '';
     if (time === '') return false;
     if (filter.since !== undefined && time < filter.since) return false;

@@ -125,6 +125,30 @@ export function tokens(values: readonly string[], name: string): Token[] {
   });
 }
 
+/** ICD-10 codes are written with or without the dot (`J18.9`, `J189`): compared without. */
+const plainCode = (system: string | undefined, code: string) =>
+  system?.includes('icd-10') ? code.replace('.', '').toUpperCase() : code;
+
+/**
+ * Whether one of `codings` holds one of the `wanted` tokens (a token without a system matches the
+ * code in any system); ICD-10 codes compare without their dot. The code rule of the facade's visit
+ * searches and of an export's `_typeFilter`.
+ */
+export function holdsCode(
+  codings: readonly { system?: string | undefined; code?: string | undefined }[],
+  wanted: readonly Token[],
+): boolean {
+  return codings.some(
+    (c) =>
+      c.code !== undefined &&
+      wanted.some(
+        (t) =>
+          (t.system === undefined || t.system === c.system) &&
+          plainCode(c.system, t.value) === plainCode(c.system, c.code!),
+      ),
+  );
+}
+
 /**
  * The tokens with each identifier once: SDK clients ask for an identifier under its current URI and
  * its older aliases (`…/sid/national_id|v,…hl7.org.vn/core/sid/cccd|v`), which {@link tokens} reads

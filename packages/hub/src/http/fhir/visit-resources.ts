@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { BundleEntry, Encounter, Resource } from '@lienthong/core';
+import type { BundleEntry, Coding, Encounter, Resource } from '@lienthong/core';
 import type { Visit } from '@lienthong/visits';
 import {
   encodeFhirVisitBundle,
@@ -177,3 +177,12 @@ export function visitResources(
     r.resourceType === 'Encounter' ? { ...r, extension: [...(r.extension ?? []), model] } : r,
   );
 }
+
+/** A visit resource's code (or medication code) codings. */
+export const codingsOf = (resource: Resource): readonly Coding[] => {
+  const r = resource as {
+    code?: { coding?: Coding[] };
+    medicationCodeableConcept?: { coding?: Coding[] };
+  };
+  return (r.code ?? r.medicationCodeableConcept)?.coding ?? [];
+};

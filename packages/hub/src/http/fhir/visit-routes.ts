@@ -1,4 +1,4 @@
-import { type Coding, type IdentifierValue, type Resource, ValidationError } from '@lienthong/core';
+import { type IdentifierValue, ValidationError } from '@lienthong/core';
 import { encodePatientSummaryDocument } from '@lienthong/visits/fhir';
 import { discloseVisits, visitKey as visitKeyOf } from '@lienthong/visits/provider-kit';
 import type { Context } from 'hono';
@@ -17,15 +17,16 @@ import { auditSearch, baseOf, fhirJson, type Interaction, readInstance, readOf, 
 import {
   checkSort,
   elementsOf,
+  holdsCode,
   instantRange,
   oneToken,
   pageOf,
   readSearch,
-  type Token,
   tokens,
 } from './search-params.js';
 import { summaryPatientOf } from './summary-parameters.js';
 import {
+  codingsOf,
   parseVisitPartId,
   VISIT_RESOURCE_TYPES,
   type VisitResourceType,
@@ -52,27 +53,6 @@ const DATE_PARAM: Partial<Record<VisitResourceType, string>> = {
   Procedure: 'date',
 };
 const SUMMARY_PARAMS = resourceSpec('Patient').searchParams.filter((p) => p.name === 'identifier');
-
-/** ICD-10 codes are written with or without the dot (`J18.9`, `J189`): compared without. */
-const plainCode = (system: string | undefined, code: string) =>
-  system?.includes('icd-10') ? code.replace('.', '').toUpperCase() : code;
-
-/** Whether a resource's code (or medication code) holds one of the tokens. */
-function hasCode(resource: Resource, wanted: readonly Token[]): boolean {
-  const r = resource as {
-    code?: { coding?: Coding[] };
-    medicationCodeableConcept?: { coding?: Coding[] };
-  };
-  return ((r.code ?? r.medicationCodeableConcept)?.coding ?? []).some(
-    (c) =>
-      c.code !== undefined &&
-      wanted.some(
-        (t) =>
-          (t.system === undefined || t.system === c.system) &&
-          plainCode(c.system, t.value) === plainCode(c.system, c.code!),
-      ),
-  );
-}
 
 /**
  * The visits as FHIR: `Encounter`, `Condition`, `MedicationStatement` and `Procedure` (read, and
@@ -149,7 +129,7 @@ export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: 
       const found = page.items.map((v) => ({
         patient: v.stored.visit.patient.identifiers,
         resources: visitResources(v.stored, v.visit, v.stored).filter(
-          (r) => r.resourceType === type && (!codes || hasCode(r, codes)),
+          (r) => r.resourceType === type && (!codes || holdsCode(codingsOf(r), codes)),
         ),
       }));
       await auditSearch(
