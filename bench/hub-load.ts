@@ -17,6 +17,9 @@
  *            hub's default, or monthly partitions — layout: 'partitioned'; both: one run each)
  *          --no-sqlite  --no-ceiling
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
+ *          --grow K (PostgreSQL: after the runs at --reports, copy the seeded reports in SQL until
+ *            there are K times as many, over K times the patients, and run again: 1 M and 10 M with
+ *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
  * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
  *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree).
  */
@@ -28,6 +31,7 @@ import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { patientKeyRows } from '../packages/hub/src/records/report-routing.ts';
 import { serveChild, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { checkGrowth, growReports } from './hub-load/grow.ts';
 import {
   load as loadFor,
   MAX_REQUESTS,
@@ -52,6 +56,10 @@ const DURATION = Number(option('duration', '5'));
 const CONNECTIONS = option('connections', '1,10,50').split(',').map(Number);
 if (![REPORTS, PATIENTS, DURATION].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
   throw new Error('--reports, --patients and --duration (≤ 60 s) take positive integers');
+const GROW = Number(option('grow', '1'));
+checkGrowth(REPORTS, PATIENTS, GROW);
+/** The reports and patients stored now (REPORTS and PATIENTS, times GROW once grown). */
+const stored = { reports: REPORTS, patients: PATIENTS };
 
 const started = performance.now();
 // Every run lasts --duration seconds.
@@ -80,7 +88,7 @@ function publishRequest(apiKey: string): () => Req {
   return () => {
     const n = published++;
     const body = JSON.stringify(
-      syntheticReport(n, Math.floor(publishRnd() * PATIENTS), publishRnd, `LOAD-${runTag}-`),
+      syntheticReport(n, Math.floor(publishRnd() * stored.patients), publishRnd, `LOAD-${runTag}-`),
     );
     return {
       method: 'POST',
@@ -98,7 +106,7 @@ function publishRequest(apiKey: string): () => Req {
 function queryRequest(apiKey: string): () => Req {
   return () => ({
     method: 'GET',
-    path: `/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(queryRnd() * PATIENTS))}`)}&limit=50`,
+    path: `/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(queryRnd() * stored.patients))}`)}&limit=50`,
     headers: { authorization: `Bearer ${apiKey}` },
   });
 }
@@ -179,6 +187,34 @@ async function measureTarget(target: Target): Promise<void> {
       `  seeded in ${secs(seeded.ms)} (${fmt(REPORTS / (seeded.ms / 1000))} reports/s, incl. ANALYZE); ${await target.describe()}`,
     );
   log(`  patient query plan:\n      ${seeded.plan}`);
+  await measureRuns(target, target.name);
+  if (GROW === 1) return;
+  if (!('postgres' in target.config)) {
+    log(`  --grow: PostgreSQL only (${target.name} is measured at ${fmt(REPORTS)} reports)`);
+    return;
+  }
+  stored.reports = REPORTS * GROW;
+  stored.patients = PATIENTS * GROW;
+  log(
+    `\n■ ${target.name}: growing to ${fmt(stored.reports)} reports over ${fmt(stored.patients)} patients (SQL copies)`,
+  );
+  const t0 = performance.now();
+  const store = await openDatabase(target.config);
+  try {
+    await growReports(store.db, { reports: REPORTS, patients: PATIENTS }, GROW, (k) =>
+      log(`    … ${fmt(REPORTS * (k + 1))} reports (${secs(performance.now() - t0)})`),
+    );
+  } finally {
+    await store.close();
+  }
+  log(`  grown in ${secs(performance.now() - t0)} (incl. ANALYZE); ${await target.describe()}`);
+  await measureRuns(target, `${target.name} · ${fmt(stored.reports)}`);
+  stored.reports = REPORTS;
+  stored.patients = PATIENTS;
+}
+
+/** The query and publish runs against a hub on `target` as it is now, recorded under `label`. */
+async function measureRuns(target: Target, label: string): Promise<void> {
   const hub = await serveChild('hub', target.config);
   const apiKey = hub.apiKey!;
   const query = queryRequest(apiKey);
@@ -187,14 +223,14 @@ async function measureTarget(target: Target): Promise<void> {
   log(`  load average before the runs: ${loadAverage()} (${cpus().length} cores)`);
   for (const c of CONNECTIONS) {
     const m = await measured(hub, c, query);
-    rows.push({ db: target.name, op: 'query', connections: c, m, ceiling: ceilings.get(`GET ${c}`) });
+    rows.push({ db: label, op: 'query', connections: c, m, ceiling: ceilings.get(`GET ${c}`) });
     log(
       `  query   ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${fmt(m.cpuPerRequest ?? Number.NaN)} µs CPU/req`,
     );
   }
   for (const c of CONNECTIONS) {
     const m = await measured(hub, c, publish);
-    rows.push({ db: target.name, op: 'publish', connections: c, m, ceiling: ceilings.get(`POST ${c}`) });
+    rows.push({ db: label, op: 'publish', connections: c, m, ceiling: ceilings.get(`POST ${c}`) });
     log(
       `  publish ${String(c).padStart(2)} conn: ${fmt(m.rps)} req/s, p50 ${m.p50} ms, p99 ${m.p99} ms, ${fmt(m.cpuPerRequest ?? Number.NaN)} µs CPU/req`,
     );
@@ -209,7 +245,7 @@ function printTables(): void {
   for (const db of [...new Set(rows.map((r) => r.db))]) {
     for (const op of ['publish', 'query'] as const) {
       log(
-        `\n  ${db} — ${op}${op === 'query' ? ` (${fmt(REPORTS)} stored reports)` : ' (new report, Idempotency-Key)'}`,
+        `\n  ${db} — ${op}${op === 'query' ? ' (a seeded patient, 50 newest)' : ' (new report, Idempotency-Key)'}`,
       );
       log(head);
       for (const r of rows.filter((x) => x.db === db && x.op === op)) {
