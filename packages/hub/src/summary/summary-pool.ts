@@ -35,18 +35,22 @@ function spawnWorker(): Worker {
   );
 }
 
-const failed = (code = 'HUB_SUMMARY_FAILED') =>
+/** 500 `HUB_SUMMARY_FAILED`: the worker making it died. */
+const workerLost = () =>
   new LienThongError({
-    code,
-    message:
-      code === 'HUB_STOPPING'
-        ? 'The hub is stopping: the summary was not made.'
-        : 'The summary could not be made from the stored visits.',
-    messageVi:
-      code === 'HUB_STOPPING'
-        ? 'Sàn đang dừng: bản tóm tắt chưa được lập.'
-        : 'Không lập được bản tóm tắt từ các lượt khám đã lưu.',
-    details: { status: code === 'HUB_STOPPING' ? 503 : 500 },
+    code: 'HUB_SUMMARY_FAILED',
+    message: 'The summary could not be made from the stored visits.',
+    messageVi: 'Không lập được bản tóm tắt từ các lượt khám đã lưu.',
+    details: { status: 500 },
+  });
+
+/** 503 `HUB_STOPPING`: the pool was closed before the summary was made. */
+const stopping = () =>
+  new LienThongError({
+    code: 'HUB_STOPPING',
+    message: 'The hub is stopping: the summary was not made.',
+    messageVi: 'Sàn đang dừng: bản tóm tắt chưa được lập.',
+    details: { status: 503 },
   });
 
 interface Waiting {
@@ -96,7 +100,7 @@ export function createSummaryPool(options: { workers: number }): SummaryPool {
     const lost = () => {
       if (slot.worker !== worker) return;
       slot.worker = undefined;
-      failAll(slot, failed(closed ? 'HUB_STOPPING' : undefined));
+      failAll(slot, closed ? stopping() : workerLost());
     };
     worker.on('error', lost);
     worker.on('exit', lost);
@@ -106,7 +110,7 @@ export function createSummaryPool(options: { workers: number }): SummaryPool {
 
   return {
     summarize(input) {
-      if (closed) return Promise.reject(failed('HUB_STOPPING'));
+      if (closed) return Promise.reject(stopping());
       let slot = slots[0]!;
       for (const s of slots) if (s.waiting.size < slot.waiting.size) slot = s;
       const worker = workerOf(slot);
@@ -125,7 +129,7 @@ export function createSummaryPool(options: { workers: number }): SummaryPool {
           await worker.terminate();
           // terminate() answers before the 'exit' event: summaries still waiting fail now.
           slot.worker = undefined;
-          failAll(slot, failed('HUB_STOPPING'));
+          failAll(slot, stopping());
         }),
       );
     },
