@@ -9,6 +9,7 @@ import {
   createHubPatientDirectory,
   createHubVisitHistory,
 } from '@lienthong/hub-api';
+import { IMAGING_REPORT_IDENTIFIER_SYSTEM } from '@lienthong/imaging/fhir';
 import { newVisit } from '@lienthong/visits';
 import type { CapabilityStatement, DiagnosticReport, Group, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,12 +36,18 @@ type Outcome = {
 const codeOf = (o: Outcome) => o.issue[0]?.details?.coding?.[0]?.code;
 const pathOf = (o: Outcome) => o.issue[0]?.expression?.[0];
 
-/** The business ids of the exported DiagnosticReports, sorted. */
-const reportIds = (resources: Map<string, Resource[]>) =>
+/** The identifiers of the exported DiagnosticReports in `system`, sorted. */
+const reportIdentifiers = (resources: Map<string, Resource[]>, system: string | undefined) =>
   ((resources.get('DiagnosticReport') ?? []) as DiagnosticReport[])
     .flatMap((r) => r.identifier ?? [])
+    .filter(
+      (i) =>
+        (i.system === IMAGING_REPORT_IDENTIFIER_SYSTEM) === (system === IMAGING_REPORT_IDENTIFIER_SYSTEM),
+    )
     .map((i) => i.value!)
     .sort();
+/** The business ids of the exported lab reports (DiagnosticReports other than imaging reports), sorted. */
+const reportIds = (resources: Map<string, Resource[]>) => reportIdentifiers(resources, undefined);
 
 /** Every line of an export as one text, to look for identifiers that must not be there. */
 const allText = (resources: Map<string, Resource[]>) => JSON.stringify([...resources.values()]);
@@ -298,6 +305,8 @@ export function describeBulkCohorts(dialect: string, makeDatabase: MakeDatabase)
       ]);
       expect(resources.get('Patient')?.map((p) => p.id)).toEqual([p1]);
       expect(resources.get('ImagingStudy')).toHaveLength(1);
+      // The study's report too, as the facade serves it.
+      expect(reportIdentifiers(resources, IMAGING_REPORT_IDENTIFIER_SYSTEM)).toHaveLength(1);
       expect(resources.get('Encounter')).toHaveLength(1);
       expect(allText(resources)).not.toContain(P2.value);
       // An administrator's export of it reads every facility's records of its members.

@@ -9,6 +9,7 @@ import {
   createHubResultExchange,
   createHubVisitHistory,
 } from '@lienthong/hub-api';
+import { IMAGING_REPORT_IDENTIFIER_SYSTEM } from '@lienthong/imaging/fhir';
 import { newVisit } from '@lienthong/visits';
 import type { CapabilityStatement, DiagnosticReport, Patient, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -157,9 +158,10 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
       expect(manifest.request).toBe(`${base}/$export`);
       expect(Date.parse(manifest.transactionTime)).not.toBeNaN();
       expect(manifest.error).toEqual([]);
-      // 13 reports of A: DiagnosticReport and Observation files of at most 5 lines each.
+      // 13 lab reports of A and its study's report: DiagnosticReport and Observation files of at
+      // most 5 lines each.
       const counts = (type: string) => manifest.output.filter((f) => f.type === type).map((f) => f.count);
-      expect(counts('DiagnosticReport')).toEqual([5, 5, 3]);
+      expect(counts('DiagnosticReport')).toEqual([5, 5, 4]);
       expect(counts('Observation')).toEqual([5, 5, 3]);
       expect(counts('Patient')).toEqual([1]);
       // Its study; its visit: one Encounter, its two diagnoses (its own: nothing withheld).
@@ -178,10 +180,15 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
         'Encounter',
         'Condition',
       ]);
-      expect(validateAll(resources)).toBe(31);
+      expect(validateAll(resources)).toBe(32);
       const reports = resources.get('DiagnosticReport') as DiagnosticReport[];
       const ids = reports.flatMap((r) => r.identifier ?? []).map((i) => i.value);
       expect(ids.filter((v) => v?.startsWith('BULK-B'))).toEqual([]);
+      // The imaging report, as the facade serves it (found by its study UID).
+      const imagingReport = reports.find((r) =>
+        r.identifier?.some((i) => i.system === IMAGING_REPORT_IDENTIFIER_SYSTEM),
+      );
+      expect(imagingReport?.id).toBe(resources.get('ImagingStudy')?.[0]?.id);
       const text = JSON.stringify([...resources.values()]);
       expect(text).not.toContain(P2.value);
       expect((resources.get('Patient') as Patient[])[0]!.identifier?.[0]?.value).toBe(P1.value);
@@ -192,7 +199,7 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
 
     it('exports every facility for an administrator, and a facility group by Group/<code>', async () => {
       const all = await exportAll(`${base}/$export`, ADMIN);
-      expect(all.resources.get('DiagnosticReport')).toHaveLength(16);
+      expect(all.resources.get('DiagnosticReport')).toHaveLength(17);
       expect(all.resources.get('Patient')).toHaveLength(2);
       expect(all.resources.get('Encounter')).toHaveLength(2);
       // The disclosure policy holds for population-level reads: B20 leaves no visit of a facility

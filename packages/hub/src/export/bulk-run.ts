@@ -124,7 +124,8 @@ export async function runExport(options: RunExportOptions): Promise<JobOutput> {
   if (types.includes('Patient')) sources.push(patientItems(options.db, scope, signal, pageSize));
   if (types.some((t) => LAB_TYPES.includes(t)))
     sources.push(labReportItems(options.db, scope, signal, pageSize));
-  if (types.includes('ImagingStudy')) sources.push(imagingItems(options.db, scope, signal, pageSize));
+  if (types.includes('ImagingStudy') || types.includes('DiagnosticReport'))
+    sources.push(imagingItems(options.db, scope, signal, pageSize));
   if (types.some((t) => VISIT_TYPES.includes(t)))
     sources.push(visitItems(options.db, scope, signal, options.disclose ?? ((v) => v), pageSize));
 

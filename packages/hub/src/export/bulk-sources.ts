@@ -11,7 +11,7 @@ import type { LabReport } from '@lienthong/result-exchange';
 import type { Visit } from '@lienthong/visits';
 import { type Kysely, sql } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
-import { imagingStudyResource, reportResources } from '../http/fhir/resources.js';
+import { imagingReportResource, imagingStudyResource, reportResources } from '../http/fhir/resources.js';
 import { codingsOf, VISIT_RESOURCE_TYPES, visitResources } from '../http/fhir/visit-resources.js';
 import type { ExportType, ResourceFacts } from './bulk-type-filter.js';
 
@@ -227,7 +227,12 @@ export async function* labReportItems(
   }
 }
 
-/** Every imaging reference in scope as its ImagingStudy (the facade's), with its modalities and study date. */
+/**
+ * Every imaging reference in scope as the facade serves it: its ImagingStudy, with its modalities
+ * and study date, and the DiagnosticReport of its report when it has one. The facade finds an
+ * imaging report by its study only (no code, status or date of its own): a `_typeFilter` on
+ * DiagnosticReport, like the facade's searches, matches lab reports alone.
+ */
 export async function* imagingItems(
   db: Kysely<HubDatabase>,
   scope: SourceScope,
@@ -250,9 +255,15 @@ export async function* imagingItems(
     try {
       const ref = JSON.parse(row.document) as ImagingReference;
       const study = imagingStudyResource(ref);
-      const resource = { ...study, meta: { ...study.meta, lastUpdated: row.updated_at } } as Resource;
+      const stamped = <T extends Resource>(r: T) => ({
+        ...r,
+        meta: { ...r.meta, lastUpdated: row.updated_at },
+      });
+      const resource = stamped(study);
       const modalities = row.modalities.split(' ').filter(Boolean);
+      const report = imagingReportResource(ref);
       yield { type: 'ImagingStudy', resource, facts: { modalities, day: row.study_date } };
+      if (report) yield { type: 'DiagnosticReport', resource: stamped(report), facts: {} };
     } catch (cause) {
       yield failed('Imaging study', row.study_uid, cause);
     }
