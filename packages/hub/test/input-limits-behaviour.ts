@@ -361,6 +361,31 @@ export function describeHubInputLimits(dialect: string, makeDatabase: MakeDataba
         expect(await auditCount()).toBe(before);
       });
 
+      it('refuses a malformed X-User or X-Purpose-Of-Use (400, naming the header, never its value) and audits nothing', async () => {
+        const before = await auditCount();
+        const search = `/v1/lab-reports?patient=${encodeURIComponent(`${MRN}|LIM-HEADER`)}`;
+        const user = `Nguyen ${'V'.repeat(200)}`;
+        for (const [headers, path] of [
+          [{ 'x-user': user }, 'header.X-User'],
+          [{ 'x-purpose-of-use': 'etreat' }, 'header.X-Purpose-Of-Use'],
+          [{ 'x-purpose-of-use': 'E' }, 'header.X-Purpose-Of-Use'],
+        ] as const) {
+          const answer = await call(hub, 'GET', search, { key, headers });
+          expectProblem(answer, 400, 'HUB_HEADER_INVALID');
+          expect(answer.json.path).toBe(path);
+          expect(answer.text).not.toContain('VVVV');
+          expect(answer.text).not.toContain('etreat');
+        }
+        expect(await auditCount()).toBe(before);
+        // Well-formed ones are recorded as sent.
+        const ok = await call(hub, 'GET', search, {
+          key,
+          headers: { 'x-user': 'bs.an', 'x-purpose-of-use': 'ETREAT' },
+        });
+        expect(ok.status).toBe(200);
+        expect(await auditCount()).toBe((before ?? 0) + 1);
+      });
+
       it('answers an oversized URL or header block with a 431 problem document over a real socket', async () => {
         const url = await call(hub, 'GET', `/v1/lab-reports/${'R'.repeat(100_000)}`, { key });
         expectProblem(url, 431, 'HUB_REQUEST_HEADER_TOO_LARGE');

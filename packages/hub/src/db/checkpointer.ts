@@ -27,23 +27,18 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 // The checkpoint flushes the database file and the WAL before the WAL may be reused.
 db.pragma('synchronous = FULL');
-let timer;
 parentPort.on('message', (m) => {
   if (m === 'stop') {
-    clearTimeout(timer);
     db.close();
     parentPort.close();
     return;
   }
-  timer ??= setTimeout(() => {
-    timer = undefined;
-    try {
-      // PASSIVE: copies what no reader still needs, never waits for a lock nor blocks a writer.
-      db.pragma('wal_checkpoint(PASSIVE)');
-    } catch {
-      // Busy or failing now: the next nudge tries again, and the hub's own fallback still runs.
-    }
-  }, workerData.delayMs);
+  try {
+    // PASSIVE: copies what no reader still needs, never waits for a lock nor blocks a writer.
+    db.pragma('wal_checkpoint(PASSIVE)');
+  } catch {
+    // Busy or failing now: the next nudge tries again, and the hub's own fallback still runs.
+  }
 });
 `;
 
@@ -69,21 +64,30 @@ export function startCheckpointer(file: string, options: CheckpointerOptions = {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(PROGRAM, {
     eval: true,
-    workerData: { driver, file, delayMs: options.delayMs ?? 100 },
+    workerData: { driver, file },
   });
+  const delayMs = options.delayMs ?? 100;
   // A crashed checkpointer costs speed, not data: the hub's own checkpoints go on.
   worker.on('error', () => {});
   // Never what keeps a process alive: one that forgets to close the hub still exits.
   worker.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let stopped = false;
+  // The wait is timed here, not in the thread: the commits of one wait cost one message, not one
+  // each (a message per commit was 4 % of a query's CPU in the load benchmark's profile).
+  let timer: NodeJS.Timeout | undefined;
   return {
     nudge() {
-      if (!stopped) worker.postMessage('nudge');
+      if (stopped || timer) return;
+      timer = setTimeout(() => {
+        timer = undefined;
+        if (!stopped) worker.postMessage('checkpoint');
+      }, delayMs).unref();
     },
     async stop() {
       if (stopped) return exited;
       stopped = true;
+      clearTimeout(timer);
       // Held while it closes: otherwise a process with nothing else to do would exit mid-wait.
       worker.ref();
       worker.postMessage('stop');

@@ -10,6 +10,7 @@ import type { HubDb } from '../db/open-database.js';
 import type { BulkExports } from '../export/jobs-runner.js';
 import type { Logger } from '../logger.js';
 import { hashApiKey } from '../security/api-keys.js';
+import { createCredentialCache } from '../security/credential-cache.js';
 import { createRateLimiter } from '../security/rate-limit.js';
 import type { SummaryPool } from '../summary/summary-pool.js';
 import { authenticate } from './auth.js';
@@ -88,8 +89,10 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
   };
   const rateLimit = options.rateLimit ?? { perSecond: 200, capacity: 400 };
   // One middleware, so /v1 and /fhir share each credential's rate limit.
+  const credentials = createCredentialCache();
   const authenticated = authenticate({
     db: store.db,
+    credentials,
     adminKeyHash: options.adminKey ? hashApiKey(options.adminKey) : undefined,
     limiter: rateLimit === false ? undefined : createRateLimiter(rateLimit),
   });
@@ -100,7 +103,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     .use(limitBody(options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES))
     .use(authenticated)
     .use(refuseUndeclaredQuery)
-    .route('/', adminRoutes(deps))
+    .route('/', adminRoutes(deps, credentials))
     .route('/patients', patientRoutes(deps))
     .route('/patients', patientVisitRoutes(deps, visitOptions))
     .route('/visits', visitRoutes(deps, visitOptions))

@@ -1,9 +1,10 @@
-import { AuthError, LienThongError } from '@lienthong/core';
+import { AuthError, LienThongError, ValidationError } from '@lienthong/core';
 import type { Kysely } from 'kysely';
 import type { HubDatabase } from '../db/schema.js';
 import type { Scope } from '../facilities.js';
 import type { Publisher } from '../records/access.js';
 import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
+import type { CredentialCache } from '../security/credential-cache.js';
 import type { RateLimiter } from '../security/rate-limit.js';
 import type { Caller } from './env.js';
 import { hubFactory } from './factory.js';
@@ -14,6 +15,29 @@ const authRequired = () =>
     message: 'A valid API key is required.',
     messageVi: 'Cần khóa API hợp lệ.',
     status: 401,
+  });
+
+/** Longest `X-User` the audit trail records. */
+const MAX_USER_LENGTH = 200;
+/** An HL7 v3 PurposeOfUse code (`TREAT`, `ETREAT`, `HPAYMT`…). */
+const PURPOSE_OF_USE = /^[A-Z_]{2,30}$/;
+
+// The header's value is never quoted: X-User may be a person's name.
+const userInvalid = () =>
+  new ValidationError({
+    code: 'HUB_HEADER_INVALID',
+    message: `X-User takes at most ${MAX_USER_LENGTH} characters.`,
+    messageVi: `X-User dài tối đa ${MAX_USER_LENGTH} ký tự.`,
+    path: 'header.X-User',
+  });
+const purposeInvalid = () =>
+  new ValidationError({
+    code: 'HUB_HEADER_INVALID',
+    message:
+      'X-Purpose-Of-Use takes an HL7 v3 PurposeOfUse code (2–30 capital letters or "_", e.g. TREAT, ETREAT).',
+    messageVi:
+      'X-Purpose-Of-Use nhận một mã PurposeOfUse HL7 v3 (2–30 chữ in hoa hoặc "_", ví dụ TREAT, ETREAT).',
+    path: 'header.X-Purpose-Of-Use',
   });
 
 /** 403 `HUB_SCOPE_MISSING`: the caller's credential lacks `scope`. */
@@ -56,6 +80,8 @@ export function publisherOf(caller: Caller): Publisher {
 /** What {@link authenticate} checks keys against. */
 export interface AuthenticateOptions {
   db: Kysely<HubDatabase>;
+  /** Credentials found recently (`createCredentialCache`): a busy key is looked up once a second. */
+  credentials: CredentialCache;
   /** SHA-256 of the bootstrap administrator key, when one is configured. */
   adminKeyHash: string | undefined;
   /** Per-credential rate limit; undefined: none. */
@@ -65,10 +91,11 @@ export interface AuthenticateOptions {
 /**
  * Middleware that sets the request's `caller` from its API key (`Authorization: Bearer …` or
  * `X-API-Key`): 401 `HUB_AUTH_REQUIRED` without a valid, unrevoked key, 429 `HUB_RATE_LIMITED`
- * (with `Retry-After`) past the credential's rate. `X-User` and `X-Purpose-Of-Use` are kept for
- * the audit trail when well-formed.
+ * (with `Retry-After`) past the credential's rate. `X-User` (at most 200 characters) and
+ * `X-Purpose-Of-Use` (default `TREAT`) are kept for the audit trail; a malformed one is
+ * 400 `HUB_HEADER_INVALID`.
  */
-export function authenticate({ db, adminKeyHash, limiter }: AuthenticateOptions) {
+export function authenticate({ db, credentials, adminKeyHash, limiter }: AuthenticateOptions) {
   return hubFactory.createMiddleware(async (c, next) => {
     const header = c.req.header('authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.header('x-api-key');
@@ -83,28 +110,31 @@ export function authenticate({ db, adminKeyHash, limiter }: AuthenticateOptions)
       };
     } else {
       if (!looksLikeApiKey(key)) throw authRequired();
-      const row = await db
-        .selectFrom('credentials')
-        .select(['id', 'facility_code', 'scopes'])
-        .where('key_hash', '=', hash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      if (!row) throw authRequired();
+      const credential = await credentials.find(hash, async () => {
+        const row = await db
+          .selectFrom('credentials')
+          .select(['id', 'facility_code', 'scopes'])
+          .where('key_hash', '=', hash)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        return row && { id: row.id, facilityCode: row.facility_code, scopes: row.scopes };
+      });
+      if (!credential) throw authRequired();
       caller = {
-        facilityCode: row.facility_code,
-        credentialId: row.id,
-        scopes: new Set(row.scopes.split(' ') as Scope[]),
+        facilityCode: credential.facilityCode,
+        credentialId: credential.id,
+        scopes: new Set(credential.scopes.split(' ') as Scope[]),
       };
     }
     const wait = limiter?.take(caller.credentialId) ?? 0;
     if (wait > 0) throw rateLimited(wait);
-    const user = c.req.header('x-user');
-    const purpose = c.req.header('x-purpose-of-use') ?? '';
-    c.set('caller', {
-      ...caller,
-      userRef: user && user.length <= 200 ? user : undefined,
-      purpose: /^[A-Z_]{2,30}$/.test(purpose) ? purpose : 'TREAT',
-    });
+    const user = c.req.header('x-user') || undefined;
+    const purpose = c.req.header('x-purpose-of-use') || undefined;
+    // Refused, never recorded otherwise: a purpose read as TREAT would hide what the caller asked
+    // for (ETREAT's emergency access), and an audit entry must name the user as the caller did.
+    if (user !== undefined && user.length > MAX_USER_LENGTH) throw userInvalid();
+    if (purpose !== undefined && !PURPOSE_OF_USE.test(purpose)) throw purposeInvalid();
+    c.set('caller', { ...caller, userRef: user, purpose: purpose ?? 'TREAT' });
     await next();
   });
 }

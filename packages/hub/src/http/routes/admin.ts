@@ -1,6 +1,7 @@
 import { parseWith, ValidationError } from '@lienthong/core';
 import * as z from 'zod';
 import { addCredential, addFacility, listFacilities, revokeCredential } from '../../facilities.js';
+import type { CredentialCache } from '../../security/credential-cache.js';
 import { needs, scopeMissing } from '../auth.js';
 import { readJsonBody } from '../body.js';
 import type { RouteDeps } from '../deps.js';
@@ -34,9 +35,11 @@ const AuditQuery = z.object({
 /**
  * The caller (`/v1/me`), facilities and their credentials (`/v1/facilities`, `/v1/credentials`:
  * adding needs `admin`; a facility revokes its own credentials) and the audit trail (`/v1/audit`:
- * a facility reads its own entries, an administrator any facility's).
+ * a facility reads its own entries, an administrator any facility's). A credential revoked here
+ * stops working at once on this instance, within a second on others sharing the database
+ * (`credentials`, their cache of recently found keys).
  */
-export function adminRoutes({ db, audit }: RouteDeps) {
+export function adminRoutes({ db, audit }: RouteDeps, credentials: Pick<CredentialCache, 'forget'>) {
   const admin = hubFactory.createApp();
 
   admin.get('/me', (c) => {
@@ -75,6 +78,7 @@ export function adminRoutes({ db, audit }: RouteDeps) {
       if (!own) throw scopeMissing('admin');
     }
     await revokeCredential(db, id);
+    credentials.forget(id);
     return c.body(null, 204);
   });
 
