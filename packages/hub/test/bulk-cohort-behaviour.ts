@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { syntheticImagingReferences } from '@lienthong/conformance';
 import { validateFhir } from '@lienthong/conformance/fhir';
 import type { Resource as CoreResource } from '@lienthong/core';
@@ -14,19 +11,23 @@ import { newVisit } from '@lienthong/visits';
 import type { CapabilityStatement, DiagnosticReport, Group, Resource } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../src/server.js';
-import { facilityKey, publishReports } from './bulk-export-behaviour.js';
 import { downloadAll, exportAll, kickOff, statusUrlOf, waitForManifest } from './bulk-export-client.js';
-import type { MakeDatabase, TestDatabase } from './databases.js';
-import { startTestHub } from './test-hub.js';
+import {
+  ADMIN,
+  type BulkHub,
+  CCCD,
+  facilityKey,
+  ICD10,
+  P1,
+  P2,
+  publishReports,
+  startBulkHub,
+} from './bulk-fixtures.js';
+import type { MakeDatabase } from './databases.js';
 
-const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
 const BHYT = 'http://fhir.ehealth.gov.vn/core/sid/insurance_number';
-const ADMIN = 'bulk-admin';
-const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
-/** SYNTHETIC patients (those of the bulk export tests): P1 registered by facility A with a second (SYNTHETIC) BHYT number, P2 by B. */
-const P1 = { system: CCCD, value: '001203012345' };
+/** A second (SYNTHETIC) identifier of P1, the BHYT number facility A registers beside its CCCD. */
 const P1_BHYT = { system: BHYT, value: 'DN4010123456789' };
-const P2 = { system: CCCD, value: '079085000071' };
 const SUBSETTED = { system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationValue', code: 'SUBSETTED' };
 
 type Outcome = {
@@ -61,9 +62,8 @@ const allText = (resources: Map<string, Resource[]>) => JSON.stringify([...resou
  */
 export function describeBulkCohorts(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub saved cohorts and patient-narrowed exports on ${dialect}`, () => {
-    let database: TestDatabase;
+    let bulk: BulkHub;
     let hub: RunningHub;
-    let dir: string;
     let base: string;
     let keyA: string;
     let keyB: string;
@@ -105,27 +105,17 @@ export function describeBulkCohorts(dialect: string, makeDatabase: MakeDatabase)
     });
 
     beforeAll(async () => {
-      database = await makeDatabase();
-      dir = mkdtempSync(join(tmpdir(), 'lienthong-cohort-'));
-      hub = await startTestHub(database, {
-        adminKey: ADMIN,
-        rateLimit: false,
-        exports: {
-          directory: dir,
-          pageSize: 3,
-          maxActiveJobsPerCredential: 20,
-          // A stand-in de-identifier: notes what it was given, marks what it answers.
-          deidentify: (resource: CoreResource) => {
-            seenByDeidentifier.push(Object.keys(resource));
-            const meta = (resource as { meta?: Record<string, unknown> }).meta ?? {};
-            return { ...resource, meta: { ...meta, security: [{ code: 'DEID-SYNTHETIC' }] } } as CoreResource;
-          },
+      bulk = await startBulkHub(await makeDatabase(), {
+        pageSize: 3,
+        maxActiveJobsPerCredential: 20,
+        // A stand-in de-identifier: notes what it was given, marks what it answers.
+        deidentify: (resource: CoreResource) => {
+          seenByDeidentifier.push(Object.keys(resource));
+          const meta = (resource as { meta?: Record<string, unknown> }).meta ?? {};
+          return { ...resource, meta: { ...meta, security: [{ code: 'DEID-SYNTHETIC' }] } } as CoreResource;
         },
       });
-      base = `${hub.url}/fhir`;
-      keyA = await facilityKey(hub.url, '01001', ['read', 'write', 'export']);
-      keyB = await facilityKey(hub.url, '01002', ['read', 'write', 'export']);
-      readOnlyKey = await facilityKey(hub.url, '01003', ['read', 'write']);
+      ({ hub, base, keyA, keyB, readOnlyKey } = bulk);
       // A's de-identified-only credential.
       deidKey = await facilityKey(hub.url, '01001', ['export-deidentified']);
       p1 = (
@@ -177,11 +167,7 @@ export function describeBulkCohorts(dialect: string, makeDatabase: MakeDatabase)
           }),
         );
     });
-    afterAll(async () => {
-      await hub?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => bulk?.close());
 
     it('creates, reads and deletes a cohort: its own facility (or an administrator) only, audited', async () => {
       const created = await postGroup(keyA, cohortOf([{ reference: `Patient/${p1}` }, { identifier: P2 }]));

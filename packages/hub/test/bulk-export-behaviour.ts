@@ -1,78 +1,32 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { syntheticImagingReferences } from '@lienthong/conformance';
 import { validateFhir } from '@lienthong/conformance/fhir';
 import {
   createHubImagingRegistry,
   createHubPatientDirectory,
-  createHubResultExchange,
   createHubVisitHistory,
 } from '@lienthong/hub-api';
 import { IMAGING_REPORT_IDENTIFIER_SYSTEM } from '@lienthong/imaging/fhir';
 import { newVisit } from '@lienthong/visits';
-import type { CapabilityStatement, DiagnosticReport, Patient, Resource } from '@medplum/fhirtypes';
+import type { CapabilityStatement, DiagnosticReport, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../src/server.js';
 import { download, exportAll, kickOff, statusUrlOf, waitForManifest } from './bulk-export-client.js';
-import type { MakeDatabase, TestDatabase } from './databases.js';
-import { syntheticReport } from './synthetic-report.js';
-import { startTestHub } from './test-hub.js';
+import {
+  ADMIN,
+  type BulkHub,
+  ICD10,
+  P1,
+  P2,
+  publishReports,
+  startBulkHub,
+  validateAll,
+} from './bulk-fixtures.js';
+import type { MakeDatabase } from './databases.js';
 
-const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
-const ADMIN = 'bulk-admin';
-const ICD10 = 'http://hl7.org/fhir/sid/icd-10';
 /** Withheld from readers of another facility (the visits tests' SYNTHETIC policy). */
 const POLICY = { rules: [{ name: 'hiv', diagnoses: ['B20-B24', 'Z21'], allowPurposes: ['ETREAT'] }] };
-/** SYNTHETIC patients: P1 registered by facility A, P2 by facility B. */
-const P1 = { system: CCCD, value: '001203012345' };
-const P2 = { system: CCCD, value: '079085000071' };
-
-/** Registers a facility and issues a key with `scopes`. */
-export async function facilityKey(hubUrl: string, code: string, scopes: string[]): Promise<string> {
-  const admin = { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' };
-  const made = await fetch(`${hubUrl}/v1/facilities`, {
-    method: 'POST',
-    headers: admin,
-    body: JSON.stringify({ code, name: `Bulk ${code} (synthetic)` }),
-  });
-  expect([201, 409]).toContain(made.status);
-  const issued = await fetch(`${hubUrl}/v1/facilities/${code}/credentials`, {
-    method: 'POST',
-    headers: admin,
-    body: JSON.stringify({ scopes }),
-  });
-  expect(issued.status).toBe(201);
-  return ((await issued.json()) as { apiKey: string }).apiKey;
-}
-
-/** Publishes `count` SYNTHETIC reports `<prefix>-<n>` of `patient` as the facility of `key`, one a day from 2026-11-01. */
-export async function publishReports(
-  hubUrl: string,
-  key: string,
-  prefix: string,
-  patient: { system: string; value: string },
-  count: number,
-): Promise<void> {
-  const exchange = createHubResultExchange({ baseUrl: hubUrl, apiKey: key });
-  for (let n = 1; n <= count; n++)
-    await exchange.publish(
-      syntheticReport(`${prefix}-${n}`, patient, {
-        effectiveAt: `2026-11-${String(n).padStart(2, '0')}T08:00:00+07:00`,
-      }) as never,
-    );
-}
-
-/** Every line of an export passes Medplum's validator; answers how many were checked. */
-export function validateAll(resources: Map<string, Resource[]>): number {
-  let checked = 0;
-  for (const list of resources.values())
-    for (const r of list) {
-      validateFhir(r as never);
-      checked++;
-    }
-  return checked;
-}
 
 /**
  * FHIR Bulk Data export on the facade, against a real hub of the dialect: the whole kick-off →
@@ -82,7 +36,7 @@ export function validateAll(resources: Map<string, Resource[]>): number {
  */
 export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase): void {
   describe(`hub FHIR Bulk Data export on ${dialect}`, () => {
-    let database: TestDatabase;
+    let bulk: BulkHub;
     let hub: RunningHub;
     let dir: string;
     let base: string;
@@ -92,18 +46,12 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
     let sinceMark: string;
 
     beforeAll(async () => {
-      database = await makeDatabase();
-      dir = mkdtempSync(join(tmpdir(), 'lienthong-bulk-'));
-      hub = await startTestHub(database, {
-        adminKey: ADMIN,
-        rateLimit: false,
-        exports: { directory: dir, maxLinesPerFile: 5, pageSize: 4 },
-        disclosurePolicy: POLICY,
-      });
-      base = `${hub.url}/fhir`;
-      keyA = await facilityKey(hub.url, '01001', ['read', 'write', 'export']);
-      keyB = await facilityKey(hub.url, '01002', ['read', 'write', 'export']);
-      readOnlyKey = await facilityKey(hub.url, '01003', ['read', 'write']);
+      bulk = await startBulkHub(
+        await makeDatabase(),
+        { maxLinesPerFile: 5, pageSize: 4 },
+        { disclosurePolicy: POLICY },
+      );
+      ({ hub, dir, base, keyA, keyB, readOnlyKey } = bulk);
       await createHubPatientDirectory({ baseUrl: hub.url, apiKey: keyA }).upsert({
         identifiers: [{ ...P1, kind: 'cccd' }],
         name: { family: 'Nguyễn', middle: 'Văn', given: 'An' },
@@ -146,11 +94,7 @@ export function describeBulkExport(dialect: string, makeDatabase: MakeDatabase):
       await new Promise((r) => setTimeout(r, 5));
       await publishReports(hub.url, keyA, 'BULK-A-LATE', P1, 1);
     });
-    afterAll(async () => {
-      await hub?.close();
-      await database?.drop();
-      rmSync(dir, { recursive: true, force: true });
-    });
+    afterAll(() => bulk?.close());
 
     it('runs the whole cycle for a facility: its records and patients only, split by type and size, each line valid FHIR', async () => {
       const { manifest, resources, statusUrl } = await exportAll(`${base}/$export`, keyA);

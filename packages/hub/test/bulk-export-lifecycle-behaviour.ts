@@ -9,14 +9,11 @@ import type { Deidentify } from '../src/export/bulk-run.js';
 import { createDeidentifier, PSEUDONYM_SYSTEM } from '../src/export/deidentify.js';
 import type { BulkExportOptions } from '../src/export/jobs-runner.js';
 import type { RunningHub } from '../src/server.js';
-import { facilityKey, publishReports, validateAll } from './bulk-export-behaviour.js';
 import { downloadAll, kickOff, statusUrlOf, waitForManifest } from './bulk-export-client.js';
+import { ADMIN, facilityKey, P1, publishReports, validateAll } from './bulk-fixtures.js';
 import type { MakeDatabase, TestDatabase } from './databases.js';
 import { startTestHub } from './test-hub.js';
 
-const ADMIN = 'bulk-admin';
-const CCCD = 'http://fhir.ehealth.gov.vn/core/sid/national_id';
-const P1 = { system: CCCD, value: '001203012345' };
 const TAG = { system: 'urn:synthetic:test-hook', code: 'DEIDENTIFIED-BY-TEST' };
 
 /**
