@@ -1,0 +1,106 @@
+/**
+ * The hub's CPU per request without HTTP and without a load generator
+ * (`npm run bench:hub-inprocess -- --sqlite-file F [options]`): `createHubApp` on a SQLite file
+ * seeded by `npm run bench:hub -- --sqlite-file F`, called through `app.request()` by
+ * `--concurrency` callers in this one process. What it measures is what the hub itself costs — the
+ * HTTP benchmark's CPU column adds the sockets' system calls and shares the cores with autocannon
+ * — so the two together say where a request's time goes (docs/en/guide/hub-performance.md).
+ *
+ * Requests are the HTTP benchmark's (SYNTHETIC data): a query of a random seeded patient's 50
+ * newest reports, and a publish of a new report with its own Idempotency-Key, each read audited.
+ *
+ * Options: --sqlite-file F (required; the publishes are written into it)
+ *          --requests N (per operation, default 6,000)  --concurrency N (default 10)
+ *          --ops query,publish  --no-audit (the audit entries left out, to weigh them)
+ * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { flag, fmt, log, option } from './hub-load/cli.ts';
+import {
+  PATIENT_SYSTEM,
+  patientValue,
+  prng,
+  SYNTHETIC_FACILITY,
+  syntheticReport,
+} from './hub-load/synthetic.ts';
+
+const FILE = option('sqlite-file', '');
+const REQUESTS = Number(option('requests', '6000'));
+const CONCURRENCY = Number(option('concurrency', '10'));
+const OPS = option('ops', 'query,publish').split(',');
+if (!FILE || !existsSync(FILE))
+  throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
+if (![REQUESTS, CONCURRENCY].every((n) => Number.isInteger(n) && n > 0))
+  throw new Error('--requests and --concurrency take positive integers');
+if (!OPS.every((op) => op === 'query' || op === 'publish'))
+  throw new Error('--ops takes query, publish or both');
+
+const hubSrc = process.env.HUB_LOAD_HUB_SRC
+  ? new URL(`file://${process.env.HUB_LOAD_HUB_SRC.replace(/\/$/, '')}/index.ts`).href
+  : '../packages/hub/src/index.ts';
+const { addCredential, createAuditLog, createHubApp, createLogger, openDatabase } = (await import(
+  hubSrc
+)) as typeof import('../packages/hub/src/index.ts');
+
+const store = await openDatabase({ sqlite: FILE });
+const known = await store.db
+  .selectFrom('lab_report_patients')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .executeTakeFirstOrThrow();
+// The seed's patients: one per ten reports (the HTTP benchmark's default --patients).
+const patients = Math.max(1, Math.floor(Number(known.n) / 10));
+const realAudit = await createAuditLog(store);
+const audit = flag('no-audit') ? { ...realAudit, record: async () => {} } : realAudit;
+const app = createHubApp({ store, audit, logger: createLogger({ level: 'silent' }), rateLimit: false });
+const { apiKey } = await addCredential(store.db, SYNTHETIC_FACILITY.code);
+const auth = { authorization: `Bearer ${apiKey}` };
+
+const rnd = prng(17);
+const runTag = randomBytes(3).toString('hex');
+let published = 0;
+const requests: Record<string, () => Request> = {
+  query: () =>
+    new Request(
+      `http://hub/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(rnd() * patients))}`)}&limit=50`,
+      { headers: auth },
+    ),
+  publish: () => {
+    const n = published++;
+    return new Request('http://hub/v1/lab-reports', {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `inproc-${runTag}-${n}` },
+      body: JSON.stringify(syntheticReport(n, Math.floor(rnd() * patients), rnd, `INPROC-${runTag}-`)),
+    });
+  },
+};
+
+/** `count` requests of `op` by CONCURRENCY callers; the process's CPU µs per request. */
+async function run(op: string, count: number): Promise<{ cpu: number; perSecond: number }> {
+  let left = count;
+  const caller = async () => {
+    while (left-- > 0) {
+      const answer = await app.request(requests[op]!());
+      await answer.arrayBuffer();
+      if (answer.status >= 300) throw new Error(`${op} answered ${answer.status}`);
+    }
+  };
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: CONCURRENCY }, caller));
+  const cpu = process.cpuUsage(cpu0);
+  return { cpu: (cpu.user + cpu.system) / count, perSecond: count / ((performance.now() - t0) / 1000) };
+}
+
+try {
+  log(
+    `Hub in-process CPU per request — Node ${process.version}, ${fmt(Number(known.n))} report keys, ${CONCURRENCY} callers${flag('no-audit') ? ', audit left out' : ''}. All data SYNTHETIC.`,
+  );
+  for (const op of OPS) {
+    await run(op, Math.min(1000, REQUESTS)); // warm-up, not recorded
+    const m = await run(op, REQUESTS);
+    log(`  ${op.padEnd(7)} ${fmt(m.cpu)} µs CPU/req, ${fmt(m.perSecond)} req/s (${fmt(REQUESTS)} requests)`);
+  }
+} finally {
+  await store.close();
+}
