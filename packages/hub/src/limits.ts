@@ -1,4 +1,5 @@
 import { ValidationError } from '@lienthong/core';
+import { isIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH } from '@lienthong/core/contract';
 
 /**
  * The hub's limits on what a request may carry, in one place: the OpenAPI contract
@@ -13,8 +14,8 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export const MAX_ID_LENGTH = 200;
 /** Identifier systems (URIs). */
 export const MAX_SYSTEM_LENGTH = 255;
-/** `Idempotency-Key`: 1–200 printable ASCII characters. */
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+/** `Idempotency-Key`: 1–200 printable ASCII characters (`isIdempotencyKey`, the SDK's one rule). */
+export { MAX_IDEMPOTENCY_KEY_LENGTH };
 /** A facility's name. */
 export const MAX_FACILITY_NAME_LENGTH = 200;
 
@@ -29,7 +30,6 @@ export const MAX_EXPORT_ELEMENTS = 100;
 export const FHIR_ID = /^[A-Za-z0-9\-.]{1,64}$/;
 /** A control character (C0, DEL, C1) or, with the `u` flag, an unpaired surrogate. */
 const CONTROL_OR_LONE_SURROGATE = /[\p{Cc}\p{Cs}]/u;
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
 
 /** True when `value` is 1–`max` characters without control characters or unpaired surrogates. */
 export function isIdText(value: string, max: number): boolean {
@@ -65,7 +65,7 @@ export function checkIdentifiers(
 
 /** Throws 400 `HUB_IDEMPOTENCY_KEY_INVALID` unless the header (when sent) is 1–200 printable ASCII characters. */
 export function checkIdempotencyKey(key: string | undefined): void {
-  if (key === undefined || IDEMPOTENCY_KEY.test(key)) return;
+  if (key === undefined || isIdempotencyKey(key)) return;
   throw new ValidationError({
     code: 'HUB_IDEMPOTENCY_KEY_INVALID',
     message: `Idempotency-Key must be 1–${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters.`,

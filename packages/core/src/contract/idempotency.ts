@@ -1,5 +1,18 @@
 import type { WriteReceipt } from './contract.js';
 
+/** Longest idempotency key a write takes (the hub's `Idempotency-Key` header, its contract's limit). */
+export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
+
+/**
+ * True when `key` is an idempotency key every provider takes: 1–200 printable ASCII characters
+ * (an HTTP header value the hub's contract accepts as it is).
+ * @example isIdempotencyKey('lt-XN-2026-0001-9f2c') // true
+ */
+export function isIdempotencyKey(key: string): boolean {
+  return IDEMPOTENCY_KEY.test(key);
+}
+
 /**
  * The receipts of writes made with an idempotency key, as a provider keeps them: the same key with
  * the same content answers the first receipt again, with other content it is refused.

@@ -4,7 +4,7 @@
  * `OPERATION_ABORTED`), the one write receipt (`WriteReceipt`: `id`, `version`, `outcome`
  * `created | updated | unchanged`), the one read-only wrapper (`readOnly`, `PROVIDER_READ_ONLY`) and
  * the `since`/`until` window of queries (`checkDateRange`, `DATE_RANGE_INVALID`) and the receipts
- * kept for idempotency keys (`createIdempotencyCache`).
+ * kept for idempotency keys (`createIdempotencyCache`) and their one form (`isIdempotencyKey`).
  * @packageDocumentation
  */
 export { OPERATION_ABORTED, throwIfAborted } from './abort.js';
@@ -17,7 +17,12 @@ export {
   writeReceipt,
 } from './contract.js';
 export { checkDateRange, type DateRange, instantOf, untilInstantOf } from './date-range.js';
-export { createIdempotencyCache, type IdempotencyCache } from './idempotency.js';
+export {
+  createIdempotencyCache,
+  type IdempotencyCache,
+  isIdempotencyKey,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+} from './idempotency.js';
 export { pagedAnswer } from './paged-answer.js';
 export {
   type MethodName,

@@ -94,6 +94,31 @@ describe('outbox', () => {
     expect(outbox.retryFailed()).toBe(1);
     outbox.close();
   });
+
+  it('keys every report with an idempotency key a receiver takes, and refuses an explicit one that is not', async () => {
+    const outbox = createOutbox({ file: ':memory:', exchange: createMemoryResultExchange() });
+    const long = report(3, { id: `SYN-${'X'.repeat(250)}` });
+    const vietnamese = report(4, { id: 'SYN-PHIẾU-4' });
+    for (const r of [report(5), long, vietnamese]) {
+      const { key } = outbox.enqueue(r);
+      expect(key).toMatch(/^[\x20-\x7e]{1,200}$/);
+      // The same content queued again is the same entry.
+      expect(outbox.enqueue(r).key).toBe(key);
+    }
+    expect(outbox.enqueue(report(5)).key).toMatch(/^lt-SYN-OUTBOX-5-[0-9a-f]{16}$/);
+    for (const idempotencyKey of ['k'.repeat(201), '', 'khóa-1', 'a\nb']) {
+      let error: unknown;
+      try {
+        outbox.enqueue(report(6), { idempotencyKey });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toMatchObject({ code: 'OUTBOX_KEY_INVALID', path: 'idempotencyKey' });
+    }
+    expect(outbox.counts()).toEqual({ pending: 3, delivered: 0, failed: 0 });
+    expect(await outbox.deliver()).toMatchObject({ delivered: 3, failed: 0 });
+    outbox.close();
+  });
 });
 
 describe('outbox survives SIGKILL mid-delivery', () => {

@@ -1,5 +1,5 @@
-import { isLienThongError, isTransportError, LienThongError } from '@lienthong/core';
-import type { WriteReceipt } from '@lienthong/core/contract';
+import { isLienThongError, isTransportError, LienThongError, ValidationError } from '@lienthong/core';
+import { isIdempotencyKey, MAX_IDEMPOTENCY_KEY_LENGTH, type WriteReceipt } from '@lienthong/core/contract';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ResultExchange } from '../contract.js';
 import type { LabReport } from '../model.js';
@@ -78,6 +78,25 @@ interface Row {
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
+
+/**
+ * The key of a report queued without one: `lt-<report id>-<content hash>`, readable in the hub's
+ * logs; a report id that would make it no idempotency key (longer than ~180 characters, or not
+ * printable ASCII) is hashed too — a receiver would refuse the key, and the entry never be delivered.
+ */
+function defaultKey(report: LabReport): string {
+  const content = hash(contentKey(report));
+  const readable = `lt-${report.id}-${content}`;
+  return isIdempotencyKey(readable) ? readable : `lt-${hash(report.id)}-${content}`;
+}
+
+const keyInvalid = () =>
+  new ValidationError({
+    code: 'OUTBOX_KEY_INVALID',
+    path: 'idempotencyKey',
+    message: `An idempotency key is 1–${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters; nothing was queued.`,
+    messageVi: `Khóa idempotency gồm 1–${MAX_IDEMPOTENCY_KEY_LENGTH} ký tự ASCII in được; chưa xếp hàng phiếu nào.`,
+  });
 
 function hash(text: string): string {
   // FNV-1a 64-bit as two 32-bit halves: a stable, dependency-free content fingerprint.
@@ -191,7 +210,8 @@ export function createOutbox(options: OutboxOptions): Outbox {
   return {
     enqueue(input, opts = {}) {
       const report = checkPublishable(input);
-      const key = opts.idempotencyKey ?? `lt-${report.id}-${hash(contentKey(report))}`;
+      const key = opts.idempotencyKey ?? defaultKey(report);
+      if (!isIdempotencyKey(key)) throw keyInvalid();
       insert.run(key, report.id, JSON.stringify(report), now(), now());
       const row = byKey.get(key) as Row;
       if (
