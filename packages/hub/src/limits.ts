@@ -14,8 +14,6 @@ export const MAX_HEADER_BYTES = 16 * 1024;
 export const MAX_ID_LENGTH = 200;
 /** Identifier systems (URIs). */
 export const MAX_SYSTEM_LENGTH = 255;
-/** `Idempotency-Key`: 1–200 printable ASCII characters (`isIdempotencyKey`, the SDK's one rule). */
-export { MAX_IDEMPOTENCY_KEY_LENGTH };
 /** A facility's name. */
 export const MAX_FACILITY_NAME_LENGTH = 200;
 
@@ -63,7 +61,7 @@ export function checkIdentifiers(
   }
 }
 
-/** Throws 400 `HUB_IDEMPOTENCY_KEY_INVALID` unless the header (when sent) is 1–200 printable ASCII characters. */
+/** Throws 400 `HUB_IDEMPOTENCY_KEY_INVALID` unless the header (when sent) is 1–200 printable ASCII characters (`isIdempotencyKey`, the SDK's one rule). */
 export function checkIdempotencyKey(key: string | undefined): void {
   if (key === undefined || isIdempotencyKey(key)) return;
   throw new ValidationError({

@@ -2,7 +2,7 @@ import type { WriteReceipt } from './contract.js';
 
 /** Longest idempotency key a write takes (the hub's `Idempotency-Key` header, its contract's limit). */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
-const IDEMPOTENCY_KEY = /^[\x20-\x7e]{1,200}$/;
+const IDEMPOTENCY_KEY = new RegExp(`^[\\x20-\\x7e]{1,${MAX_IDEMPOTENCY_KEY_LENGTH}}$`);
 
 /**
  * True when `key` is an idempotency key every provider takes: 1–200 printable ASCII characters

@@ -227,6 +227,12 @@ export async function* labReportItems(
   }
 }
 
+/** `resource` with `meta.lastUpdated` set to `at`. */
+const stamped = <T extends Resource>(resource: T, at: string): T => ({
+  ...resource,
+  meta: { ...resource.meta, lastUpdated: at },
+});
+
 /**
  * Every imaging reference in scope as the facade serves it: its ImagingStudy, with its modalities
  * and study date, and the DiagnosticReport of its report when it has one. The facade finds an
@@ -255,15 +261,11 @@ export async function* imagingItems(
     try {
       const ref = JSON.parse(row.document) as ImagingReference;
       const study = imagingStudyResource(ref);
-      const stamped = <T extends Resource>(r: T) => ({
-        ...r,
-        meta: { ...r.meta, lastUpdated: row.updated_at },
-      });
-      const resource = stamped(study);
+      const resource = stamped(study, row.updated_at);
       const modalities = row.modalities.split(' ').filter(Boolean);
       const report = imagingReportResource(ref);
       yield { type: 'ImagingStudy', resource, facts: { modalities, day: row.study_date } };
-      if (report) yield { type: 'DiagnosticReport', resource: stamped(report), facts: {} };
+      if (report) yield { type: 'DiagnosticReport', resource: stamped(report, row.updated_at), facts: {} };
     } catch (cause) {
       yield failed('Imaging study', row.study_uid, cause);
     }
