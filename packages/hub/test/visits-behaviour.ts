@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { DEFAULT_IDENTIFIER_SYSTEMS, isAuthError } from '@lienthong/core';
 import { createHubVisitHistory } from '@lienthong/hub-api';
 import { newVisit, type Visit, type VisitHistory } from '@lienthong/visits';
-import { visitKey } from '@lienthong/visits/provider-kit';
+import { summaryView, visitKey } from '@lienthong/visits/provider-kit';
 import { decodeXml130, encodeXml130 } from '@lienthong/visits/xml130';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningHub } from '../src/server.js';
@@ -329,6 +329,44 @@ export function describeHubVisits(dialect: string, makeDatabase: MakeDatabase): 
         },
       ]);
       expect(summary.encounters.map((e) => e.visit)).toEqual(['01001:SYN-LK-IMG']);
+    });
+
+    it('makes summaries from each visit’s stored summary view, and from the whole visit on rows stored before views were', async () => {
+      const patient = { system: CCCD, value: '001085000016' };
+      const stored = visit('SYN-LK-VIEW', patient.value, {
+        secondaryDiagnoses: [{ system: ICD10, code: 'I10' }],
+        medications: [
+          {
+            code: 'SYN-THUOC-1',
+            name: 'Thuốc tổng hợp (SYNTHETIC)',
+            dose: '1 viên x 2 lần/ngày',
+            quantity: '10',
+            administeredAt: '2026-03-02T08:00:00+07:00',
+            source: { GHI_CHU: 'SYNTHETIC' },
+          },
+        ],
+        notes: [{ text: 'Diễn biến ổn định (SYNTHETIC)', source: {} }],
+      });
+      await historyOf('01001').publish(stored);
+      const row = await hub.store.db
+        .selectFrom('visits')
+        .select(['document', 'summary_document'])
+        .where('key', '=', visitKey(stored))
+        .executeTakeFirstOrThrow();
+      expect(JSON.parse(row.summary_document!)).toEqual(summaryView(stored));
+      expect(row.summary_document!.length).toBeLessThan(row.document.length);
+
+      const asOf = '2026-03-10T00:00:00+07:00';
+      const reader = historyOf('01002');
+      const fromView = await reader.summary(patient, { asOf });
+      expect(fromView.medications.map((m) => m.code)).toEqual(['SYN-THUOC-1']);
+      expect(fromView.problems.map((p) => p.code.code).sort()).toEqual(['I10', 'J18.9']);
+      await hub.store.db
+        .updateTable('visits')
+        .set({ summary_document: null })
+        .where('key', '=', visitKey(stored))
+        .execute();
+      expect(await reader.summary(patient, { asOf })).toEqual(fromView);
     });
 
     it('answers every malformed request with a 4xx problem, never a 5xx', async () => {

@@ -137,6 +137,8 @@ export interface VisitTable {
   ended_at: string;
   /** The visit as published (`Visit` JSON). */
   document: string;
+  /** Its summary view (`summaryView`, `Visit` JSON); null on rows written before migration 012. */
+  summary_document: string | null;
   created_at: string;
 }
 

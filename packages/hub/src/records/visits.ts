@@ -5,6 +5,7 @@ import {
   checkPublishableVisit,
   decideVisitPublish,
   matchesVisitQuery,
+  summaryView,
   visitKey,
   visitStart,
 } from '@lienthong/visits/provider-kit';
@@ -65,6 +66,7 @@ export function visitRows(
       started_at: asUtc(visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt),
       ended_at: asUtc(visit.dischargedAt),
       document: JSON.stringify(visit),
+      summary_document: JSON.stringify(summaryView(visit)),
       created_at: at.createdAt,
     },
     patients: [...keys.values()],
@@ -212,21 +214,22 @@ function currentVisitRows(db: Kysely<HubDatabase>, patients: readonly Identifier
     .selectFrom('visits as v')
     .select(['v.document', 'v.version'])
     .where('v.current', '=', 1)
-    .where(
-      'v.row_id',
-      'in',
-      db
-        .selectFrom('visit_patients')
-        .select('record_id')
-        .where((eb) =>
-          eb.or(
-            patients.map((p) =>
-              eb.and([eb('system', '=', canonicalIdentifierSystem(p.system)), eb('value', '=', p.value)]),
-            ),
-          ),
-        ),
-    )
+    .where('v.row_id', 'in', recordsOf(db, patients))
     .execute();
+}
+
+/** The rows of `visit_patients` filed under any of `patients` (any URI of each system): their record ids. */
+function recordsOf(db: Kysely<HubDatabase>, patients: readonly IdentifierValue[]) {
+  return db
+    .selectFrom('visit_patients')
+    .select('record_id')
+    .where((eb) =>
+      eb.or(
+        patients.map((p) =>
+          eb.and([eb('system', '=', canonicalIdentifierSystem(p.system)), eb('value', '=', p.value)]),
+        ),
+      ),
+    );
 }
 
 /**
@@ -243,14 +246,21 @@ export async function currentVisitsOf(
 }
 
 /**
- * The stored documents of the current versions of every visit filed under `patient`, any order,
- * unparsed: a summary parses them where it is made (`summary/summary-pool.ts`).
+ * The summary views (`summaryView`) of the current versions of every visit filed under `patient`,
+ * any order, unparsed: a summary parses them where it is made (`summary/summary-pool.ts`). A row
+ * stored before the views were (migration 012) gives its whole document, which summarizes the same.
  */
-export async function patientVisitDocuments(
+export async function patientSummaryDocuments(
   db: Kysely<HubDatabase>,
   patient: IdentifierValue,
 ): Promise<string[]> {
-  return (await currentVisitRows(db, [patient])).map((row) => row.document);
+  const rows = await db
+    .selectFrom('visits as v')
+    .select((eb) => eb.fn.coalesce('v.summary_document', 'v.document').as('document'))
+    .where('v.current', '=', 1)
+    .where('v.row_id', 'in', recordsOf(db, [patient]))
+    .execute();
+  return rows.map((row) => row.document);
 }
 
 /**

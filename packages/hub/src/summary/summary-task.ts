@@ -22,7 +22,7 @@ export interface SummaryContext {
   asOf?: string | undefined;
 }
 
-/** A summary to make from stored visits: the documents of the patient's current visits (any order), as stored. */
+/** A summary to make from stored visits: the patient's current visits (any order) as stored JSON — their summary views, or whole. */
 export interface SummaryInput extends SummaryContext {
   documents: readonly string[];
 }

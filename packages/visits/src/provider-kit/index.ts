@@ -32,4 +32,4 @@ export {
   visitQueryAnswer,
   visitStart,
 } from './query.js';
-export { type SummarizeOptions, type SummaryWindows, summarizeVisits } from './summary.js';
+export { type SummarizeOptions, type SummaryWindows, summarizeVisits, summaryView } from './summary.js';

@@ -24,7 +24,7 @@ import {
   getVisit,
   pageOfVisits,
   patientImaging,
-  patientVisitDocuments,
+  patientSummaryDocuments,
   patientVisits,
   publishVisit,
   publishVisitFileSet,
@@ -125,7 +125,8 @@ export async function patientSummary(
   asOf?: string,
 ): Promise<PatientSummary> {
   const context = { policy, reader, patient, imaging: await patientImaging(db, patient), asOf };
-  return summaryOf(await patientVisits(db, patient), context, await icd10List());
+  const views = (await patientSummaryDocuments(db, patient)).map((d) => JSON.parse(d) as Visit);
+  return summaryOf(views, context, await icd10List());
 }
 
 /**
@@ -139,7 +140,7 @@ async function patientSummaryBytes(
 ): Promise<SummaryAnswer> {
   const input = {
     ...context,
-    documents: await patientVisitDocuments(db, context.patient),
+    documents: await patientSummaryDocuments(db, context.patient),
     imaging: await patientImaging(db, context.patient),
   };
   return summaries ? summaries.summarize(input) : summaryBytes(input, await icd10List());
