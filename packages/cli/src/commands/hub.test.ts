@@ -70,6 +70,8 @@ describe('lienthong hub', () => {
       await new Promise((r) => setTimeout(r, 50));
       printed = c.out() ? (JSON.parse(c.out()) as { url: string; publicUrl: string }) : undefined;
     }
+    // The hub's JSON log lines go to stderr, never into the printed result.
+    expect(c.err()).toMatch(/"msg":"hub started"/);
     return {
       printed: printed!,
       stop: async () => {

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { ValidationError } from '@lienthong/core';
-import { addFacility, createDeidentifier, type DatabaseConfig, openDatabase, startHub } from '@lienthong/hub';
+import {
+  addFacility,
+  createDeidentifier,
+  createLogger,
+  type DatabaseConfig,
+  openDatabase,
+  startHub,
+} from '@lienthong/hub';
 import { type DisclosurePolicy, parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Command } from 'commander';
 import { type CliIo, printResult } from '../io.js';
@@ -138,6 +145,9 @@ export function registerHubCommands(program: Command, io: CliIo): void {
         database: databaseOf(opts),
         port,
         host: opts.host,
+        // The hub's logs are diagnostics: on stderr, so stdout carries only the result (with
+        // --json, one JSON document a script can read).
+        logger: createLogger({ destination: { write: (line: string) => io.stderr(line) } }),
         ...(publicUrl ? { publicUrl } : {}),
         ...(disclosurePolicy ? { disclosurePolicy } : {}),
         ...(opts.summaryWorkers !== undefined ? { summaryWorkers: Number(opts.summaryWorkers) } : {}),
