@@ -123,14 +123,14 @@ created="$(cd "$APP" && npx lienthong hub facility add "$CONSUMER_FACILITY" \
 CONSUMER_HUB_KEY="$(node -e 'process.stdout.write(JSON.parse(process.argv[1]).credential.apiKey)' "$created")"
 export CONSUMER_HUB_KEY
 # Its own process group (setsid), so stopping it reaches npm exec, its shell and the node process.
-# --port 0: the system picks a free port; the hub prints the address it got. Logs at info level, so
-# the graceful stop can be checked below.
+# --port 0: the system picks a free port; the hub prints the address it got (stdout holds only
+# that answer). Logs at info level, on stderr, so the graceful stop can be checked below.
 (cd "$APP" && LIENTHONG_LOG_LEVEL=info exec setsid npx lienthong hub serve --host 127.0.0.1 --port 0 --db "$HUB_DB") \
   >"$WORK/hub/stdout.log" 2>"$WORK/hub/stderr.log" &
 HUB_PID=$!
 CONSUMER_HUB_URL=""
 for _ in $(seq 150); do
-  # The first address the hub prints (its start-up log line, then the command's own answer).
+  # The address in the command's answer.
   CONSUMER_HUB_URL="$({ grep -o 'http://127\.0\.0\.1:[0-9]*' "$WORK/hub/stdout.log" || true; } | head -n 1)"
   [ -n "$CONSUMER_HUB_URL" ] && break
   kill -0 "$HUB_PID" 2>/dev/null || break
@@ -154,7 +154,7 @@ step "CommonJS consumer (consumer.cjs)"
 step "stop the hub (SIGTERM: graceful shutdown)"
 stop_hub || fail "the hub did not stop within 10 s of SIGTERM"
 grep -q 'SIGTERM received' "$WORK/hub/stderr.log" || fail "the hub did not report the SIGTERM"
-grep -q '"hub stopped"' "$WORK/hub/stdout.log" || fail "the hub did not log a graceful stop"
+grep -q '"hub stopped"' "$WORK/hub/stderr.log" || fail "the hub did not log a graceful stop"
 echo "hub stopped gracefully"
 
 step "type-check consumer.ts with the installed .d.ts (skipLibCheck off)"
