@@ -359,7 +359,8 @@ export const migrations: Readonly<Record<string, Migration>> = {
   },
   '2026-12-31-012-visit-summary-views': {
     // Each visit version's summary view (`summaryView`: what a summary reads of it), so a patient's
-    // summary parses some 20–80 % less JSON than the whole visits. Nullable and not back-filled:
+    // summary parses less JSON than the whole visits (half or less for a visit decoded from an XML
+    // 130 file set, which keeps its source rows). Nullable and not back-filled:
     // a row written before this migration is summarized from its document, which gives the same
     // summary (the view is a part of it); adding the column rewrites no row on either database.
     async up(db: Kysely<unknown>) {
