@@ -105,7 +105,7 @@ export {
   partialDate,
   uri,
 } from './schema/primitives.js';
-export { stableJson } from './stable-json.js';
+export { contentDigest, stableJson } from './stable-json.js';
 export { foldedWords, foldVietnamese } from './text/fold.js';
 export {
   type AuthProvider,

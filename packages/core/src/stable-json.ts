@@ -17,3 +17,22 @@ export function stableJson(value: unknown): string {
   }
   return JSON.stringify(value) ?? 'null';
 }
+
+/**
+ * A short digest of a value's content (FNV-1a over its {@link stableJson}, 2 × 32 bits, 16 hex
+ * digits): the same for equal content whatever the key order. It names content — a conditional
+ * create's identifier, a record key — it is not a security measure: never use it to hide or
+ * authenticate anything.
+ * @example contentDigest({ a: 1, b: 2 }) === contentDigest({ b: 2, a: 1 }) // true
+ */
+export function contentDigest(value: unknown): string {
+  const text = stableJson(value);
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
+}

@@ -19,6 +19,7 @@ import type {
 import { guard, invalid, issue } from '../errors.js';
 import { type LabObservation, type LabReport, LabReportSchema, type ReportStatus } from '../model.js';
 import { codings } from './codeable-concept.js';
+import { LAB_CONTENT_KEY_SYSTEM } from './content-key.js';
 import { readFhirObservation } from './decode-observation.js';
 import { dateTime, statusReadAsPreliminary } from './elements.js';
 import { cfg, type FhirCodecOptions } from './options.js';
@@ -140,7 +141,9 @@ export function fromFhirDiagnosticReport(
   const specimen =
     specimenResource &&
     present({
-      id: specimenResource.identifier?.[0]?.value || specimenResource.accessionIdentifier?.value,
+      id:
+        specimenResource.identifier?.find((i) => i.system !== LAB_CONTENT_KEY_SYSTEM)?.value ||
+        specimenResource.accessionIdentifier?.value,
       type: specimenCodes[0] && (({ unrecognised: _u, ...rest }) => rest)(specimenCodes[0]),
       typeText: specimenResource.type?.text,
       collectedAt: dateTime(

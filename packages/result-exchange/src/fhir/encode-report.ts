@@ -12,6 +12,7 @@ import type {
 import { encodeReports } from '../codec.js';
 import type { LabReport } from '../model.js';
 import { concept } from './codeable-concept.js';
+import { withContentKey } from './content-key.js';
 import { instant, observationToFhir } from './encode-observation.js';
 import { cfg, type FhirCodecOptions } from './options.js';
 
@@ -42,6 +43,9 @@ export function toFhirResources(
 ): FhirReportResources {
   const c = cfg(options);
   const tx = (options.type ?? 'transaction') === 'transaction';
+  const idSystem = report.idSystem ?? c.systems.reportId;
+  // What every content key of this report digests besides the resource: whose report it is, about whom.
+  const scope = [idSystem, report.id, report.patient.identifiers];
   const entries: BundleEntry[] = [];
   const first = report.patient.identifiers[0];
   let subject: Reference<Patient>;
@@ -73,13 +77,12 @@ export function toFhirResources(
   }
   let specimen: FhirSpecimen | undefined;
   let specimenRef: Reference<FhirSpecimen> | undefined;
+  let specimenKey: string | undefined;
   const s = report.specimen;
   if (s && (s.id || s.type || s.typeText || s.collectedAt || s.receivedAt)) {
     specimen = {
       resourceType: 'Specimen',
-      ...(s.id
-        ? { identifier: [{ system: `${report.idSystem ?? c.systems.reportId}:specimen`, value: s.id }] }
-        : {}),
+      ...(s.id ? { identifier: [{ system: `${idSystem}:specimen`, value: s.id }] } : {}),
       ...(s.type || s.typeText ? { type: concept(s.type ? [s.type] : [], s.typeText) } : {}),
       subject,
       ...(s.receivedAt && s.receivedAt.length > 10 ? { receivedTime: s.receivedAt } : {}),
@@ -87,24 +90,21 @@ export function toFhirResources(
     };
     const fullUrl = newUrnUuid();
     specimenRef = { reference: fullUrl };
-    entries.push({
-      fullUrl,
-      resource: specimen,
-      ...(tx ? { request: { method: 'POST', url: 'Specimen' } } : {}),
-    });
+    const created = tx ? withContentKey(specimen, report.id, 'specimen', scope) : undefined;
+    specimenKey = created?.key;
+    entries.push({ fullUrl, resource: specimen, ...(created ? { request: created.request } : {}) });
   }
   const observations = report.observations.map((o) => observationToFhir(o, report, subject, specimenRef, c));
   const results: Reference<Observation>[] = [];
-  for (const o of observations) {
+  for (const [i, o] of observations.entries()) {
     const fullUrl = newUrnUuid();
     results.push({ reference: fullUrl });
-    entries.push({
-      fullUrl,
-      resource: o,
-      ...(tx ? { request: { method: 'POST', url: 'Observation' } } : {}),
-    });
+    // The specimen's key is part of each result's: a result measured on a changed specimen is new.
+    const created = tx
+      ? withContentKey(o, report.id, `observation-${i + 1}`, [...scope, specimenKey ?? null])
+      : undefined;
+    entries.push({ fullUrl, resource: o, ...(created ? { request: created.request } : {}) });
   }
-  const idSystem = report.idSystem ?? c.systems.reportId;
   const extension: Extension[] = [];
   if (report.lab) {
     const lab: Extension[] = [];
@@ -213,9 +213,12 @@ export function toFhirResources(
 
 /**
  * Encodes reports as a FHIR R4 Bundle (`value`): `transaction` (default; DiagnosticReport created
- * only if none has the same business identifier, Patient only if none has the same identifier) or
- * `collection`. National and LOINC codings stand side by side in each `code.coding`. FHIR carries
- * every field of the model (the rest in extensions), so `warnings` stays empty.
+ * only if none has the same business identifier, Patient only if none has the same identifier,
+ * each Observation and the Specimen only if none has the same content key —
+ * `LAB_CONTENT_KEY_SYSTEM` — so the same Bundle sent twice leaves one copy of each) or
+ * `collection` (no conditions, no content keys). National and LOINC codings stand side by side in
+ * each `code.coding`. FHIR carries every field of the model (the rest in extensions), so `warnings`
+ * stays empty.
  */
 export function encodeFhirBundle(
   reports: LabReport | readonly LabReport[],

@@ -4,6 +4,8 @@
  * encoder answer `{ value, warnings }`; `safeDecodeFhirBundle` a `Result`.
  * @packageDocumentation
  */
+
+export { LAB_CONTENT_KEY_SYSTEM } from './content-key.js';
 export { decodeFhirObservation } from './decode-observation.js';
 export { decodeFhirBundle, type FhirDecodeResult, safeDecodeFhirBundle } from './decode-report.js';
 export {

@@ -4,6 +4,7 @@ import { createTransport, type LienThongError, type Transport } from '@lienthong
 import type { Bundle, DiagnosticReport, Observation, Patient } from '@medplum/fhirtypes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabReport } from '../model.js';
+import { encodeFhirBundle } from './encode-report.js';
 import { createFhirResultExchange } from './provider.js';
 
 /**
@@ -292,5 +293,45 @@ describe('fhir provider history over a paged _history', () => {
       { value: 4.16 },
       { value: 4.21 },
     ]);
+  });
+});
+
+describe("encodeFhirBundle's transaction on a FHIR server", () => {
+  const fhir = fhirServer();
+  const post = async (bundle: Bundle) => {
+    const answer = await fetch(fhir.baseUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify(bundle),
+    });
+    expect(answer.status).toBe(200);
+    return (await answer.json()) as Bundle;
+  };
+  const count = async (resourceType: 'DiagnosticReport' | 'Observation' | 'Specimen' | 'Patient') =>
+    (await fhir.repo.searchResources({ resourceType, count: 1000 })).length;
+
+  it('sent twice (a retry, a resend), leaves one report, one specimen and its results once, the report pointing at them', async () => {
+    const sent = { ...report('SYN-RESEND-1', 4.06), specimen: { typeText: 'Máu toàn phần (SYNTHETIC)' } };
+    const bundle = encodeFhirBundle(sent).value;
+    await post(bundle);
+    const again = await post(encodeFhirBundle(sent).value);
+    // The second time, every conditional create found what the first made (200, not 201).
+    expect(again.entry?.map((e) => e.response?.status.slice(0, 3))).toEqual([
+      '200',
+      '200',
+      '200',
+      '200',
+      '200',
+    ]);
+    expect([await count('Patient'), await count('Specimen'), await count('Observation')]).toEqual([1, 1, 2]);
+    const [dr] = await fhir.reportsWithId('SYN-RESEND-1');
+    const observations = await fhir.repo.searchResources<Observation>({
+      resourceType: 'Observation',
+      count: 1000,
+    });
+    expect(dr?.result?.map((r) => r.reference).sort()).toEqual(
+      observations.map((o) => `Observation/${o.id}`).sort(),
+    );
+    expect(await count('DiagnosticReport')).toBe(1);
   });
 });

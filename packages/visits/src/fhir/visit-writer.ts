@@ -1,10 +1,10 @@
 import {
   type BundleEntry,
+  contentDigest,
   type Encounter,
   formatTokenParam,
   LienThongError,
   type Patient,
-  stableJson,
 } from '@lienthong/core';
 import { createdResources, discard, entryStatus, type FhirClient, lostRace } from '@lienthong/core/fhir';
 import type { Visit } from '../model.js';
@@ -45,18 +45,6 @@ const OWNED = [
   'Specimen',
   'Provenance',
 ];
-
-/** A short digest of a text (FNV-1a, 2 × 32 bits): the Patient record identifier. Not a security measure. */
-function digest(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193 ^ text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193) >>> 0;
-    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
-  }
-  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
-}
 
 /** A conditional create's search on one identifier (escaped as a token: MA_LK may hold `,` or `|`). */
 const conditional = (system: string, value: string) =>
@@ -100,7 +88,7 @@ function versionEntries(
       e.request = { method: 'POST', url: 'Encounter', ifNoneExist: conditional(w.systems.entry, scope) };
     } else if (r?.resourceType === 'Patient') {
       const patient: Patient = r;
-      const record = digest(stableJson(patient));
+      const record = contentDigest(patient);
       patient.identifier = [
         ...(patient.identifier ?? []),
         { system: w.systems.patientRecord, value: record },
