@@ -21,7 +21,8 @@
  *            there are K times as many, over K times the patients, and run again: 1 M and 10 M with
  *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
  * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
- *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree).
+ *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree),
+ *            HUB_LOAD_NODE_FLAGS="--flag …" (Node/V8 flags of the server children, e.g. --single-threaded-gc).
  */
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
@@ -29,7 +30,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { patientKeyRows } from '../packages/hub/src/records/report-routing.ts';
-import { serveChild, stopChild } from './hub-load/child.ts';
+import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import {
@@ -273,6 +274,7 @@ log(
   `Liên Thông hub load benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
 );
 log(`  load average at start: ${loadAverage()} (other processes share these cores)`);
+for (const line of serverNodeFlagsLine()) log(line);
 log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC.`,
 );

@@ -12,11 +12,27 @@ export interface Served {
   child: ChildProcess;
 }
 
+/**
+ * HUB_LOAD_NODE_FLAGS="--single-threaded-gc …": Node and V8 flags of the server children, for
+ * runtime settings a deployment would pass to `node` (V8 flags such as this one are refused in
+ * NODE_OPTIONS and cannot be changed once the process runs). Printed in each report's header.
+ */
+export const serverNodeFlags: readonly string[] = (process.env.HUB_LOAD_NODE_FLAGS ?? '')
+  .split(/\s+/)
+  .filter(Boolean);
+for (const flag of serverNodeFlags)
+  if (!flag.startsWith('--')) throw new Error(`HUB_LOAD_NODE_FLAGS: ${flag} is not a --flag`);
+
+/** The header line naming {@link serverNodeFlags}, or nothing when there are none. */
+export const serverNodeFlagsLine = (): string[] =>
+  serverNodeFlags.length ? [`  server children run with: node ${serverNodeFlags.join(' ')}`] : [];
+
 /** Starts the ceiling (an empty Hono handler) or the hub on `config` in a child process. */
 export function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<Served> {
   const child = fork(new URL('./server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
     // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
     execArgv: [
+      ...serverNodeFlags,
       '--import',
       'tsx',
       ...(process.env.HUB_LOAD_CPU_PROF
