@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { jsonBytes } from './json-bytes.js';
 
@@ -36,5 +37,33 @@ describe('jsonBytes', () => {
     same({});
     for (const value of [[1, 'ố'], 'x', null, 3, true, new Date(0), { toJSON: () => ({ x: 1 }) }])
       same(value);
+  });
+});
+
+describe('jsonBytes, property', () => {
+  it('is the UTF-8 of JSON.stringify for any object of JSON values and lists (Vietnamese text, emoji, escapes)', () => {
+    const text = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.constantFrom('Viêm phổi', 'ổn định\n"x"', '\u2028', '😷'),
+    );
+    const leaf = fc.oneof(
+      text,
+      fc.integer(),
+      fc.double({ noNaN: true }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constant(undefined),
+    );
+    const member = fc.oneof(
+      leaf,
+      fc.array(fc.oneof(leaf, fc.dictionary(text, leaf))),
+      fc.dictionary(text, leaf),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(text, member), (value) => {
+        expect(jsonBytes(value).equals(Buffer.from(JSON.stringify(value)))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
