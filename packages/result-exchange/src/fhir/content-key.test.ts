@@ -1,3 +1,4 @@
+import { formatTokenParam } from '@lienthong/core';
 import type { Bundle, Observation, Specimen } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import type { LabReport } from '../model.js';
@@ -50,8 +51,9 @@ describe('content keys of a transaction Bundle', () => {
     expect(first.map((k) => k.type)).toEqual(['Specimen', 'Observation', 'Observation', 'Observation']);
     for (const { key, ifNoneExist } of first) {
       expect(key).toMatch(/^SYN-KEY-1#(specimen|observation-\d):[0-9a-f]{16}$/);
+      // A token search: `|`, `,`, `$` and `\` of the key escaped, then the whole URL-encoded.
       expect(ifNoneExist).toBe(
-        `identifier=${encodeURIComponent(LAB_CONTENT_KEY_SYSTEM)}|${encodeURIComponent(key!)}`,
+        `identifier=${encodeURIComponent(formatTokenParam(LAB_CONTENT_KEY_SYSTEM, key))}`,
       );
     }
     expect(keysOf(encodeFhirBundle(report()).value)).toEqual(first);

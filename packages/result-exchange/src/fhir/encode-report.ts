@@ -1,4 +1,4 @@
-import { newUrnUuid, type WithWarnings } from '@lienthong/core';
+import { formatTokenParam, newUrnUuid, type WithWarnings } from '@lienthong/core';
 import type {
   Bundle,
   BundleEntry,
@@ -65,7 +65,7 @@ export function toFhirResources(
             request: {
               method: 'POST',
               url: 'Patient',
-              ifNoneExist: `identifier=${encodeURIComponent(first.system)}|${encodeURIComponent(first.value)}`,
+              ifNoneExist: `identifier=${encodeURIComponent(formatTokenParam(first.system, first.value))}`,
             },
           }
         : {}),
@@ -197,7 +197,7 @@ export function toFhirResources(
           request: {
             method: 'POST',
             url: 'DiagnosticReport',
-            ifNoneExist: `identifier=${encodeURIComponent(idSystem)}|${encodeURIComponent(report.id)}`,
+            ifNoneExist: `identifier=${encodeURIComponent(formatTokenParam(idSystem, report.id))}`,
           },
         }
       : {}),

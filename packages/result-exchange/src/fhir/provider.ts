@@ -1,5 +1,6 @@
 import {
   ConflictError,
+  formatTokenParam,
   identifierSearchToken,
   LienThongError,
   patientSearchParams,
@@ -180,7 +181,7 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     return dr && { dr, report: toModel(dr, bundle) };
   }
   const find = (id: string, idSystem: string, signal?: AbortSignal) =>
-    findReport({ identifier: `${idSystem}|${id}` }, signal);
+    findReport({ identifier: formatTokenParam(idSystem, id) }, signal);
 
   /**
    * Writes one version in one transaction: `written`, or `lost` when another publisher wrote the
@@ -268,8 +269,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
       bundleMatches(await fhir.search('DiagnosticReport', params, { signal }), 'DiagnosticReport')[0]?.id;
     // Else a report published with its own idSystem: search by value only.
     return (
-      (await first({ identifier: `${idSystemDefault}|${id}`, _elements: 'id' })) ??
-      (await first({ identifier: id }))
+      (await first({ identifier: formatTokenParam(idSystemDefault, id), _elements: 'id' })) ??
+      (await first({ identifier: formatTokenParam(undefined, id) }))
     );
   }
 
@@ -314,7 +315,8 @@ export function createFhirResultExchange(options: FhirResultExchangeOptions): Re
     async get(id, opts = {}) {
       throwIfAborted(opts.signal);
       const found =
-        (await find(id, idSystemDefault, opts.signal)) ?? (await findReport({ identifier: id }, opts.signal));
+        (await find(id, idSystemDefault, opts.signal)) ??
+        (await findReport({ identifier: formatTokenParam(undefined, id) }, opts.signal));
       return found?.report;
     },
 
