@@ -70,6 +70,7 @@ export {
 } from './fhir/capabilities.js';
 export {
   formatTokenParam,
+  identifierCondition,
   identifierSearchToken,
   parseTokenParam,
   type TokenParam,

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatTokenParam, identifierSearchToken, parseTokenParam } from './token-param.js';
+import {
+  formatTokenParam,
+  identifierCondition,
+  identifierSearchToken,
+  parseTokenParam,
+} from './token-param.js';
+
+/** Texts made of the characters a token escapes, and a few it does not. */
+const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '|', ',', '$', '\\', ':', 'đ', ' ') });
 
 describe('parseTokenParam', () => {
   it('reads the four forms of a FHIR token', () => {
@@ -35,7 +43,6 @@ describe('formatTokenParam', () => {
     expect(formatTokenParam('urn:x')).toBe('urn:x|');
   });
 
-  const text = fc.string({ unit: fc.constantFrom('a', 'Z', '0', '|', ',', '$', '\\', ':', 'đ', ' ') });
   const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
   it('is read back by parseTokenParam for any system and value (an empty value is no value)', () => {
@@ -55,6 +62,19 @@ describe('formatTokenParam', () => {
       fc.property(text, (raw) => {
         const token = parseTokenParam(raw);
         expect(parseTokenParam(formatTokenParam(token.system, token.value))).toEqual(token);
+      }),
+    );
+  });
+});
+
+describe('identifierCondition', () => {
+  it('is a URL query whose one identifier parameter reads back as the system and value', () => {
+    expect(identifierCondition('urn:x', 'A,1')).toBe('identifier=urn%3Ax%7CA%5C%2C1');
+    fc.assert(
+      fc.property(text, text.filter(Boolean), (system, value) => {
+        const params = new URLSearchParams(identifierCondition(system, value));
+        expect([...params.keys()]).toEqual(['identifier']);
+        expect(parseTokenParam(params.get('identifier')!)).toEqual({ system, value });
       }),
     );
   });

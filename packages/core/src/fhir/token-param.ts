@@ -65,6 +65,16 @@ export function formatTokenParam(system: string | undefined, value?: string): st
 }
 
 /**
+ * The search of a conditional create (`Bundle.entry.request.ifNoneExist`) on one identifier: its
+ * token escaped ({@link formatTokenParam}) and URL-encoded, so an id holding `,` or `|` matches
+ * itself and nothing else.
+ * @example identifierCondition('urn:x', 'A,1') // 'identifier=urn%3Ax%7CA%5C%2C1'
+ */
+export function identifierCondition(system: string, value: string): string {
+  return `identifier=${encodeURIComponent(formatTokenParam(system, value))}`;
+}
+
+/**
  * The token of an identifier in a search: the identifier under its system's current URI and each
  * older alias, comma-separated (FHIR ORs them), so resources a server holds under
  * `http://fhir.hl7.org.vn/core/sid/cccd` are found by `…/sid/national_id` and back. A system with

@@ -34,22 +34,20 @@ export interface SummaryAnswer {
 }
 
 /**
- * The patient's summary as `context.reader` may see it: the visits disclosed under the policy,
- * then summarized with ICD-10 names and the imaging studies (`withheld` counts what the policy
- * withheld). The one rule of the REST summary and of the FHIR facade's `Patient/$summary`.
+ * The patient's summary as `context.reader` may see it, from their stored visits (`SummaryInput`'s
+ * documents): the visits disclosed under the policy, then summarized with ICD-10 names and the
+ * imaging studies (`withheld` counts what the policy withheld). The one rule of the REST summary
+ * and of the FHIR facade's `Patient/$summary`.
  */
-export function summaryOf(
-  visits: readonly Visit[],
-  context: SummaryContext,
-  icd10: Pick<Icd10, 'lookup'>,
-): PatientSummary {
-  const { visits: shown, withheld } = discloseVisits(visits, context.policy, context.reader);
+export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): PatientSummary {
+  const visits = input.documents.map((document) => JSON.parse(document) as Visit);
+  const { visits: shown, withheld } = discloseVisits(visits, input.policy, input.reader);
   return summarizeVisits(shown, {
-    patient: context.patient,
+    patient: input.patient,
     icd10,
-    imaging: context.imaging,
+    imaging: input.imaging,
     withheld,
-    ...(context.asOf ? { asOf: context.asOf } : {}),
+    ...(input.asOf ? { asOf: input.asOf } : {}),
   });
 }
 
@@ -59,7 +57,6 @@ export function summaryOf(
  * has them (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way.
  */
 export function summaryBytes(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryAnswer {
-  const visits = input.documents.map((document) => JSON.parse(document) as Visit);
-  const summary = summaryOf(visits, input, icd10);
+  const summary = summaryOf(input, icd10);
   return { bytes: jsonBytes(summary), withheld: summary.withheld };
 }

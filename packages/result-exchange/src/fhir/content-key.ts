@@ -4,7 +4,7 @@
  * the report's business identifier; without keys, a Bundle sent twice (a retry, a resend) would
  * create every result again beside the report found the second time.
  */
-import { contentDigest, formatTokenParam } from '@lienthong/core';
+import { contentDigest, identifierCondition } from '@lienthong/core';
 import type { BundleEntry, Specimen as FhirSpecimen, Observation } from '@medplum/fhirtypes';
 
 /**
@@ -34,7 +34,7 @@ export function withContentKey(
     request: {
       method: 'POST',
       url: resource.resourceType,
-      ifNoneExist: `identifier=${encodeURIComponent(formatTokenParam(LAB_CONTENT_KEY_SYSTEM, key))}`,
+      ifNoneExist: identifierCondition(LAB_CONTENT_KEY_SYSTEM, key),
     },
   };
 }

@@ -1,4 +1,4 @@
-import { formatTokenParam, newUrnUuid, type WithWarnings } from '@lienthong/core';
+import { identifierCondition, newUrnUuid, type WithWarnings } from '@lienthong/core';
 import type {
   Bundle,
   BundleEntry,
@@ -65,7 +65,7 @@ export function toFhirResources(
             request: {
               method: 'POST',
               url: 'Patient',
-              ifNoneExist: `identifier=${encodeURIComponent(formatTokenParam(first.system, first.value))}`,
+              ifNoneExist: identifierCondition(first.system, first.value),
             },
           }
         : {}),
@@ -197,7 +197,7 @@ export function toFhirResources(
           request: {
             method: 'POST',
             url: 'DiagnosticReport',
-            ifNoneExist: `identifier=${encodeURIComponent(formatTokenParam(idSystem, report.id))}`,
+            ifNoneExist: identifierCondition(idSystem, report.id),
           },
         }
       : {}),

@@ -2,7 +2,7 @@ import {
   type BundleEntry,
   contentDigest,
   type Encounter,
-  formatTokenParam,
+  identifierCondition,
   LienThongError,
   type Patient,
 } from '@lienthong/core';
@@ -46,10 +46,6 @@ const OWNED = [
   'Provenance',
 ];
 
-/** A conditional create's search on one identifier (escaped as a token: MA_LK may hold `,` or `|`). */
-const conditional = (system: string, value: string) =>
-  `identifier=${encodeURIComponent(formatTokenParam(system, value))}`;
-
 /** The scope of a version's entry identifiers: `<facility>:<MA_LK>:v<N>`. */
 export const versionScope = (key: string, version: number): string => `${key}:v${version}`;
 
@@ -85,7 +81,11 @@ function versionEntries(
       ];
       if (idempotencyKey !== undefined)
         enc.meta = { ...enc.meta, tag: [{ system: w.systems.idempotencyTag, code: idempotencyKey }] };
-      e.request = { method: 'POST', url: 'Encounter', ifNoneExist: conditional(w.systems.entry, scope) };
+      e.request = {
+        method: 'POST',
+        url: 'Encounter',
+        ifNoneExist: identifierCondition(w.systems.entry, scope),
+      };
     } else if (r?.resourceType === 'Patient') {
       const patient: Patient = r;
       const record = contentDigest(patient);
@@ -96,7 +96,7 @@ function versionEntries(
       e.request = {
         method: 'POST',
         url: 'Patient',
-        ifNoneExist: conditional(w.systems.patientRecord, record),
+        ifNoneExist: identifierCondition(w.systems.patientRecord, record),
       };
     } else if (e.request) {
       // Created on condition of the version's own entry identifier (a lab report's create is
@@ -105,7 +105,9 @@ function versionEntries(
         (i) => i.system === w.systems.entry && i.value?.startsWith(`${scope}:`),
       );
       const { ifNoneExist: _given, ...request } = e.request;
-      e.request = own?.value ? { ...request, ifNoneExist: conditional(w.systems.entry, own.value) } : request;
+      e.request = own?.value
+        ? { ...request, ifNoneExist: identifierCondition(w.systems.entry, own.value) }
+        : request;
     }
   }
   return entries;

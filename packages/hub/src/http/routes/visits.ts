@@ -124,9 +124,9 @@ export async function patientSummary(
   patient: IdentifierValue,
   asOf?: string,
 ): Promise<PatientSummary> {
-  const context = { policy, reader, patient, imaging: await patientImaging(db, patient), asOf };
-  const views = (await patientSummaryDocuments(db, patient)).map((d) => JSON.parse(d) as Visit);
-  return summaryOf(views, context, await icd10List());
+  const documents = await patientSummaryDocuments(db, patient);
+  const imaging = await patientImaging(db, patient);
+  return summaryOf({ policy, reader, patient, imaging, asOf, documents }, await icd10List());
 }
 
 /**
