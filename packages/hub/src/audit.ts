@@ -56,7 +56,7 @@ export interface AuditLog {
 /** Most entries one INSERT carries (11 columns each: well under every dialect's parameter limit). */
 const MAX_ROWS_PER_INSERT = 500;
 
-export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Promise<AuditLog> {
+export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'writeOne'>): Promise<AuditLog> {
   const { db } = store;
   const key = await auditKey(db);
   const hash = (system: string, value: string) =>
@@ -73,13 +73,17 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact'>): Pro
     const batch = pending;
     pending = [];
     try {
-      await store.transact(async (trx) => {
-        for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT)
-          await trx
-            .insertInto('audit_events')
-            .values(batch.slice(i, i + MAX_ROWS_PER_INSERT).map((p) => p.row))
-            .execute();
-      });
+      const insert = (db: Kysely<HubDatabase>, rows: Pending[]) =>
+        db
+          .insertInto('audit_events')
+          .values(rows.map((p) => p.row))
+          .execute();
+      if (batch.length <= MAX_ROWS_PER_INSERT) await store.writeOne((db) => insert(db, batch));
+      else
+        await store.transact(async (trx) => {
+          for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT)
+            await insert(trx, batch.slice(i, i + MAX_ROWS_PER_INSERT));
+        });
       for (const p of batch) p.resolve();
     } catch (error) {
       for (const p of batch) p.reject(error);

@@ -51,7 +51,7 @@ async function counts(db: Kysely<unknown>): Promise<Record<string, number>> {
 }
 
 /** The partitions of `table`, by name. */
-async function partitionsOf(db: Kysely<unknown>, table: string): Promise<string[]> {
+export async function partitionsOf(db: Kysely<unknown>, table: string): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`SELECT c.relname AS name FROM pg_inherits i
     JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
     WHERE p.relname = ${table} ORDER BY c.relname`.execute(db);

@@ -28,6 +28,15 @@ export interface HubDb {
    * one event-loop turn share one commit (see {@link groupCommit}); use it for every write.
    */
   readonly transact: Transact;
+  /**
+   * Runs a write of ONE statement and resolves once it is durable: on SQLite as a unit of the
+   * group commit ({@link HubDb.transact}); on PostgreSQL alone, without BEGIN and COMMIT — one
+   * statement is atomic, and durable once answered (`synchronous_commit` on) — so it costs one
+   * round trip instead of three (the audit entry of every read). A unit of several statements
+   * needs {@link HubDb.transact}.
+   * @example await store.writeOne((db) => db.insertInto('audit_events').values(rows).execute());
+   */
+  readonly writeOne: <T>(write: (db: Kysely<HubDatabase>) => Promise<T>) => Promise<T>;
   close(): Promise<void>;
 }
 
@@ -87,12 +96,16 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
     });
   }
   let transact: Transact;
+  let writeOne: HubDb['writeOne'];
   let partitionTimer: NodeJS.Timeout | undefined;
-  if (dialect === 'sqlite') transact = groupCommit(db, sqliteFlush(walSync, checkpointer));
-  else {
+  if (dialect === 'sqlite') {
+    transact = groupCommit(db, sqliteFlush(walSync, checkpointer));
+    writeOne = transact;
+  } else {
     // A row for a month without a partition (a back-filled report) creates it and runs again.
     const perUnit = transactionPerUnit(db);
     transact = (work) => retryOnMissingPartition(db as Kysely<unknown>, () => perUnit(work));
+    writeOne = (write) => retryOnMissingPartition(db as Kysely<unknown>, () => write(db));
     // Partitions ahead: checked daily, so a hub running for months never writes into a missing one.
     // A failed check waits for the next day: a write reaching a missing month creates it anyway.
     partitionTimer = setInterval(
@@ -104,6 +117,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
     db,
     dialect,
     transact,
+    writeOne,
     async close() {
       clearInterval(partitionTimer);
       await checkpointer?.stop();
