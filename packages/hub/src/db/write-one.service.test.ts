@@ -82,7 +82,9 @@ describe.each(cases)('HubDb.writeOne on %s', (name, make) => {
       await hub.writeOne((db) =>
         db.insertInto('audit_events').values(entry('old', '2003-05-06T07:08:09.000Z')).execute(),
       );
-      expect(await partitionsOf(hub.db as Kysely<unknown>, 'audit_events')).toContain('audit_events_m2003_05');
+      expect(await partitionsOf(hub.db as Kysely<unknown>, 'audit_events')).toContain(
+        'audit_events_m2003_05',
+      );
       expect(await hub.db.selectFrom('audit_events').select('id').execute()).toEqual([{ id: 'old' }]);
     },
   );
