@@ -25,7 +25,13 @@ const KEEP_ALIVE_MS = 65_000;
 export interface StartHubOptions
   extends Pick<
     HubAppOptions,
-    'adminKey' | 'rateLimit' | 'bodyLimitBytes' | 'publicUrl' | 'disclosurePolicy'
+    | 'adminKey'
+    | 'rateLimit'
+    | 'unknownKeyRate'
+    | 'trustedProxyHops'
+    | 'bodyLimitBytes'
+    | 'publicUrl'
+    | 'disclosurePolicy'
   > {
   database: DatabaseConfig;
   /** Port (default 8080; 0 picks a free one). */
@@ -150,6 +156,8 @@ export async function startHub(options: StartHubOptions): Promise<RunningHub> {
     publicUrl,
     ...(options.adminKey ? { adminKey: options.adminKey } : {}),
     ...(options.rateLimit !== undefined ? { rateLimit: options.rateLimit } : {}),
+    ...(options.unknownKeyRate !== undefined ? { unknownKeyRate: options.unknownKeyRate } : {}),
+    ...(options.trustedProxyHops !== undefined ? { trustedProxyHops: options.trustedProxyHops } : {}),
     ...(options.bodyLimitBytes ? { bodyLimitBytes: options.bodyLimitBytes } : {}),
     ...(disclosurePolicy ? { disclosurePolicy } : {}),
     ...(exports ? { exports } : {}),

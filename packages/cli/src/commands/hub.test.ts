@@ -53,6 +53,13 @@ describe('lienthong hub', () => {
       ).toBe(1);
       expect(w.err()).toMatch(/CLI_SUMMARY_WORKERS_INVALID/);
     }
+    for (const hops of ['one', '-1', '100']) {
+      const h = capture();
+      expect(
+        await runCli(['hub', 'serve', '--port', '0', '--db', db, '--trusted-proxy-hops', hops], h.io),
+      ).toBe(1);
+      expect(h.err()).toMatch(/CLI_TRUSTED_PROXY_HOPS_INVALID.*--trusted-proxy-hops/s);
+    }
     const u = capture();
     expect(await runCli(['hub', 'serve', '--port', '0', '--db', db, '--public-url', 'ftp://x'], u.io)).toBe(
       1,

@@ -25,6 +25,7 @@ interface ServeOptions {
   host: string;
   publicUrl?: string;
   summaryWorkers?: string;
+  trustedProxyHops?: string;
   disclosurePolicy?: string;
   json?: boolean;
 }
@@ -73,6 +74,21 @@ function disclosurePolicyOf(file: string | undefined): DisclosurePolicy | undefi
   return parseDisclosurePolicy(json);
 }
 
+/**
+ * The whole number 0–99 an option was given as (undefined when not given); `code` (e.g.
+ * `CLI_SUMMARY_WORKERS_INVALID`) when it is anything else.
+ */
+function smallWholeNumber(value: string | undefined, flag: string, code: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{1,2}$/.test(value)) return Number(value);
+  throw new ValidationError({
+    code,
+    message: `${flag} takes a whole number from 0 to 99, not ${JSON.stringify(value.slice(0, 20))}.`,
+    messageVi: `${flag} nhận số nguyên từ 0 đến 99, không phải ${JSON.stringify(value.slice(0, 20))}.`,
+    path: flag,
+  });
+}
+
 /** Resolves on SIGINT/SIGTERM (the hub then shuts down gracefully). */
 function untilSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -119,6 +135,10 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       '--summary-workers <n>',
       "worker threads making patients' summaries off the event loop (default: one fewer than the cores, at most 4; 0: none)",
     )
+    .option(
+      '--trusted-proxy-hops <n>',
+      'proxies in front of the hub that append to X-Forwarded-For; the client address they name limits unknown keys (default 0: the TCP peer)',
+    )
     .option('--json', 'print JSON')
     .action(async (opts: DbOptions & ServeOptions) => {
       const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : Number.NaN;
@@ -130,13 +150,16 @@ export function registerHubCommands(program: Command, io: CliIo): void {
           path: '--port',
         });
       }
-      if (opts.summaryWorkers !== undefined && !/^\d{1,2}$/.test(opts.summaryWorkers))
-        throw new ValidationError({
-          code: 'CLI_SUMMARY_WORKERS_INVALID',
-          message: `--summary-workers takes a whole number from 0 to 99, not ${JSON.stringify(opts.summaryWorkers.slice(0, 20))}.`,
-          messageVi: `--summary-workers nhận số nguyên từ 0 đến 99, không phải ${JSON.stringify(opts.summaryWorkers.slice(0, 20))}.`,
-          path: '--summary-workers',
-        });
+      const summaryWorkers = smallWholeNumber(
+        opts.summaryWorkers,
+        '--summary-workers',
+        'CLI_SUMMARY_WORKERS_INVALID',
+      );
+      const trustedProxyHops = smallWholeNumber(
+        opts.trustedProxyHops,
+        '--trusted-proxy-hops',
+        'CLI_TRUSTED_PROXY_HOPS_INVALID',
+      );
       const publicUrl = opts.publicUrl ?? process.env.LIENTHONG_HUB_PUBLIC_URL;
       const disclosurePolicy = disclosurePolicyOf(
         opts.disclosurePolicy ?? process.env.LIENTHONG_HUB_DISCLOSURE_POLICY,
@@ -150,7 +173,8 @@ export function registerHubCommands(program: Command, io: CliIo): void {
         logger: createLogger({ destination: { write: (line: string) => io.stderr(line) } }),
         ...(publicUrl ? { publicUrl } : {}),
         ...(disclosurePolicy ? { disclosurePolicy } : {}),
-        ...(opts.summaryWorkers !== undefined ? { summaryWorkers: Number(opts.summaryWorkers) } : {}),
+        ...(summaryWorkers !== undefined ? { summaryWorkers } : {}),
+        ...(trustedProxyHops !== undefined ? { trustedProxyHops } : {}),
         ...(process.env.LIENTHONG_HUB_ADMIN_KEY ? { adminKey: process.env.LIENTHONG_HUB_ADMIN_KEY } : {}),
         // De-identified exports need the hub's pseudonym secret (an environment variable, never an argument).
         ...(process.env.LIENTHONG_HUB_EXPORT_SECRET

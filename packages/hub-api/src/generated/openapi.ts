@@ -2024,7 +2024,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Too many requests for this credential; retry after `Retry-After` seconds */
+        /** @description Too many requests for this credential, or with unknown API keys from this address; retry after `Retry-After` seconds */
         RateLimited: {
             headers: {
                 "Retry-After"?: number;

@@ -20,12 +20,14 @@ describe('the hub app', () => {
   let store: HubDb;
   let app: ReturnType<typeof createHubApp>;
   let limited: ReturnType<typeof createHubApp>;
+  let audit: Awaited<ReturnType<typeof createAuditLog>>;
+  let logger: ReturnType<typeof createLogger>;
 
   beforeAll(async () => {
     database = sqliteDatabase();
     store = await openDatabase(database.config);
-    const audit = await createAuditLog(store);
-    const logger = createLogger({ destination: new Writable({ write: (_chunk, _enc, done) => done() }) });
+    audit = await createAuditLog(store);
+    logger = createLogger({ destination: new Writable({ write: (_chunk, _enc, done) => done() }) });
     app = createHubApp({ store, audit, logger, adminKey: ADMIN_KEY, rateLimit: false });
     // One request per credential, refilled once in ~17 minutes: the second is refused.
     limited = createHubApp({
@@ -77,6 +79,13 @@ describe('the hub app', () => {
     expect(fhir.status).toBe(429);
     expect(fhir.headers.get('retry-after')).not.toBeNull();
     expect(await fhir.json()).toMatchObject({ resourceType: 'OperationOutcome' });
+  });
+
+  it('refuses a trustedProxyHops that is not a whole number ≥ 0', () => {
+    for (const trustedProxyHops of [-1, 1.5, Number.NaN])
+      expect(() => createHubApp({ store, audit, logger, trustedProxyHops })).toThrow(
+        expect.objectContaining({ code: 'HUB_TRUSTED_PROXY_HOPS_INVALID', path: 'trustedProxyHops' }),
+      );
   });
 
   it('serves /fhir/metadata without a key, and nothing else — whatever the last path segment', async () => {

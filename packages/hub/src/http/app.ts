@@ -1,3 +1,4 @@
+import { ValidationError } from '@lienthong/core';
 import {
   DEFAULT_DISCLOSURE_POLICY,
   type DisclosurePolicy,
@@ -41,6 +42,18 @@ export interface HubAppOptions {
   adminKey?: string;
   /** Per-credential rate limit (default 200 requests/s, bursts of 400); `false` to disable. */
   rateLimit?: { perSecond: number; capacity: number } | false;
+  /**
+   * Lookups of unknown API keys per client address (default 5/s, bursts of 20): each costs a
+   * database read, so past it the hub answers 429 before looking a key up. Keys found recently are
+   * never refused by it. `false` to disable.
+   */
+  unknownKeyRate?: { perSecond: number; capacity: number } | false;
+  /**
+   * Proxies in front of the hub that append the address they received from to `X-Forwarded-For`
+   * (default 0: the TCP peer is the client). Set it to the number of such proxies, never more: the
+   * client writes the entries left of theirs (`http/client-address.ts`).
+   */
+  trustedProxyHops?: number;
   /** Largest accepted request body in bytes (default 5 MiB). */
   bodyLimitBytes?: number;
   /**
@@ -70,6 +83,18 @@ export interface HubAppOptions {
   isShuttingDown?: () => boolean;
 }
 
+/** `options.trustedProxyHops` (default 0); `HUB_TRUSTED_PROXY_HOPS_INVALID` unless a whole number ≥ 0. */
+function trustedProxyHops(options: HubAppOptions): number {
+  const hops = options.trustedProxyHops ?? 0;
+  if (Number.isSafeInteger(hops) && hops >= 0) return hops;
+  throw new ValidationError({
+    code: 'HUB_TRUSTED_PROXY_HOPS_INVALID',
+    message: `trustedProxyHops takes a whole number ≥ 0, not ${String(hops)}.`,
+    messageVi: `trustedProxyHops nhận số nguyên ≥ 0, không phải ${String(hops)}.`,
+    path: 'trustedProxyHops',
+  });
+}
+
 /** Where the FHIR facade is mounted; its errors are answered as OperationOutcomes. */
 const FHIR_BASE = '/fhir';
 
@@ -88,6 +113,7 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     summaries: options.summaries,
   };
   const rateLimit = options.rateLimit ?? { perSecond: 200, capacity: 400 };
+  const unknownKeyRate = options.unknownKeyRate ?? { perSecond: 5, capacity: 20 };
   // One middleware, so /v1 and /fhir share each credential's rate limit.
   const credentials = createCredentialCache();
   const authenticated = authenticate({
@@ -95,6 +121,10 @@ export function createHubApp(options: HubAppOptions): Hono<HubEnv> {
     credentials,
     adminKeyHash: options.adminKey ? hashApiKey(options.adminKey) : undefined,
     limiter: rateLimit === false ? undefined : createRateLimiter(rateLimit),
+    unknownKeys:
+      unknownKeyRate === false
+        ? undefined
+        : { limiter: createRateLimiter(unknownKeyRate), trustedProxyHops: trustedProxyHops(options) },
   });
 
   const v1 = hubFactory

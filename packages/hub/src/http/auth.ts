@@ -6,6 +6,7 @@ import type { Publisher } from '../records/access.js';
 import { hashApiKey, looksLikeApiKey } from '../security/api-keys.js';
 import type { CredentialCache } from '../security/credential-cache.js';
 import type { RateLimiter } from '../security/rate-limit.js';
+import { clientAddress } from './client-address.js';
 import type { Caller } from './env.js';
 import { hubFactory } from './factory.js';
 
@@ -49,11 +50,19 @@ export const scopeMissing = (scope: Scope) =>
     status: 403,
   });
 
-const rateLimited = (retryAfterSeconds: number) =>
+const RATE_LIMITED = {
+  credential: ['Too many requests for this credential.', 'Quá nhiều yêu cầu cho thông tin xác thực này.'],
+  address: [
+    'Too many requests with unknown API keys from this address.',
+    'Quá nhiều yêu cầu với khóa API không hợp lệ từ địa chỉ này.',
+  ],
+} as const;
+/** 429 `HUB_RATE_LIMITED`: past the credential's rate, or past the address's budget of unknown keys. */
+const rateLimited = (retryAfterSeconds: number, of: keyof typeof RATE_LIMITED) =>
   new LienThongError({
     code: 'HUB_RATE_LIMITED',
-    message: 'Too many requests for this credential.',
-    messageVi: 'Quá nhiều yêu cầu cho thông tin xác thực này.',
+    message: RATE_LIMITED[of][0],
+    messageVi: RATE_LIMITED[of][1],
     details: { status: 429, headers: { 'retry-after': String(retryAfterSeconds) } },
   });
 
@@ -86,16 +95,23 @@ export interface AuthenticateOptions {
   adminKeyHash: string | undefined;
   /** Per-credential rate limit; undefined: none. */
   limiter: RateLimiter | undefined;
+  /**
+   * Per-client-address limit on looking up keys the hub does not know (each costs a database
+   * read): past it, keys not found recently are refused with 429 before any lookup, while keys in
+   * the credential cache keep working. Undefined: none.
+   */
+  unknownKeys?: { limiter: RateLimiter; trustedProxyHops: number } | undefined;
 }
 
 /**
  * Middleware that sets the request's `caller` from its API key (`Authorization: Bearer …` or
  * `X-API-Key`): 401 `HUB_AUTH_REQUIRED` without a valid, unrevoked key, 429 `HUB_RATE_LIMITED`
- * (with `Retry-After`) past the credential's rate. `X-User` (at most 200 characters) and
+ * (with `Retry-After`) past the credential's rate, or past the client address's budget of unknown
+ * keys (`unknownKeys`). `X-User` (at most 200 characters) and
  * `X-Purpose-Of-Use` (default `TREAT`) are kept for the audit trail; a malformed one is
  * 400 `HUB_HEADER_INVALID`.
  */
-export function authenticate({ db, credentials, adminKeyHash, limiter }: AuthenticateOptions) {
+export function authenticate({ db, credentials, adminKeyHash, limiter, unknownKeys }: AuthenticateOptions) {
   return hubFactory.createMiddleware(async (c, next) => {
     const header = c.req.header('authorization');
     const key = header?.startsWith('Bearer ') ? header.slice(7).trim() : c.req.header('x-api-key');
@@ -110,7 +126,14 @@ export function authenticate({ db, credentials, adminKeyHash, limiter }: Authent
       };
     } else {
       if (!looksLikeApiKey(key)) throw authRequired();
+      // Only lookups count: a key found (now or in the cache) never uses up its address's budget.
+      let address: string | undefined;
       const credential = await credentials.find(hash, async () => {
+        if (unknownKeys) {
+          address = clientAddress(c, unknownKeys.trustedProxyHops);
+          const wait = unknownKeys.limiter.wait(address);
+          if (wait > 0) throw rateLimited(wait, 'address');
+        }
         const row = await db
           .selectFrom('credentials')
           .select(['id', 'facility_code', 'scopes'])
@@ -119,7 +142,10 @@ export function authenticate({ db, credentials, adminKeyHash, limiter }: Authent
           .executeTakeFirst();
         return row && { id: row.id, facilityCode: row.facility_code, scopes: row.scopes };
       });
-      if (!credential) throw authRequired();
+      if (!credential) {
+        if (address !== undefined) unknownKeys?.limiter.take(address);
+        throw authRequired();
+      }
       caller = {
         facilityCode: credential.facilityCode,
         credentialId: credential.id,
@@ -127,7 +153,7 @@ export function authenticate({ db, credentials, adminKeyHash, limiter }: Authent
       };
     }
     const wait = limiter?.take(caller.credentialId) ?? 0;
-    if (wait > 0) throw rateLimited(wait);
+    if (wait > 0) throw rateLimited(wait, 'credential');
     const user = c.req.header('x-user') || undefined;
     const purpose = c.req.header('x-purpose-of-use') || undefined;
     // Refused, never recorded otherwise: a purpose read as TREAT would hide what the caller asked

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const PREFIX = 'lthub_';
 
@@ -19,11 +19,4 @@ export function hashApiKey(key: string): string {
 /** True if `key` has our shape (cheap rejection before touching the database). */
 export function looksLikeApiKey(key: string): boolean {
   return key.startsWith(PREFIX) && key.length === PREFIX.length + 43;
-}
-
-/** Constant-time comparison of two hex hashes. */
-export function sameHash(a: string, b: string): boolean {
-  const x = Buffer.from(a, 'hex');
-  const y = Buffer.from(b, 'hex');
-  return x.length === y.length && timingSafeEqual(x, y);
 }
