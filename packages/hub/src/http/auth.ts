@@ -126,12 +126,13 @@ export function authenticate({ db, credentials, adminKeyHash, limiter, unknownKe
       };
     } else {
       if (!looksLikeApiKey(key)) throw authRequired();
-      // Only lookups count: a key found (now or in the cache) never uses up its address's budget.
+      // Each lookup takes a token before it runs (so concurrent ones cannot all slip through) and
+      // gives it back when the key is found: only unknown keys use up an address's budget.
       let address: string | undefined;
       const credential = await credentials.find(hash, async () => {
         if (unknownKeys) {
           address = clientAddress(c, unknownKeys.trustedProxyHops);
-          const wait = unknownKeys.limiter.wait(address);
+          const wait = unknownKeys.limiter.take(address);
           if (wait > 0) throw rateLimited(wait, 'address');
         }
         const row = await db
@@ -140,12 +141,11 @@ export function authenticate({ db, credentials, adminKeyHash, limiter, unknownKe
           .where('key_hash', '=', hash)
           .where('revoked_at', 'is', null)
           .executeTakeFirst();
-        return row && { id: row.id, facilityCode: row.facility_code, scopes: row.scopes };
+        if (!row) return undefined;
+        if (address !== undefined) unknownKeys?.limiter.refund(address);
+        return { id: row.id, facilityCode: row.facility_code, scopes: row.scopes };
       });
-      if (!credential) {
-        if (address !== undefined) unknownKeys?.limiter.take(address);
-        throw authRequired();
-      }
+      if (!credential) throw authRequired();
       caller = {
         facilityCode: credential.facilityCode,
         credentialId: credential.id,

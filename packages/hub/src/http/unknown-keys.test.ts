@@ -75,6 +75,15 @@ describe('lookups of unknown API keys, per client address', () => {
     expect(await fhir.json()).toMatchObject({ resourceType: 'OperationOutcome' });
   });
 
+  it('counts lookups running at once: a burst in parallel gets no more than the budget', async () => {
+    const from = '203.0.113.10';
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () => me(behindProxy, newApiKey().key, from)),
+    );
+    const counted = answers.map((a) => a.status).sort();
+    expect(counted).toEqual([401, 401, 401, 429, 429, 429, 429, 429, 429, 429]);
+  });
+
   it('never counts keys refused without a lookup (missing, malformed) or the administrator key', async () => {
     const from = '203.0.113.9';
     expect(await statuses(5, () => me(behindProxy, 'not-a-key', from))).toEqual([401, 401, 401, 401, 401]);

@@ -19,16 +19,19 @@ describe('createRateLimiter', () => {
     expect(limiter.take('a')).toBe(0);
   });
 
-  it('tells the wait without taking a token', () => {
+  it('takes a refunded token back, never beyond capacity', () => {
     const time = clock();
-    const limiter = createRateLimiter({ perSecond: 1, capacity: 1, now: time.now });
-    expect(limiter.wait('a')).toBe(0);
-    expect(limiter.wait('a')).toBe(0);
+    const limiter = createRateLimiter({ perSecond: 0.001, capacity: 2, now: time.now });
+    limiter.refund('a'); // unknown key: nothing to give back
+    expect([limiter.take('a'), limiter.take('a')]).toEqual([0, 0]);
+    expect(limiter.take('a')).toBeGreaterThan(0);
+    limiter.refund('a');
     expect(limiter.take('a')).toBe(0);
-    expect(limiter.wait('a')).toBe(1);
-    expect(limiter.wait('a')).toBe(1);
-    time.advance(1_000);
-    expect(limiter.wait('a')).toBe(0);
+    limiter.refund('a');
+    limiter.refund('a');
+    limiter.refund('a');
+    expect([limiter.take('a'), limiter.take('a')]).toEqual([0, 0]);
+    expect(limiter.take('a')).toBeGreaterThan(0);
   });
 
   it('keeps at most `maxKeys` buckets, dropping the one used longest ago (it starts full again)', () => {
@@ -38,8 +41,8 @@ describe('createRateLimiter', () => {
     limiter.take('b');
     limiter.take('a'); // refused, and now the most recently used
     limiter.take('c'); // a third key: b goes
-    expect(limiter.wait('a')).toBeGreaterThan(0);
-    expect(limiter.wait('c')).toBeGreaterThan(0);
-    expect(limiter.wait('b')).toBe(0);
+    expect(limiter.take('a')).toBeGreaterThan(0);
+    expect(limiter.take('c')).toBeGreaterThan(0);
+    expect(limiter.take('b')).toBe(0); // starts full again
   });
 });

@@ -6,8 +6,8 @@
 export interface RateLimiter {
   /** Takes one token; returns 0 if allowed, else the seconds to wait before retrying. */
   take(key: string): number;
-  /** The seconds to wait before `key` has a token again (0: it has one now); takes nothing. */
-  wait(key: string): number;
+  /** Gives back a token taken for something that turned out not to count (never beyond `capacity`). */
+  refund(key: string): void;
 }
 
 /** Options of {@link createRateLimiter}. */
@@ -32,16 +32,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const maxKeys = options.maxKeys ?? 100_000;
   // Insertion order is use order (a bucket is moved to the end when used): the first is the oldest.
   const buckets = new Map<string, { tokens: number; at: number }>();
-  const refilled = (key: string, t: number) => {
-    const bucket = buckets.get(key);
-    if (!bucket) return { tokens: options.capacity, at: t };
-    const tokens = Math.min(options.capacity, bucket.tokens + ((t - bucket.at) / 1000) * options.perSecond);
-    return { tokens, at: t };
-  };
-  const secondsFor = (tokens: number) => Math.ceil((1 - tokens) / options.perSecond);
   return {
     take(key) {
-      const bucket = refilled(key, now());
+      const t = now();
+      const bucket = buckets.get(key) ?? { tokens: options.capacity, at: t };
+      bucket.tokens = Math.min(
+        options.capacity,
+        bucket.tokens + ((t - bucket.at) / 1000) * options.perSecond,
+      );
+      bucket.at = t;
       buckets.delete(key);
       buckets.set(key, bucket);
       if (buckets.size > maxKeys) buckets.delete(buckets.keys().next().value as string);
@@ -49,11 +48,11 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
         bucket.tokens -= 1;
         return 0;
       }
-      return secondsFor(bucket.tokens);
+      return Math.ceil((1 - bucket.tokens) / options.perSecond);
     },
-    wait(key) {
-      const { tokens } = refilled(key, now());
-      return tokens >= 1 ? 0 : secondsFor(tokens);
+    refund(key) {
+      const bucket = buckets.get(key);
+      if (bucket) bucket.tokens = Math.min(options.capacity, bucket.tokens + 1);
     },
   };
 }
