@@ -56,6 +56,16 @@ export interface AuditLog {
 /** Most entries one INSERT carries (11 columns each: well under every dialect's parameter limit). */
 const MAX_ROWS_PER_INSERT = 500;
 
+/** An entry waiting for its batch's write, and who waits for it. */
+type Pending = { row: Insertable<AuditEventTable>; resolve: () => void; reject: (error: unknown) => void };
+
+/** One INSERT of pending entries (at most {@link MAX_ROWS_PER_INSERT}). */
+const insertEntries = (db: Kysely<HubDatabase>, rows: readonly Pending[]) =>
+  db
+    .insertInto('audit_events')
+    .values(rows.map((p) => p.row))
+    .execute();
+
 export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'writeOne'>): Promise<AuditLog> {
   const { db } = store;
   const key = await auditKey(db);
@@ -67,22 +77,16 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'wri
     hash(canonicalIdentifierSystem(p.system), p.value);
   const patientRefs = (p: { system: string; value: string }) =>
     identifierSystemAliases(p.system).map((system) => hash(system, p.value));
-  type Pending = { row: Insertable<AuditEventTable>; resolve: () => void; reject: (error: unknown) => void };
   let pending: Pending[] = [];
   const flush = async () => {
     const batch = pending;
     pending = [];
     try {
-      const insert = (db: Kysely<HubDatabase>, rows: Pending[]) =>
-        db
-          .insertInto('audit_events')
-          .values(rows.map((p) => p.row))
-          .execute();
-      if (batch.length <= MAX_ROWS_PER_INSERT) await store.writeOne((db) => insert(db, batch));
+      if (batch.length <= MAX_ROWS_PER_INSERT) await store.writeOne((db) => insertEntries(db, batch));
       else
         await store.transact(async (trx) => {
           for (let i = 0; i < batch.length; i += MAX_ROWS_PER_INSERT)
-            await insert(trx, batch.slice(i, i + MAX_ROWS_PER_INSERT));
+            await insertEntries(trx, batch.slice(i, i + MAX_ROWS_PER_INSERT));
         });
       for (const p of batch) p.resolve();
     } catch (error) {
