@@ -137,7 +137,10 @@ export interface VisitTable {
   ended_at: string;
   /** The visit as published (`Visit` JSON). */
   document: string;
-  /** Its summary view (`summaryView`, `Visit` JSON); null on rows written before migration 012. */
+  /**
+   * What its patient's summary takes from it: `SummaryParts` JSON; on rows written before the hub
+   * kept parts, its summary view (`summaryView`, `Visit` JSON), or null before migration 012.
+   */
   summary_document: string | null;
   created_at: string;
 }

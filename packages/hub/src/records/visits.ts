@@ -5,7 +5,7 @@ import {
   checkPublishableVisit,
   decideVisitPublish,
   matchesVisitQuery,
-  summaryView,
+  summaryParts,
   visitKey,
   visitStart,
 } from '@lienthong/visits/provider-kit';
@@ -66,7 +66,7 @@ export function visitRows(
       started_at: asUtc(visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt),
       ended_at: asUtc(visit.dischargedAt),
       document: JSON.stringify(visit),
-      summary_document: JSON.stringify(summaryView(visit)),
+      summary_document: JSON.stringify(summaryParts(visit)),
       created_at: at.createdAt,
     },
     patients: [...keys.values()],
@@ -246,9 +246,10 @@ export async function currentVisitsOf(
 }
 
 /**
- * The summary views (`summaryView`) of the current versions of every visit filed under `patient`,
- * any order, unparsed: a summary parses them where it is made (`summary/summary-pool.ts`). A row
- * stored before the views were (migration 012) gives its whole document, which summarizes the same.
+ * What a summary is made from, for the current versions of every visit filed under `patient`, any
+ * order, unparsed (a summary parses them where it is made, `summary/summary-pool.ts`): each visit's
+ * `SummaryParts`; a row stored before the hub kept parts gives its summary view (`summaryView`,
+ * rows of migration 012 on) or its whole document, which summarize the same.
  */
 export async function patientSummaryDocuments(
   db: Kysely<HubDatabase>,

@@ -4,10 +4,11 @@ import type { PatientSummary, SummaryImaging, Visit } from '@lienthong/visits';
 import {
   type DisclosurePolicy,
   type DisclosureReader,
-  discloseVisits,
-  summarizeVisits,
+  isSummaryParts,
+  type SummaryJson,
+  summaryJson,
+  summaryParts,
 } from '@lienthong/visits/provider-kit';
-import { jsonBytes } from '../http/json-bytes.js';
 
 /** Everything a patient's summary is made of besides the visits: who reads, under what policy, and the rest the hub holds. */
 export interface SummaryContext {
@@ -22,7 +23,7 @@ export interface SummaryContext {
   asOf?: string | undefined;
 }
 
-/** A summary to make from stored visits: the patient's current visits (any order) as stored JSON — their summary views, or whole. */
+/** A summary to make from stored visits: the patient's current visits (any order) as stored JSON — their `SummaryParts`, summary views, or whole visits. */
 export interface SummaryInput extends SummaryContext {
   documents: readonly string[];
 }
@@ -34,29 +35,39 @@ export interface SummaryAnswer {
 }
 
 /**
- * The patient's summary as `context.reader` may see it, from their stored visits (`SummaryInput`'s
- * documents): the visits disclosed under the policy, then summarized with ICD-10 names and the
- * imaging studies (`withheld` counts what the policy withheld). The one rule of the REST summary
- * and of the FHIR facade's `Patient/$summary`.
+ * The patient's summary as `input.reader` may see it, as JSON text in pieces, from their stored
+ * visits (`SummaryInput`'s documents): disclosed under the policy, then assembled with ICD-10 names
+ * and the imaging studies (`withheld` counts what the policy withheld). Parts are assembled as
+ * stored; a view or a whole visit (rows stored before the hub kept parts) is cut into parts first.
+ * The one rule of the REST summary and of the FHIR facade's `Patient/$summary`.
  */
-export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): PatientSummary {
-  const visits = input.documents.map((document) => JSON.parse(document) as Visit);
-  const { visits: shown, withheld } = discloseVisits(visits, input.policy, input.reader);
-  return summarizeVisits(shown, {
+function summaryText(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryJson {
+  const parts = input.documents.map((document) => {
+    const stored: unknown = JSON.parse(document);
+    return isSummaryParts(stored) ? stored : summaryParts(stored as Visit);
+  });
+  return summaryJson(parts, {
     patient: input.patient,
     icd10,
     imaging: input.imaging,
-    withheld,
+    disclosure: { policy: input.policy, reader: input.reader },
     ...(input.asOf ? { asOf: input.asOf } : {}),
   });
 }
 
+/** {@link summaryText} as a `PatientSummary` (the FHIR facade makes its document from it). */
+export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): PatientSummary {
+  return JSON.parse(summaryText(input, icd10).pieces.join('')) as PatientSummary;
+}
+
 /**
- * {@link summaryOf} from stored documents to JSON bytes: the CPU-bound part of a summary request
- * (parsing, disclosure, summary, serialization), which the hub runs in a worker thread when it
- * has them (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way.
+ * {@link summaryText} as UTF-8 bytes: the CPU-bound part of a summary request (parsing,
+ * disclosure, assembly, encoding), which the hub runs in a worker thread when it has them
+ * (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way. The pieces are
+ * encoded one by one: a summary is ~80 KB of mostly Vietnamese text, and encoding it as one
+ * two-byte string costs several times more.
  */
 export function summaryBytes(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryAnswer {
-  const summary = summaryOf(input, icd10);
-  return { bytes: jsonBytes(summary), withheld: summary.withheld };
+  const { pieces, withheld } = summaryText(input, icd10);
+  return { bytes: Buffer.concat(pieces.map((piece) => Buffer.from(piece))), withheld };
 }

@@ -67,6 +67,46 @@ const diagnosesOf = (v: Visit): Coding[] => [
 ];
 
 /**
+ * What a policy keeps from one reader, as two tests on a diagnosis: `hides` (removed from visits of
+ * other facilities) and `hidesVisit` (its visit withheld whole). Undefined when the reader's
+ * purpose lifts every rule. Shared by {@link discloseVisits} and the summary made from parts.
+ */
+export interface ReaderDisclosure {
+  facility: string;
+  hides(coding: Coding): boolean;
+  hidesVisit(coding: Coding): boolean;
+}
+
+export function readerDisclosure(
+  policy: DisclosurePolicy,
+  reader: DisclosureReader,
+): ReaderDisclosure | undefined {
+  const rules = policy.rules.filter((r) => !r.allowPurposes.includes(reader.purpose));
+  if (rules.length === 0) return undefined;
+  const matcher = (filters: string[]) => (c: Coding) => filters.some((f) => icd10Matches(c.code, f));
+  return {
+    facility: reader.facility,
+    hides: matcher(rules.flatMap((r) => r.diagnoses)),
+    hidesVisit: matcher(rules.filter((r) => r.scope === 'visit').flatMap((r) => r.diagnoses)),
+  };
+}
+
+/**
+ * How much of a visit of `facility` with these diagnoses (main, secondary, its services') the
+ * reader sees: `whole`, `none` (withheld whole), or `some` — `withheld` counts what goes.
+ */
+export function visitDisclosure(
+  disclosure: ReaderDisclosure,
+  facility: string | undefined,
+  diagnoses: readonly Coding[],
+): { shown: 'whole' | 'some' | 'none'; withheld: number } {
+  if (facility === disclosure.facility) return { shown: 'whole', withheld: 0 };
+  if (diagnoses.some(disclosure.hidesVisit)) return { shown: 'none', withheld: diagnoses.length };
+  const withheld = diagnoses.filter(disclosure.hides).length;
+  return { shown: withheld === 0 ? 'whole' : 'some', withheld };
+}
+
+/**
  * The visits as `reader` may see them under `policy`. In a visit of another facility, each
  * diagnosis (main, secondary, a service's) in a rule whose purposes do not include the reader's is
  * removed and counted; with it go the parts of the visit that may name it in words — its free-text
@@ -81,37 +121,27 @@ export function discloseVisits(
   policy: DisclosurePolicy,
   reader: DisclosureReader,
 ): Disclosed {
-  const rules = policy.rules.filter((r) => !r.allowPurposes.includes(reader.purpose));
-  if (rules.length === 0) return { visits: [...visits], withheld: 0 };
-  const matcher = (filters: string[]) => (c: Coding) => filters.some((f) => icd10Matches(c.code, f));
-  const sensitive = matcher(rules.flatMap((r) => r.diagnoses));
-  const wholeVisit = matcher(rules.filter((r) => r.scope === 'visit').flatMap((r) => r.diagnoses));
+  const disclosure = readerDisclosure(policy, reader);
+  if (!disclosure) return { visits: [...visits], withheld: 0 };
+  const hidden = disclosure.hides;
   let withheld = 0;
   const out: Visit[] = [];
   for (const v of visits) {
-    if (v.facility === reader.facility) {
+    const seen = visitDisclosure(disclosure, v.facility, diagnosesOf(v));
+    withheld += seen.withheld;
+    if (seen.shown === 'none') continue;
+    if (seen.shown === 'whole') {
       out.push(v);
       continue;
     }
-    const all = diagnosesOf(v);
-    if (all.some(wholeVisit)) {
-      withheld += all.length;
-      continue;
-    }
-    const removed = all.filter(sensitive).length;
-    if (removed === 0) {
-      out.push(v);
-      continue;
-    }
-    withheld += removed;
     const { mainDiagnosis, admissionDiagnosis: _a, dischargeDiagnosis: _d, ...rest } = v;
     out.push({
       ...rest,
-      ...(mainDiagnosis && !sensitive(mainDiagnosis) ? { mainDiagnosis } : {}),
-      secondaryDiagnoses: v.secondaryDiagnoses.filter((c) => !sensitive(c)),
+      ...(mainDiagnosis && !hidden(mainDiagnosis) ? { mainDiagnosis } : {}),
+      secondaryDiagnoses: v.secondaryDiagnoses.filter((c) => !hidden(c)),
       services: v.services.map((s) => ({
         ...s,
-        diagnoses: s.diagnoses.filter((c) => !sensitive(c)),
+        diagnoses: s.diagnoses.filter((c) => !hidden(c)),
         source: {},
       })),
       medications: v.medications.map((m) => ({ ...m, source: {} })),

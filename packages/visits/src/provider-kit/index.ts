@@ -32,4 +32,13 @@ export {
   visitQueryAnswer,
   visitStart,
 } from './query.js';
-export { type SummarizeOptions, type SummaryWindows, summarizeVisits, summaryView } from './summary.js';
+export {
+  type SummarizeOptions,
+  type SummaryJson,
+  type SummaryJsonOptions,
+  type SummaryWindows,
+  summarizeVisits,
+  summaryJson,
+} from './summary.js';
+export { isSummaryParts, type SummaryParts, summaryParts, type TimedJson } from './summary-parts.js';
+export { summaryView } from './summary-view.js';

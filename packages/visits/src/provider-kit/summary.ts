@@ -2,18 +2,15 @@ import type { Icd10 } from '@lienthong/catalogue/icd10';
 import { normalizeIcd10Code } from '@lienthong/catalogue/icd10';
 import type { IdentifierValue } from '@lienthong/core';
 import { instantOf } from '@lienthong/core/contract';
-import type { LabReport } from '@lienthong/result-exchange';
-import { clinicalTime } from '@lienthong/result-exchange/provider-kit';
-import type {
-  PatientSummary,
-  SummaryImaging,
-  SummaryMedication,
-  SummaryProblem,
-  SummaryProcedure,
-} from '../history/summary-model.js';
+import type { PatientSummary, SummaryImaging, SummaryProblem } from '../history/summary-model.js';
 import type { Coding, Visit } from '../model.js';
-import { visitKey } from './publish.js';
-import { visitStart } from './query.js';
+import {
+  type DisclosurePolicy,
+  type DisclosureReader,
+  readerDisclosure,
+  visitDisclosure,
+} from './disclosure.js';
+import { pick, type SummaryParts, summaryParts, type TimedJson } from './summary-parts.js';
 
 /**
  * How far back "current" and "recent" medications and "recent" lab results reach. These are the
@@ -42,185 +39,250 @@ export interface SummarizeOptions extends SummaryWindows {
 
 const DAY = 86_400_000;
 
-/**
- * Epoch milliseconds of ISO times, each parsed once per summary: the sorts below compare the same
- * times many times over (a summary of 50 visits sorts hundreds of medications and procedures).
- */
-type Instants = (iso: string) => number;
-function instants(): Instants {
-  const known = new Map<string, number>();
-  return (iso) => {
-    let ms = known.get(iso);
-    if (ms === undefined) {
-      ms = instantOf(iso);
-      known.set(iso, ms);
+/** Epoch milliseconds of an optional ISO time; a missing one is the oldest of all (-∞). */
+const instant = (at: string | null | undefined): number => (at ? instantOf(at) : Number.NEGATIVE_INFINITY);
+
+/** Options of {@link summaryJson}: those of `summarizeVisits`, and the reader a disclosure policy applies to. */
+export interface SummaryJsonOptions extends SummarizeOptions {
+  /** The identifier the reader asked with. */
+  patient: IdentifierValue;
+  /** Sensitive diagnoses withheld from `reader` (with `reader`), as `discloseVisits` would. */
+  disclosure?: { policy: DisclosurePolicy; reader: DisclosureReader };
+}
+
+/** A summary as JSON text in pieces (their concatenation is the JSON), and what it withheld. */
+export interface SummaryJson {
+  pieces: string[];
+  withheld: number;
+}
+
+/** A visit's parts as the reader sees them: its diagnoses after disclosure, its start instant. */
+interface Shown {
+  parts: SummaryParts;
+  main: Coding | undefined;
+  secondary: readonly Coding[];
+  start: number;
+  seen: number;
+}
+
+/** The parts a reader may see, with the diagnoses they may see, and how many diagnoses were withheld. */
+function disclosed(
+  all: readonly SummaryParts[],
+  options: SummaryJsonOptions,
+): { shown: Shown[]; withheld: number } {
+  const disclosure =
+    options.disclosure && readerDisclosure(options.disclosure.policy, options.disclosure.reader);
+  let withheld = options.withheld ?? 0;
+  const shown: Shown[] = [];
+  for (const parts of all) {
+    let main = parts.mainDiagnosis;
+    let secondary: readonly Coding[] = parts.secondaryDiagnoses;
+    if (disclosure) {
+      const diagnoses = [...(main ? [main] : []), ...secondary, ...parts.serviceDiagnoses];
+      const seen = visitDisclosure(disclosure, parts.facility, diagnoses);
+      withheld += seen.withheld;
+      if (seen.shown === 'none') continue;
+      if (seen.shown === 'some') {
+        if (main && disclosure.hides(main)) main = undefined;
+        secondary = secondary.filter((c) => !disclosure.hides(c));
+      }
     }
-    return ms;
-  };
+    shown.push({ parts, main, secondary, start: instant(parts.start), seen: instant(parts.seenAt) });
+  }
+  return { shown, withheld };
 }
 
-/** The latest (or earliest) of some ISO times, by instant; undefined when none. */
-function extreme(times: readonly string[], ms: Instants, later: boolean): string | undefined {
-  let best: string | undefined;
-  for (const t of times) if (!best || (later ? ms(t) > ms(best) : ms(t) < ms(best))) best = t;
-  return best;
+/** A problem being gathered: the first and last times it was seen, kept as the visits go by. */
+interface Gathered {
+  /** Its coding's JSON, named. */
+  code: string;
+  main: boolean;
+  facilities: string[];
+  visits: number;
+  first?: string;
+  last?: string;
+  /** Their instants; -∞ while none was seen. */
+  firstAt: number;
+  lastAt: number;
 }
 
-/** Newest first by an optional time; undefined last. */
-const newestFirst = (ms: Instants) => (a?: string, b?: string) =>
-  (b ? ms(b) : Number.NEGATIVE_INFINITY) - (a ? ms(a) : Number.NEGATIVE_INFINITY);
-
-function problems(
-  visits: readonly Visit[],
-  icd10: SummarizeOptions['icd10'],
-  ms: Instants,
-): SummaryProblem[] {
-  const byCode = new Map<string, SummaryProblem & { times: string[] }>();
-  for (const v of visits) {
-    const at = v.admittedAt ?? v.dischargedAt;
+function problemsJson(visits: readonly Shown[], icd10: SummarizeOptions['icd10']): string[] {
+  const byCode = new Map<string, Gathered>();
+  for (const { parts, main, secondary, seen: t } of visits) {
+    const at = parts.seenAt;
     const seen = new Set<string>();
-    for (const [coding, main] of [
-      ...(v.mainDiagnosis ? [[v.mainDiagnosis, true] as const] : []),
-      ...v.secondaryDiagnoses.map((c) => [c, false] as const),
-    ]) {
+    const codings = main ? [main, ...secondary] : secondary;
+    for (const [i, coding] of codings.entries()) {
       // `J189` and `J18.9` are one problem: grouped by the list's spelling.
       const code = normalizeIcd10Code(coding.code) ?? coding.code;
       if (seen.has(code)) continue;
       seen.add(code);
-      const p = byCode.get(code) ?? {
-        code: { system: coding.system, code, ...display(icd10, code) },
-        main: false,
-        facilities: [],
-        visits: 0,
-        times: [],
-      };
-      p.main ||= main;
+      let p = byCode.get(code);
+      if (!p) {
+        p = {
+          code: codingJson(coding.system, code, icd10),
+          main: false,
+          facilities: [],
+          visits: 0,
+          firstAt: Number.NEGATIVE_INFINITY,
+          lastAt: Number.NEGATIVE_INFINITY,
+        };
+        byCode.set(code, p);
+      }
+      p.main ||= main !== undefined && i === 0;
       p.visits++;
-      if (v.facility && !p.facilities.includes(v.facility)) p.facilities.push(v.facility);
-      if (at) p.times.push(at);
-      byCode.set(code, p);
+      if (parts.facility && !p.facilities.includes(parts.facility)) p.facilities.push(parts.facility);
+      // The earliest and latest by instant; of equal instants, the one seen first.
+      if (at) {
+        if (!p.first || t < p.firstAt) {
+          p.first = at;
+          p.firstAt = t;
+        }
+        if (!p.last || t > p.lastAt) {
+          p.last = at;
+          p.lastAt = t;
+        }
+      }
     }
   }
-  return [...byCode.values()]
-    .map(({ times, ...p }) => {
-      const firstSeen = extreme(times, ms, false);
-      const lastSeen = extreme(times, ms, true);
-      return { ...p, ...(firstSeen ? { firstSeen } : {}), ...(lastSeen ? { lastSeen } : {}) };
-    })
-    .sort((a, b) => newestFirst(ms)(a.lastSeen, b.lastSeen) || (a.code.code < b.code.code ? -1 : 1));
+  // Among equal times, by code (the map's keys).
+  return [...byCode]
+    .sort(([ka, a], [kb, b]) => b.lastAt - a.lastAt || (ka < kb ? -1 : 1))
+    .map(([, p]) => {
+      const seen = p.first
+        ? `,"firstSeen":${JSON.stringify(p.first)},"lastSeen":${JSON.stringify(p.last)}`
+        : '';
+      // SummaryProblem's members in the contract's order.
+      return `{"code":${p.code},"main":${p.main},"facilities":${JSON.stringify(p.facilities)},"visits":${p.visits}${seen}}`;
+    });
 }
 
-function display(icd10: SummarizeOptions['icd10'], code: string): { display?: string } {
+/** A coding as summaries show it: with its ICD-10 name when the list has one. */
+function named(coding: Coding, code: string, icd10: SummarizeOptions['icd10']): SummaryProblem['code'] {
   const name = icd10?.lookup(code)?.display;
-  return name ? { display: name } : {};
+  return name ? { ...coding, code, display: name } : { ...coding, code };
 }
 
-const MEDICATION_FIELDS = ['code', 'name', 'strength', 'route', 'dose', 'directions'] as const;
+const NO_LIST = {};
+const MAX_KEPT_CODINGS = 50_000;
+/**
+ * JSON of `{system, code}` named ({@link named}), kept per ICD-10 list: a summary lists a hundred
+ * problems and the same codes recur from patient to patient, their names in two-byte text that
+ * costs more to serialize than the rest of a problem.
+ */
+const codingTexts = new WeakMap<object, Map<string, string>>();
+function codingJson(system: string, code: string, icd10: SummarizeOptions['icd10']): string {
+  const list = icd10 ?? NO_LIST;
+  let texts = codingTexts.get(list);
+  if (!texts || texts.size >= MAX_KEPT_CODINGS) {
+    texts = new Map();
+    codingTexts.set(list, texts);
+  }
+  const key = `${system}|${code}`;
+  let text = texts.get(key);
+  if (text === undefined) {
+    text = JSON.stringify(named({ system, code }, code, icd10));
+    texts.set(key, text);
+  }
+  return text;
+}
 
-function medications(
-  visits: readonly Visit[],
+/** Entries newest first by their time (none last), as JSON text; the sort is stable. */
+function newestEntries(entries: readonly TimedJson[]): string[] {
+  return newestFirst(entries.map(([at, json]) => ({ json, t: instant(at) })));
+}
+
+/** JSON texts at their instants, newest first (a stable sort: equal instants keep their order). */
+const newestFirst = (entries: { json: string; t: number }[]): string[] =>
+  entries.sort((a, b) => b.t - a.t).map((e) => e.json);
+
+function medicationsJson(
+  visits: readonly Shown[],
   asOf: number,
   windows: Required<SummaryWindows>,
-  ms: Instants,
-): SummaryMedication[] {
-  const out: SummaryMedication[] = [];
-  for (const v of visits) {
-    const open = !v.dischargedAt;
-    const visit = visitKey(v);
-    const fallback = v.dischargedAt ?? v.admittedAt;
-    for (const m of v.medications) {
-      const at = m.administeredAt ?? m.orderedAt ?? fallback;
-      const age = at ? (asOf - ms(at)) / DAY : Number.POSITIVE_INFINITY;
+): string[] {
+  const out: { json: string; t: number }[] = [];
+  for (const { parts } of visits)
+    for (const [at, json] of parts.medications) {
+      const t = instant(at);
+      const age = (asOf - t) / DAY;
       const status =
-        open || age <= windows.currentDays ? 'current' : age <= windows.recentDays ? 'recent' : undefined;
-      if (!status) continue;
-      // Built field by field, in the contract's order: no intermediate objects per medication.
-      const item = pick(m, MEDICATION_FIELDS) as SummaryMedication;
-      if (at) item.at = at;
-      if (v.facility) item.facility = v.facility;
-      item.visit = visit;
-      item.status = status;
-      out.push(item);
+        parts.open || age <= windows.currentDays
+          ? 'current'
+          : age <= windows.recentDays
+            ? 'recent'
+            : undefined;
+      if (status) out.push({ json: `${json},"status":"${status}"}`, t });
+    }
+  return newestFirst(out);
+}
+
+function encounterJson({ parts, main }: Shown, icd10: SummarizeOptions['icd10']): string {
+  if (!main) return `${parts.encounter}}`;
+  return `${parts.encounter},"mainDiagnosis":${JSON.stringify(named(main, main.code, icd10))}}`;
+}
+
+/** `{"name":[a,b,…]` member by member: the pieces of a JSON object whose members are given as text. */
+function objectPieces(
+  members: readonly (readonly [name: string, value: string | readonly string[]])[],
+): string[] {
+  const pieces: string[] = [];
+  for (const [name, value] of members) {
+    pieces.push(`${pieces.length ? ',' : '{'}"${name}":`);
+    if (typeof value === 'string') pieces.push(value);
+    else {
+      // A loop, not push(...items): a long history must not reach the engine's argument limit.
+      pieces.push('[');
+      for (const [i, item] of value.entries()) pieces.push(i ? `,${item}` : item);
+      pieces.push(']');
     }
   }
-  const order = newestFirst(ms);
-  return out.sort((a, b) => order(a.at, b.at));
+  pieces.push('}');
+  return pieces;
 }
-
-function procedures(visits: readonly Visit[], ms: Instants): SummaryProcedure[] {
-  const out: SummaryProcedure[] = [];
-  for (const v of visits) {
-    const seen = new Set<string>();
-    const add = (code: Coding, at: string | undefined, name?: string) => {
-      if (seen.has(code.code)) return;
-      seen.add(code.code);
-      out.push({
-        code: { system: code.system, code: code.code },
-        ...(name ? { name } : {}),
-        ...(at ? { at } : {}),
-        ...(v.facility ? { facility: v.facility } : {}),
-        visit: visitKey(v),
-      });
-    };
-    // A service names its procedure and when it was done; the visit's own list adds the rest.
-    for (const s of v.services) for (const p of s.procedures) add(p, s.performedAt ?? s.orderedAt, s.name);
-    for (const p of v.procedures) add(p, v.dischargedAt ?? v.admittedAt);
-  }
-  const order = newestFirst(ms);
-  return out.sort((a, b) => order(a.at, b.at));
-}
-
-const pick = <T extends object, K extends keyof T>(o: T, keys: readonly K[]): Partial<Pick<T, K>> => {
-  const out: Partial<Pick<T, K>> = {};
-  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
-  return out;
-};
-
-// What summarizeVisits and discloseVisits read of a visit besides its lists (codings, lab reports,
-// identifiers): summaryView keeps these and nothing else. A field read above must be listed here
-// (test/summary-view.prop.test.ts compares the summaries of visits and of their views).
-const VIEW_VISIT_FIELDS = [
-  'facility',
-  'visitType',
-  'admittedAt',
-  'inpatientAt',
-  'dischargedAt',
-  'mainDiagnosis',
-] as const;
-const VIEW_MEDICATION_FIELDS = [...MEDICATION_FIELDS, 'administeredAt', 'orderedAt'] as const;
-const VIEW_SERVICE_FIELDS = ['name', 'performedAt', 'orderedAt'] as const;
 
 /**
- * The part of a visit its summary is made from — dates, diagnoses, procedures, medications, lab
- * reports, the patient's identifiers, name, birth and sex — as a `Visit` whose other fields are
- * empty (notes, source rows, verbatim tables, quantities…). `summarizeVisits` (after
- * `discloseVisits`) gives the same summary from views as from the visits, so a store can keep each
- * visit's view beside it and make summaries from less JSON (the hub does).
- * @example const same = summarizeVisits(visits.map(summaryView), { patient });
+ * The patient's summary as JSON text, assembled from their visits' {@link SummaryParts} (current
+ * versions, any order) — the rule of `summarizeVisits`, which is made with it: with `disclosure`,
+ * the parts are first disclosed as `discloseVisits` would disclose the visits. A store that keeps
+ * each visit's parts answers a summary without parsing whole visits or serializing the summary;
+ * `pieces` are small strings, cheap to encode one by one.
+ * @example const { pieces } = summaryJson(stored.map((t) => JSON.parse(t)), { patient, icd10 });
  */
-export function summaryView(visit: Visit): Visit {
-  const { patient } = visit;
-  return {
-    id: visit.id,
-    ...pick(visit, VIEW_VISIT_FIELDS),
-    patient: { ...pick(patient, ['name', 'birth', 'sex']), identifiers: patient.identifiers },
-    secondaryDiagnoses: visit.secondaryDiagnoses,
-    traditionalDiagnoses: [],
-    procedures: visit.procedures,
-    followUpDates: [],
-    medications: visit.medications.map((m) => ({ ...pick(m, VIEW_MEDICATION_FIELDS), source: {} })),
-    services: visit.services.map((s) => ({
-      ...pick(s, VIEW_SERVICE_FIELDS),
-      procedures: s.procedures,
-      diagnoses: s.diagnoses,
-      source: {},
-    })),
-    notes: [],
-    labReports: visit.labReports,
-    labRows: [],
-    otherTables: [],
-    source: {},
+export function summaryJson(parts: readonly SummaryParts[], options: SummaryJsonOptions): SummaryJson {
+  const asOf = options.asOf ?? new Date().toISOString();
+  const windows: Required<SummaryWindows> = {
+    currentDays: options.currentDays ?? 30,
+    recentDays: options.recentDays ?? 365,
+    labResults: options.labResults ?? 20,
   };
+  const { shown, withheld } = disclosed(parts, options);
+  shown.sort(
+    (a, b) => b.start - a.start || (a.parts.key < b.parts.key ? -1 : a.parts.key > b.parts.key ? 1 : 0),
+  );
+  // The visits' identifiers, newest visit first, so the summary is the same whichever one was asked.
+  const identifiers = new Map<string, IdentifierValue>();
+  for (const { parts: p } of shown)
+    for (const i of p.patient.identifiers) identifiers.set(`${i.system}|${i.value}`, i);
+  if (identifiers.size === 0) identifiers.set('', options.patient);
+  const newest = shown[0]?.parts.patient;
+  const patient = {
+    identifiers: [...identifiers.values()],
+    ...(newest ? pick(newest, ['name', 'birth', 'sex']) : {}),
+  };
+  const imaging = (options.imaging ?? []).map((i) => ({ json: JSON.stringify(i), t: instant(i.startedAt) }));
+  const pieces = objectPieces([
+    ['patient', JSON.stringify(patient)],
+    ['asOf', JSON.stringify(asOf)],
+    ['problems', problemsJson(shown, options.icd10)],
+    ['medications', medicationsJson(shown, instantOf(asOf), windows)],
+    ['procedures', newestEntries(shown.flatMap((s) => s.parts.procedures))],
+    ['encounters', shown.map((s) => encounterJson(s, options.icd10))],
+    ['labResults', newestEntries(shown.flatMap((s) => s.parts.labReports)).slice(0, windows.labResults)],
+    ['imaging', newestFirst(imaging)],
+    ['withheld', String(withheld)],
+  ]);
+  return { pieces, withheld };
 }
 
 /**
@@ -233,47 +295,5 @@ export function summarizeVisits(
   visits: readonly Visit[],
   options: SummarizeOptions & { patient: IdentifierValue },
 ): PatientSummary {
-  const asOf = options.asOf ?? new Date().toISOString();
-  const windows: Required<SummaryWindows> = {
-    currentDays: options.currentDays ?? 30,
-    recentDays: options.recentDays ?? 365,
-    labResults: options.labResults ?? 20,
-  };
-  const ms = instants();
-  const order = newestFirst(ms);
-  // Each visit's sort key once (byVisitStartDesc would work it out at every comparison).
-  const sorted = visits
-    .map((v) => ({ v, start: visitStart(v), key: visitKey(v) }))
-    .sort((a, b) => b.start - a.start || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-    .map((x) => x.v);
-  // The visits' identifiers, newest visit first, so the summary is the same whichever one was asked.
-  const identifiers = new Map<string, IdentifierValue>();
-  for (const v of sorted) for (const i of v.patient.identifiers) identifiers.set(`${i.system}|${i.value}`, i);
-  if (identifiers.size === 0) identifiers.set('', options.patient);
-  const newest = sorted[0]?.patient;
-  const labs: LabReport[] = sorted
-    .flatMap((v) => v.labReports.map((r) => ({ r, at: clinicalTime(r) })))
-    .sort((a, b) => order(a.at, b.at))
-    .slice(0, windows.labResults)
-    .map((x) => x.r);
-  return {
-    patient: {
-      identifiers: [...identifiers.values()],
-      ...(newest ? pick(newest, ['name', 'birth', 'sex']) : {}),
-    },
-    asOf,
-    problems: problems(sorted, options.icd10, ms),
-    medications: medications(sorted, instantOf(asOf), windows, ms),
-    procedures: procedures(sorted, ms),
-    encounters: sorted.map((v) => ({
-      visit: visitKey(v),
-      ...pick(v, ['facility', 'visitType', 'admittedAt', 'inpatientAt', 'dischargedAt']),
-      ...(v.mainDiagnosis
-        ? { mainDiagnosis: { ...v.mainDiagnosis, ...display(options.icd10, v.mainDiagnosis.code) } }
-        : {}),
-    })),
-    labResults: labs,
-    imaging: [...(options.imaging ?? [])].sort((a, b) => order(a.startedAt, b.startedAt)),
-    withheld: options.withheld ?? 0,
-  };
+  return JSON.parse(summaryJson(visits.map(summaryParts), options).pieces.join('')) as PatientSummary;
 }
