@@ -1,5 +1,6 @@
 import { loadIcd10 } from '@lienthong/catalogue/icd10';
 import { newVisit, type Visit } from '@lienthong/visits';
+import { storedSummaryParts, summaryParts } from '@lienthong/visits/provider-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSummaryPool } from './summary-pool.js';
 import { type SummaryInput, summaryBytes } from './summary-task.js';
@@ -43,7 +44,10 @@ function visitsOf(cccd: string): Visit[] {
 }
 
 const inputOf = (cccd: string, purpose = 'TREAT'): SummaryInput => ({
-  documents: visitsOf(cccd).map((v) => JSON.stringify(v)),
+  // Stored parts, and a whole visit (as rows stored before the hub kept parts give).
+  documents: visitsOf(cccd).map((v, i) =>
+    Buffer.from(i ? JSON.stringify(v) : storedSummaryParts(summaryParts(v))),
+  ),
   policy: POLICY,
   reader: { facility: '79001', purpose },
   patient: { system: CCCD, value: cccd },
@@ -80,13 +84,15 @@ describe('createSummaryPool (worker threads)', () => {
   });
 
   it('fails an unreadable stored visit with HUB_SUMMARY_FAILED, quoting nothing of it, and goes on', async () => {
-    const input = {
-      ...inputOf('001203012345'),
-      documents: ['{"id":"LK-1","patient":{"name":"Nguyễn Văn A"'],
-    };
-    const error = await pool.summarize(input).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'HUB_SUMMARY_FAILED', details: { status: 500 } });
-    expect(JSON.stringify(error)).not.toContain('Nguyễn');
+    for (const damaged of [
+      '{"id":"LK-1","patient":{"name":"Nguyễn Văn A"',
+      '{"summaryParts":1,"key":"79001:LK-1","patient":{"name":"Nguyễn Văn A"',
+    ]) {
+      const input = { ...inputOf('001203012345'), documents: [Buffer.from(damaged)] };
+      const error = await pool.summarize(input).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'HUB_SUMMARY_FAILED', details: { status: 500 } });
+      expect(JSON.stringify(error)).not.toContain('Nguyễn');
+    }
     expect((await pool.summarize(inputOf('001203012345'))).withheld).toBe(1);
   });
 

@@ -4,7 +4,9 @@ import type { PatientSummary, SummaryImaging, Visit } from '@lienthong/visits';
 import {
   type DisclosurePolicy,
   type DisclosureReader,
-  isSummaryParts,
+  type JsonText,
+  joinJsonText,
+  readSummaryParts,
   type SummaryJson,
   summaryJson,
   summaryParts,
@@ -23,9 +25,12 @@ export interface SummaryContext {
   asOf?: string | undefined;
 }
 
-/** A summary to make from stored visits: the patient's current visits (any order) as stored JSON — their `SummaryParts`, summary views, or whole visits. */
+/**
+ * A summary to make from stored visits: the patient's current visits (any order) as stored, in
+ * UTF-8 — their stored `SummaryParts`, or (rows stored before) their summary views or whole visits.
+ */
 export interface SummaryInput extends SummaryContext {
-  documents: readonly string[];
+  documents: readonly Uint8Array[];
 }
 
 /** A summary as the REST API answers it: its JSON bytes, and how many diagnoses the policy withheld (for the audit entry). */
@@ -42,10 +47,9 @@ export interface SummaryAnswer {
  * The one rule of the REST summary and of the FHIR facade's `Patient/$summary`.
  */
 function summaryText(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryJson {
-  const parts = input.documents.map((document) => {
-    const stored: unknown = JSON.parse(document);
-    return isSummaryParts(stored) ? stored : summaryParts(stored as Visit);
-  });
+  const parts = input.documents.map(
+    (stored) => readSummaryParts(stored) ?? summaryParts(JSON.parse(utf8.decode(stored)) as Visit),
+  );
   return summaryJson(parts, {
     patient: input.patient,
     icd10,
@@ -57,17 +61,37 @@ function summaryText(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): Summary
 
 /** {@link summaryText} as a `PatientSummary` (the FHIR facade makes its document from it). */
 export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): PatientSummary {
-  return JSON.parse(summaryText(input, icd10).pieces.join('')) as PatientSummary;
+  return JSON.parse(joinJsonText(summaryText(input, icd10).pieces)) as PatientSummary;
+}
+
+const utf8 = new TextDecoder();
+
+/**
+ * Pieces of JSON text as one buffer of UTF-8: bytes copied as they are, strings encoded (at most
+ * 3 bytes a UTF-16 unit) — a summary is ~80 KB of mostly Vietnamese text, and encoding it as one
+ * two-byte string costs several times more.
+ */
+function utf8Of(pieces: readonly JsonText[]): Buffer<ArrayBuffer> {
+  let most = 0;
+  for (const piece of pieces) most += typeof piece === 'string' ? piece.length * 3 : piece.length;
+  const out = Buffer.allocUnsafeSlow(most);
+  let written = 0;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') written += out.write(piece, written);
+    else {
+      out.set(piece, written);
+      written += piece.length;
+    }
+  }
+  return out.subarray(0, written);
 }
 
 /**
  * {@link summaryText} as UTF-8 bytes: the CPU-bound part of a summary request (parsing,
  * disclosure, assembly, encoding), which the hub runs in a worker thread when it has them
- * (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way. The pieces are
- * encoded one by one: a summary is ~80 KB of mostly Vietnamese text, and encoding it as one
- * two-byte string costs several times more.
+ * (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way.
  */
 export function summaryBytes(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryAnswer {
   const { pieces, withheld } = summaryText(input, icd10);
-  return { bytes: Buffer.concat(pieces.map((piece) => Buffer.from(piece))), withheld };
+  return { bytes: utf8Of(pieces), withheld };
 }

@@ -40,5 +40,13 @@ export {
   summarizeVisits,
   summaryJson,
 } from './summary.js';
-export { isSummaryParts, type SummaryParts, summaryParts, type TimedJson } from './summary-parts.js';
+export {
+  type JsonText,
+  joinJsonText,
+  readSummaryParts,
+  type SummaryParts,
+  storedSummaryParts,
+  summaryParts,
+  type TimedJson,
+} from './summary-parts.js';
 export { summaryView } from './summary-view.js';

@@ -16,9 +16,8 @@ import {
 } from '@lienthong/visits/provider-kit';
 import { decodeXml130 } from '@lienthong/visits/xml130';
 import type { Context } from 'hono';
-import type { Kysely } from 'kysely';
 import * as z from 'zod';
-import type { HubDatabase } from '../../db/schema.js';
+import type { HubDb } from '../../db/open-database.js';
 import { checkId } from '../../limits.js';
 import {
   getVisit,
@@ -118,14 +117,14 @@ const xmlFileSet: ReadBody<VisitFileSet> = async (c) => {
  * `Patient/$summary`.
  */
 export async function patientSummary(
-  db: Kysely<HubDatabase>,
+  store: Pick<HubDb, 'db' | 'dialect'>,
   policy: DisclosurePolicy,
   reader: DisclosureReader,
   patient: IdentifierValue,
   asOf?: string,
 ): Promise<PatientSummary> {
-  const documents = await patientSummaryDocuments(db, patient);
-  const imaging = await patientImaging(db, patient);
+  const documents = await patientSummaryDocuments(store, patient);
+  const imaging = await patientImaging(store.db, patient);
   return summaryOf({ policy, reader, patient, imaging, asOf, documents }, await icd10List());
 }
 
@@ -134,14 +133,14 @@ export async function patientSummary(
  * has them (`summary/summary-pool.ts`), else on the event loop: the same bytes either way.
  */
 async function patientSummaryBytes(
-  db: Kysely<HubDatabase>,
+  store: Pick<HubDb, 'db' | 'dialect'>,
   summaries: SummaryPool | undefined,
   context: Omit<SummaryContext, 'imaging'>,
 ): Promise<SummaryAnswer> {
   const input = {
     ...context,
-    documents: await patientSummaryDocuments(db, context.patient),
-    imaging: await patientImaging(db, context.patient),
+    documents: await patientSummaryDocuments(store, context.patient),
+    imaging: await patientImaging(store.db, context.patient),
   };
   return summaries ? summaries.summarize(input) : summaryBytes(input, await icd10List());
 }
@@ -221,7 +220,7 @@ export function visitRoutes({ db, store, audit }: RouteDeps, { disclosurePolicy 
  * audited once, naming the patient and how many diagnoses the policy withheld.
  */
 export function patientVisitRoutes(
-  { db, audit }: RouteDeps,
+  { db, store, audit }: RouteDeps,
   { disclosurePolicy, summaries }: VisitRouteOptions,
 ) {
   const patients = hubFactory.createApp();
@@ -265,7 +264,7 @@ export function patientVisitRoutes(
       { asOf: c.req.query('asOf') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const { bytes, withheld } = await patientSummaryBytes(db, summaries, {
+    const { bytes, withheld } = await patientSummaryBytes(store, summaries, {
       policy: disclosurePolicy,
       reader: readerOf(c),
       patient,
