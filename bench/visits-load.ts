@@ -17,6 +17,7 @@
  * Options: --visits N  --per-patient N  --duration S  --connections 10[,50…]
  *          --ops summary,visits,publish (the runs, in this order)
  *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
+ *          --pg-database URL (also PostgreSQL: this database, kept — seeded when it holds no visits, never dropped)
  *          --no-sqlite
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds visits;
  *          the publishes of each run stay in it)
@@ -38,7 +39,13 @@ import {
   syntheticVisits,
   type VisitCodes,
 } from './hub-load/synthetic-visits.ts';
-import { postgresTarget, sqliteTarget, stopPrivatePostgres, type Target } from './hub-load/targets.ts';
+import {
+  keptPostgresTarget,
+  postgresTarget,
+  sqliteTarget,
+  stopPrivatePostgres,
+  type Target,
+} from './hub-load/targets.ts';
 
 // ---- options ------------------------------------------------------------------------------
 const VISITS = Number(option('visits', '1000000'));
@@ -244,6 +251,8 @@ log(
 const targets: (() => Promise<Target>)[] = [];
 if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(option('sqlite-file', '')));
 if (flag('pg')) targets.push(() => postgresTarget('hub_visits_load'));
+const keptPg = option('pg-database', '');
+if (keptPg) targets.push(async () => keptPostgresTarget(keptPg));
 try {
   const codes = await loadVisitCodes();
   log(

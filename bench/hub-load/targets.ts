@@ -100,20 +100,34 @@ export async function postgresTarget(
     ]);
   }
   const database = await postgresDatabase(adminUrl, name);
-  const url = database.config.postgres;
   return {
     name: `PostgreSQL (${layout})`,
-    config: { postgres: url, layout },
-    async describe() {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      const v = await c.query(
-        "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
-      );
-      await c.end();
-      const r = v.rows[0] as { v: string; f: string; s: string; b: string };
-      return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
-    },
+    config: { postgres: database.config.postgres, layout },
+    describe: () => describePostgres(database.config.postgres),
     drop: database.drop,
   };
+}
+
+/**
+ * A PostgreSQL database the caller keeps (`--pg-database <url>`): seeded when it holds no visits,
+ * never dropped — to compare changes on the same data instead of seeding a database per run.
+ */
+export function keptPostgresTarget(url: string): Target {
+  return {
+    name: 'PostgreSQL (plain, kept)',
+    config: { postgres: url },
+    describe: () => describePostgres(url),
+    drop: async () => {},
+  };
+}
+
+async function describePostgres(url: string): Promise<string> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  const v = await c.query(
+    "select current_setting('server_version') v, current_setting('fsync') f, current_setting('synchronous_commit') s, pg_database_size(current_database()) b",
+  );
+  await c.end();
+  const r = v.rows[0] as { v: string; f: string; s: string; b: string };
+  return `PostgreSQL ${r.v}, database ${fmt(Number(r.b) / 1048576)} MiB, fsync=${r.f}, synchronous_commit=${r.s}`;
 }

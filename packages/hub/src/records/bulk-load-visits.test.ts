@@ -82,10 +82,10 @@ describe('bulkLoadVisits', () => {
     const bulkVisits = await patientVisits(bulk.db, patient);
     expect(bulkVisits).toHaveLength(8);
     expect(bulkVisits).toEqual(await patientVisits(published.db, patient));
-    const summary = await patientSummary(bulk, DEFAULT_DISCLOSURE_POLICY, reader, patient, asOf);
+    const summary = await patientSummary(bulk.db, DEFAULT_DISCLOSURE_POLICY, reader, patient, asOf);
     expect(summary.problems.length).toBeGreaterThan(0);
     expect(summary).toEqual(
-      await patientSummary(published, DEFAULT_DISCLOSURE_POLICY, reader, patient, asOf),
+      await patientSummary(published.db, DEFAULT_DISCLOSURE_POLICY, reader, patient, asOf),
     );
     // A loaded visit is published over like any other: changed content is a new version.
     const receipt = await bulk.db

@@ -5,13 +5,11 @@ import {
   checkPublishableVisit,
   decideVisitPublish,
   matchesVisitQuery,
-  storedSummaryParts,
   summaryParts,
   visitKey,
   visitStart,
 } from '@lienthong/visits/provider-kit';
-import { type Insertable, type Kysely, sql } from 'kysely';
-import type { HubDb } from '../db/open-database.js';
+import type { Insertable, Kysely } from 'kysely';
 import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
@@ -68,7 +66,7 @@ export function visitRows(
       started_at: asUtc(visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt),
       ended_at: asUtc(visit.dischargedAt),
       document: JSON.stringify(visit),
-      summary_document: storedSummaryParts(summaryParts(visit)),
+      summary_document: JSON.stringify(summaryParts(visit)),
       created_at: at.createdAt,
     },
     patients: [...keys.values()],
@@ -249,26 +247,19 @@ export async function currentVisitsOf(
 
 /**
  * What a summary is made from, for the current versions of every visit filed under `patient`, any
- * order, as UTF-8 bytes read straight from the database (a summary copies the entries' JSON into
- * its answer without decoding them; it reads them where it is made, `summary/summary-pool.ts`): each
- * visit's stored `SummaryParts`; a row stored before the hub kept parts gives its summary view
- * (`summaryView`, rows of migration 012 on) or its whole document, which summarize the same.
+ * order, unparsed (a summary parses them where it is made, `summary/summary-pool.ts`): each visit's
+ * `SummaryParts`; a row stored before the hub kept parts gives its summary view (`summaryView`,
+ * rows of migration 012 on) or its whole document, which summarize the same.
  */
 export async function patientSummaryDocuments(
-  store: Pick<HubDb, 'db' | 'dialect'>,
+  db: Kysely<HubDatabase>,
   patient: IdentifierValue,
-): Promise<Uint8Array[]> {
-  const text = sql`coalesce(${sql.ref('v.summary_document')}, ${sql.ref('v.document')})`;
-  const rows = await store.db
+): Promise<string[]> {
+  const rows = await db
     .selectFrom('visits as v')
-    .select(
-      (store.dialect === 'sqlite'
-        ? sql<Uint8Array>`cast(${text} as blob)`
-        : sql<Uint8Array>`convert_to(${text}, 'UTF8')`
-      ).as('document'),
-    )
+    .select((eb) => eb.fn.coalesce('v.summary_document', 'v.document').as('document'))
     .where('v.current', '=', 1)
-    .where('v.row_id', 'in', recordsOf(store.db, [patient]))
+    .where('v.row_id', 'in', recordsOf(db, [patient]))
     .execute();
   return rows.map((row) => row.document);
 }

@@ -1,6 +1,6 @@
 import { loadIcd10 } from '@lienthong/catalogue/icd10';
 import { newVisit, type Visit } from '@lienthong/visits';
-import { storedSummaryParts, summaryParts } from '@lienthong/visits/provider-kit';
+import { summaryParts } from '@lienthong/visits/provider-kit';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSummaryPool } from './summary-pool.js';
 import { type SummaryInput, summaryBytes } from './summary-task.js';
@@ -44,10 +44,8 @@ function visitsOf(cccd: string): Visit[] {
 }
 
 const inputOf = (cccd: string, purpose = 'TREAT'): SummaryInput => ({
-  // Stored parts, and a whole visit (as rows stored before the hub kept parts give).
-  documents: visitsOf(cccd).map((v, i) =>
-    Buffer.from(i ? JSON.stringify(v) : storedSummaryParts(summaryParts(v))),
-  ),
+  // Parts, and a whole visit (as rows stored before the hub kept parts give).
+  documents: visitsOf(cccd).map((v, i) => JSON.stringify(i ? v : summaryParts(v))),
   policy: POLICY,
   reader: { facility: '79001', purpose },
   patient: { system: CCCD, value: cccd },
@@ -88,7 +86,7 @@ describe('createSummaryPool (worker threads)', () => {
       '{"id":"LK-1","patient":{"name":"Nguyễn Văn A"',
       '{"summaryParts":1,"key":"79001:LK-1","patient":{"name":"Nguyễn Văn A"',
     ]) {
-      const input = { ...inputOf('001203012345'), documents: [Buffer.from(damaged)] };
+      const input = { ...inputOf('001203012345'), documents: [damaged] };
       const error = await pool.summarize(input).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'HUB_SUMMARY_FAILED', details: { status: 500 } });
       expect(JSON.stringify(error)).not.toContain('Nguyễn');

@@ -4,9 +4,7 @@ import type { PatientSummary, SummaryImaging, Visit } from '@lienthong/visits';
 import {
   type DisclosurePolicy,
   type DisclosureReader,
-  type JsonText,
-  joinJsonText,
-  readSummaryParts,
+  isSummaryParts,
   type SummaryJson,
   summaryJson,
   summaryParts,
@@ -25,12 +23,9 @@ export interface SummaryContext {
   asOf?: string | undefined;
 }
 
-/**
- * A summary to make from stored visits: the patient's current visits (any order) as stored, in
- * UTF-8 — their stored `SummaryParts`, or (rows stored before) their summary views or whole visits.
- */
+/** A summary to make from stored visits: the patient's current visits (any order) as stored JSON — their `SummaryParts`, summary views, or whole visits. */
 export interface SummaryInput extends SummaryContext {
-  documents: readonly Uint8Array[];
+  documents: readonly string[];
 }
 
 /** A summary as the REST API answers it: its JSON bytes, and how many diagnoses the policy withheld (for the audit entry). */
@@ -47,9 +42,10 @@ export interface SummaryAnswer {
  * The one rule of the REST summary and of the FHIR facade's `Patient/$summary`.
  */
 function summaryText(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryJson {
-  const parts = input.documents.map(
-    (stored) => readSummaryParts(stored) ?? summaryParts(JSON.parse(utf8.decode(stored)) as Visit),
-  );
+  const parts = input.documents.map((document) => {
+    const stored: unknown = JSON.parse(document);
+    return isSummaryParts(stored) ? stored : summaryParts(stored as Visit);
+  });
   return summaryJson(parts, {
     patient: input.patient,
     icd10,
@@ -61,28 +57,20 @@ function summaryText(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): Summary
 
 /** {@link summaryText} as a `PatientSummary` (the FHIR facade makes its document from it). */
 export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): PatientSummary {
-  return JSON.parse(joinJsonText(summaryText(input, icd10).pieces)) as PatientSummary;
+  return JSON.parse(summaryText(input, icd10).pieces.join('')) as PatientSummary;
 }
 
-const utf8 = new TextDecoder();
-
 /**
- * Pieces of JSON text as one buffer of UTF-8: bytes copied as they are, strings encoded (at most
- * 3 bytes a UTF-16 unit) — a summary is ~80 KB of mostly Vietnamese text, and encoding it as one
- * two-byte string costs several times more.
+ * Pieces of JSON text as one buffer of UTF-8, each encoded in turn (at most 3 bytes a UTF-16 unit):
+ * a summary is ~80 KB of mostly Vietnamese text, and encoding it as one two-byte string costs
+ * several times more.
  */
-function utf8Of(pieces: readonly JsonText[]): Buffer<ArrayBuffer> {
+function utf8Of(pieces: readonly string[]): Buffer<ArrayBuffer> {
   let most = 0;
-  for (const piece of pieces) most += typeof piece === 'string' ? piece.length * 3 : piece.length;
+  for (const piece of pieces) most += piece.length * 3;
   const out = Buffer.allocUnsafeSlow(most);
   let written = 0;
-  for (const piece of pieces) {
-    if (typeof piece === 'string') written += out.write(piece, written);
-    else {
-      out.set(piece, written);
-      written += piece.length;
-    }
-  }
+  for (const piece of pieces) written += out.write(piece, written);
   return out.subarray(0, written);
 }
 

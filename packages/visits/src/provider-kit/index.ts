@@ -40,13 +40,5 @@ export {
   summarizeVisits,
   summaryJson,
 } from './summary.js';
-export {
-  type JsonText,
-  joinJsonText,
-  readSummaryParts,
-  type SummaryParts,
-  storedSummaryParts,
-  summaryParts,
-  type TimedJson,
-} from './summary-parts.js';
+export { isSummaryParts, type SummaryParts, summaryParts, type TimedJson } from './summary-parts.js';
 export { summaryView } from './summary-view.js';

@@ -10,14 +10,7 @@ import {
   readerDisclosure,
   visitDisclosure,
 } from './disclosure.js';
-import {
-  type JsonText,
-  joinJsonText,
-  pick,
-  type SummaryParts,
-  summaryParts,
-  type TimedJson,
-} from './summary-parts.js';
+import { pick, type SummaryParts, summaryParts, type TimedJson } from './summary-parts.js';
 
 /**
  * How far back "current" and "recent" medications and "recent" lab results reach. These are the
@@ -57,19 +50,15 @@ export interface SummaryJsonOptions extends SummarizeOptions {
   disclosure?: { policy: DisclosurePolicy; reader: DisclosureReader };
 }
 
-/**
- * A summary as JSON text in pieces — strings, and the stored entries as they were read (bytes
- * when read as bytes): written one after another they are the summary's JSON ({@link joinJsonText}
- * as a string) — and how many diagnoses it withheld.
- */
+/** A summary as JSON text in pieces (their concatenation is the JSON), and what it withheld. */
 export interface SummaryJson {
-  pieces: JsonText[];
+  pieces: string[];
   withheld: number;
 }
 
 /** A visit's parts as the reader sees them: its diagnoses after disclosure, its start instant. */
 interface Shown {
-  parts: SummaryParts<JsonText>;
+  parts: SummaryParts;
   main: Coding | undefined;
   secondary: readonly Coding[];
   start: number;
@@ -78,7 +67,7 @@ interface Shown {
 
 /** The parts a reader may see, with the diagnoses they may see, and how many diagnoses were withheld. */
 function disclosed(
-  all: readonly SummaryParts<JsonText>[],
+  all: readonly SummaryParts[],
   options: SummaryJsonOptions,
 ): { shown: Shown[]; withheld: number } {
   const disclosure =
@@ -198,24 +187,21 @@ function codingJson(system: string, code: string, icd10: SummarizeOptions['icd10
   return text;
 }
 
-/** An element of a JSON array, as one piece of JSON text or several (written one after another). */
-type Element = JsonText | readonly JsonText[];
-
-/** Entries newest first by their time (none last); the sort is stable. */
-function newestEntries(entries: readonly TimedJson<JsonText>[]): Element[] {
+/** Entries newest first by their time (none last), as JSON text; the sort is stable. */
+function newestEntries(entries: readonly TimedJson[]): string[] {
   return newestFirst(entries.map(([at, json]) => ({ json, t: instant(at) })));
 }
 
-/** Elements at their instants, newest first (a stable sort: equal instants keep their order). */
-const newestFirst = (entries: { json: Element; t: number }[]): Element[] =>
+/** JSON texts at their instants, newest first (a stable sort: equal instants keep their order). */
+const newestFirst = (entries: { json: string; t: number }[]): string[] =>
   entries.sort((a, b) => b.t - a.t).map((e) => e.json);
 
 function medicationsJson(
   visits: readonly Shown[],
   asOf: number,
   windows: Required<SummaryWindows>,
-): Element[] {
-  const out: { json: Element; t: number }[] = [];
+): string[] {
+  const out: { json: string; t: number }[] = [];
   for (const { parts } of visits)
     for (const [at, json] of parts.medications) {
       const t = instant(at);
@@ -226,35 +212,30 @@ function medicationsJson(
           : age <= windows.recentDays
             ? 'recent'
             : undefined;
-      if (status) out.push({ json: [json, `,"status":"${status}"}`], t });
+      if (status) out.push({ json: `${json},"status":"${status}"}`, t });
     }
   return newestFirst(out);
 }
 
-function encounterJson({ parts, main }: Shown, icd10: SummarizeOptions['icd10']): Element {
-  if (!main) return [parts.encounter, '}'];
-  return [parts.encounter, `,"mainDiagnosis":${JSON.stringify(named(main, main.code, icd10))}}`];
+function encounterJson({ parts, main }: Shown, icd10: SummarizeOptions['icd10']): string {
+  if (!main) return `${parts.encounter}}`;
+  return `${parts.encounter},"mainDiagnosis":${JSON.stringify(named(main, main.code, icd10))}}`;
 }
 
 /** `{"name":[a,b,…]` member by member: the pieces of a JSON object whose members are given as text. */
 function objectPieces(
-  members: readonly (readonly [name: string, value: string | readonly Element[]])[],
-): JsonText[] {
-  const pieces: JsonText[] = [];
+  members: readonly (readonly [name: string, value: string | readonly string[]])[],
+): string[] {
+  const pieces: string[] = [];
   for (const [name, value] of members) {
     pieces.push(`${pieces.length ? ',' : '{'}"${name}":`);
-    if (typeof value === 'string') {
-      pieces.push(value);
-      continue;
+    if (typeof value === 'string') pieces.push(value);
+    else {
+      // A loop, not push(...items): a long history must not reach the engine's argument limit.
+      pieces.push('[');
+      for (const [i, item] of value.entries()) pieces.push(i ? `,${item}` : item);
+      pieces.push(']');
     }
-    // Loops, not push(...items): a long history must not reach the engine's argument limit.
-    pieces.push('[');
-    for (const [i, element] of value.entries()) {
-      if (i) pieces.push(',');
-      if (typeof element === 'string' || element instanceof Uint8Array) pieces.push(element);
-      else for (const piece of element) pieces.push(piece);
-    }
-    pieces.push(']');
   }
   pieces.push('}');
   return pieces;
@@ -268,10 +249,7 @@ function objectPieces(
  * `pieces` are small strings, cheap to encode one by one.
  * @example const { pieces } = summaryJson(stored.map((t) => JSON.parse(t)), { patient, icd10 });
  */
-export function summaryJson(
-  parts: readonly SummaryParts<JsonText>[],
-  options: SummaryJsonOptions,
-): SummaryJson {
+export function summaryJson(parts: readonly SummaryParts[], options: SummaryJsonOptions): SummaryJson {
   const asOf = options.asOf ?? new Date().toISOString();
   const windows: Required<SummaryWindows> = {
     currentDays: options.currentDays ?? 30,
@@ -317,5 +295,5 @@ export function summarizeVisits(
   visits: readonly Visit[],
   options: SummarizeOptions & { patient: IdentifierValue },
 ): PatientSummary {
-  return JSON.parse(joinJsonText(summaryJson(visits.map(summaryParts), options).pieces)) as PatientSummary;
+  return JSON.parse(summaryJson(visits.map(summaryParts), options).pieces.join('')) as PatientSummary;
 }

@@ -61,7 +61,7 @@ const SUMMARY_PARAMS = resourceSpec('Patient').searchParams.filter((p) => p.name
  * disclosure policy (the caller's facility and purpose of use), by the visits package's FHIR
  * mapping; each request writes one audit entry counting what was withheld.
  */
-export function visitFhirRoutes({ db, store, audit }: RouteDeps, { disclosurePolicy }: VisitRouteOptions) {
+export function visitFhirRoutes({ db, audit }: RouteDeps, { disclosurePolicy }: VisitRouteOptions) {
   const app = hubFactory.createApp();
   const disclose = (c: Context<HubEnv>, stored: ScopedVisit) => {
     const { visits, withheld } = discloseVisits([stored.visit], disclosurePolicy, readerOf(c));
@@ -75,7 +75,7 @@ export function visitFhirRoutes({ db, store, audit }: RouteDeps, { disclosurePol
 
   /** The patient summary document of `patient` as the caller may see it; one audit entry. */
   async function summaryAnswer(c: Context<HubEnv>, patient: IdentifierValue) {
-    const summary = await patientSummary(store, disclosurePolicy, readerOf(c), patient);
+    const summary = await patientSummary(db, disclosurePolicy, readerOf(c), patient);
     await auditRead(audit, c, {
       action: 'fhir-summary',
       resourceType: 'Patient',

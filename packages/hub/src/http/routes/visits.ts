@@ -16,8 +16,9 @@ import {
 } from '@lienthong/visits/provider-kit';
 import { decodeXml130 } from '@lienthong/visits/xml130';
 import type { Context } from 'hono';
+import type { Kysely } from 'kysely';
 import * as z from 'zod';
-import type { HubDb } from '../../db/open-database.js';
+import type { HubDatabase } from '../../db/schema.js';
 import { checkId } from '../../limits.js';
 import {
   getVisit,
@@ -117,14 +118,14 @@ const xmlFileSet: ReadBody<VisitFileSet> = async (c) => {
  * `Patient/$summary`.
  */
 export async function patientSummary(
-  store: Pick<HubDb, 'db' | 'dialect'>,
+  db: Kysely<HubDatabase>,
   policy: DisclosurePolicy,
   reader: DisclosureReader,
   patient: IdentifierValue,
   asOf?: string,
 ): Promise<PatientSummary> {
-  const documents = await patientSummaryDocuments(store, patient);
-  const imaging = await patientImaging(store.db, patient);
+  const documents = await patientSummaryDocuments(db, patient);
+  const imaging = await patientImaging(db, patient);
   return summaryOf({ policy, reader, patient, imaging, asOf, documents }, await icd10List());
 }
 
@@ -133,14 +134,14 @@ export async function patientSummary(
  * has them (`summary/summary-pool.ts`), else on the event loop: the same bytes either way.
  */
 async function patientSummaryBytes(
-  store: Pick<HubDb, 'db' | 'dialect'>,
+  db: Kysely<HubDatabase>,
   summaries: SummaryPool | undefined,
   context: Omit<SummaryContext, 'imaging'>,
 ): Promise<SummaryAnswer> {
   const input = {
     ...context,
-    documents: await patientSummaryDocuments(store, context.patient),
-    imaging: await patientImaging(store.db, context.patient),
+    documents: await patientSummaryDocuments(db, context.patient),
+    imaging: await patientImaging(db, context.patient),
   };
   return summaries ? summaries.summarize(input) : summaryBytes(input, await icd10List());
 }
@@ -220,7 +221,7 @@ export function visitRoutes({ db, store, audit }: RouteDeps, { disclosurePolicy 
  * audited once, naming the patient and how many diagnoses the policy withheld.
  */
 export function patientVisitRoutes(
-  { db, store, audit }: RouteDeps,
+  { db, audit }: RouteDeps,
   { disclosurePolicy, summaries }: VisitRouteOptions,
 ) {
   const patients = hubFactory.createApp();
@@ -264,7 +265,7 @@ export function patientVisitRoutes(
       { asOf: c.req.query('asOf') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const { bytes, withheld } = await patientSummaryBytes(store, summaries, {
+    const { bytes, withheld } = await patientSummaryBytes(db, summaries, {
       policy: disclosurePolicy,
       reader: readerOf(c),
       patient,
