@@ -34,6 +34,8 @@ describe('jsonBytes', () => {
   it('leaves out what JSON.stringify leaves out and writes null where it does', () => {
     same({ a: undefined, b: () => 1, c: [undefined, () => 1, 1], d: new Date(0), e: {}, f: [], g: null });
     same({ skipped: undefined });
+    // More items than the engine takes as call arguments: made in a loop, not spread.
+    same({ items: Array.from({ length: 300_000 }, (_, i) => i) });
     same({});
     for (const value of [[1, 'ố'], 'x', null, 3, true, new Date(0), { toJSON: () => ({ x: 1 }) }])
       same(value);

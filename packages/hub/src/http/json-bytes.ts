@@ -16,8 +16,14 @@ export function jsonBytes(value: unknown): Buffer<ArrayBuffer> {
       : JSON.stringify(member);
     if (text === undefined) continue; // undefined, a function: JSON.stringify leaves the member out
     parts.push(`${parts.length ? ',' : '{'}${JSON.stringify(key)}:`);
-    if (typeof text === 'string') parts.push(text);
-    else parts.push('[', ...text.map((item, i) => (i ? `,${item}` : item)), ']');
+    if (typeof text === 'string') {
+      parts.push(text);
+      continue;
+    }
+    // A loop, not push(...items): a list's length is not bounded by the engine's argument limit.
+    parts.push('[');
+    for (let i = 0; i < text.length; i++) parts.push(i ? `,${text[i]}` : (text[i] as string));
+    parts.push(']');
   }
   parts.push(parts.length ? '}' : '{}');
   return Buffer.concat(parts.map((part) => Buffer.from(part)));

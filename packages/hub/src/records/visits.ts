@@ -8,6 +8,7 @@ import {
   summaryParts,
   visitKey,
   visitStart,
+  visitStartedAt,
 } from '@lienthong/visits/provider-kit';
 import type { Insertable, Kysely } from 'kysely';
 import { newRowId } from '../db/row-id.js';
@@ -63,7 +64,7 @@ export function visitRows(
       visit_id: visit.id,
       version: at.version,
       current: 1,
-      started_at: asUtc(visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt),
+      started_at: asUtc(visitStartedAt(visit)),
       ended_at: asUtc(visit.dischargedAt),
       document: JSON.stringify(visit),
       summary_document: JSON.stringify(summaryParts(visit)),

@@ -95,7 +95,7 @@ export function createSummaryPool(options: { workers: number }): SummaryPool {
       if (!waiting) return;
       slot.waiting.delete(reply.id);
       if ('error' in reply) waiting.reject(new LienThongError({ ...reply.error, details: { status: 500 } }));
-      else waiting.resolve({ bytes: new Uint8Array(reply.bytes), withheld: reply.withheld });
+      else waiting.resolve({ bytes: new Uint8Array(reply.bytes, 0, reply.length), withheld: reply.withheld });
     });
     const lost = () => {
       if (slot.worker !== worker) return;

@@ -31,6 +31,7 @@ export {
   matchesVisitQuery,
   visitQueryAnswer,
   visitStart,
+  visitStartedAt,
 } from './query.js';
 export {
   type SummarizeOptions,

@@ -11,9 +11,17 @@ import type { VisitQuery } from '../history/contract.js';
 import type { Visit } from '../model.js';
 import { visitKey } from './publish.js';
 
-/** The instant a visit starts (admission, else inpatient admission, else discharge), or -∞. */
+/**
+ * When a visit starts, as written in it: its admission, else its inpatient admission, else its
+ * discharge (a visit known only by its end), else undefined. Stores index visits by this time.
+ */
+export function visitStartedAt(visit: Visit): string | undefined {
+  return visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt;
+}
+
+/** The instant a visit starts ({@link visitStartedAt}), or -∞. */
 export function visitStart(visit: Visit): number {
-  const t = visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt;
+  const t = visitStartedAt(visit);
   return t ? instantOf(t) : Number.NEGATIVE_INFINITY;
 }
 

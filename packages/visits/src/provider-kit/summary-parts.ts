@@ -2,6 +2,7 @@ import type { IdentifierValue } from '@lienthong/core';
 import { clinicalTime } from '@lienthong/result-exchange/provider-kit';
 import type { Coding, Visit } from '../model.js';
 import { visitKey } from './publish.js';
+import { visitStartedAt } from './query.js';
 
 /** A time (ISO 8601, null when there is none) and the JSON text of a summary entry made at it. */
 export type TimedJson = [at: string | null, json: string];
@@ -96,7 +97,7 @@ function medicationEntries(v: Visit, key: string): TimedJson[] {
  */
 export function summaryParts(visit: Visit): SummaryParts {
   const key = visitKey(visit);
-  const start = visit.admittedAt ?? visit.inpatientAt ?? visit.dischargedAt;
+  const start = visitStartedAt(visit);
   const seenAt = visit.admittedAt ?? visit.dischargedAt;
   return {
     summaryParts: 1,
