@@ -371,6 +371,42 @@ export function describeHubVisits(dialect: string, makeDatabase: MakeDatabase): 
       }
     });
 
+    it('answers each patient’s own summary, byte for byte, when summaries of different lengths are read at once (an answer’s memory is reused once sent)', async () => {
+      // SYNTHETIC patients with 1, 4 and 9 visits: summaries of different lengths share the memory.
+      const patients = ['001085000031', '001085000032', '001085000033'];
+      for (const [i, cccd] of patients.entries())
+        for (let n = 0; n < [1, 4, 9][i]!; n++)
+          await historyOf('01001').publish(
+            visit(`SYN-LK-REUSE-${i}-${n}`, cccd, {
+              admittedAt: `2026-0${1 + (n % 9)}-0${1 + i}T08:00:00+07:00`,
+              dischargedAt: `2026-0${1 + (n % 9)}-0${2 + i}T10:00:00+07:00`,
+              notes: [{ text: `Ghi chú tổng hợp ${n} (SYNTHETIC)`, source: {} }],
+            }),
+          );
+      const read = async (cccd: string) => {
+        const res = await call('01002', `/patients/${patientPath(cccd)}/summary?asOf=2026-12-01T00:00:00Z`);
+        expect(res.status).toBe(200);
+        return res.text();
+      };
+      const expected = await Promise.all(patients.map(read));
+      expect(
+        expected.map((text) => (JSON.parse(text) as { encounters: unknown[] }).encounters.length),
+      ).toEqual([1, 4, 9]);
+      // Six clients each reading in a loop: requests start while others wait for their audit entry
+      // with their answer made, as under load.
+      const clients = await Promise.all(
+        Array.from({ length: 6 }, async (_, client) => {
+          const texts: [number, string][] = [];
+          for (let k = 0; k < 8; k++) {
+            const which = (client + k) % 3;
+            texts.push([which, await read(patients[which]!)]);
+          }
+          return texts;
+        }),
+      );
+      for (const [which, text] of clients.flat()) expect(text).toBe(expected[which]);
+    });
+
     it('answers every malformed request with a 4xx problem, never a 5xx', async () => {
       const patient = patientPath('001085000001');
       const cases: [string, RequestInit, number, string][] = [

@@ -81,6 +81,35 @@ describe('createSummaryPool (worker threads)', () => {
     });
   });
 
+  it('writes a next summary into the memory an answer gave back, its bytes exactly that summary’s', async () => {
+    const icd10 = await loadIcd10();
+    const single = createSummaryPool({ workers: 1 });
+    try {
+      // A long summary (ten patients' visits under one identifier), then a short one into its memory.
+      const long = {
+        ...inputOf('001203012345'),
+        documents: Array.from({ length: 10 }, (_, i) => inputOf(`0012030${20000 + i}`).documents).flat(),
+      };
+      const first = await single.summarize(long);
+      const memory = first.bytes.buffer;
+      first.reuse?.();
+      const short = inputOf('001203012346');
+      const second = await single.summarize(short);
+      expect(memory.byteLength).toBe(0); // moved to the worker, then back with the answer
+      expect(second.bytes.buffer.byteLength).toBeGreaterThan(first.bytes.byteLength);
+      expect(Buffer.from(second.bytes).equals(Buffer.from(summaryBytes(short, icd10).bytes))).toBe(true);
+      // Given back twice, kept once: two summaries at once both answer (a buffer moved twice would fail one).
+      second.reuse?.();
+      second.reuse?.();
+      const [third, fourth] = await Promise.all([single.summarize(long), single.summarize(short)]);
+      // The short answer's memory was too small for the long summary: a new buffer, still exact.
+      expect(Buffer.from(third.bytes).equals(Buffer.from(summaryBytes(long, icd10).bytes))).toBe(true);
+      expect(Buffer.from(fourth.bytes).equals(Buffer.from(summaryBytes(short, icd10).bytes))).toBe(true);
+    } finally {
+      await single.close();
+    }
+  });
+
   it('fails an unreadable stored visit with HUB_SUMMARY_FAILED, quoting nothing of it, and goes on', async () => {
     for (const damaged of [
       '{"id":"LK-1","patient":{"name":"Nguyễn Văn A"',

@@ -32,6 +32,12 @@ export interface SummaryInput extends SummaryContext {
 export interface SummaryAnswer {
   bytes: Uint8Array<ArrayBuffer>;
   withheld: number;
+  /**
+   * Call once the bytes are sent and will not be read again: their memory then serves a next
+   * summary (`SummaryPool`) instead of being left to the garbage collector. Absent when there is
+   * nothing to give back.
+   */
+  reuse?: () => void;
 }
 
 /**
@@ -60,26 +66,40 @@ export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): Pa
   return JSON.parse(summaryText(input, icd10).pieces.join('')) as PatientSummary;
 }
 
+/** Where a thread writes a summary's UTF-8 first (3 bytes a UTF-16 unit at most): grown as needed, kept. */
+let scratch = Buffer.allocUnsafeSlow(0);
+
 /**
- * Pieces of JSON text as one buffer of UTF-8, each encoded in turn (at most 3 bytes a UTF-16 unit):
- * a summary is ~80 KB of mostly Vietnamese text, and encoding it as one two-byte string costs
- * several times more.
+ * Pieces of JSON text as UTF-8, each encoded in turn into `scratch`, then copied into `into` when
+ * it is large enough (an answer's memory the event loop gave back, `SummaryPool`), else into a new
+ * buffer with a quarter to spare for a next, longer summary. A summary is ~80 KB of mostly
+ * Vietnamese text: encoded as one two-byte string it costs several times more; and a new buffer
+ * sized for the worst case per answer — memory outside V8's heap, which V8 counts — made the event
+ * loop collect its whole heap every few hundred milliseconds (docs: hub performance).
  */
-function utf8Of(pieces: readonly string[]): Buffer<ArrayBuffer> {
+function utf8Of(pieces: readonly string[], into?: ArrayBuffer): Uint8Array<ArrayBuffer> {
   let most = 0;
   for (const piece of pieces) most += piece.length * 3;
-  const out = Buffer.allocUnsafeSlow(most);
+  if (scratch.length < most) scratch = Buffer.allocUnsafeSlow(most);
   let written = 0;
-  for (const piece of pieces) written += out.write(piece, written);
-  return out.subarray(0, written);
+  for (const piece of pieces) written += scratch.write(piece, written);
+  const out =
+    into && into.byteLength >= written ? into : Buffer.allocUnsafeSlow(Math.ceil(written * 1.25)).buffer;
+  scratch.copy(new Uint8Array(out), 0, 0, written);
+  return new Uint8Array(out, 0, written);
 }
 
 /**
  * {@link summaryText} as UTF-8 bytes: the CPU-bound part of a summary request (parsing,
  * disclosure, assembly, encoding), which the hub runs in a worker thread when it has them
- * (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way.
+ * (`summary-pool.ts`) and on the event loop otherwise — the same bytes either way. The bytes are
+ * written into `into` when it is large enough, and start at offset 0 of their buffer.
  */
-export function summaryBytes(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): SummaryAnswer {
+export function summaryBytes(
+  input: SummaryInput,
+  icd10: Pick<Icd10, 'lookup'>,
+  into?: ArrayBuffer,
+): SummaryAnswer {
   const { pieces, withheld } = summaryText(input, icd10);
-  return { bytes: utf8Of(pieces), withheld };
+  return { bytes: utf8Of(pieces, into), withheld };
 }

@@ -1,6 +1,6 @@
 /**
  * The entry of a summary worker thread (`summary-pool.ts`): loads ICD-10 once, then answers each
- * `{ id, input }` with `{ id, bytes, length, withheld }` — the bytes' memory moved to the event loop's
+ * `{ id, input, into? }` with `{ id, bytes, length, withheld }` — the bytes' memory moved to the event loop's
  * thread, not copied — or `{ id, error }` carrying only a code and messages, never the patient
  * data it was given.
  */
@@ -13,6 +13,8 @@ import { type SummaryInput, summaryBytes } from './summary-task.js';
 export interface SummaryRequest {
   id: number;
   input: SummaryInput;
+  /** Memory of an answer already sent, moved here to write this one into when it is large enough. */
+  into?: ArrayBuffer;
 }
 
 /** What a worker answers: the summary's bytes, or why it could not make one. */
@@ -21,9 +23,9 @@ export type SummaryReply =
   | { id: number; error: { code: string; message: string; messageVi: string } };
 
 /**
- * The answer's memory to move and how much of it is the answer: `summaryBytes` writes into a
- * buffer of its own, sized for the worst case, from offset 0 — moved whole (no copy of ~80 KB);
- * bytes that start elsewhere in a buffer are copied out.
+ * The answer's memory to move and how much of it is the answer: `summaryBytes` writes from offset 0
+ * of a buffer of its own — moved whole (no copy of ~80 KB); bytes that start elsewhere in a buffer
+ * are copied out.
  */
 function movable(bytes: Uint8Array): { buffer: ArrayBuffer; length: number } {
   const { buffer, byteOffset, byteLength } = bytes;
@@ -34,9 +36,9 @@ function movable(bytes: Uint8Array): { buffer: ArrayBuffer; length: number } {
 
 const icd10 = loadIcd10();
 
-parentPort?.on('message', async ({ id, input }: SummaryRequest) => {
+parentPort?.on('message', async ({ id, input, into }: SummaryRequest) => {
   try {
-    const { bytes, withheld } = summaryBytes(input, await icd10);
+    const { bytes, withheld } = summaryBytes(input, await icd10, into);
     const { buffer, length } = movable(bytes);
     parentPort?.postMessage({ id, bytes: buffer, length, withheld } satisfies SummaryReply, [buffer]);
   } catch (error) {

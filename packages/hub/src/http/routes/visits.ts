@@ -37,6 +37,7 @@ import {
   summaryBytes,
   summaryOf,
 } from '../../summary/summary-task.js';
+import { afterSent } from '../after-sent.js';
 import { auditedRead, auditRead } from '../audited-read.js';
 import { needs, publisherOf } from '../auth.js';
 import { isXmlMediaType, readXmlBody } from '../body.js';
@@ -265,13 +266,14 @@ export function patientVisitRoutes(
       { asOf: c.req.query('asOf') },
       { code: 'HUB_PARAMETER_INVALID', pathPrefix: 'query' },
     );
-    const { bytes, withheld } = await patientSummaryBytes(db, summaries, {
+    const { bytes, withheld, reuse } = await patientSummaryBytes(db, summaries, {
       policy: disclosurePolicy,
       reader: readerOf(c),
       patient,
       asOf,
     });
     await auditRead(audit, c, { action: 'summary', resourceType: 'Visit', patient, withheld });
+    afterSent(c, reuse);
     return c.body(bytes, 200, { 'Content-Type': 'application/json' });
   });
 
