@@ -331,6 +331,45 @@ export function describeHubVisits(dialect: string, makeDatabase: MakeDatabase): 
       expect(summary.encounters.map((e) => e.visit)).toEqual(['01001:SYN-LK-IMG']);
     });
 
+    it('lists at most 50 studies in the summary, newest first as the imaging query lists them (undated last)', async () => {
+      const patient = { system: CCCD, value: '001085000041' };
+      await historyOf('01001').publish(visit('SYN-LK-IMG-MANY', patient.value));
+      // 52 SYNTHETIC studies: dates repeat (the UID breaks ties), two have none.
+      for (let n = 0; n < 52; n++) {
+        const res = await call('01001', '/imaging-references', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            studyInstanceUid: `1.2.826.0.1.3680043.10.999.16.2.${n}`,
+            patient: { identifiers: [patient] },
+            ...(n % 26 === 25 ? {} : { studyDate: `2026-0${1 + (n % 9)}-1${n % 7}` }),
+            modalities: ['CR'],
+            instanceCount: 1,
+          }),
+        });
+        expect(res.status).toBe(201);
+      }
+      const listed: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const res = await call(
+          '01002',
+          `/imaging-references?patient=${patientPath(patient.value)}&limit=20${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        const page = (await res.json()) as {
+          items: { studyInstanceUid: string }[];
+          nextCursor: string | null;
+        };
+        listed.push(...page.items.map((i) => i.studyInstanceUid));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(listed).toHaveLength(52);
+      const summary = await historyOf('01002').summary(patient);
+      expect(summary.imaging.map((i) => i.studyInstanceUid)).toEqual(listed.slice(0, 50));
+      expect(summary.imaging.filter((i) => i.startedAt === undefined)).toHaveLength(0);
+      expect(summary.encounters.map((e) => e.visit)).toEqual(['01001:SYN-LK-IMG-MANY']);
+    });
+
     it('makes summaries from each visit’s stored summary parts, and from the summary view or whole visit of rows stored before', async () => {
       const patient = { system: CCCD, value: '001085000016' };
       const stored = visit('SYN-LK-VIEW', patient.value, {

@@ -20,6 +20,27 @@ import {
 } from './access.js';
 import { claimImagingReference, withPerformingFacility } from './facility-claims.js';
 
+/** The columns a listing of studies reads. */
+const studyRows = (db: Kysely<HubDatabase>) =>
+  db.selectFrom('imaging_references as i').select(['i.study_uid', 'i.study_date', 'i.document']);
+
+/** Studies newest first: by study date (those without one last: '' is below any date), then by UID. */
+const newestFirst = (q: ReturnType<typeof studyRows>) =>
+  q.orderBy((eb) => eb.fn.coalesce('i.study_date', eb.val('')), 'desc').orderBy('i.study_uid');
+
+/** The UIDs of the studies filed under a patient identifier (any URI of its system; any system when none is given). */
+function studiesFiledUnder(db: Kysely<HubDatabase>, patient: { system?: string | undefined; value: string }) {
+  const sub = db.selectFrom('imaging_patients').select('record_id').where('value', '=', patient.value);
+  return patient.system ? sub.where('system', '=', canonicalIdentifierSystem(patient.system)) : sub;
+}
+
+/**
+ * The newest `limit` studies filed under `patient`, as `queryImaging` lists them — a query to
+ * compose into a larger read (a patient's summary reads its visits and studies in one statement).
+ */
+export const newestStudiesOf = (db: Kysely<HubDatabase>, patient: IdentifierValue, limit: number) =>
+  newestFirst(studyRows(db).where('i.study_uid', 'in', studiesFiledUnder(db, patient))).limit(limit);
+
 /**
  * Publishes (or updates) an imaging reference as the publisher's facility; idempotent on the study
  * UID. Answers the contract's receipt: `created` (version 1), `updated` (one version up) or
@@ -108,21 +129,16 @@ export async function queryImaging(
   const after = readCursor(page.cursor, 2);
   if (narrow.anyPatient?.length === 0 || narrow.studyUids?.length === 0)
     return { items: [], nextCursor: null };
-  let q = db.selectFrom('imaging_references as i').select(['i.study_uid', 'i.study_date', 'i.document']);
+  let q = studyRows(db);
   if (narrow.studyUids) q = q.where('i.study_uid', 'in', [...narrow.studyUids]);
   if (narrow.anyPatient)
     q = q.where('i.study_uid', 'in', recordsOfAnyIdentifier(db, 'imaging_patients', narrow.anyPatient));
   const pid = query.patientIdentifier;
-  if (pid) {
-    let sub = db.selectFrom('imaging_patients').select('record_id').where('value', '=', pid.value);
-    if (pid.system) sub = sub.where('system', '=', canonicalIdentifierSystem(pid.system));
-    q = q.where('i.study_uid', 'in', sub);
-  }
+  if (pid) q = q.where('i.study_uid', 'in', studiesFiledUnder(db, pid));
   if (query.modality) q = q.where('i.modalities', 'like', `% ${query.modality} %`);
   if (query.since) q = q.where('i.study_date', '>=', query.since);
   if (query.until) q = q.where('i.study_date', '<=', query.until);
   if (query.facility) q = q.where('i.facility_code', '=', query.facility);
-  // Studies without a date sort last ('' is below any date in descending order).
   const dateKey = (d: string | null) => d ?? '';
   if (after) {
     const [date, uid] = after as [string, string];
@@ -133,10 +149,9 @@ export async function queryImaging(
       ]),
     );
   }
-  const { rows, nextCursor } = await keysetPage(
-    q.orderBy((eb) => eb.fn.coalesce('i.study_date', eb.val('')), 'desc').orderBy('i.study_uid'),
-    page,
-    (last) => [dateKey(last.study_date), last.study_uid],
-  );
+  const { rows, nextCursor } = await keysetPage(newestFirst(q), page, (last) => [
+    dateKey(last.study_date),
+    last.study_uid,
+  ]);
   return { items: rows.map((r) => JSON.parse(r.document) as ImagingReference), nextCursor };
 }

@@ -23,8 +23,7 @@ import { checkId } from '../../limits.js';
 import {
   getVisit,
   pageOfVisits,
-  patientImaging,
-  patientSummaryDocuments,
+  patientSummarySources,
   patientVisits,
   publishVisit,
   publishVisitFileSet,
@@ -125,9 +124,8 @@ export async function patientSummary(
   patient: IdentifierValue,
   asOf?: string,
 ): Promise<PatientSummary> {
-  const documents = await patientSummaryDocuments(db, patient);
-  const imaging = await patientImaging(db, patient);
-  return summaryOf({ policy, reader, patient, imaging, asOf, documents }, await icd10List());
+  const sources = await patientSummarySources(db, patient);
+  return summaryOf({ policy, reader, patient, asOf, ...sources }, await icd10List());
 }
 
 /**
@@ -139,11 +137,7 @@ async function patientSummaryBytes(
   summaries: SummaryPool | undefined,
   context: Omit<SummaryContext, 'imaging'>,
 ): Promise<SummaryAnswer> {
-  const input = {
-    ...context,
-    documents: await patientSummaryDocuments(db, context.patient),
-    imaging: await patientImaging(db, context.patient),
-  };
+  const input = { ...context, ...(await patientSummarySources(db, context.patient)) };
   return summaries ? summaries.summarize(input) : summaryBytes(input, await icd10List());
 }
 
