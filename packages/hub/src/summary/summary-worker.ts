@@ -22,25 +22,14 @@ export type SummaryReply =
   | { id: number; bytes: ArrayBuffer; length: number; withheld: number }
   | { id: number; error: { code: string; message: string; messageVi: string } };
 
-/**
- * The answer's memory to move and how much of it is the answer: `summaryBytes` writes from offset 0
- * of a buffer of its own — moved whole (no copy of ~80 KB); bytes that start elsewhere in a buffer
- * are copied out.
- */
-function movable(bytes: Uint8Array): { buffer: ArrayBuffer; length: number } {
-  const { buffer, byteOffset, byteLength } = bytes;
-  return byteOffset === 0
-    ? { buffer: buffer as ArrayBuffer, length: byteLength }
-    : { buffer: buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer, length: byteLength };
-}
-
 const icd10 = loadIcd10();
 
 parentPort?.on('message', async ({ id, input, into }: SummaryRequest) => {
   try {
     const { bytes, withheld } = summaryBytes(input, await icd10, into);
-    const { buffer, length } = movable(bytes);
-    parentPort?.postMessage({ id, bytes: buffer, length, withheld } satisfies SummaryReply, [buffer]);
+    // summaryBytes writes from offset 0 of a buffer of its own: moved whole, with the used length.
+    const reply = { id, bytes: bytes.buffer, length: bytes.byteLength, withheld } satisfies SummaryReply;
+    parentPort?.postMessage(reply, [bytes.buffer]);
   } catch (error) {
     const reply: SummaryReply = {
       id,
