@@ -2,6 +2,7 @@ import { LienThongError } from '@lienthong/core';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
+import { queryThroughCallbacks } from './callback-queries.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { groupCommit, type Transact, transactionPerUnit } from './group-commit.js';
 import { migrateToLatest } from './migrations.js';
@@ -79,6 +80,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       // connection on the next checkout, and a query on a dead one fails to its caller as usual.
       pool.on('error', () => {});
       let migrated = false;
+      // First: the statement names below then reach pg in its callback form (callback-queries.ts).
+      queryThroughCallbacks(pool);
       prepareStatements(pool, () => migrated);
       db = new Kysely<HubDatabase>({ dialect: new PostgresDialect({ pool }) });
       dialect = 'postgres';
