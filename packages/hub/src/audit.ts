@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { canonicalIdentifierSystem, identifierSystemAliases } from '@lienthong/core';
 import type { Insertable, Kysely } from 'kysely';
 import type { HubDb } from './db/open-database.js';
+import { shapedQuery } from './db/query-shapes.js';
 import { newRowId } from './db/row-id.js';
 import type { AuditEventTable, HubDatabase } from './db/schema.js';
 
@@ -59,12 +60,16 @@ const MAX_ROWS_PER_INSERT = 500;
 /** An entry waiting for its batch's write, and who waits for it. */
 type Pending = { row: Insertable<AuditEventTable>; resolve: () => void; reject: (error: unknown) => void };
 
+/** One INSERT of entries, built once per number of rows (db/query-shapes.ts). */
+const insertRows = shapedQuery((db, rows: Insertable<AuditEventTable>[]) =>
+  db.insertInto('audit_events').values(rows),
+);
 /** One INSERT of pending entries (at most {@link MAX_ROWS_PER_INSERT}). */
-const insertEntries = (db: Kysely<HubDatabase>, rows: readonly Pending[]) =>
-  db
-    .insertInto('audit_events')
-    .values(rows.map((p) => p.row))
-    .execute();
+const insertEntries = (db: Kysely<HubDatabase>, pending: readonly Pending[]) =>
+  insertRows.execute(
+    db,
+    pending.map((p) => p.row),
+  );
 
 export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'writeOne'>): Promise<AuditLog> {
   const { db } = store;

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '@lienthong/core';
-import type { Kysely, Transaction } from 'kysely';
+import type { Insertable, Kysely, Transaction } from 'kysely';
 import type { HubDb } from './db/open-database.js';
-import type { HubDatabase } from './db/schema.js';
+import { shapedQuery } from './db/query-shapes.js';
+import type { HubDatabase, IdempotencyKeyTable } from './db/schema.js';
 
 /** A stored answer to replay. */
 export interface IdempotentAnswer {
@@ -63,12 +64,7 @@ async function replayOf(
   key: string,
   fingerprint: string,
 ): Promise<IdempotentAnswer | undefined> {
-  const row = await db
-    .selectFrom('idempotency_keys')
-    .selectAll()
-    .where('facility_code', '=', facilityCode)
-    .where('key', '=', key)
-    .executeTakeFirst();
+  const [row] = await storedAnswer.execute(db, { facilityCode, key });
   if (!row) return undefined;
   if (row.request_hash !== fingerprint) throw reused(key);
   return { status: row.status, body: JSON.parse(row.response) as unknown, replayed: true };
@@ -88,16 +84,25 @@ async function writeOnce(
   const earlier = await replayOf(trx, facilityCode, key, fingerprint);
   if (earlier) return earlier;
   const result = await write(trx);
-  await trx
-    .insertInto('idempotency_keys')
-    .values({
-      facility_code: facilityCode,
-      key,
-      request_hash: fingerprint,
-      status: result.status,
-      response: JSON.stringify(result.body),
-      created_at: new Date().toISOString(),
-    })
-    .execute();
+  await storeAnswer.execute(trx, {
+    facility_code: facilityCode,
+    key,
+    request_hash: fingerprint,
+    status: result.status,
+    response: JSON.stringify(result.body),
+    created_at: new Date().toISOString(),
+  });
   return { ...result, replayed: false };
 }
+
+// Run with every write: built once per shape (db/query-shapes.ts).
+const storedAnswer = shapedQuery((db, p: { facilityCode: string; key: string }) =>
+  db
+    .selectFrom('idempotency_keys')
+    .selectAll()
+    .where('facility_code', '=', p.facilityCode)
+    .where('key', '=', p.key),
+);
+const storeAnswer = shapedQuery((db, row: Insertable<IdempotencyKeyTable>) =>
+  db.insertInto('idempotency_keys').values(row),
+);

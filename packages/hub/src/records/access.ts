@@ -77,7 +77,18 @@ export async function keysetPage<DB, TB extends keyof DB, O>(
 ): Promise<{ rows: O[]; nextCursor: string | null }> {
   let q = ordered.limit(page.limit + 1);
   if (page.offset) q = q.offset(page.offset);
-  const found = (await q.execute()) as O[];
+  return pageOfRows((await q.execute()) as O[], page, keyOf);
+}
+
+/**
+ * The page {@link keysetPage} makes of the rows a query found when asked for `page.limit + 1`
+ * rows (after `page.offset`): a query run some other way (a shaped query) pages the same.
+ */
+export function pageOfRows<O>(
+  found: O[],
+  page: PageRequest,
+  keyOf: (last: O) => readonly string[],
+): { rows: O[]; nextCursor: string | null } {
   const rows = found.slice(0, page.limit);
   const last = rows[rows.length - 1];
   return { rows, nextCursor: found.length > page.limit && last ? encodeCursor(keyOf(last)) : null };

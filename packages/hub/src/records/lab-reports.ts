@@ -9,11 +9,12 @@ import {
 import type { LabReport, LabReportQuery } from '@lienthong/result-exchange';
 import { checkPublishable, clinicalTime, decidePublish } from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
+import { shapedQuery } from '../db/query-shapes.js';
 import { newRowId } from '../db/row-id.js';
 import type { HubDatabase, LabReportCodeTable, LabReportPatientTable, LabReportTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
 import { checkId, checkIdentifiers } from '../limits.js';
-import { checkOwner, keysetPage, type Page, type PageRequest, type Publisher, readCursor } from './access.js';
+import { checkOwner, type Page, type PageRequest, type Publisher, pageOfRows, readCursor } from './access.js';
 import { claimLabReport, withPerformingFacility } from './facility-claims.js';
 import { onPostgres, patientKeyRows, versionTimes } from './report-routing.js';
 
@@ -80,6 +81,32 @@ export function checkReportIds(report: LabReport): void {
   checkIdentifiers(report.patient.identifiers, 'patient.identifiers');
 }
 
+// The publish's statements, each built once per shape (db/query-shapes.ts).
+const currentVersion = shapedQuery((db, p: { id: string; times: string[] | undefined }) =>
+  db
+    .selectFrom('lab_reports')
+    .select(['row_id', 'version', 'facility_code', 'document', 'clinical_at'])
+    .where('id', '=', p.id)
+    .where('current', '=', 1)
+    .$if(p.times !== undefined, (q) => q.where('clinical_at', 'in', p.times!)),
+);
+const retireVersion = shapedQuery((db, p: { rowId: string; clinicalAt: string }) =>
+  db
+    .updateTable('lab_reports')
+    .set({ current: 0 })
+    .where('row_id', '=', p.rowId)
+    .where('clinical_at', '=', p.clinicalAt),
+);
+const insertReport = shapedQuery((db, row: Insertable<LabReportTable>) =>
+  db.insertInto('lab_reports').values(row),
+);
+const insertPatientKeys = shapedQuery((db, keys: Insertable<LabReportPatientTable>[]) =>
+  db.insertInto('lab_report_patients').values(keys),
+);
+const insertCodes = shapedQuery((db, codes: Insertable<LabReportCodeTable>[]) =>
+  db.insertInto('lab_report_codes').values(codes),
+);
+
 /**
  * Publishes a lab report as the publisher's facility in one transaction: a new report (`created`),
  * a retry (`unchanged`), or a new version replacing the current one (`updated`; the old version
@@ -95,13 +122,7 @@ export async function publishReport(
   checkReportIds(checked);
   const claimed = claimLabReport(publisher, checked);
   const times = await versionTimes(trx, 'id', checked.id, { current: true });
-  const current = await trx
-    .selectFrom('lab_reports')
-    .select(['row_id', 'version', 'facility_code', 'document', 'clinical_at'])
-    .where('id', '=', checked.id)
-    .where('current', '=', 1)
-    .$if(times !== undefined, (q) => q.where('clinical_at', 'in', times!))
-    .executeTakeFirst();
+  const [current] = await currentVersion.execute(trx, { id: checked.id, times });
   if (current) checkOwner(publisher, current.facility_code, 'Lab report', checked.id);
   const facility = current?.facility_code ?? claimed;
   const report = withPerformingFacility(checked, publisher, facility);
@@ -113,22 +134,16 @@ export async function publishReport(
   const receipt = writeReceipt(report.id, current?.version, outcome !== 'unchanged');
   if (receipt.outcome === 'unchanged') return receipt;
   const { version } = receipt;
-  if (current)
-    await trx
-      .updateTable('lab_reports')
-      .set({ current: 0 })
-      .where('row_id', '=', current.row_id)
-      .where('clinical_at', '=', current.clinical_at)
-      .execute();
+  if (current) await retireVersion.execute(trx, { rowId: current.row_id, clinicalAt: current.clinical_at });
   const rows = labReportRows(report, {
     rowId: newRowId(),
     version,
     facilityCode: facility,
     createdAt: new Date().toISOString(),
   });
-  await trx.insertInto('lab_reports').values(rows.report).execute();
-  if (rows.patients.length > 0) await trx.insertInto('lab_report_patients').values(rows.patients).execute();
-  if (rows.codes.length > 0) await trx.insertInto('lab_report_codes').values(rows.codes).execute();
+  await insertReport.execute(trx, rows.report);
+  if (rows.patients.length > 0) await insertPatientKeys.execute(trx, rows.patients);
+  if (rows.codes.length > 0) await insertCodes.execute(trx, rows.codes);
   return receipt;
 }
 
@@ -223,18 +238,41 @@ export async function queryReportDocuments(
   return { items: rows.map((r) => r.document), nextCursor };
 }
 
-async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, page: PageRequest) {
-  const after = readCursor(page.cursor, 2);
-  if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { rows: [], nextCursor: null };
+/** A patient key as the report query compares it: the identifier under its current URI. */
+type PatientKey = { system: string; value: string };
+
+/**
+ * The report query's parameters, every value as SQL compares it — the leaves of a shaped query
+ * (`db/query-shapes.ts`); `undefined` leaves a filter out.
+ */
+type ReportRowsParams = {
+  ids: string[] | undefined;
+  patient: PatientKey[] | undefined;
+  anyPatient: PatientKey[] | undefined;
+  codes: { system: string; code: string }[] | undefined;
+  statuses: string[] | undefined;
+  facility: string | undefined;
+  /** UTC bounds of the clinical time. */
+  since: string | undefined;
+  until: string | undefined;
+  /** The keyset position after which the page starts: clinical time, id. */
+  after: [string, string] | undefined;
+  /** The page's limit plus one (the row saying a next page exists), and its offset. */
+  limit: number;
+  offset: number | undefined;
+};
+
+const canonicalKeys = (identifiers: readonly IdentifierValue[]): PatientKey[] =>
+  identifiers.map((i) => ({ system: canonicalIdentifierSystem(i.system), value: i.value }));
+
+/** The stored versions matching `p`, newest clinical time first (then by id): built once per shape. */
+const reportRows = shapedQuery((db, p: ReportRowsParams) => {
   let q = storedVersions(db).where('r.current', '=', 1);
-  if (query.ids) q = q.where('r.id', 'in', [...query.ids]);
-  if (query.patient) {
-    const { system, value } = query.patient;
-    q = q.where(patientKeyRows(db, [{ system, value }], query));
-  }
-  if (query.anyPatient) q = q.where(patientKeyRows(db, query.anyPatient, query));
-  if (query.codes?.length) {
-    const codes = query.codes;
+  if (p.ids) q = q.where('r.id', 'in', p.ids);
+  if (p.patient) q = q.where(patientKeyRows(db, p.patient, p));
+  if (p.anyPatient) q = q.where(patientKeyRows(db, p.anyPatient, p));
+  const { codes } = p;
+  if (codes)
     q = q.where(({ exists, selectFrom }) =>
       exists(
         selectFrom('lab_report_codes as c')
@@ -248,28 +286,46 @@ async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, pa
           ),
       ),
     );
-  }
-  if (query.status !== undefined) {
-    const statuses = typeof query.status === 'string' ? [query.status] : [...query.status];
-    q = q.where('r.status', 'in', statuses);
-  }
+  if (p.statuses) q = q.where('r.status', 'in', p.statuses);
   // The publisher stored from the key, never a code the body named.
-  if (query.facility) q = q.where('r.facility_code', '=', query.facility);
-  if (query.since) q = q.where('r.clinical_at', '>=', asUtc(query.since));
-  if (query.until)
-    q = q
-      .where('r.clinical_at', '<=', new Date(untilInstantOf(query.until)).toISOString())
-      .where('r.clinical_at', '!=', '');
-  if (after) {
-    const [at, id] = after as [string, string];
+  if (p.facility !== undefined) q = q.where('r.facility_code', '=', p.facility);
+  if (p.since !== undefined) q = q.where('r.clinical_at', '>=', p.since);
+  if (p.until !== undefined) q = q.where('r.clinical_at', '<=', p.until).where('r.clinical_at', '!=', '');
+  const { after } = p;
+  if (after)
     q = q.where((eb) =>
-      eb.or([eb('r.clinical_at', '<', at), eb.and([eb('r.clinical_at', '=', at), eb('r.id', '>', id)])]),
+      eb.or([
+        eb('r.clinical_at', '<', after[0]),
+        eb.and([eb('r.clinical_at', '=', after[0]), eb('r.id', '>', after[1])]),
+      ]),
     );
-  }
-  return keysetPage(q.orderBy('r.clinical_at', 'desc').orderBy('r.id'), page, (last) => [
-    last.clinical_at,
-    last.id,
-  ]);
+  q = q.orderBy('r.clinical_at', 'desc').orderBy('r.id').limit(p.limit);
+  return p.offset === undefined ? q : q.offset(p.offset);
+});
+
+async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, page: PageRequest) {
+  const after = readCursor(page.cursor, 2);
+  if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { rows: [], nextCursor: null };
+  const statuses =
+    query.status === undefined
+      ? undefined
+      : typeof query.status === 'string'
+        ? [query.status]
+        : [...query.status];
+  const found = await reportRows.execute(db, {
+    ids: query.ids && [...query.ids],
+    patient: query.patient && canonicalKeys([query.patient]),
+    anyPatient: query.anyPatient && canonicalKeys(query.anyPatient),
+    codes: query.codes?.length ? query.codes.map((c) => ({ system: c.system, code: c.code })) : undefined,
+    statuses,
+    facility: query.facility || undefined,
+    since: query.since ? asUtc(query.since) : undefined,
+    until: query.until ? new Date(untilInstantOf(query.until)).toISOString() : undefined,
+    after: after && [after[0] as string, after[1] as string],
+    limit: page.limit + 1,
+    offset: page.offset || undefined,
+  });
+  return pageOfRows(found, page, (last) => [last.clinical_at, last.id]);
 }
 
 /** The current version of the report whose FHIR id is `fhirId` (the report id, or its hash). */

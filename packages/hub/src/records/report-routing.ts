@@ -1,5 +1,3 @@
-import { canonicalIdentifierSystem } from '@lienthong/core';
-import { instantOf, untilInstantOf } from '@lienthong/core/contract';
 import { type ExpressionBuilder, type Kysely, PostgresAdapter } from 'kysely';
 import { isPartitioned } from '../db/partitions.js';
 import type { HubDatabase, LabReportTable } from '../db/schema.js';
@@ -61,34 +59,27 @@ export async function versionTimes(
 }
 
 /**
- * The rows of `r` (`lab_reports as r`) filed under any of `identifiers` (under their current URIs),
- * through the (system, value, clinical_at, record) index. On PostgreSQL they are matched on (row
- * id, clinical time), and the keys narrowed to the query's window (the bounds the report rows
- * get), so each key opens one report partition and key partitions outside the window are skipped.
+ * The rows of `r` (`lab_reports as r`) filed under any of `keys` (identifiers under their current
+ * URIs: `canonicalIdentifierSystem`), through the (system, value, clinical_at, record) index. On
+ * PostgreSQL they are matched on (row id, clinical time), and the keys narrowed to the query's
+ * window (`since`, `until`: the UTC bounds the report rows get), so each key opens one report
+ * partition and key partitions outside the window are skipped. Values reach Kysely unchanged
+ * (a shaped query's leaves: `db/query-shapes.ts`).
  */
 export function patientKeyRows(
   db: Kysely<HubDatabase>,
-  identifiers: readonly { system: string; value: string }[],
+  keys: readonly { system: string; value: string }[],
   window: { since?: string | undefined; until?: string | undefined },
 ) {
   return (eb: ExpressionBuilder<HubDatabase & { r: LabReportTable }, 'r'>) => {
-    const keys = db
+    const rows = db
       .selectFrom('lab_report_patients')
-      .where((k) =>
-        k.or(
-          identifiers.map((p) =>
-            k.and([k('system', '=', canonicalIdentifierSystem(p.system)), k('value', '=', p.value)]),
-          ),
-        ),
-      );
-    if (!onPostgres(db)) return eb('r.row_id', 'in', keys.select('record_id'));
-    let pairs = keys.select(['record_id', 'clinical_at']);
-    if (window.since)
-      pairs = pairs.where('clinical_at', '>=', new Date(instantOf(window.since)).toISOString());
-    if (window.until)
-      pairs = pairs
-        .where('clinical_at', '<=', new Date(untilInstantOf(window.until)).toISOString())
-        .where('clinical_at', '!=', '');
+      .where((k) => k.or(keys.map((p) => k.and([k('system', '=', p.system), k('value', '=', p.value)]))));
+    if (!onPostgres(db)) return eb('r.row_id', 'in', rows.select('record_id'));
+    let pairs = rows.select(['record_id', 'clinical_at']);
+    if (window.since !== undefined) pairs = pairs.where('clinical_at', '>=', window.since);
+    if (window.until !== undefined)
+      pairs = pairs.where('clinical_at', '<=', window.until).where('clinical_at', '!=', '');
     return eb(eb.refTuple('r.row_id', 'r.clinical_at'), 'in', pairs.$asTuple('record_id', 'clinical_at'));
   };
 }
