@@ -96,4 +96,32 @@ describe('identifier systems', () => {
   it('gives each facility its own record-number system', () => {
     expect(facilityRecordSystem('01001')).not.toBe(facilityRecordSystem('79001'));
   });
+
+  it('names the same system from a frozen deployment (looked up) as from an unfrozen copy (searched)', () => {
+    // cmnd given the URI VN Core gives cccd: the deployment's own URI names cmnd, not an alias of cccd.
+    const deployment = createIdentifierSystems({
+      bhyt: OLD_BHYT,
+      cccd: 'https://so-y-te.example.vn/sid/cccd',
+      cmnd: `${VN_CORE_BASE}/sid/national_id`,
+    });
+    const uris = [
+      ...Object.values(DEFAULT_IDENTIFIER_SYSTEMS),
+      ...Object.values(deployment),
+      ...Object.values(LEGACY_IDENTIFIER_SYSTEMS).flat(),
+      OLD_CCCD,
+      'urn:synthetic:patient-id',
+      facilityRecordSystem('01001'),
+    ];
+    for (const systems of [DEFAULT_IDENTIFIER_SYSTEMS, deployment]) {
+      expect(Object.isFrozen(systems)).toBe(true);
+      for (const uri of uris) {
+        expect(identifierSystemName(uri, systems)).toBe(identifierSystemName(uri, { ...systems }));
+        expect(canonicalIdentifierSystem(uri, systems)).toBe(canonicalIdentifierSystem(uri, { ...systems }));
+      }
+    }
+    // The deployment's own URI wins over an alias naming another system.
+    expect(identifierSystemName(OLD_BHYT, deployment)).toBe('bhyt');
+    expect(identifierSystemName(`${VN_CORE_BASE}/sid/national_id`, deployment)).toBe('cmnd');
+    expect(canonicalIdentifierSystem(OLD_CCCD, deployment)).toBe('https://so-y-te.example.vn/sid/cccd');
+  });
 });

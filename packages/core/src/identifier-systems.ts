@@ -101,8 +101,25 @@ export function identifierSystemName(
   uri: string,
   systems: IdentifierSystems = DEFAULT_IDENTIFIER_SYSTEMS,
 ): IdentifierSystemName | undefined {
+  // Asked for every identifier a request names: a frozen deployment's answers are looked up.
+  if (Object.isFrozen(systems)) return namesByUri(systems).get(uri);
   const names = Object.keys(systems) as IdentifierSystemName[];
   return names.find((name) => systems[name] === uri) ?? names.find((name) => knownUris(name).includes(uri));
+}
+
+const namesOfSystems = new WeakMap<IdentifierSystems, Map<string, IdentifierSystemName>>();
+
+/** Each URI `systems` knows and the system it names: the deployment's own URIs first, then the aliases. */
+function namesByUri(systems: IdentifierSystems): Map<string, IdentifierSystemName> {
+  let byUri = namesOfSystems.get(systems);
+  if (!byUri) {
+    byUri = new Map();
+    const names = Object.keys(systems) as IdentifierSystemName[];
+    for (const name of names) if (!byUri.has(systems[name])) byUri.set(systems[name], name);
+    for (const name of names) for (const uri of knownUris(name)) if (!byUri.has(uri)) byUri.set(uri, name);
+    namesOfSystems.set(systems, byUri);
+  }
+  return byUri;
 }
 
 /**
