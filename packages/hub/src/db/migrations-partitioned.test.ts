@@ -9,6 +9,7 @@ import type { HubDatabase } from './schema.js';
 
 // SYNTHETIC data only: made-up identifiers and codes under urn:synthetic: systems.
 const BEFORE_010 = '2026-12-10-009-export-jobs';
+const MIGRATION_010 = '2026-12-17-010-lab-report-key-times';
 const PATIENT = { system: 'urn:synthetic:patient-id', value: 'P1' };
 const report = (id: string, effectiveAt?: string) => ({
   id,
@@ -94,28 +95,35 @@ describe('migration 010 (lab report key times) on SQLite', () => {
   });
 
   it('leaves the patient query’s plan as it was, on the new key index', async () => {
-    // The hub's patient query, as it sends it.
-    const { database, raw } = await before010();
-    const sent: CompiledQuery[] = [];
-    const file = (database.config as { sqlite: string }).sqlite;
+    // The hub's patient query as it was when 010 was written (013 moved SQLite's to the integer key).
+    const { raw } = await before010();
+    const query = raw
+      .selectFrom('lab_reports as r')
+      .select(['r.row_id', 'r.document'])
+      .where('r.current', '=', 1)
+      .where(
+        'r.row_id',
+        'in',
+        raw
+          .selectFrom('lab_report_patients')
+          .select('record_id')
+          .where('system', '=', PATIENT.system)
+          .where('value', '=', PATIENT.value),
+      )
+      .where('r.clinical_at', '>=', '2026-01-01')
+      .orderBy('r.clinical_at', 'desc')
+      .orderBy('r.id')
+      .limit(11)
+      .compile();
+    const before = await plan(raw, query);
+    const migrator = new Migrator({ db: raw, provider: { getMigrations: async () => migrations } });
+    const { error } = await migrator.migrateTo(MIGRATION_010);
+    if (error) throw error;
+    const after = await plan(raw, query);
     await raw.destroy();
-    const logged = new Kysely<HubDatabase>({
-      dialect: new SqliteDialect({ database: new SQLite(file) }),
-      log: (event) => void (event.level === 'query' && sent.push(event.query)),
-    });
-    await queryReports(logged, { patient: PATIENT, since: '2026-01-01' }, { limit: 10 });
-    const query = sent[sent.length - 1]!;
-    const before = await plan(logged, query);
-    await logged.destroy();
-    const hub = await openDatabase(database.config);
-    try {
-      const after = await plan(hub.db, query);
-      expect(before.join('\n')).toMatch(/lab_report_patients_key \(system=\? AND value=\?\)/);
-      expect(after).toEqual(
-        before.map((step) => step.replace('lab_report_patients_key ', 'lab_report_patients_key_time ')),
-      );
-    } finally {
-      await hub.close();
-    }
+    expect(before.join('\n')).toMatch(/lab_report_patients_key \(system=\? AND value=\?\)/);
+    expect(after).toEqual(
+      before.map((step) => step.replace('lab_report_patients_key ', 'lab_report_patients_key_time ')),
+    );
   });
 });

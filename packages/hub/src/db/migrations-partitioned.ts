@@ -136,7 +136,7 @@ const VERSIONS = [
 ];
 
 /** The dialect a migration runs on: `version()` exists only on PostgreSQL (SQLite migrations run outside a transaction, so the failed probe costs nothing). */
-async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
+export async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
   try {
     const { rows } = await sql<{ v: string }>`SELECT version() AS v`.execute(db);
     return /PostgreSQL/i.test(rows[0]?.v ?? '');
@@ -145,7 +145,8 @@ async function isPostgres(db: Kysely<unknown>): Promise<boolean> {
   }
 }
 
-const count = async (db: Kysely<unknown>, table: string) =>
+/** How many rows `table` holds. */
+export const count = async (db: Kysely<unknown>, table: string) =>
   Number((await sql<{ n: string }>`SELECT count(*) AS n FROM ${sql.table(table)}`.execute(db)).rows[0]?.n);
 
 /** The distinct months (`YYYY-MM`) of `column` in `table`, '' (undated) left out. */

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { labReportKeyTimes } from './migrations-partitioned.js';
+import { sqliteReportSequence } from './report-sequence.js';
 
 /**
  * Migrations, in order, written with Kysely's schema builder so one definition serves SQLite and
@@ -367,6 +368,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
       await db.schema.alterTable('visits').addColumn('summary_document', 'text').execute();
     },
   },
+  '2027-01-07-013-sqlite-report-sequence': sqliteReportSequence,
 };
 
 /**

@@ -1,4 +1,4 @@
-import { type Compilable, CompiledQuery, type Kysely } from 'kysely';
+import { type Compilable, CompiledQuery, type Kysely, type QueryResult } from 'kysely';
 import type { HubDatabase } from './schema.js';
 
 /** What a shaped query's parameters may hold: leaves become SQL parameters, the rest is shape. */
@@ -12,6 +12,8 @@ export interface ShapeObject {
 export interface ShapedQuery<P extends ShapeParams, R> {
   /** Runs the query on `db` (a transaction too) with `params`; the rows it returns, if any. */
   execute(db: Kysely<HubDatabase>, params: P): Promise<R[]>;
+  /** {@link execute}, answering the driver's whole result: an insert's `insertId` too (SQLite's new row id). */
+  run(db: Kysely<HubDatabase>, params: P): Promise<QueryResult<R>>;
 }
 
 /** Most shapes remembered per database (a shape is compiled again once forgotten, never wrong). */
@@ -50,8 +52,11 @@ export function shapedQuery<P extends ShapeParams, R>(
 ): ShapedQuery<P, R> {
   // Per dialect adapter: the same shape compiles to other SQL on SQLite and PostgreSQL.
   const byAdapter = new WeakMap<object, Map<string, Compiled>>();
-  return {
+  const shaped: ShapedQuery<P, R> = {
     async execute(db, params) {
+      return (await shaped.run(db, params)).rows;
+    },
+    async run(db, params) {
       const leaves: unknown[] = [];
       const shape = shapeOf(params, leaves);
       const { adapter } = db.getExecutor();
@@ -67,10 +72,10 @@ export function shapedQuery<P extends ShapeParams, R>(
         shapes.set(shape, compiled);
       }
       const parameters = compiled.slots.map((s) => ('leaf' in s ? leaves[s.leaf] : s.constant));
-      const result = await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters));
-      return result.rows;
+      return db.executeQuery<R>(CompiledQuery.raw(compiled.sql, parameters));
     },
   };
+  return shaped;
 }
 
 /** The shape of `value` as a key; its leaves pushed to `leaves` in the order {@link standIns} numbers them. */

@@ -105,6 +105,11 @@ export interface PatientIdentifierTable {
 
 /** One version of a lab report; `current = 1` marks the version `get` and `query` return. */
 export interface LabReportTable {
+  /**
+   * SQLite only (migration 013): the version's integer key, the table's row id, which the patient
+   * keys carry (`report_seq`) so a patient's reports are read without a lookup by `row_id`.
+   */
+  seq?: Generated<number>;
   row_id: string;
   id: string;
   /** The id of the report's DiagnosticReport in the FHIR facade (see `fhirId`). */
@@ -159,6 +164,8 @@ export interface RecordPatientTable {
 export interface LabReportPatientTable extends RecordPatientTable {
   /** The report's `clinical_at` ('' when undated). */
   clinical_at: string;
+  /** SQLite only (migration 013, required there): the report version's `seq`. */
+  report_seq?: number;
 }
 
 export interface LabReportCodeTable {

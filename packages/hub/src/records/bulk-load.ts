@@ -6,7 +6,8 @@ import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { Publisher } from './access.js';
 import { claimLabReport, withPerformingFacility } from './facility-claims.js';
-import { checkReportIds, type LabReportRows, labReportRows } from './lab-reports.js';
+import { checkReportIds, keysWithSeq, type LabReportRows, labReportRows } from './lab-reports.js';
+import { onPostgres } from './report-routing.js';
 
 /** Options of {@link bulkLoadReports}. */
 export interface BulkLoadOptions {
@@ -65,9 +66,18 @@ export async function bulkLoadReports(
     // On partitioned PostgreSQL a batch reaching a month without a partition creates it and runs again.
     await retryOnMissingPartition(db as Kysely<unknown>, () =>
       db.transaction().execute(async (trx) => {
-        for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT))
-          await trx.insertInto('lab_reports').values(rows).execute();
-        for (const rows of slices(patientRows, KEY_ROWS_PER_INSERT))
+        // On SQLite each version's `seq` comes back for its key rows (migration 013).
+        const seqs = onPostgres(trx) ? undefined : new Map<string, number>();
+        for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT)) {
+          const inserted = await trx
+            .insertInto('lab_reports')
+            .values(rows)
+            .$if(seqs !== undefined, (q) => q.returning(['row_id', 'seq']))
+            .execute();
+          for (const r of inserted) seqs?.set(r.row_id!, r.seq!);
+        }
+        const keys = seqs ? keysWithSeq(patientRows, (rowId) => seqs.get(rowId)) : patientRows;
+        for (const rows of slices(keys, KEY_ROWS_PER_INSERT))
           await trx.insertInto('lab_report_patients').values(rows).execute();
         for (const rows of slices(codeRows, KEY_ROWS_PER_INSERT))
           await trx.insertInto('lab_report_codes').values(rows).execute();

@@ -108,6 +108,22 @@ const insertCodes = shapedQuery((db, codes: Insertable<LabReportCodeTable>[]) =>
 );
 
 /**
+ * The key rows as SQLite stores them (migration 013): each with the `seq` of its report version,
+ * which `seqOf` gives by the version's row id.
+ */
+export function keysWithSeq(
+  keys: LabReportRows['patients'],
+  seqOf: (rowId: string) => number | undefined,
+): LabReportRows['patients'] {
+  return keys.map((k) => {
+    const seq = seqOf(k.record_id);
+    // A key without it would hide its report from every patient query: a bug, never data.
+    if (seq === undefined) throw new Error(`no seq for the key rows of report row ${k.record_id}`);
+    return { ...k, report_seq: seq };
+  });
+}
+
+/**
  * Publishes a lab report as the publisher's facility in one transaction: a new report (`created`),
  * a retry (`unchanged`), or a new version replacing the current one (`updated`; the old version
  * stays in the history). The decision rule is the contract's (`decidePublish`), shared with every
@@ -141,8 +157,14 @@ export async function publishReport(
     facilityCode: facility,
     createdAt: new Date().toISOString(),
   });
-  await insertReport.execute(trx, rows.report);
-  if (rows.patients.length > 0) await insertPatientKeys.execute(trx, rows.patients);
+  // SQLite's new row id is the version's `seq` (migration 013), which its key rows carry; PostgreSQL gives none.
+  const { insertId } = await insertReport.run(trx, rows.report);
+  const seq = insertId === undefined ? undefined : Number(insertId);
+  if (rows.patients.length > 0)
+    await insertPatientKeys.execute(
+      trx,
+      seq === undefined ? rows.patients : keysWithSeq(rows.patients, () => seq),
+    );
   if (rows.codes.length > 0) await insertCodes.execute(trx, rows.codes);
   return receipt;
 }

@@ -60,7 +60,8 @@ export async function versionTimes(
 
 /**
  * The rows of `r` (`lab_reports as r`) filed under any of `keys` (identifiers under their current
- * URIs: `canonicalIdentifierSystem`), through the (system, value, clinical_at, record) index. On
+ * URIs: `canonicalIdentifierSystem`), through the (system, value, clinical_at, record…) index. On
+ * SQLite they are matched on the integer key the key rows carry (`report_seq`). On
  * PostgreSQL they are matched on (row id, clinical time), and the keys narrowed to the query's
  * window (`since`, `until`: the UTC bounds the report rows get), so each key opens one report
  * partition and key partitions outside the window are skipped. Values reach Kysely unchanged
@@ -75,7 +76,8 @@ export function patientKeyRows(
     const rows = db
       .selectFrom('lab_report_patients')
       .where((k) => k.or(keys.map((p) => k.and([k('system', '=', p.system), k('value', '=', p.value)]))));
-    if (!onPostgres(db)) return eb('r.row_id', 'in', rows.select('record_id'));
+    // SQLite: by the version's integer key, a search of the table itself (migration 013).
+    if (!onPostgres(db)) return eb('r.seq', 'in', rows.select('report_seq'));
     let pairs = rows.select(['record_id', 'clinical_at']);
     if (window.since !== undefined) pairs = pairs.where('clinical_at', '>=', window.since);
     if (window.until !== undefined)
