@@ -1,6 +1,7 @@
 import { formatTokenParam } from '@lienthong/core';
 import { throwIfAborted } from '@lienthong/core/contract';
 import type { ResultExchange } from '@lienthong/result-exchange';
+import { statusesOf } from '@lienthong/result-exchange/provider-kit';
 import { clientOf, type HubProviderOptions, orUndefined, pageQuery, pages, signalOf } from './options.js';
 
 /**
@@ -31,12 +32,7 @@ export function createHubResultExchange(options: HubProviderOptions): ResultExch
       return orUndefined(hub.GET('/v1/lab-reports/{id}', { path: { id }, ...signalOf(o) }));
     },
     query(query, o) {
-      const statuses =
-        query.status === undefined
-          ? undefined
-          : typeof query.status === 'string'
-            ? [query.status]
-            : [...query.status];
+      const statuses = statusesOf(query);
       return pages(
         (cursor) =>
           hub.GET('/v1/lab-reports', {

@@ -7,7 +7,12 @@ import {
   writeReceipt,
 } from '@lienthong/core/contract';
 import type { LabReport, LabReportQuery } from '@lienthong/result-exchange';
-import { checkPublishable, clinicalTime, decidePublish } from '@lienthong/result-exchange/provider-kit';
+import {
+  checkPublishable,
+  clinicalTime,
+  decidePublish,
+  statusesOf,
+} from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { shapedQuery } from '../db/query-shapes.js';
 import { newRowId } from '../db/row-id.js';
@@ -328,18 +333,12 @@ const reportRows = shapedQuery((db, p: ReportRowsParams) => {
 async function selectReportRows(db: Kysely<HubDatabase>, query: ReportFilter, page: PageRequest) {
   const after = readCursor(page.cursor, 2);
   if (query.anyPatient?.length === 0 || query.ids?.length === 0) return { rows: [], nextCursor: null };
-  const statuses =
-    query.status === undefined
-      ? undefined
-      : typeof query.status === 'string'
-        ? [query.status]
-        : [...query.status];
   const found = await reportRows.execute(db, {
     ids: query.ids && [...query.ids],
     patient: query.patient && canonicalKeys([query.patient]),
     anyPatient: query.anyPatient && canonicalKeys(query.anyPatient),
     codes: query.codes?.length ? query.codes.map((c) => ({ system: c.system, code: c.code })) : undefined,
-    statuses,
+    statuses: statusesOf(query),
     facility: query.facility || undefined,
     since: query.since ? asUtc(query.since) : undefined,
     until: query.until ? new Date(untilInstantOf(query.until)).toISOString() : undefined,

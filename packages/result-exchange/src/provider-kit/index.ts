@@ -10,4 +10,4 @@
  */
 export { createIdempotencyCache, type IdempotencyCache } from './idempotency.js';
 export { checkPublishable, contentKey, decidePublish, idempotencyConflict } from './publish.js';
-export { byClinicalTimeDesc, clinicalTime, matchesQuery } from './query.js';
+export { byClinicalTimeDesc, clinicalTime, matchesQuery, statusesOf } from './query.js';

@@ -7,11 +7,23 @@ import {
   untilInstantOf,
 } from '@lienthong/core/contract';
 import type { LabReportQuery } from '../contract.js';
-import type { LabReport } from '../model.js';
+import type { LabReport, ReportStatus } from '../model.js';
 
 /** The time a report is placed at on a timeline and in reuse windows. */
 export function clinicalTime(report: LabReport): string | undefined {
   return report.specimen?.collectedAt ?? report.effectiveAt ?? report.issuedAt;
+}
+
+/**
+ * The statuses a query asks for as a list (its `status` is one or several), `undefined` when it
+ * asks for any: what a provider sends on or filters with.
+ *
+ * @example
+ * statusesOf({ status: 'final' }); // ['final']
+ */
+export function statusesOf(query: Pick<LabReportQuery, 'status'>): ReportStatus[] | undefined {
+  if (query.status === undefined) return undefined;
+  return typeof query.status === 'string' ? [query.status] : [...query.status];
 }
 
 /** Whether a report matches a query (used by the memory provider and as a client-side filter). */
@@ -32,10 +44,8 @@ export function matchesQuery(report: LabReport, query: LabReportQuery): boolean 
     const all = [...report.codes, ...report.observations.flatMap((o) => o.codes)];
     if (!query.codes.some((q) => all.some((c) => c.system === q.system && c.code === q.code))) return false;
   }
-  if (query.status !== undefined) {
-    const list = typeof query.status === 'string' ? [query.status] : query.status;
-    if (!list.includes(report.status)) return false;
-  }
+  const statuses = statusesOf(query);
+  if (statuses && !statuses.includes(report.status)) return false;
   if (
     query.facility &&
     report.performingFacility?.code !== query.facility &&
