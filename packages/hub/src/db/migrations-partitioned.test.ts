@@ -1,24 +1,18 @@
-import SQLite from 'better-sqlite3';
-import { type CompiledQuery, Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sqliteDatabase, type TestDatabase } from '../../test/databases.js';
+import type { TestDatabase } from '../../test/databases.js';
+import {
+  migrateTo,
+  plan,
+  SYNTHETIC_PATIENT,
+  sqliteMigratedTo,
+  syntheticLabReport,
+} from '../../test/migration-fixtures.js';
 import { labReportRows, queryReports } from '../records/lab-reports.js';
-import { migrations } from './migrations.js';
 import { openDatabase } from './open-database.js';
-import type { HubDatabase } from './schema.js';
 
 // SYNTHETIC data only: made-up identifiers and codes under urn:synthetic: systems.
 const BEFORE_010 = '2026-12-10-009-export-jobs';
 const MIGRATION_010 = '2026-12-17-010-lab-report-key-times';
-const PATIENT = { system: 'urn:synthetic:patient-id', value: 'P1' };
-const report = (id: string, effectiveAt?: string) => ({
-  id,
-  patient: { identifiers: [PATIENT] },
-  codes: [{ system: 'urn:synthetic:lab-panel', code: 'P-CHEM' }],
-  status: 'final' as const,
-  ...(effectiveAt ? { effectiveAt } : {}),
-  observations: [{ codes: [{ system: 'urn:synthetic:lab-test', code: 'T-GLU' }], status: 'final' as const }],
-});
 
 let databases: TestDatabase[] = [];
 afterEach(async () => {
@@ -28,29 +22,16 @@ afterEach(async () => {
 
 /** A SQLite database migrated up to migration 009 (the layout before 010), open without the hub. */
 async function before010() {
-  const database = sqliteDatabase();
-  databases.push(database);
-  const file = (database.config as { sqlite: string }).sqlite;
-  const raw = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: new SQLite(file) }) });
-  const migrator = new Migrator({ db: raw, provider: { getMigrations: async () => migrations } });
-  const { error } = await migrator.migrateTo(BEFORE_010);
-  if (error) throw error;
-  return { database, raw };
-}
-
-/** The SQLite plan of `query`, one step a line. */
-async function plan(db: Kysely<HubDatabase>, query: CompiledQuery): Promise<string[]> {
-  const { rows } = await db.executeQuery<{ detail: string }>({
-    ...query,
-    sql: `EXPLAIN QUERY PLAN ${query.sql}`,
-  });
-  return rows.map((r) => r.detail);
+  const migrated = await sqliteMigratedTo(BEFORE_010);
+  databases.push(migrated.database);
+  return migrated;
 }
 
 describe('migration 010 (lab report key times) on SQLite', () => {
   it('gives every patient key and code row its report’s clinical time, undated as empty', async () => {
     const { database, raw } = await before010();
-    for (const [n, r] of [report('R-1', '2026-03-04T08:00:00+07:00'), report('R-2')].entries()) {
+    const reports = [syntheticLabReport('R-1', '2026-03-04T08:00:00+07:00'), syntheticLabReport('R-2')];
+    for (const [n, r] of reports.entries()) {
       const rows = labReportRows(r, { rowId: `row-${n}`, version: 1, facilityCode: 'SYN01', createdAt: 'x' });
       await raw.insertInto('lab_reports').values(rows.report).execute();
       // The rows as written before 010: no clinical time on keys and codes.
@@ -87,7 +68,7 @@ describe('migration 010 (lab report key times) on SQLite', () => {
         ['R-1', 1, 'row-0', 1],
         ['R-2', 1, 'row-1', 1],
       ]);
-      const page = await queryReports(hub.db, { patient: PATIENT }, { limit: 10 });
+      const page = await queryReports(hub.db, { patient: SYNTHETIC_PATIENT }, { limit: 10 });
       expect(page.items.map((r) => r.id)).toEqual(['R-1', 'R-2']);
     } finally {
       await hub.close();
@@ -107,8 +88,8 @@ describe('migration 010 (lab report key times) on SQLite', () => {
         raw
           .selectFrom('lab_report_patients')
           .select('record_id')
-          .where('system', '=', PATIENT.system)
-          .where('value', '=', PATIENT.value),
+          .where('system', '=', SYNTHETIC_PATIENT.system)
+          .where('value', '=', SYNTHETIC_PATIENT.value),
       )
       .where('r.clinical_at', '>=', '2026-01-01')
       .orderBy('r.clinical_at', 'desc')
@@ -116,9 +97,7 @@ describe('migration 010 (lab report key times) on SQLite', () => {
       .limit(11)
       .compile();
     const before = await plan(raw, query);
-    const migrator = new Migrator({ db: raw, provider: { getMigrations: async () => migrations } });
-    const { error } = await migrator.migrateTo(MIGRATION_010);
-    if (error) throw error;
+    await migrateTo(raw, MIGRATION_010);
     const after = await plan(raw, query);
     await raw.destroy();
     expect(before.join('\n')).toMatch(/lab_report_patients_key \(system=\? AND value=\?\)/);
