@@ -12,11 +12,12 @@
  * Options: --sqlite-file F (required; the publishes are written into it)
  *          --requests N (per operation, default 6,000)  --concurrency N (default 10)
  *          --ops query,publish  --no-audit (the audit entries left out, to weigh them)
+ *          --reports N --patients N (the seed's, as given to the HTTP benchmark; default 1 M and reports / 10)
  * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { flag, fmt, log, option } from './hub-load/cli.ts';
+import { flag, fmt, log, option, seededShape } from './hub-load/cli.ts';
 import {
   PATIENT_SYSTEM,
   patientValue,
@@ -44,12 +45,9 @@ const { addCredential, createAuditLog, createHubApp, createLogger, openDatabase 
 )) as typeof import('../packages/hub/src/index.ts');
 
 const store = await openDatabase({ sqlite: FILE });
-const known = await store.db
-  .selectFrom('lab_report_patients')
-  .select((eb) => eb.fn.countAll<number>().as('n'))
-  .executeTakeFirstOrThrow();
-// The seed's patients: one per ten reports (the HTTP benchmark's default --patients).
-const patients = Math.max(1, Math.floor(Number(known.n) / 10));
+// The seeded patients, as the HTTP benchmark names them (its options and defaults): every query
+// names a patient who has reports.
+const { patients } = seededShape();
 const realAudit = await createAuditLog(store);
 const audit = flag('no-audit') ? { ...realAudit, record: async () => {} } : realAudit;
 const app = createHubApp({ store, audit, logger: createLogger({ level: 'silent' }), rateLimit: false });
@@ -94,7 +92,7 @@ async function run(op: string, count: number): Promise<{ cpu: number; perSecond:
 
 try {
   log(
-    `Hub in-process CPU per request — Node ${process.version}, ${fmt(Number(known.n))} report keys, ${CONCURRENCY} callers${flag('no-audit') ? ', audit left out' : ''}. All data SYNTHETIC.`,
+    `Hub in-process CPU per request — Node ${process.version}, ${fmt(patients)} seeded patients, ${CONCURRENCY} callers${flag('no-audit') ? ', audit left out' : ''}. All data SYNTHETIC.`,
   );
   for (const op of OPS) {
     await run(op, Math.min(1000, REQUESTS)); // warm-up, not recorded

@@ -31,7 +31,7 @@ import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { patientKeyRows } from '../packages/hub/src/records/report-routing.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import {
   load as loadFor,
@@ -51,8 +51,7 @@ import {
 import { postgresTarget, sqliteTarget, stopPrivatePostgres, type Target } from './hub-load/targets.ts';
 
 // ---- options ------------------------------------------------------------------------------
-const REPORTS = Number(option('reports', '1000000'));
-const PATIENTS = Number(option('patients', String(Math.max(1, Math.floor(REPORTS / 10)))));
+const { reports: REPORTS, patients: PATIENTS } = seededShape();
 const DURATION = Number(option('duration', '5'));
 const CONNECTIONS = option('connections', '1,10,50').split(',').map(Number);
 if (![REPORTS, PATIENTS, DURATION].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)

@@ -10,6 +10,17 @@ export const option = (name: string, fallback: string): string => {
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
 
+/**
+ * The seeded data set's shape, `--reports N --patients N` (defaults 1,000,000 and reports / 10):
+ * both hub benchmarks name their patients from it. A reused file cannot say it: publishes add
+ * reports to the same patients, so its counts grow while the seeded patients stay.
+ */
+export const seededShape = (): { reports: number; patients: number } => {
+  const reports = Number(option('reports', '1000000'));
+  const patients = Number(option('patients', String(Math.max(1, Math.floor(reports / 10)))));
+  return { reports, patients };
+};
+
 /** `n` with thousands separators and at most `digits` decimals ('–' when not finite). */
 export const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
