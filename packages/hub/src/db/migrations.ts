@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 import { labReportKeyTimes } from './migrations-partitioned.js';
 import { sqliteReportSequence } from './report-sequence.js';
+import { sqliteUniqueReportKeys } from './unique-report-keys.js';
 
 /**
  * Migrations, in order, written with Kysely's schema builder so one definition serves SQLite and
@@ -369,6 +370,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
     },
   },
   '2027-01-07-013-sqlite-report-sequence': sqliteReportSequence,
+  '2027-01-14-014-sqlite-unique-report-keys': sqliteUniqueReportKeys,
 };
 
 /**

@@ -69,14 +69,22 @@ export function labReportRows(
     },
     // Keys under the current URIs (the document stays as published), so a report published with
     // an older URI is found by a query with the current one.
-    patients: report.patient.identifiers.map((i) => ({
-      record_id: rowId,
-      system: canonicalIdentifierSystem(i.system),
-      value: i.value,
-      clinical_at: clinicalAt,
-    })),
+    patients: patientKeys(report).map((key) => ({ record_id: rowId, ...key, clinical_at: clinicalAt })),
     codes: [...codes.values()],
   };
+}
+
+/**
+ * The patient keys a report is filed under: its identifiers under their current URIs, each once (a
+ * report may name one twice, or under an older alias of its system); the key index is unique.
+ */
+function patientKeys(report: LabReport): { system: string; value: string }[] {
+  const keys = new Map<string, { system: string; value: string }>();
+  for (const i of report.patient.identifiers) {
+    const system = canonicalIdentifierSystem(i.system);
+    keys.set(`${system}|${i.value}`, { system, value: i.value });
+  }
+  return [...keys.values()];
 }
 
 /** The hub's limits on a report's ids (the model has none): 400 `HUB_ID_INVALID` at the first one broken. */
@@ -292,11 +300,32 @@ type ReportRowsParams = {
 const canonicalKeys = (identifiers: readonly IdentifierValue[]): PatientKey[] =>
   identifiers.map((i) => ({ system: canonicalIdentifierSystem(i.system), value: i.value }));
 
-/** The stored versions matching `p`, newest clinical time first (then by id): built once per shape. */
+/**
+ * The stored versions matching `p`, newest clinical time first (then by id): built once per shape.
+ *
+ * On SQLite a one-patient query walks that patient's key rows newest first and joins each to its
+ * report (`r.seq = k.report_seq`, migration 013), so SQLite reads the page's worth of reports and
+ * sorts only reports of equal clinical time by id; matched with `IN`, it read every report of the
+ * patient and sorted them all, whatever the page size. Each key row of a version is unique
+ * (migration 014), so the join lists each report once. Several keys of one patient (`anyPatient`,
+ * the FHIR facade) and PostgreSQL (matched by row id and clinical time) keep the `IN` form.
+ */
 const reportRows = shapedQuery((db, p: ReportRowsParams) => {
-  let q = storedVersions(db).where('r.current', '=', 1);
+  const key = p.patient?.length === 1 && !onPostgres(db) ? p.patient[0] : undefined;
+  // The clinical time filtered and ordered on: the key row's copy when walking the keys, so the
+  // window and the cursor narrow the index search.
+  const at = key ? sql.ref<string>('k.clinical_at') : sql.ref<string>('r.clinical_at');
+  let q = key
+    ? (db
+        .selectFrom('lab_report_patients as k')
+        .innerJoin('lab_reports as r', 'r.seq', 'k.report_seq')
+        .select(STORED_COLUMNS)
+        .where('k.system', '=', key.system)
+        .where('k.value', '=', key.value) as unknown as ReturnType<typeof storedVersions>)
+    : storedVersions(db);
+  q = q.where('r.current', '=', 1);
   if (p.ids) q = q.where('r.id', 'in', p.ids);
-  if (p.patient) q = q.where(patientKeyRows(db, p.patient, p));
+  if (p.patient && !key) q = q.where(patientKeyRows(db, p.patient, p));
   if (p.anyPatient) q = q.where(patientKeyRows(db, p.anyPatient, p));
   const { codes } = p;
   if (codes)
@@ -316,17 +345,14 @@ const reportRows = shapedQuery((db, p: ReportRowsParams) => {
   if (p.statuses) q = q.where('r.status', 'in', p.statuses);
   // The publisher stored from the key, never a code the body named.
   if (p.facility !== undefined) q = q.where('r.facility_code', '=', p.facility);
-  if (p.since !== undefined) q = q.where('r.clinical_at', '>=', p.since);
-  if (p.until !== undefined) q = q.where('r.clinical_at', '<=', p.until).where('r.clinical_at', '!=', '');
+  if (p.since !== undefined) q = q.where(at, '>=', p.since);
+  if (p.until !== undefined) q = q.where(at, '<=', p.until).where(at, '!=', '');
   const { after } = p;
   if (after)
     q = q.where((eb) =>
-      eb.or([
-        eb('r.clinical_at', '<', after[0]),
-        eb.and([eb('r.clinical_at', '=', after[0]), eb('r.id', '>', after[1])]),
-      ]),
+      eb.or([eb(at, '<', after[0]), eb.and([eb(at, '=', after[0]), eb('r.id', '>', after[1])])]),
     );
-  q = q.orderBy('r.clinical_at', 'desc').orderBy('r.id').limit(p.limit);
+  q = q.orderBy(at, 'desc').orderBy('r.id').limit(p.limit);
   return p.offset === undefined ? q : q.offset(p.offset);
 });
 
