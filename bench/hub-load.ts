@@ -29,10 +29,10 @@ import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
-import { patientKeyRows } from '../packages/hub/src/records/report-routing.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
+import { patientQueryPlan } from './hub-load/query-plan.ts';
 import {
   load as loadFor,
   MAX_REQUESTS,
@@ -154,26 +154,13 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
   // An operator refreshes planner statistics after an import; so do we.
   await sql`analyze`.execute(store.db);
   const ms = performance.now() - t0;
-  const patient = patientValue(Math.floor(PATIENTS / 2));
-  const query = store.db
-    .selectFrom('lab_reports as r')
-    .select(['r.id', 'r.clinical_at', 'r.document'])
-    .where('r.current', '=', 1)
-    // The hub's own patient-key predicate (its PostgreSQL form matches on row id and clinical time).
-    .where(patientKeyRows(store.db, [{ system: PATIENT_SYSTEM, value: patient }], {}))
-    .orderBy('r.clinical_at', 'desc')
-    .orderBy('r.id')
-    .limit(51)
-    .compile();
-  const explain = store.dialect === 'sqlite' ? 'explain query plan ' : 'explain ';
-  const planRows = await store.db.executeQuery<Record<string, unknown>>({
-    ...query,
-    sql: explain + query.sql,
-  });
-  const plan = planRows.rows
-    .map((r) => String(r.detail ?? r['QUERY PLAN'] ?? JSON.stringify(r)))
-    .join('\n      ');
   await store.close();
+  const plan = (
+    await patientQueryPlan(target.config, {
+      system: PATIENT_SYSTEM,
+      value: patientValue(Math.floor(PATIENTS / 2)),
+    })
+  ).join('\n      ');
   return { ms, plan, reused: Number(stored) };
 }
 
