@@ -16,7 +16,7 @@
  * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { flag, fmt, log, option, seededShape } from './hub-load/cli.ts';
 import {
   PATIENT_SYSTEM,
@@ -73,8 +73,27 @@ const requests: Record<string, () => Request> = {
   },
 };
 
-/** `count` requests of `op` by CONCURRENCY callers; the process's CPU µs per request. */
-async function run(op: string, count: number): Promise<{ cpu: number; perSecond: number }> {
+/**
+ * The process's read and write system calls so far (Linux: `/proc/self/io`, every thread; pread,
+ * pwrite, fsync's writes… — the checkpointer's and the WAL flush's too), else undefined. Counted,
+ * they say what a change does to the I/O a request costs without the noise of a timing.
+ */
+function systemCalls(): { reads: number; writes: number } | undefined {
+  if (!existsSync('/proc/self/io')) return undefined;
+  const io = Object.fromEntries(
+    readFileSync('/proc/self/io', 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => line.split(': ') as [string, string]),
+  );
+  return { reads: Number(io.syscr), writes: Number(io.syscw) };
+}
+
+/** `count` requests of `op` by CONCURRENCY callers; the process's CPU µs and system calls per request. */
+async function run(
+  op: string,
+  count: number,
+): Promise<{ cpu: number; perSecond: number; calls: { reads: number; writes: number } | undefined }> {
   let left = count;
   const caller = async () => {
     while (left-- > 0) {
@@ -83,11 +102,21 @@ async function run(op: string, count: number): Promise<{ cpu: number; perSecond:
       if (answer.status >= 300) throw new Error(`${op} answered ${answer.status}`);
     }
   };
+  const calls0 = systemCalls();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, caller));
   const cpu = process.cpuUsage(cpu0);
-  return { cpu: (cpu.user + cpu.system) / count, perSecond: count / ((performance.now() - t0) / 1000) };
+  const calls1 = systemCalls();
+  return {
+    cpu: (cpu.user + cpu.system) / count,
+    perSecond: count / ((performance.now() - t0) / 1000),
+    calls: calls0 &&
+      calls1 && {
+        reads: (calls1.reads - calls0.reads) / count,
+        writes: (calls1.writes - calls0.writes) / count,
+      },
+  };
 }
 
 try {
@@ -97,7 +126,12 @@ try {
   for (const op of OPS) {
     await run(op, Math.min(1000, REQUESTS)); // warm-up, not recorded
     const m = await run(op, REQUESTS);
-    log(`  ${op.padEnd(7)} ${fmt(m.cpu)} µs CPU/req, ${fmt(m.perSecond)} req/s (${fmt(REQUESTS)} requests)`);
+    const calls = m.calls
+      ? `, ${fmt(m.calls.reads, 1)} read and ${fmt(m.calls.writes, 1)} write system calls/req`
+      : '';
+    log(
+      `  ${op.padEnd(7)} ${fmt(m.cpu)} µs CPU/req${calls}, ${fmt(m.perSecond)} req/s (${fmt(REQUESTS)} requests)`,
+    );
   }
 } finally {
   await store.close();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { groupCommit } from './group-commit.js';
 import type { HubDatabase } from './schema.js';
@@ -21,7 +21,7 @@ describe('groupCommit (SQLite)', () => {
         if (/^commit/i.test(event.query.sql)) commits.push(event.query.sql);
       },
     });
-    return { db, transact: groupCommit(db), commits };
+    return { db, sqlite, transact: groupCommit(db), commits };
   };
   const insert = (key: string) => (trx: Kysely<HubDatabase>) =>
     trx.insertInto('settings').values({ key, value: 'x' }).execute();
@@ -57,6 +57,24 @@ describe('groupCommit (SQLite)', () => {
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/UNIQUE constraint failed/);
     const keys = (await db.selectFrom('settings').select('key').orderBy('key').execute()).map((r) => r.key);
     expect(keys).toEqual(['x1', 'x3']);
+  });
+
+  it('keeps the savepoints’ journal in memory during a group only, also when a unit fails', async () => {
+    const { sqlite, transact } = open();
+    const tempStore = async (trx: Kysely<HubDatabase>) =>
+      (await sql<{ temp_store: number }>`pragma temp_store`.execute(trx)).rows[0]?.temp_store;
+    const results = await Promise.allSettled([
+      transact(tempStore),
+      transact(async (trx) => {
+        await insert('t1')(trx);
+        await insert('t1')(trx); // duplicate key: this unit fails
+      }),
+      transact(tempStore),
+    ]);
+    // 2: MEMORY, while the group's transaction is open (its savepoints journal there).
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value : 'failed'))).toEqual([2, 'failed', 2]);
+    // 0: DEFAULT again (a file past SQLite's cache) for every other statement's temporary tables.
+    expect(sqlite.pragma('temp_store', { simple: true })).toBe(0);
   });
 
   it('splits a large burst into bounded groups, all committed', async () => {
