@@ -60,6 +60,27 @@ describe('lienthong hub', () => {
       ).toBe(1);
       expect(h.err()).toMatch(/CLI_TRUSTED_PROXY_HOPS_INVALID.*--trusted-proxy-hops/s);
     }
+    for (const [cache, code] of [
+      ['big', /CLI_SQLITE_CACHE_INVALID.*--sqlite-cache-mib/s],
+      ['-1', /CLI_SQLITE_CACHE_INVALID/],
+      ['1.5', /CLI_SQLITE_CACHE_INVALID/],
+      ['0', /HUB_OPTION_INVALID.*database\.cacheMiB/s],
+      ['65537', /HUB_OPTION_INVALID/],
+    ] as const) {
+      const m = capture();
+      expect(
+        await runCli(['hub', 'serve', '--port', '0', '--db', db, '--sqlite-cache-mib', cache], m.io),
+      ).toBe(1);
+      expect(m.err()).toMatch(code);
+    }
+    const pgCache = capture();
+    expect(
+      await runCli(
+        ['hub', 'serve', '--port', '0', '--database-url', 'postgres://x', '--sqlite-cache-mib', '64'],
+        pgCache.io,
+      ),
+    ).toBe(1);
+    expect(pgCache.err()).toMatch(/CLI_OPTIONS_CONFLICT.*--sqlite-cache-mib/s);
     const u = capture();
     expect(await runCli(['hub', 'serve', '--port', '0', '--db', db, '--public-url', 'ftp://x'], u.io)).toBe(
       1,
@@ -87,6 +108,12 @@ describe('lienthong hub', () => {
       },
     };
   }
+
+  it('serves a SQLite hub with the page cache --sqlite-cache-mib asks for', async () => {
+    const hub = await serving(['--sqlite-cache-mib', '64']);
+    expect((await fetch(`${hub.printed.url}/health`)).status).toBe(200);
+    expect(await hub.stop()).toBe(0);
+  });
 
   it('takes the public URL of links from --public-url, else LIENTHONG_HUB_PUBLIC_URL, else the listening address', async () => {
     const metadataUrl = async (url: string) =>
