@@ -17,7 +17,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { flag, fmt, log, option, seededShape } from './hub-load/cli.ts';
+import { flag, fmt, grownBeyondSeed, log, option, seededShape } from './hub-load/cli.ts';
 import {
   PATIENT_SYSTEM,
   patientValue,
@@ -47,7 +47,7 @@ const { addCredential, createAuditLog, createHubApp, createLogger, openDatabase 
 const store = await openDatabase({ sqlite: FILE });
 // The seeded patients, as the HTTP benchmark names them (its options and defaults): every query
 // names a patient who has reports.
-const { patients } = seededShape();
+const { reports, patients } = seededShape();
 const realAudit = await createAuditLog(store);
 const audit = flag('no-audit') ? { ...realAudit, record: async () => {} } : realAudit;
 const app = createHubApp({ store, audit, logger: createLogger({ level: 'silent' }), rateLimit: false });
@@ -123,6 +123,12 @@ try {
   log(
     `Hub in-process CPU per request — Node ${process.version}, ${fmt(patients)} seeded patients, ${CONCURRENCY} callers${flag('no-audit') ? ', audit left out' : ''}. All data SYNTHETIC.`,
   );
+  const { n: stored } = await store.db
+    .selectFrom('lab_reports')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  const grown = grownBeyondSeed(Number(stored), reports);
+  if (grown) log(`  ${grown}`);
   for (const op of OPS) {
     await run(op, Math.min(1000, REQUESTS)); // warm-up, not recorded
     const m = await run(op, REQUESTS);

@@ -21,6 +21,16 @@ export const seededShape = (): { reports: number; patients: number } => {
   return { reports, patients };
 };
 
+/**
+ * A warning when a reused file holds more than 10 % above `reports` (else undefined). Each run's
+ * publishes stay in a kept file: after a hundred runs it holds three times the seed, every seeded
+ * patient has three times the reports, and what is measured is no longer the figure at `reports`.
+ */
+export const grownBeyondSeed = (stored: number, reports: number): string | undefined =>
+  stored > reports * 1.1
+    ? `⚠ the file holds ${fmt(stored)} reports, ${fmt(stored / reports, 2)} × the seed's ${fmt(reports)}: these figures are not those at ${fmt(reports)} (keep a copy of the freshly seeded file and restore it before runs)`
+    : undefined;
+
 /** `n` with thousands separators and at most `digits` decimals ('–' when not finite). */
 export const fmt = (n: number, digits = 0): string =>
   Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–';
