@@ -30,7 +30,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadVisits } from '../packages/hub/src/records/bulk-load-visits.ts';
 import { type Served, serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { flag, fmt, grownBeyondSeed, loadAverage, log, option, secs } from './hub-load/cli.ts';
 import { load, MAX_REQUESTS, type Measured, measured, type Req } from './hub-load/runner.ts';
 import { PATIENT_SYSTEM, patientValue, prng, SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
 import {
@@ -193,6 +193,10 @@ async function measureTarget(target: Target, codes: VisitCodes): Promise<void> {
     );
   }
   log(`  patient visits plan:\n      ${seeded.plan}`);
+  // A grown file's rows carry its size: its patients have more than --per-patient visits.
+  const grown = grownBeyondSeed(seeded.reused, VISITS, 'visits');
+  if (grown) log(`  ${grown}`);
+  const label = grown ? `${target.name} · ${fmt(seeded.reused)} visits` : target.name;
   const hub: Served = await serveChild('hub', target.config);
   const next = requests(hub.apiKey!, codes);
   // Warm-up, not recorded: the first summary loads ICD-10 (names in summaries), a second or two of
@@ -204,7 +208,7 @@ async function measureTarget(target: Target, codes: VisitCodes): Promise<void> {
   for (const op of RUN)
     for (const c of CONNECTIONS) {
       const m = await measured(hub, c, next[op], DURATION);
-      rows.push({ db: target.name, op, connections: c, m });
+      rows.push({ db: label, op, connections: c, m });
       log(line(op, c, m));
     }
   log(`  load average after the runs: ${loadAverage()}`);

@@ -22,13 +22,14 @@ export const seededShape = (): { reports: number; patients: number } => {
 };
 
 /**
- * A warning when a reused file holds more than 10 % above `reports` (else undefined). Each run's
- * publishes stay in a kept file: after a hundred runs it holds three times the seed, every seeded
- * patient has three times the reports, and what is measured is no longer the figure at `reports`.
+ * A warning when a reused file holds more than 10 % above the seed's `seeded` records (else
+ * undefined). Each run's publishes stay in a kept file: after a hundred runs it holds three times
+ * the seed, every seeded patient has three times the records, and what is measured is no longer
+ * the figure at `seeded`.
  */
-export const grownBeyondSeed = (stored: number, reports: number): string | undefined =>
-  stored > reports * 1.1
-    ? `⚠ the file holds ${fmt(stored)} reports, ${fmt(stored / reports, 2)} × the seed's ${fmt(reports)}: these figures are not those at ${fmt(reports)} (keep a copy of the freshly seeded file and restore it before runs)`
+export const grownBeyondSeed = (stored: number, seeded: number, noun = 'reports'): string | undefined =>
+  stored > seeded * 1.1
+    ? `⚠ the file holds ${fmt(stored)} ${noun}, ${fmt(stored / seeded, 2)} × the seed's ${fmt(seeded)}: these figures are not those at ${fmt(seeded)} (keep a copy of the freshly seeded file and restore it before runs)`
     : undefined;
 
 /** `n` with thousands separators and at most `digits` decimals ('–' when not finite). */

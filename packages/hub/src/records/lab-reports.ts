@@ -78,12 +78,8 @@ export function labReportRows(
  * The patient keys a report is filed under: its identifiers under their current URIs, each once (a
  * report may name one twice, or under an older alias of its system); the key index is unique.
  */
-function patientKeys(report: LabReport): { system: string; value: string }[] {
-  const keys = new Map<string, { system: string; value: string }>();
-  for (const i of report.patient.identifiers) {
-    const system = canonicalIdentifierSystem(i.system);
-    keys.set(`${system}|${i.value}`, { system, value: i.value });
-  }
+function patientKeys(report: LabReport): PatientKey[] {
+  const keys = new Map(canonicalKeys(report.patient.identifiers).map((k) => [`${k.system}|${k.value}`, k]));
   return [...keys.values()];
 }
 
