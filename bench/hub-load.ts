@@ -19,6 +19,8 @@
  *            runs and before the publish runs; a hub that has run for a while has compiled its hot code)
  *          --no-sqlite  --no-ceiling
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
+ *          --seed-copy (with --sqlite-file: keep a copy of the freshly seeded file at F.seed and start
+ *            every run from it, so the runs' publishes do not grow the file past --reports)
  *          --grow K (PostgreSQL: after the runs at --reports, copy the seeded reports in SQL until
  *            there are K times as many, over K times the patients, and run again: 1 M and 10 M with
  *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
@@ -174,13 +176,18 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
 
 async function measureTarget(target: Target): Promise<void> {
   log(`\n■ ${target.name}: seeding ${fmt(REPORTS)} synthetic reports over ${fmt(PATIENTS)} patients`);
+  const restored = target.restoreSeed?.() ?? false;
   const seeded = await seed(target);
   if (seeded.reused)
-    log(`  reused ${fmt(seeded.reused)} stored reports (--sqlite-file); ${await target.describe()}`);
-  else
+    log(
+      `  reused ${fmt(seeded.reused)} stored reports (--sqlite-file${restored ? ', restored from its seed copy' : ''}); ${await target.describe()}`,
+    );
+  else {
     log(
       `  seeded in ${secs(seeded.ms)} (${fmt(REPORTS / (seeded.ms / 1000))} reports/s, incl. ANALYZE); ${await target.describe()}`,
     );
+    target.keepSeed?.();
+  }
   log(`  patient query plan:\n      ${seeded.plan}`);
   // A grown file's rows carry its size, so no goal at --reports is judged on them.
   const grown = grownBeyondSeed(seeded.reused, REPORTS);
@@ -277,7 +284,8 @@ log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC.`,
 );
 const targets: (() => Promise<Target>)[] = [];
-if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(option('sqlite-file', '')));
+if (!flag('no-sqlite'))
+  targets.push(async () => sqliteTarget(option('sqlite-file', ''), { seedCopy: flag('seed-copy') }));
 const PG_LAYOUTS = option('pg-layout', 'plain').split(',');
 if (!PG_LAYOUTS.every((l) => l === 'partitioned' || l === 'plain'))
   throw new Error('--pg-layout takes partitioned, plain or both (comma-separated)');

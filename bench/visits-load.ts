@@ -20,7 +20,8 @@
  *          --pg-database URL (also PostgreSQL: this database, kept — seeded when it holds no visits, never dropped)
  *          --no-sqlite
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds visits;
- *          the publishes of each run stay in it)
+ *          the publishes of each run stay in it)  --seed-copy (with --sqlite-file: keep a copy of the
+ *          freshly seeded file at F.seed and start every run from it)
  * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir>, HUB_LOAD_NODE_FLAGS (as bench:hub);
  *            HUB_LOAD_SUMMARY_WORKERS=<n> (the hub's summary worker threads; 0: on the event loop).
  */
@@ -183,10 +184,15 @@ async function measureTarget(target: Target, codes: VisitCodes): Promise<void> {
   log(
     `\n■ ${target.name}: seeding ${fmt(VISITS)} synthetic visits, ${fmt(PER_PATIENT)} for each of ${fmt(PATIENTS)} patients`,
   );
+  const restored = target.restoreSeed?.() ?? false;
   const seeded = await seed(target, codes);
   const size = await target.describe();
-  if (seeded.reused) log(`  reused ${fmt(seeded.reused)} stored visits (--sqlite-file); ${size}`);
+  if (seeded.reused)
+    log(
+      `  reused ${fmt(seeded.reused)} stored visits (--sqlite-file${restored ? ', restored from its seed copy' : ''}); ${size}`,
+    );
   else {
+    target.keepSeed?.();
     seeding.push({ db: target.name, ms: seeded.ms, size });
     log(
       `  seeded in ${secs(seeded.ms)} (${fmt(VISITS / (seeded.ms / 1000))} visits/s, incl. ANALYZE); ${size}`,
@@ -253,7 +259,8 @@ log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC (codes from the bundled ICD-10 and TT 23 lists).`,
 );
 const targets: (() => Promise<Target>)[] = [];
-if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(option('sqlite-file', '')));
+if (!flag('no-sqlite'))
+  targets.push(async () => sqliteTarget(option('sqlite-file', ''), { seedCopy: flag('seed-copy') }));
 if (flag('pg')) targets.push(() => postgresTarget('hub_visits_load'));
 const keptPg = option('pg-database', '');
 if (keptPg) targets.push(async () => keptPostgresTarget(keptPg));

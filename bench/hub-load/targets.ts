@@ -4,7 +4,7 @@
  * stopped by {@link stopPrivatePostgres}). Each is deleted by its `drop`.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -19,6 +19,13 @@ export interface Target {
   /** Size and durability settings, for the report. */
   describe(): Promise<string>;
   drop(): Promise<void>;
+  /**
+   * A kept SQLite file with `--seed-copy`: puts back the copy kept beside it when the file was
+   * seeded (true), so every run starts from the seed's size; false when there is none yet.
+   */
+  restoreSeed?(): boolean;
+  /** A kept SQLite file with `--seed-copy`: keeps a copy of the file just seeded, all connections closed. */
+  keepSeed?(): void;
 }
 
 const statSafe = (f: string) => {
@@ -29,11 +36,34 @@ const statSafe = (f: string) => {
   }
 };
 
-/** A SQLite file in a new temp dir, or `keptFile` (kept at the end) when given. */
-export function sqliteTarget(keptFile = ''): Target {
+/** A SQLite database's files: the file, its WAL and its shared-memory index. */
+const SQLITE_FILES = ['', '-wal', '-shm'];
+
+/** Copies the SQLite database `from` (its WAL too, when there is one) over `to`, whose old files go. */
+function copySqlite(from: string, to: string): void {
+  for (const x of SQLITE_FILES) rmSync(to + x, { force: true });
+  for (const x of ['', '-wal']) if (existsSync(from + x)) copyFileSync(from + x, to + x);
+}
+
+/**
+ * A SQLite file in a new temp dir, or `keptFile` (kept at the end) when given. With `seedCopy`, a
+ * kept file gets a copy beside it (`<file>.seed`) once seeded, and each run starts from that copy:
+ * the runs' publishes would otherwise stay in the file and grow it past the seed.
+ */
+export function sqliteTarget(keptFile = '', { seedCopy = false } = {}): Target {
   const dir = keptFile ? '' : mkdtempSync(join(tmpdir(), 'lienthong-hub-load-'));
   const file = keptFile || join(dir, 'hub.db');
+  const seed = `${file}.seed`;
+  const copies = seedCopy && keptFile !== '';
   return {
+    ...(copies && {
+      restoreSeed: () => {
+        if (!existsSync(seed)) return false;
+        copySqlite(seed, file);
+        return true;
+      },
+      keepSeed: () => copySqlite(file, seed),
+    }),
     name: 'SQLite',
     config: { sqlite: file },
     async describe() {
