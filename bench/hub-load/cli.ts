@@ -29,7 +29,7 @@ export const seededShape = (): { reports: number; patients: number } => {
  */
 export const grownBeyondSeed = (stored: number, seeded: number, noun = 'reports'): string | undefined =>
   stored > seeded * 1.1
-    ? `⚠ the file holds ${fmt(stored)} ${noun}, ${fmt(stored / seeded, 2)} × the seed's ${fmt(seeded)}: these figures are not those at ${fmt(seeded)} (keep a copy of the freshly seeded file and restore it before runs)`
+    ? `⚠ the file holds ${fmt(stored)} ${noun}, ${fmt(stored / seeded, 2)} × the seed's ${fmt(seeded)}: these figures are not those at ${fmt(seeded)} (bench:hub and bench:hub-visits with --seed-copy start every run from a copy of the fresh seed)`
     : undefined;
 
 /** `n` with thousands separators and at most `digits` decimals ('–' when not finite). */
