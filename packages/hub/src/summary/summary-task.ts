@@ -9,6 +9,7 @@ import {
   summaryJson,
   summaryParts,
 } from '@lienthong/visits/provider-kit';
+import { createUtf8Scratch } from './utf8-scratch.js';
 
 /** Everything a patient's summary is made of besides the visits: who reads, under what policy, and the rest the hub holds. */
 export interface SummaryContext {
@@ -66,28 +67,8 @@ export function summaryOf(input: SummaryInput, icd10: Pick<Icd10, 'lookup'>): Pa
   return JSON.parse(summaryText(input, icd10).pieces.join('')) as PatientSummary;
 }
 
-/** Where a thread writes a summary's UTF-8 first (3 bytes a UTF-16 unit at most): grown as needed, kept. */
-let scratch = Buffer.allocUnsafeSlow(0);
-
-/**
- * Pieces of JSON text as UTF-8, each encoded in turn into `scratch`, then copied into `into` when
- * it is large enough (an answer's memory the event loop gave back, `SummaryPool`), else into a new
- * buffer with a quarter to spare for a next, longer summary. A summary is ~80 KB of mostly
- * Vietnamese text: encoded as one two-byte string it costs several times more; and a new buffer
- * sized for the worst case per answer — memory outside V8's heap, which V8 counts — made the event
- * loop collect its whole heap every few hundred milliseconds (docs: hub performance).
- */
-function utf8Of(pieces: readonly string[], into?: ArrayBuffer): Uint8Array<ArrayBuffer> {
-  let most = 0;
-  for (const piece of pieces) most += piece.length * 3;
-  if (scratch.length < most) scratch = Buffer.allocUnsafeSlow(most);
-  let written = 0;
-  for (const piece of pieces) written += scratch.write(piece, written);
-  const out =
-    into && into.byteLength >= written ? into : Buffer.allocUnsafeSlow(Math.ceil(written * 1.25)).buffer;
-  scratch.copy(new Uint8Array(out), 0, 0, written);
-  return new Uint8Array(out, 0, written);
-}
+/** This thread's UTF-8 encoder of summaries. */
+const utf8 = createUtf8Scratch();
 
 /**
  * {@link summaryText} as UTF-8 bytes: the CPU-bound part of a summary request (parsing,
@@ -101,5 +82,5 @@ export function summaryBytes(
   into?: ArrayBuffer,
 ): SummaryAnswer {
   const { pieces, withheld } = summaryText(input, icd10);
-  return { bytes: utf8Of(pieces, into), withheld };
+  return { bytes: utf8.encode(pieces, into), withheld };
 }
