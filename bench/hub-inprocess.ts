@@ -13,6 +13,7 @@
  *          --requests N (per operation, default 6,000)  --concurrency N (default 10)
  *          --ops query,publish  --no-audit (the audit entries left out, to weigh them)
  *          --reports N --patients N (the seed's, as given to the HTTP benchmark; default 1 M and reports / 10)
+ *          --seed-copy (start from F.seed, the copy of the fresh seed `bench:hub --seed-copy` keeps)
  * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
  */
 import { randomBytes } from 'node:crypto';
@@ -25,6 +26,7 @@ import {
   SYNTHETIC_FACILITY,
   syntheticReport,
 } from './hub-load/synthetic.ts';
+import { copySqlite } from './hub-load/targets.ts';
 
 const FILE = option('sqlite-file', '');
 const REQUESTS = Number(option('requests', '6000'));
@@ -32,6 +34,15 @@ const CONCURRENCY = Number(option('concurrency', '10'));
 const OPS = option('ops', 'query,publish').split(',');
 if (!FILE || !existsSync(FILE))
   throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
+// --seed-copy: start from the copy `bench:hub --seed-copy` kept of the fresh seed (the publishes
+// of earlier runs would otherwise stay in the file).
+if (flag('seed-copy')) {
+  if (!existsSync(`${FILE}.seed`))
+    throw new Error(
+      `--seed-copy: no ${FILE}.seed (seed with \`npm run bench:hub -- --sqlite-file ${FILE} --seed-copy\`)`,
+    );
+  copySqlite(`${FILE}.seed`, FILE);
+}
 if (![REQUESTS, CONCURRENCY].every((n) => Number.isInteger(n) && n > 0))
   throw new Error('--requests and --concurrency take positive integers');
 if (!OPS.every((op) => op === 'query' || op === 'publish'))

@@ -40,7 +40,7 @@ const statSafe = (f: string) => {
 const SQLITE_FILES = ['', '-wal', '-shm'];
 
 /** Copies the SQLite database `from` (its WAL too, when there is one) over `to`, whose old files go. */
-function copySqlite(from: string, to: string): void {
+export function copySqlite(from: string, to: string): void {
   for (const x of SQLITE_FILES) rmSync(to + x, { force: true });
   for (const x of ['', '-wal']) if (existsSync(from + x)) copyFileSync(from + x, to + x);
 }
