@@ -34,7 +34,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, grownBeyondSeed, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import { patientQueryPlan } from './hub-load/query-plan.ts';
 import {
@@ -52,7 +52,13 @@ import {
   syntheticReport,
   syntheticReports,
 } from './hub-load/synthetic.ts';
-import { postgresTarget, sqliteTarget, stopPrivatePostgres, type Target } from './hub-load/targets.ts';
+import {
+  postgresTarget,
+  seedOrReuse,
+  sqliteTarget,
+  stopPrivatePostgres,
+  type Target,
+} from './hub-load/targets.ts';
 
 // ---- options ------------------------------------------------------------------------------
 const { reports: REPORTS, patients: PATIENTS } = seededShape();
@@ -176,23 +182,21 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
 
 async function measureTarget(target: Target): Promise<void> {
   log(`\n■ ${target.name}: seeding ${fmt(REPORTS)} synthetic reports over ${fmt(PATIENTS)} patients`);
-  const restored = target.restoreSeed?.() ?? false;
-  const seeded = await seed(target);
+  const {
+    result: seeded,
+    via,
+    grown,
+    label,
+  } = await seedOrReuse(target, () => seed(target), REPORTS, 'reports');
   if (seeded.reused)
-    log(
-      `  reused ${fmt(seeded.reused)} stored reports (--sqlite-file${restored ? ', restored from its seed copy' : ''}); ${await target.describe()}`,
-    );
-  else {
+    log(`  reused ${fmt(seeded.reused)} stored reports (${via}); ${await target.describe()}`);
+  else
     log(
       `  seeded in ${secs(seeded.ms)} (${fmt(REPORTS / (seeded.ms / 1000))} reports/s, incl. ANALYZE); ${await target.describe()}`,
     );
-    target.keepSeed?.();
-  }
   log(`  patient query plan:\n      ${seeded.plan}`);
-  // A grown file's rows carry its size, so no goal at --reports is judged on them.
-  const grown = grownBeyondSeed(seeded.reused, REPORTS);
   if (grown) log(`  ${grown}`);
-  await measureRuns(target, grown ? `${target.name} · ${fmt(seeded.reused)} reports` : target.name);
+  await measureRuns(target, label);
   if (GROW === 1) return;
   if (!('postgres' in target.config)) {
     log(`  --grow: PostgreSQL only (${target.name} is measured at ${fmt(REPORTS)} reports)`);

@@ -31,7 +31,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadVisits } from '../packages/hub/src/records/bulk-load-visits.ts';
 import { type Served, serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, grownBeyondSeed, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
 import { load, MAX_REQUESTS, type Measured, measured, type Req } from './hub-load/runner.ts';
 import { PATIENT_SYSTEM, patientValue, prng, SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
 import {
@@ -43,6 +43,7 @@ import {
 import {
   keptPostgresTarget,
   postgresTarget,
+  seedOrReuse,
   sqliteTarget,
   stopPrivatePostgres,
   type Target,
@@ -184,25 +185,22 @@ async function measureTarget(target: Target, codes: VisitCodes): Promise<void> {
   log(
     `\n■ ${target.name}: seeding ${fmt(VISITS)} synthetic visits, ${fmt(PER_PATIENT)} for each of ${fmt(PATIENTS)} patients`,
   );
-  const restored = target.restoreSeed?.() ?? false;
-  const seeded = await seed(target, codes);
+  const {
+    result: seeded,
+    via,
+    grown,
+    label,
+  } = await seedOrReuse(target, () => seed(target, codes), VISITS, 'visits');
   const size = await target.describe();
-  if (seeded.reused)
-    log(
-      `  reused ${fmt(seeded.reused)} stored visits (--sqlite-file${restored ? ', restored from its seed copy' : ''}); ${size}`,
-    );
+  if (seeded.reused) log(`  reused ${fmt(seeded.reused)} stored visits (${via}); ${size}`);
   else {
-    target.keepSeed?.();
     seeding.push({ db: target.name, ms: seeded.ms, size });
     log(
       `  seeded in ${secs(seeded.ms)} (${fmt(VISITS / (seeded.ms / 1000))} visits/s, incl. ANALYZE); ${size}`,
     );
   }
   log(`  patient visits plan:\n      ${seeded.plan}`);
-  // A grown file's rows carry its size: its patients have more than --per-patient visits.
-  const grown = grownBeyondSeed(seeded.reused, VISITS, 'visits');
   if (grown) log(`  ${grown}`);
-  const label = grown ? `${target.name} · ${fmt(seeded.reused)} visits` : target.name;
   const hub: Served = await serveChild('hub', target.config);
   const next = requests(hub.apiKey!, codes);
   // Warm-up, not recorded: the first summary loads ICD-10 (names in summaries), a second or two of

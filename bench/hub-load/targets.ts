@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
 import { postgresDatabase } from '../../packages/hub/test/databases.ts';
-import { fmt } from './cli.ts';
+import { fmt, grownBeyondSeed } from './cli.ts';
 
 /** A database to seed and serve. */
 export interface Target {
@@ -73,6 +73,30 @@ export function sqliteTarget(keptFile = '', { seedCopy = false } = {}): Target {
     drop: async () => {
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Seeds `target` (or reuses what it holds) through `seed`, starting from its seed copy when it has
+ * one and keeping a copy of a fresh seed (`--seed-copy`). Says where the data came from (`via`),
+ * and, for a file grown past `seeded` records, the warning and a results label carrying its count:
+ * no goal at `seeded` is judged on it.
+ */
+export async function seedOrReuse<S extends { reused: number }>(
+  target: Target,
+  seed: () => Promise<S>,
+  seeded: number,
+  noun: string,
+): Promise<{ result: S; via: string; grown: string | undefined; label: string }> {
+  const restored = target.restoreSeed?.() ?? false;
+  const result = await seed();
+  if (!result.reused) target.keepSeed?.();
+  const grown = grownBeyondSeed(result.reused, seeded, noun);
+  return {
+    result,
+    via: restored ? '--sqlite-file, restored from its seed copy' : '--sqlite-file',
+    grown,
+    label: grown ? `${target.name} · ${fmt(result.reused)} ${noun}` : target.name,
   };
 }
 
