@@ -23,7 +23,7 @@ import {
   PATIENT_SYSTEM,
   patientValue,
   prng,
-  SYNTHETIC_FACILITY,
+  syntheticFacilityKey,
   syntheticReport,
 } from './hub-load/synthetic.ts';
 import { copySqlite } from './hub-load/targets.ts';
@@ -51,9 +51,8 @@ if (!OPS.every((op) => op === 'query' || op === 'publish'))
 const hubSrc = process.env.HUB_LOAD_HUB_SRC
   ? new URL(`file://${process.env.HUB_LOAD_HUB_SRC.replace(/\/$/, '')}/index.ts`).href
   : '../packages/hub/src/index.ts';
-const { addCredential, createAuditLog, createHubApp, createLogger, openDatabase } = (await import(
-  hubSrc
-)) as typeof import('../packages/hub/src/index.ts');
+const { addCredential, addFacility, createAuditLog, createHubApp, createLogger, openDatabase } =
+  (await import(hubSrc)) as typeof import('../packages/hub/src/index.ts');
 
 const store = await openDatabase({ sqlite: FILE });
 // The seeded patients, as the HTTP benchmark names them (its options and defaults): every query
@@ -62,7 +61,7 @@ const { reports, patients } = seededShape();
 const realAudit = await createAuditLog(store);
 const audit = flag('no-audit') ? { ...realAudit, record: async () => {} } : realAudit;
 const app = createHubApp({ store, audit, logger: createLogger({ level: 'silent' }), rateLimit: false });
-const { apiKey } = await addCredential(store.db, SYNTHETIC_FACILITY.code);
+const apiKey = await syntheticFacilityKey({ addCredential, addFacility }, store.db);
 const auth = { authorization: `Bearer ${apiKey}` };
 
 const rnd = prng(17);

@@ -6,7 +6,7 @@
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
-import { SYNTHETIC_FACILITY } from './synthetic.ts';
+import { syntheticFacilityKey } from './synthetic.ts';
 
 const send = (m: unknown) => process.send?.(m);
 // The parent asks for this process's CPU time around each run (CPU per request is far less
@@ -50,16 +50,7 @@ if (mode === 'ceiling') {
       ? { summaryWorkers: Number(process.env.HUB_LOAD_SUMMARY_WORKERS) }
       : {}),
   });
-  // A reused database (--sqlite-file) already has the facility: issue it one more key.
-  const known = await hub.store.db
-    .selectFrom('facilities')
-    .select('code')
-    .where('code', '=', SYNTHETIC_FACILITY.code)
-    .executeTakeFirst();
-  const credential = known
-    ? await addCredential(hub.store.db, SYNTHETIC_FACILITY.code)
-    : (await addFacility(hub.store.db, SYNTHETIC_FACILITY)).credential;
-  send({ url: hub.url, apiKey: credential.apiKey });
+  send({ url: hub.url, apiKey: await syntheticFacilityKey({ addCredential, addFacility }, hub.store.db) });
   const stop = () =>
     hub.close().then(() => {
       timing?.printSqlTiming();

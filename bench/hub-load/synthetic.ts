@@ -4,6 +4,8 @@
  * person), and the facility code `SYN01` is not a real mã cơ sở KCB.
  */
 import type { LabReport } from '@lienthong/result-exchange';
+import type { Kysely } from 'kysely';
+import type { HubDatabase } from '../../packages/hub/src/index.ts';
 
 export const SYNTHETIC_FACILITY = { code: 'SYN01', name: 'Synthetic Laboratory (benchmark)' };
 export const PATIENT_SYSTEM = 'urn:synthetic:patient-id';
@@ -63,4 +65,25 @@ export function syntheticReport(n: number, patient: number, rnd: () => number, i
 export function* syntheticReports(count: number, patients: number, seed = 7): Generator<LabReport> {
   const rnd = prng(seed);
   for (let n = 0; n < count; n++) yield syntheticReport(n, n % patients, rnd);
+}
+
+type HubModule = typeof import('../../packages/hub/src/index.ts');
+
+/**
+ * A new API key of the synthetic facility, registering the facility first when the file has none
+ * (a fresh seed, or its copy, holds reports but no facility).
+ */
+export async function syntheticFacilityKey(
+  hub: Pick<HubModule, 'addCredential' | 'addFacility'>,
+  db: Kysely<HubDatabase>,
+): Promise<string> {
+  const known = await db
+    .selectFrom('facilities')
+    .select('code')
+    .where('code', '=', SYNTHETIC_FACILITY.code)
+    .executeTakeFirst();
+  const credential = known
+    ? await hub.addCredential(db, SYNTHETIC_FACILITY.code)
+    : (await hub.addFacility(db, SYNTHETIC_FACILITY)).credential;
+  return credential.apiKey;
 }
