@@ -28,7 +28,6 @@
  *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree),
  *            HUB_LOAD_NODE_FLAGS="--flag …" (Node/V8 flags of the server children, e.g. --single-threaded-gc).
  */
-import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
@@ -37,6 +36,7 @@ import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts'
 import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import { patientQueryPlan } from './hub-load/query-plan.ts';
+import { hubRequests } from './hub-load/requests.ts';
 import {
   load as loadFor,
   MAX_REQUESTS,
@@ -95,37 +95,7 @@ const ceilings = new Map<string, Measured>();
 
 // Requests: a publish is a new synthetic report with its own Idempotency-Key; a query asks for a
 // random seeded patient.
-const runTag = randomBytes(3).toString('hex');
-let published = 0;
-const queryRnd = prng(11);
-const publishRnd = prng(13);
-
-function publishRequest(apiKey: string): () => Req {
-  return () => {
-    const n = published++;
-    const body = JSON.stringify(
-      syntheticReport(n, Math.floor(publishRnd() * stored.patients), publishRnd, `LOAD-${runTag}-`),
-    );
-    return {
-      method: 'POST',
-      path: '/v1/lab-reports',
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        'content-type': 'application/json',
-        'idempotency-key': `load-${runTag}-${n}`,
-      },
-      body,
-    };
-  };
-}
-
-function queryRequest(apiKey: string): () => Req {
-  return () => ({
-    method: 'GET',
-    path: `/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(queryRnd() * stored.patients))}`)}&limit=50`,
-    headers: { authorization: `Bearer ${apiKey}` },
-  });
-}
+const requests = hubRequests(() => stored.patients);
 
 // ---- the ceiling ------------------------------------------------------------------------------
 async function measureCeiling(): Promise<void> {
@@ -226,8 +196,8 @@ async function measureTarget(target: Target): Promise<void> {
 async function measureRuns(target: Target, label: string): Promise<void> {
   const hub = await serveChild('hub', target.config);
   const apiKey = hub.apiKey!;
-  const query = queryRequest(apiKey);
-  const publish = publishRequest(apiKey);
+  const query = requests.query(apiKey);
+  const publish = requests.publish(apiKey);
   await load(hub.url, 10, query, WARM_UP); // warm-up, not recorded
   log(`  load average before the runs: ${loadAverage()} (${cpus().length} cores)`);
   for (const c of CONNECTIONS) {

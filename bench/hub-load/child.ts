@@ -27,9 +27,17 @@ for (const flag of serverNodeFlags)
 export const serverNodeFlagsLine = (): string[] =>
   serverNodeFlags.length ? [`  server children run with: node ${serverNodeFlags.join(' ')}`] : [];
 
-/** Starts the ceiling (an empty Hono handler) or the hub on `config` in a child process. */
-export function serveChild(mode: 'ceiling' | 'hub', config?: DatabaseConfig): Promise<Served> {
+/**
+ * Starts the ceiling (an empty Hono handler) or the hub on `config` in a child process; `env` adds
+ * to this process's environment (`HUB_LOAD_HUB_SRC`: the hub's sources it serves).
+ */
+export function serveChild(
+  mode: 'ceiling' | 'hub',
+  config?: DatabaseConfig,
+  env: Record<string, string> = {},
+): Promise<Served> {
   const child = fork(new URL('./server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
+    env: { ...process.env, ...env },
     // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
     execArgv: [
       ...serverNodeFlags,

@@ -1,0 +1,107 @@
+/**
+ * Before and after, same file, same run (`npm run bench:hub-ab -- --sqlite-file F --b-src DIR`):
+ * the hub's CPU per request served from two source trees, A and B, on one SQLite file, in
+ * alternating runs (A B, then B A, …), reported as medians. Runs one after the other on a shared
+ * machine differ by 25–50 % (other processes, the host); alternating short runs meet the same
+ * noise, and the median of each side drops the odd disturbed run.
+ *
+ * Both hubs run at once, each in its own child process as `bench:hub` runs one, idle while the other
+ * is measured. Requests are `bench:hub`'s (SYNTHETIC data); every run's publishes stay in the file,
+ * which both sides share.
+ *
+ * Options: --sqlite-file F (required: seeded by `npm run bench:hub -- --sqlite-file F`)
+ *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
+ *            inside this repository so its imports resolve, e.g. a `git worktree` under it;
+ *            default: this tree's — at least one of them should differ)
+ *          --cases query,publish,nobody,catalogue,health (default query,publish; nobody: a query
+ *            naming a patient without reports; catalogue: an authenticated read of no patient;
+ *            health: no key — bench/hub-load/requests.ts)  --rounds N (default 5)  --duration S (default 5)  --warm-up S (default 2)
+ *          --connections N (default 10)  --reports N --patients N (the seed's, as given to bench:hub)
+ *          --seed-copy (start from F.seed, the copy `bench:hub --seed-copy` keeps)
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Served, serveChild, stopChild } from './hub-load/child.ts';
+import { flag, fmt, loadAverage, log, option, seededShape } from './hub-load/cli.ts';
+import { hubRequests } from './hub-load/requests.ts';
+import { load, measured, type Req } from './hub-load/runner.ts';
+import { copySqlite } from './hub-load/targets.ts';
+
+const FILE = option('sqlite-file', '');
+const CASES = option('cases', 'query,publish').split(',');
+const ROUNDS = Number(option('rounds', '5'));
+const DURATION = Number(option('duration', '5'));
+const WARM_UP = Number(option('warm-up', '2'));
+const CONNECTIONS = Number(option('connections', '10'));
+const { patients } = seededShape();
+if (!FILE || !existsSync(FILE))
+  throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
+if (![ROUNDS, DURATION, WARM_UP, CONNECTIONS].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
+  throw new Error('--rounds, --duration (≤ 60 s), --warm-up and --connections take positive integers');
+const requests = hubRequests(() => patients);
+type Case = keyof typeof requests;
+const isCase = (name: string): name is Case => name in requests;
+if (!CASES.every(isCase)) throw new Error(`--cases takes ${Object.keys(requests).join(', ')}`);
+
+/** A side's hub sources: an absolute directory holding index.ts, or undefined for this tree's. */
+const sources = (name: string): string | undefined => {
+  const dir = option(name, '');
+  if (!dir) return undefined;
+  const absolute = resolve(dir);
+  if (!existsSync(`${absolute}/index.ts`)) throw new Error(`--${name}: no index.ts in ${absolute}`);
+  return absolute;
+};
+const sides = { A: sources('a-src'), B: sources('b-src') };
+if (sides.A === sides.B) throw new Error('--a-src and --b-src name the same sources: give --b-src');
+if (flag('seed-copy')) {
+  if (!existsSync(`${FILE}.seed`))
+    throw new Error(`--seed-copy: no ${FILE}.seed (bench:hub --seed-copy makes it)`);
+  copySqlite(`${FILE}.seed`, FILE);
+}
+
+log(`Hub A/B: CPU per request, same file, alternating runs — Node ${process.version}. All data SYNTHETIC.`);
+for (const [side, dir] of Object.entries(sides)) log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}`);
+log(
+  `  ${FILE}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
+);
+
+const hubs: Record<'A' | 'B', Served> = {
+  A: await serveChild('hub', { sqlite: FILE }, sides.A ? { HUB_LOAD_HUB_SRC: sides.A } : {}),
+  B: await serveChild('hub', { sqlite: FILE }, sides.B ? { HUB_LOAD_HUB_SRC: sides.B } : {}),
+};
+const next = (side: 'A' | 'B', c: Case): (() => Req) => requests[c](hubs[side].apiKey!);
+const runs = new Map<string, number[]>();
+try {
+  for (const side of ['A', 'B'] as const)
+    for (const c of CASES as Case[]) await load(hubs[side].url, CONNECTIONS, next(side, c), WARM_UP);
+  for (let round = 0; round < ROUNDS; round++)
+    for (const side of round % 2 === 0 ? (['A', 'B'] as const) : (['B', 'A'] as const))
+      for (const c of CASES as Case[]) {
+        const m = await measured(hubs[side], CONNECTIONS, next(side, c), DURATION);
+        if (m.bad > 0) throw new Error(`${side} ${c}: ${m.bad} answers were not 2xx`);
+        const key = `${side} ${c}`;
+        runs.set(key, [...(runs.get(key) ?? []), m.cpuPerRequest!]);
+      }
+} finally {
+  await Promise.all([stopChild(hubs.A), stopChild(hubs.B)]);
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((x, y) => x - y);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+const signed = (d: number) => `${d >= 0 ? '+' : '−'}${fmt(Math.abs(d))}`;
+log('\n  case      A median  B median   B − A (of medians)   B − A (median of rounds)   runs, µs (A | B)');
+for (const c of CASES) {
+  const a = runs.get(`A ${c}`)!;
+  const b = runs.get(`B ${c}`)!;
+  const [ma, mb] = [median(a), median(b)];
+  // Each round's A and B ran next to each other: their difference cancels a slow drift of the
+  // machine, which the medians of each side only dilute.
+  const paired = median(a.map((x, i) => b[i]! - x));
+  log(
+    `  ${c.padEnd(8)} ${fmt(ma).padStart(7)} µs ${fmt(mb).padStart(6)} µs ${`${signed(mb - ma)} µs (${fmt((100 * Math.abs(mb - ma)) / ma, 1)} %)`.padStart(19)} ${`${signed(paired)} µs`.padStart(26)}   ${a.map((x) => fmt(x)).join(' ')} | ${b.map((x) => fmt(x)).join(' ')}`,
+  );
+}
+log(`  load average at the end: ${loadAverage()}`);

@@ -1,0 +1,57 @@
+/** The requests the hub benchmarks send (SYNTHETIC data), each as autocannon makes it. */
+import { randomBytes } from 'node:crypto';
+import type { Req } from './runner.ts';
+import { PATIENT_SYSTEM, patientValue, prng, syntheticReport } from './synthetic.ts';
+
+const patientQuery = (value: string, apiKey: string): Req => ({
+  method: 'GET',
+  path: `/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${value}`)}&limit=50`,
+  headers: { authorization: `Bearer ${apiKey}` },
+});
+
+/**
+ * The requests of one benchmark process, over the `patients()` seeded patients (a
+ * function: a grown file has more). Publishes share one counter and one tag, so every
+ * Idempotency-Key is new however many hubs the process measures.
+ *
+ * - `query`: a random seeded patient's 50 newest reports;
+ * - `publish`: a new report of a random seeded patient, with its own Idempotency-Key;
+ * - `nobody`: the same query naming a patient with no reports (past the seeded numbers, which
+ *   publishes never name): what a query costs before any report is read;
+ * - `catalogue`: the list of catalogue releases, authenticated (no patient, no audit entry);
+ * - `health`: `GET /health`, no key (the HTTP server, routing and the access log alone).
+ */
+export function hubRequests(patients: () => number) {
+  const tag = randomBytes(3).toString('hex');
+  let published = 0;
+  const queryRnd = prng(11);
+  const publishRnd = prng(13);
+  const nobodyRnd = prng(17);
+  return {
+    health: (_apiKey: string) => (): Req => ({ method: 'GET', path: '/health' }),
+    catalogue: (apiKey: string) => (): Req => ({
+      method: 'GET',
+      path: '/v1/catalogue/releases',
+      headers: { authorization: `Bearer ${apiKey}` },
+    }),
+    query: (apiKey: string) => (): Req =>
+      patientQuery(patientValue(Math.floor(queryRnd() * patients())), apiKey),
+    nobody: (apiKey: string) => (): Req =>
+      patientQuery(patientValue(patients() + Math.floor(nobodyRnd() * 1_000_000)), apiKey),
+    publish: (apiKey: string) => (): Req => {
+      const n = published++;
+      return {
+        method: 'POST',
+        path: '/v1/lab-reports',
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          'content-type': 'application/json',
+          'idempotency-key': `load-${tag}-${n}`,
+        },
+        body: JSON.stringify(
+          syntheticReport(n, Math.floor(publishRnd() * patients()), publishRnd, `LOAD-${tag}-`),
+        ),
+      };
+    },
+  };
+}
