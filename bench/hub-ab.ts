@@ -25,7 +25,7 @@ import { type Served, serveChild, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, seededShape } from './hub-load/cli.ts';
 import { hubRequests } from './hub-load/requests.ts';
 import { load, measured, type Req } from './hub-load/runner.ts';
-import { copySqlite } from './hub-load/targets.ts';
+import { restoreSeedCopy } from './hub-load/targets.ts';
 
 const FILE = option('sqlite-file', '');
 const CASES = option('cases', 'query,publish').split(',');
@@ -53,11 +53,7 @@ const sources = (name: string): string | undefined => {
 };
 const sides = { A: sources('a-src'), B: sources('b-src') };
 if (sides.A === sides.B) throw new Error('--a-src and --b-src name the same sources: give --b-src');
-if (flag('seed-copy')) {
-  if (!existsSync(`${FILE}.seed`))
-    throw new Error(`--seed-copy: no ${FILE}.seed (bench:hub --seed-copy makes it)`);
-  copySqlite(`${FILE}.seed`, FILE);
-}
+if (flag('seed-copy')) restoreSeedCopy(FILE);
 
 log(`Hub A/B: CPU per request, same file, alternating runs — Node ${process.version}. All data SYNTHETIC.`);
 for (const [side, dir] of Object.entries(sides)) log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}`);

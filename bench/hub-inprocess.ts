@@ -26,7 +26,7 @@ import {
   syntheticFacilityKey,
   syntheticReport,
 } from './hub-load/synthetic.ts';
-import { copySqlite } from './hub-load/targets.ts';
+import { restoreSeedCopy } from './hub-load/targets.ts';
 
 const FILE = option('sqlite-file', '');
 const REQUESTS = Number(option('requests', '6000'));
@@ -34,15 +34,7 @@ const CONCURRENCY = Number(option('concurrency', '10'));
 const OPS = option('ops', 'query,publish').split(',');
 if (!FILE || !existsSync(FILE))
   throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
-// --seed-copy: start from the copy `bench:hub --seed-copy` kept of the fresh seed (the publishes
-// of earlier runs would otherwise stay in the file).
-if (flag('seed-copy')) {
-  if (!existsSync(`${FILE}.seed`))
-    throw new Error(
-      `--seed-copy: no ${FILE}.seed (seed with \`npm run bench:hub -- --sqlite-file ${FILE} --seed-copy\`)`,
-    );
-  copySqlite(`${FILE}.seed`, FILE);
-}
+if (flag('seed-copy')) restoreSeedCopy(FILE);
 if (![REQUESTS, CONCURRENCY].every((n) => Number.isInteger(n) && n > 0))
   throw new Error('--requests and --concurrency take positive integers');
 if (!OPS.every((op) => op === 'query' || op === 'publish'))

@@ -46,6 +46,18 @@ export function copySqlite(from: string, to: string): void {
 }
 
 /**
+ * Puts back `file` as `bench:hub --seed-copy` seeded it, from its copy `<file>.seed` (the
+ * publishes of earlier runs would otherwise stay in it); a clear error when there is no copy.
+ */
+export function restoreSeedCopy(file: string): void {
+  if (!existsSync(`${file}.seed`))
+    throw new Error(
+      `--seed-copy: no ${file}.seed (seed with \`npm run bench:hub -- --sqlite-file ${file} --seed-copy\`)`,
+    );
+  copySqlite(`${file}.seed`, file);
+}
+
+/**
  * A SQLite file in a new temp dir, or `keptFile` (kept at the end) when given. With `seedCopy`, a
  * kept file gets a copy beside it (`<file>.seed`) once seeded, and each run starts from that copy:
  * the runs' publishes would otherwise stay in the file and grow it past the seed.
