@@ -9,7 +9,14 @@
  * is measured. Requests are `bench:hub`'s (SYNTHETIC data); every run's publishes stay in the file,
  * which both sides share.
  *
+ * A change of storage layout cannot share a file: `--b-sqlite-file F2` gives B its own, seeded by B's
+ * code (`bench:hub` run on B's tree, same `--reports` and `--patients`: the same SYNTHETIC reports,
+ * stored as each side stores them). Both files should be in the page cache before the runs.
+ *
  * Options: --sqlite-file F (required: seeded by `npm run bench:hub -- --sqlite-file F`)
+ *          --b-sqlite-file F2 (B's own file; default F)
+ *          --a-report-order O  --b-report-order O (each side's `reportOrder`, arrival or patient;
+ *            default the hub's: a file seeded with `bench:hub -- --report-order patient` is B's file)
  *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
  *            inside this repository so its imports resolve, e.g. a `git worktree` under it;
  *            default: this tree's — at least one of them should differ)
@@ -21,6 +28,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { DatabaseConfig, ReportOrder } from '../packages/hub/src/index.ts';
 import { type Served, serveChild, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, seededShape } from './hub-load/cli.ts';
 import { hubRequests } from './hub-load/requests.ts';
@@ -28,14 +36,18 @@ import { load, measured, type Req } from './hub-load/runner.ts';
 import { restoreSeedCopy } from './hub-load/targets.ts';
 
 const FILE = option('sqlite-file', '');
+const B_FILE = option('b-sqlite-file', FILE);
 const CASES = option('cases', 'query,publish').split(',');
 const ROUNDS = Number(option('rounds', '5'));
 const DURATION = Number(option('duration', '5'));
 const WARM_UP = Number(option('warm-up', '2'));
 const CONNECTIONS = Number(option('connections', '10'));
 const { patients } = seededShape();
-if (!FILE || !existsSync(FILE))
-  throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
+for (const file of [FILE, B_FILE])
+  if (!file || !existsSync(file))
+    throw new Error(
+      '--sqlite-file (and --b-sqlite-file) take a file seeded by `npm run bench:hub -- --sqlite-file <file>`',
+    );
 if (![ROUNDS, DURATION, WARM_UP, CONNECTIONS].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
   throw new Error('--rounds, --duration (≤ 60 s), --warm-up and --connections take positive integers');
 const requests = hubRequests(() => patients);
@@ -52,18 +64,29 @@ const sources = (name: string): string | undefined => {
   return absolute;
 };
 const sides = { A: sources('a-src'), B: sources('b-src') };
-if (sides.A === sides.B) throw new Error('--a-src and --b-src name the same sources: give --b-src');
-if (flag('seed-copy')) restoreSeedCopy(FILE);
+if (sides.A === sides.B && B_FILE === FILE)
+  throw new Error(
+    '--a-src and --b-src name the same sources on the same file: give --b-src or --b-sqlite-file',
+  );
+if (flag('seed-copy')) for (const file of new Set([FILE, B_FILE])) restoreSeedCopy(file);
 
 log(`Hub A/B: CPU per request, same file, alternating runs — Node ${process.version}. All data SYNTHETIC.`);
-for (const [side, dir] of Object.entries(sides)) log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}`);
+for (const [side, dir] of Object.entries(sides)) {
+  const order = option(`${side.toLowerCase()}-report-order`, '');
+  log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}${order && `, reportOrder ${order}`}`);
+}
 log(
-  `  ${FILE}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
+  `  ${B_FILE === FILE ? FILE : `A: ${FILE}, B: ${B_FILE}`}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
 );
 
+/** A side's database: its file, and its report order when one is given. */
+const database = (file: string, side: 'a' | 'b'): DatabaseConfig => {
+  const order = option(`${side}-report-order`, '');
+  return { sqlite: file, ...(order && { reportOrder: order as ReportOrder }) };
+};
 const hubs: Record<'A' | 'B', Served> = {
-  A: await serveChild('hub', { sqlite: FILE }, sides.A ? { HUB_LOAD_HUB_SRC: sides.A } : {}),
-  B: await serveChild('hub', { sqlite: FILE }, sides.B ? { HUB_LOAD_HUB_SRC: sides.B } : {}),
+  A: await serveChild('hub', database(FILE, 'a'), sides.A ? { HUB_LOAD_HUB_SRC: sides.A } : {}),
+  B: await serveChild('hub', database(B_FILE, 'b'), sides.B ? { HUB_LOAD_HUB_SRC: sides.B } : {}),
 };
 const next = (side: 'A' | 'B', c: Case): (() => Req) => requests[c](hubs[side].apiKey!);
 const runs = new Map<string, number[]>();

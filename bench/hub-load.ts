@@ -21,6 +21,8 @@
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
  *          --seed-copy (with --sqlite-file: keep a copy of the freshly seeded file at F.seed and start
  *            every run from it, so the runs' publishes do not grow the file past --reports)
+ *          --report-order arrival|patient (SQLite: the hub's `reportOrder`, as seeded and served;
+ *            default the hub's, arrival)
  *          --grow K (PostgreSQL: after the runs at --reports, copy the seeded reports in SQL until
  *            there are K times as many, over K times the patients, and run again: 1 M and 10 M with
  *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
@@ -30,7 +32,7 @@
  */
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
-import { openDatabase } from '../packages/hub/src/index.ts';
+import { openDatabase, type ReportOrder } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
@@ -259,7 +261,12 @@ log(
 );
 const targets: (() => Promise<Target>)[] = [];
 if (!flag('no-sqlite'))
-  targets.push(async () => sqliteTarget(option('sqlite-file', ''), { seedCopy: flag('seed-copy') }));
+  targets.push(async () =>
+    sqliteTarget(option('sqlite-file', ''), {
+      seedCopy: flag('seed-copy'),
+      reportOrder: (option('report-order', '') || undefined) as ReportOrder | undefined,
+    }),
+  );
 const PG_LAYOUTS = option('pg-layout', 'plain').split(',');
 if (!PG_LAYOUTS.every((l) => l === 'partitioned' || l === 'plain'))
   throw new Error('--pg-layout takes partitioned, plain or both (comma-separated)');

@@ -8,7 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
+import type { DatabaseConfig, ReportOrder } from '../../packages/hub/src/index.ts';
 import { postgresDatabase } from '../../packages/hub/test/databases.ts';
 import { fmt, grownBeyondSeed } from './cli.ts';
 
@@ -62,7 +62,10 @@ export function restoreSeedCopy(file: string): void {
  * kept file gets a copy beside it (`<file>.seed`) once seeded, and each run starts from that copy:
  * the runs' publishes would otherwise stay in the file and grow it past the seed.
  */
-export function sqliteTarget(keptFile = '', { seedCopy = false } = {}): Target {
+export function sqliteTarget(
+  keptFile = '',
+  { seedCopy = false, reportOrder }: { seedCopy?: boolean; reportOrder?: ReportOrder } = {},
+): Target {
   const dir = keptFile ? '' : mkdtempSync(join(tmpdir(), 'lienthong-hub-load-'));
   const file = keptFile || join(dir, 'hub.db');
   const seed = `${file}.seed`;
@@ -77,10 +80,11 @@ export function sqliteTarget(keptFile = '', { seedCopy = false } = {}): Target {
       keepSeed: () => copySqlite(file, seed),
     }),
     name: 'SQLite',
-    config: { sqlite: file },
+    config: { sqlite: file, ...(reportOrder && { reportOrder }) },
     async describe() {
       const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
-      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer`;
+      const order = reportOrder ? `, reports in ${reportOrder} order` : '';
+      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer${order}`;
     },
     drop: async () => {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@
 export { type AuditEntry, type AuditEvent, type AuditLog, createAuditLog } from './audit.js';
 export { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
 export { detachPartitionsBefore, ensurePartitionsAhead } from './db/partitions.js';
+export type { ReportOrder } from './db/report-clusters.js';
 export type { HubDatabase } from './db/schema.js';
 export type { Deidentify } from './export/bulk-run.js';
 export {

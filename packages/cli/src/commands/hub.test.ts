@@ -73,14 +73,21 @@ describe('lienthong hub', () => {
       ).toBe(1);
       expect(m.err()).toMatch(code);
     }
-    const pgCache = capture();
+    for (const [flag, value] of [
+      ['--sqlite-cache-mib', '64'],
+      ['--report-order', 'patient'],
+    ] as const) {
+      const pg = capture();
+      expect(
+        await runCli(['hub', 'serve', '--port', '0', '--database-url', 'postgres://x', flag, value], pg.io),
+      ).toBe(1);
+      expect(pg.err()).toMatch(new RegExp(`CLI_OPTIONS_CONFLICT.*${flag}`, 's'));
+    }
+    const order = capture();
     expect(
-      await runCli(
-        ['hub', 'serve', '--port', '0', '--database-url', 'postgres://x', '--sqlite-cache-mib', '64'],
-        pgCache.io,
-      ),
+      await runCli(['hub', 'serve', '--port', '0', '--db', db, '--report-order', 'random'], order.io),
     ).toBe(1);
-    expect(pgCache.err()).toMatch(/CLI_OPTIONS_CONFLICT.*--sqlite-cache-mib/s);
+    expect(order.err()).toMatch(/HUB_OPTION_INVALID.*database\.reportOrder/s);
     const u = capture();
     expect(await runCli(['hub', 'serve', '--port', '0', '--db', db, '--public-url', 'ftp://x'], u.io)).toBe(
       1,
@@ -109,8 +116,8 @@ describe('lienthong hub', () => {
     };
   }
 
-  it('serves a SQLite hub with the page cache --sqlite-cache-mib asks for', async () => {
-    const hub = await serving(['--sqlite-cache-mib', '64']);
+  it('serves a SQLite hub with the page cache --sqlite-cache-mib asks for, in --report-order', async () => {
+    const hub = await serving(['--sqlite-cache-mib', '64', '--report-order', 'patient']);
     expect((await fetch(`${hub.printed.url}/health`)).status).toBe(200);
     expect(await hub.stop()).toBe(0);
   });

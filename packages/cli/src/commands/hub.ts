@@ -6,6 +6,7 @@ import {
   createLogger,
   type DatabaseConfig,
   openDatabase,
+  type ReportOrder,
   startHub,
 } from '@lienthong/hub';
 import { type DisclosurePolicy, parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
@@ -28,6 +29,7 @@ interface ServeOptions {
   trustedProxyHops?: string;
   disclosurePolicy?: string;
   sqliteCacheMib?: string;
+  reportOrder?: string;
   json?: boolean;
 }
 
@@ -96,13 +98,7 @@ function smallWholeNumber(value: string | undefined, flag: string, code: string)
  */
 function withSqliteCache(database: DatabaseConfig, value: string | undefined): DatabaseConfig {
   if (value === undefined) return database;
-  if (!('sqlite' in database))
-    throw new ValidationError({
-      code: 'CLI_OPTIONS_CONFLICT',
-      message: '--sqlite-cache-mib applies to a SQLite database (--db) only.',
-      messageVi: '--sqlite-cache-mib chỉ dùng với cơ sở dữ liệu SQLite (--db).',
-      path: '--sqlite-cache-mib',
-    });
+  sqliteOnly(database, '--sqlite-cache-mib');
   if (!/^\d{1,5}$/.test(value))
     throw new ValidationError({
       code: 'CLI_SQLITE_CACHE_INVALID',
@@ -111,6 +107,27 @@ function withSqliteCache(database: DatabaseConfig, value: string | undefined): D
       path: '--sqlite-cache-mib',
     });
   return { ...database, cacheMiB: Number(value) };
+}
+
+/**
+ * `--report-order arrival|patient`: where a SQLite hub stores new reports (the `reportOrder` of its
+ * database; the hub refuses any other value); refused with a PostgreSQL database.
+ */
+function withReportOrder(database: DatabaseConfig, value: string | undefined): DatabaseConfig {
+  if (value === undefined) return database;
+  sqliteOnly(database, '--report-order');
+  return { ...database, reportOrder: value as ReportOrder };
+}
+
+/** Refuses `flag` unless the hub's database is SQLite. */
+function sqliteOnly(database: DatabaseConfig, flag: string): void {
+  if (!('sqlite' in database))
+    throw new ValidationError({
+      code: 'CLI_OPTIONS_CONFLICT',
+      message: `${flag} applies to a SQLite database (--db) only.`,
+      messageVi: `${flag} chỉ dùng với cơ sở dữ liệu SQLite (--db).`,
+      path: flag,
+    });
 }
 
 /** Resolves on SIGINT/SIGTERM (the hub then shuts down gracefully). */
@@ -167,6 +184,10 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       '--sqlite-cache-mib <n>',
       "SQLite: the page cache in MiB (default 16); 64 holds a million reports' index pages, and counts in the hub's memory",
     )
+    .option(
+      '--report-order <order>',
+      "SQLite: where new reports are stored — arrival (default: appended) or patient (beside the patient's others: cheaper queries, dearer publishes)",
+    )
     .option('--json', 'print JSON')
     .action(async (opts: DbOptions & ServeOptions) => {
       const port = /^\d{1,5}$/.test(opts.port) ? Number(opts.port) : Number.NaN;
@@ -192,7 +213,10 @@ export function registerHubCommands(program: Command, io: CliIo): void {
       const disclosurePolicy = disclosurePolicyOf(
         opts.disclosurePolicy ?? process.env.LIENTHONG_HUB_DISCLOSURE_POLICY,
       );
-      const database = withSqliteCache(databaseOf(opts), opts.sqliteCacheMib);
+      const database = withReportOrder(
+        withSqliteCache(databaseOf(opts), opts.sqliteCacheMib),
+        opts.reportOrder,
+      );
       const running = await startHub({
         database,
         port,

@@ -9,6 +9,7 @@ import { migrateToLatest } from './migrations.js';
 import { partitionLabReports } from './migrations-partitioned.js';
 import { ensurePartitionsAhead, retryOnMissingPartition } from './partitions.js';
 import { prepareStatements } from './prepared-statements.js';
+import { REPORT_ORDERS, type ReportOrder, storeReportsByPatient } from './report-clusters.js';
 import type { HubDatabase } from './schema.js';
 import { openWalSync, type WalSync } from './wal-sync.js';
 
@@ -29,6 +30,16 @@ export type DatabaseConfig =
        * too, and counts in the hub's memory.
        */
       cacheMiB?: number;
+      /**
+       * Where new report versions are stored in the file (default `'arrival'`): `'arrival'`
+       * appends each one after the last; `'patient'` files it beside the patient's other reports,
+       * so a patient query reads a few neighbouring pages instead of one page per report. At a
+       * million reports, 10 clients: ~100 µs less CPU per query, ~120–220 µs more per publish
+       * (docs/en/guide/hub-performance.md#patient-order): for a hub whose reports are each read
+       * about twice or more. Either may be chosen at any start: rows already stored stay where
+       * they are, and both are read the same way.
+       */
+      reportOrder?: ReportOrder;
     }
   | { postgres: string; layout?: 'partitioned' | 'plain' };
 
@@ -74,6 +85,14 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       messageVi: `database.cacheMiB phải là số MiB nguyên từ 1 đến ${MAX_CACHE_MIB}.`,
       path: 'database.cacheMiB',
     });
+  const reportOrder = 'sqlite' in config ? config.reportOrder : undefined;
+  if (reportOrder !== undefined && !REPORT_ORDERS.includes(reportOrder))
+    throw new ValidationError({
+      code: 'HUB_OPTION_INVALID',
+      message: `database.reportOrder must be one of ${REPORT_ORDERS.join(', ')}.`,
+      messageVi: `database.reportOrder phải là một trong ${REPORT_ORDERS.join(', ')}.`,
+      path: 'database.reportOrder',
+    });
   let db: Kysely<HubDatabase>;
   let dialect: HubDb['dialect'];
   let walSync: Awaited<ReturnType<typeof openWalSync>> | undefined;
@@ -94,6 +113,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
+      if (reportOrder === 'patient') storeReportsByPatient(db);
       await migrateToLatest(db as Kysely<unknown>);
       if (wal) {
         walSync = await openWalSync(`${sqlite.name}-wal`);

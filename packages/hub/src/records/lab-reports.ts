@@ -15,6 +15,7 @@ import {
 } from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { shapedQuery } from '../db/query-shapes.js';
+import { ClusteredSeqs, type PatientKey, storesReportsByPatient } from '../db/report-clusters.js';
 import { newRowId } from '../db/row-id.js';
 import type { HubDatabase, LabReportCodeTable, LabReportPatientTable, LabReportTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
@@ -166,8 +167,10 @@ export async function publishReport(
     facilityCode: facility,
     createdAt: new Date().toISOString(),
   });
-  // SQLite's new row id is the version's `seq` (migration 013), which its key rows carry; PostgreSQL gives none.
-  const { insertId } = await insertReport.run(trx, rows.report);
+  // SQLite's row id is the version's `seq`, which its key rows carry (migration 013); in patient
+  // order it is chosen beside the patient's other reports (db/report-clusters.ts). PostgreSQL has none.
+  const placed = storesReportsByPatient(trx) ? await new ClusteredSeqs(trx).next(rows.patients) : undefined;
+  const { insertId } = await insertReport.run(trx, { ...rows.report, seq: placed });
   const seq = insertId === undefined ? undefined : Number(insertId);
   if (rows.patients.length > 0)
     await insertPatientKeys.execute(
@@ -270,7 +273,6 @@ export async function queryReportDocuments(
 }
 
 /** A patient key as the report query compares it: the identifier under its current URI. */
-type PatientKey = { system: string; value: string };
 
 /**
  * The report query's parameters, every value as SQL compares it — the leaves of a shaped query
