@@ -4,13 +4,14 @@ import type { AddressInfo, Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { type ServerType, serve } from '@hono/node-server';
-import { LienThongError, ValidationError } from '@lienthong/core';
+import { LienThongError, toOperationOutcome, ValidationError } from '@lienthong/core';
+import { FHIR_JSON } from '@lienthong/core/fhir';
 import { parseDisclosurePolicy } from '@lienthong/visits/provider-kit';
 import type { Hono } from 'hono';
 import { createAuditLog } from './audit.js';
 import { type DatabaseConfig, type HubDb, openDatabase } from './db/open-database.js';
 import { type BulkExportOptions, type BulkExports, createBulkExports } from './export/jobs-runner.js';
-import { createHubApp, type HubAppOptions } from './http/app.js';
+import { createHubApp, FHIR_BASE, type HubAppOptions } from './http/app.js';
 import type { HubEnv } from './http/env.js';
 import { problemOf } from './http/problem.js';
 import { normalizePublicUrl } from './http/public-url.js';
@@ -217,9 +218,10 @@ const MALFORMED = {
 
 /**
  * Node answers what its parser refuses (an oversized URL or header block, malformed HTTP) with a
- * bare status line; the hub answers with its problem document instead, then closes the connection.
+ * bare status line; the hub answers with its problem document instead — an OperationOutcome when
+ * the refused request names the FHIR facade — then closes the connection.
  */
-function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+function answerClientError(error: Error & { code?: string; rawPacket?: Buffer }, socket: Socket): void {
   const pending = (socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage;
   if (error.code === 'ECONNRESET' || !socket.writable || pending?.headersSent) {
     socket.destroy();
@@ -227,14 +229,25 @@ function answerClientError(error: Error & { code?: string }, socket: Socket): vo
   }
   const known = CLIENT_ERRORS[error.code ?? ''] ?? MALFORMED;
   const { code, en: message, vi: messageVi, status } = known;
-  const body = JSON.stringify(
-    problemOf(new LienThongError({ code, message, messageVi, details: { status } })).body,
-  );
+  const refusal = new LienThongError({ code, message, messageVi, details: { status } });
+  const fhir = namesFhirFacade(error.rawPacket);
+  const body = JSON.stringify(fhir ? toOperationOutcome(refusal) : problemOf(refusal).body);
   socket.end(
     `HTTP/1.1 ${known.status} ${known.reason}\r\n` +
-      'Content-Type: application/problem+json\r\n' +
+      `Content-Type: ${fhir ? FHIR_JSON : 'application/problem+json'}\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: close\r\n\r\n' +
       body,
   );
+}
+
+/**
+ * Whether the request Node refused names the FHIR facade. Node hands over the bytes it was parsing
+ * when it refused (`rawPacket`); when they start the request line, its path says. A request whose
+ * line came in an earlier packet is answered with the problem document.
+ */
+function namesFhirFacade(packet: Buffer | undefined): boolean {
+  const line = packet?.subarray(0, 64).toString('latin1') ?? '';
+  const target = /^[A-Z]{3,10} (\S+)/.exec(line)?.[1] ?? '';
+  return target === FHIR_BASE || target.startsWith(`${FHIR_BASE}/`) || target.startsWith(`${FHIR_BASE}?`);
 }

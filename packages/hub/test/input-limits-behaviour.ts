@@ -386,11 +386,19 @@ export function describeHubInputLimits(dialect: string, makeDatabase: MakeDataba
         expect(await auditCount()).toBe((before ?? 0) + 1);
       });
 
-      it('answers an oversized URL or header block with a 431 problem document over a real socket', async () => {
+      it('answers an oversized URL or header block with a 431 problem document (an OperationOutcome under /fhir) over a real socket', async () => {
         const url = await call(hub, 'GET', `/v1/lab-reports/${'R'.repeat(100_000)}`, { key });
         expectProblem(url, 431, 'HUB_REQUEST_HEADER_TOO_LARGE');
         const header = await call(hub, 'GET', '/v1/me', { key, headers: { 'x-user': 'u'.repeat(20_000) } });
         expectProblem(header, 431, 'HUB_REQUEST_HEADER_TOO_LARGE');
+        // Under the FHIR facade, the same refusal is an OperationOutcome.
+        const fhirUrl = await call(hub, 'GET', `/fhir/Patient?name=${'n'.repeat(20_000)}`, { key });
+        expectOutcome(fhirUrl, 431, 'HUB_REQUEST_HEADER_TOO_LARGE');
+        const fhirHeader = await call(hub, 'GET', '/fhir/metadata', {
+          key,
+          headers: { 'x-user': 'u'.repeat(20_000) },
+        });
+        expectOutcome(fhirHeader, 431, 'HUB_REQUEST_HEADER_TOO_LARGE');
         // A request line Node cannot parse at all.
         const malformed = await raw(hub, 'GET /v1/me HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n');
         expect(malformed).toMatch(/^HTTP\/1\.1 400 /);

@@ -96,7 +96,7 @@ function trustedProxyHops(options: HubAppOptions): number {
 }
 
 /** Where the FHIR facade is mounted; its errors are answered as OperationOutcomes. */
-const FHIR_BASE = '/fhir';
+export const FHIR_BASE = '/fhir';
 
 /**
  * Builds the hub's HTTP application (Hono, fetch-based: it runs on Node's HTTP server, in tests
