@@ -18,6 +18,7 @@
  *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
  *          --no-sqlite
  *          --sqlite-file F (one size only: keep the seeded SQLite file at F, reuse it when it holds reports)
+ *          --report-order arrival|patient (SQLite: the hub's `reportOrder`, as seeded and served)
  *          --tsx (run the hub's TypeScript sources under tsx instead of compiled: 40–70 MiB more RSS)
  * Diagnosis: EXPORT_LOAD_TRACE=1 (the hub's memory every second), EXPORT_LOAD_PAGE_SIZE=<n> (rows per
  *            query), EXPORT_LOAD_NODE_FLAGS="--trace-gc" (more node flags for the hub).
@@ -31,7 +32,7 @@ import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { bulkExport } from '../packages/hub-api/src/bulk-export/index.ts';
 import { stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, reportOrderOption, secs } from './hub-load/cli.ts';
 import { compileServer, heapOf, sampleRss, serveExportHub } from './hub-load/export-child.ts';
 import { reportsWithObservations } from './hub-load/export-synthetic.ts';
 import { SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
@@ -238,7 +239,12 @@ log(
 try {
   for (const observations of SIZES) {
     const targets: (() => Promise<Target>)[] = [];
-    if (!flag('no-sqlite')) targets.push(async () => sqliteTarget(SQLITE_FILE));
+    if (!flag('no-sqlite'))
+      targets.push(async () =>
+        sqliteTarget(SQLITE_FILE, {
+          reportOrder: reportOrderOption(),
+        }),
+      );
     if (flag('pg')) targets.push(() => postgresTarget(`hub_export_${observations}`));
     for (const make of targets) {
       const target = await make();

@@ -20,7 +20,8 @@
  *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
  *            inside this repository so its imports resolve, e.g. a `git worktree` under it;
  *            default: this tree's — at least one of them should differ)
- *          --cases query,publish,nobody,catalogue,health (default query,publish; nobody: a query
+ *          --cases query,publish,visit,nobody,catalogue,health (default query,publish; visit: publishes
+ *            four in a row per patient; nobody: a query
  *            naming a patient without reports; catalogue: an authenticated read of no patient;
  *            health: no key — bench/hub-load/requests.ts)  --rounds N (default 5)  --duration S (default 5)  --warm-up S (default 2)
  *          --connections N (default 10)  --reports N --patients N (the seed's, as given to bench:hub)
@@ -28,9 +29,9 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatabaseConfig, ReportOrder } from '../packages/hub/src/index.ts';
+import type { DatabaseConfig } from '../packages/hub/src/index.ts';
 import { type Served, serveChild, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, seededShape } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, reportOrderOption, seededShape } from './hub-load/cli.ts';
 import { hubRequests } from './hub-load/requests.ts';
 import { load, measured, type Req } from './hub-load/runner.ts';
 import { restoreSeedCopy } from './hub-load/targets.ts';
@@ -64,16 +65,16 @@ const sources = (name: string): string | undefined => {
   return absolute;
 };
 const sides = { A: sources('a-src'), B: sources('b-src') };
-if (sides.A === sides.B && B_FILE === FILE)
+if (sides.A === sides.B && B_FILE === FILE && reportOrderOption('a-') === reportOrderOption('b-'))
   throw new Error(
-    '--a-src and --b-src name the same sources on the same file: give --b-src or --b-sqlite-file',
+    'A and B are the same sources on the same file: give --b-src, --b-sqlite-file or --b-report-order',
   );
 if (flag('seed-copy')) for (const file of new Set([FILE, B_FILE])) restoreSeedCopy(file);
 
 log(`Hub A/B: CPU per request, same file, alternating runs — Node ${process.version}. All data SYNTHETIC.`);
 for (const [side, dir] of Object.entries(sides)) {
-  const order = option(`${side.toLowerCase()}-report-order`, '');
-  log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}${order && `, reportOrder ${order}`}`);
+  const order = reportOrderOption(`${side.toLowerCase()}-`);
+  log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}${order ? `, reportOrder ${order}` : ''}`);
 }
 log(
   `  ${B_FILE === FILE ? FILE : `A: ${FILE}, B: ${B_FILE}`}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
@@ -81,8 +82,8 @@ log(
 
 /** A side's database: its file, and its report order when one is given. */
 const database = (file: string, side: 'a' | 'b'): DatabaseConfig => {
-  const order = option(`${side}-report-order`, '');
-  return { sqlite: file, ...(order && { reportOrder: order as ReportOrder }) };
+  const reportOrder = reportOrderOption(`${side}-`);
+  return { sqlite: file, ...(reportOrder && { reportOrder }) };
 };
 const hubs: Record<'A' | 'B', Served> = {
   A: await serveChild('hub', database(FILE, 'a'), sides.A ? { HUB_LOAD_HUB_SRC: sides.A } : {}),

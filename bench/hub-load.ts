@@ -32,10 +32,10 @@
  */
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
-import { openDatabase, type ReportOrder } from '../packages/hub/src/index.ts';
+import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, secs, seededShape } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, reportOrderOption, secs, seededShape } from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import { patientQueryPlan } from './hub-load/query-plan.ts';
 import { hubRequests } from './hub-load/requests.ts';
@@ -264,7 +264,7 @@ if (!flag('no-sqlite'))
   targets.push(async () =>
     sqliteTarget(option('sqlite-file', ''), {
       seedCopy: flag('seed-copy'),
-      reportOrder: (option('report-order', '') || undefined) as ReportOrder | undefined,
+      reportOrder: reportOrderOption(),
     }),
   );
 const PG_LAYOUTS = option('pg-layout', 'plain').split(',');

@@ -1,5 +1,6 @@
 /** Command-line options and output formatting shared by the hub load benchmarks. */
 import { loadavg } from 'node:os';
+import type { ReportOrder } from '../../packages/hub/src/index.ts';
 
 const argv = process.argv.slice(2);
 /** Whether `--name` was given. */
@@ -9,6 +10,13 @@ export const option = (name: string, fallback: string): string => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
 };
+
+/**
+ * `--<side>report-order arrival|patient`: a SQLite hub's `reportOrder` as seeded and served, else
+ * undefined (the hub's default); the hub refuses any other value.
+ */
+export const reportOrderOption = (side = ''): ReportOrder | undefined =>
+  (option(`${side}report-order`, '') || undefined) as ReportOrder | undefined;
 
 /**
  * The seeded data set's shape, `--reports N --patients N` (defaults 1,000,000 and reports / 10):

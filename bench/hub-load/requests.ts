@@ -16,6 +16,8 @@ const patientQuery = (value: string, apiKey: string): Req => ({
  *
  * - `query`: a random seeded patient's 50 newest reports;
  * - `publish`: a new report of a random seeded patient, with its own Idempotency-Key;
+ * - `visit`: the same, four reports in a row for each random patient, as a lab sends the panels
+ *   of one visit together (what patient-ordered storage meets in practice);
  * - `nobody`: the same query naming a patient with no reports (past the seeded numbers, which
  *   publishes never name): what a query costs before any report is read;
  * - `catalogue`: the list of catalogue releases, authenticated (no patient, no audit entry);
@@ -27,6 +29,7 @@ export function hubRequests(patients: () => number) {
   const queryRnd = prng(11);
   const publishRnd = prng(13);
   const nobodyRnd = prng(17);
+  const visitRnd = prng(19);
   return {
     health: (_apiKey: string) => (): Req => ({ method: 'GET', path: '/health' }),
     catalogue: (apiKey: string) => (): Req => ({
@@ -38,20 +41,32 @@ export function hubRequests(patients: () => number) {
       patientQuery(patientValue(Math.floor(queryRnd() * patients())), apiKey),
     nobody: (apiKey: string) => (): Req =>
       patientQuery(patientValue(patients() + Math.floor(nobodyRnd() * 1_000_000)), apiKey),
-    publish: (apiKey: string) => (): Req => {
-      const n = published++;
-      return {
-        method: 'POST',
-        path: '/v1/lab-reports',
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          'content-type': 'application/json',
-          'idempotency-key': `load-${tag}-${n}`,
-        },
-        body: JSON.stringify(
-          syntheticReport(n, Math.floor(publishRnd() * patients()), publishRnd, `LOAD-${tag}-`),
-        ),
+    publish: (apiKey: string) => (): Req => publishRequest(apiKey, Math.floor(publishRnd() * patients())),
+    visit: (apiKey: string) => {
+      let patient = 0;
+      let left = 0;
+      return (): Req => {
+        if (left-- === 0) [patient, left] = [Math.floor(visitRnd() * patients()), VISIT_REPORTS - 1];
+        return publishRequest(apiKey, patient);
       };
     },
   };
+
+  /** A new report of `patient` with its own Idempotency-Key. */
+  function publishRequest(apiKey: string, patient: number): Req {
+    const n = published++;
+    return {
+      method: 'POST',
+      path: '/v1/lab-reports',
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        'content-type': 'application/json',
+        'idempotency-key': `load-${tag}-${n}`,
+      },
+      body: JSON.stringify(syntheticReport(n, patient, publishRnd, `LOAD-${tag}-`)),
+    };
+  }
 }
+
+/** Reports per visit in the `visit` case. */
+const VISIT_REPORTS = 4;
