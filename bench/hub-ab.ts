@@ -20,8 +20,9 @@
  *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
  *            inside this repository so its imports resolve, e.g. a `git worktree` under it;
  *            default: this tree's — at least one of them should differ)
- *          --cases query,publish,visit,nobody,catalogue,health (default query,publish; visit: publishes
- *            four in a row per patient; nobody: a query
+ *          --cases query,publish,visit,backfill,nobody,catalogue,health (default query,publish; visit:
+ *            publishes four in a row per patient; backfill: publishes of a time in the seeded history,
+ *            as a facility sends its past; nobody: a query
  *            naming a patient without reports; catalogue: an authenticated read of no patient;
  *            health: no key — bench/hub-load/requests.ts)  --rounds N (default 5)  --duration S (default 5)  --warm-up S (default 2)
  *          --connections N (default 10)  --reports N --patients N (the seed's, as given to bench:hub)

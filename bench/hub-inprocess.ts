@@ -23,6 +23,7 @@ import {
   PATIENT_SYSTEM,
   patientValue,
   prng,
+  recentClinicalTime,
   syntheticFacilityKey,
   syntheticReport,
 } from './hub-load/synthetic.ts';
@@ -70,7 +71,9 @@ const requests: Record<string, () => Request> = {
     return new Request('http://hub/v1/lab-reports', {
       method: 'POST',
       headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `inproc-${runTag}-${n}` },
-      body: JSON.stringify(syntheticReport(n, Math.floor(rnd() * patients), rnd, `INPROC-${runTag}-`)),
+      body: JSON.stringify(
+        syntheticReport(n, Math.floor(rnd() * patients), rnd, `INPROC-${runTag}-`, recentClinicalTime(rnd)),
+      ),
     });
   },
 };

@@ -1,7 +1,14 @@
 /** The requests the hub benchmarks send (SYNTHETIC data), each as autocannon makes it. */
 import { randomBytes } from 'node:crypto';
 import type { Req } from './runner.ts';
-import { PATIENT_SYSTEM, patientValue, prng, syntheticReport } from './synthetic.ts';
+import {
+  historicClinicalTime,
+  PATIENT_SYSTEM,
+  patientValue,
+  prng,
+  recentClinicalTime,
+  syntheticReport,
+} from './synthetic.ts';
 
 const patientQuery = (value: string, apiKey: string): Req => ({
   method: 'GET',
@@ -15,9 +22,14 @@ const patientQuery = (value: string, apiKey: string): Req => ({
  * Idempotency-Key is new however many hubs the process measures.
  *
  * - `query`: a random seeded patient's 50 newest reports;
- * - `publish`: a new report of a random seeded patient, with its own Idempotency-Key;
+ * - `publish`: a new report of a random seeded patient, with its own Idempotency-Key, of a sample
+ *   taken in the last two days (a lab publishes the day's results: its clinical time lands after
+ *   the stored ones in the facility's index by time);
  * - `visit`: the same, four reports in a row for each random patient, as a lab sends the panels
  *   of one visit together (what patient-ordered storage meets in practice);
+ * - `backfill`: the same as `publish` with a clinical time anywhere in the seeded 700 days (a
+ *   facility sending its history: each lands on a random page of that index too). The benchmark's
+ *   publishes had this shape until 2026-12-05;
  * - `nobody`: the same query naming a patient with no reports (past the seeded numbers, which
  *   publishes never name): what a query costs before any report is read;
  * - `catalogue`: the list of catalogue releases, authenticated (no patient, no audit entry);
@@ -41,19 +53,22 @@ export function hubRequests(patients: () => number) {
       patientQuery(patientValue(Math.floor(queryRnd() * patients())), apiKey),
     nobody: (apiKey: string) => (): Req =>
       patientQuery(patientValue(patients() + Math.floor(nobodyRnd() * 1_000_000)), apiKey),
-    publish: (apiKey: string) => (): Req => publishRequest(apiKey, Math.floor(publishRnd() * patients())),
+    publish: (apiKey: string) => (): Req =>
+      publishRequest(apiKey, Math.floor(publishRnd() * patients()), recentClinicalTime),
+    backfill: (apiKey: string) => (): Req =>
+      publishRequest(apiKey, Math.floor(publishRnd() * patients()), historicClinicalTime),
     visit: (apiKey: string) => {
       let patient = 0;
       let left = 0;
       return (): Req => {
         if (left-- === 0) [patient, left] = [Math.floor(visitRnd() * patients()), VISIT_REPORTS - 1];
-        return publishRequest(apiKey, patient);
+        return publishRequest(apiKey, patient, recentClinicalTime);
       };
     },
   };
 
-  /** A new report of `patient` with its own Idempotency-Key. */
-  function publishRequest(apiKey: string, patient: number): Req {
+  /** A new report of `patient` with its own Idempotency-Key, taken at `clinicalTime()`. */
+  function publishRequest(apiKey: string, patient: number, clinicalTime: (rnd: () => number) => Date): Req {
     const n = published++;
     return {
       method: 'POST',
@@ -63,7 +78,7 @@ export function hubRequests(patients: () => number) {
         'content-type': 'application/json',
         'idempotency-key': `load-${tag}-${n}`,
       },
-      body: JSON.stringify(syntheticReport(n, patient, publishRnd, `LOAD-${tag}-`)),
+      body: JSON.stringify(syntheticReport(n, patient, publishRnd, `LOAD-${tag}-`, clinicalTime(publishRnd))),
     };
   }
 }

@@ -35,12 +35,31 @@ export const patientValue = (n: number) => `SP${n.toString().padStart(7, '0')}`;
 
 const START = Date.UTC(2025, 0, 1);
 const SPAN = 700 * 24 * 3600 * 1000;
+const HOUR = 3_600_000;
 
-/** Synthetic report number `n` of patient `patient` (id `idPrefix` + n). */
-export function syntheticReport(n: number, patient: number, rnd: () => number, idPrefix = 'SYN-'): LabReport {
+/** A clinical time in the seeded history: anywhere in the 700 days from 2025-01-01. */
+export const historicClinicalTime = (rnd: () => number) => new Date(START + Math.floor(rnd() * SPAN));
+
+/**
+ * A clinical time of a live publish: a sample taken 1 to 48 hours ago, as a lab reports the day's
+ * results (its report, issued an hour later, is never in the future).
+ */
+export const recentClinicalTime = (rnd: () => number) =>
+  new Date(Date.now() - HOUR - Math.floor(rnd() * 47 * HOUR));
+
+/**
+ * Synthetic report number `n` of patient `patient` (id `idPrefix` + n), taken at `at` (default:
+ * somewhere in the seeded history).
+ */
+export function syntheticReport(
+  n: number,
+  patient: number,
+  rnd: () => number,
+  idPrefix = 'SYN-',
+  at = historicClinicalTime(rnd),
+): LabReport {
   const panel = PANELS[n % PANELS.length]!;
-  const at = new Date(START + Math.floor(rnd() * SPAN));
-  const issued = new Date(at.getTime() + 3_600_000);
+  const issued = new Date(at.getTime() + HOUR);
   return {
     id: `${idPrefix}${n.toString().padStart(8, '0')}`,
     patient: { identifiers: [{ system: PATIENT_SYSTEM, value: patientValue(patient) }] },
