@@ -3,6 +3,7 @@ import {
   type ContractProvider,
   defineContractSuite,
   runContractSuite,
+  seedOf,
   type TestApi,
 } from './contract-suite.js';
 
@@ -173,3 +174,29 @@ describe('runContractSuite with a case for providers lacking a capability', () =
 
 // The runner on the real vitest API: the N/A case shows as skipped in this file's report.
 runContractSuite(suite, 'vitest adapter', () => makeCounter(false));
+
+describe('seedOf', () => {
+  const holds = { en: 'the records its backend holds', vi: 'các hồ sơ mà hệ thống của nó đang giữ' };
+  const context = (options: Record<string, unknown>) => ({ runId: 'r1', options });
+
+  it('returns the seed a read-only provider was given', () => {
+    const seed = [{ id: 'a' }];
+    expect(seedOf<typeof seed>(context({ seed }), holds)).toBe(seed);
+  });
+
+  it.each([
+    ['no seed', {}],
+    ['an empty seed', { seed: [] }],
+  ])('answers %s with CONFORMANCE_SEED_MISSING, in English and Vietnamese', (_, options) => {
+    expect(() => seedOf(context(options), holds)).toThrow(
+      expect.objectContaining({
+        code: 'CONFORMANCE_SEED_MISSING',
+        kind: 'validation',
+        path: 'options.seed',
+        message: 'A read-only provider must be given options.seed: the records its backend holds.',
+        messageVi:
+          'Nhà cung cấp chỉ đọc phải được truyền options.seed: các hồ sơ mà hệ thống của nó đang giữ.',
+      }),
+    );
+  });
+});

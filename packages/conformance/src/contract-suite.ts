@@ -2,6 +2,7 @@
  * The conformance kit: a contract's suite is declared once as data (named cases, each with the
  * capabilities it needs) and run against any provider factory — ours and vendors' alike.
  */
+import { ValidationError } from '@lienthong/core';
 import { describe as vitestDescribe, it as vitestIt } from 'vitest';
 
 /** What every provider of a contract exposes: its contract id and its optional capabilities. */
@@ -16,6 +17,24 @@ export interface CaseContext {
   readonly runId: string;
   /** Options the provider's test passed through (e.g. seed data a read-only provider serves). */
   readonly options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The seed a read-only provider's test passed (`options.seed`: the records its backend already
+ * holds), else a `CONFORMANCE_SEED_MISSING` error naming what it should hold. A read-only provider
+ * cannot be written to, so the cases can only check what it was said to serve.
+ * @example const reports = seedOf<ResultExchangeFixtures>(ctx, { en: 'resultExchangeFixtures its backend holds', vi: 'resultExchangeFixtures mà hệ thống của nó đang giữ' });
+ */
+export function seedOf<T>(context: CaseContext, holds: { en: string; vi: string }): T {
+  const seed = context.options.seed;
+  if (seed === undefined || (Array.isArray(seed) && seed.length === 0))
+    throw new ValidationError({
+      code: 'CONFORMANCE_SEED_MISSING',
+      message: `A read-only provider must be given options.seed: ${holds.en}.`,
+      messageVi: `Nhà cung cấp chỉ đọc phải được truyền options.seed: ${holds.vi}.`,
+      path: 'options.seed',
+    });
+  return seed as T;
 }
 
 /** One behaviour the contract promises. */

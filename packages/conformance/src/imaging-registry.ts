@@ -15,6 +15,7 @@ import {
   defineContractSuite,
   type RunOptions,
   runContractSuite,
+  seedOf,
 } from './contract-suite.js';
 import { caseKey, collect, sharedCases } from './shared-cases.js';
 
@@ -90,10 +91,10 @@ async function subjects(
     for (const r of refs) await provider.publish(r);
     return { refs, exclusive: true };
   }
-  const seed = (context.options as ImagingRegistryConformanceOptions).seed ?? [];
-  if (seed.length === 0) {
-    throw new Error('A read-only imaging registry must be given options.seed (references it serves).');
-  }
+  const seed = seedOf<NonNullable<ImagingRegistryConformanceOptions['seed']>>(context, {
+    en: 'the imaging references it serves',
+    vi: 'các tham chiếu ảnh mà nó phục vụ',
+  });
   return { refs: [...seed], exclusive: false };
 }
 

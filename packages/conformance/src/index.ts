@@ -12,6 +12,7 @@ export {
   defineContractSuite,
   type RunOptions,
   runContractSuite,
+  seedOf,
   type TestApi,
 } from './contract-suite.js';
 export {

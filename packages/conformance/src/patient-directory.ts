@@ -23,6 +23,7 @@ import {
   defineContractSuite,
   type RunOptions,
   runContractSuite,
+  seedOf,
 } from './contract-suite.js';
 import { caseKey, collect, sharedCases } from './shared-cases.js';
 
@@ -115,9 +116,10 @@ async function arrange(directory: PatientDirectory, ctx: CaseContext): Promise<P
     for (const r of records) await directory.upsert(r);
     return records;
   }
-  const seed = ctx.options.seed as PatientRecord[] | undefined;
-  if (!seed) throw new Error('A read-only provider must pass the records its backend holds as options.seed');
-  return seed;
+  return seedOf<PatientRecord[]>(ctx, {
+    en: 'the patient records its backend holds',
+    vi: 'các hồ sơ người bệnh mà hệ thống của nó đang giữ',
+  });
 }
 
 function expectValid(record: PatientRecord | undefined): void {

@@ -17,6 +17,7 @@ import {
   defineContractSuite,
   type RunOptions,
   runContractSuite,
+  seedOf,
 } from './contract-suite.js';
 import { collect, sharedCases } from './shared-cases.js';
 
@@ -157,12 +158,10 @@ export interface ResultExchangeConformanceOptions {
 
 /** The fixtures of a read-only provider (its backend holds them already). */
 function seeded(ctx: CaseContext): ResultExchangeFixtures {
-  const seed = (ctx.options as ResultExchangeConformanceOptions).seed;
-  if (!seed)
-    throw new Error(
-      'A read-only result exchange must be given options.seed (resultExchangeFixtures its backend holds).',
-    );
-  return seed;
+  return seedOf<ResultExchangeFixtures>(ctx, {
+    en: 'the resultExchangeFixtures its backend holds',
+    vi: 'resultExchangeFixtures mà hệ thống của nó đang giữ',
+  });
 }
 
 const writable = (x: ResultExchange) => x.capabilities.write;

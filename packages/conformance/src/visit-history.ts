@@ -18,6 +18,7 @@ import {
   defineContractSuite,
   type RunOptions,
   runContractSuite,
+  seedOf,
 } from './contract-suite.js';
 import { collect, sharedCases } from './shared-cases.js';
 
@@ -164,12 +165,10 @@ export interface VisitHistoryConformanceOptions {
 }
 
 function seeded(ctx: CaseContext): VisitHistoryFixtures {
-  const seed = (ctx.options as VisitHistoryConformanceOptions).seed;
-  if (!seed)
-    throw new Error(
-      'A read-only visit history must be given options.seed (visitHistoryFixtures its backend holds).',
-    );
-  return seed;
+  return seedOf<VisitHistoryFixtures>(ctx, {
+    en: 'the visitHistoryFixtures its backend holds',
+    vi: 'visitHistoryFixtures mà hệ thống của nó đang giữ',
+  });
 }
 
 const writable = (x: VisitHistory) => x.capabilities.write;
