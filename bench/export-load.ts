@@ -23,6 +23,7 @@
  * Diagnosis: EXPORT_LOAD_TRACE=1 (the hub's memory every second), EXPORT_LOAD_PAGE_SIZE=<n> (rows per
  *            query), EXPORT_LOAD_NODE_FLAGS="--trace-gc" (more node flags for the hub).
  */
+import './hub-load/typed-exit.ts';
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
@@ -32,7 +33,16 @@ import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { bulkExport } from '../packages/hub-api/src/bulk-export/index.ts';
 import { stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, reportOrderOption, secs } from './hub-load/cli.ts';
+import {
+  flag,
+  fmt,
+  loadAverage,
+  log,
+  option,
+  optionInvalid,
+  reportOrderOption,
+  secs,
+} from './hub-load/cli.ts';
 import { compileServer, heapOf, sampleRss, serveExportHub } from './hub-load/export-child.ts';
 import { reportsWithObservations } from './hub-load/export-synthetic.ts';
 import { SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
@@ -43,8 +53,17 @@ const SIZES = option('observations', '1000000').split(',').map(Number);
 const PER_REPORT = Number(option('per-report', '10'));
 const SQLITE_FILE = option('sqlite-file', '');
 if (![...SIZES, PER_REPORT].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--observations and --per-report take positive integers');
-if (SQLITE_FILE && SIZES.length > 1) throw new Error('--sqlite-file takes one --observations size');
+  throw optionInvalid(
+    '--observations',
+    '--observations and --per-report take positive integers',
+    '--observations và --per-report nhận số nguyên dương',
+  );
+if (SQLITE_FILE && SIZES.length > 1)
+  throw optionInvalid(
+    '--sqlite-file',
+    '--sqlite-file takes one --observations size',
+    '--sqlite-file chỉ đi với một cỡ --observations',
+  );
 const reportsFor = (observations: number) => Math.ceil(observations / PER_REPORT);
 const patientsFor = (reports: number) =>
   Number(option('patients', String(Math.max(1, Math.floor(reports / 10)))));

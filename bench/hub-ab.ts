@@ -28,11 +28,21 @@
  *          --connections N (default 10)  --reports N --patients N (the seed's, as given to bench:hub)
  *          --seed-copy (start from F.seed, the copy `bench:hub --seed-copy` keeps)
  */
+import './hub-load/typed-exit.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from '../packages/hub/src/index.ts';
 import { type Served, serveChild, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, reportOrderOption, seededShape } from './hub-load/cli.ts';
+import {
+  flag,
+  fmt,
+  loadAverage,
+  log,
+  option,
+  optionInvalid,
+  reportOrderOption,
+  seededShape,
+} from './hub-load/cli.ts';
 import { hubRequests } from './hub-load/requests.ts';
 import { load, measured, type Req } from './hub-load/runner.ts';
 import { restoreSeedCopy } from './hub-load/targets.ts';
@@ -47,28 +57,46 @@ const CONNECTIONS = Number(option('connections', '10'));
 const { patients } = seededShape();
 for (const file of [FILE, B_FILE])
   if (!file || !existsSync(file))
-    throw new Error(
+    throw optionInvalid(
+      '--sqlite-file',
       '--sqlite-file (and --b-sqlite-file) take a file seeded by `npm run bench:hub -- --sqlite-file <file>`',
+      '--sqlite-file (và --b-sqlite-file) nhận một tệp đã nạp bằng `npm run bench:hub -- --sqlite-file <tệp>`',
     );
 if (![ROUNDS, DURATION, WARM_UP, CONNECTIONS].every((n) => Number.isInteger(n) && n > 0) || DURATION > 60)
-  throw new Error('--rounds, --duration (≤ 60 s), --warm-up and --connections take positive integers');
+  throw optionInvalid(
+    '--rounds',
+    '--rounds, --duration (≤ 60 s), --warm-up and --connections take positive integers',
+    '--rounds, --duration (≤ 60 s), --warm-up và --connections nhận số nguyên dương',
+  );
 const requests = hubRequests(() => patients);
 type Case = keyof typeof requests;
 const isCase = (name: string): name is Case => name in requests;
-if (!CASES.every(isCase)) throw new Error(`--cases takes ${Object.keys(requests).join(', ')}`);
+if (!CASES.every(isCase))
+  throw optionInvalid(
+    '--cases',
+    `--cases takes ${Object.keys(requests).join(', ')}`,
+    `--cases nhận ${Object.keys(requests).join(', ')}`,
+  );
 
 /** A side's hub sources: an absolute directory holding index.ts, or undefined for this tree's. */
 const sources = (name: string): string | undefined => {
   const dir = option(name, '');
   if (!dir) return undefined;
   const absolute = resolve(dir);
-  if (!existsSync(`${absolute}/index.ts`)) throw new Error(`--${name}: no index.ts in ${absolute}`);
+  if (!existsSync(`${absolute}/index.ts`))
+    throw optionInvalid(
+      `--${name}`,
+      `--${name}: no index.ts in ${absolute}`,
+      `--${name}: không có index.ts trong ${absolute}`,
+    );
   return absolute;
 };
 const sides = { A: sources('a-src'), B: sources('b-src') };
 if (sides.A === sides.B && B_FILE === FILE && reportOrderOption('a-') === reportOrderOption('b-'))
-  throw new Error(
+  throw optionInvalid(
+    '--b-src',
     'A and B are the same sources on the same file: give --b-src, --b-sqlite-file or --b-report-order',
+    'A và B là cùng mã nguồn trên cùng tệp: hãy cho --b-src, --b-sqlite-file hoặc --b-report-order',
   );
 if (flag('seed-copy')) for (const file of new Set([FILE, B_FILE])) restoreSeedCopy(file);
 

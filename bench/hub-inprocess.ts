@@ -16,9 +16,10 @@
  *          --seed-copy (start from F.seed, the copy of the fresh seed `bench:hub --seed-copy` keeps)
  * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
  */
+import './hub-load/typed-exit.ts';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { flag, fmt, grownBeyondSeed, log, option, seededShape } from './hub-load/cli.ts';
+import { flag, fmt, grownBeyondSeed, log, option, optionInvalid, seededShape } from './hub-load/cli.ts';
 import {
   PATIENT_SYSTEM,
   patientValue,
@@ -34,12 +35,20 @@ const REQUESTS = Number(option('requests', '6000'));
 const CONCURRENCY = Number(option('concurrency', '10'));
 const OPS = option('ops', 'query,publish').split(',');
 if (!FILE || !existsSync(FILE))
-  throw new Error('--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`');
+  throw optionInvalid(
+    '--sqlite-file',
+    '--sqlite-file takes a file seeded by `npm run bench:hub -- --sqlite-file <file>`',
+    '--sqlite-file nhận một tệp đã nạp bằng `npm run bench:hub -- --sqlite-file <tệp>`',
+  );
 if (flag('seed-copy')) restoreSeedCopy(FILE);
 if (![REQUESTS, CONCURRENCY].every((n) => Number.isInteger(n) && n > 0))
-  throw new Error('--requests and --concurrency take positive integers');
+  throw optionInvalid(
+    '--requests',
+    '--requests and --concurrency take positive integers',
+    '--requests và --concurrency nhận số nguyên dương',
+  );
 if (!OPS.every((op) => op === 'query' || op === 'publish'))
-  throw new Error('--ops takes query, publish or both');
+  throw optionInvalid('--ops', '--ops takes query, publish or both', '--ops nhận query, publish hoặc cả hai');
 
 const hubSrc = process.env.HUB_LOAD_HUB_SRC
   ? new URL(`file://${process.env.HUB_LOAD_HUB_SRC.replace(/\/$/, '')}/index.ts`).href

@@ -30,12 +30,23 @@
  *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree),
  *            HUB_LOAD_NODE_FLAGS="--flag …" (Node/V8 flags of the server children, e.g. --single-threaded-gc).
  */
+import './hub-load/typed-exit.ts';
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, reportOrderOption, secs, seededShape } from './hub-load/cli.ts';
+import {
+  flag,
+  fmt,
+  loadAverage,
+  log,
+  option,
+  optionInvalid,
+  reportOrderOption,
+  secs,
+  seededShape,
+} from './hub-load/cli.ts';
 import { checkGrowth, growReports } from './hub-load/grow.ts';
 import { patientQueryPlan } from './hub-load/query-plan.ts';
 import { hubRequests } from './hub-load/requests.ts';
@@ -73,7 +84,11 @@ if (
   DURATION > 60 ||
   WARM_UP > 60
 )
-  throw new Error('--reports, --patients, --duration and --warm-up (≤ 60 s) take positive integers');
+  throw optionInvalid(
+    '--reports',
+    '--reports, --patients, --duration and --warm-up (≤ 60 s) take positive integers',
+    '--reports, --patients, --duration và --warm-up (≤ 60 s) nhận số nguyên dương',
+  );
 const GROW = Number(option('grow', '1'));
 checkGrowth(REPORTS, PATIENTS, GROW);
 /** The reports and patients stored now (REPORTS and PATIENTS, times GROW once grown). */
@@ -269,7 +284,11 @@ if (!flag('no-sqlite'))
   );
 const PG_LAYOUTS = option('pg-layout', 'plain').split(',');
 if (!PG_LAYOUTS.every((l) => l === 'partitioned' || l === 'plain'))
-  throw new Error('--pg-layout takes partitioned, plain or both (comma-separated)');
+  throw optionInvalid(
+    '--pg-layout',
+    '--pg-layout takes partitioned, plain or both (comma-separated)',
+    '--pg-layout nhận partitioned, plain hoặc cả hai (cách nhau bằng dấu phẩy)',
+  );
 if (flag('pg'))
   for (const layout of PG_LAYOUTS as ('partitioned' | 'plain')[])
     targets.push(() => postgresTarget(`hub_load_${layout}`, layout));

@@ -25,13 +25,14 @@
  * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir>, HUB_LOAD_NODE_FLAGS (as bench:hub);
  *            HUB_LOAD_SUMMARY_WORKERS=<n> (the hub's summary worker threads; 0: on the event loop).
  */
+import './hub-load/typed-exit.ts';
 import { randomBytes } from 'node:crypto';
 import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadVisits } from '../packages/hub/src/records/bulk-load-visits.ts';
 import { type Served, serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
-import { flag, fmt, loadAverage, log, option, secs } from './hub-load/cli.ts';
+import { flag, fmt, loadAverage, log, option, optionInvalid, secs } from './hub-load/cli.ts';
 import { load, MAX_REQUESTS, type Measured, measured, type Req } from './hub-load/runner.ts';
 import { PATIENT_SYSTEM, patientValue, prng, SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
 import {
@@ -59,14 +60,21 @@ const OPS = ['publish', 'summary', 'visits'] as const;
 type Op = (typeof OPS)[number];
 // Reads first: the summaries are then of patients with exactly --per-patient visits.
 const RUN = option('ops', 'summary,visits,publish').split(',') as Op[];
-if (!RUN.every((op) => OPS.includes(op))) throw new Error(`--ops takes some of ${OPS.join(',')}`);
+if (!RUN.every((op) => OPS.includes(op)))
+  throw optionInvalid(
+    '--ops',
+    `--ops takes some of ${OPS.join(',')}`,
+    `--ops nhận một số trong ${OPS.join(',')}`,
+  );
 if (
   ![VISITS, PER_PATIENT, DURATION, ...CONNECTIONS].every((n) => Number.isInteger(n) && n > 0) ||
   DURATION > 60 ||
   PER_PATIENT > VISITS
 )
-  throw new Error(
+  throw optionInvalid(
+    '--visits',
     '--visits, --per-patient (≤ visits), --connections and --duration (≤ 60 s) take positive integers',
+    '--visits, --per-patient (≤ visits), --connections và --duration (≤ 60 s) nhận số nguyên dương',
   );
 
 const started = performance.now();

@@ -2,8 +2,10 @@
  * The servers under test run in a child process (bench/hub-load/server.ts, one core), autocannon in
  * the parent: start, CPU time, stop.
  */
+
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
+import { optionInvalid } from './cli.ts';
 
 /** A served child: its URL, the API key of the synthetic facility (hub mode), the process. */
 export interface Served {
@@ -21,7 +23,12 @@ export const serverNodeFlags: readonly string[] = (process.env.HUB_LOAD_NODE_FLA
   .split(/\s+/)
   .filter(Boolean);
 for (const flag of serverNodeFlags)
-  if (!flag.startsWith('--')) throw new Error(`HUB_LOAD_NODE_FLAGS: ${flag} is not a --flag`);
+  if (!flag.startsWith('--'))
+    throw optionInvalid(
+      'HUB_LOAD_NODE_FLAGS',
+      `HUB_LOAD_NODE_FLAGS: ${flag} is not a --flag`,
+      `HUB_LOAD_NODE_FLAGS: ${flag} không phải một --cờ`,
+    );
 
 /** The header line naming {@link serverNodeFlags}, or nothing when there are none. */
 export const serverNodeFlagsLine = (): string[] =>

@@ -1,6 +1,7 @@
 /** Command-line options and output formatting shared by the hub load benchmarks. */
 import { loadavg } from 'node:os';
-import type { ReportOrder } from '../../packages/hub/src/index.ts';
+import { ValidationError } from '../../packages/core/src/index.ts';
+import { REPORT_ORDERS, type ReportOrder } from '../../packages/hub/src/db/report-clusters.ts';
 
 const argv = process.argv.slice(2);
 /** Whether `--name` was given. */
@@ -12,11 +13,27 @@ export const option = (name: string, fallback: string): string => {
 };
 
 /**
- * `--<side>report-order arrival|patient`: a SQLite hub's `reportOrder` as seeded and served, else
- * undefined (the hub's default); the hub refuses any other value.
+ * `BENCH_OPTION_INVALID` for `option` (path), in English and Vietnamese: what the benchmarks throw
+ * for a value they do not take (printed without a stack trace: typed-exit.ts).
  */
-export const reportOrderOption = (side = ''): ReportOrder | undefined =>
-  (option(`${side}report-order`, '') || undefined) as ReportOrder | undefined;
+export const optionInvalid = (option: string, message: string, messageVi: string): ValidationError =>
+  new ValidationError({ code: 'BENCH_OPTION_INVALID', message, messageVi, path: option });
+
+/**
+ * `--<side>report-order arrival|patient`: a SQLite hub's `reportOrder` as seeded and served, else
+ * undefined (the hub's default); any other value is `BENCH_OPTION_INVALID` before a hub starts.
+ */
+export const reportOrderOption = (side = ''): ReportOrder | undefined => {
+  const value = option(`${side}report-order`, '');
+  if (!value) return undefined;
+  if (!REPORT_ORDERS.includes(value as ReportOrder))
+    throw optionInvalid(
+      `--${side}report-order`,
+      `--${side}report-order takes ${REPORT_ORDERS.join(' or ')}`,
+      `--${side}report-order nhận ${REPORT_ORDERS.join(' hoặc ')}`,
+    );
+  return value as ReportOrder;
+};
 
 /**
  * The seeded data set's shape, `--reports N --patients N` (defaults 1,000,000 and reports / 10):

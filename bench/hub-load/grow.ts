@@ -9,15 +9,20 @@
  * their original). Works on both layouts: on partitioned tables the rows are routed to their
  * month, and `lab_report_versions` follows by its triggers.
  */
+
 import { type Kysely, sql } from 'kysely';
 import type { HubDatabase } from '../../packages/hub/src/db/schema.ts';
+import { optionInvalid } from './cli.ts';
 
 /** Ids are `SYN-` and 8 digits, patients `SP` and 7 (bench/hub-load/synthetic.ts): the grown set must fit. */
 export function checkGrowth(reports: number, patients: number, factor: number): void {
-  if (!Number.isInteger(factor) || factor < 1) throw new Error('--grow takes a positive whole number');
+  if (!Number.isInteger(factor) || factor < 1)
+    throw optionInvalid('--grow', '--grow takes a positive whole number', '--grow nhận một số nguyên dương');
   if (reports * factor > 99_999_999 || patients * factor > 9_999_999)
-    throw new Error(
+    throw optionInvalid(
+      '--grow',
       '--grow: the grown set must stay within 99,999,999 reports and 9,999,999 patients (the synthetic id widths)',
+      '--grow: tập đã nhân phải trong 99.999.999 phiếu và 9.999.999 người bệnh (độ rộng mã tổng hợp)',
     );
 }
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { DatabaseConfig, ReportOrder } from '../../packages/hub/src/index.ts';
 import { postgresDatabase } from '../../packages/hub/test/databases.ts';
-import { fmt, grownBeyondSeed } from './cli.ts';
+import { fmt, grownBeyondSeed, optionInvalid } from './cli.ts';
 
 /** A database to seed and serve. */
 export interface Target {
@@ -51,8 +51,10 @@ export function copySqlite(from: string, to: string): void {
  */
 export function restoreSeedCopy(file: string): void {
   if (!existsSync(`${file}.seed`))
-    throw new Error(
+    throw optionInvalid(
+      '--seed-copy',
       `--seed-copy: no ${file}.seed (seed with \`npm run bench:hub -- --sqlite-file ${file} --seed-copy\`)`,
+      `--seed-copy: không có ${file}.seed (hãy nạp bằng \`npm run bench:hub -- --sqlite-file ${file} --seed-copy\`)`,
     );
   copySqlite(`${file}.seed`, file);
 }
