@@ -7,11 +7,12 @@
  * — so the two together say where a request's time goes (docs/en/guide/hub-performance.md).
  *
  * Requests are the HTTP benchmark's (SYNTHETIC data): a query of a random seeded patient's 50
- * newest reports, and a publish of a new report with its own Idempotency-Key, each read audited.
+ * newest reports, and a publish of a new report with its own Idempotency-Key (a sample of the last
+ * two days; `backfill`: of a time in the seeded history), each read audited.
  *
  * Options: --sqlite-file F (required; the publishes are written into it)
  *          --requests N (per operation, default 6,000)  --concurrency N (default 10)
- *          --ops query,publish  --no-audit (the audit entries left out, to weigh them)
+ *          --ops query,publish,backfill (default query,publish)  --no-audit (the audit entries left out, to weigh them)
  *          --reports N --patients N (the seed's, as given to the HTTP benchmark; default 1 M and reports / 10)
  *          --seed-copy (start from F.seed, the copy of the fresh seed `bench:hub --seed-copy` keeps)
  * HUB_LOAD_HUB_SRC=<dir> serves another copy of `packages/hub/src` (a candidate change) on the same file.
@@ -21,6 +22,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { flag, fmt, grownBeyondSeed, log, option, optionInvalid, seededShape } from './hub-load/cli.ts';
 import {
+  historicClinicalTime,
   PATIENT_SYSTEM,
   patientValue,
   prng,
@@ -47,8 +49,12 @@ if (![REQUESTS, CONCURRENCY].every((n) => Number.isInteger(n) && n > 0))
     '--requests and --concurrency take positive integers',
     '--requests và --concurrency nhận số nguyên dương',
   );
-if (!OPS.every((op) => op === 'query' || op === 'publish'))
-  throw optionInvalid('--ops', '--ops takes query, publish or both', '--ops nhận query, publish hoặc cả hai');
+if (!OPS.every((op) => ['query', 'publish', 'backfill'].includes(op)))
+  throw optionInvalid(
+    '--ops',
+    '--ops takes some of query, publish, backfill',
+    '--ops nhận một số trong query, publish, backfill',
+  );
 
 const hubSrc = process.env.HUB_LOAD_HUB_SRC
   ? new URL(`file://${process.env.HUB_LOAD_HUB_SRC.replace(/\/$/, '')}/index.ts`).href
@@ -69,22 +75,25 @@ const auth = { authorization: `Bearer ${apiKey}` };
 const rnd = prng(17);
 const runTag = randomBytes(3).toString('hex');
 let published = 0;
+/** A new report of a random seeded patient with its own Idempotency-Key, taken at `clinicalTime()`. */
+const publishRequest = (clinicalTime: (rnd: () => number) => Date): Request => {
+  const n = published++;
+  return new Request('http://hub/v1/lab-reports', {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `inproc-${runTag}-${n}` },
+    body: JSON.stringify(
+      syntheticReport(n, Math.floor(rnd() * patients), rnd, `INPROC-${runTag}-`, clinicalTime(rnd)),
+    ),
+  });
+};
 const requests: Record<string, () => Request> = {
   query: () =>
     new Request(
       `http://hub/v1/lab-reports?patient=${encodeURIComponent(`${PATIENT_SYSTEM}|${patientValue(Math.floor(rnd() * patients))}`)}&limit=50`,
       { headers: auth },
     ),
-  publish: () => {
-    const n = published++;
-    return new Request('http://hub/v1/lab-reports', {
-      method: 'POST',
-      headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': `inproc-${runTag}-${n}` },
-      body: JSON.stringify(
-        syntheticReport(n, Math.floor(rnd() * patients), rnd, `INPROC-${runTag}-`, recentClinicalTime(rnd)),
-      ),
-    });
-  },
+  publish: () => publishRequest(recentClinicalTime),
+  backfill: () => publishRequest(historicClinicalTime),
 };
 
 /**
