@@ -1,10 +1,12 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { canonicalIdentifierSystem, identifierSystemAliases } from '@lienthong/core';
 import type { Insertable, Kysely } from 'kysely';
+import { type AuditPatientRuns, patientAuditEvents, startAuditPatientRuns } from './db/audit-patient-runs.js';
 import type { HubDb } from './db/open-database.js';
 import { shapedQuery } from './db/query-shapes.js';
 import { newRowId } from './db/row-id.js';
 import type { AuditEventTable, HubDatabase } from './db/schema.js';
+import { onPostgres } from './records/report-routing.js';
 
 /** Who read (or wrote) what, for the audit trail. */
 export interface AuditEntry {
@@ -82,6 +84,10 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'wri
     hash(canonicalIdentifierSystem(p.system), p.value);
   const patientRefs = (p: { system: string; value: string }) =>
     identifierSystemAliases(p.system).map((system) => hash(system, p.value));
+  // SQLite files entries by patient in sorted runs after writing them; PostgreSQL indexes them.
+  const runs: AuditPatientRuns | undefined = onPostgres(db)
+    ? undefined
+    : await startAuditPatientRuns(db, store.transact);
   let pending: Pending[] = [];
   const flush = async () => {
     const batch = pending;
@@ -94,6 +100,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'wri
             await insertEntries(trx, batch.slice(i, i + MAX_ROWS_PER_INSERT));
         });
       for (const p of batch) p.resolve();
+      runs?.wrote(batch.length);
     } catch (error) {
       for (const p of batch) p.reject(error);
     }
@@ -120,14 +127,26 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'wri
       });
     },
     async list(filter) {
-      let query = db.selectFrom('audit_events').selectAll();
-      if (filter.facilityCode) query = query.where('facility_code', '=', filter.facilityCode);
-      if (filter.patient) query = query.where('patient_ref', 'in', patientRefs(filter.patient));
-      const rows = await query
-        .orderBy('at', 'desc')
-        .orderBy('id')
-        .limit(Math.min(filter.limit ?? 100, 1000))
-        .execute();
+      const limit = Math.min(filter.limit ?? 100, 1000);
+      const rows =
+        runs && filter.patient
+          ? (
+              await patientAuditEvents(
+                db,
+                patientRefs(filter.patient),
+                limit,
+                filter.facilityCode || undefined,
+              )
+            ).rows
+          : await db
+              .selectFrom('audit_events')
+              .selectAll()
+              .$if(!!filter.facilityCode, (q) => q.where('facility_code', '=', filter.facilityCode as string))
+              .$if(!!filter.patient, (q) => q.where('patient_ref', 'in', patientRefs(filter.patient!)))
+              .orderBy('at', 'desc')
+              .orderBy('id')
+              .limit(limit)
+              .execute();
       return rows.map((r) => ({
         id: r.id,
         at: r.at,

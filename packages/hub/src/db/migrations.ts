@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { sqliteAuditSequence } from './audit-sequence.js';
 import { labReportKeyTimes } from './migrations-partitioned.js';
 import { sqliteReportSequence } from './report-sequence.js';
 import { sqliteUniqueReportKeys } from './unique-report-keys.js';
@@ -371,6 +372,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   },
   '2027-01-07-013-sqlite-report-sequence': sqliteReportSequence,
   '2027-01-14-014-sqlite-unique-report-keys': sqliteUniqueReportKeys,
+  '2027-01-21-015-sqlite-audit-sequence': sqliteAuditSequence,
 };
 
 /**

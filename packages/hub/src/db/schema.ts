@@ -8,6 +8,8 @@ export interface HubDatabase {
   facilities: FacilityTable;
   credentials: CredentialTable;
   audit_events: AuditEventTable;
+  audit_patient_runs: AuditPatientRunTable;
+  audit_patient_run_list: AuditPatientRunListTable;
   idempotency_keys: IdempotencyKeyTable;
   settings: SettingTable;
   patients: PatientTable;
@@ -245,6 +247,34 @@ export interface AuditEventTable {
   patient_ref: string | null;
   /** Diagnoses a disclosure policy withheld from the answer (visit reads), else null. */
   withheld: number | null;
+}
+
+/**
+ * SQLite only (migration 015): the audit entries naming each patient, in sorted runs
+ * (db/audit-patient-runs.ts). PostgreSQL indexes `audit_events` by patient instead.
+ */
+export interface AuditPatientRunTable {
+  run: number;
+  patient_ref: string;
+  at: string;
+  /** The entry's `seq` in `audit_events`. */
+  event_seq: number;
+}
+
+/** SQLite only (migration 015): each run of `audit_patient_runs`, and the merge it is part of. */
+export interface AuditPatientRunListTable {
+  run: number;
+  /** 0 for a run filed from new entries; a merge of runs of level n makes one of level n + 1. */
+  level: number;
+  /** The highest entry `seq` the run covers: entries after every run's are not filed yet. */
+  last_seq: number;
+  entries: number;
+  /** The run being merged into, while a merge moves this run's rows. */
+  merging_into: number | null;
+  /** On a merge's target: the first patient reference prefix (8 hex digits) still to move; '' from the start. */
+  merge_next: string | null;
+  /** On a merge's target: the width of a slice, in 8-hex-digit prefixes. */
+  merge_width: number | null;
 }
 
 export interface IdempotencyKeyTable {
