@@ -23,6 +23,8 @@
  *            every run from it, so the runs' publishes do not grow the file past --reports)
  *          --report-order arrival|patient (SQLite: the hub's `reportOrder`, as seeded and served;
  *            default the hub's, arrival)
+ *          --audit-entries N (default 0: also seed N SYNTHETIC audit entries, the trail a hub that
+ *            has served reads for a while holds; bench/hub-load/audit-trail.ts)
  *          --grow K (PostgreSQL: after the runs at --reports, copy the seeded reports in SQL until
  *            there are K times as many, over K times the patients, and run again: 1 M and 10 M with
  *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
@@ -35,6 +37,7 @@ import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
+import { addSyntheticAuditTrail } from './hub-load/audit-trail.ts';
 import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
 import {
   flag,
@@ -90,6 +93,13 @@ if (
     '--reports, --patients, --duration và --warm-up (≤ 60 s) nhận số nguyên dương',
   );
 const GROW = Number(option('grow', '1'));
+const AUDIT_ENTRIES = Number(option('audit-entries', '0'));
+if (!Number.isInteger(AUDIT_ENTRIES) || AUDIT_ENTRIES < 0)
+  throw optionInvalid(
+    '--audit-entries',
+    '--audit-entries takes a whole number, 0 or more',
+    '--audit-entries nhận một số nguyên không âm',
+  );
 checkGrowth(REPORTS, PATIENTS, GROW);
 /** The reports and patients stored now (REPORTS and PATIENTS, times GROW once grown). */
 const stored = { reports: REPORTS, patients: PATIENTS };
@@ -154,6 +164,10 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
         }
       },
     });
+  if (Number(stored) === 0 && AUDIT_ENTRIES > 0) {
+    await addSyntheticAuditTrail(store.db, AUDIT_ENTRIES, store.dialect);
+    log(`    … ${fmt(AUDIT_ENTRIES)} SYNTHETIC audit entries (${secs(performance.now() - t0)})`);
+  }
   // An operator refreshes planner statistics after an import; so do we.
   await sql`analyze`.execute(store.db);
   const ms = performance.now() - t0;

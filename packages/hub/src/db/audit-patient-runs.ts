@@ -141,7 +141,7 @@ export async function upkeepStep(
   const lastSeq = Number(rows[0]?.m ?? 0);
   const nextRun = runs.reduce((max, r) => Math.max(max, r.run), 0) + 1;
   if (lastSeq - filedUpTo >= sizes.runEntries) {
-    await fileRun(trx, nextRun, filedUpTo, lastSeq);
+    await fileRun(trx, nextRun, filedUpTo, lastSeq, sizes);
     return { unfiled: 0, merging: true };
   }
   const unfiled = lastSeq - filedUpTo;
@@ -188,14 +188,21 @@ function fullLevel(runs: readonly RunRow[], fanIn: number): RunRow[] | undefined
   return undefined;
 }
 
-/** Files the entries after `after` up to `upTo` that name a patient, as run `run` of level 0. */
-async function fileRun(trx: QueryExecutorProvider, run: number, after: number, upTo: number): Promise<void> {
+/** Files the entries after `after` up to `upTo` that name a patient, as run `run`. */
+async function fileRun(
+  trx: QueryExecutorProvider,
+  run: number,
+  after: number,
+  upTo: number,
+  sizes: Required<AuditPatientRunsOptions>,
+): Promise<void> {
   const filed = await sql`INSERT INTO audit_patient_runs (run, patient_ref, at, event_seq)
     SELECT ${run}, patient_ref, at, seq FROM audit_events
     WHERE seq > ${after} AND seq <= ${upTo} AND patient_ref IS NOT NULL
     ORDER BY patient_ref, at, seq`.execute(trx);
+  const entries = Number(filed.numAffectedRows ?? 0);
   await sql`INSERT INTO audit_patient_run_list (run, level, last_seq, entries)
-    VALUES (${run}, 0, ${upTo}, ${Number(filed.numAffectedRows ?? 0)})`.execute(trx);
+    VALUES (${run}, ${levelOfSize(entries, sizes)}, ${upTo}, ${entries})`.execute(trx);
 }
 
 /**
@@ -223,18 +230,17 @@ async function mergeSlice(trx: QueryExecutorProvider, target: RunRow): Promise<v
 }
 
 /**
- * Files every entry naming a patient in one run (migration 015, inside its transaction), of the
- * level its size gives it: runs filed later merge among themselves long before into it.
+ * Files every entry not filed yet in one run (migration 015, in its transaction; a bulk load of
+ * entries): of the level its size gives it, so that the runs filed later merge among themselves
+ * long before into it.
  */
-export async function buildFirstRun(trx: QueryExecutorProvider): Promise<void> {
-  const { rows } = await sql<{ m: number }>`SELECT coalesce(max(seq), 0) AS m FROM audit_events`.execute(trx);
-  const lastSeq = Number(rows[0]?.m ?? 0);
-  if (lastSeq === 0) return;
-  await fileRun(trx, 1, 0, lastSeq);
-  const { rows: filed } = await sql<{ entries: number }>`SELECT entries FROM audit_patient_run_list
-    WHERE run = 1`.execute(trx);
-  const level = levelOfSize(Number(filed[0]?.entries ?? 0), DEFAULTS);
-  await sql`UPDATE audit_patient_run_list SET level = ${level} WHERE run = 1`.execute(trx);
+export async function fileUnfiled(trx: QueryExecutorProvider): Promise<void> {
+  const { rows } = await sql<{ after: number; upTo: number; run: number }>`SELECT
+      (SELECT coalesce(max(last_seq), 0) FROM audit_patient_run_list) AS after,
+      (SELECT coalesce(max(seq), 0) FROM audit_events) AS upTo,
+      (SELECT coalesce(max(run), 0) + 1 FROM audit_patient_run_list) AS run`.execute(trx);
+  const { after = 0, upTo = 0, run = 1 } = rows[0] ?? {};
+  if (upTo > after) await fileRun(trx, run, after, upTo, DEFAULTS);
 }
 
 /**

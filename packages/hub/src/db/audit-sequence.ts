@@ -1,5 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
-import { buildFirstRun } from './audit-patient-runs.js';
+import { fileUnfiled } from './audit-patient-runs.js';
 import { count, isPostgres } from './migrations-partitioned.js';
 
 /**
@@ -31,7 +31,7 @@ export const sqliteAuditSequence: Migration = {
           `migration 015: audit_events holds ${before} rows, its copy ${after}; nothing was changed`,
         );
       for (const statement of SWAP) await statement.execute(trx);
-      await buildFirstRun(trx);
+      await fileUnfiled(trx);
     });
   },
 };
