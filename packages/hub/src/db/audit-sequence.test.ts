@@ -85,6 +85,27 @@ describe('migration 015 (audit sequence) on SQLite', () => {
     }
   });
 
+  it('never numbers an entry again, even after the newest are deleted', async () => {
+    const { store } = await migratedWith(9);
+    const entry = (id: string) => ({
+      id,
+      at: '2026-12-06T00:00:00.000Z',
+      facility_code: 'F1',
+      credential_id: 'c',
+      purpose: 'TREAT',
+      action: 'read',
+      resource_type: 'LabReport',
+      patient_ref: 'ref-1',
+    });
+    await store.transact((trx) => trx.insertInto('audit_events').values(entry('new-1')).execute());
+    await store.transact((trx) => trx.deleteFrom('audit_events').where('id', '=', 'new-1').execute());
+    await store.transact((trx) => trx.insertInto('audit_events').values(entry('new-2')).execute());
+    const { rows } = await sql<{ seq: number }>`SELECT seq FROM audit_events WHERE id = 'new-2'`.execute(
+      store.db,
+    );
+    expect(rows[0]?.seq).toBe(11);
+  });
+
   it('files nothing when there is no entry', async () => {
     const { store } = await migratedWith(0);
     expect(await store.db.selectFrom('audit_patient_run_list').selectAll().execute()).toEqual([]);

@@ -13,7 +13,7 @@ import { count, isPostgres } from './migrations-partitioned.js';
  * the checkpoint: ~40–60 µs of a query's CPU at a million reports
  * (docs/en/guide/hub-performance.md#audit-runs). Runs are written in sorted batches, a page per
  * ~35 entries. The runs point at entries by `seq`; the row id of a table without an
- * `INTEGER PRIMARY KEY` may change on `VACUUM`, hence a declared column.
+ * `INTEGER PRIMARY KEY` may change on `VACUUM`, hence a declared column, never reused.
  *
  * The migration rebuilds `audit_events` keeping every row (its row ids too, so `seq` follows the
  * order entries were written in) and files every entry naming a patient in a first run, in one
@@ -38,8 +38,10 @@ export const sqliteAuditSequence: Migration = {
 
 /** The new table, every row copied (row ids kept). */
 const COPY = [
+  // AUTOINCREMENT: a number is never used again, even after the newest entries are deleted (a
+  // retention job); one used again below the runs' last_seq would count as filed and be missed.
   sql`CREATE TABLE audit_events_next (
-    seq integer PRIMARY KEY,
+    seq integer PRIMARY KEY AUTOINCREMENT,
     id text NOT NULL UNIQUE,
     at text NOT NULL,
     facility_code text NOT NULL,
