@@ -91,6 +91,8 @@ export async function startAuditPatientRuns(
     running = transact((trx) => upkeepStep(trx, sizes))
       .then(
         (outcome) => {
+          // A count, not a bound: entries noted while the step ran may be forgotten until the next
+          // write. Lookups scan whatever is unfiled, so only the timing of the next run depends on it.
           unfiled = outcome.unfiled;
           mergeDue = outcome.merging;
         },
