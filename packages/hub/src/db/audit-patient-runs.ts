@@ -1,6 +1,6 @@
 import { type Kysely, type QueryExecutorProvider, type RawBuilder, sql } from 'kysely';
 import type { Transact } from './group-commit.js';
-import type { HubDatabase } from './schema.js';
+import type { AuditPatientRunListTable, HubDatabase } from './schema.js';
 
 /**
  * The audit trail's index by patient on SQLite, kept as sorted runs (a log-structured merge):
@@ -48,15 +48,8 @@ const DEFAULTS: Required<AuditPatientRunsOptions> = { runEntries: 1024, fanIn: 8
 /** A merge's slices divide the patient references by their first 8 hex digits (a keyed hash: uniform). */
 const PREFIX_SPACE = 2 ** 32;
 
-interface RunRow {
-  run: number;
-  level: number;
-  last_seq: number;
-  entries: number;
-  merging_into: number | null;
-  merge_next: string | null;
-  merge_width: number | null;
-}
+/** A row of the run list, as the schema declares it. */
+type RunRow = AuditPatientRunListTable;
 
 /** What a step found: how many entries remain unfiled, and whether a merge may still be due. */
 export interface StepOutcome {
