@@ -9,7 +9,8 @@ import { migrateToLatest } from './migrations.js';
 import { partitionLabReports } from './migrations-partitioned.js';
 import { ensurePartitionsAhead, retryOnMissingPartition } from './partitions.js';
 import { prepareStatements } from './prepared-statements.js';
-import { REPORT_ORDERS, type ReportOrder, storeReportsByPatient } from './report-clusters.js';
+import { holdsClusteredReports, REPORT_ORDERS, type ReportOrder, setReportOrder } from './report-clusters.js';
+import { type ReportFiling, startReportFiling } from './report-filing.js';
 import type { HubDatabase } from './schema.js';
 import { openWalSync, type WalSync } from './wal-sync.js';
 
@@ -35,9 +36,13 @@ export type DatabaseConfig =
        * appends each one after the last; `'patient'` files it beside the patient's other reports,
        * so a patient query reads a few neighbouring pages instead of one page per report. At a
        * million reports, 10 clients: ~100 µs less CPU per query, ~120–220 µs more per publish
-       * (docs/en/guide/hub-performance.md#patient-order): for a hub whose reports are each read
-       * about twice or more. Either may be chosen at any start: rows already stored stay where
-       * they are, and both are read the same way.
+       * (docs/en/guide/hub-performance.md#patient-order). `'patient-deferred'` appends each
+       * publish, and files it beside the patient's others once the hub has written nothing for a
+       * second (db/report-filing.ts): queries read patient order for all but the latest reports,
+       * publishes cost what they cost in arrival order, and the filing is paid when the hub is
+       * idle (docs/en/guide/hub-performance.md#deferred-filing). Any may be chosen at any start:
+       * rows already stored stay where they are (see {@link HubDb.fileReports}), and all are read
+       * the same way.
        */
       reportOrder?: ReportOrder;
     }
@@ -64,6 +69,14 @@ export interface HubDb {
    * @example await store.writeOne((db) => db.insertInto('audit_events').values(rows).execute());
    */
   readonly writeOne: <T>(write: (db: Kysely<HubDatabase>) => Promise<T>) => Promise<T>;
+  /**
+   * Files every report version still stored in arrival order beside its patient's others, now,
+   * step after step (SQLite; on PostgreSQL, where no order is kept, nothing): the one-off for a
+   * file filled in arrival order, which `reportOrder: 'patient-deferred'` does by itself when idle.
+   * Resolves with the number of versions filed. The hub keeps serving meanwhile.
+   * @example const filed = await store.fileReports();
+   */
+  fileReports(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -113,8 +126,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
-      if (reportOrder === 'patient') storeReportsByPatient(db);
       await migrateToLatest(db as Kysely<unknown>);
+      setReportOrder(db, reportOrder ?? 'arrival', await holdsClusteredReports(db));
       if (wal) {
         walSync = await openWalSync(`${sqlite.name}-wal`);
         checkpointer = startCheckpointer(sqlite.name);
@@ -147,8 +160,18 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
   let transact: Transact;
   let writeOne: HubDb['writeOne'];
   let partitionTimer: NodeJS.Timeout | undefined;
+  let filing: ReportFiling | undefined;
   if (dialect === 'sqlite') {
-    transact = groupCommit(db, sqliteFlush(walSync, checkpointer));
+    const commit = groupCommit(db, sqliteFlush(walSync, checkpointer));
+    // Filing steps go through the group commit too, but are not writes that postpone filing.
+    filing = startReportFiling(commit, { idle: reportOrder === 'patient-deferred' });
+    const deferred = reportOrder === 'patient-deferred' ? filing : undefined;
+    transact = deferred
+      ? (work) => {
+          deferred.active();
+          return commit(work);
+        }
+      : commit;
     writeOne = transact;
   } else {
     // A row for a month without a partition (a back-filled report) creates it and runs again.
@@ -167,8 +190,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
     dialect,
     transact,
     writeOne,
+    fileReports: async () => (filing ? filing.fileAll() : 0),
     async close() {
       clearInterval(partitionTimer);
+      await filing?.stop();
       await checkpointer?.stop();
       await walSync?.close();
       await db.destroy();

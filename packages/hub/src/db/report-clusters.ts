@@ -32,21 +32,57 @@ const CLUSTERS = 2 ** 31;
 /** Clusters tried, each the next, when a cluster's slots are used up (never seen; bounded anyway). */
 const PROBES = 8;
 
-/** Where a SQLite hub stores new report versions: after the last, or beside the patient's others. */
-export type ReportOrder = 'arrival' | 'patient';
-export const REPORT_ORDERS: readonly ReportOrder[] = ['arrival', 'patient'];
+/**
+ * Where a SQLite hub stores new report versions:
+ * - `'arrival'`: after the last;
+ * - `'patient'`: beside the patient's others, at each publish;
+ * - `'patient-deferred'`: after the last at each publish, then filed beside the patient's others
+ *   when the hub is idle (db/report-filing.ts); bulk loads are placed by patient at once.
+ */
+export type ReportOrder = 'arrival' | 'patient' | 'patient-deferred';
+export const REPORT_ORDERS: readonly ReportOrder[] = ['arrival', 'patient', 'patient-deferred'];
 
 // Keyed by the database's adapter, which its transactions share.
-const byPatient = new WeakSet<object>();
+const orders = new WeakMap<object, ReportOrder>();
+// Databases whose arrival-numbered versions must be numbered explicitly below CLUSTERED_BASE.
+const arrivalBelowClusters = new WeakSet<object>();
 
-/** Makes `db` (SQLite) store new report versions in patient order; set once as the database opens. */
-export function storeReportsByPatient(db: Kysely<HubDatabase>): void {
-  byPatient.add(db.getExecutor().adapter);
+/**
+ * Sets where `db` (SQLite) stores new report versions, once as the database opens. `clustered`
+ * says the file already holds versions in patient order. Versions in arrival order (and those
+ * naming no patient) are then numbered below the clustered range: SQLite's own numbering (the
+ * largest row id plus one) would number them inside it, and soon past 2⁵³.
+ */
+export function setReportOrder(db: Kysely<HubDatabase>, order: ReportOrder, clustered: boolean): void {
+  const adapter = db.getExecutor().adapter;
+  orders.set(adapter, order);
+  if (order !== 'arrival' || clustered) arrivalBelowClusters.add(adapter);
 }
 
-/** Whether `db`, or the database of the transaction `db`, stores new reports in patient order. */
-export const storesReportsByPatient = (db: Kysely<HubDatabase>): boolean =>
-  byPatient.has(db.getExecutor().adapter);
+const orderOf = (db: Kysely<HubDatabase>): ReportOrder => orders.get(db.getExecutor().adapter) ?? 'arrival';
+
+/** Whether `db`, or the database of the transaction `db`, places each publish by patient. */
+export const storesReportsByPatient = (db: Kysely<HubDatabase>): boolean => orderOf(db) === 'patient';
+
+/** Whether bulk loads into `db` are placed by patient (`'patient'` and `'patient-deferred'`). */
+export const loadsReportsByPatient = (db: Kysely<HubDatabase>): boolean => orderOf(db) !== 'arrival';
+
+/** Whether the file holds versions in patient order (the largest `seq` is in the clustered range). */
+export async function holdsClusteredReports(db: Kysely<HubDatabase>): Promise<boolean> {
+  const [last] = await lastInRange.execute(db, { from: CLUSTERED_BASE, to: 2 ** 53 });
+  return last !== undefined;
+}
+
+/**
+ * The `seq` of a new version stored in arrival order: SQLite's own (`undefined`), or, on a file
+ * that also holds clustered versions, the next below {@link CLUSTERED_BASE}. One B-tree descent, to
+ * the page the insert then writes.
+ */
+export async function arrivalSeq(trx: Kysely<HubDatabase>): Promise<number | undefined> {
+  if (!arrivalBelowClusters.has(trx.getExecutor().adapter)) return undefined;
+  const [last] = await lastInRange.execute(trx, { from: 0, to: CLUSTERED_BASE });
+  return last?.seq === undefined ? 1 : Number(last.seq) + 1;
+}
 
 /** A patient key as the key rows store it: a canonical system URI and a value (a type, not an interface: a shaped query's parameter). */
 export type PatientKey = { system: string; value: string };

@@ -2,7 +2,7 @@ import type { LabReport } from '@lienthong/result-exchange';
 import { checkPublishable } from '@lienthong/result-exchange/provider-kit';
 import type { Kysely } from 'kysely';
 import { retryOnMissingPartition } from '../db/partitions.js';
-import { ClusteredSeqs, storesReportsByPatient } from '../db/report-clusters.js';
+import { arrivalSeq, ClusteredSeqs, loadsReportsByPatient } from '../db/report-clusters.js';
 import { newRowId } from '../db/row-id.js';
 import type { HubDatabase } from '../db/schema.js';
 import type { Publisher } from './access.js';
@@ -68,13 +68,17 @@ export async function bulkLoadReports(
     await retryOnMissingPartition(db as Kysely<unknown>, () =>
       db.transaction().execute(async (trx) => {
         // On SQLite each version's `seq` comes back for its key rows (migration 013); in patient
-        // order it is chosen beside the patient's other reports (db/report-clusters.ts).
+        // order (deferred or not) it is chosen beside the patient's other reports (db/report-clusters.ts).
         const seqs = onPostgres(trx) ? undefined : new Map<string, number>();
-        if (storesReportsByPatient(trx)) {
+        if (loadsReportsByPatient(trx)) {
           const placed = new ClusteredSeqs(trx);
           const keysOf = new Map<string, LabReportRows['patients']>();
           for (const k of patientRows) keysOf.set(k.record_id, [...(keysOf.get(k.record_id) ?? []), k]);
           for (const row of reportRows) row.seq = await placed.next(keysOf.get(row.row_id) ?? []);
+        } else if (!onPostgres(trx)) {
+          // Numbered below the clustered range when the file holds one (else SQLite numbers them).
+          const first = await arrivalSeq(trx);
+          if (first !== undefined) reportRows.forEach((row, i) => (row.seq = first + i));
         }
         for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT)) {
           const inserted = await trx

@@ -15,7 +15,7 @@ import {
 } from '@lienthong/result-exchange/provider-kit';
 import { type Insertable, type Kysely, sql } from 'kysely';
 import { shapedQuery } from '../db/query-shapes.js';
-import { ClusteredSeqs, type PatientKey, storesReportsByPatient } from '../db/report-clusters.js';
+import { arrivalSeq, ClusteredSeqs, type PatientKey, storesReportsByPatient } from '../db/report-clusters.js';
 import { newRowId } from '../db/row-id.js';
 import type { HubDatabase, LabReportCodeTable, LabReportPatientTable, LabReportTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
@@ -169,7 +169,9 @@ export async function publishReport(
   });
   // SQLite's row id is the version's `seq`, which its key rows carry (migration 013); in patient
   // order it is chosen beside the patient's other reports (db/report-clusters.ts). PostgreSQL has none.
-  const placed = storesReportsByPatient(trx) ? await new ClusteredSeqs(trx).next(rows.patients) : undefined;
+  const placed =
+    (storesReportsByPatient(trx) ? await new ClusteredSeqs(trx).next(rows.patients) : undefined) ??
+    (await arrivalSeq(trx));
   const { insertId } = await insertReport.run(trx, { ...rows.report, seq: placed });
   const seq = insertId === undefined ? undefined : Number(insertId);
   if (rows.patients.length > 0)
