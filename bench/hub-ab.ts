@@ -15,7 +15,7 @@
  *
  * Options: --sqlite-file F (required: seeded by `npm run bench:hub -- --sqlite-file F`)
  *          --b-sqlite-file F2 (B's own file; default F)
- *          --a-report-order O  --b-report-order O (each side's `reportOrder`, arrival or patient;
+ *          --a-report-order O  --b-report-order O (each side's `reportOrder`: arrival, patient or patient-deferred;
  *            default the hub's: a file seeded with `bench:hub -- --report-order patient` is B's file)
  *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
  *            inside this repository so its imports resolve, e.g. a `git worktree` under it;

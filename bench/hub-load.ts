@@ -21,8 +21,9 @@
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
  *          --seed-copy (with --sqlite-file: keep a copy of the freshly seeded file at F.seed and start
  *            every run from it, so the runs' publishes do not grow the file past --reports)
- *          --report-order arrival|patient (SQLite: the hub's `reportOrder`, as seeded and served;
- *            default the hub's, arrival)
+ *          --report-order arrival|patient|patient-deferred (SQLite: the hub's `reportOrder`, as
+ *            seeded and served, default the hub's, arrival; patient-deferred also prints what filing
+ *            the runs' publishes costs afterwards)
  *          --audit-entries N (default 0: also seed N SYNTHETIC audit entries, the trail a hub that
  *            has served reads for a while holds; bench/hub-load/audit-trail.ts)
  *          --grow K (PostgreSQL: after the runs at --reports, copy the seeded reports in SQL until
@@ -248,6 +249,26 @@ async function measureRuns(target: Target, label: string): Promise<void> {
   }
   log(`  load average after the runs: ${loadAverage()}`);
   await stopChild(hub);
+  if ('sqlite' in target.config && target.config.reportOrder === 'patient-deferred')
+    await measureFiling(target);
+}
+
+/**
+ * `patient-deferred`: what filing the runs' publishes costs, paid when the hub is idle (here after
+ * the runs, in this process): versions filed, and CPU per version.
+ */
+async function measureFiling(target: Target): Promise<void> {
+  const store = await openDatabase(target.config);
+  try {
+    const [t0, c0] = [performance.now(), process.cpuUsage()];
+    const filed = await store.fileReports();
+    const cpu = process.cpuUsage(c0);
+    log(
+      `  filing (patient-deferred, when idle): ${fmt(filed)} versions in ${secs(performance.now() - t0)}, ${fmt(filed ? (cpu.user + cpu.system) / filed : 0)} µs CPU each`,
+    );
+  } finally {
+    await store.close();
+  }
 }
 
 function printTables(): void {

@@ -20,7 +20,7 @@ export const optionInvalid = (option: string, message: string, messageVi: string
   new ValidationError({ code: 'BENCH_OPTION_INVALID', message, messageVi, path: option });
 
 /**
- * `--<side>report-order arrival|patient`: a SQLite hub's `reportOrder` as seeded and served, else
+ * `--<side>report-order arrival|patient|patient-deferred`: a SQLite hub's `reportOrder` as seeded and served, else
  * undefined (the hub's default); any other value is `BENCH_OPTION_INVALID` before a hub starts.
  */
 export const reportOrderOption = (side = ''): ReportOrder | undefined => {

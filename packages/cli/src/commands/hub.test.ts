@@ -117,9 +117,11 @@ describe('lienthong hub', () => {
   }
 
   it('serves a SQLite hub with the page cache --sqlite-cache-mib asks for, in --report-order', async () => {
-    const hub = await serving(['--sqlite-cache-mib', '64', '--report-order', 'patient']);
-    expect((await fetch(`${hub.printed.url}/health`)).status).toBe(200);
-    expect(await hub.stop()).toBe(0);
+    for (const order of ['patient', 'patient-deferred']) {
+      const hub = await serving(['--sqlite-cache-mib', '64', '--report-order', order]);
+      expect((await fetch(`${hub.printed.url}/health`)).status).toBe(200);
+      expect(await hub.stop()).toBe(0);
+    }
   });
 
   it('takes the public URL of links from --public-url, else LIENTHONG_HUB_PUBLIC_URL, else the listening address', async () => {

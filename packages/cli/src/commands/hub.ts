@@ -110,7 +110,7 @@ function withSqliteCache(database: DatabaseConfig, value: string | undefined): D
 }
 
 /**
- * `--report-order arrival|patient`: where a SQLite hub stores new reports (the `reportOrder` of its
+ * `--report-order arrival|patient|patient-deferred`: where a SQLite hub stores new reports (the `reportOrder` of its
  * database; the hub refuses any other value); refused with a PostgreSQL database.
  */
 function withReportOrder(database: DatabaseConfig, value: string | undefined): DatabaseConfig {
@@ -186,7 +186,7 @@ export function registerHubCommands(program: Command, io: CliIo): void {
     )
     .option(
       '--report-order <order>',
-      "SQLite: where new reports are stored — arrival (default: appended) or patient (beside the patient's others: cheaper queries, dearer publishes)",
+      "SQLite: where new reports are stored — arrival (default: appended), patient (beside the patient's others: cheaper queries, dearer publishes) or patient-deferred (appended, then filed beside the patient's others when the hub is idle)",
     )
     .option('--json', 'print JSON')
     .action(async (opts: DbOptions & ServeOptions) => {
