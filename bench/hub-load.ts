@@ -169,6 +169,10 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
     await addSyntheticAuditTrail(store.db, AUDIT_ENTRIES, store.dialect);
     log(`    … ${fmt(AUDIT_ENTRIES)} SYNTHETIC audit entries (${secs(performance.now() - t0)})`);
   }
+  // patient-deferred: filing walks the key rows once (the bulk load placed every report by patient
+  // already), so the runs' filing starts after the seed's, as on a hub that filed everything before.
+  if (Number(stored) === 0 && 'sqlite' in target.config && target.config.reportOrder === 'patient-deferred')
+    await store.fileReports();
   // An operator refreshes planner statistics after an import; so do we.
   await sql`analyze`.execute(store.db);
   const ms = performance.now() - t0;

@@ -72,7 +72,8 @@ describe("reportOrder 'patient-deferred'", () => {
     for (const seq of Object.values(before)) expect(seq).toBeLessThan(CLUSTERED_BASE);
     const answers = [await idsOf(hub, CCCD), await idsOf(hub, BHYT), await idsOf(hub, OTHER)];
 
-    expect(await hub.fileReports()).toBe(5);
+    // The hub may have filed some itself (after a second of quiet): the file's state is what counts.
+    expect(await hub.fileReports()).toBeLessThanOrEqual(5);
     const seq = await seqsOf(hub);
     const home = clusterStart(clusterOf(CCCD));
     // In the order they were written, each patient's versions side by side.
@@ -85,7 +86,7 @@ describe("reportOrder 'patient-deferred'", () => {
     // Later publishes are appended below the clustered range, then filed after the others.
     await publish(hub, 'R-3');
     expect((await seqsOf(hub))['R-3@1']).toBeLessThan(CLUSTERED_BASE);
-    expect(await hub.fileReports()).toBe(1);
+    await hub.fileReports();
     expect((await seqsOf(hub))['R-3@1']).toBe(home + 3);
     expect(await hub.fileReports()).toBe(0);
     expect(await idsOf(hub, CCCD)).toEqual(['R-1', 'R-2', 'R-3']);
@@ -143,6 +144,28 @@ describe("reportOrder 'patient-deferred'", () => {
     expect(await hub.transact((trx) => fileStep(trx, 1))).toEqual({ filed: 1, done: true });
     expect(await hub.transact((trx) => fileStep(trx, 1))).toEqual({ filed: 0, done: true });
     expect(await idsOf(hub, OTHER)).toEqual(['X-1', 'X-2']);
+  });
+
+  it('passes over versions already in patient order a window at a time', async () => {
+    // Loaded in patient order, then served in arrival order: no filing when idle to race the steps.
+    const database = sqliteDatabase();
+    const loading = await openHub('patient', database);
+    const loaded = Array.from({ length: 150 }, (_, i) => syntheticLabReport(`B-${i}`, undefined, [OTHER]));
+    await bulkLoadReports(loading.db, loaded, { publisher });
+    await loading.close();
+    open = [];
+    const hub = await openHub('arrival', database);
+    await publish(hub, 'R-1');
+    // One key row a step may file, 64 it may pass over: three steps to reach R-1, none filing.
+    const outcomes = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await hub.transact((trx) => fileStep(trx, 1)));
+    expect(outcomes).toEqual([
+      { filed: 0, done: false },
+      { filed: 0, done: false },
+      { filed: 1, done: true },
+    ]);
+    expect((await seqsOf(hub))['R-1@1']).toBe(clusterStart(clusterOf(CCCD)));
+    expect(await hub.transact((trx) => fileStep(trx, 1))).toEqual({ filed: 0, done: true });
   });
 
   it('keeps every query’s answer whatever the publishes and steps in between (property)', async () => {

@@ -121,32 +121,46 @@ export interface StepOutcome {
 type KeyRow = { key_row: number; record_id: string; system: string; value: string; report_seq: number };
 
 /**
- * One step, in the caller's transaction: reads up to `keyRows` key rows after the mark, files the
- * versions they name that are still in arrival order, and moves the mark past them. Exported for
- * tests that stop between two steps.
+ * One step, in the caller's transaction: reads the key rows after the mark, at most `keyRows`
+ * (about the versions filed) of those still naming a version in arrival order, within the next
+ * `64 × keyRows` key rows (so a step past clustered versions only is short too), files their
+ * versions, and moves the mark past them. Exported for tests that stop between two steps.
  */
 export async function fileStep(trx: Kysely<HubDatabase>, keyRows: number): Promise<StepOutcome> {
   const mark = await readMark(trx);
+  const last = await lastKeyRow(trx);
+  if (last <= mark) return { filed: 0, done: true };
+  const to = Math.min(last, mark + SCAN_PER_KEY_ROW * keyRows);
   let limit = keyRows;
   let rows: KeyRow[];
   let groups: KeyRow[][];
   for (;;) {
     ({ rows } = await sql<KeyRow>`SELECT rowid AS key_row, record_id, system, value, report_seq
-      FROM lab_report_patients WHERE rowid > ${mark} ORDER BY rowid LIMIT ${limit}`.execute(trx));
+      FROM lab_report_patients WHERE rowid > ${mark} AND rowid <= ${to} AND report_seq < ${CLUSTERED_BASE}
+      ORDER BY rowid LIMIT ${limit}`.execute(trx));
     groups = byVersion(rows);
     // A full read may cut the last version's key rows short: read on until another version starts.
     if (rows.length < limit || groups.length > 1) break;
     limit *= 2;
   }
-  const done = rows.length < limit;
+  const full = rows.length === limit;
   // That version is the next step's, so a step files each version under all its key rows at once.
-  if (!done) groups.pop();
+  if (full) groups.pop();
   const placed = new ClusteredSeqs(trx);
   let filed = 0;
   for (const group of groups) if (await fileVersion(trx, placed, group)) filed++;
-  const last = groups.at(-1)?.at(-1);
-  if (last) await writeMark(trx, last.key_row);
-  return { filed, done };
+  await writeMark(trx, full ? groups.at(-1)!.at(-1)!.key_row : to);
+  return { filed, done: !full && to === last };
+}
+
+/** Key rows a step may pass over per key row it may file. */
+const SCAN_PER_KEY_ROW = 64;
+
+async function lastKeyRow(trx: Kysely<HubDatabase>): Promise<number> {
+  const { rows } = await sql<{ m: number | null }>`SELECT max(rowid) AS m FROM lab_report_patients`.execute(
+    trx,
+  );
+  return Number(rows[0]?.m ?? 0);
 }
 
 /** Consecutive key rows of one version. */
