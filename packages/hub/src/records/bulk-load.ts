@@ -78,7 +78,7 @@ export async function bulkLoadReports(
         } else if (!onPostgres(trx)) {
           // Numbered below the clustered range when the file holds one (else SQLite numbers them).
           const first = await arrivalSeq(trx);
-          if (first !== undefined) reportRows.forEach((row, i) => (row.seq = first + i));
+          if (first !== undefined) for (const [i, row] of reportRows.entries()) row.seq = first + i;
         }
         for (const rows of slices(reportRows, REPORT_ROWS_PER_INSERT)) {
           const inserted = await trx
