@@ -109,7 +109,7 @@ describe("reportOrder 'patient-deferred'", () => {
     const hub = await openHub('arrival');
     await publish(hub, 'R-1');
     await publish(hub, 'X-1', [OTHER]);
-    const filing = startReportFiling(hub.transact, { idle: true, quietMs: 40 });
+    const filing = startReportFiling(hub.transact, { idle: true, quietMs: 40, busyStepMs: 60_000 });
     try {
       // Writes every 10 ms for 200 ms: never 40 ms of quiet.
       for (let i = 0; i < 20; i++) {
@@ -122,6 +122,33 @@ describe("reportOrder 'patient-deferred'", () => {
         await new Promise((resolve) => setTimeout(resolve, 20));
       expect(Object.values(await seqsOf(hub)).every((s) => s >= CLUSTERED_BASE)).toBe(true);
       expect(await strayKeyRows(hub)).toBe(0);
+    } finally {
+      await filing.stop();
+    }
+  });
+
+  it('files a step at a time while the hub is never quiet', async () => {
+    const hub = await openHub('arrival');
+    for (let i = 0; i < 3; i++) await publish(hub, `X-${i}`, [OTHER]);
+    await publish(hub, 'R-1');
+    // One key row a step, one step per 50 ms of writes every 5 ms: filed within the writes.
+    const filing = startReportFiling(hub.transact, {
+      idle: true,
+      quietMs: 60_000,
+      busyStepMs: 50,
+      keyRowsPerStep: 1,
+    });
+    try {
+      const deadline = Date.now() + 5_000;
+      let unfiled = 4;
+      while (unfiled > 0 && Date.now() < deadline) {
+        filing.active();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        unfiled = Object.values(await seqsOf(hub)).filter((seq) => seq < CLUSTERED_BASE).length;
+      }
+      expect(unfiled).toBe(0);
+      expect(await strayKeyRows(hub)).toBe(0);
+      expect(await idsOf(hub, OTHER)).toEqual(['X-0', 'X-1', 'X-2']);
     } finally {
       await filing.stop();
     }
