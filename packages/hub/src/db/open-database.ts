@@ -38,9 +38,10 @@ export type DatabaseConfig =
        * million reports, 10 clients: ~100 µs less CPU per query, ~120–220 µs more per publish
        * (docs/en/guide/hub-performance.md#patient-order). `'patient-deferred'` appends each
        * publish, and files it beside the patient's others once the hub has written nothing for a
-       * second, or a step every 10 s while it never is (db/report-filing.ts): queries read patient order for all but the latest reports,
-       * publishes cost what they cost in arrival order, and the filing is paid when the hub is
-       * idle (docs/en/guide/hub-performance.md#deferred-filing). Any may be chosen at any start:
+       * second, or a step every 10 s while it never is (db/report-filing.ts): queries read
+       * patient order for all but the latest reports, publishes cost what they cost in arrival
+       * order, and the filing is paid when the hub is idle
+       * (docs/en/guide/hub-performance.md#deferred-filing). Any may be chosen at any start:
        * rows already stored stay where they are (see {@link HubDb.fileReports}), and all are read
        * the same way.
        */
