@@ -5,6 +5,7 @@ import { type AuditPatientRuns, patientAuditEvents, startAuditPatientRuns } from
 import type { HubDb } from './db/open-database.js';
 import { shapedQuery } from './db/query-shapes.js';
 import { newRowId } from './db/row-id.js';
+import { rowLimit } from './db/row-limit.js';
 import type { AuditEventTable, HubDatabase } from './db/schema.js';
 import { onPostgres } from './records/report-routing.js';
 
@@ -145,7 +146,7 @@ export async function createAuditLog(store: Pick<HubDb, 'db' | 'transact' | 'wri
               .$if(!!filter.patient, (q) => q.where('patient_ref', 'in', patientRefs(filter.patient!)))
               .orderBy('at', 'desc')
               .orderBy('id')
-              .limit(limit)
+              .limit(rowLimit(limit))
               .execute();
       return rows.map((r) => ({
         id: r.id,

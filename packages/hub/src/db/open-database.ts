@@ -12,6 +12,7 @@ import { prepareStatements } from './prepared-statements.js';
 import { holdsClusteredReports, REPORT_ORDERS, type ReportOrder, setReportOrder } from './report-clusters.js';
 import { type ReportFiling, startReportFiling } from './report-filing.js';
 import type { HubDatabase } from './schema.js';
+import { dropValueStatistics } from './value-statistics.js';
 import { openWalSync, type WalSync } from './wal-sync.js';
 
 /**
@@ -125,6 +126,8 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       // Checkpoints run on a thread of their own (startCheckpointer); this connection checkpoints
       // only should that thread fall behind this far (pages, 8 MiB), pausing the event loop.
       sqlite.pragma(`wal_autocheckpoint = ${FALLBACK_CHECKPOINT_PAGES}`);
+      // An ANALYZE run on the file would have every read prepared again before it runs.
+      dropValueStatistics(sqlite);
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
       await migrateToLatest(db as Kysely<unknown>);

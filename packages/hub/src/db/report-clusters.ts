@@ -1,6 +1,7 @@
 import { DEFAULT_IDENTIFIER_SYSTEMS } from '@lienthong/core';
 import type { Kysely } from 'kysely';
 import { shapedQuery } from './query-shapes.js';
+import { rowLimit } from './row-limit.js';
 import type { HubDatabase } from './schema.js';
 
 /**
@@ -134,7 +135,7 @@ const lastInRange = shapedQuery((db, p: { from: number; to: number }) =>
     .where('seq', '>=', p.from)
     .where('seq', '<', p.to)
     .orderBy('seq', 'desc')
-    .limit(1),
+    .limit(rowLimit(1)),
 );
 
 /**

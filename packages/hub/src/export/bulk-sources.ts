@@ -10,6 +10,7 @@ import { type PatientRecord, toFhirPatient } from '@lienthong/patient-id';
 import type { LabReport } from '@lienthong/result-exchange';
 import type { Visit } from '@lienthong/visits';
 import { type Kysely, sql } from 'kysely';
+import { rowLimit } from '../db/row-limit.js';
 import type { HubDatabase } from '../db/schema.js';
 import { imagingReportResource, imagingStudyResource, reportResources } from '../http/fhir/resources.js';
 import { codingsOf, VISIT_RESOURCE_TYPES, visitResources } from '../http/fhir/visit-resources.js';
@@ -163,7 +164,7 @@ export async function* patientItems(
           ),
         ]),
       );
-    return q.orderBy('p.id').limit(pageSize).execute();
+    return q.orderBy('p.id').limit(rowLimit(pageSize)).execute();
   };
   for await (const row of keyset(read, (r) => r.id, signal)) {
     try {
@@ -198,7 +199,7 @@ export async function* labReportItems(
     if (scope.facility !== undefined) q = q.where('r.facility_code', '=', scope.facility);
     if (scope.membersOf !== undefined)
       q = q.where('r.row_id', 'in', memberRecords(db, 'lab_report_patients', scope.membersOf));
-    return q.orderBy('r.row_id').limit(pageSize).execute();
+    return q.orderBy('r.row_id').limit(rowLimit(pageSize)).execute();
   };
   for await (const row of keyset(read, (r) => r.row_id, signal)) {
     let resources: ReturnType<typeof reportResources>;
@@ -255,7 +256,7 @@ export async function* imagingItems(
     if (scope.facility !== undefined) q = q.where('i.facility_code', '=', scope.facility);
     if (scope.membersOf !== undefined)
       q = q.where('i.study_uid', 'in', memberRecords(db, 'imaging_patients', scope.membersOf));
-    return q.orderBy('i.study_uid').limit(pageSize).execute();
+    return q.orderBy('i.study_uid').limit(rowLimit(pageSize)).execute();
   };
   for await (const row of keyset(read, (r) => r.study_uid, signal)) {
     try {
@@ -298,7 +299,7 @@ export async function* visitItems(
     if (scope.facility !== undefined) q = q.where('v.facility_code', '=', scope.facility);
     if (scope.membersOf !== undefined)
       q = q.where('v.row_id', 'in', memberRecords(db, 'visit_patients', scope.membersOf));
-    return q.orderBy('v.row_id').limit(pageSize).execute();
+    return q.orderBy('v.row_id').limit(rowLimit(pageSize)).execute();
   };
   for await (const row of keyset(read, (r) => r.row_id, signal)) {
     let resources: Resource[];

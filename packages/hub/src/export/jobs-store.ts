@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { HubDb } from '../db/open-database.js';
+import { rowLimit } from '../db/row-limit.js';
 import type { ExportJobTable } from '../db/schema.js';
 import type { ExportRequest } from './bulk-request.js';
 import { type MemberSnapshot, snapshotMembers } from './cohorts-store.js';
@@ -127,7 +128,7 @@ export function jobsStore(store: Pick<HubDb, 'db' | 'transact'>) {
         .where('state', '=', 'queued')
         .orderBy('created_at')
         .orderBy('id')
-        .limit(limit)
+        .limit(rowLimit(limit))
         .execute();
       return rows.map((r) => r.id);
     },

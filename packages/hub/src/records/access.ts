@@ -1,5 +1,6 @@
 import { AuthError, canonicalIdentifierSystem, ValidationError } from '@lienthong/core';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { rowLimit } from '../db/row-limit.js';
 import type { HubDatabase } from '../db/schema.js';
 
 /** A facility changes only the records it published (what it may claim: `facility-claims.ts`). */
@@ -75,7 +76,7 @@ export async function keysetPage<DB, TB extends keyof DB, O>(
   page: PageRequest,
   keyOf: (last: O) => readonly string[],
 ): Promise<{ rows: O[]; nextCursor: string | null }> {
-  let q = ordered.limit(page.limit + 1);
+  let q = ordered.limit(rowLimit(page.limit + 1));
   if (page.offset) q = q.offset(page.offset);
   return pageOfRows((await q.execute()) as O[], page, keyOf);
 }

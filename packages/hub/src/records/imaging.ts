@@ -7,6 +7,7 @@ import {
   parseImagingReference,
 } from '@lienthong/imaging';
 import type { Kysely } from 'kysely';
+import { rowLimit } from '../db/row-limit.js';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
 import {
@@ -39,7 +40,9 @@ function studiesFiledUnder(db: Kysely<HubDatabase>, patient: { system?: string |
  * compose into a larger read (a patient's summary reads its visits and studies in one statement).
  */
 export const newestStudiesOf = (db: Kysely<HubDatabase>, patient: IdentifierValue, limit: number) =>
-  newestFirst(studyRows(db).where('i.study_uid', 'in', studiesFiledUnder(db, patient))).limit(limit);
+  newestFirst(studyRows(db).where('i.study_uid', 'in', studiesFiledUnder(db, patient))).limit(
+    rowLimit(limit),
+  );
 
 /**
  * Publishes (or updates) an imaging reference as the publisher's facility; idempotent on the study

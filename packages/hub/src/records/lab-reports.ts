@@ -17,6 +17,7 @@ import { type Insertable, type Kysely, sql } from 'kysely';
 import { shapedQuery } from '../db/query-shapes.js';
 import { arrivalSeq, ClusteredSeqs, type PatientKey, storesReportsByPatient } from '../db/report-clusters.js';
 import { newRowId } from '../db/row-id.js';
+import { rowLimit } from '../db/row-limit.js';
 import type { HubDatabase, LabReportCodeTable, LabReportPatientTable, LabReportTable } from '../db/schema.js';
 import { fhirId } from '../fhir-id.js';
 import { checkId, checkIdentifiers } from '../limits.js';
@@ -352,7 +353,7 @@ const reportRows = shapedQuery((db, p: ReportRowsParams) => {
     q = q.where((eb) =>
       eb.or([eb(at, '<', after[0]), eb.and([eb(at, '=', after[0]), eb('r.id', '>', after[1])])]),
     );
-  q = q.orderBy(at, 'desc').orderBy('r.id').limit(p.limit);
+  q = q.orderBy(at, 'desc').orderBy('r.id').limit(rowLimit(p.limit));
   return p.offset === undefined ? q : q.offset(p.offset);
 });
 

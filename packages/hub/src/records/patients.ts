@@ -22,6 +22,7 @@ import {
 } from '@lienthong/patient-id';
 import { matchesQuery } from '@lienthong/patient-id/provider-kit';
 import type { Kysely } from 'kysely';
+import { rowLimit } from '../db/row-limit.js';
 import type { HubDatabase } from '../db/schema.js';
 import { checkId, checkIdentifiers } from '../limits.js';
 import { encodeCursor, type Page, type Publisher, readCursor } from './access.js';
@@ -238,7 +239,7 @@ export async function searchPatients(
   while (!more) {
     const rows = await (from === undefined ? q : q.where('p.id', '>', from))
       .orderBy('p.id')
-      .limit(page.limit + 1)
+      .limit(rowLimit(page.limit + 1))
       .execute();
     for (const row of rows) {
       const record = rowToRecord(row);
