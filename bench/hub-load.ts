@@ -173,7 +173,8 @@ async function seed(target: Target): Promise<{ ms: number; plan: string; reused:
   // already), so the runs' filing starts after the seed's, as on a hub that filed everything before.
   if (Number(stored) === 0 && 'sqlite' in target.config && target.config.reportOrder === 'patient-deferred')
     await store.fileReports();
-  // An operator refreshes planner statistics after an import; so do we.
+  // An operator refreshes planner statistics after an import; so do we. The hub keeps the row counts
+  // (sqlite_stat1) and empties the value samples when it opens the file (db/value-statistics.ts).
   await sql`analyze`.execute(store.db);
   const ms = performance.now() - t0;
   await store.close();
