@@ -27,12 +27,14 @@
  *            health: no key — bench/hub-load/requests.ts)  --rounds N (default 5)  --duration S (default 5)  --warm-up S (default 2)
  *          --connections N (default 10)  --reports N --patients N (the seed's, as given to bench:hub)
  *          --seed-copy (start from F.seed, the copy `bench:hub --seed-copy` keeps)
+ *          --a-node 22|24  --b-node 22|24 (the Node.js LTS line each side's hub runs on, default
+ *            HUB_LOAD_NODE's or this process's: bench/hub-load/node-line.ts)
  */
 import './hub-load/typed-exit.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { DatabaseConfig } from '../packages/hub/src/index.ts';
-import { type Served, serveChild, stopChild } from './hub-load/child.ts';
+import { type Served, serveChild, serverNodeVersion, stopChild } from './hub-load/child.ts';
 import {
   flag,
   fmt,
@@ -92,18 +94,29 @@ const sources = (name: string): string | undefined => {
   return absolute;
 };
 const sides = { A: sources('a-src'), B: sources('b-src') };
-if (sides.A === sides.B && B_FILE === FILE && reportOrderOption('a-') === reportOrderOption('b-'))
+/** A side's Node.js line (`--a-node 24`), or undefined for HUB_LOAD_NODE's or this process's. */
+const nodes = { A: option('a-node', '') || undefined, B: option('b-node', '') || undefined };
+if (
+  sides.A === sides.B &&
+  B_FILE === FILE &&
+  reportOrderOption('a-') === reportOrderOption('b-') &&
+  nodes.A === nodes.B
+)
   throw optionInvalid(
     '--b-src',
-    'A and B are the same sources on the same file: give --b-src, --b-sqlite-file or --b-report-order',
-    'A và B là cùng mã nguồn trên cùng tệp: hãy cho --b-src, --b-sqlite-file hoặc --b-report-order',
+    'A and B are the same sources on the same file: give --b-src, --b-sqlite-file, --b-report-order or --b-node',
+    'A và B là cùng mã nguồn trên cùng tệp: hãy cho --b-src, --b-sqlite-file, --b-report-order hoặc --b-node',
   );
 if (flag('seed-copy')) for (const file of new Set([FILE, B_FILE])) restoreSeedCopy(file);
 
-log(`Hub A/B: CPU per request, same file, alternating runs — Node ${process.version}. All data SYNTHETIC.`);
-for (const [side, dir] of Object.entries(sides)) {
+log(
+  `Hub A/B: CPU per request, same file, alternating runs — load from Node ${process.version}. All data SYNTHETIC.`,
+);
+for (const side of ['A', 'B'] as const) {
   const order = reportOrderOption(`${side.toLowerCase()}-`);
-  log(`  ${side}: ${dir ?? 'packages/hub/src (this tree)'}${order ? `, reportOrder ${order}` : ''}`);
+  log(
+    `  ${side}: ${sides[side] ?? 'packages/hub/src (this tree)'}${order ? `, reportOrder ${order}` : ''}, Node ${serverNodeVersion(nodes[side])}`,
+  );
 }
 log(
   `  ${B_FILE === FILE ? FILE : `A: ${FILE}, B: ${B_FILE}`}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
@@ -114,9 +127,14 @@ const database = (file: string, side: 'a' | 'b'): DatabaseConfig => {
   const reportOrder = reportOrderOption(`${side}-`);
   return { sqlite: file, ...(reportOrder && { reportOrder }) };
 };
+/** What a side's child adds to the environment: its sources, its Node.js line. */
+const sideEnv = (side: 'A' | 'B'): Record<string, string> => ({
+  ...(sides[side] && { HUB_LOAD_HUB_SRC: sides[side] }),
+  ...(nodes[side] && { HUB_LOAD_NODE: nodes[side] }),
+});
 const hubs: Record<'A' | 'B', Served> = {
-  A: await serveChild('hub', database(FILE, 'a'), sides.A ? { HUB_LOAD_HUB_SRC: sides.A } : {}),
-  B: await serveChild('hub', database(B_FILE, 'b'), sides.B ? { HUB_LOAD_HUB_SRC: sides.B } : {}),
+  A: await serveChild('hub', database(FILE, 'a'), sideEnv('A')),
+  B: await serveChild('hub', database(B_FILE, 'b'), sideEnv('B')),
 };
 const next = (side: 'A' | 'B', c: Case): (() => Req) => requests[c](hubs[side].apiKey!);
 const runs = new Map<string, number[]>();

@@ -31,7 +31,8 @@
  *            --reports 1000000 --grow 10; bench/hub-load/grow.ts)
  * Diagnosis: HUB_LOAD_SQL_TIMING=1 (SQL time per statement in the hub process),
  *            HUB_LOAD_CPU_PROF=<dir> (V8 CPU profile of each server), HUB_LOAD_HUB_SRC=<dir> (another hub source tree),
- *            HUB_LOAD_NODE_FLAGS="--flag …" (Node/V8 flags of the server children, e.g. --single-threaded-gc).
+ *            HUB_LOAD_NODE_FLAGS="--flag …" (Node/V8 flags of the server children, e.g. --single-threaded-gc),
+ *            HUB_LOAD_NODE=22|24 (the server children on that Node.js LTS line: bench/hub-load/node-line.ts).
  */
 import './hub-load/typed-exit.ts';
 import { cpus } from 'node:os';
@@ -39,7 +40,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { addSyntheticAuditTrail } from './hub-load/audit-trail.ts';
-import { serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
+import { serveChild, serverRuntimeLines, stopChild } from './hub-load/child.ts';
 import {
   flag,
   fmt,
@@ -310,7 +311,7 @@ log(
   `Liên Thông hub load benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
 );
 log(`  load average at start: ${loadAverage()} (other processes share these cores)`);
-for (const line of serverNodeFlagsLine()) log(line);
+for (const line of serverRuntimeLines()) log(line);
 log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC.`,
 );

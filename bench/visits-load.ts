@@ -22,7 +22,7 @@
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds visits;
  *          the publishes of each run stay in it)  --seed-copy (with --sqlite-file: keep a copy of the
  *          freshly seeded file at F.seed and start every run from it)
- * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir>, HUB_LOAD_NODE_FLAGS (as bench:hub);
+ * Diagnosis: HUB_LOAD_SQL_TIMING=1, HUB_LOAD_CPU_PROF=<dir>, HUB_LOAD_HUB_SRC=<dir>, HUB_LOAD_NODE_FLAGS, HUB_LOAD_NODE (as bench:hub);
  *            HUB_LOAD_SUMMARY_WORKERS=<n> (the hub's summary worker threads; 0: on the event loop).
  */
 import './hub-load/typed-exit.ts';
@@ -31,7 +31,7 @@ import { cpus } from 'node:os';
 import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadVisits } from '../packages/hub/src/records/bulk-load-visits.ts';
-import { type Served, serveChild, serverNodeFlagsLine, stopChild } from './hub-load/child.ts';
+import { type Served, serveChild, serverRuntimeLines, stopChild } from './hub-load/child.ts';
 import { flag, fmt, loadAverage, log, option, optionInvalid, secs } from './hub-load/cli.ts';
 import { load, MAX_REQUESTS, type Measured, measured, type Req } from './hub-load/runner.ts';
 import { PATIENT_SYSTEM, patientValue, prng, SYNTHETIC_FACILITY } from './hub-load/synthetic.ts';
@@ -260,7 +260,7 @@ log(
   `Liên Thông hub visit-history load benchmark — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString()}`,
 );
 log(`  load average at start: ${loadAverage()} (other processes share these cores)`);
-for (const line of serverNodeFlagsLine()) log(line);
+for (const line of serverRuntimeLines()) log(line);
 log(
   `  ${DURATION} s per run at ${CONNECTIONS.join('/')} connections, pipelining 1, ≤ ${fmt(MAX_REQUESTS)} requests per run, 127.0.0.1 only. All data SYNTHETIC (codes from the bundled ICD-10 and TT 23 lists).`,
 );

@@ -6,6 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
 import { optionInvalid } from './cli.ts';
+import { NODE_LINE_HOOK, nodeLine } from './node-line.ts';
 
 /** A served child: its URL, the API key of the synthetic facility (hub mode), the process. */
 export interface Served {
@@ -30,24 +31,44 @@ for (const flag of serverNodeFlags)
       `HUB_LOAD_NODE_FLAGS: ${flag} không phải một --cờ`,
     );
 
-/** The header line naming {@link serverNodeFlags}, or nothing when there are none. */
-export const serverNodeFlagsLine = (): string[] =>
-  serverNodeFlags.length ? [`  server children run with: node ${serverNodeFlags.join(' ')}`] : [];
+// Installed (or refused) now, before a benchmark seeds anything.
+if (process.env.HUB_LOAD_NODE) nodeLine(process.env.HUB_LOAD_NODE);
+
+/** Header lines naming the server children's Node.js line and {@link serverNodeFlags}, when not the defaults. */
+export const serverRuntimeLines = (): string[] => [
+  ...(process.env.HUB_LOAD_NODE
+    ? [`  server children run on Node ${serverNodeVersion()} (HUB_LOAD_NODE)`]
+    : []),
+  ...(serverNodeFlags.length ? [`  server children run with: node ${serverNodeFlags.join(' ')}`] : []),
+];
+
+/**
+ * The Node.js the server children run (`node --version`): this process's, or the line
+ * `HUB_LOAD_NODE` (22, 24…) names (node-line.ts). `major` overrides the variable (a side of
+ * `bench:hub-ab`).
+ */
+export const serverNodeVersion = (major = process.env.HUB_LOAD_NODE): string =>
+  major ? nodeLine(major).version : process.version;
 
 /**
  * Starts the ceiling (an empty Hono handler) or the hub on `config` in a child process; `env` adds
- * to this process's environment (`HUB_LOAD_HUB_SRC`: the hub's sources it serves).
+ * to this process's environment (`HUB_LOAD_HUB_SRC`: the hub's sources it serves; `HUB_LOAD_NODE`:
+ * the Node.js line it runs on).
  */
 export function serveChild(
   mode: 'ceiling' | 'hub',
   config?: DatabaseConfig,
   env: Record<string, string> = {},
 ): Promise<Served> {
+  const major = env.HUB_LOAD_NODE ?? process.env.HUB_LOAD_NODE;
+  const line = major ? nodeLine(major) : undefined;
   const child = fork(new URL('./server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...(line && { HUB_LOAD_SQLITE_MAIN: line.sqliteMain }) },
+    ...(line && { execPath: line.execPath }),
     // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
     execArgv: [
       ...serverNodeFlags,
+      ...(line ? ['--import', NODE_LINE_HOOK] : []),
       '--import',
       'tsx',
       ...(process.env.HUB_LOAD_CPU_PROF
