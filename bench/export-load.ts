@@ -18,10 +18,12 @@
  *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
  *          --no-sqlite
  *          --sqlite-file F (one size only: keep the seeded SQLite file at F, reuse it when it holds reports)
- *          --report-order arrival|patient (SQLite: the hub's `reportOrder`, as seeded and served)
+ *          --report-order arrival|patient|patient-deferred (SQLite: the hub's `reportOrder`, as seeded
+ *            and served; default the hub's, patient-deferred)
  *          --tsx (run the hub's TypeScript sources under tsx instead of compiled: 40–70 MiB more RSS)
  * Diagnosis: EXPORT_LOAD_TRACE=1 (the hub's memory every second), EXPORT_LOAD_PAGE_SIZE=<n> (rows per
- *            query), EXPORT_LOAD_NODE_FLAGS="--trace-gc" (more node flags for the hub).
+ *            query), EXPORT_LOAD_NODE_FLAGS="--trace-gc" (more node flags for the hub), HUB_LOAD_NODE=22|24
+ *            (the hub on that Node.js LTS line, as in bench:hub).
  */
 import './hub-load/typed-exit.ts';
 import { createReadStream } from 'node:fs';
@@ -32,7 +34,7 @@ import { sql } from 'kysely';
 import { openDatabase } from '../packages/hub/src/index.ts';
 import { bulkLoadReports } from '../packages/hub/src/records/bulk-load.ts';
 import { bulkExport } from '../packages/hub-api/src/bulk-export/index.ts';
-import { stopChild } from './hub-load/child.ts';
+import { serverRuntimeLines, stopChild } from './hub-load/child.ts';
 import {
   flag,
   fmt,
@@ -250,6 +252,7 @@ log(
 log(
   `  load average at start: ${loadAverage()} (other processes share these cores). All data SYNTHETIC; 127.0.0.1 only.`,
 );
+for (const line of serverRuntimeLines()) log(line);
 // The hub runs compiled (bundled with esbuild), as deployed; --tsx runs its sources under tsx.
 const compiled = flag('tsx') ? undefined : await compileServer();
 log(

@@ -16,7 +16,9 @@
  * Options: --sqlite-file F (required: seeded by `npm run bench:hub -- --sqlite-file F`)
  *          --b-sqlite-file F2 (B's own file; default F)
  *          --a-report-order O  --b-report-order O (each side's `reportOrder`: arrival, patient or patient-deferred;
- *            default the hub's: a file seeded with `bench:hub -- --report-order patient` is B's file)
+ *            default the hub's, patient-deferred: a file seeded with `bench:hub -- --report-order patient`
+ *            is B's file; with publishes, a side in patient-deferred order needs its own file, as the
+ *            idle side files its reports while the other is measured)
  *          --b-src DIR  --a-src DIR (the hub sources each side serves, a copy of `packages/hub/src`
  *            inside this repository so its imports resolve, e.g. a `git worktree` under it;
  *            default: this tree's — at least one of them should differ)
@@ -33,7 +35,8 @@
 import './hub-load/typed-exit.ts';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { DatabaseConfig } from '../packages/hub/src/index.ts';
+import { DEFAULT_REPORT_ORDER } from '../packages/hub/src/db/report-clusters.ts';
+import type { DatabaseConfig, ReportOrder } from '../packages/hub/src/index.ts';
 import { type Served, serveChild, serverNodeVersion, stopChild } from './hub-load/child.ts';
 import {
   flag,
@@ -96,16 +99,25 @@ const sources = (name: string): string | undefined => {
 const sides = { A: sources('a-src'), B: sources('b-src') };
 /** A side's Node.js line (`--a-node 24`), or undefined for HUB_LOAD_NODE's or this process's. */
 const nodes = { A: option('a-node', '') || undefined, B: option('b-node', '') || undefined };
-if (
-  sides.A === sides.B &&
-  B_FILE === FILE &&
-  reportOrderOption('a-') === reportOrderOption('b-') &&
-  nodes.A === nodes.B
-)
+/** A side's `reportOrder`: its option's, else the hub's default. */
+const orderOf = (side: 'a' | 'b'): ReportOrder => reportOrderOption(`${side}-`) ?? DEFAULT_REPORT_ORDER;
+if (sides.A === sides.B && B_FILE === FILE && orderOf('a') === orderOf('b') && nodes.A === nodes.B)
   throw optionInvalid(
     '--b-src',
     'A and B are the same sources on the same file: give --b-src, --b-sqlite-file, --b-report-order or --b-node',
     'A và B là cùng mã nguồn trên cùng tệp: hãy cho --b-src, --b-sqlite-file, --b-report-order hoặc --b-node',
+  );
+// A side filing by patient writes while the other is measured: on one shared file, the measured
+// side's publishes then wait for the lock, and some fail.
+if (
+  B_FILE === FILE &&
+  CASES.some((c) => c === 'publish' || c === 'backfill') &&
+  (orderOf('a') === 'patient-deferred' || orderOf('b') === 'patient-deferred')
+)
+  throw optionInvalid(
+    '--b-sqlite-file',
+    'With publishes and reports filed by patient (patient-deferred, the default), the idle side files while the other is measured: give B its own copy of the file (--b-sqlite-file), or both sides --a-report-order arrival --b-report-order arrival',
+    'Khi có gửi phiếu và phiếu được xếp theo người bệnh (patient-deferred, mặc định), bên nghỉ xếp phiếu trong lúc bên kia được đo: hãy cho B một bản sao tệp riêng (--b-sqlite-file), hoặc cả hai bên --a-report-order arrival --b-report-order arrival',
   );
 if (flag('seed-copy')) for (const file of new Set([FILE, B_FILE])) restoreSeedCopy(file);
 
@@ -113,20 +125,19 @@ log(
   `Hub A/B: CPU per request, same file, alternating runs — load from Node ${process.version}. All data SYNTHETIC.`,
 );
 for (const side of ['A', 'B'] as const) {
-  const order = reportOrderOption(`${side.toLowerCase()}-`);
   log(
-    `  ${side}: ${sides[side] ?? 'packages/hub/src (this tree)'}${order ? `, reportOrder ${order}` : ''}, Node ${serverNodeVersion(nodes[side])}`,
+    `  ${side}: ${sides[side] ?? 'packages/hub/src (this tree)'}, reportOrder ${orderOf(side === 'A' ? 'a' : 'b')}, Node ${serverNodeVersion(nodes[side])}`,
   );
 }
 log(
   `  ${B_FILE === FILE ? FILE : `A: ${FILE}, B: ${B_FILE}`}; ${ROUNDS} rounds of ${DURATION} s per side and case at ${CONNECTIONS} connections; load average ${loadAverage()}`,
 );
 
-/** A side's database: its file, and its report order when one is given. */
-const database = (file: string, side: 'a' | 'b'): DatabaseConfig => {
-  const reportOrder = reportOrderOption(`${side}-`);
-  return { sqlite: file, ...(reportOrder && { reportOrder }) };
-};
+/** A side's database: its file and its report order. */
+const database = (file: string, side: 'a' | 'b'): DatabaseConfig => ({
+  sqlite: file,
+  reportOrder: orderOf(side),
+});
 /** What a side's child adds to the environment: its sources, its Node.js line. */
 const sideEnv = (side: 'A' | 'B'): Record<string, string> => ({
   ...(sides[side] && { HUB_LOAD_HUB_SRC: sides[side] }),

@@ -22,7 +22,7 @@
  *          --seed-copy (with --sqlite-file: keep a copy of the freshly seeded file at F.seed and start
  *            every run from it, so the runs' publishes do not grow the file past --reports)
  *          --report-order arrival|patient|patient-deferred (SQLite: the hub's `reportOrder`, as
- *            seeded and served, default the hub's, arrival; patient-deferred also prints what filing
+ *            seeded and served, default the hub's, patient-deferred, which also prints what filing
  *            the runs' publishes costs afterwards)
  *          --audit-entries N (default 0: also seed N SYNTHETIC audit entries, the trail a hub that
  *            has served reads for a while holds; bench/hub-load/audit-trail.ts)

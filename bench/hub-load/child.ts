@@ -6,7 +6,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
 import { optionInvalid } from './cli.ts';
-import { NODE_LINE_HOOK, nodeLine } from './node-line.ts';
+import { lineFork, nodeLine } from './node-line.ts';
 
 /** A served child: its URL, the API key of the synthetic facility (hub mode), the process. */
 export interface Served {
@@ -60,15 +60,14 @@ export function serveChild(
   config?: DatabaseConfig,
   env: Record<string, string> = {},
 ): Promise<Served> {
-  const major = env.HUB_LOAD_NODE ?? process.env.HUB_LOAD_NODE;
-  const line = major ? nodeLine(major) : undefined;
+  const line = lineFork(env.HUB_LOAD_NODE ?? process.env.HUB_LOAD_NODE);
   const child = fork(new URL('./server.ts', import.meta.url), [mode, JSON.stringify(config ?? {})], {
-    env: { ...process.env, ...env, ...(line && { HUB_LOAD_SQLITE_MAIN: line.sqliteMain }) },
-    ...(line && { execPath: line.execPath }),
+    env: { ...process.env, ...env, ...line.env },
+    ...(line.execPath && { execPath: line.execPath }),
     // HUB_LOAD_CPU_PROF=<dir>: write a V8 CPU profile of each server child there (diagnosis).
     execArgv: [
       ...serverNodeFlags,
-      ...(line ? ['--import', NODE_LINE_HOOK] : []),
+      ...line.execArgv,
       '--import',
       'tsx',
       ...(process.env.HUB_LOAD_CPU_PROF

@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import type { DatabaseConfig } from '../../packages/hub/src/index.ts';
 import { askChild } from './child.ts';
+import { lineFork } from './node-line.ts';
 
 /** The served hub: its URL, a key with the `export` scope, the process. */
 export interface ExportHub {
@@ -54,9 +55,14 @@ export function serveExportHub(
   exportDir: string,
   compiled?: URL,
 ): Promise<ExportHub> {
+  // HUB_LOAD_NODE=22|24: the hub on that Node.js LTS line (node-line.ts), as bench:hub's children.
+  const line = lineFork(process.env.HUB_LOAD_NODE);
   const child = fork(compiled ?? SERVER, [JSON.stringify(config), exportDir], {
+    env: { ...process.env, ...line.env },
+    ...(line.execPath && { execPath: line.execPath }),
     // EXPORT_LOAD_NODE_FLAGS="--trace-gc …": more flags for the hub process (diagnosis).
     execArgv: [
+      ...line.execArgv,
       ...(compiled ? [] : ['--import', 'tsx']),
       '--expose-gc',
       ...(process.env.EXPORT_LOAD_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),

@@ -60,3 +60,21 @@ export function nodeLine(major: string): NodeLine {
   found.set(major, line);
   return line;
 }
+
+/**
+ * What `fork` needs to run a server child on the line `major`: its binary, the hook the child
+ * imports first and the path of the addon built for it. Nothing for `undefined` (this Node).
+ */
+export function lineFork(major: string | undefined): {
+  execPath?: string;
+  execArgv: string[];
+  env: Record<string, string>;
+} {
+  if (!major) return { execArgv: [], env: {} };
+  const line = nodeLine(major);
+  return {
+    execPath: line.execPath,
+    execArgv: ['--import', NODE_LINE_HOOK],
+    env: { HUB_LOAD_SQLITE_MAIN: line.sqliteMain },
+  };
+}

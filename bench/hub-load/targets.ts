@@ -8,6 +8,7 @@ import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { DEFAULT_REPORT_ORDER } from '../../packages/hub/src/db/report-clusters.ts';
 import type { DatabaseConfig, ReportOrder } from '../../packages/hub/src/index.ts';
 import { postgresDatabase } from '../../packages/hub/test/databases.ts';
 import { fmt, grownBeyondSeed, optionInvalid } from './cli.ts';
@@ -72,6 +73,7 @@ export function sqliteTarget(
   const file = keptFile || join(dir, 'hub.db');
   const seed = `${file}.seed`;
   const copies = seedCopy && keptFile !== '';
+  const order = reportOrder ?? DEFAULT_REPORT_ORDER;
   return {
     ...(copies && {
       restoreSeed: () => {
@@ -82,11 +84,11 @@ export function sqliteTarget(
       keepSeed: () => copySqlite(file, seed),
     }),
     name: 'SQLite',
-    config: { sqlite: file, ...(reportOrder && { reportOrder }) },
+    // Named even when it is the hub's default, so that the seeding and the runs know it.
+    config: { sqlite: file, reportOrder: order },
     async describe() {
       const size = ['', '-wal'].reduce((s, x) => s + (statSafe(file + x) ?? 0), 0);
-      const order = reportOrder ? `, reports in ${reportOrder} order` : '';
-      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer${order}`;
+      return `file ${fmt(size / 1048576)} MiB, WAL, group commit flushed before each answer, reports in ${order} order`;
     },
     drop: async () => {
       if (dir) rmSync(dir, { recursive: true, force: true });

@@ -186,7 +186,7 @@ export function registerHubCommands(program: Command, io: CliIo): void {
     )
     .option(
       '--report-order <order>',
-      "SQLite: where new reports are stored — arrival (default: appended), patient (beside the patient's others: cheaper queries, dearer publishes) or patient-deferred (appended, then filed beside the patient's others when the hub is idle)",
+      "SQLite: where new reports are stored — patient-deferred (default: appended, then filed beside the patient's others when the hub is idle), arrival (appended, never moved) or patient (beside the patient's others at once: cheaper queries, dearer publishes)",
     )
     .option('--json', 'print JSON')
     .action(async (opts: DbOptions & ServeOptions) => {

@@ -9,7 +9,13 @@ import { migrateToLatest } from './migrations.js';
 import { partitionLabReports } from './migrations-partitioned.js';
 import { ensurePartitionsAhead, retryOnMissingPartition } from './partitions.js';
 import { prepareStatements } from './prepared-statements.js';
-import { holdsClusteredReports, REPORT_ORDERS, type ReportOrder, setReportOrder } from './report-clusters.js';
+import {
+  DEFAULT_REPORT_ORDER,
+  holdsClusteredReports,
+  REPORT_ORDERS,
+  type ReportOrder,
+  setReportOrder,
+} from './report-clusters.js';
 import { type ReportFiling, startReportFiling } from './report-filing.js';
 import type { HubDatabase } from './schema.js';
 import { dropValueStatistics } from './value-statistics.js';
@@ -33,18 +39,19 @@ export type DatabaseConfig =
        */
       cacheMiB?: number;
       /**
-       * Where new report versions are stored in the file (default `'arrival'`): `'arrival'`
-       * appends each one after the last; `'patient'` files it beside the patient's other reports,
-       * so a patient query reads a few neighbouring pages instead of one page per report. At a
-       * million reports, 10 clients: ~100 µs less CPU per query, ~120–220 µs more per publish
-       * (docs/en/guide/hub-performance.md#patient-order). `'patient-deferred'` appends each
-       * publish, and files it beside the patient's others once the hub has written nothing for a
-       * second, or a step every 10 s while it never is (db/report-filing.ts): queries read
-       * patient order for all but the latest reports, publishes cost what they cost in arrival
-       * order, and the filing is paid when the hub is idle
-       * (docs/en/guide/hub-performance.md#deferred-filing). Any may be chosen at any start:
-       * rows already stored stay where they are (see {@link HubDb.fileReports}), and all are read
-       * the same way.
+       * Where new report versions are stored in the file (default `'patient-deferred'`):
+       * `'patient-deferred'` appends each publish, and files it beside the patient's other reports
+       * once the hub has written nothing for a second, or a step every 10 s while it never is
+       * (db/report-filing.ts): queries read a few neighbouring pages instead of one page per report
+       * for all but the latest reports, publishes cost what they cost in arrival order, and the
+       * filing (~270–320 µs of CPU per report) is paid when the hub is idle
+       * (docs/en/guide/hub-performance.md#deferred-filing, #default-order). `'arrival'` appends
+       * each one after the last and never moves it (no filing: for a hub that is written far more
+       * than read). `'patient'` files each publish beside the patient's others at once: ~100 µs
+       * less CPU per query, ~120–220 µs more per publish at a million reports
+       * (docs/en/guide/hub-performance.md#patient-order). Any may be chosen at any start: rows
+       * already stored stay where they are, except that `'patient-deferred'` files the reports
+       * still in arrival order too (see {@link HubDb.fileReports}), and all are read the same way.
        */
       reportOrder?: ReportOrder;
     }
@@ -100,7 +107,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       messageVi: `database.cacheMiB phải là số MiB nguyên từ 1 đến ${MAX_CACHE_MIB}.`,
       path: 'database.cacheMiB',
     });
-  const reportOrder = 'sqlite' in config ? config.reportOrder : undefined;
+  const reportOrder = 'sqlite' in config ? (config.reportOrder ?? DEFAULT_REPORT_ORDER) : undefined;
   if (reportOrder !== undefined && !REPORT_ORDERS.includes(reportOrder))
     throw new ValidationError({
       code: 'HUB_OPTION_INVALID',
@@ -131,7 +138,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<HubDb> {
       db = new Kysely<HubDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
       dialect = 'sqlite';
       await migrateToLatest(db as Kysely<unknown>);
-      setReportOrder(db, reportOrder ?? 'arrival', await holdsClusteredReports(db));
+      setReportOrder(db, reportOrder ?? DEFAULT_REPORT_ORDER, await holdsClusteredReports(db));
       if (wal) {
         walSync = await openWalSync(`${sqlite.name}-wal`);
         checkpointer = startCheckpointer(sqlite.name);

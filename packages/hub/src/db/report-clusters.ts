@@ -5,9 +5,10 @@ import { rowLimit } from './row-limit.js';
 import type { HubDatabase } from './schema.js';
 
 /**
- * Where SQLite stores a new report version when the database's `reportOrder` is `'patient'`: its
- * `seq`, the table's row id (migration 013), chosen so that one patient's reports sit side by side
- * in `lab_reports`. With `'arrival'` (the default) SQLite appends it after the last.
+ * Where SQLite stores a new report version when the database's `reportOrder` is `'patient'` (and
+ * where filing moves it with `'patient-deferred'`, the default): its `seq`, the table's row id
+ * (migration 013), chosen so that one patient's reports sit side by side in `lab_reports`. With
+ * `'arrival'` SQLite appends it after the last.
  *
  * Why: SQLite stores a rowid table in its row id's order. Numbered in arrival order, a patient's
  * ~10 reports lay on ~10 pages scattered over the whole table (1.3 GB at a million reports), and a
@@ -19,8 +20,8 @@ import type { HubDatabase } from './schema.js';
  * patient's preferred key ({@link clusterKey}), and `n` the next free slot of that cluster. A
  * patient's reports follow one another; the patients of one cluster (rare: 2³¹ clusters) interleave.
  * A publish then reads and writes a page somewhere in the table instead of the last one, which
- * every publish of a group commit shares: it costs more than the query saves (same section), so
- * this order is a choice for hubs read more than they are written to, not the default.
+ * every publish of a group commit shares: it costs more than the query saves (same section). The
+ * default, `'patient-deferred'`, pays that page when the hub is idle instead (db/report-filing.ts).
  *
  * Rows stored before this layout keep their arrival numbers, all below `CLUSTERED_BASE`; nothing
  * reads `seq` as an order. Every value stays below 2⁵³, exact as a JavaScript number.
@@ -42,6 +43,12 @@ const PROBES = 8;
  */
 export type ReportOrder = 'arrival' | 'patient' | 'patient-deferred';
 export const REPORT_ORDERS: readonly ReportOrder[] = ['arrival', 'patient', 'patient-deferred'];
+/**
+ * A SQLite hub's `reportOrder` unless its configuration names one: patient queries, the hub's main
+ * read, find a patient's reports side by side, and publishes still append
+ * (docs/en/guide/hub-performance.md#default-order).
+ */
+export const DEFAULT_REPORT_ORDER: ReportOrder = 'patient-deferred';
 
 // Keyed by the database's adapter, which its transactions share.
 const orders = new WeakMap<object, ReportOrder>();

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sqliteDatabase, type TestDatabase } from '../../test/databases.js';
 import { type HubDb, openDatabase } from '../db/open-database.js';
 import { bulkLoadReports } from './bulk-load.js';
-import { getReport, publishReport, queryReports } from './lab-reports.js';
+import { getReport, keysWithSeq, publishReport, queryReports } from './lab-reports.js';
 
 // SYNTHETIC data only: made-up identifiers in urn:synthetic: systems.
 const report = (n: number, patient = `P${n % 3}`): LabReport => ({
@@ -24,7 +24,9 @@ const publisher = { facilityCode: 'SYN01', admin: false };
 let open: { db: TestDatabase; store: HubDb }[] = [];
 async function fresh(): Promise<HubDb> {
   const db = sqliteDatabase();
-  const store = await openDatabase(db.config);
+  // Arrival order: publishes and bulk loads then number rows alike, so every row, `seq` included,
+  // can be compared (in patient order bulk loads place by patient at once, publishes later).
+  const store = await openDatabase({ ...db.config, reportOrder: 'arrival' });
   open.push({ db, store });
   return store;
 }
@@ -123,5 +125,18 @@ describe('bulkLoadReports', () => {
     const ids = await store.db.selectFrom('lab_reports').select('id').execute();
     expect(ids.map((r) => r.id)).toEqual(['R-1']);
     expect(await store.db.selectFrom('lab_report_patients').select('record_id').execute()).toHaveLength(1);
+  });
+});
+
+describe('keysWithSeq', () => {
+  it('gives each key row its version’s seq, and refuses with a typed error a version without one', () => {
+    const key = { record_id: 'row-1', system: 'urn:synthetic:patient-id', value: 'P1', clinical_at: '' };
+    expect(keysWithSeq([key], () => 7)).toEqual([{ ...key, report_seq: 7 }]);
+    expect(() => keysWithSeq([key], () => undefined)).toThrow(
+      expect.objectContaining({
+        code: 'HUB_REPORT_SEQ_MISSING',
+        messageVi: expect.stringContaining('row-1'),
+      }),
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { canonicalIdentifierSystem, type IdentifierValue } from '@lienthong/core';
+import { canonicalIdentifierSystem, type IdentifierValue, LienThongError } from '@lienthong/core';
 import {
   checkDateRange,
   instantOf,
@@ -129,7 +129,13 @@ export function keysWithSeq(
   return keys.map((k) => {
     const seq = seqOf(k.record_id);
     // A key without it would hide its report from every patient query: a bug, never data.
-    if (seq === undefined) throw new Error(`no seq for the key rows of report row ${k.record_id}`);
+    if (seq === undefined)
+      throw new LienThongError({
+        code: 'HUB_REPORT_SEQ_MISSING',
+        message: `The hub found no seq for the key rows of report row ${k.record_id}: nothing was written.`,
+        messageVi: `Sàn không tìm thấy seq cho các dòng khóa của dòng phiếu ${k.record_id}: chưa ghi gì.`,
+        details: { status: 500 },
+      });
     return { ...k, report_seq: seq };
   });
 }
