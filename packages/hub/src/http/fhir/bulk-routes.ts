@@ -1,6 +1,4 @@
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
 import { LienThongError, NotFoundError, ValidationError } from '@lienthong/core';
 import type { Context } from 'hono';
 import { type ExportLevel, parametersOf, parseExportRequest } from '../../export/bulk-request.js';
@@ -19,6 +17,7 @@ import { readJsonBody } from '../body.js';
 import type { RouteDeps } from '../deps.js';
 import type { HubEnv } from '../env.js';
 import { hubFactory } from '../factory.js';
+import { sendFile } from '../send-file.js';
 import { deidentifiedOnly, exportAccess, jobNotFound, otherFacility, ownJob } from './bulk-access.js';
 import { cohortOf, cohortRoutes, groupNotFound } from './cohort-routes.js';
 import { baseOf, fhirJson } from './respond.js';
@@ -240,11 +239,10 @@ export function bulkRoutes(deps: RouteDeps, exports: BulkExports) {
     const size = (await stat(path).catch(() => undefined))?.size;
     if (size === undefined) throw jobNotFound();
     await auditExport(deps, c, 'fhir-export-download', `${job.id}/${name}`);
-    // Streamed from disk: a file is never read whole into memory. The connection closes after
-    // it: a keep-alive connection that carried a streamed body held the hub's close() for ~3 s
-    // (@hono/node-server 1.19, measured); a file download is worth its own connection anyway.
-    const body = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-    return c.body(body, 200, { 'content-type': NDJSON, 'content-length': String(size), connection: 'close' });
+    // The connection closes after it: a keep-alive connection that carried a streamed body held
+    // the hub's close() for ~3 s (@hono/node-server 1.19, measured); a file download is worth its
+    // own connection anyway.
+    return sendFile(c, path, size, { 'content-type': NDJSON, connection: 'close' });
   });
 
   return app;
