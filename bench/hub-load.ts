@@ -11,12 +11,13 @@
  * requests; traffic goes to 127.0.0.1 only. The seeded database lives in a temp dir (SQLite) or a
  * throw-away database (PostgreSQL) and is deleted at the end.
  *
- * Options: --reports N  --patients N (default reports/10)  --duration S  --connections 1,10,50
+ * Options: --reports N  --patients N (default reports/10)  --duration S (default 10)  --connections 1,10,50
  *          --pg (also PostgreSQL: LIENTHONG_PG_URL, else a private cluster started and stopped here)
  *          --pg-layout plain|partitioned|plain,partitioned (PostgreSQL tables: one table each, the
  *            hub's default, or monthly partitions — layout: 'partitioned'; both: one run each)
- *          --warm-up S (default 1: seconds of unrecorded load at 10 connections before the query
- *            runs and before the publish runs; a hub that has run for a while has compiled its hot code)
+ *          --warm-up S (default 5: seconds of unrecorded load at 10 connections before the query
+ *            runs and before the publish runs; a hub that has run for a while has compiled its hot code
+ *            and filled its page cache — with 1 s, the first seconds of a fresh process were measured)
  *          --no-sqlite  --no-ceiling
  *          --sqlite-file F (keep the seeded SQLite file at F and reuse it when it already holds reports)
  *          --seed-copy (with --sqlite-file: keep a copy of the freshly seeded file at F.seed and start
@@ -80,9 +81,9 @@ import {
 
 // ---- options ------------------------------------------------------------------------------
 const { reports: REPORTS, patients: PATIENTS } = seededShape();
-const DURATION = Number(option('duration', '5'));
+const DURATION = Number(option('duration', '10'));
 /** Seconds of unrecorded load before each operation's runs (JIT compilation, caches). */
-const WARM_UP = Number(option('warm-up', '1'));
+const WARM_UP = Number(option('warm-up', '5'));
 const CONNECTIONS = option('connections', '1,10,50').split(',').map(Number);
 if (
   ![REPORTS, PATIENTS, DURATION, WARM_UP].every((n) => Number.isInteger(n) && n > 0) ||
